@@ -1,0 +1,143 @@
+package dev.lanchat.common.channel;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
+import dev.lanchat.common.crypto.CipherState;
+import dev.lanchat.common.crypto.KeyLimitException;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Message;
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The record layer of one connection after the handshake (protocol §3): a frame reader and
+ * writer plus one {@link CipherState} per direction. Messages go in and out; records and nonces
+ * stay inside.
+ *
+ * <p>Thread-safe in the way a connection is used: one thread may receive while others send;
+ * sends are serialised so records leave in {@code seq} order. A receive that fails leaves the
+ * channel unusable (the connection is over).
+ */
+public final class SecureChannel {
+  private final FrameReader reader;
+  private final FrameWriter writer;
+  private final CipherState sender;
+  private final CipherState receiver;
+  private final byte[] serverIdentity;
+  private final Object sendLock = new Object();
+  private volatile boolean broken;
+
+  /**
+   * @param sender seals what this side sends ({@code k_c2s} on a client, {@code k_s2c} on a
+   *     server)
+   * @param receiver opens what the peer sends
+   * @param serverIdentity the server's Ed25519 public key {@code Si} from the ServerHello
+   */
+  public SecureChannel(FrameReader reader, FrameWriter writer, CipherState sender,
+      CipherState receiver, byte[] serverIdentity) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.sender = Objects.requireNonNull(sender, "sender");
+    this.receiver = Objects.requireNonNull(receiver, "receiver");
+    this.serverIdentity = serverIdentity.clone();
+  }
+
+  /** The server's long-term public key {@code Si} (a copy). */
+  public byte[] serverIdentity() {
+    return serverIdentity.clone();
+  }
+
+  /**
+   * Encodes, seals and sends one message.
+   *
+   * @throws KeyLimitException if the sending key is used up: close and reconnect
+   * @throws IOException if the connection fails
+   */
+  public void send(Message message) throws IOException {
+    sendEncoded(List.of(MessageCodec.encode(message)));
+  }
+
+  /**
+   * Seals each already-encoded message as its own record, in order, and writes them all with
+   * one write. A server encodes a broadcast once and hands the same bytes to every member.
+   *
+   * @throws KeyLimitException if the sending key is used up: close and reconnect
+   * @throws IOException if the connection fails
+   */
+  public void sendEncoded(List<byte[]> plaintexts) throws IOException {
+    synchronized (sendLock) {
+      List<byte[]> records = new ArrayList<>(plaintexts.size());
+      for (byte[] plaintext : plaintexts) {
+        records.add(sender.seal(plaintext));
+      }
+      writer.writeFrames(records);
+    }
+  }
+
+  /**
+   * Reads and opens the next record and returns its plaintext.
+   *
+   * @throws java.io.EOFException if the peer closed the connection between frames
+   * @throws ProtocolException if the frame or record is bad; the channel is then unusable
+   * @throws IOException if the connection fails
+   */
+  public byte[] receivePlaintext() throws IOException {
+    if (broken) {
+      throw new IllegalStateException("this channel failed before; the connection is over");
+    }
+    try {
+      return receiver.open(reader.readFrame());
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
+  /**
+   * Receives the next message from a client (server side).
+   *
+   * @throws ProtocolException if the record is bad or does not hold one client message
+   * @throws IOException if the connection fails
+   */
+  public ClientMessage receiveFromClient() throws IOException {
+    return decode(() -> MessageCodec.decodeClient(receivePlaintext()));
+  }
+
+  /**
+   * Receives the next message from the server (client side).
+   *
+   * @throws ProtocolException if the record is bad or does not hold one server message
+   * @throws IOException if the connection fails
+   */
+  public ServerMessage receiveFromServer() throws IOException {
+    return decode(() -> MessageCodec.decodeServer(receivePlaintext()));
+  }
+
+  private interface Decoding<T> {
+    T get() throws IOException;
+  }
+
+  private <T> T decode(Decoding<T> decoding) throws IOException {
+    try {
+      return decoding.get();
+    } catch (ProtocolException e) {
+      broken = true;
+      throw e;
+    }
+  }
+
+  /** For tests: the sequence numbers of both directions. */
+  long[] seqs() {
+    return new long[] {sender.seq(), receiver.seq()};
+  }
+
+  static ProtocolException unexpected(String what) {
+    return new ProtocolException(Reason.UNEXPECTED_MESSAGE, what);
+  }
+}

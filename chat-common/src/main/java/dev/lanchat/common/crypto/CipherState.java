@@ -1,0 +1,134 @@
+package dev.lanchat.common.crypto;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One direction of a secure channel: AES-256-GCM under one key with a counter nonce (protocol
+ * §3). The sender seals record {@code seq} with {@code nonce = 0x00000000 ‖ u64(seq)}; the
+ * receiver opens with the {@code seq} it expects, so a replayed, dropped, reordered or reflected
+ * record fails.
+ *
+ * <p>Not thread-safe: one sender or one receiver at a time. Uses the JDK's {@code
+ * AES/GCM/NoPadding}, which runs on AES-NI and CLMUL intrinsics (see docs/crypto-choices.md).
+ */
+public final class CipherState {
+  /** A key is never used for more records than this (protocol §3). */
+  public static final long MAX_RECORDS = 1L << 32;
+
+  /** A key is never used for more plaintext bytes than this (protocol §3). */
+  public static final long MAX_BYTES = 1L << 36;
+
+  /** Size of the GCM tag appended to each record. */
+  public static final int TAG_SIZE = 16;
+
+  /** Largest plaintext of one record: the frame limit minus the tag. */
+  public static final int MAX_PLAINTEXT = 65_520;
+
+  private static final int NONCE_SIZE = 12;
+
+  private final SecretKeySpec key;
+  private final Cipher cipher;
+  private final byte[] nonce = new byte[NONCE_SIZE];
+  private long seq;
+  private long bytes;
+
+  private CipherState(byte[] key) {
+    if (key.length != 32) {
+      throw new IllegalArgumentException("an AES-256 key is 32 bytes, not " + key.length);
+    }
+    this.key = new SecretKeySpec(key, "AES");
+    try {
+      this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no AES/GCM/NoPadding", e);
+    }
+  }
+
+  /** A cipher state for one direction, starting at {@code seq = 0}. The key is copied. */
+  public static CipherState of(byte[] key) {
+    return new CipherState(key);
+  }
+
+  /** The sequence number the next record will use. */
+  public long seq() {
+    return seq;
+  }
+
+  /** Test hook: pretend {@code records} records and {@code plaintextBytes} bytes went by. */
+  void skipForTest(long records, long plaintextBytes) {
+    this.seq = records;
+    this.bytes = plaintextBytes;
+  }
+
+  /**
+   * Seals the next record: {@code ciphertext ‖ tag}.
+   *
+   * @throws IllegalArgumentException if the plaintext is longer than {@link #MAX_PLAINTEXT}
+   * @throws KeyLimitException if this key has reached its record or byte limit
+   */
+  public byte[] seal(byte[] plaintext) throws KeyLimitException {
+    if (plaintext.length > MAX_PLAINTEXT) {
+      throw new IllegalArgumentException(
+          "a record carries at most " + MAX_PLAINTEXT + " bytes, not " + plaintext.length);
+    }
+    if (seq >= MAX_RECORDS || bytes + plaintext.length > MAX_BYTES) {
+      throw new KeyLimitException("this key has reached its limit of records or bytes");
+    }
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce()));
+      byte[] record = cipher.doFinal(plaintext);
+      seq++;
+      bytes += plaintext.length;
+      return record;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM refused to seal", e);
+    }
+  }
+
+  /**
+   * Opens the next record under the expected {@code seq}. A record that fails is never returned
+   * and does not advance {@code seq}.
+   *
+   * @throws ProtocolException with {@link Reason#BAD_RECORD} if the record does not open, or
+   *     {@link Reason#KEY_LIMIT} if the peer went past the key's limits
+   */
+  public byte[] open(byte[] record) throws ProtocolException {
+    if (record.length < TAG_SIZE) {
+      throw new ProtocolException(Reason.BAD_RECORD, "a record is shorter than its tag");
+    }
+    long plaintextLength = record.length - TAG_SIZE;
+    if (seq >= MAX_RECORDS || bytes + plaintextLength > MAX_BYTES) {
+      throw new ProtocolException(Reason.KEY_LIMIT, "the peer used a key past its limit");
+    }
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce()));
+      byte[] plaintext = cipher.doFinal(record);
+      seq++;
+      bytes += plaintext.length;
+      return plaintext;
+    } catch (AEADBadTagException e) {
+      throw new ProtocolException(Reason.BAD_RECORD,
+          "record " + seq + " did not open (tampered, replayed, dropped, reordered or wrong key)");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM refused to open", e);
+    }
+  }
+
+  /** Builds {@code 0x00000000 ‖ u64(seq)}. */
+  private byte[] nonce() {
+    Arrays.fill(nonce, 0, 4, (byte) 0);
+    long s = seq;
+    for (int i = NONCE_SIZE - 1; i >= 4; i--) {
+      nonce[i] = (byte) s;
+      s >>>= 8;
+    }
+    return nonce;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.lanchat.common.handshake;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** What both hellos share: magic {@code "LANCHAT"} and version {@code 0x01} (protocol §2). */
+final class Hellos {
+  static final byte[] MAGIC = "LANCHAT".getBytes(StandardCharsets.US_ASCII);
+  static final int VERSION = 0x01;
+  static final int PREFIX_SIZE = MAGIC.length + 1;
+
+  private Hellos() {}
+
+  /** Checks magic, then version, then size, so a peer of another version is named as such. */
+  static void checkPrefix(byte[] payload, int expectedSize, String what) throws ProtocolException {
+    if (payload.length < PREFIX_SIZE
+        || !Arrays.equals(payload, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new ProtocolException(Reason.BAD_HELLO,
+          what + " does not start with \"LANCHAT\": the peer is not a LanChat " + peerRole(what));
+    }
+    int version = payload[MAGIC.length] & 0xFF;
+    if (version != VERSION) {
+      throw new ProtocolException(Reason.VERSION_MISMATCH,
+          "the " + peerRole(what) + " speaks LanChat protocol version " + version
+              + "; this program speaks version " + VERSION);
+    }
+    if (payload.length != expectedSize) {
+      throw new ProtocolException(Reason.BAD_HELLO,
+          what + " is " + payload.length + " bytes; version 1 makes it " + expectedSize);
+    }
+  }
+
+  static void putPrefix(byte[] payload) {
+    System.arraycopy(MAGIC, 0, payload, 0, MAGIC.length);
+    payload[MAGIC.length] = VERSION;
+  }
+
+  private static String peerRole(String what) {
+    return what.startsWith("ServerHello") ? "server" : "client";
+  }
+}

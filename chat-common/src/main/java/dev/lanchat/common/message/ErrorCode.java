@@ -1,0 +1,37 @@
+package dev.lanchat.common.message;
+
+import java.util.Optional;
+
+/** The error codes an ERROR message carries (protocol §4). */
+public enum ErrorCode {
+  NAME_TAKEN(1),
+  NAME_INVALID(2),
+  NO_SUCH_USER(3),
+  TEXT_INVALID(4),
+  TEXT_TOO_LONG(5),
+  RATE_LIMITED(6),
+  SERVER_FULL(7),
+  NOT_JOINED(8),
+  ALREADY_JOINED(9);
+
+  private final int code;
+
+  ErrorCode(int code) {
+    this.code = code;
+  }
+
+  /** The u16 on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /** The code with this number, if this version knows it. */
+  public static Optional<ErrorCode> of(int code) {
+    for (ErrorCode c : values()) {
+      if (c.code == code) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,256 @@
+package dev.lanchat.common.message;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes messages to record plaintexts and parses them back, strictly (protocol §4): an unknown
+ * type, a field that runs past the end, bytes left after the last field or malformed UTF-8 is a
+ * {@link ProtocolException} with {@link Reason#MALFORMED_MESSAGE}; nothing is ever replaced by
+ * U+FFFD.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class MessageCodec {
+  /** Largest byte length of a {@code str} (its u16 length prefix). */
+  public static final int MAX_STR_BYTES = 0xFFFF;
+
+  private MessageCodec() {}
+
+  /**
+   * The wire form of {@code message}.
+   *
+   * @throws IllegalArgumentException if a string or list is too long for its u16 length
+   */
+  public static byte[] encode(Message message) {
+    Writer w = new Writer(message.type());
+    switch (message) {
+      case ClientMessage.Join m -> w.str(m.name());
+      case ClientMessage.Say m -> w.str(m.text());
+      case ClientMessage.Dm m -> w.str(m.to()).str(m.text());
+      case ClientMessage.Who m -> { }
+      case ClientMessage.Ping m -> w.u64(m.token());
+      case ClientMessage.Bye m -> { }
+      case ServerMessage.ServerAuth m -> w.bytes(m.sig());
+      case ServerMessage.Welcome m -> w.str(m.name()).str(m.motd()).strList(m.users());
+      case ServerMessage.Chat m -> w.u64(m.time()).str(m.from()).str(m.text());
+      case ServerMessage.Joined m -> w.u64(m.time()).str(m.name());
+      case ServerMessage.Left m -> w.u64(m.time()).str(m.name()).str(m.reason());
+      case ServerMessage.Dm m -> w.u64(m.time()).str(m.from()).str(m.to()).str(m.text());
+      case ServerMessage.Roster m -> w.strList(m.users());
+      case ServerMessage.Pong m -> w.u64(m.token());
+      case ServerMessage.Error m -> w.u16(m.code()).str(m.text());
+      case ServerMessage.Bye m -> w.str(m.reason());
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * Parses a message a client sent; a server-to-client type is refused.
+   *
+   * @throws ProtocolException if the bytes are not exactly one client message
+   */
+  public static ClientMessage decodeClient(byte[] plaintext) throws ProtocolException {
+    if (decode(plaintext) instanceof ClientMessage m) {
+      return m;
+    }
+    throw malformed("type 0x%02x is not a client-to-server message", plaintext[0] & 0xFF);
+  }
+
+  /**
+   * Parses a message a server sent; a client-to-server type is refused.
+   *
+   * @throws ProtocolException if the bytes are not exactly one server message
+   */
+  public static ServerMessage decodeServer(byte[] plaintext) throws ProtocolException {
+    if (decode(plaintext) instanceof ServerMessage m) {
+      return m;
+    }
+    throw malformed("type 0x%02x is not a server-to-client message", plaintext[0] & 0xFF);
+  }
+
+  /**
+   * Parses a message of either direction.
+   *
+   * @throws ProtocolException if the bytes are not exactly one message
+   */
+  public static Message decode(byte[] plaintext) throws ProtocolException {
+    Reader r = new Reader(plaintext);
+    int type = r.u8();
+    Message message = switch (type) {
+      case ClientMessage.Join.TYPE -> new ClientMessage.Join(r.str());
+      case ClientMessage.Say.TYPE -> new ClientMessage.Say(r.str());
+      case ClientMessage.Dm.TYPE -> new ClientMessage.Dm(r.str(), r.str());
+      case ClientMessage.Who.TYPE -> new ClientMessage.Who();
+      case ClientMessage.Ping.TYPE -> new ClientMessage.Ping(r.u64());
+      case ClientMessage.Bye.TYPE -> new ClientMessage.Bye();
+      case ServerMessage.ServerAuth.TYPE ->
+          new ServerMessage.ServerAuth(r.bytes(ServerMessage.ServerAuth.SIG_SIZE));
+      case ServerMessage.Welcome.TYPE -> new ServerMessage.Welcome(r.str(), r.str(), r.strList());
+      case ServerMessage.Chat.TYPE -> new ServerMessage.Chat(r.u64(), r.str(), r.str());
+      case ServerMessage.Joined.TYPE -> new ServerMessage.Joined(r.u64(), r.str());
+      case ServerMessage.Left.TYPE -> new ServerMessage.Left(r.u64(), r.str(), r.str());
+      case ServerMessage.Dm.TYPE -> new ServerMessage.Dm(r.u64(), r.str(), r.str(), r.str());
+      case ServerMessage.Roster.TYPE -> new ServerMessage.Roster(r.strList());
+      case ServerMessage.Pong.TYPE -> new ServerMessage.Pong(r.u64());
+      case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
+      case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
+      default -> throw malformed("unknown message type 0x%02x", type);
+    };
+    r.expectEnd();
+    return message;
+  }
+
+  private static ProtocolException malformed(String format, Object... args) {
+    return new ProtocolException(Reason.MALFORMED_MESSAGE, String.format(format, args));
+  }
+
+  /** Builds {@code u8 type ‖ fields}. */
+  private static final class Writer {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+
+    Writer(int type) {
+      out.write(type);
+    }
+
+    Writer u16(int value) {
+      out.write(value >>> 8);
+      out.write(value);
+      return this;
+    }
+
+    Writer u64(long value) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) (value >>> shift));
+      }
+      return this;
+    }
+
+    Writer bytes(byte[] value) {
+      out.writeBytes(value);
+      return this;
+    }
+
+    Writer str(String value) {
+      byte[] utf8 = encodeUtf8(value);
+      if (utf8.length > MAX_STR_BYTES) {
+        throw new IllegalArgumentException("a str holds at most 65,535 UTF-8 bytes");
+      }
+      return u16(utf8.length).bytes(utf8);
+    }
+
+    Writer strList(List<String> values) {
+      if (values.size() > 0xFFFF) {
+        throw new IllegalArgumentException("a list<str> holds at most 65,535 strings");
+      }
+      u16(values.size());
+      for (String value : values) {
+        str(value);
+      }
+      return this;
+    }
+
+    byte[] toByteArray() {
+      return out.toByteArray();
+    }
+
+    private static byte[] encodeUtf8(String value) {
+      try {
+        ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .encode(CharBuffer.wrap(value));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException("a str must not hold unpaired surrogates");
+      }
+    }
+  }
+
+  /** Reads fields strictly from one plaintext. */
+  private static final class Reader {
+    private final byte[] data;
+    private int at;
+
+    Reader(byte[] data) {
+      this.data = data;
+    }
+
+    private void need(int n, String what) throws ProtocolException {
+      if (data.length - at < n) {
+        throw malformed("the %s at byte %d runs past the end of the message", what, at);
+      }
+    }
+
+    int u8() throws ProtocolException {
+      need(1, "type");
+      return data[at++] & 0xFF;
+    }
+
+    int u16() throws ProtocolException {
+      need(2, "u16");
+      int v = ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF);
+      at += 2;
+      return v;
+    }
+
+    long u64() throws ProtocolException {
+      need(8, "u64");
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (data[at++] & 0xFF);
+      }
+      return v;
+    }
+
+    byte[] bytes(int n) throws ProtocolException {
+      need(n, "fixed field");
+      byte[] v = java.util.Arrays.copyOfRange(data, at, at + n);
+      at += n;
+      return v;
+    }
+
+    String str() throws ProtocolException {
+      int length = u16();
+      need(length, "str");
+      CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      try {
+        String v = decoder.decode(ByteBuffer.wrap(data, at, length)).toString();
+        at += length;
+        return v;
+      } catch (CharacterCodingException e) {
+        throw malformed("the str at byte %d is not valid UTF-8", at);
+      }
+    }
+
+    List<String> strList() throws ProtocolException {
+      int count = u16();
+      // each str needs at least its 2-byte length: refuse an impossible count before allocating
+      need(count * 2, "list<str>");
+      List<String> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        values.add(str());
+      }
+      return values;
+    }
+
+    void expectEnd() throws ProtocolException {
+      if (at != data.length) {
+        throw malformed("%d bytes left over after the last field", data.length - at);
+      }
+    }
+  }
+}

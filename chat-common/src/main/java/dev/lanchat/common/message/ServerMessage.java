@@ -1,0 +1,187 @@
+package dev.lanchat.common.message;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Messages the server sends to a client (protocol §4, types 0x01 and 0x20 to 0x28). */
+public sealed interface ServerMessage extends Message {
+
+  /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
+  record ServerAuth(byte[] sig) implements ServerMessage {
+    public static final int TYPE = 0x01;
+    public static final int SIG_SIZE = 64;
+
+    public ServerAuth {
+      if (sig.length != SIG_SIZE) {
+        throw new IllegalArgumentException("SERVER_AUTH carries a 64-byte signature");
+      }
+      sig = sig.clone();
+    }
+
+    @Override
+    public byte[] sig() {
+      return sig.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ServerAuth other && java.util.Arrays.equals(sig, other.sig);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(sig);
+    }
+
+    @Override
+    public String toString() {
+      return "ServerAuth[sig=" + java.util.HexFormat.of().formatHex(sig) + "]";
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** WELCOME (0x20): joined as {@code name}; {@code users} is everyone joined, you included. */
+  record Welcome(String name, String motd, List<String> users) implements ServerMessage {
+    public static final int TYPE = 0x20;
+
+    public Welcome {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(motd, "motd");
+      users = List.copyOf(users);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** MESSAGE (0x21): {@code from} said {@code text} to everyone at {@code time}. */
+  record Chat(long time, String from, String text) implements ServerMessage {
+    public static final int TYPE = 0x21;
+
+    public Chat {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** JOINED (0x22): {@code name} joined. */
+  record Joined(long time, String name) implements ServerMessage {
+    public static final int TYPE = 0x22;
+
+    public Joined {
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** LEFT (0x23): {@code name} left; {@code reason} is empty for a normal leave. */
+  record Left(long time, String name, String reason) implements ServerMessage {
+    public static final int TYPE = 0x23;
+
+    public Left {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** DM (0x24): a private line from {@code from} to {@code to}, canonical names. */
+  record Dm(long time, String from, String to, String text) implements ServerMessage {
+    public static final int TYPE = 0x24;
+
+    public Dm {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** ROSTER (0x25): everyone joined. */
+  record Roster(List<String> users) implements ServerMessage {
+    public static final int TYPE = 0x25;
+
+    public Roster {
+      users = List.copyOf(users);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** PONG (0x26): the answer to PING, with its token. */
+  record Pong(long token) implements ServerMessage {
+    public static final int TYPE = 0x26;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** ERROR (0x27): a refused request; {@code code} is a u16, {@code text} is for people. */
+  record Error(int code, String text) implements ServerMessage {
+    public static final int TYPE = 0x27;
+
+    public Error {
+      if (code < 0 || code > 0xFFFF) {
+        throw new IllegalArgumentException("an error code is a u16");
+      }
+      Objects.requireNonNull(text, "text");
+    }
+
+    public Error(ErrorCode code, String text) {
+      this(code.code(), text);
+    }
+
+    /** The code as a known {@link ErrorCode}, if this version knows it. */
+    public Optional<ErrorCode> errorCode() {
+      return ErrorCode.of(code);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** BYE (0x28): the server is closing this connection, for {@code reason}. */
+  record Bye(String reason) implements ServerMessage {
+    public static final int TYPE = 0x28;
+
+    public Bye {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+}
