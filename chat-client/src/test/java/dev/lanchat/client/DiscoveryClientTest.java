@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DiscoveryClientTest {
-  private static final Duration WAIT = Duration.ofMillis(1500);
+  // generous: every reply comes at once on loopback, but the machine may be busy
+  private static final Duration WAIT = Duration.ofMillis(2500);
 
   private final SecureRandom random = new SecureRandom();
   private final List<DiscoveryResponder> responders = new ArrayList<>();
