@@ -1,0 +1,240 @@
+package dev.lanchat.common.discovery;
+
+import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.crypto.Ed25519;
+import dev.lanchat.common.crypto.Fingerprint;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.rules.TerminalText;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A server's answer to a {@link DiscoveryRequest} (protocol §8), unicast to the sender: {@code
+ * "LANCHAT!" ‖ 0x01 ‖ u16 tcp_port ‖ Si[32] ‖ sig[64] ‖ name: str}, where {@code sig =
+ * Ed25519-Sign(identity private key, "lanchat v1 discovery" ‖ nonce ‖ u16 tcp_port ‖ name:
+ * str)}. The name is at most 48 UTF-8 bytes, so a reply is at most 157 bytes and never larger
+ * than the 160-byte request that caused it.
+ *
+ * <p>A reply proves only that the holder of {@code Si} answered this nonce: a client checks it
+ * with {@link #verify} and still applies the handshake and pinning rules of protocol §6 before
+ * trusting the server. {@code name} comes from the network: render it with {@link
+ * TerminalText#render} before printing it.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param tcpPort the server's TCP port, 1 to 65,535
+ * @param identity the server's long-term Ed25519 public key {@code Si}
+ * @param sig the signature over the request's nonce, {@code tcp_port} and {@code name}
+ * @param name the server's name, at most 48 UTF-8 bytes
+ */
+public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String name) {
+  /** Largest name, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 48;
+
+  /** Size of a reply with an empty name. */
+  public static final int MIN_SIZE = 8 + 1 + 2 + Ed25519.KEY_SIZE + Ed25519.SIGNATURE_SIZE + 2;
+
+  /** Size of a reply with a 48-byte name: 157. */
+  public static final int MAX_SIZE = MIN_SIZE + MAX_NAME_BYTES;
+
+  static final byte[] MAGIC = "LANCHAT!".getBytes(StandardCharsets.US_ASCII);
+  static final int VERSION = 0x01;
+  private static final byte[] SIG_LABEL = "lanchat v1 discovery".getBytes(StandardCharsets.US_ASCII);
+  private static final int PORT_OFFSET = MAGIC.length + 1;
+  private static final int SI_OFFSET = PORT_OFFSET + 2;
+  private static final int SIG_OFFSET = SI_OFFSET + Ed25519.KEY_SIZE;
+  private static final int NAME_OFFSET = SIG_OFFSET + Ed25519.SIGNATURE_SIZE;
+
+  public DiscoveryReply {
+    checkPort(tcpPort);
+    if (identity.length != Ed25519.KEY_SIZE) {
+      throw new IllegalArgumentException("Si is 32 bytes, not " + identity.length);
+    }
+    if (sig.length != Ed25519.SIGNATURE_SIZE) {
+      throw new IllegalArgumentException("sig is 64 bytes, not " + sig.length);
+    }
+    if (utf8(name).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("a discovery name is at most 48 UTF-8 bytes");
+    }
+    identity = identity.clone();
+    sig = sig.clone();
+  }
+
+  /**
+   * The reply {@code identity} signs for the request that carried {@code nonce}.
+   *
+   * @throws IllegalArgumentException if the nonce is not 32 bytes, the port is not 1 to 65,535,
+   *     or the name is longer than 48 UTF-8 bytes or holds an unpaired surrogate
+   */
+  public static DiscoveryReply sign(Identity identity, byte[] nonce, int tcpPort, String name) {
+    checkPort(tcpPort);
+    byte[] nameBytes = utf8(name);
+    if (nameBytes.length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("a discovery name is at most 48 UTF-8 bytes");
+    }
+    byte[] sig = identity.sign(signedBytes(nonce, tcpPort, nameBytes));
+    return new DiscoveryReply(tcpPort, identity.publicKey(), sig, name);
+  }
+
+  /**
+   * The longest prefix of {@code name} that ends on a code point boundary and fits in 48 UTF-8
+   * bytes: {@code name} itself when it fits.
+   *
+   * @throws IllegalArgumentException if the name holds an unpaired surrogate
+   */
+  public static String fitName(String name) {
+    utf8(name);
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int cp = name.codePointAt(end);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + size > MAX_NAME_BYTES) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(cp);
+    }
+    return name.substring(0, end);
+  }
+
+  /** The reply in {@code datagram}, or empty unless it is exactly one well-formed reply. */
+  public static Optional<DiscoveryReply> parse(byte[] datagram) {
+    return parse(datagram, datagram.length);
+  }
+
+  /**
+   * The reply in the first {@code length} bytes of {@code datagram}, or empty unless they are
+   * exactly one well-formed reply: magic {@code "LANCHAT!"}, version 1, a non-zero port, a name
+   * of at most 48 bytes of strict UTF-8 and no byte after it. The signature is not checked
+   * here; see {@link #verify}.
+   */
+  public static Optional<DiscoveryReply> parse(byte[] datagram, int length) {
+    if (length < MIN_SIZE || length > MAX_SIZE || length > datagram.length
+        || !Arrays.equals(datagram, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+        || (datagram[MAGIC.length] & 0xFF) != VERSION) {
+      return Optional.empty();
+    }
+    int port = u16(datagram, PORT_OFFSET);
+    int nameLength = u16(datagram, NAME_OFFSET);
+    if (port == 0 || MIN_SIZE + nameLength != length) {
+      return Optional.empty();
+    }
+    String name;
+    try {
+      name = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(datagram, MIN_SIZE, nameLength))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new DiscoveryReply(port,
+        Arrays.copyOfRange(datagram, SI_OFFSET, SI_OFFSET + Ed25519.KEY_SIZE),
+        Arrays.copyOfRange(datagram, SIG_OFFSET, SIG_OFFSET + Ed25519.SIGNATURE_SIZE),
+        name));
+  }
+
+  /** The datagram: 109 bytes plus the name's UTF-8 bytes, at most 157. */
+  public byte[] encode() {
+    byte[] nameBytes = utf8(name);
+    byte[] out = new byte[MIN_SIZE + nameBytes.length];
+    System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+    out[MAGIC.length] = VERSION;
+    putU16(out, PORT_OFFSET, tcpPort);
+    System.arraycopy(identity, 0, out, SI_OFFSET, Ed25519.KEY_SIZE);
+    System.arraycopy(sig, 0, out, SIG_OFFSET, Ed25519.SIGNATURE_SIZE);
+    putU16(out, NAME_OFFSET, nameBytes.length);
+    System.arraycopy(nameBytes, 0, out, MIN_SIZE, nameBytes.length);
+    return out;
+  }
+
+  /**
+   * True when {@code sig} is {@code Si}'s signature over this reply's port and name for the
+   * request that carried {@code nonce}. A reply replayed from another request, or one whose
+   * port, name or key was changed on the way, is not valid.
+   *
+   * @throws IllegalArgumentException if the nonce is not 32 bytes
+   */
+  public boolean verify(byte[] nonce) {
+    return Ed25519.verify(identity, signedBytes(nonce, tcpPort, utf8(name)), sig);
+  }
+
+  /** The fingerprint of {@code Si}. */
+  public String fingerprint() {
+    return Fingerprint.of(identity);
+  }
+
+  @Override
+  public byte[] identity() {
+    return identity.clone();
+  }
+
+  @Override
+  public byte[] sig() {
+    return sig.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DiscoveryReply other && Arrays.equals(encode(), other.encode());
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(encode());
+  }
+
+  @Override
+  public String toString() {
+    return "DiscoveryReply[tcpPort=" + tcpPort + ", Si=" + fingerprint()
+        + ", name=" + TerminalText.render(name) + "]";
+  }
+
+  /** {@code "lanchat v1 discovery" ‖ nonce ‖ u16 tcp_port ‖ name: str}. */
+  private static byte[] signedBytes(byte[] nonce, int tcpPort, byte[] nameBytes) {
+    if (nonce.length != DiscoveryRequest.NONCE_SIZE) {
+      throw new IllegalArgumentException("a discovery nonce is 32 bytes, not " + nonce.length);
+    }
+    byte[] port = new byte[2];
+    putU16(port, 0, tcpPort);
+    byte[] length = new byte[2];
+    putU16(length, 0, nameBytes.length);
+    return Bytes.concat(SIG_LABEL, nonce, port, length, nameBytes);
+  }
+
+  private static void checkPort(int tcpPort) {
+    if (tcpPort < 1 || tcpPort > 0xFFFF) {
+      throw new IllegalArgumentException("a TCP port is 1 to 65535, not " + tcpPort);
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    try {
+      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(text));
+      byte[] bytes = new byte[encoded.remaining()];
+      encoded.get(bytes);
+      return bytes;
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("a str must not hold unpaired surrogates");
+    }
+  }
+
+  private static int u16(byte[] data, int at) {
+    return ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF);
+  }
+
+  private static void putU16(byte[] data, int at, int value) {
+    data[at] = (byte) (value >>> 8);
+    data[at + 1] = (byte) value;
+  }
+}
