@@ -313,7 +313,7 @@ class MessageCodecTest {
     int accepted = 0;
     int[] types = {0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25,
         0x26, 0x27, 0x28};
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < 10_000; i++) {
       byte[] bytes = new byte[random.nextInt(40)];
       random.nextBytes(bytes);
       if (bytes.length > 0 && random.nextInt(4) > 0) {
@@ -334,7 +334,7 @@ class MessageCodecTest {
     long seed = SEED + 2;
     System.out.println("MessageCodecTest mutation seed " + seed);
     Random random = new Random(seed);
-    for (int i = 0; i < 3_000; i++) {
+    for (int i = 0; i < 2_000; i++) {
       byte[] wire = MessageCodec.encode(randomMessage(random, random.nextInt(KINDS)));
       byte[] mutated = switch (random.nextInt(3)) {
         case 0 -> Arrays.copyOf(wire, random.nextInt(wire.length + 1));
