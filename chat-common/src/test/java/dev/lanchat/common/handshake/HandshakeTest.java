@@ -30,9 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The handshake of protocol §2. Most tests stage the two roles one after the other over
- * in-memory bytes (possible because with fixed ephemeral keys every ClientHello is known in
- * advance); the test in the middle of them is a man-in-the-middle that changes one byte.
+ * The handshake of protocol §2. Two tests run the roles on two threads over piped streams (one
+ * of them with a relay in the middle that changes a byte). The others stage the roles one after
+ * the other over in-memory bytes, which works because with fixed ephemeral keys every
+ * ClientHello is known in advance; that makes each tampering case deterministic.
  */
 class HandshakeTest {
   private static final byte[] SERVER_EPHEMERAL = filled(0x01);
@@ -163,6 +164,67 @@ class HandshakeTest {
             "offset " + offset + " mask " + mask);
         assertEquals(Reason.BAD_SERVER_AUTH, e.reason(), "offset " + offset + " mask " + mask);
       }
+    }
+  }
+
+  /**
+   * Forwards frames from {@code in} to {@code out}, letting {@code alter} change the n-th frame
+   * in place (the size stays the same), until the stream ends; then closes {@code out}.
+   */
+  private static CompletableFuture<Void> relay(java.io.InputStream in, PipedOutputStream out,
+      int frameToAlter, int offset) {
+    return CompletableFuture.runAsync(() -> {
+      FrameReader reader = new FrameReader(in);
+      FrameWriter writer = new FrameWriter(out);
+      try (out) {
+        for (int n = 0; n < 100; n++) {
+          byte[] payload = reader.readFrame();
+          if (n == frameToAlter) {
+            payload[offset] ^= 0x01;
+          }
+          writer.writeFrame(payload);
+        }
+      } catch (IOException ended) {
+        // one side closed or failed: the relay stops too
+      }
+    }, EXECUTOR);
+  }
+
+  @Test
+  void manInTheMiddleRelayChangingOneByteOfTheSaltIsCaughtOverPipedStreams() throws Exception {
+    PipedInputStream relayFromClient = new PipedInputStream(1 << 16);
+    PipedOutputStream clientOut = new PipedOutputStream(relayFromClient);
+    PipedInputStream serverIn = new PipedInputStream(1 << 16);
+    PipedOutputStream relayToServer = new PipedOutputStream(serverIn);
+    PipedInputStream relayFromServer = new PipedInputStream(1 << 16);
+    PipedOutputStream serverOut = new PipedOutputStream(relayFromServer);
+    PipedInputStream clientIn = new PipedInputStream(1 << 16);
+    PipedOutputStream relayToClient = new PipedOutputStream(clientIn);
+    SecureRandom random = new SecureRandom();
+
+    CompletableFuture<SecureChannel> server = CompletableFuture.supplyAsync(() -> {
+      try {
+        return ServerHandshake.run(serverIn, serverOut, IDENTITY, random);
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    }, EXECUTOR);
+    CompletableFuture<Void> up = relay(relayFromClient, relayToServer, -1, 0);
+    // frame 0 from the server is ServerHello; byte 40 is the first byte of the salt
+    CompletableFuture<Void> down = relay(relayFromServer, relayToClient, 0, 40);
+    try {
+      ProtocolException e = assertThrows(ProtocolException.class,
+          () -> ClientHandshake.run(clientIn, clientOut, random, ServerKeyVerifier.TRUST_ANY));
+      assertEquals(Reason.BAD_SERVER_AUTH, e.reason());
+      // the server cannot tell: its half of the handshake completed with other keys
+      server.get(10, TimeUnit.SECONDS);
+    } finally {
+      for (java.io.Closeable c : new java.io.Closeable[] {clientOut, clientIn, serverIn, serverOut,
+          relayFromClient, relayFromServer}) {
+        c.close();
+      }
+      up.get(10, TimeUnit.SECONDS);
+      down.get(10, TimeUnit.SECONDS);
     }
   }
 
