@@ -41,7 +41,7 @@ class RfcVectorsTest {
     assertEquals(v.get("after_1000").getAsString(), TestVectors.hex(iterate(1000)));
   }
 
-  /** About a minute: run with {@code -Dlanchat.slowTests=true}. */
+  /** One to two minutes: run with {@code -Dlanchat.slowTests=true}. */
   @Test
   @Tag("slow")
   @EnabledIfSystemProperty(named = "lanchat.slowTests", matches = "true")
