@@ -33,6 +33,8 @@ public final class CipherState {
 
   private static final int NONCE_SIZE = 12;
 
+  private static final byte[] NO_AAD = new byte[0];
+
   private final SecretKeySpec key;
   private final Cipher cipher;
   private final byte[] nonce = new byte[NONCE_SIZE];
@@ -82,8 +84,7 @@ public final class CipherState {
       throw new KeyLimitException("this key has reached its limit of records or bytes");
     }
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce()));
-      byte[] record = cipher.doFinal(plaintext);
+      byte[] record = crypt(cipher, Cipher.ENCRYPT_MODE, key, nonce(), NO_AAD, plaintext);
       seq++;
       bytes += plaintext.length;
       return record;
@@ -108,8 +109,7 @@ public final class CipherState {
       throw new ProtocolException(Reason.KEY_LIMIT, "the peer used a key past its limit");
     }
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce()));
-      byte[] plaintext = cipher.doFinal(record);
+      byte[] plaintext = crypt(cipher, Cipher.DECRYPT_MODE, key, nonce(), NO_AAD, record);
       seq++;
       bytes += plaintext.length;
       return plaintext;
@@ -119,6 +119,46 @@ public final class CipherState {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM refused to open", e);
     }
+  }
+
+  /**
+   * Test vectors: AES-256-GCM with an explicit 12-byte nonce and aad, through the same {@link
+   * #crypt} step that {@link #seal} uses (records themselves always use the counter nonce and an
+   * empty aad).
+   */
+  static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext)
+      throws GeneralSecurityException {
+    return crypt(explicitCipher(key, nonce), Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
+        nonce, aad, plaintext);
+  }
+
+  /**
+   * Test vectors: the counterpart of {@link #sealWithNonce}, through the same {@link #crypt} step
+   * that {@link #open} uses.
+   *
+   * @throws AEADBadTagException if the record does not open; no plaintext is released
+   */
+  static byte[] openWithNonce(byte[] key, byte[] nonce, byte[] aad, byte[] record)
+      throws GeneralSecurityException {
+    return crypt(explicitCipher(key, nonce), Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+        nonce, aad, record);
+  }
+
+  private static Cipher explicitCipher(byte[] key, byte[] nonce) throws GeneralSecurityException {
+    if (key.length != 32 || nonce.length != NONCE_SIZE) {
+      throw new IllegalArgumentException("records use a 32-byte key and a 12-byte nonce");
+    }
+    return Cipher.getInstance("AES/GCM/NoPadding");
+  }
+
+  /** One AES-GCM operation with a 128-bit tag; the JDK releases no plaintext unless the tag verifies. */
+  private static byte[] crypt(Cipher cipher, int mode, SecretKeySpec key, byte[] nonce, byte[] aad,
+      byte[] input) throws GeneralSecurityException {
+    cipher.init(mode, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
+    if (aad.length > 0) {
+      cipher.updateAAD(aad);
+    }
+    return cipher.doFinal(input);
   }
 
   /** Builds {@code 0x00000000 ‖ u64(seq)}. */

@@ -1,0 +1,384 @@
+package dev.lanchat.common.handshake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.crypto.Hkdf;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.crypto.X25519;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.EdECPoint;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.EdECPublicKeySpec;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worked example in docs/protocol.md: recomputes every value with our code, checks it
+ * against a from-scratch computation with the JDK alone (so the vectors do not only test the
+ * code against itself), and checks that every hex value printed in the document is the
+ * recomputed one.
+ */
+class ProtocolDocVectorsTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final int HEX_PER_LINE = 64;
+
+  /** Name → value, in the order the document lists them. */
+  private static final Map<String, byte[]> VECTORS = new LinkedHashMap<>();
+
+  private static byte[] filled(int value) {
+    byte[] out = new byte[32];
+    Arrays.fill(out, (byte) value);
+    return out;
+  }
+
+  private static byte[] frame(byte[] payload) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new FrameWriter(out).writeFrame(payload);
+    return out.toByteArray();
+  }
+
+  private static List<byte[]> frames(byte[] wire) throws IOException {
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+    List<byte[]> out = new ArrayList<>();
+    while (true) {
+      try {
+        out.add(reader.readFrame());
+      } catch (EOFException end) {
+        return out;
+      }
+    }
+  }
+
+  /** Runs both roles with the fixed inputs through our code and records every value. */
+  @BeforeAll
+  static void computeWithOurCode() throws Exception {
+    byte[] serverPrivate = filled(0x01);
+    byte[] clientPrivate = filled(0x02);
+    byte[] salt = filled(0x03);
+    byte[] seed = filled(0x04);
+    Identity identity = Identity.fromSeed(seed);
+    byte[] se = X25519.fromPrivate(serverPrivate).publicKey();
+    byte[] ce = X25519.fromPrivate(clientPrivate).publicKey();
+
+    // staged: with a fixed client key its ClientHello is known before the server runs
+    byte[] clientHelloFrame = frame(new ClientHello(ce).encode());
+    ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
+    SecureChannel server = ServerHandshake.run(
+        new FrameReader(new ByteArrayInputStream(clientHelloFrame)), new FrameWriter(serverOut),
+        identity, X25519.fromPrivate(serverPrivate), salt);
+    byte[] serverHandshakeWire = serverOut.toByteArray();
+    ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
+    SecureChannel client = ClientHandshake.run(
+        new FrameReader(new ByteArrayInputStream(serverHandshakeWire)),
+        new FrameWriter(clientOut), X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY);
+    assertEquals(HEX.formatHex(clientHelloFrame), HEX.formatHex(clientOut.toByteArray()));
+
+    client.send(new ClientMessage.Join("alice"));
+    server.send(welcome());
+    List<byte[]> serverFrames = frames(serverOut.toByteArray());
+    List<byte[]> clientFrames = frames(clientOut.toByteArray());
+    assertEquals(3, serverFrames.size());
+    assertEquals(2, clientFrames.size());
+
+    byte[] serverHello = serverFrames.get(0);
+    byte[] clientHello = clientFrames.get(0);
+    byte[] shared = X25519.agree(serverPrivate, ce);
+    assertEquals(HEX.formatHex(shared), HEX.formatHex(X25519.agree(clientPrivate, se)));
+    KeySchedule keys = KeySchedule.derive(shared, salt, serverHello, clientHello);
+    byte[] sig = identity.sign(KeySchedule.serverAuthMessage(keys.th()));
+
+    VECTORS.put("server_ephemeral_private", serverPrivate);
+    VECTORS.put("client_ephemeral_private", clientPrivate);
+    VECTORS.put("salt", salt);
+    VECTORS.put("identity_seed", seed);
+    VECTORS.put("Se", se);
+    VECTORS.put("Ce", ce);
+    VECTORS.put("Si", identity.publicKey());
+    VECTORS.put("server_hello", serverHello);
+    VECTORS.put("client_hello", clientHello);
+    VECTORS.put("shared", shared);
+    VECTORS.put("th", keys.th());
+    VECTORS.put("prk", Hkdf.extract(salt, shared));
+    VECTORS.put("k_c2s", keys.kC2s());
+    VECTORS.put("k_s2c", keys.kS2c());
+    VECTORS.put("server_auth_sig", sig);
+    VECTORS.put("server_auth_plaintext", MessageCodec.encode(new ServerMessage.ServerAuth(sig)));
+    VECTORS.put("server_auth_record", serverFrames.get(1));
+    VECTORS.put("join_plaintext", MessageCodec.encode(new ClientMessage.Join("alice")));
+    VECTORS.put("join_record", clientFrames.get(1));
+    VECTORS.put("welcome_plaintext", MessageCodec.encode(welcome()));
+    VECTORS.put("welcome_record", serverFrames.get(2));
+  }
+
+  private static ServerMessage.Welcome welcome() {
+    return new ServerMessage.Welcome("alice", "hi", List.of("alice"));
+  }
+
+  private static String get(String name) {
+    return HEX.formatHex(VECTORS.get(name));
+  }
+
+  private static byte[] bytes(String name) {
+    return VECTORS.get(name).clone();
+  }
+
+  // --- an independent computation with the JDK alone ---
+
+  private static byte[] jdkX25519(byte[] privateKey, BigInteger u) throws Exception {
+    KeyFactory kf = KeyFactory.getInstance("XDH");
+    PrivateKey priv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey));
+    PublicKey pub = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u));
+    KeyAgreement ka = KeyAgreement.getInstance("XDH");
+    ka.init(priv);
+    ka.doPhase(pub, true);
+    return ka.generateSecret();
+  }
+
+  /** An RFC 7748 u-coordinate: little-endian, bit 255 masked. */
+  private static BigInteger littleEndian(byte[] u) {
+    byte[] be = new byte[u.length];
+    for (int i = 0; i < u.length; i++) {
+      be[i] = u[u.length - 1 - i];
+    }
+    be[0] &= 0x7F;
+    return new BigInteger(1, be);
+  }
+
+  private static byte[] hmac(byte[] key, byte[]... parts) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    for (byte[] part : parts) {
+      mac.update(part);
+    }
+    return mac.doFinal();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] gcm(byte[] key, long seq, byte[] plaintext) throws Exception {
+    byte[] nonce = new byte[12];
+    for (int i = 0; i < 8; i++) {
+      nonce[11 - i] = (byte) (seq >>> (8 * i));
+    }
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+    return c.doFinal(plaintext);
+  }
+
+  @Test
+  void ourValuesEqualAFromScratchJdkComputation() throws Exception {
+    byte[] serverPrivate = filled(0x01);
+    byte[] clientPrivate = filled(0x02);
+    byte[] salt = filled(0x03);
+    byte[] seed = filled(0x04);
+
+    byte[] se = jdkX25519(serverPrivate, BigInteger.valueOf(9));
+    byte[] ce = jdkX25519(clientPrivate, BigInteger.valueOf(9));
+    assertEquals(get("Se"), HEX.formatHex(se));
+    assertEquals(get("Ce"), HEX.formatHex(ce));
+    byte[] shared = jdkX25519(serverPrivate, littleEndian(ce));
+    assertEquals(HEX.formatHex(shared), HEX.formatHex(jdkX25519(clientPrivate, littleEndian(se))));
+    assertEquals(get("shared"), HEX.formatHex(shared));
+
+    byte[] si = bytes("Si");
+    ByteArrayOutputStream sh = new ByteArrayOutputStream();
+    sh.write(ascii("LANCHAT"));
+    sh.write(1);
+    sh.write(se);
+    sh.write(salt);
+    sh.write(si);
+    ByteArrayOutputStream ch = new ByteArrayOutputStream();
+    ch.write(ascii("LANCHAT"));
+    ch.write(1);
+    ch.write(ce);
+    assertEquals(get("server_hello"), HEX.formatHex(sh.toByteArray()));
+    assertEquals(get("client_hello"), HEX.formatHex(ch.toByteArray()));
+
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    sha.update(sh.toByteArray());
+    sha.update(ch.toByteArray());
+    byte[] th = sha.digest();
+    assertEquals(get("th"), HEX.formatHex(th));
+
+    // HKDF (RFC 5869) by hand: PRK = HMAC(salt, IKM); a 32-byte OKM is T(1) = HMAC(PRK, info ‖ 0x01)
+    byte[] prk = hmac(salt, shared);
+    assertEquals(get("prk"), HEX.formatHex(prk));
+    byte[] kC2s = hmac(prk, ascii("lanchat v1 c2s"), th, new byte[] {1});
+    byte[] kS2c = hmac(prk, ascii("lanchat v1 s2c"), th, new byte[] {1});
+    assertEquals(get("k_c2s"), HEX.formatHex(kC2s));
+    assertEquals(get("k_s2c"), HEX.formatHex(kS2c));
+
+    // Ed25519 with the JDK: same seed, so a deterministic signature must be the same bytes
+    byte[] signed = concat(ascii("lanchat v1 server auth"), th);
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(KeyFactory.getInstance("Ed25519")
+        .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed)));
+    signer.update(signed);
+    byte[] sig = signer.sign();
+    assertEquals(get("server_auth_sig"), HEX.formatHex(sig));
+    Signature verifier = Signature.getInstance("Ed25519");
+    verifier.initVerify(edPublicKey(si));
+    verifier.update(signed);
+    assertTrue(verifier.verify(sig), "Si from the ServerHello verifies the JDK's signature");
+
+    byte[] authPlaintext = concat(new byte[] {0x01}, sig);
+    assertEquals(get("server_auth_plaintext"), HEX.formatHex(authPlaintext));
+    assertEquals(get("server_auth_record"), HEX.formatHex(gcm(kS2c, 0, authPlaintext)));
+
+    byte[] join = concat(new byte[] {0x10, 0x00, 0x05}, ascii("alice"));
+    assertEquals(get("join_plaintext"), HEX.formatHex(join));
+    assertEquals(get("join_record"), HEX.formatHex(gcm(kC2s, 0, join)));
+
+    byte[] welcome = concat(new byte[] {0x20, 0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x02},
+        ascii("hi"), new byte[] {0x00, 0x01, 0x00, 0x05}, ascii("alice"));
+    assertEquals(get("welcome_plaintext"), HEX.formatHex(welcome));
+    assertEquals(get("welcome_record"), HEX.formatHex(gcm(kS2c, 1, welcome)));
+  }
+
+  private static PublicKey edPublicKey(byte[] raw) throws Exception {
+    boolean xOdd = (raw[31] & 0x80) != 0;
+    BigInteger y = littleEndian(raw);
+    return KeyFactory.getInstance("Ed25519").generatePublic(
+        new EdECPublicKeySpec(NamedParameterSpec.ED25519, new EdECPoint(xOdd, y)));
+  }
+
+  private static byte[] concat(byte[]... parts) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.write(p);
+    }
+    return out.toByteArray();
+  }
+
+  // --- the document ---
+
+  private static final Pattern VALUE = Pattern.compile("^([A-Za-z_0-9]+) += +([0-9a-f]+)$");
+  private static final Pattern MORE = Pattern.compile("^ +([0-9a-f]+)$");
+
+  /** The vectors as the document prints them: {@code name = hex}, 64 hex digits a line. */
+  static String expectedBlock() {
+    StringBuilder out = new StringBuilder();
+    int width = VECTORS.keySet().stream().mapToInt(String::length).max().orElse(0);
+    for (Map.Entry<String, byte[]> e : VECTORS.entrySet()) {
+      String hex = HEX.formatHex(e.getValue());
+      String pad = " ".repeat(width - e.getKey().length());
+      out.append(e.getKey()).append(pad).append(" = ");
+      for (int at = 0; at < hex.length(); at += HEX_PER_LINE) {
+        if (at > 0) {
+          out.append('\n').append(" ".repeat(width + 3));
+        }
+        out.append(hex, at, Math.min(hex.length(), at + HEX_PER_LINE));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Every {@code name = hex} value inside the document's fenced code blocks. */
+  private static Map<String, String> valuesInDocument(String text) {
+    Map<String, String> found = new LinkedHashMap<>();
+    boolean inBlock = false;
+    String current = null;
+    for (String line : text.split("\n", -1)) {
+      line = line.stripTrailing();
+      if (line.startsWith("```")) {
+        inBlock = !inBlock;
+        current = null;
+        continue;
+      }
+      if (!inBlock) {
+        continue;
+      }
+      Matcher value = VALUE.matcher(line);
+      Matcher more = MORE.matcher(line);
+      if (value.matches()) {
+        current = value.group(1);
+        if (found.put(current, value.group(2)) != null) {
+          fail("docs/protocol.md gives " + current + " twice");
+        }
+      } else if (current != null && more.matches()) {
+        found.merge(current, more.group(1), String::concat);
+      } else {
+        current = null;
+      }
+    }
+    return found;
+  }
+
+  private static Path document() {
+    Path doc = Path.of(System.getProperty("basedir", ".")).resolve("../docs/protocol.md").normalize();
+    if (!Files.isRegularFile(doc)) {
+      fail("docs/protocol.md is missing (looked at " + doc.toAbsolutePath()
+          + "); it carries the worked test vectors this test checks");
+    }
+    return doc;
+  }
+
+  @Test
+  void everyHexValueInTheProtocolDocumentIsTheRecomputedOne() throws Exception {
+    String text = Files.readString(document(), StandardCharsets.UTF_8);
+    Map<String, String> inDoc = valuesInDocument(text);
+    String hint = "\nThe values, as the document should print them:\n" + expectedBlock();
+    assertEquals(List.copyOf(VECTORS.keySet()), List.copyOf(inDoc.keySet()),
+        "docs/protocol.md lists other values than the test computes" + hint);
+    for (String name : VECTORS.keySet()) {
+      assertEquals(get(name), inDoc.get(name), "docs/protocol.md: " + name + hint);
+    }
+  }
+
+  @Test
+  void frameHeadersNamedInTheDocumentMatchThePayloadSizes() throws Exception {
+    String text = Files.readString(document(), StandardCharsets.UTF_8);
+    for (String name : List.of("server_hello", "client_hello", "server_auth_record", "join_record",
+        "welcome_record")) {
+      String header = String.format("%08x", VECTORS.get(name).length);
+      assertTrue(text.contains("(`" + name + "`, frame header `" + header + "`"),
+          "docs/protocol.md should give " + name + " the frame header " + header);
+    }
+  }
+
+  @Test
+  void documentBlockIsFormattedAsTheTestPrintsIt() throws Exception {
+    String text = Files.readString(document(), StandardCharsets.UTF_8);
+    assertTrue(text.contains(expectedBlock()),
+        "the vectors block of docs/protocol.md should read exactly:\n" + expectedBlock());
+  }
+}
