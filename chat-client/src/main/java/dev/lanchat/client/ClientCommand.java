@@ -141,9 +141,19 @@ public final class ClientCommand implements Callable<Integer> {
     return new ClientCommand(consoles, System.getenv(), ZoneId.systemDefault());
   }
 
-  /** A picocli command line for {@code command}, with one-line errors instead of stack traces. */
+  /**
+   * A picocli command line for {@code command}: a usage mistake gets its one-line reason and a
+   * pointer to {@code --help}, never the whole usage or a stack trace.
+   */
   public static CommandLine commandLine(ClientCommand command) {
     CommandLine cl = new CommandLine(command);
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine line = e.getCommandLine();
+      line.getErr().println("! " + e.getMessage());
+      line.getErr().println("Run chat-client --help for the options.");
+      line.getErr().flush();
+      return ExitCode.USAGE;
+    });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("! unexpected error: " + e);
       line.getErr().flush();

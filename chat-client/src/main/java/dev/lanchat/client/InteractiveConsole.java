@@ -81,7 +81,13 @@ public final class InteractiveConsole implements Console {
 
   @Override
   public String ask(String question) {
-    return read(question);
+    // a question and its answer stay on screen: no server echo replaces them
+    reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+    try {
+      return read(question);
+    } finally {
+      reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+    }
   }
 
   private String read(String prompt) {
