@@ -132,7 +132,11 @@ public final class ChatClient {
           return failed;
         }
         JoinResult joined = join(name);
-        if (joined.retry() && attempt == 1) {
+        if (joined.retry()) {
+          if (attempt > 1) {
+            return fail(ExitCode.CONNECTION,
+                "! connection lost: the server closed the connection before we joined");
+          }
           console.problem("* the server stopped waiting while you decided; connecting again");
           name = joined.name();
           continue;
@@ -191,19 +195,22 @@ public final class ChatClient {
         return new JoinResult(console.interactive() ? ExitCode.OK : ExitCode.NOT_JOINED,
             false, null);
       }
-      send(new ClientMessage.Join(name));
       ServerMessage reply;
       try {
+        send(new ClientMessage.Join(name));
         reply = awaitJoinReply();
-      } catch (EOFException e) {
+      } catch (SocketTimeoutException e) {
+        return new JoinResult(fail(ExitCode.CONNECTION,
+            "! connection lost: the server did not answer JOIN"), false, name);
+      } catch (ProtocolException e) {
+        throw e;
+      } catch (IOException e) {
+        // closed (EOF) or reset, depending on how the close and our JOIN crossed
         if (verifier instanceof PinCheck pins && pins.askedUser()) {
           return new JoinResult(-1, true, name);
         }
         return new JoinResult(fail(ExitCode.CONNECTION,
             "! connection lost: the server closed the connection before we joined"), false, name);
-      } catch (SocketTimeoutException e) {
-        return new JoinResult(fail(ExitCode.CONNECTION,
-            "! connection lost: the server did not answer JOIN"), false, name);
       }
       switch (reply) {
         case ServerMessage.Welcome welcome -> {

@@ -84,4 +84,29 @@ class InteractiveSessionTest {
       console.close();
     }
   }
+
+  @Test
+  void whenTheServerGivesUpDuringTheTrustQuestionTheClientConnectsOnceMore() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
+          server.hostPort(), null, false, console);
+      ChatClient client = new ChatClient(ChatClient.Settings.of("127.0.0.1", server.port(),
+          "alice"), console, pins);
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(client::run);
+      try (FakeServer.Peer slow = server.accept()) {
+        vt.await("[y/N] ", 0);
+      } // the server's accept-to-WELCOME deadline passes while the user reads the fingerprint
+      vt.type("y\r");
+      try (FakeServer.Peer peer = server.accept()) {
+        int at = vt.await("connecting again", 0);
+        peer.welcome("");
+        vt.await("* connected to " + server.hostPort() + " as alice", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
 }
