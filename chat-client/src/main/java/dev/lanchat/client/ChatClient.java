@@ -113,7 +113,16 @@ public final class ChatClient {
    * on the console; nothing is thrown for a network or server failure.
    */
   public int run() {
-    String name = settings.name();
+    String name;
+    try {
+      // asked before connecting: the server allows only 10 s from accept to WELCOME
+      name = usableName(settings.name());
+    } catch (IOException e) {
+      return fail(ExitCode.CONNECTION, "! cannot read input: " + describe(e));
+    }
+    if (name == null) {
+      return console.interactive() ? ExitCode.OK : ExitCode.NOT_JOINED;
+    }
     for (int attempt = 1; ; attempt++) {
       Socket socket = new Socket();
       try (socket) {
@@ -137,7 +146,7 @@ public final class ChatClient {
             return fail(ExitCode.CONNECTION,
                 "! connection lost: the server closed the connection before we joined");
           }
-          console.problem("* the server stopped waiting while you decided; connecting again");
+          console.problem("* the server stopped waiting while you answered; connecting again");
           name = joined.name();
           continue;
         }
@@ -183,18 +192,15 @@ public final class ChatClient {
 
   /**
    * The outcome of joining: exit code -1 means joined; {@code retry} asks for one reconnect
-   * (the server gave up while the user was answering the trust question).
+   * (the server gave up while the user was answering a question), as {@code name}.
    */
   private record JoinResult(int exitCode, boolean retry, String name) {}
 
-  private JoinResult join(String wanted) throws IOException {
-    String name = wanted;
+  /** Joins as {@code name} (valid); after a name error, asks for another when interactive. */
+  private JoinResult join(String first) throws IOException {
+    String name = first;
+    boolean asked = verifier instanceof PinCheck pins && pins.askedUser();
     while (true) {
-      name = usableName(name);
-      if (name == null) {
-        return new JoinResult(console.interactive() ? ExitCode.OK : ExitCode.NOT_JOINED,
-            false, null);
-      }
       ServerMessage reply;
       try {
         send(new ClientMessage.Join(name));
@@ -205,8 +211,8 @@ public final class ChatClient {
       } catch (ProtocolException e) {
         throw e;
       } catch (IOException e) {
-        // closed (EOF) or reset, depending on how the close and our JOIN crossed
-        if (verifier instanceof PinCheck pins && pins.askedUser()) {
+        // closed (EOF) or reset, depending on how the server's close and our JOIN crossed
+        if (asked) {
           return new JoinResult(-1, true, name);
         }
         return new JoinResult(fail(ExitCode.CONNECTION,
@@ -222,7 +228,11 @@ public final class ChatClient {
           if (!EventFormat.isNameProblem(error) || !console.interactive()) {
             return new JoinResult(ExitCode.NOT_JOINED, false, name);
           }
-          name = null;
+          name = usableName(null);
+          asked = true;
+          if (name == null) {
+            return new JoinResult(ExitCode.OK, false, null);
+          }
         }
         default -> {
           format.format(reply).ifPresent(console::event);

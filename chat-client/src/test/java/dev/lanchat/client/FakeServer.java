@@ -78,6 +78,21 @@ final class FakeServer implements AutoCloseable {
         RANDOM));
   }
 
+  /**
+   * True when a client has connected and is waiting to be accepted. Call it after the client
+   * exited: a connection it made is in the backlog by then, so a short accept finds it.
+   */
+  boolean connectionWaiting() throws IOException {
+    socket.setSoTimeout(200);
+    try (Socket s = socket.accept()) {
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } finally {
+      socket.setSoTimeout(TIMEOUT_MS);
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

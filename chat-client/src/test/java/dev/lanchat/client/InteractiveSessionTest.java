@@ -32,12 +32,12 @@ class InteractiveSessionTest {
           Duration.ofSeconds(30), ZoneOffset.UTC), console, pins);
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(client::run);
 
+      int at = vt.await("Your name: ", 0); // asked before connecting
+      vt.type("alice\r");
       try (FakeServer.Peer peer = server.accept()) {
-        int at = vt.await(server.identity().fingerprint(), 0);
+        at = vt.await(server.identity().fingerprint(), at);
         vt.await("Trust this server and remember its key? [y/N] ", at);
         vt.type("y\r");
-        at = vt.await("Your name: ", at);
-        vt.type("alice\r");
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "alice is here already"));
         at = vt.await("! name taken: alice is here already", at);

@@ -173,6 +173,7 @@ class PinningTest {
       assertTrue(err.contains("line 2"), err);
       assertTrue(err.contains("never treated as empty"), err);
       assertArrayEquals(corrupt, Files.readAllBytes(knownServers()));
+      assertFalse(server.connectionWaiting(), "a broken pin file stops the client before it connects");
     }
   }
 }
