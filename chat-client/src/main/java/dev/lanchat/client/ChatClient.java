@@ -287,11 +287,8 @@ public final class ChatClient {
 
   /** The joined part of the session; returns the exit code. */
   private int converse() {
-    ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lanchat-keepalive");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(
+        r -> daemon("lanchat-keepalive", r));
     try {
       long interval = settings.pingInterval().toNanos();
       long period = Math.max(settings.pingInterval().toMillis() / 4, 10);
@@ -300,18 +297,19 @@ public final class ChatClient {
           trySend(new ClientMessage.Ping(tokens.incrementAndGet()));
         }
       }, period, period, TimeUnit.MILLISECONDS);
-      daemon("lanchat-reader", this::readServer);
-      daemon("lanchat-input", this::readInput);
+      daemon("lanchat-reader", this::readServer).start();
+      daemon("lanchat-input", this::readInput).start();
       return outcome.join();
     } finally {
       keepAlive.shutdownNow();
     }
   }
 
-  private static void daemon(String name, Runnable body) {
+  /** A daemon thread, so a console read that never returns cannot keep the JVM alive. */
+  private static Thread daemon(String name, Runnable body) {
     Thread t = new Thread(body, name);
     t.setDaemon(true);
-    t.start();
+    return t;
   }
 
   private void readServer() {

@@ -10,6 +10,7 @@ import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.trust.KnownServers;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class FakeServer implements AutoCloseable {
   }
 
   String hostPort() {
-    return "127.0.0.1:" + port();
+    return KnownServers.hostPort("127.0.0.1", port());
   }
 
   Identity identity() {

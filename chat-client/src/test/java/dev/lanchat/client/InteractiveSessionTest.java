@@ -51,6 +51,10 @@ class InteractiveSessionTest {
         peer.send(new ServerMessage.Dm(T1201, "alice", "alice2", "psst"));
         at = vt.await("psst", at);
         vt.await("\u0007", beforeDm); // a DM rings the bell
+        int beforeMention = vt.drawn().length();
+        peer.send(new ServerMessage.Chat(T1201, "bob", "thanks ALICE2!"));
+        at = vt.await("thanks ALICE2!", at);
+        vt.await("\u0007", beforeMention); // so does a mention of your name
 
         vt.type("/who\r");
         assertEquals(new ClientMessage.Who(), peer.receive());
