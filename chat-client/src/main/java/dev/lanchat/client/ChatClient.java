@@ -415,7 +415,9 @@ public final class ChatClient {
   private void goodbye() {
     PendingPong pending = new PendingPong(tokens.incrementAndGet(), new CompletableFuture<>());
     pendingPong.set(pending);
-    if (!trySend(new ClientMessage.Ping(pending.token()))) {
+    // the reader ends the session before it fails the pending PONG: either it sees this one,
+    // or the session is over already
+    if (outcome.isDone() || !trySend(new ClientMessage.Ping(pending.token()))) {
       return;
     }
     try {
