@@ -98,7 +98,7 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Option(names = "--known-servers", paramLabel = "FILE",
       defaultValue = "${sys:user.home}/.lanchat/known_servers",
-      description = "Pinned server keys (default: ~/.lanchat/known_servers).")
+      description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
   private Path knownServers;
 
   @Option(names = "--accept-new",
