@@ -8,6 +8,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.trust.KnownServers;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -22,15 +23,21 @@ class InteractiveSessionTest {
   @TempDir
   Path home;
 
+  /** Runs a session at {@code console}, pinning in a fresh file, joining as {@code name}. */
+  private CompletableFuture<Integer> run(FakeServer server, Console console, String name)
+      throws IOException {
+    PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
+        server.hostPort(), null, false, console);
+    ChatClient client = new ChatClient(new ChatClient.Settings("127.0.0.1", server.port(), name,
+        Duration.ofSeconds(30), ZoneOffset.UTC), console, pins);
+    return CompletableFuture.supplyAsync(client::run);
+  }
+
   @Test
   void asksToTrustAsksForANameAgainWhenTakenThenChatsAndQuits() throws Exception {
     try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), true);
-      KnownServers known = KnownServers.load(home.resolve("known_servers"));
-      PinCheck pins = new PinCheck(known, server.hostPort(), null, false, console);
-      ChatClient client = new ChatClient(new ChatClient.Settings("127.0.0.1", server.port(), null,
-          Duration.ofSeconds(30), ZoneOffset.UTC), console, pins);
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(client::run);
+      CompletableFuture<Integer> exit = run(server, console, null);
 
       int at = vt.await("Your name: ", 0); // asked before connecting
       vt.type("alice\r");
@@ -74,11 +81,7 @@ class InteractiveSessionTest {
   void answeringNoToTheTrustQuestionExitsThreeAndSendsNothing() throws Exception {
     try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
-      PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
-          server.hostPort(), null, false, console);
-      ChatClient client = new ChatClient(ChatClient.Settings.of("127.0.0.1", server.port(),
-          "alice"), console, pins);
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(client::run);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
       try (FakeServer.Peer peer = server.accept()) {
         vt.await("[y/N] ", 0);
         vt.type("\r"); // the default is no
@@ -93,11 +96,7 @@ class InteractiveSessionTest {
   void whenTheServerGivesUpDuringTheTrustQuestionTheClientConnectsOnceMore() throws Exception {
     try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
-      PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
-          server.hostPort(), null, false, console);
-      ChatClient client = new ChatClient(ChatClient.Settings.of("127.0.0.1", server.port(),
-          "alice"), console, pins);
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(client::run);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
       try (FakeServer.Peer slow = server.accept()) {
         vt.await("[y/N] ", 0);
       } // the server's accept-to-WELCOME deadline passes while the user reads the fingerprint
