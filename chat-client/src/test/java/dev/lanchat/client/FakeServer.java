@@ -85,7 +85,8 @@ final class FakeServer implements AutoCloseable {
    */
   boolean connectionWaiting() throws IOException {
     socket.setSoTimeout(200);
-    try (Socket s = socket.accept()) {
+    try {
+      socket.accept().close();
       return true;
     } catch (java.net.SocketTimeoutException e) {
       return false;

@@ -97,9 +97,9 @@ class InteractiveSessionTest {
     try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
       CompletableFuture<Integer> exit = run(server, console, "alice");
-      try (FakeServer.Peer slow = server.accept()) {
-        vt.await("[y/N] ", 0);
-      } // the server's accept-to-WELCOME deadline passes while the user reads the fingerprint
+      FakeServer.Peer slow = server.accept();
+      vt.await("[y/N] ", 0);
+      slow.close(); // the server's accept-to-WELCOME deadline passes while the user reads
       vt.type("y\r");
       try (FakeServer.Peer peer = server.accept()) {
         int at = vt.await("connecting again", 0);

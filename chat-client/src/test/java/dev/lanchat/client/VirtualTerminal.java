@@ -27,7 +27,7 @@ final class VirtualTerminal implements AutoCloseable {
         .system(false)
         .streams(in, screen)
         .type("xterm")
-        .size(new Size(100, 30))
+        .size(Size.of(100, 30))
         .encoding(StandardCharsets.UTF_8)
         .build();
   }
