@@ -1,0 +1,230 @@
+package dev.lanchat.client;
+
+import dev.lanchat.common.crypto.Fingerprint;
+import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.trust.KnownServers;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
+ * code out ({@link ExitCode}). Where input comes from and output goes is decided by the {@link
+ * Consoles} given, so tests run the whole command in-process.
+ */
+@Command(
+    name = "chat-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = ClientCommand.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Joins a LanChat room: an encrypted terminal chat on your local network.",
+      "Type a line to say it to everyone; /help lists the commands. When input is not a "
+          + "terminal, each input line is sent in order and each event is printed as one line.",
+      ""
+    },
+    footerHeading = "%nServer trust:%n",
+    footer = {
+      "The first time you connect to a server, its key fingerprint is shown and you are asked "
+          + "whether to trust it; the key is then pinned in the known-servers file. A server "
+          + "whose key later differs is refused, and you are told which line to remove if the "
+          + "change is genuine. Without a terminal an unknown server is refused unless "
+          + "--accept-new or --fingerprint is given. --fingerprint wins over the file both "
+          + "ways: a matching key is trusted even if another key is pinned (that pin is left "
+          + "as it is), and an unknown server with a matching key is pinned; a key that does "
+          + "not match is refused."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:you quit, or input ended and the server confirmed everything sent",
+      "1:the connection failed or was lost",
+      "2:usage error",
+      "3:the server is not trusted (unknown, changed key, bad known-servers file)",
+      "4:could not join (name taken or invalid, server full)"
+    })
+public final class ClientCommand implements Callable<Integer> {
+
+  /** Opens the console a session uses. */
+  @FunctionalInterface
+  public interface Consoles {
+    /**
+     * Opens a console; {@code color} is false when the user or NO_COLOR turned colour off.
+     *
+     * @throws IOException if no console can be opened
+     */
+    Console open(boolean color) throws IOException;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ClientCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"LanChat client " + (version == null ? "(development build)" : version)
+          + ", protocol v1"};
+    }
+  }
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "HOST",
+      description = "Server address: a host name or IP address (required).")
+  private String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "5000",
+      description = "Server TCP port (default: ${DEFAULT-VALUE}).")
+  private int port;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "Your name: 1-24 ASCII letters, digits, _ - . starting with a letter or "
+          + "digit. Asked for when missing and input is a terminal; required otherwise.")
+  private String name;
+
+  @Option(names = "--known-servers", paramLabel = "FILE",
+      defaultValue = "${sys:user.home}/.lanchat/known_servers",
+      description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
+  private Path knownServers;
+
+  @Option(names = "--accept-new",
+      description = "Trust and pin a server not seen before without asking (for scripts).")
+  private boolean acceptNew;
+
+  @Option(names = "--fingerprint", paramLabel = "SHA256:...",
+      description = "The server key fingerprint you expect, as the server prints it at start-up."
+          + " Wins over the known-servers file.")
+  private String fingerprint;
+
+  @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
+  private boolean noColor;
+
+  // tests shorten the keep-alive; users have no reason to change the protocol's 30 s
+  @Option(names = "--ping-interval-ms", hidden = true, defaultValue = "30000")
+  private long pingIntervalMs;
+
+  private final Consoles consoles;
+  private final Map<String, String> env;
+  private final ZoneId zone;
+
+  /**
+   * @param consoles opens the console for the session
+   * @param env the environment (NO_COLOR)
+   * @param zone the time zone of the timestamps
+   */
+  public ClientCommand(Consoles consoles, Map<String, String> env, ZoneId zone) {
+    this.consoles = Objects.requireNonNull(consoles, "consoles");
+    this.env = Map.copyOf(env);
+    this.zone = Objects.requireNonNull(zone, "zone");
+  }
+
+  /** The command for this process: its terminal when stdin is one, else plain lines. */
+  public static ClientCommand forThisProcess() {
+    boolean interactive = stdinIsTerminal();
+    Consoles consoles = color -> interactive
+        ? InteractiveConsole.system(color)
+        : new PipedConsole(System.in, utf8(FileDescriptor.out), utf8(FileDescriptor.err));
+    return new ClientCommand(consoles, System.getenv(), ZoneId.systemDefault());
+  }
+
+  /**
+   * A picocli command line for {@code command}: a usage mistake gets its one-line reason and a
+   * pointer to {@code --help}, never the whole usage or a stack trace.
+   */
+  public static CommandLine commandLine(ClientCommand command) {
+    CommandLine cl = new CommandLine(command);
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine line = e.getCommandLine();
+      line.getErr().println("! " + e.getMessage());
+      line.getErr().println("Run chat-client --help for the options.");
+      line.getErr().flush();
+      return ExitCode.USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("! unexpected error: " + e);
+      line.getErr().flush();
+      return ExitCode.CONNECTION;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    validate();
+    boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
+    try (Console console = consoles.open(color)) {
+      if (name == null && !console.interactive()) {
+        throw new ParameterException(spec.commandLine(),
+            "--name is required when input is not a terminal");
+      }
+      KnownServers known;
+      try {
+        known = KnownServers.load(knownServers);
+      } catch (BadFileException e) {
+        console.problem("! cannot use the known-servers file: " + e.getMessage());
+        console.problem("! Fix or remove that file; it is never treated as empty.");
+        return ExitCode.UNTRUSTED;
+      }
+      PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), fingerprint,
+          acceptNew, console);
+      ChatClient.Settings settings = new ChatClient.Settings(host, port, name,
+          Duration.ofMillis(pingIntervalMs), zone);
+      return new ChatClient(settings, console, pins).run();
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
+      return ExitCode.CONNECTION;
+    }
+  }
+
+  private void validate() {
+    CommandLine cl = spec.commandLine();
+    if (host == null || host.isBlank()) {
+      throw new ParameterException(cl, "--host is required: give the server's address, "
+          + "for example --host 192.168.1.20");
+    }
+    if (port < 1 || port > 65_535) {
+      throw new ParameterException(cl, "--port must be between 1 and 65535, not " + port);
+    }
+    if (fingerprint != null && !Fingerprint.isWellFormed(fingerprint)) {
+      throw new ParameterException(cl, "--fingerprint must look like SHA256: followed by 43 "
+          + "base64 characters, as the server prints it at start-up");
+    }
+    if (pingIntervalMs < 1) {
+      throw new ParameterException(cl, "--ping-interval-ms must be positive");
+    }
+  }
+
+  private static PrintStream utf8(FileDescriptor fd) {
+    return new PrintStream(new FileOutputStream(fd), true, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * True when stdin and stdout are a terminal. {@code Console.isTerminal()} (JDK 22+) says so
+   * exactly; on JDK 21 {@code System.console()} is null unless both are a terminal.
+   */
+  static boolean stdinIsTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lanchat.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * Where the client reads what the user types and shows what happens: a terminal with line
+ * editing ({@link InteractiveConsole}) or plain lines for scripts ({@link PipedConsole}).
+ *
+ * <p>Thread-safe for output: the socket reader and the input thread both print, and each call
+ * prints whole lines. Only one thread reads input.
+ */
+public interface Console extends Closeable {
+  /** True when a person is typing, so questions may be asked. */
+  boolean interactive();
+
+  /** True when output may carry colour escapes (only ever our own, never network text). */
+  boolean color();
+
+  /**
+   * The next line the user entered.
+   *
+   * @return the line without its line end, or null at the end of input
+   * @throws IOException if input cannot be read
+   */
+  String readLine() throws IOException;
+
+  /**
+   * Asks a question and returns the answer; only called when {@link #interactive()}.
+   *
+   * @return the answer, or null when the user ended input
+   * @throws IOException if input cannot be read
+   */
+  String ask(String question) throws IOException;
+
+  /** Shows one chat event (already made terminal-safe), as one line. */
+  void event(String line);
+
+  /** Shows a problem or a notice from the client itself, as one line. */
+  void problem(String line);
+
+  /** Draws the user's attention (a DM or a mention of their name). */
+  void bell();
+
+  /** Where completion finds the names of the people in the room. */
+  default void completeNamesFrom(Supplier<? extends Collection<String>> names) {}
+
+  @Override
+  void close();
+}

@@ -1,0 +1,119 @@
+package dev.lanchat.client;
+
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.TerminalText;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns what the server sends into the lines the user sees, one event a line:
+ *
+ * <pre>
+ * * connected to 127.0.0.1:5000 as alice; here: alice, bob
+ * * motd: be nice
+ * 12:01 &lt;alice&gt; hello
+ * 12:01 [alice -&gt; bob] psst
+ * 12:01 * carol joined
+ * 12:01 * bob left
+ * 12:01 * bob left (connection lost)
+ * * here: alice, carol
+ * ! name taken: the name alice is taken
+ * * server closed the connection: shutting down
+ * </pre>
+ *
+ * Every string from the network goes through {@link TerminalText#render} first, so no control
+ * code, escape sequence or bidi override reaches the terminal raw; colour escapes (interactive
+ * only) are added around names afterwards. Immutable and thread-safe.
+ */
+public final class EventFormat {
+  private final DateTimeFormatter clock;
+  private final NameColors colors;
+
+  /**
+   * @param zone the time zone of the timestamps
+   * @param color whether names get a colour and timestamps are dimmed
+   */
+  public EventFormat(ZoneId zone, boolean color) {
+    this.clock = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
+    this.colors = new NameColors(color);
+  }
+
+  /** The lines shown on joining: who we are and who is there, then the motd if any. */
+  public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
+    String first = "* connected to " + TerminalText.render(hostPort) + " as "
+        + name(welcome.name()) + "; here: " + names(welcome.users());
+    if (welcome.motd().isEmpty()) {
+      return List.of(first);
+    }
+    return List.of(first, "* motd: " + TerminalText.render(welcome.motd()));
+  }
+
+  /**
+   * The line for one event, or empty for messages the user does not see (PONG, SERVER_AUTH,
+   * WELCOME, which {@link #welcome} covers).
+   */
+  public Optional<String> format(ServerMessage message) {
+    String line = switch (message) {
+      case ServerMessage.Chat m -> time(m.time()) + " <" + name(m.from()) + "> " + text(m.text());
+      case ServerMessage.Dm m -> time(m.time()) + " [" + name(m.from()) + " -> " + name(m.to())
+          + "] " + text(m.text());
+      case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.name()) + " joined";
+      case ServerMessage.Left m -> time(m.time()) + " * " + name(m.name()) + " left"
+          + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")");
+      case ServerMessage.Roster m -> "* here: " + names(m.users());
+      case ServerMessage.Error m -> error(m);
+      case ServerMessage.Bye m -> "* server closed the connection"
+          + (m.reason().isEmpty() ? "" : ": " + text(m.reason()));
+      case ServerMessage.Welcome m -> null;
+      case ServerMessage.Pong m -> null;
+      case ServerMessage.ServerAuth m -> null;
+    };
+    return Optional.ofNullable(line);
+  }
+
+  /** {@code ! name taken: TEXT}: the code as words, then the server's text. */
+  public String error(ServerMessage.Error error) {
+    String label = error.errorCode()
+        .map(code -> code.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+        .orElse("error " + error.code());
+    return "! " + label + (error.text().isEmpty() ? "" : ": " + text(error.text()));
+  }
+
+  /** True when {@code error} is about the name asked for, so another name may work. */
+  static boolean isNameProblem(ServerMessage.Error error) {
+    return error.errorCode()
+        .map(code -> code == ErrorCode.NAME_TAKEN || code == ErrorCode.NAME_INVALID)
+        .orElse(false);
+  }
+
+  private String time(long millis) {
+    return colors.dim(clock.format(Instant.ofEpochMilli(millis)));
+  }
+
+  private String name(String raw) {
+    return colors.paint(TerminalText.render(raw));
+  }
+
+  private String names(List<String> raw) {
+    if (raw.isEmpty()) {
+      return "nobody";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String n : raw) {
+      if (!out.isEmpty()) {
+        out.append(", ");
+      }
+      out.append(name(n));
+    }
+    return out.toString();
+  }
+
+  private static String text(String raw) {
+    return TerminalText.render(raw);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.lanchat.client;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jline.reader.Candidate;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp;
+
+/**
+ * The console of a person at a terminal, built on JLine: line editing, history (in memory only,
+ * so chat never lands on disk), tab completion of commands and names, and incoming lines
+ * printed above the prompt ({@link LineReader#printAbove}) so they never break what is being
+ * typed.
+ *
+ * <p>Thread-safe for output; one thread reads input.
+ */
+public final class InteractiveConsole implements Console {
+  private static final String PROMPT = "> ";
+
+  private final Terminal terminal;
+  private final LineReader reader;
+  private final boolean color;
+  private volatile Supplier<? extends Collection<String>> names = List::of;
+
+  /**
+   * A console on {@code terminal}, which it closes on {@link #close()}.
+   *
+   * @param color whether our own colour escapes are used
+   */
+  public InteractiveConsole(Terminal terminal, boolean color) {
+    this.terminal = Objects.requireNonNull(terminal, "terminal");
+    this.color = color;
+    this.reader = LineReaderBuilder.builder()
+        .terminal(terminal)
+        .appName("lanchat")
+        .completer((r, line, candidates) -> {
+          boolean commandWord = line.wordIndex() == 0 && line.word().startsWith("/");
+          Collection<String> pool = commandWord ? Commands.NAMES : names.get();
+          for (String value : pool) {
+            candidates.add(new Candidate(value));
+          }
+        })
+        // "!" in chat text is text, not a history reference
+        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+        // the server echoes what we say, so the typed line gives way to that echo
+        .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
+        .build();
+  }
+
+  /**
+   * A console on the process's own terminal.
+   *
+   * @throws IOException if the terminal cannot be opened
+   */
+  public static InteractiveConsole system(boolean color) throws IOException {
+    return new InteractiveConsole(TerminalBuilder.builder().system(true).build(), color);
+  }
+
+  @Override
+  public boolean interactive() {
+    return true;
+  }
+
+  @Override
+  public boolean color() {
+    return color;
+  }
+
+  @Override
+  public String readLine() {
+    return read(PROMPT);
+  }
+
+  @Override
+  public String ask(String question) {
+    // a question and its answer stay on screen: no server echo replaces them
+    reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+    try {
+      return read(question);
+    } finally {
+      reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+    }
+  }
+
+  private String read(String prompt) {
+    try {
+      return reader.readLine(prompt);
+    } catch (EndOfFileException | UserInterruptException e) {
+      return null; // Ctrl-D or Ctrl-C: leave
+    }
+  }
+
+  @Override
+  public void event(String line) {
+    reader.printAbove(line);
+  }
+
+  @Override
+  public void problem(String line) {
+    reader.printAbove(color ? "\u001B[1m" + line + "\u001B[0m" : line);
+  }
+
+  @Override
+  public void bell() {
+    synchronized (terminal) {
+      terminal.puts(InfoCmp.Capability.bell);
+      terminal.flush();
+    }
+  }
+
+  @Override
+  public void completeNamesFrom(Supplier<? extends Collection<String>> names) {
+    this.names = Objects.requireNonNull(names, "names");
+  }
+
+  @Override
+  public void close() {
+    try {
+      terminal.close();
+    } catch (IOException e) {
+      // the session is over; a terminal that fails to restore has nothing left to tell
+    }
+  }
+}

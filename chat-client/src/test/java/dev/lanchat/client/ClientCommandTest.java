@@ -1,0 +1,74 @@
+package dev.lanchat.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the command line decides what the console may do. */
+class ClientCommandTest {
+  @TempDir
+  Path home;
+
+  private Boolean colorChosen(Map<String, String> env, String... extra) throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    AtomicReference<Boolean> color = new AtomicReference<>();
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
+    ClientCommand command = new ClientCommand(c -> {
+      color.set(c);
+      return new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, sink);
+    }, env, ZoneOffset.UTC);
+    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--host",
+        "127.0.0.1", "--port", String.valueOf(port), "--name", "alice", "--known-servers",
+        home.resolve("k").toString()), java.util.stream.Stream.of(extra)).toArray(String[]::new);
+    int exit = ClientCommand.commandLine(command).setErr(new PrintWriter(new StringWriter()))
+        .execute(args);
+    assertEquals(ExitCode.CONNECTION, exit, "nothing listens on that port");
+    return color.get();
+  }
+
+  @Test
+  void colourIsOnByDefault() throws Exception {
+    assertEquals(true, colorChosen(Map.of()));
+  }
+
+  @Test
+  void noColorFlagTurnsColourOff() throws Exception {
+    assertEquals(false, colorChosen(Map.of(), "--no-color"));
+  }
+
+  @Test
+  void noColorEnvironmentVariableTurnsColourOff() throws Exception {
+    assertEquals(false, colorChosen(Map.of("NO_COLOR", "1")));
+  }
+
+  @Test
+  void anEmptyNoColorVariableIsIgnoredAsTheConventionSays() throws Exception {
+    assertEquals(true, colorChosen(Map.of("NO_COLOR", "")));
+  }
+
+  @Test
+  void aBadPortIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int exit = ClientCommand.commandLine(new ClientCommand(c -> {
+      throw new AssertionError("no console for a usage error");
+    }, Map.of(), ZoneOffset.UTC)).setErr(new PrintWriter(err))
+        .execute("--host", "h", "--port", "70000", "--name", "a");
+    assertEquals(ExitCode.USAGE, exit);
+    assertEquals(true, err.toString().contains("--port must be between 1 and 65535"), err.toString());
+  }
+}

@@ -1,0 +1,207 @@
+package dev.lanchat.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.handshake.ServerHandshake;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.trust.KnownServers;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A tiny scripted LanChat server for client tests, on 127.0.0.1 and a free port: it runs the
+ * real server handshake (chat-common {@link ServerHandshake}), then the test decides every
+ * record it reads or writes, including records that break the protocol's text rules. The
+ * identity can be swapped, so the "same server" can show up with another key. Every wait is
+ * bounded by a socket timeout.
+ */
+final class FakeServer implements AutoCloseable {
+  static final int TIMEOUT_MS = 15_000;
+  /** 12:01 UTC, the time the scripted events carry. */
+  static final long T1201 = Instant.parse("2026-11-25T12:01:00Z").toEpochMilli();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ServerSocket socket;
+  private volatile Identity identity;
+
+  FakeServer() throws IOException {
+    this(Identity.generate(RANDOM));
+  }
+
+  FakeServer(Identity identity) throws IOException {
+    this.identity = identity;
+    this.socket = new ServerSocket();
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    socket.setSoTimeout(TIMEOUT_MS);
+  }
+
+  static Identity newIdentity() {
+    return Identity.generate(RANDOM);
+  }
+
+  int port() {
+    return socket.getLocalPort();
+  }
+
+  String hostPort() {
+    return KnownServers.hostPort("127.0.0.1", port());
+  }
+
+  Identity identity() {
+    return identity;
+  }
+
+  /** From the next connection on, prove this identity instead. */
+  void useIdentity(Identity next) {
+    this.identity = next;
+  }
+
+  /** Accepts the next client and runs the server side of the handshake with it. */
+  Peer accept() throws IOException {
+    Socket s = socket.accept();
+    s.setSoTimeout(TIMEOUT_MS);
+    return new Peer(s, ServerHandshake.run(s.getInputStream(), s.getOutputStream(), identity,
+        RANDOM));
+  }
+
+  /**
+   * True when a client has connected and is waiting to be accepted. Call it after the client
+   * exited: a connection it made is in the backlog by then, so a short accept finds it.
+   */
+  boolean connectionWaiting() throws IOException {
+    socket.setSoTimeout(200);
+    try {
+      socket.accept().close();
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } finally {
+      socket.setSoTimeout(TIMEOUT_MS);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  /** One accepted, handshaken client connection. */
+  static final class Peer implements AutoCloseable {
+    private final Socket socket;
+    private final SecureChannel channel;
+
+    Peer(Socket socket, SecureChannel channel) {
+      this.socket = socket;
+      this.channel = channel;
+    }
+
+    /** The next message from the client (fails after the socket timeout). */
+    ClientMessage receive() throws IOException {
+      return channel.receiveFromClient();
+    }
+
+    /** Asserts the next message and returns it. */
+    <T extends ClientMessage> T expect(Class<T> type) throws IOException {
+      return assertInstanceOf(type, receive());
+    }
+
+    void send(ServerMessage... messages) throws IOException {
+      for (ServerMessage m : messages) {
+        channel.send(m);
+      }
+    }
+
+    /** Sends a record holding exactly {@code plaintext}, whatever the rules say. */
+    void sendRaw(byte[] plaintext) throws IOException {
+      channel.sendEncoded(List.of(plaintext));
+    }
+
+    /** Reads the client's JOIN and welcomes it; everyone in {@code users} is "here". */
+    String welcome(String motd, String... others) throws IOException {
+      String name = expect(ClientMessage.Join.class).name();
+      List<String> users = new java.util.ArrayList<>(List.of(others));
+      users.add(0, name);
+      send(new ServerMessage.Welcome(name, motd, users));
+      return name;
+    }
+
+    /** Answers the client's closing PING and asserts the BYE and the close that follow. */
+    void answerGoodbye() throws IOException {
+      ClientMessage.Ping ping = expect(ClientMessage.Ping.class);
+      send(new ServerMessage.Pong(ping.token()));
+      assertEquals(new ClientMessage.Bye(), receive());
+      expectEnd();
+    }
+
+    /** Asserts the client closed the connection without sending another record. */
+    void expectEnd() {
+      assertThrows(EOFException.class, channel::receivePlaintext,
+          "the client must send nothing more and close");
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /** Builds message plaintexts by hand, byte by byte as protocol §4 lays them out. */
+  static final class Raw {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    static Raw type(int type) {
+      Raw raw = new Raw();
+      raw.out.write(type);
+      return raw;
+    }
+
+    Raw u16(int v) {
+      out.write(v >>> 8);
+      out.write(v);
+      return this;
+    }
+
+    Raw u64(long v) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) (v >>> shift));
+      }
+      return this;
+    }
+
+    Raw str(String s) {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      u16(utf8.length);
+      out.writeBytes(utf8);
+      return this;
+    }
+
+    Raw strs(String... values) {
+      u16(values.length);
+      for (String v : values) {
+        str(v);
+      }
+      return this;
+    }
+
+    byte[] bytes() throws IOException {
+      byte[] b = out.toByteArray();
+      MessageCodec.decode(b); // a raw record still has to parse, or the client rightly drops it
+      return b;
+    }
+  }
+}

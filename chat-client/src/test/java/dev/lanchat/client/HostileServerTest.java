@@ -1,0 +1,92 @@
+package dev.lanchat.client;
+
+import static dev.lanchat.client.FakeServer.T1201;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanchat.client.FakeServer.Raw;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Texts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server that ignores the text rules (protocol §5) and fills every string field with terminal
+ * attacks, written as raw records: the client must print none of it raw.
+ */
+class HostileServerTest {
+  /** Clear screen, OSC 52 clipboard write, window title, C1 CSI, bidi override and isolate. */
+  static final String EVIL = "\u001B[2J\u001B]52;c;cHduZWQ=\u0007\u001B]0;title\u0007"
+      + "\u009B31m\u202Egnp.exe\u2066\u0000\u007F\r\n\u2028\u200B\uFEFF";
+
+  @TempDir
+  Path home;
+
+  private ClientRun start(FakeServer server) throws IOException {
+    return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
+        "--name", "alice", "--accept-new", "--known-servers",
+        home.resolve("known_servers").toString());
+  }
+
+  @Test
+  void noControlEscapeOrBidiCodeFromTheNetworkReachesTheOutputRaw() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server);
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("motd" + EVIL)
+            .strs("alice" + EVIL, EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).u64(T1201).str(EVIL).str("hi" + EVIL)
+            .bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Dm.TYPE).u64(T1201).str(EVIL).str("alice" + EVIL)
+            .str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).u64(T1201).str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).u64(T1201).str(EVIL).str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).strs(EVIL, "b" + EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(3).str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(999).str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Bye.TYPE).str(EVIL).bytes());
+        assertEquals(ExitCode.CONNECTION, client.exitCode(), client.err());
+      }
+      assertSafe(client.out());
+      assertSafe(client.err());
+      List<String> lines = client.outLines();
+      assertEquals(10, lines.size(), client.out()); // welcome + motd + 8 events, one line each
+      assertTrue(lines.getLast().startsWith("* server closed the connection: \\x1B[2J"),
+          lines.getLast());
+      assertTrue(client.out().contains("\\u202Egnp.exe\\u2066"), "rendered visibly, not dropped");
+    }
+  }
+
+  @Test
+  void aHostileErrorDuringJoinIsRenderedToo() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server);
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(1).str(EVIL).bytes());
+        assertEquals(ExitCode.NOT_JOINED, client.exitCode());
+      }
+      assertSafe(client.out());
+      assertSafe(client.err());
+      assertTrue(client.out().startsWith("! name taken: \\x1B[2J"), client.out());
+    }
+  }
+
+  /** Every character but the line ends we print ourselves must be allowed by Texts. */
+  static void assertSafe(String output) {
+    for (int i = 0; i < output.length(); ) {
+      int cp = output.codePointAt(i);
+      if (cp != '\n' && Texts.isForbidden(cp)) {
+        fail(String.format("U+%04X reached the output raw at %d: %s", cp, i,
+            output.replace("\u001B", "<ESC>")));
+      }
+      i += Character.charCount(cp);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.lanchat.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The terminal console, driven through a virtual JLine terminal. */
+class InteractiveConsoleTest {
+  @Test
+  void anIncomingLineIsPrintedAboveAndTheHalfTypedLineIsRedrawnIntact() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.type("half a li");
+      int typed = vt.await("> half a li", 0);
+
+      console.event("12:01 <bob> hi there");
+      int shown = vt.await("12:01 <bob> hi there", typed);
+      int redrawn = vt.await("> half a li", shown);
+      String between = vt.drawn().substring(shown, redrawn);
+      assertTrue(between.contains("\n"), "the message gets a line of its own above the prompt: "
+          + VirtualTerminal.visible(between));
+
+      vt.type("ne\r");
+      assertEquals("half a line", line.get(10, TimeUnit.SECONDS), "what was typed is intact");
+      console.close();
+    }
+  }
+
+  @Test
+  void tabCompletesCommandsAndNames() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      console.completeNamesFrom(() -> List.of("bob", "carol"));
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.type("/ms\t");
+      vt.await("/msg ", 0);
+      vt.type("ca\t");
+      vt.await("carol ", 0);
+      vt.type("hi\r");
+      assertEquals("/msg carol hi", line.get(10, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void endOfInputReadsAsNull() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.await("> ", 0);
+      vt.type("\u0004"); // Ctrl-D on an empty line
+      assertEquals(null, line.get(10, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.lanchat.client;
+
+import static dev.lanchat.client.FakeServer.T1201;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.trust.KnownServers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole session at a (virtual) terminal: trust question, name question, chat, quit. */
+class InteractiveSessionTest {
+  @TempDir
+  Path home;
+
+  /** Runs a session at {@code console}, pinning in a fresh file, joining as {@code name}. */
+  private CompletableFuture<Integer> run(FakeServer server, Console console, String name)
+      throws IOException {
+    PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
+        server.hostPort(), null, false, console);
+    ChatClient client = new ChatClient(new ChatClient.Settings("127.0.0.1", server.port(), name,
+        Duration.ofSeconds(30), ZoneOffset.UTC), console, pins);
+    return CompletableFuture.supplyAsync(client::run);
+  }
+
+  @Test
+  void asksToTrustAsksForANameAgainWhenTakenThenChatsAndQuits() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), true);
+      CompletableFuture<Integer> exit = run(server, console, null);
+
+      int at = vt.await("Your name: ", 0); // asked before connecting
+      vt.type("alice\r");
+      try (FakeServer.Peer peer = server.accept()) {
+        at = vt.await(server.identity().fingerprint(), at);
+        vt.await("Trust this server and remember its key? [y/N] ", at);
+        vt.type("y\r");
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "alice is here already"));
+        at = vt.await("! name taken: alice is here already", at);
+        vt.await("Your name: ", at);
+        vt.type("alice2\r");
+        assertEquals(new ClientMessage.Join("alice2"), peer.receive());
+        peer.send(new ServerMessage.Welcome("alice2", "", List.of("alice", "alice2")));
+        at = vt.await("here: ", at);
+
+        int beforeDm = vt.drawn().length();
+        peer.send(new ServerMessage.Dm(T1201, "alice", "alice2", "psst"));
+        at = vt.await("psst", at);
+        vt.await("\u0007", beforeDm); // a DM rings the bell
+        int beforeMention = vt.drawn().length();
+        peer.send(new ServerMessage.Chat(T1201, "bob", "thanks ALICE2!"));
+        at = vt.await("thanks ALICE2!", at);
+        vt.await("\u0007", beforeMention); // so does a mention of your name
+
+        vt.type("/who\r");
+        assertEquals(new ClientMessage.Who(), peer.receive());
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      assertEquals(KnownServers.Outcome.MATCH, KnownServers.load(home.resolve("known_servers"))
+          .check(server.hostPort(), server.identity().publicKey()).outcome());
+      String drawn = vt.drawn();
+      assertTrue(drawn.contains("\u001B[1;3"), "names are coloured: " + VirtualTerminal.visible(drawn));
+      console.close();
+    }
+  }
+
+  @Test
+  void answeringNoToTheTrustQuestionExitsThreeAndSendsNothing() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("\r"); // the default is no
+        peer.expectEnd();
+      }
+      assertEquals(ExitCode.UNTRUSTED, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void whenTheServerGivesUpDuringTheTrustQuestionTheClientConnectsOnceMore() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      FakeServer.Peer slow = server.accept();
+      vt.await("[y/N] ", 0);
+      slow.close(); // the server's accept-to-WELCOME deadline passes while the user reads
+      vt.type("y\r");
+      try (FakeServer.Peer peer = server.accept()) {
+        int at = vt.await("connecting again", 0);
+        peer.welcome("");
+        vt.await("* connected to " + server.hostPort() + " as alice", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package dev.lanchat.client;
+
+import static dev.lanchat.client.FakeServer.T1201;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client as a script uses it: stdin lines in, one event per stdout line out. */
+class PipedSessionTest {
+  @TempDir
+  Path home;
+
+  private ClientRun start(FakeServer server, String... more) throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1",
+        "--port", String.valueOf(server.port()), "--accept-new",
+        "--known-servers", home.resolve("known_servers").toString()));
+    args.addAll(List.of(more));
+    return ClientRun.start(args.toArray(String[]::new));
+  }
+
+  @Test
+  void pipedSessionSendsLinesInOrderPrintsOneEventPerLineAndLeavesWithPingPongBye()
+      throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.send(new ServerMessage.Welcome("alice", "be nice", List.of("alice", "bob")));
+        client.type("hello").type("/msg bob psst");
+        assertEquals(new ClientMessage.Say("hello"), peer.receive());
+        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receive());
+        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
+            new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
+            new ServerMessage.Joined(T1201, "carol"),
+            new ServerMessage.Left(T1201, "bob", ""),
+            new ServerMessage.Left(T1201, "carol", "connection lost"),
+            new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "nobody called dave"));
+        client.type("/who").type("one").type("two");
+        client.endInput();
+        assertEquals(new ClientMessage.Who(), peer.receive());
+        peer.send(new ServerMessage.Roster(List.of("alice")));
+        // every input line arrives, in order, before the closing PING and BYE
+        assertEquals(new ClientMessage.Say("one"), peer.receive());
+        assertEquals(new ClientMessage.Say("two"), peer.receive());
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, client.exitCode(), client.err());
+      assertEquals(List.of(
+          "* connected to 127.0.0.1:" + server.port() + " as alice; here: alice, bob",
+          "* motd: be nice",
+          "12:01 <alice> hello",
+          "12:01 [alice -> bob] psst",
+          "12:01 * carol joined",
+          "12:01 * bob left",
+          "12:01 * carol left (connection lost)",
+          "! no such user: nobody called dave",
+          "* here: alice"), client.outLines());
+    }
+  }
+
+  @Test
+  void emptyMotdPrintsNoMotdLine() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+        client.endInput();
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, client.exitCode());
+      assertEquals(List.of("* connected to 127.0.0.1:" + server.port() + " as alice; here: alice"),
+          client.outLines());
+    }
+  }
+
+  @Test
+  void nameTakenWhenPipedExitsFourWithTheServersReason() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "someone is called Alice"));
+        peer.expectEnd();
+      }
+      assertEquals(ExitCode.NOT_JOINED, client.exitCode());
+      assertEquals(List.of("! name taken: someone is called Alice"), client.outLines());
+    }
+  }
+
+  @Test
+  void anInvalidNameWhenPipedExitsFourWithoutConnecting() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "-bad name");
+      assertEquals(ExitCode.NOT_JOINED, client.exitCode());
+      assertFalse(server.connectionWaiting(), "the client exited before connecting");
+      assertTrue(client.err().contains("! invalid name -bad name: a name starts with"),
+          client.err());
+    }
+  }
+
+  @Test
+  void serverClosingTheConnectionExitsOneWithAClearMessage() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+      }
+      assertEquals(ExitCode.CONNECTION, client.exitCode());
+      assertTrue(client.err().contains("! connection lost: the server closed the connection"),
+          client.err());
+    }
+  }
+
+  @Test
+  void serverByeExitsOneShowingTheReason() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+        peer.send(new ServerMessage.Bye("shutting down"));
+        assertEquals(ExitCode.CONNECTION, client.exitCode());
+      }
+      assertTrue(client.outLines().contains("* server closed the connection: shutting down"),
+          client.out());
+    }
+  }
+
+  @Test
+  void aPingGoesOutAfterTheKeepAliveIntervalWithoutSending() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice", "--ping-interval-ms", "200");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+        // nothing typed: the next record can only be a keep-alive
+        ClientMessage.Ping ping = peer.expect(ClientMessage.Ping.class);
+        peer.send(new ServerMessage.Pong(ping.token()));
+        client.type("still here");
+        ClientMessage next = peer.receive();
+        while (next instanceof ClientMessage.Ping p) { // a slow machine may ping again first
+          peer.send(new ServerMessage.Pong(p.token()));
+          next = peer.receive();
+        }
+        assertEquals(new ClientMessage.Say("still here"), next);
+        client.endInput();
+        ClientMessage.Ping last = peer.expect(ClientMessage.Ping.class);
+        peer.send(new ServerMessage.Pong(last.token() + 1000)); // the wrong token confirms nothing
+        peer.send(new ServerMessage.Pong(last.token()));
+        ClientMessage bye = peer.receive();
+        while (bye instanceof ClientMessage.Ping) {
+          bye = peer.receive();
+        }
+        assertEquals(new ClientMessage.Bye(), bye);
+      }
+      assertEquals(ExitCode.OK, client.exitCode());
+    }
+  }
+
+  @Test
+  void unknownCommandsAndInvalidTextAreExplainedLocallyAndNeverSent() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+        client.type("/x something").type("bad \u001B[2J line").type("a".repeat(4097))
+            .type("/msg").type("/msg b@d hi").type("   ").type("//slash").type("ok");
+        assertEquals(new ClientMessage.Say("/slash"), peer.receive());
+        assertEquals(new ClientMessage.Say("ok"), peer.receive());
+        client.endInput();
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, client.exitCode());
+      String err = client.err();
+      assertTrue(err.contains("! unknown command /x; /help lists the commands"), err);
+      assertTrue(err.contains("! not sent: the line holds the control or format character \\x1B"),
+          err);
+      assertTrue(err.contains("! not sent: a line holds at most 4096 bytes of UTF-8"), err);
+      assertTrue(err.contains("! usage: /msg NAME TEXT"), err);
+      assertTrue(err.contains("! not sent: b@d is not a valid name"), err);
+    }
+  }
+
+  @Test
+  void connectionRefusedExitsOne() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(port),
+        "--name", "alice", "--known-servers", home.resolve("k").toString());
+    assertEquals(ExitCode.CONNECTION, client.exitCode());
+    assertTrue(client.err().contains("! cannot connect to 127.0.0.1:" + port), client.err());
+  }
+
+  @Test
+  void missingHostIsAUsageErrorThatSaysWhatToGive() throws Exception {
+    ClientRun client = ClientRun.start("--name", "alice");
+    assertEquals(ExitCode.USAGE, client.exitCode());
+    assertTrue(client.err().contains("--host is required"), client.err());
+  }
+
+  @Test
+  void missingNameWithoutATerminalIsAUsageError() throws Exception {
+    ClientRun client = ClientRun.start("--host", "127.0.0.1");
+    assertEquals(ExitCode.USAGE, client.exitCode());
+    assertTrue(client.err().contains("--name is required when input is not a terminal"),
+        client.err());
+  }
+
+  @Test
+  void helpListsTheOptionsAndTheExitCodes() throws Exception {
+    ClientRun client = ClientRun.start("--help");
+    assertEquals(ExitCode.OK, client.exitCode());
+    String help = client.out();
+    for (String option : List.of("--host", "--port", "--name", "--known-servers", "--accept-new",
+        "--fingerprint", "--no-color", "--help", "--version")) {
+      assertTrue(help.contains(option), option);
+    }
+    for (String code : List.of("0   you quit", "1   the connection", "2   usage",
+        "3   the server is not trusted", "4   could not join")) {
+      assertTrue(help.contains(code), code);
+    }
+  }
+}
