@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -27,9 +28,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Seals and sends a bounded number of MESSAGE records through a {@link SecureChannel} over a
- * loopback TCP connection, one record per call or 64 per {@code sendEncoded} call, and reports
- * records per second and the latency of each batch (from the start of its send until the
- * receiver has opened and decoded its last record). Loopback only; it stops by itself.
+ * loopback TCP connection, one record per call or 64 per {@code sendEncoded} call. Each mode
+ * runs twice: flooded (the sender never waits, which gives records per second) and one batch at
+ * a time (the sender waits until the receiver has the previous batch, which gives the latency of
+ * a batch without queueing: from the start of its send until the receiver has opened and decoded
+ * its last record). Loopback only; it stops by itself.
  *
  * <p>Usage: {@code java -cp chat-bench/target/benchmarks.jar dev.lanchat.bench.RecordThroughput
  * [records per mode]}.
@@ -56,7 +59,7 @@ public final class RecordThroughput {
   }
 
   /** What one measured pass gave. */
-  record Result(Mode mode, int records, long nanos, Histogram batchNanos) {
+  record Result(Mode mode, boolean flooded, int records, long nanos, Histogram batchNanos) {
     double recordsPerSecond() {
       return records * 1e9 / nanos;
     }
@@ -103,29 +106,38 @@ public final class RecordThroughput {
   static void run(int records, PrintStream out) throws IOException {
     byte[] payload = MessageCodec.encode(
         new ServerMessage.Chat(1_764_000_000_000L, "alice", CodecBenchmark.TYPICAL_LINE));
-    out.printf(Locale.ROOT, "MESSAGE records of %d plaintext bytes (%d on the wire), %d per mode"
+    out.printf(Locale.ROOT, "MESSAGE records of %d plaintext bytes (%d on the wire), %d per pass"
         + " after a warm-up of %d; loopback TCP, TCP_NODELAY%n",
         payload.length, payload.length + CipherState.TAG_SIZE + 4, records, WARMUP_RECORDS);
     for (Mode mode : Mode.values()) {
-      pass(mode, WARMUP_RECORDS);
+      pass(mode, true, WARMUP_RECORDS);
+      pass(mode, false, WARMUP_RECORDS / 8);
     }
     List<Result> results = new ArrayList<>();
     for (Mode mode : Mode.values()) {
-      results.add(pass(mode, records));
+      results.add(pass(mode, true, records));
     }
-    out.printf(Locale.ROOT, "%-28s %12s %14s %14s %14s %14s%n",
-        "mode", "records/s", "batch p50 us", "batch p99 us", "batch p99.9 us", "batch max us");
+    for (Mode mode : Mode.values()) {
+      results.add(pass(mode, false, records / 8));
+    }
+    out.printf(Locale.ROOT, "%-28s %-14s %10s %12s %12s %12s %12s %12s%n", "mode", "sender",
+        "records", "records/s", "batch p50 us", "batch p99 us", "p99.9 us", "max us");
     for (Result r : results) {
       Histogram h = r.batchNanos();
-      out.printf(Locale.ROOT, "%-28s %,12.0f %14.1f %14.1f %14.1f %14.1f%n",
-          r.mode().label, r.recordsPerSecond(), h.getValueAtPercentile(50) / 1e3,
+      out.printf(Locale.ROOT, "%-28s %-14s %10d %,12.0f %12.1f %12.1f %12.1f %12.1f%n",
+          r.mode().label, r.flooded() ? "flooding" : "batch at once", r.records(),
+          r.recordsPerSecond(), h.getValueAtPercentile(50) / 1e3,
           h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
           h.getMaxValue() / 1e3);
     }
   }
 
-  /** Sends {@code records} records in {@code mode} over a fresh loopback connection. */
-  static Result pass(Mode mode, int records) throws IOException {
+  /**
+   * Sends {@code records} records in {@code mode} over a fresh loopback connection; unless
+   * {@code flooded}, each batch waits until the receiver has the one before.
+   */
+  static Result pass(Mode mode, boolean flooded, int wanted) throws IOException {
+    int records = wanted / mode.batch * mode.batch;
     SecureRandom random = new SecureRandom();
     byte[] key = new byte[32];
     byte[] otherKey = new byte[32];
@@ -137,6 +149,8 @@ public final class RecordThroughput {
     byte[] encoded = MessageCodec.encode(message);
     List<byte[]> batch = Collections.nCopies(mode.batch, encoded);
     int batches = records / mode.batch;
+    // Released by the receiver when a batch is in; a flooding sender does not wait for it.
+    Semaphore delivered = new Semaphore(1);
     AtomicLongArray batchStart = new AtomicLongArray(batches);
     Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS), 3);
 
@@ -162,6 +176,7 @@ public final class RecordThroughput {
             receiver.receiveFromServer();
             if ((i + 1) % mode.batch == 0) {
               latency.recordValue(System.nanoTime() - batchStart.get(i / mode.batch));
+              delivered.release();
             }
           }
           return System.nanoTime();
@@ -176,6 +191,9 @@ public final class RecordThroughput {
 
       long start = System.nanoTime();
       for (int b = 0; b < batches; b++) {
+        if (!flooded) {
+          awaitDelivery(delivered, b - 1);
+        }
         batchStart.set(b, System.nanoTime());
         switch (mode) {
           case PER_RECORD_SEND -> sender.send(message);
@@ -193,7 +211,19 @@ public final class RecordThroughput {
       } catch (TimeoutException e) {
         throw new IOException("the receiver did not finish within " + TIMEOUT_SECONDS + " s", e);
       }
-      return new Result(mode, records, end - start, latency);
+      return new Result(mode, flooded, records, end - start, latency);
+    }
+  }
+
+  private static void awaitDelivery(Semaphore delivered, int batch) throws IOException {
+    try {
+      if (!delivered.tryAcquire(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IOException(
+            "batch " + batch + " did not arrive within " + TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the receiver", e);
     }
   }
 }
