@@ -30,8 +30,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
- * code out ({@link ExitCode}). Where input comes from and output goes is decided by the {@link
- * Consoles} given, so tests run the whole command in-process.
+ * code out ({@link ExitCode}). Without {@code --host} the server is found by LAN discovery
+ * ({@link DiscoveryClient}, chosen by {@link ServerFinder}); {@code --discover} only lists what
+ * answered. Where input comes from and output goes is decided by the {@link Consoles} given,
+ * so tests run the whole command in-process.
  */
 @Command(
     name = "chat-client",

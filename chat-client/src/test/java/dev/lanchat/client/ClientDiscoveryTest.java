@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.crypto.Identity;
@@ -313,5 +314,14 @@ class ClientDiscoveryTest {
     assertEquals(ExitCode.USAGE, client.exitCode());
     assertTrue(client.err().contains("--discover lists the servers on the local network; it "
         + "takes no --host"), client.err());
+  }
+
+  @Test
+  void theTestGuardRefusesARunThatWouldLeaveLoopback() {
+    assertThrows(AssertionError.class, () -> ClientRun.requireLoopbackDiscovery("--name", "a"));
+    assertThrows(AssertionError.class, () -> ClientRun.requireLoopbackDiscovery("--discover",
+        "--host", "127.0.0.1"));
+    assertThrows(AssertionError.class, () -> ClientRun.requireLoopbackDiscovery("--discover",
+        "--discovery-address", "127.0.0.1", "--discovery-address", "192.168.1.255"));
   }
 }
