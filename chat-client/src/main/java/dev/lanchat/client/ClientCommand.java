@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.DiscoveryClient.Found;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.trust.KnownServers;
@@ -7,10 +8,16 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -23,8 +30,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
- * code out ({@link ExitCode}). Where input comes from and output goes is decided by the {@link
- * Consoles} given, so tests run the whole command in-process.
+ * code out ({@link ExitCode}). Without {@code --host} the server is found by LAN discovery
+ * ({@link DiscoveryClient}, chosen by {@link ServerFinder}); {@code --discover} only lists what
+ * answered. Where input comes from and output goes is decided by the {@link Consoles} given,
+ * so tests run the whole command in-process.
  */
 @Command(
     name = "chat-client",
@@ -36,6 +45,10 @@ import picocli.CommandLine.Spec;
       "Joins a LanChat room: an encrypted terminal chat on your local network.",
       "Type a line to say it to everyone; /help lists the commands. When input is not a "
           + "terminal, each input line is sent in order and each event is printed as one line.",
+      "Without --host, the client asks the local network which LanChat servers are there "
+          + "(for about 1.5 s): if one answers it connects to it; if several answer it lets you "
+          + "pick one by number at a terminal, and otherwise exits 2 listing them; if none "
+          + "answers it exits 1. --discover only lists them.",
       ""
     },
     footerHeading = "%nServer trust:%n",
@@ -47,13 +60,19 @@ import picocli.CommandLine.Spec;
           + "--accept-new or --fingerprint is given. --fingerprint wins over the file both "
           + "ways: a matching key is trusted even if another key is pinned (that pin is left "
           + "as it is), and an unknown server with a matching key is pinned; a key that does "
-          + "not match is refused."
+          + "not match is refused.",
+      "Discovery replies are signed, and unsigned or forged ones are dropped, but a reply only "
+          + "says where a server is: connecting to a found server follows the rules above. One "
+          + "addition: when a found server's key is already pinned under another address (its "
+          + "address changed), that key is expected at the new address as if --fingerprint had "
+          + "been given, so the handshake must prove that very key, and the new address is "
+          + "then pinned too."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:you quit, or input ended and the server confirmed everything sent",
-      "1:the connection failed or was lost",
-      "2:usage error",
+      "1:the connection failed or was lost, or no server answered discovery",
+      "2:usage error, or several servers answered discovery and none was chosen",
       "3:the server is not trusted (unknown, changed key, bad known-servers file)",
       "4:could not join (name taken or invalid, server full)"
     })
@@ -84,12 +103,26 @@ public final class ClientCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Option(names = "--host", paramLabel = "HOST",
-      description = "Server address: a host name or IP address (required).")
+      description = "Server address: a host name or IP address. Without it, the client "
+          + "looks for servers on the local network.")
   private String host;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "5000",
-      description = "Server TCP port (default: ${DEFAULT-VALUE}).")
+      description = "Server TCP port, and the UDP port discovery asks on (default: "
+          + "${DEFAULT-VALUE}). A found server is joined on the TCP port it announces.")
   private int port;
+
+  @Option(names = "--discover",
+      description = "List the LanChat servers that answer on the local network within about "
+          + "1.5 s, one line each: name, address:port, key fingerprint and whether it is pinned;"
+          + " then exit (1 if none answered).")
+  private boolean discover;
+
+  @Option(names = "--discovery-address", paramLabel = "ADDR",
+      description = "Where discovery requests go, on UDP port --port (repeatable): a server's "
+          + "address or a broadcast address. Default: the broadcast address of each IPv4 "
+          + "network this computer is on.")
+  private List<String> discoveryAddresses = new ArrayList<>();
 
   @Option(names = "--name", paramLabel = "NAME",
       description = "Your name: 1-24 ASCII letters, digits, _ - . starting with a letter or "
@@ -116,6 +149,10 @@ public final class ClientCommand implements Callable<Integer> {
   // tests shorten the keep-alive; users have no reason to change the protocol's 30 s
   @Option(names = "--ping-interval-ms", hidden = true, defaultValue = "30000")
   private long pingIntervalMs;
+
+  // tests shorten the wait for discovery replies; 1.5 s suits a LAN
+  @Option(names = "--discovery-wait-ms", hidden = true, defaultValue = "1500")
+  private long discoveryWaitMs;
 
   private final Consoles consoles;
   private final Map<String, String> env;
@@ -164,10 +201,10 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    validate();
+    List<InetAddress> discoveryTargets = validate();
     boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
     try (Console console = consoles.open(color)) {
-      if (name == null && !console.interactive()) {
+      if (name == null && !console.interactive() && !discover) {
         throw new ParameterException(spec.commandLine(),
             "--name is required when input is not a terminal");
       }
@@ -179,9 +216,32 @@ public final class ClientCommand implements Callable<Integer> {
         console.problem("! Fix or remove that file; it is never treated as empty.");
         return ExitCode.UNTRUSTED;
       }
-      PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), fingerprint,
-          acceptNew, console);
-      ChatClient.Settings settings = new ChatClient.Settings(host, port, name,
+      String serverHost = host;
+      int serverPort = port;
+      String expected = fingerprint;
+      if (host == null) {
+        ServerFinder finder = new ServerFinder(known, console);
+        List<Found> found = discover(discoveryTargets, console);
+        if (found == null) {
+          return ExitCode.CONNECTION;
+        }
+        if (discover) {
+          return finder.list(found);
+        }
+        ServerFinder.Choice choice = finder.choose(found);
+        if (choice instanceof ServerFinder.Choice.Stop stop) {
+          return stop.exitCode();
+        }
+        ServerFinder.Choice.Connect chosen = (ServerFinder.Choice.Connect) choice;
+        serverHost = chosen.server().tcpAddress().getAddress().getHostAddress();
+        serverPort = chosen.server().tcpAddress().getPort();
+        if (expected == null) {
+          expected = chosen.expectedFingerprint();
+        }
+      }
+      PinCheck pins = new PinCheck(known, KnownServers.hostPort(serverHost, serverPort),
+          expected, acceptNew, console);
+      ChatClient.Settings settings = new ChatClient.Settings(serverHost, serverPort, name,
           Duration.ofMillis(pingIntervalMs), zone);
       return new ChatClient(settings, console, pins).run();
     } catch (IOException e) {
@@ -190,11 +250,41 @@ public final class ClientCommand implements Callable<Integer> {
     }
   }
 
-  private void validate() {
+  /**
+   * Runs discovery; returns the servers found (only those whose reply verified), or null when
+   * discovery itself failed (the user was told).
+   */
+  private List<Found> discover(List<InetAddress> addresses, Console console) {
+    try {
+      List<InetSocketAddress> targets = new ArrayList<>();
+      if (addresses.isEmpty()) {
+        targets.addAll(DiscoveryClient.defaultTargets(port));
+      } else {
+        addresses.forEach(a -> targets.add(new InetSocketAddress(a, port)));
+      }
+      return DiscoveryClient.discover(targets, Duration.ofMillis(discoveryWaitMs),
+          new SecureRandom());
+    } catch (IOException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      console.problem("! cannot look for servers on the local network: " + why
+          + "; pass --host");
+      return null;
+    }
+  }
+
+  /** Checks the options; returns the resolved {@code --discovery-address} values. */
+  private List<InetAddress> validate() {
     CommandLine cl = spec.commandLine();
-    if (host == null || host.isBlank()) {
-      throw new ParameterException(cl, "--host is required: give the server's address, "
-          + "for example --host 192.168.1.20");
+    if (host != null && host.isBlank()) {
+      throw new ParameterException(cl, "--host must not be empty: give the server's address, "
+          + "for example --host 192.168.1.20, or leave it out to look for servers");
+    }
+    if (discover && host != null) {
+      throw new ParameterException(cl, "--discover lists the servers on the local network; "
+          + "it takes no --host (use --discovery-address to ask one address)");
+    }
+    if (host != null && !discoveryAddresses.isEmpty()) {
+      throw new ParameterException(cl, "--discovery-address is used only without --host");
     }
     if (port < 1 || port > 65_535) {
       throw new ParameterException(cl, "--port must be between 1 and 65535, not " + port);
@@ -206,6 +296,22 @@ public final class ClientCommand implements Callable<Integer> {
     if (pingIntervalMs < 1) {
       throw new ParameterException(cl, "--ping-interval-ms must be positive");
     }
+    if (discoveryWaitMs < 1 || discoveryWaitMs > DiscoveryClient.MAX_WAIT.toMillis()) {
+      throw new ParameterException(cl, "--discovery-wait-ms must be 1 to "
+          + DiscoveryClient.MAX_WAIT.toMillis());
+    }
+    List<InetAddress> resolved = new ArrayList<>();
+    for (String address : discoveryAddresses) {
+      if (address.isBlank()) {
+        throw new ParameterException(cl, "--discovery-address must not be empty");
+      }
+      try {
+        resolved.add(InetAddress.getByName(address.strip()));
+      } catch (UnknownHostException e) {
+        throw new ParameterException(cl, "--discovery-address: unknown host " + address);
+      }
+    }
+    return resolved;
   }
 
   private static PrintStream utf8(FileDescriptor fd) {

@@ -4,9 +4,9 @@ package dev.lanchat.client;
 public final class ExitCode {
   /** The user quit, or input ended and the server confirmed everything sent. */
   public static final int OK = 0;
-  /** The connection could not be made, or it was lost. */
+  /** The connection could not be made or was lost, or no server answered discovery. */
   public static final int CONNECTION = 1;
-  /** The command line was wrong. */
+  /** The command line was wrong, or several servers answered discovery and none was chosen. */
   public static final int USAGE = 2;
   /** The server is not trusted (unknown, changed key, bad signature, unusable pin file). */
   public static final int UNTRUSTED = 3;

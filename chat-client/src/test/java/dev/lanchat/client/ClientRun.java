@@ -26,6 +26,7 @@ final class ClientRun {
   private final CompletableFuture<Integer> exit;
 
   private ClientRun(Map<String, String> env, String... args) throws IOException {
+    requireLoopbackDiscovery(args);
     PipedInputStream in = new PipedInputStream(1 << 16);
     stdin = new PipedOutputStream(in);
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
@@ -36,6 +37,37 @@ final class ClientRun {
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args));
+  }
+
+  /**
+   * Fails the test when {@code args} would make the client discover servers beyond loopback:
+   * without {@code --host} (or with {@code --discover}) the client sends discovery requests,
+   * by default to the broadcast address of every real interface. Tests must aim them at
+   * loopback with {@code --discovery-address}.
+   */
+  static void requireLoopbackDiscovery(String... args) throws IOException {
+    List<String> list = List.of(args);
+    if (list.stream().anyMatch(a -> a.matches("--help|-h|--version|-V"))) {
+      return;
+    }
+    List<String> targets = new java.util.ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--discovery-address") && i + 1 < args.length) {
+        targets.add(args[i + 1]);
+      } else if (args[i].startsWith("--discovery-address=")) {
+        targets.add(args[i].substring("--discovery-address=".length()));
+      }
+    }
+    boolean discovers = !list.contains("--host") || list.contains("--discover");
+    if (discovers && targets.isEmpty()) {
+      throw new AssertionError("this run would broadcast discovery requests on real "
+          + "interfaces: pass --discovery-address 127.0.0.x");
+    }
+    for (String target : targets) {
+      if (!java.net.InetAddress.getByName(target).isLoopbackAddress()) {
+        throw new AssertionError("discovery in tests stays on loopback, not " + target);
+      }
+    }
   }
 
   /** Starts the client with {@code args}. */

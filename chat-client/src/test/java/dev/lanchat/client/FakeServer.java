@@ -44,9 +44,17 @@ final class FakeServer implements AutoCloseable {
   }
 
   FakeServer(Identity identity) throws IOException {
+    this(identity, InetAddress.getLoopbackAddress());
+  }
+
+  /** A server on {@code bind} (a loopback address such as 127.0.0.3) and a free port. */
+  FakeServer(Identity identity, InetAddress bind) throws IOException {
+    if (!bind.isLoopbackAddress()) {
+      throw new IllegalArgumentException("tests listen on loopback only, not " + bind);
+    }
     this.identity = identity;
     this.socket = new ServerSocket();
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    socket.bind(new InetSocketAddress(bind, 0));
     socket.setSoTimeout(TIMEOUT_MS);
   }
 
@@ -59,7 +67,7 @@ final class FakeServer implements AutoCloseable {
   }
 
   String hostPort() {
-    return KnownServers.hostPort("127.0.0.1", port());
+    return KnownServers.hostPort(socket.getInetAddress().getHostAddress(), port());
   }
 
   Identity identity() {

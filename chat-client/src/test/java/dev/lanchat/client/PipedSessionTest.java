@@ -202,10 +202,10 @@ class PipedSessionTest {
   }
 
   @Test
-  void missingHostIsAUsageErrorThatSaysWhatToGive() throws Exception {
-    ClientRun client = ClientRun.start("--name", "alice");
+  void anEmptyHostIsAUsageErrorThatSaysWhatToGive() throws Exception {
+    ClientRun client = ClientRun.start("--host", " ", "--name", "alice");
     assertEquals(ExitCode.USAGE, client.exitCode());
-    assertTrue(client.err().contains("--host is required"), client.err());
+    assertTrue(client.err().contains("--host must not be empty"), client.err());
   }
 
   @Test
@@ -222,10 +222,12 @@ class PipedSessionTest {
     assertEquals(ExitCode.OK, client.exitCode());
     String help = client.out();
     for (String option : List.of("--host", "--port", "--name", "--known-servers", "--accept-new",
-        "--fingerprint", "--no-color", "--help", "--version")) {
+        "--fingerprint", "--no-color", "--help", "--version", "--discover ",
+        "--discovery-address=ADDR", "Discovery replies are signed")) {
       assertTrue(help.contains(option), option);
     }
-    for (String code : List.of("0   you quit", "1   the connection", "2   usage",
+    for (String code : List.of("0   you quit", "1   the connection",
+        "no server answered discovery", "2   usage", "several servers answered discovery",
         "3   the server is not trusted", "4   could not join")) {
       assertTrue(help.contains(code), code);
     }
