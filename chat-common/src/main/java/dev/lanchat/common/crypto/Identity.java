@@ -153,7 +153,7 @@ public final class Identity {
 
   /** Ed25519-Sign(identity private key, message). */
   public byte[] sign(byte[] message) {
-    return Ed25519.sign(seed, message);
+    return Ed25519.sign(seed, publicKey, message);
   }
 
   @Override
