@@ -38,6 +38,7 @@ final class Connection {
   static final Duration LINGER = Duration.ofSeconds(2);
 
   private static final int READ_BUFFER = 1 << 17;
+  private static final ServerMessage JOIN_TOO_LATE = new ServerMessage.Bye("took too long to join");
 
   private final ChatServer server;
   private final ServerConfig config;
@@ -121,6 +122,8 @@ final class Connection {
             leaveReason = Room.TIMED_OUT;
             last = new ServerMessage.Bye("no message for " + seconds(config.idleTimeout())
                 + " s: timed out");
+          } else if (!closing.get()) {
+            last = JOIN_TOO_LATE;
           }
           return;
         } catch (EOFException e) {
@@ -317,7 +320,7 @@ final class Connection {
     if (member == null && !closing.get()) {
       log.info("closed {}: no WELCOME within {} s of connecting", peer,
           seconds(config.handshakeTimeout()));
-      beginClose(new ServerMessage.Bye("took too long to join"));
+      beginClose(JOIN_TOO_LATE);
     }
   }
 

@@ -68,6 +68,21 @@ final class TestClient implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Connects with a tiny receive buffer, sends JOIN and then never reads again: the server's
+   * messages pile up in front of it. Returns the raw socket.
+   */
+  static Socket joinWithoutReading(int port, String name) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+    socket.setSoTimeout((int) WAIT.toMillis());
+    SecureChannel channel = ClientHandshake.run(socket.getInputStream(), socket.getOutputStream(),
+        RANDOM, ServerKeyVerifier.TRUST_ANY);
+    channel.send(new ClientMessage.Join(name));
+    return socket;
+  }
+
   /** Connects, joins as {@code name} and waits for WELCOME. */
   static TestClient join(int port, String name) throws IOException {
     TestClient client = connect(port);
