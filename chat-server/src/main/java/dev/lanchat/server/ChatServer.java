@@ -255,7 +255,8 @@ public final class ChatServer implements AutoCloseable {
         }
         continue;
       }
-      Connection connection = new Connection(this, room, socket, nextId.incrementAndGet());
+      long id = nextId.incrementAndGet();
+      Connection connection = new Connection(this, room, socket, id);
       connections.add(connection);
       if (closing.get()) {
         connection.closeSocket();
@@ -263,7 +264,7 @@ public final class ChatServer implements AutoCloseable {
         return;
       }
       log.info("connect from {}", connection.peer());
-      Thread.ofVirtual().name("lanchat-conn-" + nextId.get()).start(connection::run);
+      Thread.ofVirtual().name("lanchat-conn-" + id).start(connection::run);
     }
   }
 }

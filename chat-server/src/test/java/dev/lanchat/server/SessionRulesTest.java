@@ -55,6 +55,7 @@ class SessionRulesTest {
       }
       other.send(new ClientMessage.Join("Alice2"));
       assertEquals("Alice2", other.await(ServerMessage.Welcome.class).name());
+      assertEquals("Alice2", alice.await(ServerMessage.Joined.class).name());
     }
   }
 
@@ -171,6 +172,8 @@ class SessionRulesTest {
     try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "Bob")) {
       bob.send(new ClientMessage.Who());
       assertEquals(List.of("alice", "Bob"), bob.await(ServerMessage.Roster.class).users());
+      alice.send(new ClientMessage.Who());
+      assertEquals(List.of("alice", "Bob"), alice.await(ServerMessage.Roster.class).users());
     }
   }
 
@@ -231,6 +234,8 @@ class SessionRulesTest {
       alice.awaitLeft("bob");
       try (TestClient bob2 = TestClient.join(port, "BOB")) {
         assertEquals("BOB", alice.await(ServerMessage.Joined.class).name());
+        bob2.send(new ClientMessage.Who());
+        assertEquals(List.of("alice", "BOB"), bob2.await(ServerMessage.Roster.class).users());
       }
     }
   }
