@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -52,6 +53,7 @@ public final class ChatServer implements AutoCloseable {
   private final AdmissionControl admission;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<AutoCloseable> companions = new ConcurrentLinkedQueue<>();
   private final AtomicInteger established = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -159,10 +161,21 @@ public final class ChatServer implements AutoCloseable {
       for (Connection c : connections) {
         c.beginClose(bye);
       }
+      for (Member m : members) {
+        log.info("leave {} from {}: {}", m.name(), m.connection().peer(), SHUTDOWN_REASON);
+      }
+      // first every BYE is written, then clients get a moment to hang up themselves: closing a
+      // socket with unread input sends a reset, which can destroy the BYE before it is read
       long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
       for (Connection c : connections) {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !c.awaitFlushed(left, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+      }
+      for (Connection c : connections) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !c.awaitEnded(left, TimeUnit.NANOSECONDS)) {
           break;
         }
       }
@@ -173,8 +186,32 @@ public final class ChatServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      closeCompanions();
       timers.shutdownNow();
       closed.countDown();
+    }
+  }
+
+  /**
+   * Ties {@code companion} (a discovery responder, say) to this server's life: it is closed when
+   * the server closes, or at once if the server is already closed.
+   */
+  public void closeWith(AutoCloseable companion) {
+    Objects.requireNonNull(companion, "companion");
+    companions.add(companion);
+    if (closing.get() && closed.getCount() == 0) {
+      closeCompanions();
+    }
+  }
+
+  private void closeCompanions() {
+    AutoCloseable c;
+    while ((c = companions.poll()) != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
     }
   }
 

@@ -17,9 +17,11 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,10 @@ final class Connection {
   private final RateLimiter limiter;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean removedTooSlow = new AtomicBoolean();
+  private final CountDownLatch ended = new CountDownLatch(1);
+  /** Makes "a close began" and "the outbox exists" one step for each other. */
+  private final ReentrantLock closeLock = new ReentrantLock();
+  private ServerMessage pendingLast;
   private volatile Outbox outbox;
   private volatile Member member;
   private volatile ScheduledFuture<?> deadline;
@@ -97,7 +103,15 @@ final class Connection {
       }
       Outbox box = new Outbox(channel, config.maxBacklog(), config.maxBacklogBytes(),
           this::writerFinished);
-      outbox = box;
+      closeLock.lock();
+      try {
+        outbox = box;
+        if (closing.get()) { // a close began during the handshake: its last message goes now
+          box.finish(pendingLast == null ? null : MessageCodec.encode(pendingLast));
+        }
+      } finally {
+        closeLock.unlock();
+      }
       box.start("lanchat-out-" + id);
       if (server.isClosed()) {
         beginClose(new ServerMessage.Bye(ChatServer.SHUTDOWN_REASON));
@@ -139,7 +153,7 @@ final class Connection {
           return;
         }
         if (closing.get()) {
-          socket.setSoTimeout(millis(LINGER));
+          lingerReads();
           continue;
         }
         if (message instanceof ClientMessage.Bye) {
@@ -148,7 +162,7 @@ final class Connection {
         }
         handle(message);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       log.warn("connection from {} failed: {}", peer, brief(e));
     } finally {
       end(counted, leaveReason, last);
@@ -178,6 +192,17 @@ final class Connection {
       server.releaseSlot();
     }
     server.forget(this);
+    ended.countDown();
+  }
+
+  /** Waits until this connection's reader has finished and its socket is closed. */
+  boolean awaitEnded(long timeout, TimeUnit unit) throws InterruptedException {
+    return ended.await(timeout, unit);
+  }
+
+  /** The member this connection joined as, or null before WELCOME. */
+  Member member() {
+    return member;
   }
 
   private void handle(ClientMessage message) {
@@ -289,15 +314,20 @@ final class Connection {
    * {@link #LINGER}. Messages the client sends meanwhile are read and ignored.
    */
   void beginClose(ServerMessage last) {
-    if (!closing.compareAndSet(false, true)) {
-      return;
+    closeLock.lock();
+    try {
+      if (!closing.compareAndSet(false, true)) {
+        return;
+      }
+      Outbox box = outbox;
+      if (box == null) {
+        pendingLast = last; // the handshake is still running; run() sends it when it ends
+      } else {
+        box.finish(last == null ? null : MessageCodec.encode(last));
+      }
+    } finally {
+      closeLock.unlock();
     }
-    Outbox box = outbox;
-    if (box == null) {
-      closeSocket();
-      return;
-    }
-    box.finish(last == null ? null : MessageCodec.encode(last));
     server.schedule(this::closeSocket, LINGER);
   }
 
@@ -320,7 +350,12 @@ final class Connection {
     if (member == null && !closing.get()) {
       log.info("closed {}: no WELCOME within {} s of connecting", peer,
           seconds(config.handshakeTimeout()));
-      beginClose(JOIN_TOO_LATE);
+      if (outbox == null) {
+        closing.set(true); // still in the handshake: nothing can be said, just hang up
+        closeSocket();
+      } else {
+        beginClose(JOIN_TOO_LATE);
+      }
     }
   }
 
@@ -333,6 +368,15 @@ final class Connection {
       }
     } else {
       closeSocket();
+    }
+  }
+
+  /** Bounds the reads of a closing connection by {@link #LINGER}. */
+  private void lingerReads() {
+    try {
+      socket.setSoTimeout(millis(LINGER));
+    } catch (IOException e) {
+      // already closed: the next read ends the loop
     }
   }
 

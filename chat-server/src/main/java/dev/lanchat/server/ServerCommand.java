@@ -193,8 +193,11 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       server = ChatServer.start(config, key);
     } catch (BindException e) {
-      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + describe(e)
-          + " (is another server running there? pick another --port or --bind)");
+      String reason = describe(e);
+      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + reason
+          + (reason.contains("in use")
+              ? " (is another server running there? pick another --port)"
+              : " (is --bind an address of this machine?)"));
       return FAILED;
     } catch (IOException e) {
       err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + describe(e));

@@ -147,7 +147,7 @@ final class TestClient implements AutoCloseable {
         throw new AssertionError("interrupted while waiting for " + what);
       }
       if (m == null) {
-        fail(name + ": no " + what + " within " + WAIT + "; skipped " + skipped
+        fail(name + ": no " + what + " within " + WAIT + "; skipped " + summary(skipped)
             + (closed.getCount() == 0 ? "; connection closed by " + closedBy : ""));
       }
       if (test.test(m)) {
@@ -155,6 +155,16 @@ final class TestClient implements AutoCloseable {
       }
       skipped.add(m);
     }
+  }
+
+  /** A short description of many messages: the first few, cut, and how many in all. */
+  private static String summary(List<ServerMessage> messages) {
+    StringBuilder out = new StringBuilder().append(messages.size()).append(" messages");
+    for (int i = 0; i < Math.min(5, messages.size()); i++) {
+      String text = messages.get(i).toString();
+      out.append(i == 0 ? ": " : ", ").append(text.length() > 80 ? text.substring(0, 80) + "..." : text);
+    }
+    return out.toString();
   }
 
   /** The next message, whatever it is, or null if none comes within {@code timeout}. */
