@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
@@ -29,6 +31,8 @@ import org.bouncycastle.util.io.pem.PemWriter;
  */
 public final class Identity {
   private static final String PEM_TYPE = "PRIVATE KEY";
+  /** id-Ed25519, RFC 8410 §3. */
+  private static final ASN1ObjectIdentifier ID_ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
 
   private final byte[] seed;
   private final byte[] publicKey;
@@ -123,8 +127,10 @@ public final class Identity {
   /** This identity as PKCS#8 PEM text. */
   public String toPem() {
     try {
-      PrivateKeyInfo info = PrivateKeyInfoFactory.createPrivateKeyInfo(
-          new Ed25519PrivateKeyParameters(seed, 0));
+      // PKCS#8 v1 without the optional public key: OpenSSL 3.0's "openssl pkey" cannot read
+      // the v2 form (RFC 5958 OneAsymmetricKey) that PrivateKeyInfoFactory writes
+      PrivateKeyInfo info = new PrivateKeyInfo(
+          new AlgorithmIdentifier(ID_ED25519), new DEROctetString(seed));
       StringWriter out = new StringWriter();
       try (PemWriter writer = new PemWriter(out)) {
         writer.writeObject(new PemObject(PEM_TYPE, info.getEncoded()));
