@@ -92,6 +92,34 @@ class ServerCommandTest {
   }
 
   @Test
+  void theIdentityIsCreatedOwnerOnlyOnFirstStartAndKeptAfterwards() throws Exception {
+    Path identity = dir.resolve("new/server-identity.pem");
+    String first = startAndStop(identity);
+    assertTrue(first.contains("Created a new identity key in " + identity), first);
+    if (Files.getFileStore(identity).supportsFileAttributeView("posix")) {
+      assertEquals("rw-------",
+          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)));
+    }
+    String second = startAndStop(identity);
+    assertFalse(second.contains("Created"), second);
+    String fingerprint = Identity.load(identity).fingerprint();
+    assertTrue(first.contains(fingerprint) && second.contains(fingerprint));
+  }
+
+  private String startAndStop(Path identity) throws Exception {
+    StringWriter printed = new StringWriter();
+    CompletableFuture<ChatServer> started = new CompletableFuture<>();
+    CommandLine cl = ServerCommand.commandLine(new ServerCommand(started::complete));
+    cl.setOut(new PrintWriter(printed, true));
+    cl.setErr(new PrintWriter(err, true));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString()));
+    started.get(30, TimeUnit.SECONDS).close();
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    return printed.toString();
+  }
+
+  @Test
   void aPortInUseIsOneLineOnStderrAndExitCode1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1",
