@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The record layer of one connection after the handshake (protocol §3): a frame reader and
@@ -30,7 +31,9 @@ public final class SecureChannel {
   private final CipherState sender;
   private final CipherState receiver;
   private final byte[] serverIdentity;
-  private final Object sendLock = new Object();
+  // a lock, not synchronized: on JDK 21-23 a virtual thread blocked in a socket write inside
+  // synchronized pins its carrier, and a few slow clients would stall a whole server
+  private final ReentrantLock sendLock = new ReentrantLock();
   private volatile boolean broken;
 
   /**
@@ -71,12 +74,15 @@ public final class SecureChannel {
    * @throws IOException if the connection fails
    */
   public void sendEncoded(List<byte[]> plaintexts) throws IOException {
-    synchronized (sendLock) {
+    sendLock.lock();
+    try {
       List<byte[]> records = new ArrayList<>(plaintexts.size());
       for (byte[] plaintext : plaintexts) {
         records.add(sender.seal(plaintext));
       }
       writer.writeFrames(records);
+    } finally {
+      sendLock.unlock();
     }
   }
 

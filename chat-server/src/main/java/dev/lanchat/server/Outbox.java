@@ -1,0 +1,188 @@
+package dev.lanchat.server;
+
+import dev.lanchat.common.channel.SecureChannel;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection's outbound queue of encoded messages, bounded by a message count and a byte
+ * count (protocol §7, "outbound backlog"), and the writer that drains it: whatever is queued
+ * when the writer wakes is sealed with this connection's {@code k_s2c} and written in one write,
+ * so one slow client never delays another.
+ *
+ * <p>Thread-safe. {@link #offer} never blocks (the room calls it while holding its lock); only
+ * the writer thread blocks, on the socket.
+ */
+final class Outbox {
+  /** Most messages sealed and written together. */
+  private static final int BATCH_MESSAGES = 512;
+  /** Most plaintext bytes sealed and written together. */
+  private static final long BATCH_BYTES = 1L << 20;
+
+  /** What the writer does once the queue is empty for good. */
+  interface Finisher {
+    /** Called on the writer thread after the last queued message was written, or failed. */
+    void finished(boolean flushed);
+  }
+
+  private final SecureChannel channel;
+  private final int maxMessages;
+  private final long maxBytes;
+  private final Finisher finisher;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private long queuedBytes;
+  private boolean finishing;
+  private boolean aborted;
+
+  Outbox(SecureChannel channel, int maxMessages, long maxBytes, Finisher finisher) {
+    this.channel = channel;
+    this.maxMessages = maxMessages;
+    this.maxBytes = maxBytes;
+    this.finisher = finisher;
+  }
+
+  /** Starts the writer on a new virtual thread. */
+  void start(String threadName) {
+    Thread.ofVirtual().name(threadName).start(this::drain);
+  }
+
+  /**
+   * Queues one encoded message without blocking.
+   *
+   * @return false when the backlog is full: the client is too slow and must be removed. After
+   *     {@link #finish} or {@link #abort} the message is dropped and true is returned, since the
+   *     connection is ending anyway.
+   */
+  boolean offer(byte[] encoded) {
+    lock.lock();
+    try {
+      if (finishing || aborted) {
+        return true;
+      }
+      if (queue.size() >= maxMessages || queuedBytes + encoded.length > maxBytes) {
+        return false;
+      }
+      queue.add(encoded);
+      queuedBytes += encoded.length;
+      changed.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues {@code last} (if not null, past the limits) and lets the writer flush everything, then
+   * call the finisher. Later offers are dropped. Calling it again does nothing.
+   */
+  void finish(byte[] last) {
+    lock.lock();
+    try {
+      if (finishing || aborted) {
+        return;
+      }
+      if (last != null) {
+        queue.add(last);
+        queuedBytes += last.length;
+      }
+      finishing = true;
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops everything queued and stops the writer after its current write. */
+  void abort() {
+    lock.lock();
+    try {
+      aborted = true;
+      queue.clear();
+      queuedBytes = 0;
+      changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Messages waiting to be written (for tests and logs). */
+  int backlog() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the writer has stopped.
+   *
+   * @return false if it had not stopped in time
+   */
+  boolean awaitDone(long timeout, TimeUnit unit) throws InterruptedException {
+    return done.await(timeout, unit);
+  }
+
+  private void drain() {
+    boolean flushed = false;
+    try {
+      while (true) {
+        List<byte[]> batch = next();
+        if (batch == null) {
+          flushed = true;
+          return;
+        }
+        if (batch.isEmpty()) {
+          return;
+        }
+        channel.sendEncoded(batch);
+      }
+    } catch (IOException e) {
+      // the socket failed or the key is used up: the reader sees the closed socket and ends the
+      // session with "connection lost"
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      done.countDown();
+      finisher.finished(flushed);
+    }
+  }
+
+  /** The next batch; empty when aborted; null when finishing and everything was written. */
+  private List<byte[]> next() throws InterruptedException {
+    lock.lock();
+    try {
+      while (queue.isEmpty() && !finishing && !aborted) {
+        changed.await();
+      }
+      if (aborted) {
+        return List.of();
+      }
+      if (queue.isEmpty()) {
+        return null;
+      }
+      List<byte[]> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
+      long bytes = 0;
+      while (!queue.isEmpty() && batch.size() < BATCH_MESSAGES
+          && (batch.isEmpty() || bytes + queue.peek().length <= BATCH_BYTES)) {
+        byte[] message = queue.poll();
+        bytes += message.length;
+        batch.add(message);
+      }
+      queuedBytes -= bytes;
+      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package dev.lanchat.server;
+
+import ch.qos.logback.classic.Level;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.storage.BadFileException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code chat-server} command line: its options (each with its default in {@code --help})
+ * and {@link #call}, which starts a {@link ChatServer}, prints where it listens, and returns an
+ * exit code once the server has stopped.
+ */
+@Command(name = "chat-server", mixinStandardHelpOptions = true,
+    versionProvider = ServerCommand.Version.class,
+    defaultValueProvider = ServerCommand.Defaults.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Runs a LanChat server: a secure chat room for your local network.")
+public final class ServerCommand implements Callable<Integer> {
+  /** Exit code for a server that could not start (port in use, bad identity file...). */
+  static final int FAILED = 1;
+  /** Exit code for a bad option. */
+  static final int USAGE = 2;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "TCP port to listen on (LAN discovery answers on the same UDP port)"
+          + " (default: ${DEFAULT-VALUE})")
+  private int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "local address to listen on; 0.0.0.0 means every interface"
+          + " (default: ${DEFAULT-VALUE})")
+  private String bind;
+
+  @Option(names = "--identity", paramLabel = "FILE",
+      description = "the server's identity key (PKCS#8 PEM), created on first start"
+          + " (default: ${DEFAULT-VALUE})")
+  private Path identity;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "server name shown to clients, at most 48 UTF-8 bytes"
+          + " (default: this host's name, ${DEFAULT-VALUE})")
+  private String name;
+
+  @Option(names = "--motd", paramLabel = "TEXT",
+      description = "message of the day sent to everyone who joins (default: none)")
+  private String motd;
+
+  @Option(names = "--max-clients", paramLabel = "N",
+      description = "most clients connected at once (default: ${DEFAULT-VALUE})")
+  private int maxClients;
+
+  @Option(names = "--rate", paramLabel = "PER_SECOND",
+      description = "messages each client may send per second, sustained; 0 switches the limit"
+          + " off (default: ${DEFAULT-VALUE})")
+  private double rate;
+
+  @Option(names = "--burst", paramLabel = "N",
+      description = "messages each client may send at once (default: ${DEFAULT-VALUE})")
+  private int burst;
+
+  @Option(names = "--connect-rate", paramLabel = "PER_SECOND",
+      description = "new connections per second from one source address; 0 switches the limit"
+          + " off (default: ${DEFAULT-VALUE})")
+  private double connectRate;
+
+  @Option(names = "--connect-burst", paramLabel = "N",
+      description = "new connections at once from one source address (default: ${DEFAULT-VALUE})")
+  private int connectBurst;
+
+  @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
+      description = "seconds from connecting to joining before the server hangs up; 0 waits"
+          + " forever (default: ${DEFAULT-VALUE})")
+  private int handshakeTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS",
+      description = "seconds of silence after which a joined client is dropped (\"timed out\");"
+          + " 0 waits forever (default: ${DEFAULT-VALUE})")
+  private int idleTimeout;
+
+  @Option(names = "--max-backlog", paramLabel = "N",
+      description = "messages waiting for one client before it is dropped (\"too slow\")"
+          + " (default: ${DEFAULT-VALUE})")
+  private int maxBacklog;
+
+  @Option(names = "--max-backlog-bytes", paramLabel = "BYTES",
+      description = "bytes waiting for one client before it is dropped (\"too slow\")"
+          + " (default: ${DEFAULT-VALUE}, 4 MiB)")
+  private long maxBacklogBytes;
+
+  @Option(names = "--no-discovery",
+      description = "do not answer LAN discovery requests (UDP, same port)")
+  private boolean noDiscovery;
+
+  @Option(names = {"-v", "--verbose"},
+      description = "log more (the same as --log-level DEBUG)")
+  private boolean verbose;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE})")
+  private String logLevel;
+
+  private final Consumer<ChatServer> onStarted;
+
+  /** A command that only waits for its server to be closed (by a signal handler, say). */
+  public ServerCommand() {
+    this(server -> { });
+  }
+
+  /**
+   * @param onStarted called with the running server after the banner is printed; {@link Main}
+   *     installs its signal handlers here, tests keep the server to close it
+   */
+  ServerCommand(Consumer<ChatServer> onStarted) {
+    this.onStarted = onStarted;
+  }
+
+  /** A command line for {@code command}, with one-line errors for bad options. */
+  static CommandLine commandLine(ServerCommand command) {
+    CommandLine cl = new CommandLine(command);
+    cl.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("chat-server: " + e.getMessage()
+          + " (see chat-server --help)");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("chat-server: unexpected failure: " + e);
+      return FAILED;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Level level = verbose ? Level.DEBUG : Level.toLevel(logLevel.toUpperCase(Locale.ROOT), null);
+    if (level == null) {
+      err.println("chat-server: --log-level must be ERROR, WARN, INFO, DEBUG or TRACE, not "
+          + logLevel);
+      return USAGE;
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.lanchat")).setLevel(level);
+
+    ServerConfig config;
+    try {
+      config = new ServerConfig(InetAddress.getByName(bind), port, identity, name, motd,
+          maxClients, rate, burst, connectRate, connectBurst, seconds(handshakeTimeout, "handshake"),
+          seconds(idleTimeout, "idle"), maxBacklog, maxBacklogBytes, !noDiscovery);
+    } catch (UnknownHostException e) {
+      err.println("chat-server: --bind " + bind + " is not an address of this machine");
+      return USAGE;
+    } catch (IllegalArgumentException e) {
+      err.println("chat-server: " + e.getMessage() + " (see chat-server --help)");
+      return USAGE;
+    }
+
+    Identity key;
+    boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+    try {
+      key = Identity.loadOrCreate(identity, new SecureRandom());
+    } catch (BadFileException e) {
+      err.println("chat-server: cannot use the identity file " + e.getMessage()
+          + ". It was left untouched: fix it, or point --identity elsewhere to create a new one");
+      return FAILED;
+    } catch (IOException e) {
+      err.println("chat-server: cannot create the identity file " + identity + ": "
+          + describe(e));
+      return FAILED;
+    }
+
+    ChatServer server;
+    try {
+      server = ChatServer.start(config, key);
+    } catch (BindException e) {
+      String reason = describe(e);
+      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + reason
+          + (reason.contains("in use")
+              ? " (is another server running there? pick another --port)"
+              : " (is --bind an address of this machine?)"));
+      return FAILED;
+    } catch (IOException e) {
+      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + describe(e));
+      return FAILED;
+    }
+    if (created) {
+      out.println("Created a new identity key in " + identity);
+    }
+    for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
+        key.fingerprint(), LanAddresses.find())) {
+      out.println(line);
+    }
+    out.println("Press Ctrl+C to stop.");
+    out.flush();
+    onStarted.accept(server);
+    server.awaitClosed();
+    out.println("Server stopped.");
+    out.flush();
+    return 0;
+  }
+
+  private static Duration seconds(int value, String what) {
+    if (value < 0) {
+      throw new IllegalArgumentException("the " + what + " timeout must be 0 or more seconds");
+    }
+    return Duration.ofSeconds(value);
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+  }
+
+  /** Supplies the defaults of {@link ServerConfig#defaults()} to picocli, so help shows them. */
+  static final class Defaults implements CommandLine.IDefaultValueProvider {
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+      if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) {
+        return null;
+      }
+      ServerConfig d = ServerConfig.defaults();
+      return switch (option.longestName()) {
+        case "--port" -> Integer.toString(d.port());
+        case "--bind" -> d.bind().getHostAddress();
+        case "--identity" -> d.identityFile().toString();
+        case "--name" -> d.name();
+        case "--motd" -> d.motd();
+        case "--max-clients" -> Integer.toString(d.maxClients());
+        case "--rate" -> plain(d.rate());
+        case "--burst" -> Integer.toString(d.burst());
+        case "--connect-rate" -> plain(d.connectRate());
+        case "--connect-burst" -> Integer.toString(d.connectBurst());
+        case "--handshake-timeout" -> Long.toString(d.handshakeTimeout().toSeconds());
+        case "--idle-timeout" -> Long.toString(d.idleTimeout().toSeconds());
+        case "--max-backlog" -> Integer.toString(d.maxBacklog());
+        case "--max-backlog-bytes" -> Long.toString(d.maxBacklogBytes());
+        case "--log-level" -> "INFO";
+        default -> null;
+      };
+    }
+
+    private static String plain(double value) {
+      return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ServerCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"LanChat server " + (version == null ? "(development build)" : version),
+          "Protocol version 1"};
+    }
+  }
+}

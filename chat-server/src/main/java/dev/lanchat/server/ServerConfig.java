@@ -1,0 +1,236 @@
+package dev.lanchat.server;
+
+import dev.lanchat.common.rules.Texts;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link ChatServer} is told at start-up: where it listens, what it calls itself,
+ * and the limits of protocol §7. Immutable; the {@code with…} methods return changed copies.
+ *
+ * <p>A rate of {@code 0} switches that rate limit off; a timeout of {@link Duration#ZERO}
+ * switches that timeout off.
+ *
+ * @param bind the local address to listen on ({@code 0.0.0.0} for every interface)
+ * @param port the TCP port (UDP discovery uses the same number); {@code 0} picks a free one
+ * @param identityFile the PKCS#8 PEM file holding the server's Ed25519 identity
+ * @param name the server's name, at most {@value #MAX_NAME_BYTES} UTF-8 bytes
+ * @param motd the message of the day sent in WELCOME ({@code ""} for none)
+ * @param maxClients most connections past the handshake at once (ERROR SERVER_FULL beyond)
+ * @param rate messages per second a client may send, sustained ({@code 0}: no limit)
+ * @param burst messages a client may send at once
+ * @param connectRate new connections per second from one source address ({@code 0}: no limit)
+ * @param connectBurst new connections at once from one source address
+ * @param handshakeTimeout longest time from accept to WELCOME
+ * @param idleTimeout longest silence from a joined client
+ * @param maxBacklog most messages waiting to be written to one client
+ * @param maxBacklogBytes most bytes waiting to be written to one client
+ * @param discovery whether to answer LAN discovery requests (UDP, same port)
+ */
+public record ServerConfig(
+    InetAddress bind,
+    int port,
+    Path identityFile,
+    String name,
+    String motd,
+    int maxClients,
+    double rate,
+    int burst,
+    double connectRate,
+    int connectBurst,
+    Duration handshakeTimeout,
+    Duration idleTimeout,
+    int maxBacklog,
+    long maxBacklogBytes,
+    boolean discovery) {
+
+  /** The default TCP (and discovery UDP) port. */
+  public static final int DEFAULT_PORT = 5000;
+
+  /** Longest server name, in UTF-8 bytes (it must fit a discovery reply, protocol §8). */
+  public static final int MAX_NAME_BYTES = 48;
+
+  /** Longest message of the day, in UTF-8 bytes (it must fit a WELCOME record). */
+  public static final int MAX_MOTD_BYTES = 4096;
+
+  /**
+   * Checks every value.
+   *
+   * @throws IllegalArgumentException with a sentence naming the bad value
+   */
+  public ServerConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(identityFile, "identityFile");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(motd, "motd");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    require(port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
+    require(!name.isBlank(), "the server name must not be empty");
+    require(name.codePoints().noneMatch(Texts::isForbidden),
+        "the server name must not hold control or format characters");
+    require(utf8Length(name) <= MAX_NAME_BYTES,
+        "the server name has at most " + MAX_NAME_BYTES + " UTF-8 bytes");
+    require(motd.codePoints().noneMatch(Texts::isForbidden),
+        "the message of the day must not hold control or format characters");
+    require(utf8Length(motd) <= MAX_MOTD_BYTES,
+        "the message of the day has at most " + MAX_MOTD_BYTES + " UTF-8 bytes");
+    require(maxClients >= 1, "max clients must be at least 1, not " + maxClients);
+    require(rate >= 0 && Double.isFinite(rate), "the message rate must be 0 or more");
+    require(burst >= 1, "the message burst must be at least 1, not " + burst);
+    require(connectRate >= 0 && Double.isFinite(connectRate), "the connect rate must be 0 or more");
+    require(connectBurst >= 1, "the connect burst must be at least 1, not " + connectBurst);
+    require(!handshakeTimeout.isNegative(), "the handshake timeout must not be negative");
+    require(!idleTimeout.isNegative(), "the idle timeout must not be negative");
+    require(maxBacklog >= 1, "the backlog must allow at least 1 message, not " + maxBacklog);
+    require(maxBacklogBytes >= 1, "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
+  }
+
+  /**
+   * The defaults of protocol §7: every interface, port 5000, the identity under the user's home,
+   * this host's name, 1,000 clients, 10 messages/s (burst 20), 20 connections/s per address
+   * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on.
+   */
+  public static ServerConfig defaults() {
+    return new ServerConfig(anyAddress(), DEFAULT_PORT, defaultIdentityFile(), defaultName(), "",
+        1000, 10, 20, 20, 40, Duration.ofSeconds(10), Duration.ofSeconds(90), 4096, 4L << 20,
+        true);
+  }
+
+  /**
+   * {@code ~/.lanchat/server-identity.pem}, where {@code ~} is {@code $HOME} when it is set (as
+   * in a shell) and the JVM's {@code user.home} otherwise.
+   */
+  public static Path defaultIdentityFile() {
+    String home = System.getenv("HOME");
+    if (home == null || home.isBlank()) {
+      home = System.getProperty("user.home");
+    }
+    return Path.of(home, ".lanchat", "server-identity.pem");
+  }
+
+  /** This host's name, cut to at most {@value #MAX_NAME_BYTES} UTF-8 bytes. */
+  public static String defaultName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException | SecurityException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "");
+    }
+    if (host == null || host.isBlank()) {
+      host = "LanChat";
+    }
+    return truncateUtf8(host.strip(), MAX_NAME_BYTES);
+  }
+
+  /** The longest prefix of {@code text} (whole code points) that fits {@code maxBytes}. */
+  static String truncateUtf8(String text, int maxBytes) {
+    int bytes = 0;
+    int end = 0;
+    while (end < text.length()) {
+      int cp = text.codePointAt(end);
+      int n = utf8Length(new String(Character.toChars(cp)));
+      if (bytes + n > maxBytes) {
+        break;
+      }
+      bytes += n;
+      end += Character.charCount(cp);
+    }
+    return text.substring(0, end);
+  }
+
+  public ServerConfig withBind(InetAddress value) {
+    return new ServerConfig(value, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withPort(int value) {
+    return new ServerConfig(bind, value, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withIdentityFile(Path value) {
+    return new ServerConfig(bind, port, value, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withName(String value) {
+    return new ServerConfig(bind, port, identityFile, value, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withMotd(String value) {
+    return new ServerConfig(bind, port, identityFile, name, value, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withMaxClients(int value) {
+    return new ServerConfig(bind, port, identityFile, name, motd, value, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  /** The per-client message limit: {@code rate} per second sustained, {@code burst} at once. */
+  public ServerConfig withMessageRate(double rate, int burst) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  /** The per-address connection limit: {@code rate} per second sustained, {@code burst} at once. */
+  public ServerConfig withConnectRate(double rate, int burst) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, this.rate,
+        this.burst, rate, burst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  public ServerConfig withHandshakeTimeout(Duration value) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, value, idleTimeout, maxBacklog, maxBacklogBytes, discovery);
+  }
+
+  public ServerConfig withIdleTimeout(Duration value) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, value, maxBacklog, maxBacklogBytes,
+        discovery);
+  }
+
+  /** The per-client outbound backlog: at most {@code messages} messages and {@code bytes} bytes. */
+  public ServerConfig withBacklog(int messages, long bytes) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, messages, bytes, discovery);
+  }
+
+  public ServerConfig withDiscovery(boolean value) {
+    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+        value);
+  }
+
+  private static InetAddress anyAddress() {
+    try {
+      return InetAddress.getByAddress(new byte[4]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("four bytes are an IPv4 address", e);
+    }
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static void require(boolean ok, String problem) {
+    if (!ok) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+}

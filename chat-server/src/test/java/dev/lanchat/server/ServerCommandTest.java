@@ -1,0 +1,163 @@
+package dev.lanchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.crypto.Identity;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: help, start-up lines, and one-line errors. */
+@Timeout(60)
+class ServerCommandTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private CommandLine commandLine(ServerCommand command) {
+    CommandLine cl = ServerCommand.commandLine(command);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl;
+  }
+
+  @Test
+  void helpShowsEveryOptionWithItsDefault() {
+    assertEquals(0, commandLine(new ServerCommand()).execute("--help"));
+    String help = out.toString();
+    for (String expected : List.of("--port=PORT", "(default: 5000)", "--bind", "(default: 0.0.0.0)",
+        "--identity", "server-identity.pem", "--name", "this host's name", "--motd",
+        "--max-clients", "(default: 1000)", "--rate", "(default: 10)", "--burst", "(default: 20)",
+        "--connect-rate", "--connect-burst", "(default: 40)", "--handshake-timeout",
+        "--idle-timeout", "(default: 90)", "--max-backlog", "(default: 4096)",
+        "--max-backlog-bytes", "(default: 4194304", "--no-discovery",
+        "do not answer LAN discovery requests (UDP, same port)", "--log-level", "--verbose",
+        "--version")) {
+      assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
+    }
+  }
+
+  @Test
+  void versionNamesTheProgram() {
+    assertEquals(0, commandLine(new ServerCommand()).execute("--version"));
+    assertTrue(out.toString().startsWith("LanChat server"), out.toString());
+  }
+
+  @Test
+  void aBadOptionIsOneLineOnStderrAndExitCode2() {
+    assertEquals(2, commandLine(new ServerCommand()).execute("--prot", "5000"));
+    assertOneLine(err.toString(), "--prot");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--port", "many"));
+    assertEquals(2, commandLine(new ServerCommand()).execute("--max-clients", "0"));
+    assertEquals(2, commandLine(new ServerCommand()).execute("--name", "x".repeat(49)));
+    assertEquals(2, commandLine(new ServerCommand()).execute("--log-level", "LOUD"));
+    assertFalse(err.toString().contains("\tat "), "no stack trace:\n" + err);
+  }
+
+  @Test
+  void startsPrintsTheStartUpLinesAndStopsWithExitCode0() throws Exception {
+    Path identity = dir.resolve("id/server-identity.pem");
+    CompletableFuture<ChatServer> started = new CompletableFuture<>();
+    CommandLine cl = commandLine(new ServerCommand(started::complete));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString(),
+        "--name", "Kitchen", "--no-discovery"));
+    ChatServer server = started.get(30, TimeUnit.SECONDS);
+    assertFalse(server.config().discovery());
+    server.close();
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    String printed = out.toString();
+    String fingerprint = Identity.load(identity).fingerprint();
+    assertTrue(printed.contains("LanChat server 'Kitchen' listening on 127.0.0.1:" + server.port()),
+        printed);
+    assertTrue(printed.contains("Fingerprint: " + fingerprint), printed);
+    assertTrue(printed.contains("Clients connect with: --host 127.0.0.1 --port " + server.port()),
+        printed);
+  }
+
+  @Test
+  void theIdentityIsCreatedOwnerOnlyOnFirstStartAndKeptAfterwards() throws Exception {
+    Path identity = dir.resolve("new/server-identity.pem");
+    String first = startAndStop(identity);
+    assertTrue(first.contains("Created a new identity key in " + identity), first);
+    if (Files.getFileStore(identity).supportsFileAttributeView("posix")) {
+      assertEquals("rw-------",
+          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)));
+    }
+    String second = startAndStop(identity);
+    assertFalse(second.contains("Created"), second);
+    String fingerprint = Identity.load(identity).fingerprint();
+    assertTrue(first.contains(fingerprint) && second.contains(fingerprint));
+  }
+
+  private String startAndStop(Path identity) throws Exception {
+    StringWriter printed = new StringWriter();
+    CompletableFuture<ChatServer> started = new CompletableFuture<>();
+    CommandLine cl = ServerCommand.commandLine(new ServerCommand(started::complete));
+    cl.setOut(new PrintWriter(printed, true));
+    cl.setErr(new PrintWriter(err, true));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString()));
+    started.get(30, TimeUnit.SECONDS).close();
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    return printed.toString();
+  }
+
+  @Test
+  void aPortInUseIsOneLineOnStderrAndExitCode1() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1",
+          "--port", Integer.toString(taken.getLocalPort()),
+          "--identity", dir.resolve("id.pem").toString());
+      assertEquals(1, code);
+      assertOneLine(err.toString(), "cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  @Test
+  void aCorruptIdentityFileStopsTheServerAndIsNeverReplaced() throws Exception {
+    Path identity = dir.resolve("server-identity.pem");
+    byte[] corrupt = "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    Files.write(identity, corrupt);
+    int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1", "--port", "0",
+        "--identity", identity.toString());
+    assertEquals(1, code);
+    assertOneLine(err.toString(), identity.toString());
+    assertArrayEquals(corrupt, Files.readAllBytes(identity));
+    assertEquals("", out.toString(), "nothing was started");
+  }
+
+  @Test
+  void anUnreadableIdentityPathStopsTheServer() throws Exception {
+    Path identity = dir.resolve("a-folder");
+    Files.createDirectory(identity);
+    int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1", "--port", "0",
+        "--identity", identity.toString());
+    assertEquals(1, code);
+    assertOneLine(err.toString(), identity.toString());
+  }
+
+  private static void assertOneLine(String text, String mentions) {
+    List<String> lines = text.lines().toList();
+    assertEquals(1, lines.size(), "expected one line:\n" + text);
+    assertTrue(lines.get(0).contains(mentions), lines.get(0));
+    assertTrue(lines.get(0).startsWith("chat-server: "), lines.get(0));
+  }
+}

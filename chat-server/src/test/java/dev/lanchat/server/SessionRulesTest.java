@@ -1,0 +1,266 @@
+package dev.lanchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Protocol §5, one rule per test, against a real server on loopback. */
+@Timeout(60)
+class SessionRulesTest {
+  private ChatServer server;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServers.start();
+    port = server.port();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void joinGetsWelcomeWithCanonicalNameMotdAndEveryoneAndOthersGetJoined() throws Exception {
+    try (TestClient alice = TestClient.connect(port); TestClient bob = TestClient.connect(port)) {
+      alice.send(new ClientMessage.Join("Alice"));
+      assertEquals(new ServerMessage.Welcome("Alice", "welcome to the test", List.of("Alice")),
+          alice.await(ServerMessage.Welcome.class));
+      bob.send(new ClientMessage.Join("bob"));
+      assertEquals(new ServerMessage.Welcome("bob", "welcome to the test", List.of("Alice", "bob")),
+          bob.await(ServerMessage.Welcome.class));
+      assertEquals("bob", alice.await(ServerMessage.Joined.class).name());
+      bob.sync();
+      assertTrue(bob.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
+          "the joiner gets WELCOME, not JOINED about itself");
+    }
+  }
+
+  @Test
+  void namesAreUniqueBySkeletonAndANameErrorAllowsAnotherJoin() throws Exception {
+    try (TestClient alice = TestClient.join(port, "Alice"); TestClient other = TestClient.connect(port)) {
+      for (String lookalike : List.of("alice", "A1ice", "alIce", "ALICE", "a1lce")) {
+        other.send(new ClientMessage.Join(lookalike));
+        other.awaitError(ErrorCode.NAME_TAKEN);
+      }
+      other.send(new ClientMessage.Join("Alice2"));
+      assertEquals("Alice2", other.await(ServerMessage.Welcome.class).name());
+      assertEquals("Alice2", alice.await(ServerMessage.Joined.class).name());
+    }
+  }
+
+  @Test
+  void invalidNamesGetNameInvalid() throws Exception {
+    try (TestClient client = TestClient.connect(port)) {
+      for (String bad : List.of("", "_alice", "-a", ".a", "a b", "a".repeat(25), "é", "al/ce",
+          "a\u0000")) {
+        client.send(new ClientMessage.Join(bad));
+        client.awaitError(ErrorCode.NAME_INVALID);
+      }
+      client.send(new ClientMessage.Join("a".repeat(24)));
+      client.await(ServerMessage.Welcome.class);
+    }
+  }
+
+  @Test
+  void beforeWelcomeOnlyJoinPingAndByeAreAccepted() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice"); TestClient client = TestClient.connect(port)) {
+      client.send(new ClientMessage.Say("hello"));
+      client.awaitError(ErrorCode.NOT_JOINED);
+      client.send(new ClientMessage.Dm("alice", "hello"));
+      client.awaitError(ErrorCode.NOT_JOINED);
+      client.send(new ClientMessage.Who());
+      client.awaitError(ErrorCode.NOT_JOINED);
+      client.send(new ClientMessage.Ping(42));
+      assertEquals(42, client.await(ServerMessage.Pong.class).token());
+      alice.sync();
+      assertTrue(alice.log().stream().noneMatch(m -> m instanceof ServerMessage.Chat
+          || m instanceof ServerMessage.Dm), "nothing from a client that did not join is delivered");
+      client.send(new ClientMessage.Bye());
+      client.awaitClosed();
+    }
+  }
+
+  @Test
+  void aSecondJoinGetsAlreadyJoined() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      alice.send(new ClientMessage.Join("alice2"));
+      alice.awaitError(ErrorCode.ALREADY_JOINED);
+      alice.send(new ClientMessage.Who());
+      assertEquals(List.of("alice"), alice.await(ServerMessage.Roster.class).users());
+    }
+  }
+
+  @Test
+  void sayBecomesOneMessageForEveryoneSenderIncluded() throws Exception {
+    try (TestClient alice = TestClient.join(port, "Alice"); TestClient bob = TestClient.join(port, "bob")) {
+      alice.send(new ClientMessage.Say("hello, \u00e9t\u00e9 \uD83D\uDC4B\u200D"));
+      for (TestClient c : List.of(alice, bob)) {
+        ServerMessage.Chat chat = c.await(ServerMessage.Chat.class);
+        assertEquals("Alice", chat.from());
+        assertEquals("hello, \u00e9t\u00e9 \uD83D\uDC4B\u200D", chat.text());
+        assertTrue(chat.time() > 0);
+      }
+      alice.sync();
+      assertEquals(1, alice.log().stream().filter(m -> m instanceof ServerMessage.Chat).count());
+    }
+  }
+
+  @Test
+  void invalidTextGetsTextInvalidOrTextTooLongAndNothingIsDelivered() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "bob")) {
+      for (String bad : List.of("", " ", " \t ", "bell\u0007", "del\u007F", "c1\u0085",
+          "bidi\u202Eevil", "zero\u200Bwidth", "bom\uFEFF", "line\u2028sep", "para\u2029sep",
+          "tag\uDB40\uDC41", "isolate\u2066x")) {
+        alice.send(new ClientMessage.Say(bad));
+        alice.awaitError(ErrorCode.TEXT_INVALID);
+        alice.send(new ClientMessage.Dm("bob", bad));
+        alice.awaitError(ErrorCode.TEXT_INVALID);
+      }
+      alice.send(new ClientMessage.Say("x".repeat(4097)));
+      alice.awaitError(ErrorCode.TEXT_TOO_LONG);
+      alice.send(new ClientMessage.Say("\u00e9".repeat(2049)));
+      alice.awaitError(ErrorCode.TEXT_TOO_LONG);
+      alice.send(new ClientMessage.Dm("bob", "x".repeat(4097)));
+      alice.awaitError(ErrorCode.TEXT_TOO_LONG);
+      alice.send(new ClientMessage.Say("x".repeat(4096)));
+      assertEquals("x".repeat(4096), bob.await(ServerMessage.Chat.class).text());
+      bob.sync();
+      assertEquals(1, bob.log().stream()
+          .filter(m -> m instanceof ServerMessage.Chat || m instanceof ServerMessage.Dm).count(),
+          "only the valid text was delivered");
+    }
+  }
+
+  @Test
+  void dmReachesTheSkeletonMatchAndIsEchoedWithCanonicalNames() throws Exception {
+    try (TestClient alice = TestClient.join(port, "Alice"); TestClient bob = TestClient.join(port, "bob");
+        TestClient carol = TestClient.join(port, "carol")) {
+      alice.send(new ClientMessage.Dm("B0B", "psst"));
+      ServerMessage.Dm received = bob.await(ServerMessage.Dm.class);
+      assertEquals("Alice", received.from());
+      assertEquals("bob", received.to());
+      assertEquals("psst", received.text());
+      assertEquals(received, alice.await(ServerMessage.Dm.class), "the echo is the same DM");
+      carol.sync();
+      assertFalse(carol.log().stream().anyMatch(m -> m instanceof ServerMessage.Dm));
+    }
+  }
+
+  @Test
+  void dmToAnUnknownNameGetsNoSuchUser() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      alice.send(new ClientMessage.Dm("nobody", "hello"));
+      alice.awaitError(ErrorCode.NO_SUCH_USER);
+      alice.send(new ClientMessage.Dm("not a name!", "hello"));
+      alice.awaitError(ErrorCode.NO_SUCH_USER);
+    }
+  }
+
+  @Test
+  void whoGetsTheRosterInJoinOrder() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "Bob")) {
+      bob.send(new ClientMessage.Who());
+      assertEquals(List.of("alice", "Bob"), bob.await(ServerMessage.Roster.class).users());
+      alice.send(new ClientMessage.Who());
+      assertEquals(List.of("alice", "Bob"), alice.await(ServerMessage.Roster.class).users());
+    }
+  }
+
+  @Test
+  void pingGetsPongWithTheSameToken() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      alice.send(new ClientMessage.Ping(-1L));
+      assertEquals(-1L, alice.await(ServerMessage.Pong.class).token());
+      alice.send(new ClientMessage.Ping(0x0123456789ABCDEFL));
+      assertEquals(0x0123456789ABCDEFL, alice.await(ServerMessage.Pong.class).token());
+    }
+  }
+
+  @Test
+  void byeGivesLeftWithAnEmptyReasonAndEndsTheConnection() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "bob")) {
+      bob.send(new ClientMessage.Bye());
+      assertEquals("", alice.awaitLeft("bob").reason());
+      bob.awaitClosed();
+      alice.send(new ClientMessage.Who());
+      assertEquals(List.of("alice"), alice.await(ServerMessage.Roster.class).users());
+    }
+  }
+
+  @Test
+  void aClosedSocketWithoutByeGivesLeftConnectionLost() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      TestClient bob = TestClient.join(port, "bob");
+      bob.close();
+      assertEquals("connection lost", alice.awaitLeft("bob").reason());
+    }
+  }
+
+  @Test
+  void anAbruptResetGivesExactlyOneLeft() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      TestClient bob = TestClient.join(port, "bob");
+      bob.send(new ClientMessage.Say("about to vanish"));
+      alice.await(ServerMessage.Chat.class);
+      bob.reset();
+      assertEquals("connection lost", alice.awaitLeft("bob").reason());
+      // a later event proves everything about bob has arrived
+      try (TestClient carol = TestClient.join(port, "carol")) {
+        carol.send(new ClientMessage.Say("after"));
+        alice.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals("after"),
+            "MESSAGE after");
+      }
+      assertEquals(1, alice.log().stream()
+          .filter(m -> m instanceof ServerMessage.Left l && l.name().equals("bob")).count());
+    }
+  }
+
+  @Test
+  void aNameIsFreeAgainAfterItsOwnerLeft() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice")) {
+      TestClient bob = TestClient.join(port, "bob");
+      bob.send(new ClientMessage.Bye());
+      alice.awaitLeft("bob");
+      try (TestClient bob2 = TestClient.join(port, "BOB")) {
+        assertEquals("BOB", alice.await(ServerMessage.Joined.class).name());
+        bob2.send(new ClientMessage.Who());
+        assertEquals(List.of("alice", "BOB"), bob2.await(ServerMessage.Roster.class).users());
+      }
+    }
+  }
+
+  @Test
+  void aProtocolErrorEndsOnlyThatConnectionWithLeftProtocolError() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice"); TestClient mallory = TestClient.join(port, "mallory")) {
+      // a well-framed record that does not open under k_c2s
+      mallory.sendRaw(new byte[] {0, 0, 0, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+          16, 17, 18, 19, 20});
+      assertEquals("protocol error", alice.awaitLeft("mallory").reason());
+      mallory.awaitClosed();
+      alice.send(new ClientMessage.Say("still here"));
+      assertEquals("still here", alice.await(ServerMessage.Chat.class).text());
+    }
+  }
+
+  @Test
+  void serverShutdownSaysByeToEveryClient() throws Exception {
+    TestClient alice = TestClient.join(port, "alice");
+    TestClient waiting = TestClient.connect(port);
+    server.close();
+    assertEquals(ChatServer.SHUTDOWN_REASON, alice.await(ServerMessage.Bye.class).reason());
+    assertEquals(ChatServer.SHUTDOWN_REASON, waiting.await(ServerMessage.Bye.class).reason());
+    alice.awaitClosed();
+    waiting.awaitClosed();
+  }
+}

@@ -1,0 +1,221 @@
+package dev.lanchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.handshake.ClientHandshake;
+import dev.lanchat.common.handshake.ServerKeyVerifier;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The client role of chat-common driven by a test: handshake, then a reader thread that puts
+ * every received message on a queue, and {@link #await} to wait for one of a given type.
+ */
+final class TestClient implements AutoCloseable {
+  /** Generous: the test machine is small and shared. */
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Socket socket;
+  private final SecureChannel channel;
+  private final LinkedBlockingQueue<ServerMessage> queue = new LinkedBlockingQueue<>();
+  private final List<ServerMessage> log = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile IOException closedBy;
+  private String name;
+
+  private TestClient(Socket socket, SecureChannel channel) {
+    this.socket = socket;
+    this.channel = channel;
+  }
+
+  /** Connects and runs the handshake; nothing is sent after it. */
+  static TestClient connect(int port) throws IOException {
+    return connect(port, null);
+  }
+
+  /** Connects with a receive buffer of {@code receiveBuffer} bytes (null: the default). */
+  static TestClient connect(int port, Integer receiveBuffer) throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer != null) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+    socket.setSoTimeout((int) WAIT.toMillis());
+    SecureChannel channel = ClientHandshake.run(new BufferedInputStream(socket.getInputStream()),
+        socket.getOutputStream(), RANDOM, ServerKeyVerifier.TRUST_ANY);
+    socket.setSoTimeout(0);
+    TestClient client = new TestClient(socket, channel);
+    Thread.ofVirtual().name("test-client-reader").start(client::read);
+    return client;
+  }
+
+  /**
+   * Connects with a tiny receive buffer, sends JOIN and then never reads again: the server's
+   * messages pile up in front of it. Returns the raw socket.
+   */
+  static Socket joinWithoutReading(int port, String name) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+    socket.setSoTimeout((int) WAIT.toMillis());
+    SecureChannel channel = ClientHandshake.run(socket.getInputStream(), socket.getOutputStream(),
+        RANDOM, ServerKeyVerifier.TRUST_ANY);
+    channel.send(new ClientMessage.Join(name));
+    return socket;
+  }
+
+  /** Connects, joins as {@code name} and waits for WELCOME. */
+  static TestClient join(int port, String name) throws IOException {
+    TestClient client = connect(port);
+    client.send(new ClientMessage.Join(name));
+    client.await(ServerMessage.Welcome.class);
+    client.name = name;
+    return client;
+  }
+
+  String name() {
+    return name;
+  }
+
+  void send(ClientMessage message) throws IOException {
+    channel.send(message);
+  }
+
+  /** Writes raw bytes to the socket, past the record layer. */
+  void sendRaw(byte[] bytes) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(bytes);
+    out.flush();
+  }
+
+  private void read() {
+    try {
+      while (true) {
+        ServerMessage m = channel.receiveFromServer();
+        log.add(m);
+        queue.add(m);
+      }
+    } catch (IOException e) {
+      closedBy = e;
+    } catch (RuntimeException e) {
+      closedBy = new IOException(e);
+    } finally {
+      closed.countDown();
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  /** Waits for the next message of {@code type}, dropping the others before it. */
+  <T extends ServerMessage> T await(Class<T> type) {
+    return type.cast(awaitMatching(type::isInstance, type.getSimpleName()));
+  }
+
+  /** Waits for the next message that {@code test} accepts, dropping the others before it. */
+  ServerMessage awaitMatching(Predicate<ServerMessage> test, String what) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<ServerMessage> skipped = new ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      ServerMessage m;
+      try {
+        m = left <= 0 ? null : queue.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what);
+      }
+      if (m == null) {
+        fail(name + ": no " + what + " within " + WAIT + "; skipped " + summary(skipped)
+            + (closed.getCount() == 0 ? "; connection closed by " + closedBy : ""));
+      }
+      if (test.test(m)) {
+        return m;
+      }
+      skipped.add(m);
+    }
+  }
+
+  /** A short description of many messages: the first few, cut, and how many in all. */
+  private static String summary(List<ServerMessage> messages) {
+    StringBuilder out = new StringBuilder().append(messages.size()).append(" messages");
+    for (int i = 0; i < Math.min(5, messages.size()); i++) {
+      String text = messages.get(i).toString();
+      out.append(i == 0 ? ": " : ", ").append(text.length() > 80 ? text.substring(0, 80) + "..." : text);
+    }
+    return out.toString();
+  }
+
+  /** The next message, whatever it is, or null if none comes within {@code timeout}. */
+  ServerMessage poll(Duration timeout) throws InterruptedException {
+    return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Waits for ERROR with {@code code}. */
+  ServerMessage.Error awaitError(ErrorCode code) {
+    ServerMessage.Error error = await(ServerMessage.Error.class);
+    assertEquals(code.code(), error.code(), "error code; text was: " + error.text());
+    return error;
+  }
+
+  /** Waits for LEFT about {@code who}. */
+  ServerMessage.Left awaitLeft(String who) {
+    return (ServerMessage.Left) awaitMatching(
+        m -> m instanceof ServerMessage.Left l && l.name().equals(who), "LEFT " + who);
+  }
+
+  /** Sends PING and waits for its PONG: everything the server sent before has arrived. */
+  void sync() throws IOException {
+    long token = RANDOM.nextLong();
+    send(new ClientMessage.Ping(token));
+    awaitMatching(m -> m instanceof ServerMessage.Pong p && p.token() == token, "PONG " + token);
+  }
+
+  /** Everything received so far, in order (including what {@link #await} dropped). */
+  List<ServerMessage> log() {
+    return List.copyOf(log);
+  }
+
+  /** Waits until the server has closed the connection (EOF or reset). */
+  void awaitClosed() throws InterruptedException {
+    if (!closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      fail(name + ": the server did not close the connection within " + WAIT);
+    }
+  }
+
+  boolean isClosed() {
+    return closed.getCount() == 0;
+  }
+
+  /** Ends the connection with a TCP reset instead of a FIN. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.lanchat.server;
+
+import dev.lanchat.common.crypto.Identity;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** Starts servers in-process on an ephemeral loopback port. */
+final class TestServers {
+  private TestServers() {}
+
+  /** Defaults with loopback, port 0, no per-address limit and no discovery. */
+  static ServerConfig config() {
+    return ServerConfig.defaults()
+        .withBind(InetAddress.getLoopbackAddress())
+        .withPort(0)
+        .withIdentityFile(Path.of("unused-in-process.pem"))
+        .withName("test server")
+        .withMotd("welcome to the test")
+        .withConnectRate(0, 1)
+        .withMessageRate(0, 1)
+        .withDiscovery(false);
+  }
+
+  static ChatServer start(ServerConfig config) throws IOException {
+    return ChatServer.start(config, Identity.generate(new SecureRandom()));
+  }
+
+  static ChatServer start() throws IOException {
+    return start(config());
+  }
+}
