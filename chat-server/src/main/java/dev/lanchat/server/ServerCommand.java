@@ -38,6 +38,8 @@ public final class ServerCommand implements Callable<Integer> {
   static final int FAILED = 1;
   /** Exit code for a bad option. */
   static final int USAGE = 2;
+  /** Protocol §8: a server answers at most 20 discovery requests a second. */
+  private static final int DISCOVERY_REPLIES_PER_SECOND = 20;
 
   @Spec
   private CommandSpec spec;
@@ -206,10 +208,12 @@ public final class ServerCommand implements Callable<Integer> {
     if (created) {
       out.println("Created a new identity key in " + identity);
     }
+    String discovery = startDiscovery(server, config);
     for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
         key.fingerprint(), LanAddresses.find())) {
       out.println(line);
     }
+    out.println(discovery);
     out.println("Press Ctrl+C to stop.");
     out.flush();
     onStarted.accept(server);
@@ -217,6 +221,29 @@ public final class ServerCommand implements Callable<Integer> {
     out.println("Server stopped.");
     out.flush();
     return 0;
+  }
+
+  /**
+   * Answers LAN discovery (protocol §8) on the TCP port's number over UDP, for as long as the
+   * server runs. A UDP port that cannot be bound costs discovery only, not the server: clients
+   * can still connect with --host.
+   *
+   * @return the start-up line that says how discovery went
+   */
+  private static String startDiscovery(ChatServer server, ServerConfig config) {
+    if (!config.discovery()) {
+      return "LAN discovery: off (--no-discovery); clients need --host";
+    }
+    try {
+      DiscoveryResponder responder = DiscoveryResponder.start(config.bind(), server.port(),
+          server.port(), server.identity(), config.name(), DISCOVERY_REPLIES_PER_SECOND);
+      server.closeWith(responder);
+      return "LAN discovery: answering on UDP port " + responder.port()
+          + " (clients may leave out --host)";
+    } catch (IOException e) {
+      return "LAN discovery: off, UDP port " + server.port() + " cannot be used ("
+          + describe(e) + "); clients need --host";
+    }
   }
 
   private static Duration seconds(int value, String what) {
