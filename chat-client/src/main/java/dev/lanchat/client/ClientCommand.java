@@ -3,6 +3,7 @@ package dev.lanchat.client;
 import dev.lanchat.client.DiscoveryClient.Found;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.LanchatHome;
 import dev.lanchat.common.trust.KnownServers;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -21,12 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
@@ -130,9 +131,8 @@ public final class ClientCommand implements Callable<Integer> {
   private String name;
 
   @Option(names = "--known-servers", paramLabel = "FILE",
-      defaultValue = "${sys:user.home}/.lanchat/known_servers",
       description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
-  private Path knownServers;
+  private Path knownServers = LanchatHome.file("known_servers");
 
   @Option(names = "--accept-new",
       description = "Trust and pin a server not seen before without asking (for scripts).")

@@ -1,6 +1,7 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.rules.Texts;
+import dev.lanchat.common.storage.LanchatHome;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -106,11 +107,7 @@ public record ServerConfig(
    * in a shell) and the JVM's {@code user.home} otherwise.
    */
   public static Path defaultIdentityFile() {
-    String home = System.getenv("HOME");
-    if (home == null || home.isBlank()) {
-      home = System.getProperty("user.home");
-    }
-    return Path.of(home, ".lanchat", "server-identity.pem");
+    return LanchatHome.file("server-identity.pem");
   }
 
   /** This host's name, cut to at most {@value #MAX_NAME_BYTES} UTF-8 bytes. */
