@@ -1,0 +1,166 @@
+package dev.lanchat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's walk-through with the real jars, through the {@code scripts/} launchers: start a
+ * server, connect two clients, chat, leave; plus the outcomes a user meets first (name taken,
+ * a server whose key changed, the server shutting down).
+ */
+class ChatEndToEndIT {
+  private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
+
+  @TempDir
+  Path home;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private Launched server(int port, String identityFile, String... extra) throws Exception {
+    String[] args = new String[6 + extra.length];
+    args[0] = "--bind";
+    args[1] = "127.0.0.1";
+    args[2] = "--port";
+    args[3] = Integer.toString(port);
+    args[4] = "--identity";
+    args[5] = home.resolve(identityFile).toString();
+    System.arraycopy(extra, 0, args, 6, extra.length);
+    Launched server = Launched.start("chat-server", home, args);
+    server.awaitOut(line -> FINGERPRINT.matcher(line).find(), "its fingerprint");
+    return server;
+  }
+
+  private static String fingerprintOf(Launched server) throws InterruptedException {
+    Matcher m = FINGERPRINT.matcher(
+        server.awaitOut(line -> FINGERPRINT.matcher(line).find(), "its fingerprint"));
+    assertTrue(m.find());
+    return m.group();
+  }
+
+  private Launched client(int port, String name, String... extra) throws IOException {
+    String[] args = new String[6 + extra.length];
+    args[0] = "--host";
+    args[1] = "127.0.0.1";
+    args[2] = "--port";
+    args[3] = Integer.toString(port);
+    args[4] = "--name";
+    args[5] = name;
+    System.arraycopy(extra, 0, args, 6, extra.length);
+    return Launched.start("chat-client", home, args);
+  }
+
+  @Test
+  void twoPipedClientsChatThroughARealServerAndLeaveCleanly() throws Exception {
+    int port = freePort();
+    try (Launched server = server(port, "id.pem", "--no-discovery");
+        Launched bob = client(port, "bob", "--accept-new")) {
+      bob.awaitOut("as bob");
+
+      try (Launched alice = client(port, "alice", "--accept-new")) {
+        alice.type("hello everyone");
+        alice.type("/msg BOB psst");
+        alice.endInput();
+        assertEquals(0, alice.awaitExit(), alice.transcript());
+        assertTrue(alice.stdout().stream().anyMatch(l -> l.contains("<alice> hello everyone")),
+            alice.transcript());
+        assertTrue(alice.stdout().stream().anyMatch(l -> l.contains("[alice -> bob] psst")),
+            alice.transcript());
+      }
+
+      bob.awaitOut("* alice joined");
+      bob.awaitOut("<alice> hello everyone");
+      bob.awaitOut("[alice -> bob] psst");
+      String left = bob.awaitOut("* alice left");
+      assertTrue(left.endsWith("* alice left"), "a BYE leaves with no reason: " + left);
+
+      bob.endInput();
+      assertEquals(0, bob.awaitExit(), bob.transcript());
+    }
+  }
+
+  @Test
+  void aNameTakenBySkeletonEndsAPipedClientWithExitCodeFour() throws Exception {
+    int port = freePort();
+    try (Launched server = server(port, "id.pem", "--no-discovery");
+        Launched alice = client(port, "alice", "--accept-new")) {
+      alice.awaitOut("as alice");
+      try (Launched impostor = client(port, "A1ice", "--accept-new")) {
+        impostor.endInput();
+        assertEquals(4, impostor.awaitExit(), impostor.transcript());
+        assertTrue(String.join("\n", impostor.stdout()).contains("name taken")
+            || String.join("\n", impostor.stderr()).contains("name taken"), impostor.transcript());
+      }
+      alice.endInput();
+      assertEquals(0, alice.awaitExit(), alice.transcript());
+    }
+  }
+
+  @Test
+  void aServerWithAnotherKeyOnAPinnedAddressIsRefusedWithBothFingerprints() throws Exception {
+    int port = freePort();
+    String first;
+    try (Launched server = server(port, "first.pem", "--no-discovery");
+        Launched alice = client(port, "alice", "--accept-new")) {
+      first = fingerprintOf(server);
+      alice.endInput();
+      assertEquals(0, alice.awaitExit(), alice.transcript());
+      server.terminate();
+      assertEquals(0, server.awaitExit(), server.transcript());
+    }
+    Path pins = home.resolve(".lanchat").resolve("known_servers");
+    assertTrue(Files.readString(pins).contains("127.0.0.1:" + port), "pinned by --accept-new");
+    String pinsBefore = Files.readString(pins);
+
+    try (Launched impostor = server(port, "second.pem", "--no-discovery");
+        Launched alice = client(port, "alice")) {
+      String second = fingerprintOf(impostor);
+      alice.endInput();
+      assertEquals(3, alice.awaitExit(), alice.transcript());
+      String said = alice.transcript();
+      assertTrue(said.contains(first) && said.contains(second), said);
+      assertTrue(said.contains(pins.toString()), "names the file to edit: " + said);
+    }
+    assertEquals(pinsBefore, Files.readString(pins), "a refused server changes no pin");
+  }
+
+  @Test
+  void sigtermSaysByeToEveryClientAndExitsZero() throws Exception {
+    int port = freePort();
+    try (Launched server = server(port, "id.pem", "--no-discovery");
+        Launched bob = client(port, "bob", "--accept-new")) {
+      bob.awaitOut("as bob");
+      server.terminate();
+      assertEquals(0, server.awaitExit(), server.transcript());
+      assertEquals(1, bob.awaitExit(), bob.transcript());
+      assertTrue(bob.transcript().contains("server closed the connection"), bob.transcript());
+    }
+  }
+
+  @Test
+  void aClientGivenOnlyANameFindsTheServerByDiscoveryAndJoins() throws Exception {
+    int port = freePort();
+    try (Launched server = server(port, "id.pem");
+        Launched carol = Launched.start("chat-client", home, "--name", "carol", "--port",
+            Integer.toString(port), "--discovery-address", "127.0.0.1", "--accept-new")) {
+      server.awaitOut("LAN discovery: answering on UDP port " + port);
+      carol.awaitOut("as carol");
+      carol.endInput();
+      assertEquals(0, carol.awaitExit(), carol.transcript());
+      assertTrue(carol.transcript().contains("found"), carol.transcript());
+    }
+  }
+}

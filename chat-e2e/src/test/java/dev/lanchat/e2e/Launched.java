@@ -1,0 +1,159 @@
+package dev.lanchat.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One of the project's launchers ({@code scripts/chat-server}, {@code scripts/chat-client}) run
+ * as a real process, with its output lines collected as they arrive so a test can wait for the
+ * line it expects instead of sleeping.
+ */
+final class Launched implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final String name;
+  private final Process process;
+  private final Writer stdin;
+  private final List<String> out = new ArrayList<>();
+  private final List<String> err = new ArrayList<>();
+
+  private Launched(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    pump(process.getInputStream(), out, name + "-stdout");
+    pump(process.getErrorStream(), err, name + "-stderr");
+  }
+
+  /** Runs {@code scripts/<script> args} from the repository root with HOME set to {@code home}. */
+  static Launched start(String script, Path home, String... args) throws IOException {
+    Path root = Path.of(System.getProperty("lanchat.root", "..")).toAbsolutePath().normalize();
+    List<String> command = new ArrayList<>();
+    command.add(root.resolve("scripts").resolve(script).toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("HOME", home.toString());
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.remove("NO_COLOR");
+    return new Launched(script, builder.start());
+  }
+
+  private void pump(InputStream stream, List<String> lines, String threadName) {
+    Thread.ofPlatform().daemon().name(threadName).start(() -> {
+      try (BufferedReader reader = new BufferedReader(
+          new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          synchronized (this) {
+            lines.add(line);
+            notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // the process ended; what it printed is kept
+      }
+    });
+  }
+
+  /** Types one line into the process's standard input. */
+  void type(String line) throws IOException {
+    stdin.write(line + "\n");
+    stdin.flush();
+  }
+
+  /** Ends the process's standard input (end of input for a piped client). */
+  void endInput() throws IOException {
+    stdin.close();
+  }
+
+  /** Waits for a standard-output line matching {@code test} and returns it. */
+  String awaitOut(Predicate<String> test, String what) throws InterruptedException {
+    return await(out, test, what);
+  }
+
+  /** Waits for a standard-output line containing {@code text} and returns it. */
+  String awaitOut(String text) throws InterruptedException {
+    return await(out, line -> line.contains(text), "\"" + text + "\"");
+  }
+
+  /** Waits for a standard-error line containing {@code text} and returns it. */
+  String awaitErr(String text) throws InterruptedException {
+    return await(err, line -> line.contains(text), "\"" + text + "\"");
+  }
+
+  private synchronized String await(List<String> lines, Predicate<String> test, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int seen = 0;
+    while (true) {
+      for (; seen < lines.size(); seen++) {
+        if (test.test(lines.get(seen))) {
+          return lines.get(seen);
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || (!process.isAlive() && seen == lines.size() && drained())) {
+        fail(name + " never printed " + what + "\n" + transcript());
+      }
+      wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+    }
+  }
+
+  private boolean drained() {
+    // output pumps finish shortly after the process; give them one more look
+    return !process.isAlive();
+  }
+
+  /** Waits for the process to exit and returns its exit code. */
+  int awaitExit() throws InterruptedException {
+    if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+      fail(name + " did not exit within " + WAIT + "\n" + transcript());
+    }
+    return process.exitValue();
+  }
+
+  /** Sends SIGTERM, as Ctrl-C or a service manager would. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Every line printed so far. */
+  synchronized List<String> stdout() {
+    return List.copyOf(out);
+  }
+
+  synchronized List<String> stderr() {
+    return List.copyOf(err);
+  }
+
+  synchronized String transcript() {
+    return "--- " + name + " stdout ---\n" + String.join("\n", out)
+        + "\n--- " + name + " stderr ---\n" + String.join("\n", err);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
