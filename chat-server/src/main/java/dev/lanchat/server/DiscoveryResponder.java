@@ -38,7 +38,7 @@ public final class DiscoveryResponder implements AutoCloseable {
   private final int tcpPort;
   private final String name;
   private final int maxRepliesPerSecond;
-  private final TokenBucket bucket;
+  private final RateLimiter bucket;
   private final Thread thread;
   private volatile boolean closed;
 
@@ -49,7 +49,7 @@ public final class DiscoveryResponder implements AutoCloseable {
     this.tcpPort = tcpPort;
     this.name = name;
     this.maxRepliesPerSecond = maxRepliesPerSecond;
-    this.bucket = new TokenBucket(maxRepliesPerSecond, maxRepliesPerSecond, nanoClock);
+    this.bucket = new RateLimiter(maxRepliesPerSecond, maxRepliesPerSecond, nanoClock);
     this.thread = Thread.ofVirtual()
         .name("lanchat-discovery-" + socket.getLocalPort())
         .unstarted(this::run);
@@ -170,7 +170,7 @@ public final class DiscoveryResponder implements AutoCloseable {
       return;
     }
     // the limit is checked before signing: signing is the only costly step
-    if (!bucket.tryTake()) {
+    if (!bucket.tryAcquire()) {
       summary.limited++;
       return;
     }
@@ -203,41 +203,6 @@ public final class DiscoveryResponder implements AutoCloseable {
       }
       answered = ignored = limited = failed = 0;
       lastLog = now;
-    }
-  }
-
-  /**
-   * A token bucket: {@code burst} tokens at most, refilled at {@code ratePerSecond}; a rate of
-   * {@code 0} lets everything through. Used by the responder's one thread only.
-   */
-  static final class TokenBucket {
-    private final int ratePerSecond;
-    private final int burst;
-    private final LongSupplier nanoClock;
-    private double tokens;
-    private long last;
-
-    TokenBucket(int ratePerSecond, int burst, LongSupplier nanoClock) {
-      this.ratePerSecond = ratePerSecond;
-      this.burst = burst;
-      this.nanoClock = nanoClock;
-      this.tokens = burst;
-      this.last = nanoClock.getAsLong();
-    }
-
-    /** True, taking one token, if one is left now. */
-    boolean tryTake() {
-      if (ratePerSecond == 0) {
-        return true;
-      }
-      long now = nanoClock.getAsLong();
-      tokens = Math.min(burst, tokens + (now - last) * (ratePerSecond / 1e9));
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return true;
-      }
-      return false;
     }
   }
 }

@@ -248,7 +248,7 @@ class DiscoveryResponderTest {
   @Test
   void theBucketLetsABurstOfTwentyThroughThenRefillsTwentyASecond() {
     AtomicLong now = new AtomicLong(1_000_000_000L);
-    DiscoveryResponder.TokenBucket bucket = new DiscoveryResponder.TokenBucket(20, 20, now::get);
+    RateLimiter bucket = new RateLimiter(20, 20, now::get);
     assertEquals(20, take(bucket, 1000));
     now.addAndGet(50_000_000L); // 50 ms: one token
     assertEquals(1, take(bucket, 1000));
@@ -261,22 +261,22 @@ class DiscoveryResponderTest {
   @Test
   void aRateOfZeroTurnsTheLimitOff() {
     AtomicLong now = new AtomicLong();
-    DiscoveryResponder.TokenBucket bucket = new DiscoveryResponder.TokenBucket(0, 0, now::get);
+    RateLimiter bucket = new RateLimiter(0, 0, now::get);
     assertEquals(1000, take(bucket, 1000));
   }
 
   @Test
   void aBucketDoesNotRefillWhileTimeStandsStill() {
     AtomicLong now = new AtomicLong();
-    DiscoveryResponder.TokenBucket bucket = new DiscoveryResponder.TokenBucket(20, 20, now::get);
+    RateLimiter bucket = new RateLimiter(20, 20, now::get);
     take(bucket, 20);
-    assertFalse(bucket.tryTake());
+    assertFalse(bucket.tryAcquire());
   }
 
-  private static int take(DiscoveryResponder.TokenBucket bucket, int attempts) {
+  private static int take(RateLimiter bucket, int attempts) {
     int taken = 0;
     for (int i = 0; i < attempts; i++) {
-      if (bucket.tryTake()) {
+      if (bucket.tryAcquire()) {
         taken++;
       }
     }
