@@ -49,7 +49,7 @@ class TerminalTextTest {
       if (Texts.isForbidden(c) && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
         String out = TerminalText.render(Character.toString(c));
         assertNothingForbidden(out, "U+" + Integer.toHexString(c));
-        assertTrue(out.startsWith("\\x") || out.startsWith("\\u"), out);
+        assertTrue(out.startsWith("\\x") || out.startsWith("\\u") || out.startsWith("\\U"), out);
         assertEquals(c, Integer.parseInt(out.substring(2), 16), out);
       }
     }
@@ -67,7 +67,7 @@ class TerminalTextTest {
     assertEquals("a\\x0Ab", TerminalText.render("a\nb"));
     assertEquals("\\x9B2J", TerminalText.render("\u009B2J"));
     assertEquals("evil\\u202Etxt.exe", TerminalText.render("evil\u202Etxt.exe"));
-    assertEquals("tag\\uE0001", TerminalText.render("tag\uDB40\uDC01"));
+    assertEquals("tag\\U000E0001", TerminalText.render("tag\uDB40\uDC01"));
   }
 
   @Test
