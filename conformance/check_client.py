@@ -1,0 +1,455 @@
+#!/usr/bin/env python3
+"""Conformance checks against chat-client; lanchat_ref.py plays the server on 127.0.0.1.
+
+    python3 conformance/check_client.py --jar /work/main/chat-client/target/chat-client.jar
+"""
+import argparse
+import os
+import socket
+import struct
+import sys
+import tempfile
+import time
+import unicodedata
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lanchat_ref as L  # noqa: E402
+from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
+
+T = 10.0
+
+
+class Ctx:
+    def __init__(self, jar):
+        self.jar = jar
+        self.home = tempfile.mkdtemp(prefix="lanchat-conf-cli-")
+        self.known = os.path.join(self.home, "known")
+        self.port = free_port()
+        self.lsock = socket.socket()
+        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.lsock.bind((LOOPBACK, self.port))
+        self.lsock.listen(8)
+        self.lsock.settimeout(30)
+        self.key = Ed25519PrivateKey.generate()
+
+    def client(self, lines, name="tester", extra=()):
+        args = [JAVA, "-jar", self.jar, "--host", LOOPBACK, "--port", str(self.port),
+                "--name", name, "--accept-new", "--known-servers", self.known] + list(extra)
+        data = "".join(l + "\n" for l in lines).encode()
+        return Proc(args, self.home, stdin_data=data)
+
+    def accept(self):
+        s, _ = self.lsock.accept()
+        s.settimeout(T)
+        return s
+
+
+class Srv:
+    """Server side of one connection."""
+
+    def __init__(self, sock, key, se_priv=None, se_pub=None, version=1, send_hello=True):
+        self.s = sock
+        self.key = key
+        self.se_priv = se_priv or X25519PrivateKey.generate()
+        se = se_pub if se_pub is not None else L.x25519_pub(self.se_priv)
+        self.salt = os.urandom(32)
+        self.sh = bytearray(L.server_hello(se, self.salt, L.ed25519_pub(key)))
+        self.sh[7] = version
+        self.sh = bytes(self.sh)
+        L.send_frame(sock, self.sh)
+
+    def read_client_hello(self):
+        self.ch = L.recv_frame(self.s)
+        self.ce = L.parse_client_hello(self.ch)
+        shared = L.x25519_shared(self.se_priv, self.ce)
+        self.th, kc, ks = L.key_schedule(shared, self.sh, self.ch)
+        self.rx, self.tx = L.Channel(kc), L.Channel(ks)
+        return self.ch
+
+    def send_auth(self, sig=None):
+        sig = sig if sig is not None else L.auth_sign(self.key, self.th)
+        self.send(L.SERVER_AUTH, sig=sig)
+
+    def send(self, t, **f):
+        L.send_frame(self.s, self.tx.seal(L.encode_s2c(t, **f)))
+
+    def recv_raw(self):
+        return self.rx.open(L.recv_frame(self.s))
+
+    def frames_until_close(self, limit=20):
+        """Raw frames the client sends until it closes (bounded)."""
+        got = []
+        try:
+            for _ in range(limit):
+                got.append(L.recv_frame(self.s))
+        except (L.Closed, L.ProtocolError, ConnectionResetError):
+            return True, got
+        except socket.timeout:
+            return False, got
+        return False, got
+
+
+def unsafe_chars(text):
+    bad = []
+    for ch in text:
+        if ch in "\n\u200c\u200d":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            bad.append("U+%04X" % ord(ch))
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jar", default="/work/main/chat-client/target/chat-client.jar")
+    a = ap.parse_args()
+    R = Results()
+    C = Ctx(a.jar)
+    try:
+        scenarios(R, C)
+    finally:
+        C.lsock.close()
+    sys.exit(R.summary())
+
+
+def scenarios(R, C):
+    ces = []
+
+    # ---------------------------------------------------------- A. normal session
+    def normal():
+        p = C.client(["hello \u00e9", "/msg BOB hi there", "/who"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            ch = srv.read_client_hello()
+            ces.append(srv.ce)
+            R.check("ClientHello: 40 B, 'LANCHAT' 0x01 Ce", len(ch) == 40 and ch[:8] == b"LANCHAT\x01",
+                    ch[:8].hex())
+            srv.send_auth()
+            plains = []
+            while True:
+                pt = srv.recv_raw()  # opens under k_c2s at seq 0,1,2,...
+                plains.append(pt)
+                m = L.decode_c2s(pt)
+                t = m["type"]
+                if t == "JOIN":
+                    srv.send(L.WELCOME, name=m["name"], motd="welcome", users=[m["name"], "bob"])
+                elif t == "SAY":
+                    srv.send(L.MESSAGE, time=int(time.time() * 1000), text=m["text"], **{"from": "tester"})
+                elif t == "DM":
+                    srv.send(L.S_DM, time=int(time.time() * 1000), to="bob", text=m["text"], **{"from": "tester"})
+                elif t == "WHO":
+                    srv.send(L.ROSTER, users=["tester", "bob"])
+                elif t == "PING":
+                    srv.send(L.PONG, token=m["token"])
+                elif t == "BYE":
+                    break
+                if len(plains) > 20:
+                    break
+            closed, extra = srv.frames_until_close()
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        exp = [b"\x10" + L.enc_str("tester"),
+               b"\x11" + L.enc_str("hello \u00e9"),
+               b"\x12" + L.enc_str("BOB") + L.enc_str("hi there"),
+               b"\x13"]
+        R.check("client records open under k_c2s with seq 0,1,2,... (%d records)" % len(plains),
+                len(plains) >= 6, "")
+        R.check("JOIN layout 10 0006 'tester'", plains[0] == exp[0], plains[0].hex())
+        R.check("SAY layout 11 len text", plains[1] == exp[1], plains[1].hex())
+        R.check("DM layout 12 str(to) str(text)", plains[2] == exp[2], plains[2].hex())
+        R.check("WHO layout 13", plains[3] == exp[3], plains[3].hex())
+        R.check("end of input: PING (14 + u64) then BYE (15)",
+                len(plains) == 6 and plains[4][0] == 0x14 and len(plains[4]) == 9 and plains[5] == b"\x15",
+                [x.hex() for x in plains[4:]])
+        R.check("nothing after BYE, client closes", closed and not extra, "closed=%s extra=%d" % (closed, len(extra)))
+        R.check("exit 0 after PONG+BYE", rc == 0, "rc=%r stderr=%r" % (rc, bytes(p.err)[-300:]))
+        out = bytes(p.out).decode("utf-8", "replace")
+        R.check("stdout shows the events", "hello \u00e9" in out and "hi there" in out and "bob" in out,
+                repr(out[-400:]))
+        R.check("pin written (known-servers file non-empty)", os.path.exists(C.known) and
+                os.path.getsize(C.known) > 0, "")
+        return True, ""
+    R.run("normal session ran", normal)
+
+    # ---------------------------------------------------------- helpers for failure scenarios
+    def must_refuse(name, auth_fn=None, expect_rc=None, hello_kw=None, after_hello=None, lines=("hi",)):
+        def f():
+            p = C.client(list(lines))
+            try:
+                s = C.accept()
+                srv = Srv(s, C.key if (hello_kw or {}).get("key") is None else hello_kw["key"],
+                          **{k: v for k, v in (hello_kw or {}).items() if k != "key"})
+                if after_hello:
+                    closed, frames, note = after_hello(srv)
+                else:
+                    note = ""
+                    try:
+                        srv.read_client_hello()
+                        ces.append(srv.ce)
+                        auth_fn(srv)
+                        closed, frames = srv.frames_until_close()
+                    except (L.Closed, ConnectionResetError, BrokenPipeError) as e:
+                        closed, frames, note = True, [], "client closed early (%s)" % type(e).__name__
+                s.close()
+                rc = p.wait(15)
+            finally:
+                p.stop()
+            ok = closed and not frames and rc not in (0, None) and (expect_rc is None or rc == expect_rc)
+            return ok, "rc=%r closed=%s frames_after_hello=%r %s stdout=%r stderr=%r" % (
+                rc, closed, [f.hex()[:40] for f in frames], note, bytes(p.out)[-200:], bytes(p.err)[-300:])
+        R.run(name, f)
+
+    def bad_sig(srv):
+        sig = bytearray(L.auth_sign(srv.key, srv.th)); sig[5] ^= 0x40
+        srv.send_auth(bytes(sig))
+    must_refuse("bad SERVER_AUTH signature -> exit non-zero, no record sent", bad_sig)
+
+    def other_key(srv):
+        srv.send_auth(L.auth_sign(Ed25519PrivateKey.generate(), srv.th))
+    must_refuse("SERVER_AUTH by a key other than Si -> refused", other_key)
+
+    def wrong_th(srv):
+        srv.send_auth(L.auth_sign(srv.key, bytes(32)))
+    must_refuse("SERVER_AUTH over wrong transcript -> refused", wrong_th)
+
+    def not_auth_first(srv):
+        srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+    must_refuse("first record is not SERVER_AUTH -> refused, no record sent", not_auth_first)
+
+    def auth_bad_tag(srv):
+        ct = bytearray(srv.tx.seal(L.encode_s2c(L.SERVER_AUTH, sig=L.auth_sign(srv.key, srv.th))))
+        ct[-1] ^= 1
+        L.send_frame(srv.s, bytes(ct))
+    must_refuse("SERVER_AUTH record with bad GCM tag -> refused", auth_bad_tag)
+
+    def auth_trailing(srv):
+        L.send_frame(srv.s, srv.tx.seal(L.encode_s2c(L.SERVER_AUTH, sig=L.auth_sign(srv.key, srv.th)) + b"\x00"))
+    must_refuse("SERVER_AUTH with trailing byte -> refused (strict parse)", auth_trailing)
+
+    def low_order_se():
+        def ah(srv):
+            ch = L.recv_frame(srv.s)
+            # what the client could have derived from an all-zero secret
+            _, kc, ks = L.key_schedule(bytes(32), srv.sh, ch)
+            L.send_frame(srv.s, L.Channel(ks).seal(L.encode_s2c(L.SERVER_AUTH, sig=L.auth_sign(srv.key, _))))
+            closed, frames = srv.frames_until_close()
+            return closed, frames, ""
+        return ah
+    must_refuse("low-order Se (u=0) -> client aborts, sends no record", hello_kw={"se_pub": bytes(32)},
+                after_hello=low_order_se())
+
+    def version2():
+        def ah(srv):
+            closed, frames = srv.frames_until_close()
+            return closed, frames, ""
+        return ah
+    def v2():
+        p = C.client(["hi"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key, version=2)
+            closed, frames = srv.frames_until_close()
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        txt = (bytes(p.out) + bytes(p.err)).decode("utf-8", "replace")
+        # A ClientHello of version 1 or nothing is fine; no records; user told "2"
+        ok = rc not in (0, None) and all(len(f) == 40 for f in frames) and len(frames) <= 1 and "2" in txt
+        return ok, "rc=%r frames=%r output=%r" % (rc, [f.hex() for f in frames], txt[-300:])
+    R.run("ServerHello version 2 -> client exits, tells the user the version", v2)
+
+    def bad_len():
+        p = C.client(["hi"])
+        try:
+            s = C.accept()
+            s.sendall(struct.pack(">I", 65537) + b"x" * 64)
+            closed = False
+            try:
+                while s.recv(4096):
+                    pass
+                closed = True
+            except (socket.timeout, ConnectionResetError) as e:
+                closed = isinstance(e, ConnectionResetError)
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        return closed and rc not in (0, None), "rc=%r closed=%s" % (rc, closed)
+    R.run("ServerHello frame length 65537 -> client closes, exit non-zero", bad_len)
+
+    def short_hello():
+        p = C.client(["hi"])
+        try:
+            s = C.accept()
+            L.send_frame(s, L.server_hello(bytes(32), bytes(32), bytes(32))[:103])
+            closed = False
+            try:
+                while s.recv(4096):
+                    pass
+                closed = True
+            except (socket.timeout, ConnectionResetError) as e:
+                closed = isinstance(e, ConnectionResetError)
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        return closed and rc not in (0, None), "rc=%r closed=%s" % (rc, closed)
+    R.run("ServerHello 103 bytes -> client closes, exit non-zero", short_hello)
+
+    # ---------------------------------------------------------- hostile strings
+    HOST_FROM = "ev\x1b[31mil\u009b\u202e"
+    HOST_TEXT = "\x1b[31mred\x1b[0m \u009b31m \u202eevil\u202c \u200b\u2028\u2029\ufeff\x07\x7f\x00\x85\u2066\U000e0041 ok\u200d"
+
+    def hostile(no_color):
+        def f():
+            extra = ["--no-color"] if no_color else []
+            p = C.client(["hi", "/who"], extra=extra)
+            try:
+                s = C.accept()
+                srv = Srv(s, C.key)
+                srv.read_client_hello(); ces.append(srv.ce)
+                srv.send_auth()
+                n = 0
+                while n < 20:
+                    n += 1
+                    m = L.decode_c2s(srv.recv_raw())
+                    t = m["type"]
+                    now = int(time.time() * 1000)
+                    if t == "JOIN":
+                        srv.send(L.WELCOME, name="tester" + HOST_FROM, motd=HOST_TEXT, users=["tester", HOST_FROM])
+                        srv.send(L.JOINED, time=now, name=HOST_FROM)
+                        srv.send(L.MESSAGE, time=now, text=HOST_TEXT, **{"from": HOST_FROM})
+                        srv.send(L.S_DM, time=now, to="tester", text=HOST_TEXT, **{"from": HOST_FROM})
+                        srv.send(L.ERROR, code=4, text=HOST_TEXT)
+                        srv.send(L.LEFT, time=now, name=HOST_FROM, reason=HOST_TEXT)
+                    elif t == "SAY":
+                        srv.send(L.MESSAGE, time=now, text=m["text"] + HOST_TEXT, **{"from": "tester"})
+                    elif t == "WHO":
+                        srv.send(L.ROSTER, users=["tester", HOST_FROM])
+                        srv.send(L.ERROR, code=999, text=HOST_TEXT)
+                    elif t == "PING":
+                        srv.send(L.PONG, token=m["token"])
+                    elif t == "BYE":
+                        break
+                s.close()
+                rc = p.wait(15)
+            finally:
+                p.stop()
+            out = bytes(p.out).decode("utf-8", "replace")
+            err = bytes(p.err).decode("utf-8", "replace")
+            bad_out = sorted(set(unsafe_chars(out)))
+            bad_err = sorted(set(unsafe_chars(err)))
+            ok = not bad_out and not bad_err and "red" in out
+            return ok, "raw in stdout: %s; in stderr: %s; rc=%r; stdout=%r" % (bad_out, bad_err, rc, out[-600:])
+        return f
+    R.run("hostile strings (ESC, U+009B, U+202E, ...) never reach stdout/stderr raw (--no-color)", hostile(True))
+    R.run("hostile strings, default options with piped stdout", hostile(False))
+
+    R.check("Ce fresh per connection", len(set(ces)) == len(ces) and len(ces) >= 3, "%d Ce, %d distinct" % (len(ces), len(set(ces))))
+
+    # ---------------------------------------------------------- client strictness after WELCOME
+    def bad_after_welcome(name, inject, shown_ok=0):
+        def f():
+            p = C.client([])
+            try:
+                s = C.accept()
+                srv = Srv(s, C.key)
+                srv.read_client_hello(); srv.send_auth()
+                m = L.decode_c2s(srv.recv_raw())
+                srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+                inject(srv)
+                # the client's PING (end of input) may or may not arrive before it notices
+                closed, frames = srv.frames_until_close()
+                s.close()
+                rc = p.wait(15)
+            finally:
+                p.stop()
+            out = bytes(p.out).decode("utf-8", "replace")
+            ok = rc not in (0, None) and out.count("SECRET") <= shown_ok and closed
+            return ok, "rc=%r closed=%s frames=%d stdout=%r stderr=%r" % (
+                rc, closed, len(frames), out[-200:], bytes(p.err)[-200:])
+        R.run(name, f)
+
+    def inj_unknown(srv):
+        L.send_frame(srv.s, srv.tx.seal(b"\x7f"))
+    def inj_c2s_type(srv):
+        L.send_frame(srv.s, srv.tx.seal(L.encode_c2s(L.SAY, text="SECRET")))
+    def inj_trailing(srv):
+        L.send_frame(srv.s, srv.tx.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET", **{"from": "x"}) + b"\x00"))
+    def inj_badutf8(srv):
+        L.send_frame(srv.s, srv.tx.seal(b"\x21" + bytes(8) + L.enc_str("x") + b"\x00\x08SECRET\xc0\xaf"))
+    def inj_replay(srv):
+        ct = srv.tx.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET0", **{"from": "x"}))
+        L.send_frame(srv.s, ct)
+        L.send_frame(srv.s, ct)
+    def inj_skip(srv):
+        srv.tx.seq += 1
+        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+    def inj_len0(srv):
+        srv.s.sendall(struct.pack(">I", 0))
+    def inj_len_big(srv):
+        srv.s.sendall(struct.pack(">I", 65537))
+    def inj_second_auth(srv):
+        srv.send_auth()
+    bad_after_welcome("client: unknown s2c type 0x7f -> closes, exit non-zero", inj_unknown)
+    bad_after_welcome("client: c2s type (SAY) from server -> closes", inj_c2s_type)
+    bad_after_welcome("client: MESSAGE with trailing byte -> closes, not shown", inj_trailing)
+    bad_after_welcome("client: overlong UTF-8 in MESSAGE -> closes, not shown", inj_badutf8)
+    bad_after_welcome("client: replayed server record -> closes, replay not shown", inj_replay, shown_ok=1)
+    bad_after_welcome("client: skipped seq -> closes, record not shown", inj_skip)
+    bad_after_welcome("client: frame length 0 -> closes", inj_len0)
+    bad_after_welcome("client: frame length 65537 -> closes", inj_len_big)
+
+    # ---------------------------------------------------------- join errors
+    def name_taken():
+        p = C.client(["hi"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth()
+            m = L.decode_c2s(srv.recv_raw())
+            srv.send(L.ERROR, code=1, text="name taken")
+            closed, frames = srv.frames_until_close()
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        return rc == 4, "rc=%r after-error frames=%d closed=%s" % (rc, len(frames), closed)
+    R.run("ERROR NAME_TAKEN on JOIN -> exit 4", name_taken)
+
+    # ---------------------------------------------------------- pinned key changes
+    def changed(srv):
+        srv.send_auth()
+    C_key = C.key
+    must_refuse("pinned key changed -> exit 3, no record sent", changed, expect_rc=3,
+                hello_kw={"key": Ed25519PrivateKey.generate()})
+
+    def fp_opt():
+        other = Ed25519PrivateKey.generate()
+        fp = L.fingerprint(L.ed25519_pub(other))
+        p = C.client([], extra=["--fingerprint", fp])
+        try:
+            s = C.accept()
+            srv = Srv(s, other)
+            srv.read_client_hello(); srv.send_auth()
+            m = L.decode_c2s(srv.recv_raw())
+            srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+            m2 = L.decode_c2s(srv.recv_raw())
+            srv.send(L.PONG, token=m2.get("token", 0))
+            m3 = L.decode_c2s(srv.recv_raw())
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        return m["type"] == "JOIN" and rc == 0, "rc=%r msgs=%r %r %r" % (rc, m, m2, m3)
+    R.run("--fingerprint wins over a different pin -> joins, exit 0", fp_opt)
+
+
+if __name__ == "__main__":
+    main()

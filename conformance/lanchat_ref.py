@@ -1,0 +1,458 @@
+"""Independent reference implementation of the LanChat wire protocol v1.
+
+Written from /work/shared/protocol-v1.md only (no project code read).
+Loopback use only; every blocking call is bounded by a socket timeout.
+"""
+import base64
+import hashlib
+import os
+import socket
+import struct
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey, Ed25519PublicKey)
+from cryptography.hazmat.primitives.asymmetric.x25519 import (
+    X25519PrivateKey, X25519PublicKey)
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+from cryptography.hazmat.primitives import hmac as _hmac
+
+MAGIC = b"LANCHAT"
+VERSION = 1
+MAX_FRAME = 65536
+TAG = 16
+MAX_PLAINTEXT = MAX_FRAME - TAG  # 65520
+SERVER_HELLO_LEN = 104
+CLIENT_HELLO_LEN = 40
+
+# message types
+JOIN, SAY, C_DM, WHO, PING, C_BYE = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15
+SERVER_AUTH, WELCOME, MESSAGE, JOINED, LEFT, S_DM, ROSTER, PONG, ERROR, S_BYE = (
+    0x01, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28)
+
+ERR = {1: "NAME_TAKEN", 2: "NAME_INVALID", 3: "NO_SUCH_USER", 4: "TEXT_INVALID",
+       5: "TEXT_TOO_LONG", 6: "RATE_LIMITED", 7: "SERVER_FULL", 8: "NOT_JOINED",
+       9: "ALREADY_JOINED"}
+ERR_CODE = {v: k for k, v in ERR.items()}
+
+
+class ProtocolError(Exception):
+    pass
+
+
+class Closed(Exception):
+    """Peer closed the stream cleanly at a frame boundary."""
+
+
+# ---------------------------------------------------------------- frames (§1)
+
+def recv_exact(sock, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))  # bounded by sock timeout
+        if not chunk:
+            if not buf:
+                raise Closed()
+            raise ProtocolError("stream ended inside a frame")
+        buf += chunk
+    return bytes(buf)
+
+
+def frame(payload):
+    return struct.pack(">I", len(payload)) + payload
+
+
+def send_frame(sock, payload):
+    if not 1 <= len(payload) <= MAX_FRAME:
+        raise ValueError("frame length out of range")
+    sock.sendall(frame(payload))
+
+
+def recv_frame(sock):
+    hdr = recv_exact(sock, 4)
+    (n,) = struct.unpack(">I", hdr)
+    if n < 1 or n > MAX_FRAME:  # checked before reading the payload
+        raise ProtocolError("bad frame length %d" % n)
+    try:
+        return recv_exact(sock, n)
+    except Closed:
+        raise ProtocolError("stream ended inside a frame")
+
+
+# ------------------------------------------------------------ handshake (§2)
+
+def server_hello(se_pub, salt, si_pub):
+    assert len(se_pub) == 32 and len(salt) == 32 and len(si_pub) == 32
+    return MAGIC + bytes([VERSION]) + se_pub + salt + si_pub
+
+
+def parse_server_hello(p):
+    if len(p) != SERVER_HELLO_LEN:
+        raise ProtocolError("ServerHello size %d" % len(p))
+    if p[:7] != MAGIC:
+        raise ProtocolError("ServerHello magic")
+    if p[7] != VERSION:
+        raise ProtocolError("ServerHello version %d" % p[7])
+    return p[8:40], p[40:72], p[72:104]
+
+
+def client_hello(ce_pub):
+    assert len(ce_pub) == 32
+    return MAGIC + bytes([VERSION]) + ce_pub
+
+
+def parse_client_hello(p):
+    if len(p) != CLIENT_HELLO_LEN:
+        raise ProtocolError("ClientHello size %d" % len(p))
+    if p[:7] != MAGIC:
+        raise ProtocolError("ClientHello magic")
+    if p[7] != VERSION:
+        raise ProtocolError("ClientHello version %d" % p[7])
+    return p[8:40]
+
+
+def x25519_pub(priv):
+    return priv.public_key().public_bytes(serialization.Encoding.Raw,
+                                          serialization.PublicFormat.Raw)
+
+
+def ed25519_pub(priv):
+    return priv.public_key().public_bytes(serialization.Encoding.Raw,
+                                          serialization.PublicFormat.Raw)
+
+
+def x25519_shared(priv, peer_pub):
+    # pyca raises ValueError itself on an all-zero result; map both to a
+    # ProtocolError so the caller aborts as §2.3 says.
+    try:
+        shared = priv.exchange(X25519PublicKey.from_public_bytes(peer_pub))
+    except ValueError:
+        raise ProtocolError("low-order peer key")
+    if shared == bytes(32):
+        raise ProtocolError("low-order peer key")
+    return shared
+
+
+def hkdf_extract(salt, ikm):
+    h = _hmac.HMAC(salt, hashes.SHA256())
+    h.update(ikm)
+    return h.finalize()
+
+
+def hkdf_expand(prk, info, n):
+    return HKDFExpand(hashes.SHA256(), n, info).derive(prk)
+
+
+def key_schedule(shared, sh_payload, ch_payload):
+    salt = sh_payload[40:72]
+    th = hashlib.sha256(sh_payload + ch_payload).digest()
+    prk = hkdf_extract(salt, shared)
+    k_c2s = hkdf_expand(prk, b"lanchat v1 c2s" + th, 32)
+    k_s2c = hkdf_expand(prk, b"lanchat v1 s2c" + th, 32)
+    return th, k_c2s, k_s2c
+
+
+AUTH_LABEL = b"lanchat v1 server auth"
+
+
+def auth_sign(identity_priv, th):
+    return identity_priv.sign(AUTH_LABEL + th)
+
+
+def auth_verify(si_pub, th, sig):
+    try:
+        Ed25519PublicKey.from_public_bytes(si_pub).verify(sig, AUTH_LABEL + th)
+        return True
+    except InvalidSignature:
+        return False
+
+
+def fingerprint(si_pub):
+    return "SHA256:" + base64.b64encode(hashlib.sha256(si_pub).digest()).decode().rstrip("=")
+
+
+# -------------------------------------------------------------- records (§3)
+
+def nonce(seq):
+    return b"\x00\x00\x00\x00" + struct.pack(">Q", seq)
+
+
+class Channel:
+    """One direction's AEAD state."""
+
+    def __init__(self, key):
+        self.aead = AESGCM(key)
+        self.seq = 0
+
+    def seal(self, plaintext):
+        if len(plaintext) > MAX_PLAINTEXT:
+            raise ValueError("plaintext too long")
+        ct = self.aead.encrypt(nonce(self.seq), plaintext, None)
+        self.seq += 1
+        return ct
+
+    def open(self, payload):
+        try:
+            pt = self.aead.decrypt(nonce(self.seq), payload, None)
+        except InvalidTag:
+            raise ProtocolError("record does not open at seq %d" % self.seq)
+        self.seq += 1
+        return pt
+
+
+# ------------------------------------------------------------- messages (§4)
+
+def enc_str(s):
+    b = s.encode("utf-8") if isinstance(s, str) else bytes(s)
+    if len(b) > 0xFFFF:
+        raise ValueError("str too long")
+    return struct.pack(">H", len(b)) + b
+
+
+def enc_list(items):
+    return struct.pack(">H", len(items)) + b"".join(enc_str(i) for i in items)
+
+
+class Reader:
+    def __init__(self, b):
+        self.b = b
+        self.i = 0
+
+    def take(self, n):
+        if self.i + n > len(self.b):
+            raise ProtocolError("field runs past the end")
+        r = self.b[self.i:self.i + n]
+        self.i += n
+        return r
+
+    def u8(self):
+        return self.take(1)[0]
+
+    def u16(self):
+        return struct.unpack(">H", self.take(2))[0]
+
+    def u64(self):
+        return struct.unpack(">Q", self.take(8))[0]
+
+    def str(self):
+        raw = self.take(self.u16())
+        try:
+            return raw.decode("utf-8", errors="strict")  # rejects overlongs, surrogates
+        except UnicodeDecodeError:
+            raise ProtocolError("invalid UTF-8")
+
+    def list(self):
+        return [self.str() for _ in range(self.u16())]
+
+    def end(self):
+        if self.i != len(self.b):
+            raise ProtocolError("%d trailing bytes" % (len(self.b) - self.i))
+
+
+# field layouts: name -> list of (field, kind)
+C2S = {
+    JOIN: ("JOIN", [("name", "str")]),
+    SAY: ("SAY", [("text", "str")]),
+    C_DM: ("DM", [("to", "str"), ("text", "str")]),
+    WHO: ("WHO", []),
+    PING: ("PING", [("token", "u64")]),
+    C_BYE: ("BYE", []),
+}
+S2C = {
+    SERVER_AUTH: ("SERVER_AUTH", [("sig", "b64")]),
+    WELCOME: ("WELCOME", [("name", "str"), ("motd", "str"), ("users", "list")]),
+    MESSAGE: ("MESSAGE", [("time", "u64"), ("from", "str"), ("text", "str")]),
+    JOINED: ("JOINED", [("time", "u64"), ("name", "str")]),
+    LEFT: ("LEFT", [("time", "u64"), ("name", "str"), ("reason", "str")]),
+    S_DM: ("DM", [("time", "u64"), ("from", "str"), ("to", "str"), ("text", "str")]),
+    ROSTER: ("ROSTER", [("users", "list")]),
+    PONG: ("PONG", [("token", "u64")]),
+    ERROR: ("ERROR", [("code", "u16"), ("text", "str")]),
+    S_BYE: ("BYE", [("reason", "str")]),
+}
+
+
+def _encode(table, mtype, **fields):
+    name, layout = table[mtype]
+    out = bytearray([mtype])
+    for f, kind in layout:
+        v = fields[f]
+        if kind == "str":
+            out += enc_str(v)
+        elif kind == "list":
+            out += enc_list(v)
+        elif kind == "u64":
+            out += struct.pack(">Q", v)
+        elif kind == "u16":
+            out += struct.pack(">H", v)
+        elif kind == "b64":
+            assert len(v) == 64
+            out += v
+    return bytes(out)
+
+
+def _decode(table, b):
+    if not b:
+        raise ProtocolError("empty message")
+    if b[0] not in table:
+        raise ProtocolError("unknown type 0x%02x" % b[0])
+    name, layout = table[b[0]]
+    r = Reader(b)
+    r.u8()
+    msg = {"type": name}
+    for f, kind in layout:
+        if kind == "str":
+            msg[f] = r.str()
+        elif kind == "list":
+            msg[f] = r.list()
+        elif kind == "u64":
+            msg[f] = r.u64()
+        elif kind == "u16":
+            msg[f] = r.u16()
+        elif kind == "b64":
+            msg[f] = r.take(64)
+    r.end()
+    return msg
+
+
+def encode_c2s(mtype, **fields):
+    return _encode(C2S, mtype, **fields)
+
+
+def encode_s2c(mtype, **fields):
+    return _encode(S2C, mtype, **fields)
+
+
+def decode_c2s(b):
+    return _decode(C2S, b)
+
+
+def decode_s2c(b):
+    return _decode(S2C, b)
+
+
+# ------------------------------------------------------- session rules (§5)
+
+import re
+import unicodedata
+
+NAME_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.\-]{0,23}\Z")
+
+
+def name_valid(n):
+    return bool(NAME_RE.match(n))
+
+
+def skeleton(n):
+    return n.lower().replace("0", "o").replace("1", "l").replace("i", "l")
+
+
+def text_problem(t):
+    """None if valid, else 'TEXT_INVALID' / 'TEXT_TOO_LONG' (per §5 Text)."""
+    b = t.encode("utf-8")
+    if len(b) > 4096:
+        return "TEXT_TOO_LONG"
+    if len(b) == 0 or t.strip() == "" or all(c.isspace() for c in t):
+        return "TEXT_INVALID"
+    for c in t:
+        if c in "\u200c\u200d":
+            continue
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+            return "TEXT_INVALID"
+    return None
+
+
+# ------------------------------------------------------------ discovery (§8)
+
+DISC_REQ_MAGIC = b"LANCHAT?"
+DISC_REP_MAGIC = b"LANCHAT!"
+DISC_LABEL = b"lanchat v1 discovery"
+DISC_REQ_LEN = 160
+
+
+def discovery_request(nonce32=None):
+    n = nonce32 if nonce32 is not None else os.urandom(32)
+    assert len(n) == 32
+    return (DISC_REQ_MAGIC + bytes([VERSION]) + n).ljust(DISC_REQ_LEN, b"\x00"), n
+
+
+def discovery_reply(identity_priv, nonce32, tcp_port, name):
+    nb = enc_str(name)
+    assert len(nb) - 2 <= 48
+    sig = identity_priv.sign(DISC_LABEL + nonce32 + struct.pack(">H", tcp_port) + nb)
+    return DISC_REP_MAGIC + bytes([VERSION]) + struct.pack(">H", tcp_port) + \
+        ed25519_pub(identity_priv) + sig + nb
+
+
+def parse_discovery_reply(d, nonce32):
+    """Returns dict; raises ProtocolError on layout or signature failure."""
+    r = Reader(d)
+    if r.take(8) != DISC_REP_MAGIC:
+        raise ProtocolError("reply magic")
+    if r.u8() != VERSION:
+        raise ProtocolError("reply version")
+    port = r.u16()
+    si = r.take(32)
+    sig = r.take(64)
+    name_start = r.i
+    name = r.str()
+    nb = d[name_start:r.i]
+    r.end()
+    if len(nb) - 2 > 48:
+        raise ProtocolError("name longer than 48 bytes")
+    try:
+        Ed25519PublicKey.from_public_bytes(si).verify(
+            sig, DISC_LABEL + nonce32 + struct.pack(">H", port) + nb)
+    except InvalidSignature:
+        raise ProtocolError("discovery signature")
+    return {"port": port, "si": si, "sig": sig, "name": name}
+
+
+# ------------------------------------------------------- client-side session
+
+class ClientConn:
+    """Python client: handshake + records. All waits bounded by `timeout`."""
+
+    def __init__(self, port, timeout=5.0, host="127.0.0.1"):
+        assert host == "127.0.0.1"
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.settimeout(timeout)
+
+    def handshake(self, ce_priv=None, ce_pub_override=None, verify=True):
+        self.sh = recv_frame(self.sock)
+        self.se, self.salt, self.si = parse_server_hello(self.sh)
+        self.ce_priv = ce_priv or X25519PrivateKey.generate()
+        ce_pub = ce_pub_override if ce_pub_override is not None else x25519_pub(self.ce_priv)
+        self.ch = client_hello(ce_pub)
+        send_frame(self.sock, self.ch)
+        shared = x25519_shared(self.ce_priv, self.se)
+        self.th, k_c2s, k_s2c = key_schedule(shared, self.sh, self.ch)
+        self.tx = Channel(k_c2s)
+        self.rx = Channel(k_s2c)
+        auth = self.recv()
+        if auth["type"] != "SERVER_AUTH":
+            raise ProtocolError("first record is %s" % auth["type"])
+        self.auth_ok = auth_verify(self.si, self.th, auth["sig"])
+        if verify and not self.auth_ok:
+            raise ProtocolError("SERVER_AUTH signature invalid")
+        return self
+
+    def send_raw_plain(self, plaintext):
+        send_frame(self.sock, self.tx.seal(plaintext))
+
+    def send(self, mtype, **f):
+        self.send_raw_plain(encode_c2s(mtype, **f))
+
+    def recv_raw(self):
+        return self.rx.open(recv_frame(self.sock))
+
+    def recv(self):
+        return decode_s2c(self.recv_raw())
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
