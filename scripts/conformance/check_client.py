@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Conformance checks against chat-client; lanchat_ref.py plays the server on 127.0.0.1.
 
-    python3 conformance/check_client.py --jar /work/main/chat-client/target/chat-client.jar
+    python3 scripts/conformance/check_client.py --jar chat-client/target/chat-client.jar
 """
 import argparse
 import os

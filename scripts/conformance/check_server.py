@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Conformance checks against chat-server, with lanchat_ref.py as the peer.
 
-    python3 conformance/check_server.py --jar /work/main/chat-server/target/chat-server.jar
+    python3 scripts/conformance/check_server.py --jar chat-server/target/chat-server.jar
 
 Loopback only (127.0.0.1); every wait is bounded.
 """

@@ -6,7 +6,8 @@ import sys
 import threading
 import time
 
-JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
+# the JDK 21+ that scripts/find-jdk.sh would pick: $JAVA_HOME, else java on the PATH
+JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
 LOOPBACK = "127.0.0.1"
 
 
