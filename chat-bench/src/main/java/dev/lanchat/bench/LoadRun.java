@@ -4,6 +4,7 @@ import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Texts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -84,11 +85,13 @@ final class LoadRun {
    * @param socketReads socket reads that returned data during the measured phase, all clients
    * @param cpuNanos CPU time of this whole JVM during the measured phase (clients, and the
    *     server when it runs in-process)
+   * @param clientCpuNanos CPU time of the load clients' own threads (senders and receivers)
+   *     during the measured phase; the rest of {@code cpuNanos} is the server, JIT and GC
    * @param problem why the run failed (loss, order, deadline, error), or null
    */
   record Result(Settings settings, Histogram connectNanos, Histogram handshakeNanos,
       Histogram latencyNanos, long windowNanos, long acceptNanos, long sendNanos,
-      long delivered, long socketReads, long cpuNanos, String problem) {
+      long delivered, long socketReads, long cpuNanos, long clientCpuNanos, String problem) {
     double deliveredPerSecond() {
       return delivered * 1e9 / windowNanos;
     }
@@ -105,6 +108,10 @@ final class LoadRun {
       return delivered == 0 ? 0 : cpuNanos / 1e3 / delivered;
     }
 
+    double clientCpuMicrosPerDelivery() {
+      return delivered == 0 ? 0 : clientCpuNanos / 1e3 / delivered;
+    }
+
     boolean ok() {
       return problem == null;
     }
@@ -116,12 +123,17 @@ final class LoadRun {
   private final long deadline;
   private final SecureRandom random = new SecureRandom();
   private final AtomicReference<String> failure = new AtomicReference<>();
+  private final String[] senderNames;
 
   private LoadRun(Settings settings, InetSocketAddress server, String namePrefix,
       long deadlineNanoTime) {
     this.settings = settings;
     this.server = server;
     this.namePrefix = namePrefix;
+    this.senderNames = new String[settings.senders()];
+    for (int i = 0; i < senderNames.length; i++) {
+      senderNames[i] = namePrefix + i;
+    }
     this.deadline = deadlineNanoTime;
   }
 
@@ -188,6 +200,7 @@ final class LoadRun {
       }
     }
     long cpu = processCpuNanos() - cpuStart;
+    long clientCpu = 0;
     long lastDelivery = start;
     long lastEcho = start;
     long delivered = 0;
@@ -200,6 +213,7 @@ final class LoadRun {
         lastEcho = Math.max(lastEcho, r.ownLastAt);
       }
       reads += r.client.socketReads();
+      clientCpu += r.cpuNanos + r.sendCpuNanos;
     }
     long sendEnd = start;
     for (Receiver r : receivers) {
@@ -210,7 +224,7 @@ final class LoadRun {
       problem = checkOrder(receivers);
     }
     return new Result(settings, connect, handshake, latency, lastDelivery - start,
-        lastEcho - start, sendEnd - start, delivered, reads, cpu, problem);
+        lastEcho - start, sendEnd - start, delivered, reads, cpu, clientCpu, problem);
   }
 
   private void connectAll(List<LoadClient> clients, Histogram connect, Histogram handshake) {
@@ -269,6 +283,7 @@ final class LoadRun {
     LoadClient client = own.client;
     try {
       go.await();
+      long cpuStart = threadCpuNanos();
       long start = System.nanoTime();
       long interval = settings.ratePerSender() == 0 ? 0
           : (long) (1e9 / settings.ratePerSender());
@@ -287,6 +302,7 @@ final class LoadRun {
         client.say(Payload.format(text, sender, seq, System.nanoTime(), settings.textBytes()));
       }
       own.sentAt = System.nanoTime();
+      own.sendCpuNanos = threadCpuNanos() - cpuStart;
     } catch (IOException e) {
       fail("sender " + sender + " failed: " + brief(e));
     } catch (InterruptedException e) {
@@ -364,7 +380,7 @@ final class LoadRun {
 
   private static Result failed(Settings settings, Histogram connect, Histogram handshake,
       Histogram latency, String problem) {
-    return new Result(settings, connect, handshake, latency, 1, 1, 1, 0, 0, 0, problem);
+    return new Result(settings, connect, handshake, latency, 1, 1, 1, 0, 0, 0, 0, problem);
   }
 
   private static void joinQuietly(Thread t) {
@@ -385,6 +401,11 @@ final class LoadRun {
       return os.getProcessCpuTime();
     }
     return 0;
+  }
+
+  private static long threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
   }
 
   private static void require(boolean ok, String problem) {
@@ -441,6 +462,8 @@ final class LoadRun {
     volatile long lastAt;
     volatile long ownLastAt;
     volatile long sentAt;
+    volatile long cpuNanos;
+    volatile long sendCpuNanos;
 
     Receiver(int index, LoadClient client, Settings settings, CountDownLatch received) {
       this.index = index;
@@ -452,6 +475,7 @@ final class LoadRun {
     void run() {
       int expected = ids.length;
       int got = 0;
+      long cpuStart = threadCpuNanos();
       try {
         client.readTimeout(0);
         while (got < expected) {
@@ -460,7 +484,8 @@ final class LoadRun {
           switch (m) {
             case ServerMessage.Chat chat -> {
               long id = Payload.id(chat.text());
-              if (id < 0 || !chat.from().equals(namePrefix + (id >>> 32))) {
+              if (id < 0 || (id >>> 32) >= senderNames.length
+                  || !chat.from().equals(senderNames[(int) (id >>> 32)])) {
                 fail(client.name() + " got a MESSAGE that no sender of this run sent");
                 return;
               }
@@ -487,6 +512,7 @@ final class LoadRun {
       } catch (RuntimeException e) {
         fail(client.name() + " could not read a MESSAGE: " + brief(e));
       } finally {
+        cpuNanos = threadCpuNanos() - cpuStart;
         received.countDown();
       }
     }

@@ -79,6 +79,9 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--deadline", description = "Seconds after which it reports what it has and fails (default: ${DEFAULT-VALUE}).")
   int deadlineSeconds = 120;
 
+  @Option(names = "--warmup", description = "Unreported warm-up runs before the measured one, each with a tenth of the SAYs (default: ${DEFAULT-VALUE}).")
+  int warmups = 1;
+
   @Option(names = "--compare-batching", description = "Run fan-out 50 vs 2 and 1 sender vs many in one launch.")
   boolean compareBatching;
 
@@ -108,6 +111,7 @@ public final class LoadScenario implements Callable<Integer> {
     try {
       require(deadlineSeconds >= 1 && deadlineSeconds <= 3600,
           "the deadline must be 1 to 3600 seconds, not " + deadlineSeconds);
+      require(warmups >= 0 && warmups <= 5, "warm-up runs must be 0 to 5, not " + warmups);
       require(port == null || (port >= 1 && port <= 65_535),
           "the port must be 1 to 65535, not " + port);
       target = loopback(host);
@@ -135,6 +139,18 @@ public final class LoadScenario implements Callable<Integer> {
   private boolean single(PrintWriter out, PrintWriter err, InetAddress target,
       LoadRun.Settings settings, long deadline) {
     out.println("run: " + settings.describe());
+    LoadRun.Settings warm = new LoadRun.Settings(settings.clients(), settings.senders(),
+        Math.max(1, settings.messages() / 10), settings.textBytes(), settings.ratePerSender(),
+        settings.connectParallelism());
+    for (int i = 0; i < warmups; i++) {
+      LoadRun.Result w = runOnce(err, target, warm, deadline);
+      if (w == null || !w.ok()) {
+        err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
+        return false;
+      }
+      out.printf(Locale.ROOT, "warm-up %d (%,d SAYs per sender): %,.0f deliveries/s, OK%n", i + 1,
+          warm.messages(), w.deliveredPerSecond());
+    }
     LoadRun.Result r = runOnce(err, target, settings, deadline);
     if (r == null) {
       return false;
@@ -154,9 +170,9 @@ public final class LoadScenario implements Callable<Integer> {
     for (int i = 0; i < COMPARED.length; i++) {
       byConfig.add(new ArrayList<>());
     }
-    out.printf(Locale.ROOT, "%-5s %-30s %13s %12s %9s %9s %9s %10s %10s%n", "round",
-        "configuration", "deliveries/s", "SAYs/s", "p50 us", "p99 us", "max us", "recs/read",
-        "cpu us/del");
+    out.printf(Locale.ROOT, "%-5s %-26s %13s %10s %9s %9s %9s %10s %10s %10s%n", "round",
+        "configuration", "deliveries/s", "SAYs/s", "p50 ms", "p99 ms", "max ms", "recs/read",
+        "cpu us/del", "srv us/del");
     for (int round = 0; round <= rounds; round++) {
       for (int i = 0; i < COMPARED.length; i++) {
         LoadRun.Settings s = compared(COMPARED[i],
@@ -171,11 +187,12 @@ public final class LoadScenario implements Callable<Integer> {
           return false;
         }
         Histogram h = r.latencyNanos();
-        out.printf(Locale.ROOT, "%-5s %-30s %,13.0f %,12.0f %9.0f %9.0f %9.0f %10.2f %10.2f%n",
+        out.printf(Locale.ROOT,
+            "%-5s %-26s %,13.0f %,10.0f %9.1f %9.1f %9.1f %10.2f %10.2f %10.2f%n",
             round == 0 ? "warm" : Integer.toString(round), label(COMPARED[i]),
-            r.deliveredPerSecond(), r.acceptedPerSecond(), h.getValueAtPercentile(50) / 1e3,
-            h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, r.recordsPerRead(),
-            r.cpuMicrosPerDelivery());
+            r.deliveredPerSecond(), r.acceptedPerSecond(), h.getValueAtPercentile(50) / 1e6,
+            h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, r.recordsPerRead(),
+            r.cpuMicrosPerDelivery(), r.cpuMicrosPerDelivery() - r.clientCpuMicrosPerDelivery());
         if (round > 0) {
           byConfig.get(i).add(r);
         }
@@ -186,12 +203,16 @@ public final class LoadScenario implements Callable<Integer> {
     double[] deliveries = new double[COMPARED.length];
     double[] perRead = new double[COMPARED.length];
     double[] cpu = new double[COMPARED.length];
+    double[] server = new double[COMPARED.length];
     for (int i = 0; i < COMPARED.length; i++) {
       deliveries[i] = median(byConfig.get(i).stream().mapToDouble(LoadRun.Result::deliveredPerSecond).toArray());
       perRead[i] = median(byConfig.get(i).stream().mapToDouble(LoadRun.Result::recordsPerRead).toArray());
       cpu[i] = median(byConfig.get(i).stream().mapToDouble(LoadRun.Result::cpuMicrosPerDelivery).toArray());
-      out.printf(Locale.ROOT, "  %-30s %,13.0f deliveries/s %8.2f records/read %8.2f cpu us/delivery%n",
-          label(COMPARED[i]), deliveries[i], perRead[i], cpu[i]);
+      server[i] = median(byConfig.get(i).stream()
+          .mapToDouble(r -> r.cpuMicrosPerDelivery() - r.clientCpuMicrosPerDelivery()).toArray());
+      out.printf(Locale.ROOT, "  %-26s %,11.0f deliveries/s %7.2f records/read %6.2f us CPU per"
+          + " delivery (%.2f outside the clients)%n",
+          label(COMPARED[i]), deliveries[i], perRead[i], cpu[i], server[i]);
     }
     out.printf(Locale.ROOT, "ratios of deliveries/s (medians):%n");
     out.printf(Locale.ROOT, "  fan-out 50 / fan-out 2, 1 sender:          %.2f%n", deliveries[0] / deliveries[2]);
@@ -208,7 +229,7 @@ public final class LoadScenario implements Callable<Integer> {
     return new LoadRun.Settings(fanOut, senderCount, perSender, size, 0, connectParallelism);
   }
 
-  private static String label(int[] config) {
+  static String label(int[] config) {
     return "fan-out " + config[0] + ", " + config[1] + (config[1] == 1 ? " sender" : " senders");
   }
 
@@ -265,8 +286,10 @@ public final class LoadScenario implements Callable<Integer> {
         s.clients());
     out.printf(Locale.ROOT, "end-to-end latency, send to decode, every delivery (us): %s%n",
         percentiles(r.latencyNanos(), 1e3, true));
-    out.printf(Locale.ROOT, "records per client socket read: %.2f; CPU of this JVM per delivery:"
-        + " %.2f us%n", r.recordsPerRead(), r.cpuMicrosPerDelivery());
+    out.printf(Locale.ROOT, "records per client socket read: %.2f%n", r.recordsPerRead());
+    out.printf(Locale.ROOT, "CPU per delivery: %.2f us for this JVM, of which %.2f us in the load"
+        + " clients' threads (the rest: server, JIT, GC)%n", r.cpuMicrosPerDelivery(),
+        r.clientCpuMicrosPerDelivery());
     if (r.ok()) {
       out.printf(Locale.ROOT, "check: all %d clients received all %,d MESSAGEs, each sender's in"
           + " send order, in one identical order: OK%n", s.clients(), s.says());
