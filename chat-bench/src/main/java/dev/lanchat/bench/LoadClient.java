@@ -8,6 +8,7 @@ import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -153,11 +154,13 @@ final class LoadClient implements AutoCloseable {
     }
   }
 
-  /** What a server message is, for an error line; never the message text. */
+  /** What a server message is, for an error line; never a chat text. */
   static String describe(ServerMessage message) {
     return switch (message) {
       case ServerMessage.Error e -> "ERROR " + e.code();
       case ServerMessage.Bye b -> "BYE";
+      case ServerMessage.Left l -> "LEFT " + TerminalText.render(l.name()) + " (reason \""
+          + TerminalText.render(l.reason()) + "\")";
       default -> message.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
     };
   }

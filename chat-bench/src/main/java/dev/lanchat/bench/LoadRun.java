@@ -507,6 +507,9 @@ final class LoadRun {
             }
           }
         }
+      } catch (java.io.EOFException e) {
+        fail(client.name() + " was disconnected by the server after " + got + " MESSAGEs"
+            + " (a server closes a client whose outbound backlog overflows: LEFT \"too slow\")");
       } catch (IOException e) {
         fail(client.name() + " stopped receiving after " + got + " MESSAGEs: " + brief(e));
       } catch (RuntimeException e) {

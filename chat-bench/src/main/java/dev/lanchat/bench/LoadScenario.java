@@ -76,19 +76,22 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--port", description = "Port of an external server, which must have its rate limits off; without it a server starts in this JVM.")
   Integer port;
 
+  @Option(names = "--server-backlog", description = "Outbound backlog per client of the in-process server, in messages (default: ${DEFAULT-VALUE}; the server's own default is 4096).")
+  int serverBacklog = 1_000_000;
+
   @Option(names = "--deadline", description = "Seconds after which it reports what it has and fails (default: ${DEFAULT-VALUE}).")
   int deadlineSeconds = 120;
 
-  @Option(names = "--warmup", description = "Unreported warm-up runs before the measured one, each with a tenth of the SAYs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", description = "Warm-up runs before the measured one: the same clients and SAYs, sent as fast as possible (default: ${DEFAULT-VALUE}).")
   int warmups = 1;
 
   @Option(names = "--compare-batching", description = "Run fan-out 50 vs 2 and 1 sender vs many in one launch.")
   boolean compareBatching;
 
   @Option(names = "--compare-deliveries", description = "MESSAGE deliveries per compared configuration (default: ${DEFAULT-VALUE}).")
-  int compareDeliveries = 100_000;
+  int compareDeliveries = 300_000;
 
-  @Option(names = "--rounds", description = "Measured rounds of --compare-batching, after one warm-up round (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", description = "Measured rounds of --compare-batching, after one unmeasured warm-up round of the same size (default: ${DEFAULT-VALUE}).")
   int rounds = 3;
 
   private final SecureRandom random = new SecureRandom();
@@ -111,6 +114,7 @@ public final class LoadScenario implements Callable<Integer> {
     try {
       require(deadlineSeconds >= 1 && deadlineSeconds <= 3600,
           "the deadline must be 1 to 3600 seconds, not " + deadlineSeconds);
+      require(serverBacklog >= 1, "the server backlog must be at least 1, not " + serverBacklog);
       require(warmups >= 0 && warmups <= 5, "warm-up runs must be 0 to 5, not " + warmups);
       require(port == null || (port >= 1 && port <= 65_535),
           "the port must be 1 to 65535, not " + port);
@@ -119,6 +123,9 @@ public final class LoadScenario implements Callable<Integer> {
           messages, size, rate, connectParallelism));
       if (compareBatching) {
         require(rounds >= 1 && rounds <= 10, "rounds must be 1 to 10, not " + rounds);
+        require(compareDeliveries >= 1000 && compareDeliveries <= 10_000_000,
+            "deliveries per compared configuration must be 1000 to 10000000, not "
+                + compareDeliveries);
         for (int[] c : COMPARED) {
           compared(c, compareDeliveries);
         }
@@ -139,17 +146,17 @@ public final class LoadScenario implements Callable<Integer> {
   private boolean single(PrintWriter out, PrintWriter err, InetAddress target,
       LoadRun.Settings settings, long deadline) {
     out.println("run: " + settings.describe());
+    // the same run unpaced: the JIT sees the same code paths without a paced run's wait
     LoadRun.Settings warm = new LoadRun.Settings(settings.clients(), settings.senders(),
-        Math.max(1, settings.messages() / 10), settings.textBytes(), settings.ratePerSender(),
-        settings.connectParallelism());
+        settings.messages(), settings.textBytes(), 0, settings.connectParallelism());
     for (int i = 0; i < warmups; i++) {
       LoadRun.Result w = runOnce(err, target, warm, deadline);
       if (w == null || !w.ok()) {
         err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
         return false;
       }
-      out.printf(Locale.ROOT, "warm-up %d (%,d SAYs per sender): %,.0f deliveries/s, OK%n", i + 1,
-          warm.messages(), w.deliveredPerSecond());
+      out.printf(Locale.ROOT, "warm-up %d (the same SAYs as fast as possible): %,.0f deliveries/s,"
+          + " OK%n", i + 1, w.deliveredPerSecond());
     }
     LoadRun.Result r = runOnce(err, target, settings, deadline);
     if (r == null) {
@@ -164,7 +171,7 @@ public final class LoadScenario implements Callable<Integer> {
 
   private boolean compare(PrintWriter out, PrintWriter err, InetAddress target, long deadline) {
     out.printf(Locale.ROOT, "compare batching: %,d MESSAGE deliveries per configuration, SAYs of"
-        + " %d bytes as fast as possible; one warm-up round (a tenth of that), then %d rounds,"
+        + " %d bytes as fast as possible; one warm-up round, then %d measured rounds,"
         + " configurations interleaved%n", compareDeliveries, size, rounds);
     List<List<LoadRun.Result>> byConfig = new ArrayList<>();
     for (int i = 0; i < COMPARED.length; i++) {
@@ -175,9 +182,7 @@ public final class LoadScenario implements Callable<Integer> {
         "cpu us/del", "srv us/del");
     for (int round = 0; round <= rounds; round++) {
       for (int i = 0; i < COMPARED.length; i++) {
-        LoadRun.Settings s = compared(COMPARED[i],
-            round == 0 ? Math.max(COMPARED[i][0] * COMPARED[i][1], compareDeliveries / 10)
-                : compareDeliveries);
+        LoadRun.Settings s = compared(COMPARED[i], compareDeliveries);
         LoadRun.Result r = runOnce(err, target, s, deadline);
         if (r == null) {
           return false;
@@ -248,7 +253,7 @@ public final class LoadScenario implements Callable<Integer> {
         .withConnectRate(0, 1)
         .withIdleTimeout(Duration.ZERO)
         .withMaxClients(Math.max(1000, settings.clients()))
-        .withBacklog(1_000_000, 1L << 30);
+        .withBacklog(serverBacklog, 1L << 30);
     try (ChatServer server = ChatServer.start(config, Identity.generate(random))) {
       return LoadRun.run(settings, server.localAddress(), prefix, deadline);
     } catch (IOException e) {
@@ -265,7 +270,8 @@ public final class LoadScenario implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), loadAverage());
     if (port == null) {
       out.printf(Locale.ROOT, "server: in this JVM on %s, a fresh one per run; rate limits off,"
-          + " backlog 1,000,000 messages / 1 GiB, idle timeout off%n", target.getHostAddress());
+          + " backlog %,d messages / 1 GiB, idle timeout off%n", target.getHostAddress(),
+          serverBacklog);
     } else {
       out.printf(Locale.ROOT, "server: external, %s port %d%n", target.getHostAddress(), port);
     }
@@ -288,7 +294,7 @@ public final class LoadScenario implements Callable<Integer> {
         percentiles(r.latencyNanos(), 1e3, true));
     out.printf(Locale.ROOT, "records per client socket read: %.2f%n", r.recordsPerRead());
     out.printf(Locale.ROOT, "CPU per delivery: %.2f us for this JVM, of which %.2f us in the load"
-        + " clients' threads (the rest: server, JIT, GC)%n", r.cpuMicrosPerDelivery(),
+        + " clients' threads (the rest: the in-process server if any, JIT, GC)%n", r.cpuMicrosPerDelivery(),
         r.clientCpuMicrosPerDelivery());
     if (r.ok()) {
       out.printf(Locale.ROOT, "check: all %d clients received all %,d MESSAGEs, each sender's in"
