@@ -79,8 +79,10 @@ final class LoadRun {
    * @param handshakeNanos per client: connect + handshake
    * @param latencyNanos every delivery: send until the receiver decoded it
    * @param windowNanos first send until the last delivery at any receiver
-   * @param acceptNanos first send until every sender had its own last SAY back
-   * @param sendNanos first send until the last sender had written its last SAY
+   * @param acceptNanos first send until every sender had its own last SAY back; negative if
+   *     some sender never had it back
+   * @param sendNanos first send until the last sender had written its last SAY; negative if
+   *     some sender never finished
    * @param delivered MESSAGE records received, all clients together
    * @param socketReads socket reads that returned data during the measured phase, all clients
    * @param cpuNanos CPU time of this whole JVM during the measured phase (clients, and the
@@ -218,6 +220,15 @@ final class LoadRun {
     long sendEnd = start;
     for (Receiver r : receivers) {
       sendEnd = Math.max(sendEnd, r.sentAt);
+    }
+    for (int s = 0; s < settings.senders(); s++) {
+      // a sender that never finished, or never had its last SAY back: no window to report
+      if (receivers[s].sentAt == 0) {
+        sendEnd = start - 1;
+      }
+      if (receivers[s].ownLastAt == 0) {
+        lastEcho = start - 1;
+      }
     }
     String problem = failure.get();
     if (problem == null) {

@@ -283,10 +283,18 @@ public final class LoadScenario implements Callable<Integer> {
         percentiles(r.connectNanos(), 1e6, false));
     out.printf(Locale.ROOT, "  of which connect + handshake (ms):        %s%n",
         percentiles(r.handshakeNanos(), 1e6, false));
-    out.printf(Locale.ROOT, "SAYs accepted:   %,d in %.3f s = %,.0f /s (until every sender had"
-        + " its last SAY back)%n", s.says(), r.acceptNanos() / 1e9, r.acceptedPerSecond());
-    out.printf(Locale.ROOT, "SAYs written:    %,.0f /s (senders' own write rate)%n",
-        s.says() * 1e9 / Math.max(1, r.sendNanos()));
+    if (r.acceptNanos() > 0) {
+      out.printf(Locale.ROOT, "SAYs accepted:   %,d in %.3f s = %,.0f /s (until every sender had"
+          + " its last SAY back)%n", s.says(), r.acceptNanos() / 1e9, r.acceptedPerSecond());
+    } else {
+      out.println("SAYs accepted:   not measured: some sender never had its last SAY back");
+    }
+    if (r.sendNanos() > 0) {
+      out.printf(Locale.ROOT, "SAYs written:    %,.0f /s (senders' own write rate)%n",
+          s.says() * 1e9 / r.sendNanos());
+    } else {
+      out.println("SAYs written:    not measured: some sender did not finish");
+    }
     out.printf(Locale.ROOT, "MESSAGE deliveries: %,d in %.3f s = %,.0f /s across all receivers"
         + " (fan-out %d)%n", r.delivered(), r.windowNanos() / 1e9, r.deliveredPerSecond(),
         s.clients());

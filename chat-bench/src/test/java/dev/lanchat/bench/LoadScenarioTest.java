@@ -77,6 +77,24 @@ class LoadScenarioTest {
   }
 
   @Test
+  @Timeout(60)
+  void aRunPastItsDeadlineStopsAndSaysSo() throws Exception {
+    ServerConfig config = ServerConfig.defaults()
+        .withBind(InetAddress.getLoopbackAddress())
+        .withPort(0)
+        .withDiscovery(false)
+        .withMessageRate(0, 1)
+        .withConnectRate(0, 1);
+    // one SAY a second for 50 seconds cannot finish within 2 seconds
+    LoadRun.Settings settings = new LoadRun.Settings(2, 1, 50, 64, 1, 2);
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "late-",
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+      assertTrue(r.problem() != null && r.problem().contains("deadline"), r.problem());
+    }
+  }
+
+  @Test
   void nonLoopbackTargetsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> LoadScenario.loopback("192.0.2.1"));
     assertThrows(IllegalArgumentException.class, () -> LoadScenario.loopback("example.com"));
