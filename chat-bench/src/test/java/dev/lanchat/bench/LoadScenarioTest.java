@@ -1,0 +1,118 @@
+package dev.lanchat.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.server.ChatServer;
+import dev.lanchat.server.ServerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * A tiny load run must complete with every message delivered to every client in one order; the
+ * generator must never aim at anything but loopback. No timing is asserted.
+ */
+class LoadScenarioTest {
+
+  @Test
+  @Timeout(60)
+  void tinyRunDeliversEveryMessageToEveryClientInOneOrder() throws Exception {
+    ServerConfig config = ServerConfig.defaults()
+        .withBind(InetAddress.getLoopbackAddress())
+        .withPort(0)
+        .withDiscovery(false)
+        .withMessageRate(0, 1)
+        .withConnectRate(0, 1)
+        .withBacklog(10_000, 1L << 24);
+    LoadRun.Settings settings = new LoadRun.Settings(3, 3, 5, 64, 0, 2);
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "t-",
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+      assertNull(r.problem());
+      assertEquals(3 * 3 * 5, r.delivered());
+      assertEquals(3 * 3 * 5, r.latencyNanos().getTotalCount());
+      assertEquals(3, r.connectNanos().getTotalCount());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void commandRunsAnInProcessServerAndReportsTheOrderCheck() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new LoadScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--clients", "3", "--senders", "2", "--messages", "5", "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("in one identical order: OK"), out.toString());
+  }
+
+  @Test
+  void aRunWithAMessageMissingIsReportedAsLost() throws Exception {
+    ServerConfig config = ServerConfig.defaults()
+        .withBind(InetAddress.getLoopbackAddress())
+        .withPort(0)
+        .withDiscovery(false)
+        .withMessageRate(0, 1)
+        .withConnectRate(0, 1)
+        // a backlog of one message: a client that falls behind is dropped as too slow
+        .withBacklog(1, 1L << 20)
+        .withIdleTimeout(Duration.ZERO);
+    LoadRun.Settings settings = new LoadRun.Settings(3, 3, 200, 64, 0, 3);
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "slow-",
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+      assertTrue(r.problem() != null, "a backlog of one message cannot carry 600 deliveries");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aRunPastItsDeadlineStopsAndSaysSo() throws Exception {
+    ServerConfig config = ServerConfig.defaults()
+        .withBind(InetAddress.getLoopbackAddress())
+        .withPort(0)
+        .withDiscovery(false)
+        .withMessageRate(0, 1)
+        .withConnectRate(0, 1);
+    // one SAY a second for 50 seconds cannot finish within 2 seconds
+    LoadRun.Settings settings = new LoadRun.Settings(2, 1, 50, 64, 1, 2);
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "late-",
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+      assertTrue(r.problem() != null && r.problem().contains("deadline"), r.problem());
+    }
+  }
+
+  @Test
+  void nonLoopbackTargetsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> LoadScenario.loopback("192.0.2.1"));
+    assertThrows(IllegalArgumentException.class, () -> LoadScenario.loopback("example.com"));
+    assertTrue(LoadScenario.loopback("127.0.0.1").isLoopbackAddress());
+    assertTrue(LoadScenario.loopback("::1").isLoopbackAddress());
+    assertTrue(LoadScenario.loopback("localhost").isLoopbackAddress());
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new LoadScenario()).setErr(new PrintWriter(err))
+        .execute("--host", "10.0.0.1", "--port", "5000");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("not a loopback address"), err.toString());
+  }
+
+  @Test
+  void payloadCarriesSenderSequenceAndSendTime() {
+    String text = LoadRun.Payload.format(new StringBuilder(), 7, 42, 123_456_789L, 64);
+    assertEquals(64, text.length());
+    assertEquals((7L << 32) | 42, LoadRun.Payload.id(text));
+    assertEquals(123_456_789L, LoadRun.Payload.sentAt(text));
+  }
+}
