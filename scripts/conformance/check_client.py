@@ -14,6 +14,8 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
@@ -103,10 +105,10 @@ def unsafe_chars(text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--jar", default="/work/main/chat-client/target/chat-client.jar")
+    ap.add_argument("--jar", default=os.path.join(ROOT, "chat-client", "target", "chat-client.jar"))
     a = ap.parse_args()
     R = Results()
-    C = Ctx(a.jar)
+    C = Ctx(os.path.abspath(a.jar))
     try:
         scenarios(R, C)
     finally:

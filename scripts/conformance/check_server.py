@@ -17,6 +17,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
@@ -114,21 +116,21 @@ def raw_closed(sock, limit=20):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--jar", default="/work/main/chat-server/target/chat-server.jar")
+    ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
     a = ap.parse_args()
     R = Results()
     home = tempfile.mkdtemp(prefix="lanchat-conf-srv-")
     port = free_port()
-    srv, printed_fp = start_server(a.jar, home, port,
+    srv, printed_fp = start_server(os.path.abspath(a.jar), home, port,
                                    ["--rate", "0", "--connect-rate", "0", "--motd", "motd-\u00e9"])
     try:
         run_tcp_checks(R, port, printed_fp)
         run_shutdown_check(R, srv, port)
     finally:
         srv.stop()
-    run_discovery_checks(R, a.jar, home)
-    run_rate_check(R, a.jar, home)
-    run_limit_checks(R, a.jar, home)
+    run_discovery_checks(R, os.path.abspath(a.jar), home)
+    run_rate_check(R, os.path.abspath(a.jar), home)
+    run_limit_checks(R, os.path.abspath(a.jar), home)
     sys.exit(R.summary())
 
 
