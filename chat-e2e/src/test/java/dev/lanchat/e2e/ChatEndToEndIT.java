@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,17 +32,17 @@ class ChatEndToEndIT {
   }
 
   private Launched server(int port, String identityFile, String... extra) throws Exception {
-    String[] args = new String[6 + extra.length];
-    args[0] = "--bind";
-    args[1] = "127.0.0.1";
-    args[2] = "--port";
-    args[3] = Integer.toString(port);
-    args[4] = "--identity";
-    args[5] = home.resolve(identityFile).toString();
-    System.arraycopy(extra, 0, args, 6, extra.length);
-    Launched server = Launched.start("chat-server", home, args);
+    Launched server = Launched.start("chat-server", home, with(extra, "--bind", "127.0.0.1",
+        "--port", Integer.toString(port), "--identity", home.resolve(identityFile).toString()));
     server.awaitOut(line -> FINGERPRINT.matcher(line).find(), "its fingerprint");
     return server;
+  }
+
+  /** {@code first} followed by {@code extra}. */
+  private static String[] with(String[] extra, String... first) {
+    String[] all = Arrays.copyOf(first, first.length + extra.length);
+    System.arraycopy(extra, 0, all, first.length, extra.length);
+    return all;
   }
 
   private static String fingerprintOf(Launched server) throws InterruptedException {
@@ -52,15 +53,8 @@ class ChatEndToEndIT {
   }
 
   private Launched client(int port, String name, String... extra) throws IOException {
-    String[] args = new String[6 + extra.length];
-    args[0] = "--host";
-    args[1] = "127.0.0.1";
-    args[2] = "--port";
-    args[3] = Integer.toString(port);
-    args[4] = "--name";
-    args[5] = name;
-    System.arraycopy(extra, 0, args, 6, extra.length);
-    return Launched.start("chat-client", home, args);
+    return Launched.start("chat-client", home, with(extra, "--host", "127.0.0.1",
+        "--port", Integer.toString(port), "--name", name));
   }
 
   @Test
