@@ -1,5 +1,7 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.discovery.DiscoveryReply;
+import dev.lanchat.common.message.StrictUtf8;
 import dev.lanchat.common.rules.Texts;
 import dev.lanchat.common.storage.LanchatHome;
 import java.net.InetAddress;
@@ -53,7 +55,7 @@ public record ServerConfig(
   public static final int DEFAULT_PORT = 5000;
 
   /** Longest server name, in UTF-8 bytes (it must fit a discovery reply, protocol §8). */
-  public static final int MAX_NAME_BYTES = 48;
+  public static final int MAX_NAME_BYTES = DiscoveryReply.MAX_NAME_BYTES;
 
   /** Longest message of the day, in UTF-8 bytes (it must fit a WELCOME record). */
   public static final int MAX_MOTD_BYTES = 4096;
@@ -121,23 +123,7 @@ public record ServerConfig(
     if (host == null || host.isBlank()) {
       host = "LanChat";
     }
-    return truncateUtf8(host.strip(), MAX_NAME_BYTES);
-  }
-
-  /** The longest prefix of {@code text} (whole code points) that fits {@code maxBytes}. */
-  static String truncateUtf8(String text, int maxBytes) {
-    int bytes = 0;
-    int end = 0;
-    while (end < text.length()) {
-      int cp = text.codePointAt(end);
-      int n = utf8Length(new String(Character.toChars(cp)));
-      if (bytes + n > maxBytes) {
-        break;
-      }
-      bytes += n;
-      end += Character.charCount(cp);
-    }
-    return text.substring(0, end);
+    return StrictUtf8.truncate(host.strip(), MAX_NAME_BYTES);
   }
 
   public ServerConfig withBind(InetAddress value) {

@@ -4,11 +4,8 @@ import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.message.StrictUtf8;
 import dev.lanchat.common.rules.TerminalText;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -58,7 +55,7 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
     if (sig.length != Ed25519.SIGNATURE_SIZE) {
       throw new IllegalArgumentException("sig is 64 bytes, not " + sig.length);
     }
-    if (utf8(name).length > MAX_NAME_BYTES) {
+    if (StrictUtf8.encode(name).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException("a discovery name is at most 48 UTF-8 bytes");
     }
     identity = identity.clone();
@@ -73,7 +70,7 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
    */
   public static DiscoveryReply sign(Identity identity, byte[] nonce, int tcpPort, String name) {
     checkPort(tcpPort);
-    byte[] nameBytes = utf8(name);
+    byte[] nameBytes = StrictUtf8.encode(name);
     if (nameBytes.length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException("a discovery name is at most 48 UTF-8 bytes");
     }
@@ -88,19 +85,8 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
    * @throws IllegalArgumentException if the name holds an unpaired surrogate
    */
   public static String fitName(String name) {
-    utf8(name);
-    int bytes = 0;
-    int end = 0;
-    while (end < name.length()) {
-      int cp = name.codePointAt(end);
-      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      if (bytes + size > MAX_NAME_BYTES) {
-        break;
-      }
-      bytes += size;
-      end += Character.charCount(cp);
-    }
-    return name.substring(0, end);
+    StrictUtf8.encode(name); // refuses an unpaired surrogate
+    return StrictUtf8.truncate(name, MAX_NAME_BYTES);
   }
 
   /** The reply in {@code datagram}, or empty unless it is exactly one well-formed reply. */
@@ -125,25 +111,19 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
     if (port == 0 || MIN_SIZE + nameLength != length) {
       return Optional.empty();
     }
-    String name;
-    try {
-      name = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(datagram, MIN_SIZE, nameLength))
-          .toString();
-    } catch (CharacterCodingException e) {
+    Optional<String> name = StrictUtf8.decode(datagram, MIN_SIZE, nameLength);
+    if (name.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new DiscoveryReply(port,
         Arrays.copyOfRange(datagram, SI_OFFSET, SI_OFFSET + Ed25519.KEY_SIZE),
         Arrays.copyOfRange(datagram, SIG_OFFSET, SIG_OFFSET + Ed25519.SIGNATURE_SIZE),
-        name));
+        name.get()));
   }
 
   /** The datagram: 109 bytes plus the name's UTF-8 bytes, at most 157. */
   public byte[] encode() {
-    byte[] nameBytes = utf8(name);
+    byte[] nameBytes = StrictUtf8.encode(name);
     byte[] out = new byte[MIN_SIZE + nameBytes.length];
     System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
     out[MAGIC.length] = VERSION;
@@ -163,7 +143,7 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
    * @throws IllegalArgumentException if the nonce is not 32 bytes
    */
   public boolean verify(byte[] nonce) {
-    return Ed25519.verify(identity, signedBytes(nonce, tcpPort, utf8(name)), sig);
+    return Ed25519.verify(identity, signedBytes(nonce, tcpPort, StrictUtf8.encode(name)), sig);
   }
 
   /** The fingerprint of {@code Si}. */
@@ -212,20 +192,6 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
   private static void checkPort(int tcpPort) {
     if (tcpPort < 1 || tcpPort > 0xFFFF) {
       throw new IllegalArgumentException("a TCP port is 1 to 65535, not " + tcpPort);
-    }
-  }
-
-  private static byte[] utf8(String text) {
-    try {
-      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(text));
-      byte[] bytes = new byte[encoded.remaining()];
-      encoded.get(bytes);
-      return bytes;
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("a str must not hold unpaired surrogates");
     }
   }
 

@@ -3,12 +3,6 @@ package dev.lanchat.common.message;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,7 +135,7 @@ public final class MessageCodec {
     }
 
     Writer str(String value) {
-      byte[] utf8 = encodeUtf8(value);
+      byte[] utf8 = StrictUtf8.encode(value);
       if (utf8.length > MAX_STR_BYTES) {
         throw new IllegalArgumentException("a str holds at most 65,535 UTF-8 bytes");
       }
@@ -161,20 +155,6 @@ public final class MessageCodec {
 
     byte[] toByteArray() {
       return out.toByteArray();
-    }
-
-    private static byte[] encodeUtf8(String value) {
-      try {
-        ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .encode(CharBuffer.wrap(value));
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        return bytes;
-      } catch (CharacterCodingException e) {
-        throw new IllegalArgumentException("a str must not hold unpaired surrogates");
-      }
     }
   }
 
@@ -224,16 +204,10 @@ public final class MessageCodec {
     String str() throws ProtocolException {
       int length = u16();
       need(length, "str");
-      CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      try {
-        String v = decoder.decode(ByteBuffer.wrap(data, at, length)).toString();
-        at += length;
-        return v;
-      } catch (CharacterCodingException e) {
-        throw malformed("the str at byte %d is not valid UTF-8", at);
-      }
+      String v = StrictUtf8.decode(data, at, length)
+          .orElseThrow(() -> malformed("the str at byte %d is not valid UTF-8", at));
+      at += length;
+      return v;
     }
 
     List<String> strList() throws ProtocolException {
