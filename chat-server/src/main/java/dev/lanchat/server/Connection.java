@@ -8,6 +8,7 @@ import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Texts;
+import dev.lanchat.common.trust.KnownServers;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -406,8 +407,7 @@ final class Connection {
 
   static String describe(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      String host = inet.getAddress().getHostAddress();
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+      return KnownServers.hostPort(inet.getAddress().getHostAddress(), inet.getPort());
     }
     return String.valueOf(address);
   }

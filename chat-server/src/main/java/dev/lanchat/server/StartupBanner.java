@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.trust.KnownServers;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ final class StartupBanner {
   static List<String> lines(String name, InetAddress bind, int port, String fingerprint,
       List<LanAddresses.LanAddress> lan) {
     List<String> lines = new ArrayList<>();
-    lines.add("LanChat server '" + name + "' listening on " + hostPort(bind.getHostAddress(), port));
+    lines.add("LanChat server '" + name + "' listening on "
+        + KnownServers.hostPort(bind.getHostAddress(), port));
     lines.add("Fingerprint: " + fingerprint);
     String portOption = port == ServerConfig.DEFAULT_PORT ? "" : " --port " + port;
     if (!LanAddresses.isWildcard(bind)) {
@@ -36,9 +38,5 @@ final class StartupBanner {
       }
     }
     return lines;
-  }
-
-  private static String hostPort(String host, int port) {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 }
