@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -64,7 +65,7 @@ public final class Identity {
    * @throws IOException if a new file cannot be written
    */
   public static Identity loadOrCreate(Path file, SecureRandom random) throws IOException {
-    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(file)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       Identity created = generate(random);
       try {
         SecureFiles.createNew(file, created.toPem().getBytes(StandardCharsets.US_ASCII));

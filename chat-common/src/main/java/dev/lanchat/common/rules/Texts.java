@@ -27,7 +27,7 @@ public final class Texts {
     if (text == null || text.isEmpty()) {
       return Verdict.INVALID;
     }
-    if (utf8Length(text) > MAX_BYTES) {
+    if (longerThan(text, MAX_BYTES)) {
       return Verdict.TOO_LONG;
     }
     boolean allSpace = true;
@@ -59,10 +59,10 @@ public final class Texts {
     };
   }
 
-  private static int utf8Length(String text) {
-    if (text.length() * 3L <= MAX_BYTES) {
-      return text.length() * 3; // cheap upper bound, enough to decide it fits
-    }
-    return text.getBytes(StandardCharsets.UTF_8).length;
+  /** True when {@code text} is more than {@code maxBytes} UTF-8 bytes. */
+  private static boolean longerThan(String text, int maxBytes) {
+    // a UTF-16 unit is at most 3 UTF-8 bytes, so most texts are decided without encoding
+    return text.length() * 3L > maxBytes
+        && text.getBytes(StandardCharsets.UTF_8).length > maxBytes;
   }
 }

@@ -33,10 +33,7 @@ public final class SecureFiles {
     try {
       try {
         Files.createLink(file, temp); // atomic and never replaces an existing file
-      } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-        if (e instanceof FileAlreadyExistsException fae) {
-          throw fae;
-        }
+      } catch (UnsupportedOperationException e) {
         Files.move(temp, file); // no REPLACE_EXISTING: fails if the file appeared meanwhile
       }
     } finally {
