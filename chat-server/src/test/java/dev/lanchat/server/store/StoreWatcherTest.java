@@ -42,18 +42,21 @@ class StoreWatcherTest {
         Store admin = Store.open(file, Clock.systemUTC())) {
       CountDownLatch changed = new CountDownLatch(1);
       AtomicInteger allowedWhenTold = new AtomicInteger(-1);
-      try (StoreWatcher watcher = new StoreWatcher(server::dataVersion, () -> {
+      StoreWatcher watcher = new StoreWatcher(server::dataVersion, () -> {
         try {
           allowedWhenTold.set(server.isAllowed(key) ? 1 : 0);
         } catch (StoreException e) {
           throw new IllegalStateException(e);
         }
         changed.countDown();
-      }).start()) {
+      }).start();
+      try {
         server.bind("own-write", key); // the server's own writes are not news to it
         admin.allow(KeyFingerprint.of(key), Optional.empty());
         assertTrue(changed.await(10, TimeUnit.SECONDS), "the watcher never saw the change");
         assertEquals(1, allowedWhenTold.get(), "the listener reads the change it was told of");
+      } finally {
+        watcher.close();
       }
     }
   }
