@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.server.store.BindResult;
 import dev.lanchat.server.store.Store;
+import dev.lanchat.server.store.StoreWatcher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -150,6 +151,22 @@ class AdminCommandsTest {
       assertTrue(err.toString().contains("not an SQLite database"), command + ": " + err);
     }
     assertEquals(List.of(junk.length), List.of(Files.readAllBytes(data()).length));
+  }
+
+  @Test
+  void aRunningServersWatcherHearsOfAnAllowMadeByTheCommand() throws Exception {
+    try (Store running = store()) {
+      java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+      StoreWatcher watcher = new StoreWatcher(running::dataVersion, told::countDown).start();
+      try {
+        assertFalse(running.isAllowed(key(1)));
+        assertEquals(0, run("allow", Fingerprint.of(key(1)), "--data", data().toString()));
+        assertTrue(told.await(10, java.util.concurrent.TimeUnit.SECONDS), "never told");
+        assertTrue(running.isAllowed(key(1)));
+      } finally {
+        watcher.close();
+      }
+    }
   }
 
   @Test

@@ -48,7 +48,7 @@ final class Admin {
       err.flush();
       return code;
     } catch (StoreException e) {
-      err.println(prefix(spec) + "cannot use the store " + e.getMessage());
+      err.println(prefix(spec) + e.getMessage());
       err.flush();
       return STORE_FAILED;
     }

@@ -66,7 +66,11 @@ final class Schema {
         }
         statement.execute("COMMIT");
       } catch (SQLException | StoreException | RuntimeException e) {
-        statement.execute("ROLLBACK");
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback); // SQLite may have rolled back already
+        }
         throw e;
       }
     }

@@ -93,6 +93,34 @@ class StoreTest {
   }
 
   @Test
+  void manyThreadsRacingForOneNameLeaveExactlyOneOwner() throws Exception {
+    int threads = 16;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<BindResult>> results = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < threads; i++) {
+        byte[] key = key(i);
+        results.add(pool.submit(() -> {
+          start.await();
+          return store.bind("alice", key);
+        }));
+      }
+      start.countDown();
+      int bound = 0;
+      for (var result : results) {
+        BindResult r = result.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        if (r instanceof BindResult.Bound) {
+          bound++;
+        } else {
+          assertInstanceOf(BindResult.BoundToOther.class, r);
+        }
+      }
+      assertEquals(1, bound);
+    }
+    assertEquals(1, store.listNames().size());
+  }
+
+  @Test
   void bindingsSurviveClosingAndReopening() throws Exception {
     store.bind("alice", key(1));
     store.close();
