@@ -59,6 +59,11 @@ class StoreTest {
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals("rwx------",
         PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    store.bind("alice", key(1));
+    Path wal = file.resolveSibling(file.getFileName() + "-wal");
+    assertTrue(Files.exists(wal), "the write-ahead log is there while the store is open");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(wal)),
+        "SQLite gives its log the store's own mode");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       assertEquals("wal", s.executeQuery("PRAGMA journal_mode").getString(1));
