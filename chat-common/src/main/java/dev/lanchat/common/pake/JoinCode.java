@@ -82,7 +82,8 @@ public final class JoinCode {
   }
 
   /**
-   * The EC-J-PAKE password: the ASCII (so UTF-8) bytes of {@link #text}, a fresh array the caller wipes.
+   * The EC-J-PAKE password: the ASCII (so UTF-8) bytes of {@link #text}, in a fresh array the
+   * caller wipes.
    */
   public byte[] password() {
     return text().getBytes(StandardCharsets.US_ASCII);

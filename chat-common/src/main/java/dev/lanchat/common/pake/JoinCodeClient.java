@@ -51,7 +51,7 @@ public final class JoinCodeClient {
     this.round1 = round1;
   }
 
-  /** Starts an exchange for {@code code} in {@code session}, drawing secrets from {@code random}. */
+  /** Starts an exchange for {@code code} in {@code session}, with secrets from {@code random}. */
   public static JoinCodeClient start(JoinCode code, SessionBinding session, SecureRandom random) {
     Objects.requireNonNull(session, "session");
     ECJPAKEParticipant participant =

@@ -25,7 +25,8 @@ import org.sqlite.SQLiteOpenMode;
 
 /**
  * The server's durable state in one SQLite file ({@code ~/.lanchat/server.db} by default): which
- * key owns which name, which keys are allowed in, and the join-code invites. Each public method is one transaction.
+ * key owns which name, which keys are allowed in, and the join-code invites. Each public method
+ * is one transaction.
  *
  * <p>Thread-safe. It holds one connection behind a lock rather than a pool: SQLite lets one
  * writer in at a time whatever the pool, our reads are single-row lookups by key, and with one
