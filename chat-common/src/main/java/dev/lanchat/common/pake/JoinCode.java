@@ -21,6 +21,8 @@ public final class JoinCode {
   /** Secret words in a code. */
   public static final int WORDS = 2;
 
+  private static final String SEPARATORS = "(?U)[\\s\\p{Pd}\u2212]+";
+
   private final int number;
   private final int first;
   private final int second;
@@ -44,12 +46,16 @@ public final class JoinCode {
 
   /**
    * Reads a code as a person types it: case does not matter, and the parts may be separated by
-   * dashes, spaces or both ({@code "7 Crater  lantern"} is {@code 7-crater-lantern}).
+   * dashes, spaces or both, of any kind ({@code "7 Crater  lantern"} and {@code
+   * "7–crater–lantern"} are {@code 7-crater-lantern}).
    *
    * @throws IllegalArgumentException with a sentence saying what is wrong
    */
   public static JoinCode parse(String typed) {
-    String[] parts = typed.strip().toLowerCase(Locale.ROOT).split("[\\s-]+");
+    // any Unicode space or dash separates: a code copied from a rendered page may carry an
+    // en dash or a no-break space
+    String[] parts =
+        typed.replaceAll(SEPARATORS, " ").strip().toLowerCase(Locale.ROOT).split(" ");
     if (parts.length != 1 + WORDS || parts[0].isEmpty()) {
       throw new IllegalArgumentException("a join code is a number and two words, like "
           + "7-crater-lantern");

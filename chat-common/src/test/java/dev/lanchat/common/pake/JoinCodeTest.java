@@ -24,7 +24,7 @@ class JoinCodeTest {
   @Test
   void typedCodesIgnoreCaseAndTakeSpacesOrDashes() {
     for (String typed : List.of("7 crater lantern", " 7-Crater-LANTERN ", "07 - crater  lantern",
-        "7\tcrater-lantern")) {
+        "7\tcrater-lantern", "7\u2013crater\u2013lantern", "\u00a07\u00a0crater lantern")) {
       assertEquals("7-crater-lantern", JoinCode.parse(typed).text(), typed);
     }
   }
@@ -37,7 +37,9 @@ class JoinCodeTest {
         JoinCode.problem("7-crater").orElseThrow());
     assertTrue(JoinCode.problem("crater-lantern-7").isPresent());
     assertTrue(JoinCode.problem("").isPresent());
-    assertTrue(JoinCode.problem("-7-crater-lantern").isPresent());
+    assertFalse(JoinCode.problem("7-crater-lantern-").isPresent(),
+        "a trailing dash is only a separator");
+    assertTrue(JoinCode.problem("7-crater-lantern-crater").isPresent());
   }
 
   @Test
