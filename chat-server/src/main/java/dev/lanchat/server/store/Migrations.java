@@ -11,9 +11,9 @@ import java.util.List;
  * <p>Plain tables with CHECK constraints and no custom functions, so the {@code sqlite3} shell
  * reads and edits the file. Keys and fingerprints are 32-byte BLOBs; times are milliseconds
  * since 1970 UTC ({@code datetime(bound_at / 1000, 'unixepoch')} shows them in the shell).
- * Later steps add tables beside these rather than changing them: rooms and their history
- * (events keyed by room and event id), offline DMs (keyed by the recipient's key, which is
- * unique in {@code name_binding}). Step 2 adds the join-code invites.
+ * Later steps add tables beside these rather than changing them: step 2 the join-code invites,
+ * later ones rooms and their history (events keyed by room and event id) and offline DMs (keyed
+ * by the recipient's key, which is unique in {@code name_binding}).
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
