@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.trust.KnownPeers;
 import dev.lanchat.common.trust.KnownServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,6 +93,23 @@ class FileAccessTest {
       BadFileException e = assertThrows(BadFileException.class, () -> KnownServers.load(file), mode);
       assertTrue(e.getMessage().contains("chmod 600 " + file), e.getMessage());
     }
+  }
+
+  @Test
+  void knownPeersWritableByOthersIsRefused() throws Exception {
+    Path file = dir.resolve("known_peers");
+    Files.writeString(file, "# peers\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    BadFileException e = assertThrows(BadFileException.class, () -> KnownPeers.load(file));
+    assertTrue(e.getMessage().contains("permissions 0666 are too open"), e.getMessage());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    KnownPeers.load(file);
+  }
+
+  @Test
+  void clientIdentityOpenToOthersIsRefusedByTheSameLoader() throws Exception {
+    Path file = keyFile("rw-rw----");
+    assertThrows(BadFileException.class, () -> Identity.loadOrCreate(file, new SecureRandom()));
   }
 
   @Test
