@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -132,13 +133,30 @@ public final class FaultProxy implements AutoCloseable {
       abort(client, server);
       return;
     }
-    Thread.ofVirtual().name("fault-proxy-c2s").start(
-        () -> pump(client, server, plan.toServer(), plan.chunking(), 1));
-    pump(server, client, plan.toClient(), plan.chunking(), 2);
+    // both sockets are closed once both directions have ended, unless one froze
+    AtomicInteger running = new AtomicInteger(2);
+    Runnable ended = () -> {
+      if (running.decrementAndGet() == 0) {
+        close(client);
+        close(server);
+      }
+    };
+    Thread.ofVirtual().name("fault-proxy-c2s").start(() -> {
+      if (pump(client, server, plan.toServer(), plan.chunking(), 1)) {
+        ended.run();
+      }
+    });
+    if (pump(server, client, plan.toClient(), plan.chunking(), 2)) {
+      ended.run();
+    }
   }
 
-  /** Copies one direction, frame by frame, until EOF, an error, a freeze or a reset. */
-  private void pump(Socket from, Socket to, Tamper tamper, Chunking chunking, long salt) {
+  /**
+   * Copies one direction, frame by frame, until EOF, an error, a freeze or a reset.
+   *
+   * @return false when the direction froze (its sockets must stay open), true otherwise
+   */
+  private boolean pump(Socket from, Socket to, Tamper tamper, Chunking chunking, long salt) {
     Random random = new Random(chunking.seed() * 31 + salt);
     try {
       PushbackInputStream in = new PushbackInputStream(from.getInputStream(), 4);
@@ -156,11 +174,11 @@ public final class FaultProxy implements AutoCloseable {
             }
           }
           case Tamper.Action.Freeze f -> {
-            return; // sockets stay open until the proxy closes
+            return false; // sockets stay open until the proxy closes
           }
           case Tamper.Action.Reset r -> {
             abort(from, to);
-            return;
+            return true;
           }
         }
       }
@@ -170,6 +188,7 @@ public final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       abort(from, to);
     }
+    return true;
   }
 
   /** A whole frame, or null when the length is out of range (the caller copies raw bytes). */
@@ -206,7 +225,10 @@ public final class FaultProxy implements AutoCloseable {
       throws IOException {
     int at = 0;
     while (at < bytes.length) {
-      int piece = Math.min(bytes.length - at, 1 + random.nextInt(Math.min(chunking.maxPiece(), bytes.length)));
+      int left = bytes.length - at;
+      int piece = chunking.maxPiece() >= left && chunking.maxDelayNanos() == 0
+          ? left // WHOLE, or a piece size above the frame size: one write
+          : Math.min(left, 1 + random.nextInt(Math.min(chunking.maxPiece(), left)));
       out.write(bytes, at, piece);
       out.flush();
       at += piece;
