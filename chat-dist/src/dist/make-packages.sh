@@ -27,7 +27,7 @@ mkdir -p "$out/man" "$out/app-image" "$out/runtime"
 # dpkg versions sort "~" before anything, so 1.0.0~SNAPSHOT comes before 1.0.0
 deb_version=${version//-/\~}
 arch=$(dpkg --print-architecture)
-asciidoctor -b manpage -D "$out/man" "$docs/man/chat-server.adoc" "$docs/man/chat-client.adoc"
+asciidoctor -b manpage -D "$out/man" "$docs"/man/*.adoc
 
 # app_image PROGRAM: the jlink runtime and the jpackage app image of PROGRAM
 app_image() {
@@ -53,7 +53,12 @@ deb() {
     "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/vendor-completions"
   cp -a "$out/app-image/$program" "$stage/opt/$package"
   ln -s "/opt/$package/bin/$program" "$stage/usr/bin/$program"
-  gzip -9n -c "$out/man/$program.1" > "$stage/usr/share/man/man1/$program.1.gz"
+  local page
+  for page in "$out/man/$program".1 "$out/man/$program"-*.1; do
+    if [ -f "$page" ]; then
+      gzip -9n -c "$page" > "$stage/usr/share/man/man1/$(basename "$page").gz"
+    fi
+  done
   cp "$docs/bash/$program" "$stage/usr/share/bash-completion/completions/$program"
   cp "$docs/zsh/_$program" "$stage/usr/share/zsh/vendor-completions/_$program"
   cat > "$stage/DEBIAN/control" <<CONTROL

@@ -20,8 +20,9 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * picocli annotations, so neither can drift from {@code --help}. Run by the build
  * ({@code process-classes}); the packages install what it writes.
  *
- * <p>Layout under the output folder: {@code man/NAME.adoc} (AsciiDoc with the manpage doctype,
- * turned into {@code NAME.1} by asciidoctor in the dist profile), {@code bash/NAME} (for
+ * <p>Layout under the output folder: {@code man/NAME.adoc} and {@code man/NAME-SUBCOMMAND.adoc}
+ * (AsciiDoc with the manpage doctype, turned into section 1 pages by asciidoctor in the dist
+ * profile), {@code bash/NAME} (for
  * {@code /usr/share/bash-completion/completions}) and {@code zsh/_NAME} (for zsh's
  * {@code vendor-completions}).
  */
@@ -49,11 +50,27 @@ public final class DocsGenerator {
     Path out = Path.of(args[0]);
     for (CommandLine command : commands()) {
       String name = command.getCommandName();
-      write(out.resolve("man").resolve(name + ".adoc"), manPage(command));
+      writeManPages(out.resolve("man"), command);
       String bash = AutoComplete.bash(name, command);
       write(out.resolve("bash").resolve(name), bash);
       write(out.resolve("zsh").resolve("_" + name), zsh(name, bash));
     }
+  }
+
+  /**
+   * Writes the man page of {@code command} and of each of its subcommands, named after the
+   * qualified command: {@code chat-server.adoc}, {@code chat-server-allow.adoc}, ...
+   */
+  private static void writeManPages(Path folder, CommandLine command) throws IOException {
+    write(folder.resolve(manPageName(command) + ".adoc"), manPage(command));
+    for (CommandLine subcommand : command.getSubcommands().values()) {
+      writeManPages(folder, subcommand);
+    }
+  }
+
+  /** The man page name of a command or subcommand: {@code chat-server-allow}. */
+  static String manPageName(CommandLine command) {
+    return command.getCommandSpec().qualifiedName("-");
   }
 
   /** The man page of {@code command} as AsciiDoc, from picocli-codegen. */

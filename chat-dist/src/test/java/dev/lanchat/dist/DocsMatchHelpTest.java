@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -30,8 +32,8 @@ class DocsMatchHelpTest {
 
   @Test
   void manPageOptionsAreTheCommandsVisibleOptions() throws IOException {
-    for (CommandLine command : DocsGenerator.commands()) {
-      String name = command.getCommandName();
+    for (CommandLine command : everyCommand()) {
+      String name = DocsGenerator.manPageName(command);
       String page = read(DOCS.resolve("man").resolve(name + ".adoc"));
       assertTrue(page.contains("= " + name + "(1)"), name + ": a section 1 man page");
       assertEquals(visibleOptions(command), manOptions(page), name + " man page");
@@ -40,15 +42,33 @@ class DocsMatchHelpTest {
 
   @Test
   void bashAndZshCompletionOfferTheCommandsVisibleOptions() throws IOException {
-    for (CommandLine command : DocsGenerator.commands()) {
-      String name = command.getCommandName();
+    for (CommandLine program : DocsGenerator.commands()) {
+      String name = program.getCommandName();
       String bash = read(DOCS.resolve("bash").resolve(name));
       String zsh = read(DOCS.resolve("zsh").resolve("_" + name));
-      assertEquals(visibleOptions(command), completionOptions(bash), name + " bash completion");
-      assertEquals(visibleOptions(command), completionOptions(zsh), name + " zsh completion");
       assertTrue(zsh.startsWith("#compdef " + name + "\n"), name + ": zsh autoloads it by name");
       assertTrue(bash.contains("complete -F _complete_" + name + " "), name);
+      for (CommandLine command : everyCommand(program)) {
+        String function = "_picocli_" + command.getCommandSpec().qualifiedName("_");
+        assertEquals(visibleOptions(command), completionOptions(bash, function),
+            function + " in the bash completion");
+        assertEquals(visibleOptions(command), completionOptions(zsh, function),
+            function + " in the zsh completion");
+      }
     }
+  }
+
+  /** Both programs and all their subcommands. */
+  private static List<CommandLine> everyCommand() {
+    List<CommandLine> all = new ArrayList<>();
+    DocsGenerator.commands().forEach(program -> all.addAll(everyCommand(program)));
+    return all;
+  }
+
+  private static List<CommandLine> everyCommand(CommandLine command) {
+    List<CommandLine> all = new ArrayList<>(List.of(command));
+    command.getSubcommands().values().forEach(sub -> all.addAll(everyCommand(sub)));
+    return all;
   }
 
   @Test
@@ -88,10 +108,13 @@ class DocsMatchHelpTest {
     return names;
   }
 
-  /** The option names picocli's completion function offers. */
-  private static Set<String> completionOptions(String script) {
+  /** The option names the completion function {@code function} offers. */
+  private static Set<String> completionOptions(String script, String function) {
+    int start = script.indexOf("\nfunction " + function + "() {\n");
+    assertTrue(start >= 0, "the completion script has " + function);
+    int end = script.indexOf("\n}\n", start);
     Set<String> names = new TreeSet<>();
-    Matcher lists = COMPLETION_OPTIONS.matcher(script);
+    Matcher lists = COMPLETION_OPTIONS.matcher(script.substring(start, end));
     while (lists.find()) {
       Matcher quoted = QUOTED.matcher(lists.group(1));
       while (quoted.find()) {
