@@ -2,12 +2,15 @@ package dev.lanchat.common.pake;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.ProtocolException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +102,31 @@ class JoinCodeExchangeTest {
     JoinCodeClient.Reply reply = client.reply(server.round1(), server.round2());
     assertInstanceOf(JoinCodeServer.Mismatched.class,
         server.finish(reply.round2(), reply.confirm()));
+  }
+
+  /** Change any one thing a side saw, and both confirmations change. */
+  @Test
+  void theConfirmationCoversThSiCiAndEveryRound() {
+    java.math.BigInteger k = java.math.BigInteger.valueOf(0x1234_5678L).shiftLeft(200);
+    byte[][] rounds = {filled(0x31), filled(0x32), filled(0x33), filled(0x34)};
+    SessionBinding seen = new SessionBinding(filled(1), filled(2), filled(3));
+    Confirmation base = Confirmation.derive(k, seen, rounds);
+    List<Confirmation> changed = new java.util.ArrayList<>(List.of(
+        Confirmation.derive(k.add(java.math.BigInteger.ONE), seen, rounds),
+        Confirmation.derive(k, new SessionBinding(filled(9), filled(2), filled(3)), rounds),
+        Confirmation.derive(k, new SessionBinding(filled(1), filled(9), filled(3)), rounds),
+        Confirmation.derive(k, new SessionBinding(filled(1), filled(2), filled(9)), rounds)));
+    for (int i = 0; i < rounds.length; i++) {
+      byte[][] other = rounds.clone();
+      other[i] = filled(0x99);
+      changed.add(Confirmation.derive(k, seen, other));
+    }
+    assertTrue(base.clientMatches(base.client()) && base.serverMatches(base.server()));
+    assertFalse(base.clientMatches(base.server()), "the two directions differ");
+    for (Confirmation c : changed) {
+      assertFalse(base.clientMatches(c.client()));
+      assertFalse(base.serverMatches(c.server()));
+    }
   }
 
   @Test
