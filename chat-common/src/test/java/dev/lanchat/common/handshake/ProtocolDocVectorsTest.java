@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Hkdf;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
@@ -99,14 +99,17 @@ class ProtocolDocVectorsTest {
     // staged: with a fixed client key its ClientHello is known before the server runs
     byte[] clientHelloFrame = frame(new ClientHello(ce).encode());
     ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
-    SecureChannel server = ServerHandshake.run(
-        new FrameReader(new ByteArrayInputStream(clientHelloFrame)), new FrameWriter(serverOut),
-        identity, X25519.fromPrivate(serverPrivate), salt);
+    FrameReader serverReader = new FrameReader(new ByteArrayInputStream(clientHelloFrame));
+    FrameWriter serverWriter = new FrameWriter(serverOut);
+    MessageChannel server = new MessageChannel(ServerHandshake.run(serverReader, serverWriter,
+        identity, X25519.fromPrivate(serverPrivate), salt).channel(serverReader, serverWriter));
     byte[] serverHandshakeWire = serverOut.toByteArray();
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
-    SecureChannel client = ClientHandshake.run(
-        new FrameReader(new ByteArrayInputStream(serverHandshakeWire)),
-        new FrameWriter(clientOut), X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY);
+    FrameReader clientReader = new FrameReader(new ByteArrayInputStream(serverHandshakeWire));
+    FrameWriter clientWriter = new FrameWriter(clientOut);
+    MessageChannel client = new MessageChannel(ClientHandshake.run(clientReader, clientWriter,
+        X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY)
+        .channel(clientReader, clientWriter));
     assertEquals(HEX.formatHex(clientHelloFrame), HEX.formatHex(clientOut.toByteArray()));
 
     client.send(new ClientMessage.Join("alice"));
