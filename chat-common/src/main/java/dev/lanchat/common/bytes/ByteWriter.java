@@ -17,7 +17,7 @@ public final class ByteWriter {
 
   /** A writer whose first {@code expectedSize} bytes need no reallocation. */
   public ByteWriter(int expectedSize) {
-    buffer = new byte[Math.max(expectedSize, 16)];
+    buffer = new byte[Math.max(expectedSize, 0)];
   }
 
   /** One unsigned byte, 0 to 255. */
@@ -76,9 +76,11 @@ public final class ByteWriter {
     return size;
   }
 
-  /** A copy of what was written. */
+  /** What was written, in an array no one else holds. */
   public byte[] toByteArray() {
-    return Arrays.copyOf(buffer, size);
+    // a full buffer is handed out as it is: any later write grows into a new array first, so
+    // the caller's array never changes, and a writer sized exactly (frames) costs no copy
+    return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
   }
 
   private ByteWriter big(long value, int width) {

@@ -1,5 +1,6 @@
 package dev.lanchat.common.crypto;
 
+import dev.lanchat.common.bytes.ByteString;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -17,6 +18,11 @@ public final class Fingerprint {
   /** The fingerprint of a raw Ed25519 public key. */
   public static String of(byte[] publicKey) {
     return PREFIX + Base64.getEncoder().withoutPadding().encodeToString(sha256(publicKey));
+  }
+
+  /** The fingerprint of a raw Ed25519 public key. */
+  public static String of(ByteString publicKey) {
+    return of(publicKey.toByteArray());
   }
 
   /** True when {@code text} has the shape of a fingerprint ({@code SHA256:} + 43 base64 chars). */

@@ -54,10 +54,10 @@ public final class ClientHandshake {
       ServerHello hello = ServerHello.parse(serverHello);
       byte[] clientHello = new ClientHello(ephemeral.publicKey()).encode();
       writer.writeFrame(clientHello);
-      shared = ephemeral.agree(hello.ephemeral());
-      keys = KeySchedule.derive(shared, hello.salt(), serverHello, clientHello);
+      shared = ephemeral.agree(hello.ephemeral().toByteArray());
+      keys = KeySchedule.derive(shared, hello.salt().toByteArray(), serverHello, clientHello);
       result = new HandshakeResult(CipherState.of(keys.kC2s()), CipherState.of(keys.kS2c()),
-          ByteString.copyOf(keys.th()), Optional.of(ByteString.copyOf(hello.identity())));
+          ByteString.copyOf(keys.th()), Optional.of(hello.identity()));
     } finally {
       ephemeral.wipe();
       Bytes.wipe(shared);
@@ -68,7 +68,7 @@ public final class ClientHandshake {
     byte[] serverIdentity = result.peerKey().orElseThrow().toByteArray();
     ServerMessage.ServerAuth auth = readServerAuth(reader, result.receive());
     byte[] signed = KeySchedule.serverAuthMessage(result.th().toByteArray());
-    if (!Ed25519.verify(serverIdentity, signed, auth.sig())) {
+    if (!Ed25519.verify(serverIdentity, signed, auth.sig().toByteArray())) {
       throw new ProtocolException(Reason.BAD_SERVER_AUTH,
           "the server's SERVER_AUTH signature does not verify: someone may be in the middle");
     }

@@ -2,6 +2,7 @@ package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
+import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.frame.FrameHead;
 import dev.lanchat.common.frame.FrameReader;
 import java.io.IOException;
@@ -57,9 +58,9 @@ final class Hellos {
     }
   }
 
-  static void putPrefix(byte[] payload) {
-    System.arraycopy(MAGIC, 0, payload, 0, MAGIC.length);
-    payload[MAGIC.length] = VERSION;
+  /** A writer for a hello of {@code size} bytes that already holds the magic and version. */
+  static ByteWriter prefix(int size) {
+    return new ByteWriter(size).bytes(MAGIC).u8(VERSION);
   }
 
   private static String peerRole(String what) {

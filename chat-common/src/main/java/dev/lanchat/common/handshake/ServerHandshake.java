@@ -52,7 +52,7 @@ public final class ServerHandshake {
       writer.writeFrame(serverHello);
       byte[] clientHello = Hellos.read(reader, ClientHello.SIZE, "ClientHello");
       ClientHello hello = ClientHello.parse(clientHello);
-      shared = ephemeral.agree(hello.ephemeral());
+      shared = ephemeral.agree(hello.ephemeral().toByteArray());
       keys = KeySchedule.derive(shared, salt, serverHello, clientHello);
       CipherState send = CipherState.of(keys.kS2c());
       byte[] sig = identity.sign(KeySchedule.serverAuthMessage(keys.th()));

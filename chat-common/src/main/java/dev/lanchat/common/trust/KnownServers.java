@@ -1,6 +1,6 @@
 package dev.lanchat.common.trust;
 
-import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.SecureFiles;
@@ -36,14 +36,10 @@ public final class KnownServers {
   }
 
   /** One pin: {@code hostPort} pinned to {@code key}, on {@code line} (1-based) of the file. */
-  public record Pin(String hostPort, byte[] key, int line) {
-    public Pin {
-      key = key.clone();
-    }
-
-    @Override
-    public byte[] key() {
-      return key.clone();
+  public record Pin(String hostPort, ByteString key, int line) {
+    /** A pin holding a copy of {@code key}. */
+    public Pin(String hostPort, byte[] key, int line) {
+      this(hostPort, ByteString.copyOf(key), line);
     }
 
     /** The pinned key's fingerprint. */
@@ -97,13 +93,13 @@ public final class KnownServers {
       throw new BadFileException(file, "line " + number
           + " is not \"host:port ed25519 BASE64-KEY\"");
     }
-    byte[] key;
+    ByteString key;
     try {
-      key = Base64.getDecoder().decode(fields[2]);
+      key = ByteString.fromBase64(fields[2]);
     } catch (IllegalArgumentException e) {
       throw new BadFileException(file, "line " + number + " has a key that is not base64");
     }
-    if (key.length != 32) {
+    if (key.size() != 32) {
       throw new BadFileException(file, "line " + number + " has a key that is not 32 bytes");
     }
     return new Pin(fields[0], key, number);
@@ -124,7 +120,7 @@ public final class KnownServers {
   public Lookup check(String hostPort, byte[] key) {
     for (Pin pin : pins) {
       if (pin.hostPort().equalsIgnoreCase(hostPort)) {
-        Outcome outcome = Bytes.constantTimeEquals(pin.key, key) ? Outcome.MATCH : Outcome.MISMATCH;
+        Outcome outcome = pin.key.contentEquals(key) ? Outcome.MATCH : Outcome.MISMATCH;
         return new Lookup(outcome, Optional.of(pin));
       }
     }
@@ -135,7 +131,7 @@ public final class KnownServers {
   public List<Pin> findByKey(byte[] key) {
     List<Pin> found = new ArrayList<>();
     for (Pin pin : pins) {
-      if (Bytes.constantTimeEquals(pin.key, key)) {
+      if (pin.key.contentEquals(key)) {
         found.add(pin);
       }
     }
