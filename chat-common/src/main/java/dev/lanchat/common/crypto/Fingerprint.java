@@ -7,7 +7,7 @@ import java.util.Base64;
 
 /**
  * A server identity's fingerprint: {@code SHA256:} followed by unpadded standard base64 of
- * SHA-256 of the 32-byte raw public key (protocol §6), 50 characters in all.
+ * SHA-256 of the 32-byte raw public key (protocol §6.2), 50 characters in all.
  */
 public final class Fingerprint {
   /** The prefix every fingerprint starts with. */

@@ -24,7 +24,7 @@ import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * A server's long-term Ed25519 identity (protocol §6), kept as a PKCS#8 PEM file that {@code
+ * A server's long-term Ed25519 identity (protocol §6.1), kept as a PKCS#8 PEM file that {@code
  * openssl pkey} reads, created owner-only on first start. A file that cannot be read or parsed
  * is an error, never replaced.
  *

@@ -56,7 +56,7 @@ public final class ServerHandshake {
       keys = KeySchedule.derive(shared, salt, serverHello, clientHello);
       CipherState send = CipherState.of(keys.kS2c());
       byte[] sig = identity.sign(KeySchedule.serverAuthMessage(keys.th()));
-      // SERVER_AUTH is record 0 of the server's direction (protocol §2)
+      // SERVER_AUTH is record 0 of the server's direction (protocol §2.4)
       writer.writeFrame(send.seal(MessageCodec.encode(new ServerMessage.ServerAuth(sig))));
       return new HandshakeResult(send, CipherState.of(keys.kC2s()),
           ByteString.copyOf(keys.th()), Optional.empty());

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The name rules of protocol §5: 1–24 characters of ASCII letters, digits, {@code _}, {@code -},
+ * The name rules of protocol §5.2: 1–24 characters of ASCII letters, digits, {@code _}, {@code -},
  * {@code .}, starting with a letter or digit; unique by {@linkplain #skeleton skeleton}.
  */
 public final class Names {
