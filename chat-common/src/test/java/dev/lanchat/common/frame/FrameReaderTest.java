@@ -105,6 +105,20 @@ class FrameReaderTest {
   }
 
   @Test
+  void aSmallFrameCostsABufferOfItsOwnSizeNotOfTheLargestFrame() throws Exception {
+    byte[] wire = frame(new byte[] {7});
+    new FrameReader(new ByteArrayInputStream(wire)).readFrame(); // warm up
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+    long before = allocatedBytes();
+    byte[] payload = reader.readFrame();
+    long allocated = allocatedBytes() - before;
+    assertArrayEquals(new byte[] {7}, payload);
+    if (before >= 0) {
+      assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for a 1-byte frame");
+    }
+  }
+
+  @Test
   void readHeadOfAFrameWithinItsBoundIsTheWholeFrame() throws Exception {
     byte[] payload = {1, 2, 3};
     FrameHead head = new FrameReader(new ByteArrayInputStream(frame(payload))).readHead(40);
