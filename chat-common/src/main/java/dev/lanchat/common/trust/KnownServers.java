@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The client's pins (protocol §6.3, §6.4): which Ed25519 key each {@code host:port} proved last time,
- * like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
+ * The client's pins (protocol §6.3, §6.4): which Ed25519 key each {@code host:port} proved last
+ * time, like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
  * lines starting with {@code #} are kept as they are. A file that cannot be read or parsed is an
  * error, never treated as empty. Pins are written atomically and owner-only.
  *
