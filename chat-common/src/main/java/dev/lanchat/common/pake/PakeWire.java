@@ -2,9 +2,9 @@ package dev.lanchat.common.pake;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
-import java.io.ByteArrayOutputStream;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteWriter;
 import java.math.BigInteger;
-import java.util.Arrays;
 import org.bouncycastle.crypto.agreement.ecjpake.ECJPAKECurve;
 import org.bouncycastle.crypto.agreement.ecjpake.ECJPAKECurves;
 import org.bouncycastle.crypto.agreement.ecjpake.ECSchnorrZKP;
@@ -32,10 +32,10 @@ final class PakeWire {
 
   /** Builds a message body field by field. */
   static final class Writer {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private final ByteWriter out = new ByteWriter(340); // the largest body, round 1, is 337
 
     Writer u8(int value) {
-      out.write(value);
+      out.u8(value);
       return this;
     }
 
@@ -56,13 +56,12 @@ final class PakeWire {
     }
 
     Writer raw(byte[] bytes) {
-      out.writeBytes(bytes);
+      out.bytes(bytes);
       return this;
     }
 
     private Writer u16(int value) {
-      out.write(value >>> 8);
-      out.write(value);
+      out.u16(value);
       return this;
     }
 
@@ -73,25 +72,22 @@ final class PakeWire {
 
   /** Reads a message body strictly: every size is checked before anything is allocated. */
   static final class Reader {
-    private final byte[] data;
+    private final ByteReader in;
     private final String message;
-    private int at;
 
     Reader(byte[] data, String message) {
-      this.data = data;
+      this.in = ByteReader.of(data);
       this.message = message;
     }
 
     int u8(String what) throws ProtocolException {
       need(1, what);
-      return data[at++] & 0xFF;
+      return in.u8();
     }
 
     byte[] fixed(int size, String what) throws ProtocolException {
       need(size, what);
-      byte[] value = Arrays.copyOfRange(data, at, at + size);
-      at += size;
-      return value;
+      return in.bytes(size);
     }
 
     ECPoint point(String what) throws ProtocolException {
@@ -139,21 +135,20 @@ final class PakeWire {
     }
 
     void expectEnd() throws ProtocolException {
-      if (at != data.length) {
-        throw malformed((data.length - at) + " bytes left over after the last field");
+      if (in.remaining() != 0) {
+        throw malformed(in.remaining() + " bytes left over after the last field");
       }
     }
 
     private int u16(String what) throws ProtocolException {
       need(2, what + " length");
-      int value = ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF);
-      at += 2;
-      return value;
+      return in.u16();
     }
 
+    // ByteReader treats a read past the end as the caller's mistake: check first, in our words
     private void need(int size, String what) throws ProtocolException {
-      if (data.length - at < size) {
-        throw malformed("the " + what + " at byte " + at + " runs past the end");
+      if (in.remaining() < size) {
+        throw malformed("the " + what + " at byte " + in.position() + " runs past the end");
       }
     }
 
