@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.DiscoveryClient.Found;
+import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
+ * The {@code chat-client} command line: options in, a {@link ChatProgram} run, an exit
  * code out ({@link ExitCode}). Without {@code --host} the server is found by LAN discovery
  * ({@link DiscoveryClient}, chosen by {@link ServerFinder}); {@code --discover} only lists what
  * answered. Where input comes from and output goes is decided by the {@link Consoles} given,
@@ -241,9 +242,9 @@ public final class ClientCommand implements Callable<Integer> {
       }
       PinCheck pins = new PinCheck(known, KnownServers.hostPort(serverHost, serverPort),
           expected, acceptNew, console);
-      ChatClient.Settings settings = new ChatClient.Settings(serverHost, serverPort, name,
-          Duration.ofMillis(pingIntervalMs), zone);
-      return new ChatClient(settings, console, pins).run();
+      SessionSettings session = SessionSettings.of(serverHost, serverPort)
+          .withPingInterval(Duration.ofMillis(pingIntervalMs));
+      return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
