@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Connector;
 import dev.lanchat.client.session.Ending;
 import dev.lanchat.client.session.JoinResult;
 import dev.lanchat.client.session.Opened;
@@ -84,7 +85,7 @@ public final class ChatProgram {
   private int connect(String firstName) {
     String name = firstName;
     for (int attempt = 1; ; attempt++) {
-      Opened opened = Session.open(settings.session(), trust);
+      Opened opened = Connector.open(settings.session(), trust);
       if (!(opened instanceof Opened.Ready ready)) {
         return opened instanceof Opened.Failed failed
             ? fail(exitCode(failed.problem()), "! " + failed.problem().message())

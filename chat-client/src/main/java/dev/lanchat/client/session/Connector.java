@@ -10,22 +10,32 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Opens one session: connect, handshake under an overall deadline, then the trust decision
+ * Opens sessions: connect, handshake under an overall deadline, then the trust decision
  * with no deadline at all. Each failure becomes a {@link Problem} that says what happened in
  * the user's words.
  *
- * <p>Stateless; each call uses its own socket.
+ * <p>Thread-safe and stateless; each call uses its own socket.
  */
-final class Connector {
+public final class Connector {
   private static final int CONNECT_TIMEOUT_MS = 10_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Connector() {}
 
-  /** Opens a session; the socket is closed unless the result is {@link Opened.Ready}. */
+  /**
+   * Connects, runs the handshake within the settings' deadline, then asks {@code trust} with no
+   * deadline. Problems are returned, never thrown. Call it again for a new session.
+   */
+  public static Opened open(SessionSettings settings, ServerTrust trust) {
+    return open(Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(trust, "trust"), System::nanoTime);
+  }
+
+  /** Opens a session timed by {@code nanoTime}; the socket is closed unless it is ready. */
   static Opened open(SessionSettings settings, ServerTrust trust, LongSupplier nanoTime) {
     Socket socket = new Socket();
     boolean ready = false;

@@ -1,6 +1,6 @@
 package dev.lanchat.client.session;
 
-/** The outcome of {@link Session#open}: connected, handshaken and trusted, or why not. */
+/** The outcome of {@link Connector#open}: connected, handshaken and trusted, or why not. */
 public sealed interface Opened {
   /**
    * Ready to join. {@code askedPerson} when a person was asked to trust the server, so the

@@ -10,18 +10,14 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One connection to a server: {@link #open} (connect, handshake, trust), {@link #join}, then
+ * One connection to a server, made by {@link Connector#open} (connect, handshake, trust):
+ * {@link #join}, then
  * {@link #start} to receive in the background while the program {@link #send}s, until
  * {@link #goodbye}, the server or a failure ends it ({@link #awaitEnd}). A session never
  * prints; it returns what happened. Opening another session after one ended is just another
- * {@link #open}.
+ * {@link Connector#open}.
  *
  * <p>At goodbye the session sends PING and waits for the PONG with that token, so everything
  * sent before has been handled by the server, then sends BYE. While started, a PING also goes
@@ -41,15 +37,11 @@ public final class Session implements AutoCloseable {
     void received(ServerMessage message);
   }
 
-  /** The PONG token that the goodbye waits for. */
-  private record PendingPong(long token, CompletableFuture<Void> answered) {}
-
   private final SessionSettings settings;
   private final Socket socket;
   private final DeadlineInput input;
   private final Wire wire;
-  private final AtomicLong tokens = new AtomicLong();
-  private final AtomicReference<PendingPong> pendingPong = new AtomicReference<>();
+  private final Confirmation confirmation = new Confirmation();
   private final CompletableFuture<Ending> ending = new CompletableFuture<>();
   private final KeepAlive keepAlive;
   private volatile boolean leaving;
@@ -60,16 +52,7 @@ public final class Session implements AutoCloseable {
     this.input = input;
     this.wire = wire;
     this.keepAlive = new KeepAlive(settings.pingInterval(),
-        () -> trySend(new ClientMessage.Ping(tokens.incrementAndGet())));
-  }
-
-  /**
-   * Connects, runs the handshake within the settings' deadline, then asks {@code trust} with no
-   * deadline. Problems are returned, never thrown.
-   */
-  public static Opened open(SessionSettings settings, ServerTrust trust) {
-    return Connector.open(Objects.requireNonNull(settings, "settings"),
-        Objects.requireNonNull(trust, "trust"), System::nanoTime);
+        () -> trySend(new ClientMessage.Ping(confirmation.nextToken())));
   }
 
   /** {@code host:port} of the server. */
@@ -131,24 +114,22 @@ public final class Session implements AutoCloseable {
    * session ended otherwise.
    */
   public void goodbye() {
-    PendingPong pending = new PendingPong(tokens.incrementAndGet(), new CompletableFuture<>());
-    pendingPong.set(pending);
-    // the reader ends the session before it fails the pending PONG: either it sees this one,
-    // or the session is over already
-    if (isOver() || !trySend(new ClientMessage.Ping(pending.token()))) {
+    long token = confirmation.expect();
+    // the reader ends the session before it abandons the confirmation: either it sees this
+    // PING's PONG, or the session is over already
+    if (isOver() || !trySend(new ClientMessage.Ping(token))) {
       return;
     }
-    try {
-      pending.answered().get(GOODBYE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      end(new Ending.Failed("the server did not confirm the last lines within "
-          + GOODBYE_TIMEOUT.toSeconds() + " s"));
-      return;
-    } catch (ExecutionException e) {
-      return; // the reader ended the session and said why
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+    switch (confirmation.await(GOODBYE_TIMEOUT)) {
+      case CONFIRMED -> { }
+      case TIMED_OUT -> {
+        end(new Ending.Failed("the server did not confirm the last lines within "
+            + GOODBYE_TIMEOUT.toSeconds() + " s"));
+        return;
+      }
+      case CONNECTION_OVER, INTERRUPTED -> {
+        return; // the reader ended the session and said why, or we are told to stop
+      }
     }
     leaving = true;
     trySend(new ClientMessage.Bye());
@@ -182,7 +163,7 @@ public final class Session implements AutoCloseable {
       while (!isOver()) {
         ServerMessage m = wire.receive();
         switch (m) {
-          case ServerMessage.Pong pong -> answered(pong);
+          case ServerMessage.Pong pong -> confirmation.answered(pong.token());
           case ServerMessage.Bye bye -> {
             if (!leaving) {
               end(new Ending.ServerBye(bye));
@@ -202,17 +183,7 @@ public final class Session implements AutoCloseable {
     } catch (IOException e) {
       end(new Ending.Failed("connection lost: " + Problem.describe(e)));
     } finally {
-      PendingPong pending = pendingPong.get();
-      if (pending != null) {
-        pending.answered().completeExceptionally(new EOFException("the connection is over"));
-      }
-    }
-  }
-
-  private void answered(ServerMessage.Pong pong) {
-    PendingPong pending = pendingPong.get();
-    if (pending != null && pending.token() == pong.token()) {
-      pending.answered().complete(null);
+      confirmation.abandon();
     }
   }
 
