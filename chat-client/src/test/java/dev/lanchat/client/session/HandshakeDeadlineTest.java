@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lanchat.common.channel.SecureChannel;
-import dev.lanchat.common.crypto.Identity;
-import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * cannot hold it, yet a person deciding whether to trust the server is never hurried by it.
  */
 class HandshakeDeadlineTest {
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** Far longer than any deadline here: the client must not wait for the trickle to end. */
   private static final int TRICKLE_BYTES = 1_000;
   private static final long TRICKLE_GAP_MS = 20;
@@ -94,18 +90,24 @@ class HandshakeDeadlineTest {
 
   @Test
   void theDeadlineDoesNotRunWhileAPersonDecidesWhetherToTrust() throws Exception {
-    try (ServerSocket server = listen()) {
-      Identity identity = Identity.generate(RANDOM);
-      CompletableFuture<ClientMessage> joined = CompletableFuture.supplyAsync(() ->
-          welcomeOne(server, identity), threads);
+    try (ScriptedServer server = new ScriptedServer()) {
+      CompletableFuture<ClientMessage> joined = CompletableFuture.supplyAsync(() -> {
+        try (ScriptedServer.Peer peer = server.accept()) {
+          ClientMessage join = peer.receive();
+          peer.send(new ServerMessage.Welcome("alice", "", List.of("alice")));
+          return join;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, threads);
       AtomicLong now = new AtomicLong();
       // the person takes an hour to answer, by the clock the deadline reads
       ServerTrust slowPerson = key -> {
         now.addAndGet(Duration.ofHours(1).toNanos());
         return new ServerTrust.Verdict.Trusted(true);
       };
-      Opened opened = Connector.open(settings(server, Duration.ofSeconds(1)), slowPerson,
-          now::get);
+      Opened opened = Connector.open(server.settings().withHandshakeDeadline(
+          Duration.ofSeconds(1)), slowPerson, now::get);
       Opened.Ready ready = assertInstanceOf(Opened.Ready.class, opened);
       try (Session session = ready.session()) {
         assertTrue(ready.askedPerson());
@@ -113,20 +115,6 @@ class HandshakeDeadlineTest {
         assertInstanceOf(JoinResult.Joined.class, result, result.toString());
       }
       assertEquals(new ClientMessage.Join("alice"), joined.get(10, TimeUnit.SECONDS));
-    }
-  }
-
-  /** Runs the real server handshake with one client, reads its JOIN and welcomes it. */
-  private static ClientMessage welcomeOne(ServerSocket server, Identity identity) {
-    try (Socket client = server.accept()) {
-      client.setSoTimeout(10_000);
-      SecureChannel channel = ServerHandshake.run(client.getInputStream(),
-          client.getOutputStream(), identity, RANDOM);
-      ClientMessage join = channel.receiveFromClient();
-      channel.send(new ServerMessage.Welcome("alice", "", List.of("alice")));
-      return join;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

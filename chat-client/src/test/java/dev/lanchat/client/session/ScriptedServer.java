@@ -1,0 +1,73 @@
+package dev.lanchat.client.session;
+
+import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.handshake.ServerHandshake;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+
+/**
+ * A server for session tests on 127.0.0.1, port 0 read back: it runs the real server
+ * handshake of chat-common, then the test reads and writes each message. Every wait is
+ * bounded by a socket timeout.
+ */
+final class ScriptedServer implements AutoCloseable {
+  private static final int TIMEOUT_MS = 10_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ServerSocket socket;
+  private final Identity identity = Identity.generate(RANDOM);
+
+  ScriptedServer() throws IOException {
+    socket = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+    socket.setSoTimeout(TIMEOUT_MS);
+  }
+
+  SessionSettings settings() {
+    return SessionSettings.of("127.0.0.1", socket.getLocalPort());
+  }
+
+  /** Accepts the next client and runs the server side of the handshake with it. */
+  Peer accept() throws IOException {
+    Socket s = socket.accept();
+    s.setSoTimeout(TIMEOUT_MS);
+    return new Peer(s, ServerHandshake.run(s.getInputStream(), s.getOutputStream(), identity,
+        RANDOM));
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  /** One handshaken client connection. */
+  static final class Peer implements AutoCloseable {
+    private final Socket socket;
+    private final SecureChannel channel;
+
+    private Peer(Socket socket, SecureChannel channel) {
+      this.socket = socket;
+      this.channel = channel;
+    }
+
+    ClientMessage receive() throws IOException {
+      return channel.receiveFromClient();
+    }
+
+    void send(ServerMessage... messages) throws IOException {
+      for (ServerMessage m : messages) {
+        channel.send(m);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
