@@ -258,15 +258,20 @@ public final class ClientCommand implements Callable<Integer> {
           expected = chosen.expectedFingerprint();
         }
       }
-      PinCheck pins = new PinCheck(known, KnownServers.hostPort(serverHost, serverPort),
-          expected, acceptNew, console);
-      SessionSettings session = SessionSettings.of(serverHost, serverPort)
-          .withPingInterval(Duration.ofMillis(pingIntervalMs));
-      return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
+      return chat(console, known, serverHost, serverPort, expected);
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
     }
+  }
+
+  /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
+  private int chat(Console console, KnownServers known, String host, int port, String expected) {
+    PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
+        console);
+    SessionSettings session = SessionSettings.of(host, port)
+        .withPingInterval(Duration.ofMillis(pingIntervalMs));
+    return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
   }
 
   /**
