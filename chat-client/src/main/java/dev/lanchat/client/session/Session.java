@@ -13,11 +13,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One connection to a server, made by {@link Connector#open} (connect, handshake, trust):
- * {@link #join}, then
- * {@link #start} to receive in the background while the program {@link #send}s, until
- * {@link #goodbye}, the server or a failure ends it ({@link #awaitEnd}). A session never
- * prints; it returns what happened. Opening another session after one ended is just another
- * {@link Connector#open}.
+ * {@link #join}, then {@link #start} to receive in the background while the program
+ * {@link #send}s, until {@link #goodbye}, the server or a failure ends it ({@link #awaitEnd}).
+ * A session never prints; it returns what happened. Opening another session after one ended is
+ * just another {@link Connector#open}.
  *
  * <p>At goodbye the session sends PING and waits for the PONG with that token, so everything
  * sent before has been handled by the server, then sends BYE. While started, a PING also goes
@@ -67,7 +66,7 @@ public final class Session implements AutoCloseable {
   public JoinResult join(String name) {
     try {
       input.arm(settings.handshakeDeadline());
-      send(new ClientMessage.Join(name));
+      write(new ClientMessage.Join(name));
       while (true) {
         switch (wire.receive()) {
           case ServerMessage.Welcome welcome -> {
@@ -190,7 +189,7 @@ public final class Session implements AutoCloseable {
   /** Sends, or ends the session when the connection has failed; true when sent. */
   private boolean trySend(ClientMessage message) {
     try {
-      send0(message);
+      write(message);
       return true;
     } catch (IOException e) {
       if (!leaving) {
@@ -200,7 +199,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private void send0(ClientMessage message) throws IOException {
+  private void write(ClientMessage message) throws IOException {
     wire.send(message);
     keepAlive.sent();
   }
