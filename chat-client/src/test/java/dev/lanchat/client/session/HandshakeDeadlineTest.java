@@ -89,6 +89,40 @@ class HandshakeDeadlineTest {
   }
 
   @Test
+  void theAnswerToJoinHasItsOwnDeadlineThatATrickleCannotStretch() throws Exception {
+    try (ScriptedServer server = new ScriptedServer()) {
+      CompletableFuture<Opened> opened = CompletableFuture.supplyAsync(() -> Connector.open(
+          server.settings().withHandshakeDeadline(Duration.ofSeconds(1)),
+          key -> new ServerTrust.Verdict.Trusted(false)), threads);
+      CompletableFuture<Void> trickle;
+      try (ScriptedServer.Peer peer = server.accept();
+          Session session = assertInstanceOf(Opened.Ready.class,
+              opened.get(10, TimeUnit.SECONDS)).session()) {
+        CompletableFuture<JoinResult> joined =
+            CompletableFuture.supplyAsync(() -> session.join("alice"), threads);
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        trickle = CompletableFuture.runAsync(() -> {
+          try {
+            for (int i = 0; i < TRICKLE_BYTES; i++) {
+              peer.writeRawByte(i < 2 ? 0 : 0xFF); // a frame header, then a payload that never ends
+              Thread.sleep(TRICKLE_GAP_MS); // the pace of the attack itself
+            }
+          } catch (IOException e) {
+            // the client gave up and closed
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, threads);
+        JoinResult.Failed failed = assertInstanceOf(JoinResult.Failed.class,
+            joined.get(10, TimeUnit.SECONDS));
+        assertEquals("connection lost: the server did not answer JOIN",
+            failed.problem().message());
+      }
+      trickle.get(25, TimeUnit.SECONDS); // its next writes fail: the client closed
+    }
+  }
+
+  @Test
   void theDeadlineDoesNotRunWhileAPersonDecidesWhetherToTrust() throws Exception {
     try (ScriptedServer server = new ScriptedServer()) {
       CompletableFuture<ClientMessage> joined = CompletableFuture.supplyAsync(() -> {

@@ -65,6 +65,12 @@ final class ScriptedServer implements AutoCloseable {
       }
     }
 
+    /** Writes {@code b} as one raw byte, outside any record. */
+    void writeRawByte(int b) throws IOException {
+      socket.getOutputStream().write(b);
+      socket.getOutputStream().flush();
+    }
+
     @Override
     public void close() throws IOException {
       socket.close();
