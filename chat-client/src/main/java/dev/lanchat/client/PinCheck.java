@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Decides whether to trust a server's key (protocol §6). A session asks after SERVER_AUTH has
+ * Decides whether to trust a server's key (protocol §6.4). A session asks after SERVER_AUTH has
  * verified and before anything encrypted is sent:
  *
  * <ul>

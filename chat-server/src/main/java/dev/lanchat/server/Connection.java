@@ -1,10 +1,12 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Texts;
@@ -89,12 +91,15 @@ final class Connection {
       if (!config.handshakeTimeout().isZero()) {
         deadline = server.schedule(this::handshakeDeadlinePassed, config.handshakeTimeout());
       }
-      SecureChannel channel;
+      MessageChannel channel;
       try {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(millis(config.handshakeTimeout()));
-        channel = ServerHandshake.run(new BufferedInputStream(socket.getInputStream(), READ_BUFFER),
-            socket.getOutputStream(), server.identity(), server.random());
+        FrameReader reader =
+            new FrameReader(new BufferedInputStream(socket.getInputStream(), READ_BUFFER));
+        FrameWriter writer = new FrameWriter(socket.getOutputStream());
+        channel = new MessageChannel(ServerHandshake.run(reader, writer, server.identity(),
+            server.random()).channel(reader, writer));
       } catch (ProtocolException e) {
         log.warn("protocol error from {} during the handshake: {}", peer, e.getMessage());
         return;
@@ -382,7 +387,7 @@ final class Connection {
   }
 
   /** Reads and drops records until the client closes or {@link #LINGER} passes. */
-  private void drain(SecureChannel channel) {
+  private void drain(MessageChannel channel) {
     try {
       socket.setSoTimeout(millis(LINGER));
       while (true) {

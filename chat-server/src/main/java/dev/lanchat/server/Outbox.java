@@ -1,6 +1,6 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.message.MessageChannel;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ final class Outbox {
     void finished(boolean flushed);
   }
 
-  private final SecureChannel channel;
+  private final MessageChannel channel;
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
@@ -43,7 +43,7 @@ final class Outbox {
   private boolean finishing;
   private boolean aborted;
 
-  Outbox(SecureChannel channel, int maxMessages, long maxBytes, Finisher finisher) {
+  Outbox(MessageChannel channel, int maxMessages, long maxBytes, Finisher finisher) {
     this.channel = channel;
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;

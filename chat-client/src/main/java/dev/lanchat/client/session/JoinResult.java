@@ -2,7 +2,7 @@ package dev.lanchat.client.session;
 
 import dev.lanchat.common.message.ServerMessage;
 
-/** The server's answer to one JOIN (protocol §5). */
+/** The server's answer to one JOIN (protocol §5.1). */
 public sealed interface JoinResult {
   /** Joined: the session may be started. */
   record Joined(ServerMessage.Welcome welcome) implements JoinResult {}

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends a PING whenever nothing was sent for the keep-alive interval (protocol §5), so the
+ * Sends a PING whenever nothing was sent for the keep-alive interval (protocol §5.4), so the
  * server's idle timeout never ends a quiet but healthy session.
  *
  * <p>Thread-safe: {@link #sent} is called by whoever sends.

@@ -1,7 +1,7 @@
 package dev.lanchat.client.session;
 
 /**
- * Decides whether the key a server has just proven is trusted (protocol §6). A session asks
+ * Decides whether the key a server has just proven is trusted (protocol §6.4). A session asks
  * after SERVER_AUTH has verified and before it sends anything encrypted, and outside the
  * handshake deadline, so the decision may ask a person and take as long as they need.
  */

@@ -1,8 +1,11 @@
 package dev.lanchat.client.session;
 
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +21,12 @@ import java.security.SecureRandom;
  * serialises them).
  */
 final class Wire {
-  private final SecureChannel channel;
+  private final MessageChannel channel;
+  private final byte[] serverKey;
 
-  private Wire(SecureChannel channel) {
+  private Wire(MessageChannel channel, byte[] serverKey) {
     this.channel = channel;
+    this.serverKey = serverKey;
   }
 
   /**
@@ -35,12 +40,16 @@ final class Wire {
    */
   static Wire handshake(InputStream in, OutputStream out, SecureRandom random)
       throws IOException {
-    return new Wire(ClientHandshake.run(in, out, random, provenKey -> { }));
+    FrameReader reader = new FrameReader(in);
+    FrameWriter writer = new FrameWriter(out);
+    HandshakeResult result = ClientHandshake.run(reader, writer, random, provenKey -> { });
+    return new Wire(new MessageChannel(result.channel(reader, writer)),
+        result.peerKey().orElseThrow().toByteArray());
   }
 
   /** The server's long-term key {@code Si}, proven by SERVER_AUTH (a copy). */
   byte[] serverKey() {
-    return channel.serverIdentity();
+    return serverKey.clone();
   }
 
   void send(ClientMessage message) throws IOException {

@@ -1,9 +1,11 @@
 package dev.lanchat.client.session;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,8 +38,10 @@ final class ScriptedServer implements AutoCloseable {
   Peer accept() throws IOException {
     Socket s = socket.accept();
     s.setSoTimeout(TIMEOUT_MS);
-    return new Peer(s, ServerHandshake.run(s.getInputStream(), s.getOutputStream(), identity,
-        RANDOM));
+    FrameReader reader = new FrameReader(s.getInputStream());
+    FrameWriter writer = new FrameWriter(s.getOutputStream());
+    return new Peer(s, new MessageChannel(
+        ServerHandshake.run(reader, writer, identity, RANDOM).channel(reader, writer)));
   }
 
   @Override
@@ -48,9 +52,9 @@ final class ScriptedServer implements AutoCloseable {
   /** One handshaken client connection. */
   static final class Peer implements AutoCloseable {
     private final Socket socket;
-    private final SecureChannel channel;
+    private final MessageChannel channel;
 
-    private Peer(Socket socket, SecureChannel channel) {
+    private Peer(Socket socket, MessageChannel channel) {
       this.socket = socket;
       this.channel = channel;
     }

@@ -1,9 +1,11 @@
 package dev.lanchat.common.trust;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.FileAccess;
 import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -52,20 +55,15 @@ public final class KnownPeers {
      * @param oldKey the key remembered for the name
      * @param newKey the key the name has now
      */
-    record Changed(byte[] oldKey, byte[] newKey) implements Check {
+    record Changed(ByteString oldKey, ByteString newKey) implements Check {
       public Changed {
-        oldKey = oldKey.clone();
-        newKey = newKey.clone();
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
       }
 
-      @Override
-      public byte[] oldKey() {
-        return oldKey.clone();
-      }
-
-      @Override
-      public byte[] newKey() {
-        return newKey.clone();
+      /** The change from a copy of {@code oldKey} to a copy of {@code newKey}. */
+      public Changed(byte[] oldKey, byte[] newKey) {
+        this(ByteString.copyOf(oldKey), ByteString.copyOf(newKey));
       }
 
       /** The remembered key's fingerprint. */
@@ -104,7 +102,8 @@ public final class KnownPeers {
   /**
    * Reads the file; a file that does not exist yet remembers nothing.
    *
-   * @throws BadFileException if the file exists but cannot be read or parsed
+   * @throws BadFileException if the file exists but cannot be read or parsed, is owned by another
+   *     user, or its group or others may write it (whoever can write it can plant a key)
    */
   public static KnownPeers load(Path file) throws BadFileException {
     return load(file, MAX_PEERS_PER_SERVER);
@@ -114,9 +113,12 @@ public final class KnownPeers {
   static KnownPeers load(Path file, int maxPerServer) throws BadFileException {
     List<String> lines;
     try {
+      FileAccess.forCurrentUser().requireNotWritableByOthers(file);
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return new KnownPeers(file, new ArrayList<>(), new HashMap<>(), new HashMap<>(), maxPerServer);
+    } catch (BadFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new BadFileException(file, "cannot read the known-peers file ("
           + e.getClass().getSimpleName() + ")", e);

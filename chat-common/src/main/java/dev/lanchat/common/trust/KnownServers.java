@@ -1,8 +1,9 @@
 package dev.lanchat.common.trust;
 
-import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.FileAccess;
 import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The client's pins (protocol §6): which Ed25519 key each {@code host:port} proved last time,
- * like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
+ * The client's pins (protocol §6.3, §6.4): which Ed25519 key each {@code host:port} proved last
+ * time, like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
  * lines starting with {@code #} are kept as they are. A file that cannot be read or parsed is an
  * error, never treated as empty. Pins are written atomically and owner-only.
  *
@@ -36,14 +37,10 @@ public final class KnownServers {
   }
 
   /** One pin: {@code hostPort} pinned to {@code key}, on {@code line} (1-based) of the file. */
-  public record Pin(String hostPort, byte[] key, int line) {
-    public Pin {
-      key = key.clone();
-    }
-
-    @Override
-    public byte[] key() {
-      return key.clone();
+  public record Pin(String hostPort, ByteString key, int line) {
+    /** A pin holding a copy of {@code key}. */
+    public Pin(String hostPort, byte[] key, int line) {
+      this(hostPort, ByteString.copyOf(key), line);
     }
 
     /** The pinned key's fingerprint. */
@@ -68,14 +65,18 @@ public final class KnownServers {
   /**
    * Reads the file; a file that does not exist yet holds no pins.
    *
-   * @throws BadFileException if the file exists but cannot be read or parsed
+   * @throws BadFileException if the file exists but cannot be read or parsed, is owned by another
+   *     user, or its group or others may write it (whoever can write it can plant a pin)
    */
   public static KnownServers load(Path file) throws BadFileException {
     List<String> lines;
     try {
+      FileAccess.forCurrentUser().requireNotWritableByOthers(file);
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return new KnownServers(file, new ArrayList<>(), new ArrayList<>());
+    } catch (BadFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new BadFileException(file, "cannot read the known-servers file ("
           + e.getClass().getSimpleName() + ")", e);
@@ -97,13 +98,13 @@ public final class KnownServers {
       throw new BadFileException(file, "line " + number
           + " is not \"host:port ed25519 BASE64-KEY\"");
     }
-    byte[] key;
+    ByteString key;
     try {
-      key = Base64.getDecoder().decode(fields[2]);
+      key = ByteString.fromBase64(fields[2]);
     } catch (IllegalArgumentException e) {
       throw new BadFileException(file, "line " + number + " has a key that is not base64");
     }
-    if (key.length != 32) {
+    if (key.size() != 32) {
       throw new BadFileException(file, "line " + number + " has a key that is not 32 bytes");
     }
     return new Pin(fields[0], key, number);
@@ -124,7 +125,7 @@ public final class KnownServers {
   public Lookup check(String hostPort, byte[] key) {
     for (Pin pin : pins) {
       if (pin.hostPort().equalsIgnoreCase(hostPort)) {
-        Outcome outcome = Bytes.constantTimeEquals(pin.key, key) ? Outcome.MATCH : Outcome.MISMATCH;
+        Outcome outcome = pin.key.contentEquals(key) ? Outcome.MATCH : Outcome.MISMATCH;
         return new Lookup(outcome, Optional.of(pin));
       }
     }
@@ -135,7 +136,7 @@ public final class KnownServers {
   public List<Pin> findByKey(byte[] key) {
     List<Pin> found = new ArrayList<>();
     for (Pin pin : pins) {
-      if (Bytes.constantTimeEquals(pin.key, key)) {
+      if (pin.key.contentEquals(key)) {
         found.add(pin);
       }
     }
