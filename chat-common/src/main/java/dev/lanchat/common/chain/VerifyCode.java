@@ -13,10 +13,11 @@ import org.bouncycastle.crypto.generators.SCrypt;
  * join-code wordlist, which two people read to each other. The same code at the same event id
  * means the same history up to there.
  *
- * <p>The words are not the head's first six bytes but six bytes of scrypt (RFC 7914) over it:
+ * <p>The words are not the head's first six bytes but six bytes of scrypt (RFC 7914) over it.
  * 48 bits are few enough that a server showing two members different histories could otherwise
- * grind a collision in about 2^24 SHA-256 evaluations, well under a second, for every event it
- * wants to hide; at about a tenth of a second per scrypt, each one costs it weeks of computing,
+ * make their words match by trying about 2^24 variants of each history (a collision), a second
+ * of SHA-256 on one core, and it would have to do so again at every later event, since every
+ * event changes both heads. At some 50 ms per scrypt that becomes weeks of one core per event,
  * while an honest client pays once per {@code /verify}. See "Room chain" in docs/protocol.md.
  *
  * <p>Immutable.
@@ -25,8 +26,8 @@ public final class VerifyCode {
   /** Words in a code: 6 × 8 = 48 bits. */
   public static final int WORDS = 6;
 
-  /** scrypt cost parameter N (2^15: 32 MiB of memory with r = 8). */
-  static final int SCRYPT_N = 1 << 15;
+  /** scrypt cost parameter N (2^14: 16 MiB of memory with r = 8). */
+  static final int SCRYPT_N = 1 << 14;
 
   /** scrypt block size r. */
   static final int SCRYPT_R = 8;
@@ -47,7 +48,7 @@ public final class VerifyCode {
 
   /**
    * The code of {@code head}: {@code scrypt(P = head, S = "lanchat v2 verify words" ‖ room: str
-   * ‖ id: u64, N = 2^15, r = 8, p = 1, dkLen = 6)}, each byte the index of one word.
+   * ‖ id: u64, N = 2^14, r = 8, p = 1, dkLen = 6)}, each byte the index of one word.
    */
   public static VerifyCode of(ChainHead head) {
     byte[] name = head.room().getBytes(StandardCharsets.US_ASCII);

@@ -66,7 +66,8 @@ class RoomChainTest {
         e -> new RoomEvent(RoomEvent.SERVER, e.room(), e.id(), e.time(), e.type(), e.payload()),
         e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time() + 1, e.type(), e.payload()),
         e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time(), Events.LEFT, e.payload()),
-        e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time(), e.type(), Events.text("lime 4")),
+        e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time(), e.type(),
+            Events.text("lime 4")),
         e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time(), e.type(),
             ByteString.copyOf(new byte[0])));
     for (UnaryOperator<RoomEvent> change : changes) {
