@@ -75,7 +75,7 @@ public final class VerifyCode {
   }
 
   /**
-   * One greppable line, e.g. {@code #dev at event 1234: crater lantern fossil ivory nimbus
+   * One greppable line, e.g. {@code #dev at event 1234: crater lantern fossil ivory nutmeg
    * tulip}.
    */
   public String line() {

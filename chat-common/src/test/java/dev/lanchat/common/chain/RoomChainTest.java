@@ -62,7 +62,8 @@ class RoomChainTest {
   @Test
   void aChangeToAnyFieldOfAnEventIsAMismatch() {
     List<UnaryOperator<RoomEvent>> changes = List.of(
-        e -> new RoomEvent(Events.key(identity(0x09)), e.room(), e.id(), e.time(), e.type(), e.payload()),
+        e -> new RoomEvent(Events.key(identity(0x09)), e.room(), e.id(), e.time(), e.type(),
+            e.payload()),
         e -> new RoomEvent(RoomEvent.SERVER, e.room(), e.id(), e.time(), e.type(), e.payload()),
         e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time() + 1, e.type(), e.payload()),
         e -> new RoomEvent(e.sender(), e.room(), e.id(), e.time(), Events.LEFT, e.payload()),
