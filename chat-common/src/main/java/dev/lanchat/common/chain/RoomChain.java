@@ -113,7 +113,9 @@ public final class RoomChain {
    * joined, moves the room's head past it.
    *
    * @param event the event as this client received it
-   * @param claimedHead the head the server sent with it (32 bytes)
+   * @param claimedHead the head the server sent with it
+   * @throws IllegalArgumentException when {@code claimedHead} is not 32 bytes (the message
+   *     parser refuses such a message before it gets here)
    */
   public ChainOutcome accept(RoomEvent event, ByteString claimedHead) {
     ChainHead claimed = new ChainHead(event.room(), event.id(), claimedHead);
