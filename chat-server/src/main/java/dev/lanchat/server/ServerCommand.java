@@ -30,7 +30,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "chat-server", mixinStandardHelpOptions = true,
     versionProvider = ServerCommand.Version.class,
-    defaultValueProvider = ServerCommand.Defaults.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Runs a LanChat server: a secure chat room for your local network.")
 public final class ServerCommand implements Callable<Integer> {
@@ -40,6 +39,8 @@ public final class ServerCommand implements Callable<Integer> {
   static final int USAGE = 2;
   /** Protocol §8: a server answers at most 20 discovery requests a second. */
   private static final int DISCOVERY_REPLIES_PER_SECOND = 20;
+  /** Every option's default comes from here, so each default is written once, in ServerConfig. */
+  private static final ServerConfig DEFAULTS = ServerConfig.defaults();
 
   @Spec
   private CommandSpec spec;
@@ -47,68 +48,68 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT",
       description = "TCP port to listen on (LAN discovery answers on the same UDP port)"
           + " (default: ${DEFAULT-VALUE})")
-  private int port;
+  private int port = DEFAULTS.port();
 
   @Option(names = "--bind", paramLabel = "ADDRESS",
       description = "local address to listen on; 0.0.0.0 means every interface"
           + " (default: ${DEFAULT-VALUE})")
-  private String bind;
+  private String bind = DEFAULTS.bind().getHostAddress();
 
   @Option(names = "--identity", paramLabel = "FILE",
       description = "the server's identity key (PKCS#8 PEM), created on first start"
           + " (default: ${DEFAULT-VALUE})")
-  private Path identity;
+  private Path identity = DEFAULTS.identityFile();
 
   @Option(names = "--name", paramLabel = "NAME",
       description = "server name shown to clients, at most 48 UTF-8 bytes"
           + " (default: this host's name, ${DEFAULT-VALUE})")
-  private String name;
+  private String name = DEFAULTS.name();
 
   @Option(names = "--motd", paramLabel = "TEXT",
       description = "message of the day sent to everyone who joins (default: none)")
-  private String motd;
+  private String motd = DEFAULTS.motd();
 
   @Option(names = "--max-clients", paramLabel = "N",
       description = "most clients connected at once (default: ${DEFAULT-VALUE})")
-  private int maxClients;
+  private int maxClients = DEFAULTS.maxClients();
 
   @Option(names = "--rate", paramLabel = "PER_SECOND",
       description = "messages each client may send per second, sustained; 0 switches the limit"
           + " off (default: ${DEFAULT-VALUE})")
-  private double rate;
+  private double rate = DEFAULTS.rate();
 
   @Option(names = "--burst", paramLabel = "N",
       description = "messages each client may send at once (default: ${DEFAULT-VALUE})")
-  private int burst;
+  private int burst = DEFAULTS.burst();
 
   @Option(names = "--connect-rate", paramLabel = "PER_SECOND",
       description = "new connections per second from one source address; 0 switches the limit"
           + " off (default: ${DEFAULT-VALUE})")
-  private double connectRate;
+  private double connectRate = DEFAULTS.connectRate();
 
   @Option(names = "--connect-burst", paramLabel = "N",
       description = "new connections at once from one source address (default: ${DEFAULT-VALUE})")
-  private int connectBurst;
+  private int connectBurst = DEFAULTS.connectBurst();
 
   @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
       description = "seconds from connecting to joining before the server hangs up; 0 waits"
           + " forever (default: ${DEFAULT-VALUE})")
-  private int handshakeTimeout;
+  private long handshakeTimeout = DEFAULTS.handshakeTimeout().toSeconds();
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS",
       description = "seconds of silence after which a joined client is dropped (\"timed out\");"
           + " 0 waits forever (default: ${DEFAULT-VALUE})")
-  private int idleTimeout;
+  private long idleTimeout = DEFAULTS.idleTimeout().toSeconds();
 
   @Option(names = "--max-backlog", paramLabel = "N",
       description = "messages waiting for one client before it is dropped (\"too slow\")"
           + " (default: ${DEFAULT-VALUE})")
-  private int maxBacklog;
+  private int maxBacklog = DEFAULTS.maxBacklog();
 
   @Option(names = "--max-backlog-bytes", paramLabel = "BYTES",
       description = "bytes waiting for one client before it is dropped (\"too slow\")"
           + " (default: ${DEFAULT-VALUE}, 4 MiB)")
-  private long maxBacklogBytes;
+  private long maxBacklogBytes = DEFAULTS.maxBacklogBytes();
 
   @Option(names = "--no-discovery",
       description = "do not answer LAN discovery requests (UDP, same port)")
@@ -120,7 +121,7 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--log-level", paramLabel = "LEVEL",
       description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE})")
-  private String logLevel;
+  private String logLevel = "INFO";
 
   private final Consumer<ChatServer> onStarted;
 
@@ -166,9 +167,12 @@ public final class ServerCommand implements Callable<Integer> {
 
     ServerConfig config;
     try {
-      config = new ServerConfig(InetAddress.getByName(bind), port, identity, name, motd,
-          maxClients, rate, burst, connectRate, connectBurst, seconds(handshakeTimeout, "handshake"),
-          seconds(idleTimeout, "idle"), maxBacklog, maxBacklogBytes, !noDiscovery);
+      config = ServerConfig.builder().bind(InetAddress.getByName(bind)).port(port)
+          .identityFile(identity).name(name).motd(motd).maxClients(maxClients)
+          .messageRate(rate, burst).connectRate(connectRate, connectBurst)
+          .handshakeTimeout(seconds(handshakeTimeout, "handshake"))
+          .idleTimeout(seconds(idleTimeout, "idle")).backlog(maxBacklog, maxBacklogBytes)
+          .discovery(!noDiscovery).build();
     } catch (UnknownHostException e) {
       err.println("chat-server: --bind " + bind + " is not an address of this machine");
       return USAGE;
@@ -246,7 +250,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static Duration seconds(int value, String what) {
+  private static Duration seconds(long value, String what) {
     if (value < 0) {
       throw new IllegalArgumentException("the " + what + " timeout must be 0 or more seconds");
     }
@@ -256,39 +260,6 @@ public final class ServerCommand implements Callable<Integer> {
   private static String describe(IOException e) {
     String message = e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
-  }
-
-  /** Supplies the defaults of {@link ServerConfig#defaults()} to picocli, so help shows them. */
-  static final class Defaults implements CommandLine.IDefaultValueProvider {
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-      if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) {
-        return null;
-      }
-      ServerConfig d = ServerConfig.defaults();
-      return switch (option.longestName()) {
-        case "--port" -> Integer.toString(d.port());
-        case "--bind" -> d.bind().getHostAddress();
-        case "--identity" -> d.identityFile().toString();
-        case "--name" -> d.name();
-        case "--motd" -> d.motd();
-        case "--max-clients" -> Integer.toString(d.maxClients());
-        case "--rate" -> plain(d.rate());
-        case "--burst" -> Integer.toString(d.burst());
-        case "--connect-rate" -> plain(d.connectRate());
-        case "--connect-burst" -> Integer.toString(d.connectBurst());
-        case "--handshake-timeout" -> Long.toString(d.handshakeTimeout().toSeconds());
-        case "--idle-timeout" -> Long.toString(d.idleTimeout().toSeconds());
-        case "--max-backlog" -> Integer.toString(d.maxBacklog());
-        case "--max-backlog-bytes" -> Long.toString(d.maxBacklogBytes());
-        case "--log-level" -> "INFO";
-        default -> null;
-      };
-    }
-
-    private static String plain(double value) {
-      return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-    }
   }
 
   /** Reads the version from the jar's manifest. */

@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * Everything a {@link ChatServer} is told at start-up: where it listens, what it calls itself,
- * and the limits of protocol §7. Immutable; the {@code with…} methods return changed copies.
+ * and the limits of protocol §7. Immutable; {@link #builder()} and {@link #toBuilder()} make
+ * changed copies.
  *
  * <p>A rate of {@code 0} switches that rate limit off; a timeout of {@link Duration#ZERO}
  * switches that timeout off.
@@ -99,9 +100,17 @@ public record ServerConfig(
    * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on.
    */
   public static ServerConfig defaults() {
-    return new ServerConfig(anyAddress(), DEFAULT_PORT, defaultIdentityFile(), defaultName(), "",
-        1000, 10, 20, 20, 40, Duration.ofSeconds(10), Duration.ofSeconds(90), 4096, 4L << 20,
-        true);
+    return builder().build();
+  }
+
+  /** A builder that starts from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -126,77 +135,126 @@ public record ServerConfig(
     return StrictUtf8.truncate(host.strip(), MAX_NAME_BYTES);
   }
 
-  public ServerConfig withBind(InetAddress value) {
-    return new ServerConfig(value, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+  /**
+   * Builds a {@link ServerConfig} one setting at a time; each setting's default is written here
+   * once. {@link #build} checks every value. Not thread-safe.
+   */
+  public static final class Builder {
+    private InetAddress bind = anyAddress();
+    private int port = DEFAULT_PORT;
+    private Path identityFile;
+    private String name;
+    private String motd = "";
+    private int maxClients = 1000;
+    private double rate = 10;
+    private int burst = 20;
+    private double connectRate = 20;
+    private int connectBurst = 40;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(90);
+    private int maxBacklog = 4096;
+    private long maxBacklogBytes = 4L << 20;
+    private boolean discovery = true;
 
-  public ServerConfig withPort(int value) {
-    return new ServerConfig(bind, value, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    private Builder() {
+      this.identityFile = defaultIdentityFile();
+      this.name = defaultName();
+    }
 
-  public ServerConfig withIdentityFile(Path value) {
-    return new ServerConfig(bind, port, value, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    private Builder(ServerConfig c) {
+      bind = c.bind;
+      port = c.port;
+      identityFile = c.identityFile;
+      name = c.name;
+      motd = c.motd;
+      maxClients = c.maxClients;
+      rate = c.rate;
+      burst = c.burst;
+      connectRate = c.connectRate;
+      connectBurst = c.connectBurst;
+      handshakeTimeout = c.handshakeTimeout;
+      idleTimeout = c.idleTimeout;
+      maxBacklog = c.maxBacklog;
+      maxBacklogBytes = c.maxBacklogBytes;
+      discovery = c.discovery;
+    }
 
-  public ServerConfig withName(String value) {
-    return new ServerConfig(bind, port, identityFile, value, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder bind(InetAddress value) {
+      bind = value;
+      return this;
+    }
 
-  public ServerConfig withMotd(String value) {
-    return new ServerConfig(bind, port, identityFile, name, value, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
 
-  public ServerConfig withMaxClients(int value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, value, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder identityFile(Path value) {
+      identityFile = value;
+      return this;
+    }
 
-  /** The per-client message limit: {@code rate} per second sustained, {@code burst} at once. */
-  public ServerConfig withMessageRate(double rate, int burst) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
 
-  /** The per-address connection limit: {@code rate} per second sustained, {@code burst} at once. */
-  public ServerConfig withConnectRate(double rate, int burst) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, this.rate,
-        this.burst, rate, burst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder motd(String value) {
+      motd = value;
+      return this;
+    }
 
-  public ServerConfig withHandshakeTimeout(Duration value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, value, idleTimeout, maxBacklog, maxBacklogBytes, discovery);
-  }
+    public Builder maxClients(int value) {
+      maxClients = value;
+      return this;
+    }
 
-  public ServerConfig withIdleTimeout(Duration value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, value, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    /** The per-client message limit: {@code perSecond} sustained, {@code atOnce} in a burst. */
+    public Builder messageRate(double perSecond, int atOnce) {
+      rate = perSecond;
+      burst = atOnce;
+      return this;
+    }
 
-  /** The per-client outbound backlog: at most {@code messages} messages and {@code bytes} bytes. */
-  public ServerConfig withBacklog(int messages, long bytes) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, messages, bytes, discovery);
-  }
+    /** The per-address connection limit: {@code perSecond} sustained, {@code atOnce} in a burst. */
+    public Builder connectRate(double perSecond, int atOnce) {
+      connectRate = perSecond;
+      connectBurst = atOnce;
+      return this;
+    }
 
-  public ServerConfig withDiscovery(boolean value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        value);
+    public Builder handshakeTimeout(Duration value) {
+      handshakeTimeout = value;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    /** The per-client outbound backlog: at most {@code messages} messages and {@code bytes} bytes. */
+    public Builder backlog(int messages, long bytes) {
+      maxBacklog = messages;
+      maxBacklogBytes = bytes;
+      return this;
+    }
+
+    public Builder discovery(boolean value) {
+      discovery = value;
+      return this;
+    }
+
+    /**
+     * The configuration, every value checked.
+     *
+     * @throws IllegalArgumentException with a sentence naming the bad value
+     */
+    public ServerConfig build() {
+      return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+          connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+          discovery);
+    }
   }
 
   private static InetAddress anyAddress() {
