@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatServer implements AutoCloseable {
   /** The BYE reason every client gets when the server shuts down. */
-  public static final String SHUTDOWN_REASON = "server shutting down";
+  public static final String SHUTDOWN_REASON = Connection.SHUTDOWN_REASON;
 
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(3);
@@ -74,7 +74,7 @@ public final class ChatServer implements AutoCloseable {
     return start(config, identity, ServerSocketFactory.getDefault());
   }
 
-  /** As {@link #start(ServerConfig, Identity)}, with the listening socket made by {@code sockets}. */
+  /** As {@link #start(ServerConfig, Identity)}, the listening socket made by {@code sockets}. */
   static ChatServer start(ServerConfig config, Identity identity, ServerSocketFactory sockets)
       throws IOException {
     Objects.requireNonNull(config, "config");

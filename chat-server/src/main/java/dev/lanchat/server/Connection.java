@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@link #closeSocket} may be called from any thread.
  */
 final class Connection implements Subscriber {
+  /** The BYE reason every client gets when the server shuts down. */
+  static final String SHUTDOWN_REASON = "server shutting down";
   /** How long a closing connection waits for its last messages to leave and the peer to close. */
   static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -95,13 +97,12 @@ final class Connection implements Subscriber {
     life.establish(box);
     box.start("lanchat-out-" + id);
     if (server.isClosed()) {
-      beginClose(new ServerMessage.Bye(ChatServer.SHUTDOWN_REASON));
+      beginClose(new ServerMessage.Bye(SHUTDOWN_REASON));
     }
     if (life.isClosing()) {
       return Ending.LOST;
     }
-    slotTaken = server.slots().tryTake();
-    if (!slotTaken) {
+    if (!(slotTaken = server.slots().tryTake())) {
       log.info("refused {}: server full ({} clients)", peer(), config.maxClients());
       beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
           "the server is full (" + config.maxClients() + " clients); try again later"));
@@ -127,7 +128,7 @@ final class Connection implements Subscriber {
         switch (rules.handle(message, member)) {
           case SessionRules.Outcome.Reply r -> reply(r.message());
           case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
-          case SessionRules.Outcome.Done d -> { }
+          case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
         }
       }
     }
@@ -204,7 +205,7 @@ final class Connection implements Subscriber {
     }
   }
 
-  /** Removed for an overflowing backlog: drop the backlog, close now. Never under the room lock. */
+  /** Removed for an overflowing backlog: drop it, close now. Never called under the room lock. */
   @Override
   public void evicted(String reason) {
     if (life.abort()) {

@@ -105,7 +105,8 @@ final class Room {
       if (target == null) {
         return false;
       }
-      byte[] dm = MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
+      byte[] dm =
+          MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
       offer(target, dm, slow);
       if (target != from) {
         offer(from, dm, slow);

@@ -233,7 +233,7 @@ public record ServerConfig(
       return this;
     }
 
-    /** The per-client outbound backlog: at most {@code messages} messages and {@code bytes} bytes. */
+    /** The per-client outbound backlog: at most {@code messages} messages, {@code bytes} bytes. */
     public Builder backlog(int messages, long bytes) {
       maxBacklog = messages;
       maxBacklogBytes = bytes;
