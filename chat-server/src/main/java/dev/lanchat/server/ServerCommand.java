@@ -3,6 +3,7 @@ package dev.lanchat.server;
 import ch.qos.logback.classic.Level;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.LanchatHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -44,6 +45,12 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Spec
   private CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "read option defaults from FILE, one per line as key=value, the key being an"
+          + " option's name without dashes (port=5001); options given here win over the file"
+          + " (default: ~/.lanchat/server.properties, when it exists)")
+  private Path configFile;
 
   @Option(names = "--port", paramLabel = "PORT",
       description = "TCP port to listen on (LAN discovery answers on the same UDP port)"
@@ -124,6 +131,7 @@ public final class ServerCommand implements Callable<Integer> {
   private String logLevel = "INFO";
 
   private final Consumer<ChatServer> onStarted;
+  private ConfigFileDefaults defaults = new ConfigFileDefaults(() -> null, Path.of(""));
 
   /** A command that only waits for its server to be closed (by a signal handler, say). */
   public ServerCommand() {
@@ -138,11 +146,20 @@ public final class ServerCommand implements Callable<Integer> {
     this.onStarted = onStarted;
   }
 
-  /** A command line for {@code command}, with one-line errors for bad options. */
+  /**
+   * A command line for {@code command}: option defaults may come from a configuration file
+   * ({@link ConfigFileDefaults}), and a bad option is one line on stderr naming where the value
+   * came from.
+   */
   static CommandLine commandLine(ServerCommand command) {
     CommandLine cl = new CommandLine(command);
+    ConfigFileDefaults defaults = new ConfigFileDefaults(() -> command.configFile,
+        LanchatHome.file("server.properties"));
+    command.defaults = defaults;
+    cl.setDefaultValueProvider(defaults);
     cl.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("chat-server: " + e.getMessage()
+      String where = defaults.source(e.getArgSpec()).map(source -> source + ": ").orElse("");
+      e.getCommandLine().getErr().println("chat-server: " + where + e.getMessage()
           + " (see chat-server --help)");
       return USAGE;
     });
@@ -153,78 +170,111 @@ public final class ServerCommand implements Callable<Integer> {
     return cl;
   }
 
+  /** Why the command stops before serving: the line for stderr and the exit code. */
+  private static final class Refusal extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int exitCode;
+
+    Refusal(int exitCode, String line) {
+      super(line, null, false, false);
+      this.exitCode = exitCode;
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    try {
+      applyLogLevel();
+      ServerConfig config = config();
+      boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+      Identity key = identity();
+      ChatServer server = start(config, key);
+      if (created) {
+        out.println("Created a new identity key in " + identity);
+      }
+      String discovery = startDiscovery(server, config);
+      for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
+          key.fingerprint(), LanAddresses.find())) {
+        out.println(line);
+      }
+      out.println(discovery);
+      out.println("Press Ctrl+C to stop.");
+      out.flush();
+      onStarted.accept(server);
+      server.awaitClosed();
+      out.println("Server stopped.");
+      out.flush();
+      return 0;
+    } catch (Refusal r) {
+      spec.commandLine().getErr().println("chat-server: " + r.getMessage());
+      return r.exitCode;
+    }
+  }
+
+  private void applyLogLevel() throws Refusal {
     Level level = verbose ? Level.DEBUG : Level.toLevel(logLevel.toUpperCase(Locale.ROOT), null);
     if (level == null) {
-      err.println("chat-server: --log-level must be ERROR, WARN, INFO, DEBUG or TRACE, not "
-          + logLevel);
-      return USAGE;
+      throw new Refusal(USAGE, from("logLevel")
+          + "--log-level must be ERROR, WARN, INFO, DEBUG or TRACE, not " + logLevel);
     }
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.lanchat")).setLevel(level);
+  }
 
-    ServerConfig config;
+  private ServerConfig config() throws Refusal {
     try {
-      config = ServerConfig.builder().bind(InetAddress.getByName(bind)).port(port)
+      return ServerConfig.builder().bind(InetAddress.getByName(bind)).port(port)
           .identityFile(identity).name(name).motd(motd).maxClients(maxClients)
           .messageRate(rate, burst).connectRate(connectRate, connectBurst)
-          .handshakeTimeout(seconds(handshakeTimeout, "handshake"))
-          .idleTimeout(seconds(idleTimeout, "idle")).backlog(maxBacklog, maxBacklogBytes)
-          .discovery(!noDiscovery).build();
+          .handshakeTimeout(seconds(handshakeTimeout, "handshakeTimeout", "handshake"))
+          .idleTimeout(seconds(idleTimeout, "idleTimeout", "idle"))
+          .backlog(maxBacklog, maxBacklogBytes).discovery(!noDiscovery).build();
     } catch (UnknownHostException e) {
-      err.println("chat-server: --bind " + bind + " is not an address of this machine");
-      return USAGE;
-    } catch (IllegalArgumentException e) {
-      err.println("chat-server: " + e.getMessage() + " (see chat-server --help)");
-      return USAGE;
+      throw new Refusal(USAGE, from("bind") + "--bind " + bind
+          + " is not an address of this machine");
+    } catch (ServerConfig.InvalidSetting e) {
+      throw new Refusal(USAGE, from(e.setting()) + e.getMessage() + " (see chat-server --help)");
     }
+  }
 
-    Identity key;
-    boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * {@code "FILE: key: "} when the option held in field {@code field} took its value from the
+   * configuration file, so the error says where to look; {@code ""} otherwise.
+   */
+  private String from(String field) {
+    for (CommandLine.Model.OptionSpec option : spec.options()) {
+      if (option.userObject() instanceof java.lang.reflect.Field f && f.getName().equals(field)) {
+        return defaults.source(option).map(source -> source + ": ").orElse("");
+      }
+    }
+    return "";
+  }
+
+  private Identity identity() throws Refusal {
     try {
-      key = Identity.loadOrCreate(identity, new SecureRandom());
+      return Identity.loadOrCreate(identity, new SecureRandom());
     } catch (BadFileException e) {
-      err.println("chat-server: cannot use the identity file " + e.getMessage()
+      throw new Refusal(FAILED, "cannot use the identity file " + e.getMessage()
           + ". It was left untouched: fix it, or point --identity elsewhere to create a new one");
-      return FAILED;
     } catch (IOException e) {
-      err.println("chat-server: cannot create the identity file " + identity + ": "
+      throw new Refusal(FAILED, "cannot create the identity file " + identity + ": "
           + describe(e));
-      return FAILED;
     }
+  }
 
-    ChatServer server;
+  private ChatServer start(ServerConfig config, Identity key) throws Refusal {
     try {
-      server = ChatServer.start(config, key);
+      return ChatServer.start(config, key);
     } catch (BindException e) {
       String reason = describe(e);
-      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + reason
+      throw new Refusal(FAILED, "cannot listen on " + bind + ":" + port + ": " + reason
           + (reason.contains("in use")
               ? " (is another server running there? pick another --port)"
               : " (is --bind an address of this machine?)"));
-      return FAILED;
     } catch (IOException e) {
-      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + describe(e));
-      return FAILED;
+      throw new Refusal(FAILED, "cannot listen on " + bind + ":" + port + ": " + describe(e));
     }
-    if (created) {
-      out.println("Created a new identity key in " + identity);
-    }
-    String discovery = startDiscovery(server, config);
-    for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
-        key.fingerprint(), LanAddresses.find())) {
-      out.println(line);
-    }
-    out.println(discovery);
-    out.println("Press Ctrl+C to stop.");
-    out.flush();
-    onStarted.accept(server);
-    server.awaitClosed();
-    out.println("Server stopped.");
-    out.flush();
-    return 0;
   }
 
   /**
@@ -250,9 +300,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static Duration seconds(long value, String what) {
+  private static Duration seconds(long value, String setting, String what) {
     if (value < 0) {
-      throw new IllegalArgumentException("the " + what + " timeout must be 0 or more seconds");
+      throw new ServerConfig.InvalidSetting(setting,
+          "the " + what + " timeout must be 0 or more seconds");
     }
     return Duration.ofSeconds(value);
   }

@@ -64,7 +64,7 @@ public record ServerConfig(
   /**
    * Checks every value.
    *
-   * @throws IllegalArgumentException with a sentence naming the bad value
+   * @throws InvalidSetting with a sentence naming the bad value
    */
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -73,25 +73,30 @@ public record ServerConfig(
     Objects.requireNonNull(motd, "motd");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
-    require(port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
-    require(!name.isBlank(), "the server name must not be empty");
-    require(name.codePoints().noneMatch(Texts::isForbidden),
+    require("port", port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
+    require("name", !name.isBlank(), "the server name must not be empty");
+    require("name", name.codePoints().noneMatch(Texts::isForbidden),
         "the server name must not hold control or format characters");
-    require(utf8Length(name) <= MAX_NAME_BYTES,
+    require("name", utf8Length(name) <= MAX_NAME_BYTES,
         "the server name has at most " + MAX_NAME_BYTES + " UTF-8 bytes");
-    require(motd.codePoints().noneMatch(Texts::isForbidden),
+    require("motd", motd.codePoints().noneMatch(Texts::isForbidden),
         "the message of the day must not hold control or format characters");
-    require(utf8Length(motd) <= MAX_MOTD_BYTES,
+    require("motd", utf8Length(motd) <= MAX_MOTD_BYTES,
         "the message of the day has at most " + MAX_MOTD_BYTES + " UTF-8 bytes");
-    require(maxClients >= 1, "max clients must be at least 1, not " + maxClients);
-    require(rate >= 0 && Double.isFinite(rate), "the message rate must be 0 or more");
-    require(burst >= 1, "the message burst must be at least 1, not " + burst);
-    require(connectRate >= 0 && Double.isFinite(connectRate), "the connect rate must be 0 or more");
-    require(connectBurst >= 1, "the connect burst must be at least 1, not " + connectBurst);
-    require(!handshakeTimeout.isNegative(), "the handshake timeout must not be negative");
-    require(!idleTimeout.isNegative(), "the idle timeout must not be negative");
-    require(maxBacklog >= 1, "the backlog must allow at least 1 message, not " + maxBacklog);
-    require(maxBacklogBytes >= 1, "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
+    require("maxClients", maxClients >= 1, "max clients must be at least 1, not " + maxClients);
+    require("rate", rate >= 0 && Double.isFinite(rate), "the message rate must be 0 or more");
+    require("burst", burst >= 1, "the message burst must be at least 1, not " + burst);
+    require("connectRate", connectRate >= 0 && Double.isFinite(connectRate),
+        "the connect rate must be 0 or more");
+    require("connectBurst", connectBurst >= 1,
+        "the connect burst must be at least 1, not " + connectBurst);
+    require("handshakeTimeout", !handshakeTimeout.isNegative(),
+        "the handshake timeout must not be negative");
+    require("idleTimeout", !idleTimeout.isNegative(), "the idle timeout must not be negative");
+    require("maxBacklog", maxBacklog >= 1,
+        "the backlog must allow at least 1 message, not " + maxBacklog);
+    require("maxBacklogBytes", maxBacklogBytes >= 1,
+        "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
   }
 
   /**
@@ -269,9 +274,33 @@ public record ServerConfig(
     return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static void require(boolean ok, String problem) {
+  private static void require(String setting, boolean ok, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException(problem);
+      throw new InvalidSetting(setting, problem);
+    }
+  }
+
+  /**
+   * A value {@link ServerConfig} refuses, with the name of the setting (the record component,
+   * such as {@code maxClients}) so a caller can say where the value came from.
+   */
+  public static final class InvalidSetting extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final String setting;
+
+    /**
+     * @param setting the record component the value was for
+     * @param problem a sentence naming the bad value
+     */
+    public InvalidSetting(String setting, String problem) {
+      super(problem);
+      this.setting = setting;
+    }
+
+    /** The record component the bad value was for. */
+    public String setting() {
+      return setting;
     }
   }
 }
