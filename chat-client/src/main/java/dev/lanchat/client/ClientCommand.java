@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import dev.lanchat.client.DiscoveryClient.Found;
 import dev.lanchat.common.crypto.Fingerprint;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
 import dev.lanchat.common.trust.KnownServers;
@@ -9,10 +10,13 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -72,7 +76,8 @@ import picocli.CommandLine;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:you quit, or input ended and the server confirmed everything sent",
-      "1:the connection failed or was lost, or no server answered discovery",
+      "1:the connection failed or was lost, no server answered discovery, or the identity "
+          + "file cannot be used",
       "2:usage error, or several servers answered discovery and none was chosen",
       "3:the server is not trusted (unknown, changed key, bad known-servers file)",
       "4:could not join (name taken or invalid, server full)"
@@ -133,6 +138,16 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--known-servers", paramLabel = "FILE",
       description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
   private Path knownServers = LanchatHome.file("known_servers");
+
+  @Option(names = "--identity", paramLabel = "FILE",
+      description = {"Your key (PKCS#8 PEM), created owner-only on first use; it is never "
+          + "replaced, even when it cannot be read.", "Default: ~/.lanchat/identity.pem"})
+  private Path identity = LanchatHome.file("identity.pem");
+
+  @Option(names = "--show-identity",
+      description = "Print your key's fingerprint (SHA256:...) and exit; the key is created if "
+          + "there is none yet. Give it to a server's admin for chat-server allow.")
+  private boolean showIdentity;
 
   @Option(names = "--accept-new",
       description = "Trust and pin a server not seen before without asking (for scripts).")
@@ -202,6 +217,9 @@ public final class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<InetAddress> discoveryTargets = validate();
+    if (showIdentity) {
+      return showIdentity();
+    }
     boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
     try (Console console = consoles.open(color)) {
       if (name == null && !console.interactive() && !discover) {
@@ -247,6 +265,34 @@ public final class ClientCommand implements Callable<Integer> {
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
+    }
+  }
+
+  /**
+   * Prints this client's fingerprint on stdout, creating the key first when there is none (and
+   * saying so on stderr, so stdout stays one line for scripts).
+   */
+  private int showIdentity() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+    try {
+      Identity key = Identity.loadOrCreate(identity, new SecureRandom());
+      if (created) {
+        err.println("Created a new identity key in " + identity);
+      }
+      out.println(key.fingerprint());
+      return ExitCode.OK;
+    } catch (BadFileException e) {
+      err.println("! cannot use the identity file " + e.getMessage());
+      err.println("! It was left untouched: fix it, or point --identity elsewhere.");
+      return ExitCode.CONNECTION;
+    } catch (IOException e) {
+      err.println("! cannot create the identity file " + identity + ": " + e.getMessage());
+      return ExitCode.CONNECTION;
+    } finally {
+      out.flush();
+      err.flush();
     }
   }
 

@@ -52,6 +52,9 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) throws Exception {
+    if (arg.command().parent() != null) {
+      return null; // the file configures the server itself, not the admin subcommands
+    }
     load(arg.command());
     String value = properties == null ? null : properties.defaultValue(arg);
     if (value != null) {

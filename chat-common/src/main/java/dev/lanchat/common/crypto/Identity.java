@@ -24,8 +24,8 @@ import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * A server's long-term Ed25519 identity (protocol §6), kept as a PKCS#8 PEM file that {@code
- * openssl pkey} reads, created owner-only on first start. A file that cannot be read or parsed
+ * A long-term Ed25519 identity, a server's (protocol §6) or a client's, kept as a PKCS#8 PEM
+ * file that {@code openssl pkey} reads, created owner-only on first use. A file that cannot be read or parsed
  * is an error, never replaced.
  *
  * <p>Immutable and thread-safe.

@@ -1,0 +1,47 @@
+package dev.lanchat.server.store;
+
+import java.util.List;
+
+/**
+ * The store's schema, as the steps that build it: step {@code n} takes a store at {@code PRAGMA
+ * user_version} {@code n - 1} to {@code n}. Steps are only ever appended, never edited, so a
+ * store made by any earlier release reaches today's schema by running the steps it lacks in
+ * order.
+ *
+ * <p>Plain tables with CHECK constraints and no custom functions, so the {@code sqlite3} shell
+ * reads and edits the file. Keys and fingerprints are 32-byte BLOBs; times are milliseconds
+ * since 1970 UTC ({@code datetime(bound_at / 1000, 'unixepoch')} shows them in the shell).
+ * Later steps add tables beside these rather than changing them: rooms and their history
+ * (events keyed by room and event id), offline DMs (keyed by the recipient's key, which is
+ * unique in {@code name_binding}) and invites.
+ */
+final class Migrations {
+  /** Each step's statements, in order; the list index plus one is the version it reaches. */
+  static final List<List<String>> STEPS = List.of(
+      List.of(
+          // one row per bound name; a key holds one name, so renaming moves its row
+          """
+          CREATE TABLE name_binding (
+            skeleton   TEXT PRIMARY KEY NOT NULL,
+            name       TEXT NOT NULL,
+            client_key BLOB NOT NULL UNIQUE
+                       CHECK (typeof(client_key) = 'blob' AND length(client_key) = 32),
+            bound_at   INTEGER NOT NULL CHECK (typeof(bound_at) = 'integer'),
+            last_seen  INTEGER NOT NULL CHECK (typeof(last_seen) = 'integer')
+          )""",
+          // by fingerprint (SHA-256 of the key): the admin knows it before the key is ever seen
+          """
+          CREATE TABLE allowlist (
+            fingerprint   BLOB PRIMARY KEY NOT NULL
+                          CHECK (typeof(fingerprint) = 'blob' AND length(fingerprint) = 32),
+            name          TEXT,
+            name_skeleton TEXT UNIQUE,
+            added_at      INTEGER NOT NULL CHECK (typeof(added_at) = 'integer'),
+            CHECK ((name IS NULL) = (name_skeleton IS NULL))
+          )"""));
+
+  /** The version a store has once every step ran. */
+  static final int LATEST = STEPS.size();
+
+  private Migrations() {}
+}

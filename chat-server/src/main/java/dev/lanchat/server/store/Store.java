@@ -1,0 +1,480 @@
+package dev.lanchat.server.store;
+
+import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.crypto.Ed25519;
+import dev.lanchat.common.rules.Names;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The server's durable state in one SQLite file ({@code ~/.lanchat/server.db} by default): which
+ * key owns which name, and which keys are allowed in. Each public method is one transaction.
+ *
+ * <p>Thread-safe. It holds one connection behind a lock rather than a pool: SQLite lets one
+ * writer in at a time whatever the pool, our reads are single-row lookups by key, and with one
+ * connection the server's own threads never meet {@code SQLITE_BUSY} from each other, while
+ * {@link #dataVersion} on that connection counts exactly the commits made by others (the admin
+ * commands). A {@link ReentrantLock} rather than {@code synchronized}, because a virtual thread
+ * that blocks inside {@code synchronized} pins its carrier on JDK 21-23.
+ *
+ * <p>A file that cannot be opened or read is reported as a {@link StoreException} and left
+ * exactly as it is: the store is never recreated over a damaged file.
+ */
+public final class Store implements AutoCloseable {
+  /** How long a write waits for another process (an admin command) to finish its own. */
+  private static final int BUSY_TIMEOUT_MS = 5_000;
+
+  private static final String BINDING_COLUMNS = "name, client_key, bound_at, last_seen";
+
+  private final Path file;
+  private final Connection connection;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private boolean closed;
+
+  private Store(Path file, Connection connection, Clock clock) {
+    this.file = file;
+    this.connection = connection;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens the store in {@code file}, creating it (owner-only, folder 0700) when it is missing,
+   * and brings its schema up to date.
+   *
+   * @throws StoreException if it cannot be created, opened or read, is open to other users, or
+   *     was written by a newer LanChat
+   */
+  public static Store open(Path file, Clock clock) throws StoreException {
+    return open(file, true, clock);
+  }
+
+  /**
+   * Opens the store in {@code file}, which must exist (admin commands that only read or remove
+   * use this, so a mistyped {@code --data} is an error, not a new empty store).
+   *
+   * @throws StoreException as {@link #open}, and if there is no such file
+   */
+  public static Store openExisting(Path file, Clock clock) throws StoreException {
+    return open(file, false, clock);
+  }
+
+  private static Store open(Path file, boolean create, Clock clock) throws StoreException {
+    StoreFile.prepare(file, create);
+    SQLiteConfig config = new SQLiteConfig();
+    config.resetOpenMode(SQLiteOpenMode.CREATE); // StoreFile made it: SQLite must not make one
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    Connection connection;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    } catch (SQLException e) {
+      throw new StoreException(file, "cannot open the store (" + explain(e) + ")", e);
+    }
+    try {
+      Schema.configure(connection, file);
+      Schema.migrate(connection, file);
+      Schema.verify(connection);
+      return new Store(file, connection, clock);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new StoreException(file, "cannot read the store (" + explain(e) + "). It was left "
+          + "untouched: repair it with the sqlite3 shell, or point --data elsewhere", e);
+    } catch (StoreException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /** The file behind this store. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Binds {@code name} to {@code key} if the name is free, the key holds no other name, and no
+   * other key is allowed in under that name. A key that owns the name already gets its
+   * last-seen time updated.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules or the key is not 32
+   *     bytes
+   * @throws StoreException if the store cannot be read or written
+   */
+  public BindResult bind(String name, byte[] key) throws StoreException {
+    String skeleton = skeletonOf(name);
+    byte[] owner = checkKey(key);
+    long now = clock.millis();
+    return write("bind a name", c -> {
+      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+      if (bound.isPresent()) {
+        NameBinding b = bound.get();
+        if (!Bytes.constantTimeEquals(b.key(), owner)) {
+          return new BindResult.BoundToOther(b.fingerprint());
+        }
+        setLastSeen(c, owner, now);
+        return new BindResult.AlreadyYours(
+            new NameBinding(b.name(), owner, b.boundAt(), Instant.ofEpochMilli(now)));
+      }
+      Optional<KeyFingerprint> keptFor = keptFor(c, skeleton);
+      if (keptFor.isPresent() && !keptFor.get().matches(owner)) {
+        return new BindResult.BoundToOther(keptFor.get().toString());
+      }
+      Optional<NameBinding> held = bindingBy(c, "client_key", owner);
+      if (held.isPresent()) {
+        return new BindResult.KeyHasOtherName(held.get().name());
+      }
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO name_binding "
+          + "(skeleton, " + BINDING_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
+        bindAll(insert, skeleton, name, owner, now, now);
+        insert.executeUpdate();
+      }
+      Instant at = Instant.ofEpochMilli(now);
+      return new BindResult.Bound(new NameBinding(name, owner, at, at));
+    });
+  }
+
+  /**
+   * Moves {@code key}'s binding to {@code newName} in one transaction: the old name is free the
+   * moment the new one is bound, and never both or neither.
+   *
+   * @throws IllegalArgumentException if {@code newName} breaks the name rules or the key is not
+   *     32 bytes
+   * @throws StoreException if the store cannot be read or written
+   */
+  public RenameResult rename(byte[] key, String newName) throws StoreException {
+    String skeleton = skeletonOf(newName);
+    byte[] owner = checkKey(key);
+    long now = clock.millis();
+    return write("rename", c -> {
+      Optional<NameBinding> held = bindingBy(c, "client_key", owner);
+      if (held.isEmpty()) {
+        return new RenameResult.NotBound();
+      }
+      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+      if (bound.isPresent() && !Bytes.constantTimeEquals(bound.get().key(), owner)) {
+        return new RenameResult.BoundToOther(bound.get().fingerprint());
+      }
+      Optional<KeyFingerprint> keptFor = keptFor(c, skeleton);
+      if (keptFor.isPresent() && !keptFor.get().matches(owner)) {
+        return new RenameResult.BoundToOther(keptFor.get().toString());
+      }
+      try (PreparedStatement update = c.prepareStatement("UPDATE name_binding "
+          + "SET skeleton = ?, name = ?, last_seen = ? WHERE client_key = ?")) {
+        bindAll(update, skeleton, newName, now, owner);
+        update.executeUpdate();
+      }
+      NameBinding old = held.get();
+      return new RenameResult.Renamed(old.name(),
+          new NameBinding(newName, owner, old.boundAt(), Instant.ofEpochMilli(now)));
+    });
+  }
+
+  /**
+   * Frees {@code name}, whichever key held it.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules
+   * @throws StoreException if the store cannot be read or written
+   */
+  public ReleaseResult release(String name) throws StoreException {
+    String skeleton = skeletonOf(name);
+    return write("release a name", c -> {
+      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+      if (bound.isEmpty()) {
+        return new ReleaseResult.NotBound();
+      }
+      try (PreparedStatement delete =
+          c.prepareStatement("DELETE FROM name_binding WHERE skeleton = ?")) {
+        bindAll(delete, skeleton);
+        delete.executeUpdate();
+      }
+      return new ReleaseResult.Released(bound.get());
+    });
+  }
+
+  /**
+   * Records that {@code key} was seen now.
+   *
+   * @return false when the key holds no name
+   * @throws StoreException if the store cannot be written
+   */
+  public boolean touch(byte[] key) throws StoreException {
+    byte[] owner = checkKey(key);
+    long now = clock.millis();
+    return write("record when a key was seen", c -> setLastSeen(c, owner, now));
+  }
+
+  /**
+   * Puts the key with {@code fingerprint} on the allowlist, keeping {@code name} for it when
+   * given (no other key may then bind that name). Allowing a key again replaces its name when
+   * one is given and keeps it otherwise.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules
+   * @throws StoreException if the store cannot be read or written
+   */
+  public AllowResult allow(KeyFingerprint fingerprint, Optional<String> name)
+      throws StoreException {
+    Optional<String> skeleton = name.map(Store::skeletonOf);
+    long now = clock.millis();
+    return write("allow a key", c -> {
+      if (skeleton.isPresent()) {
+        Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton.get());
+        if (bound.isPresent() && !fingerprint.matches(bound.get().key())) {
+          return new AllowResult.NameTaken(bound.get().fingerprint());
+        }
+        Optional<KeyFingerprint> keptFor = keptFor(c, skeleton.get());
+        if (keptFor.isPresent() && !keptFor.get().equals(fingerprint)) {
+          return new AllowResult.NameTaken(keptFor.get().toString());
+        }
+      }
+      return Allowlist.upsert(c, fingerprint, name, skeleton, now);
+    });
+  }
+
+  /**
+   * Takes the key with {@code fingerprint} off the allowlist.
+   *
+   * @return false when it was not on it
+   * @throws StoreException if the store cannot be written
+   */
+  public boolean deny(KeyFingerprint fingerprint) throws StoreException {
+    return write("deny a key", c -> {
+      try (PreparedStatement delete =
+          c.prepareStatement("DELETE FROM allowlist WHERE fingerprint = ?")) {
+        bindAll(delete, (Object) fingerprint.bytes());
+        return delete.executeUpdate() > 0;
+      }
+    });
+  }
+
+  /**
+   * True when {@code key}'s fingerprint is on the allowlist.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public boolean isAllowed(byte[] key) throws StoreException {
+    KeyFingerprint fingerprint = KeyFingerprint.of(checkKey(key));
+    return read("check the allowlist",
+        c -> Allowlist.find(c, fingerprint).isPresent());
+  }
+
+  /**
+   * Every allowlist entry, oldest first.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public List<AllowEntry> listAllowed() throws StoreException {
+    return read("list the allowlist", Allowlist::all);
+  }
+
+  /**
+   * Every bound name, in skeleton order.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public List<NameBinding> listNames() throws StoreException {
+    return read("list the names", c -> {
+      List<NameBinding> all = new ArrayList<>();
+      try (PreparedStatement select = c.prepareStatement(
+          "SELECT " + BINDING_COLUMNS + " FROM name_binding ORDER BY skeleton");
+          ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          all.add(binding(rows));
+        }
+      }
+      return all;
+    });
+  }
+
+  /**
+   * SQLite's {@code PRAGMA data_version} on this store's connection: it changes whenever
+   * another connection (another process) has committed, and not for this store's own writes.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public long dataVersion() throws StoreException {
+    lock.lock();
+    try {
+      ensureOpen();
+      try (Statement statement = connection.createStatement();
+          ResultSet row = statement.executeQuery("PRAGMA data_version")) {
+        row.next();
+        return row.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(file, "cannot read the store's version (" + explain(e) + ")", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the connection; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        closeQuietly(connection);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T write(String what, Work<T> work) throws StoreException {
+    // IMMEDIATE takes the write lock at once: a deferred transaction that reads, then writes,
+    // can fail with SQLITE_BUSY without waiting when another process wrote in between
+    return transaction("BEGIN IMMEDIATE", what, work);
+  }
+
+  private <T> T read(String what, Work<T> work) throws StoreException {
+    return transaction("BEGIN", what, work);
+  }
+
+  private <T> T transaction(String begin, String what, Work<T> work) throws StoreException {
+    lock.lock();
+    try {
+      ensureOpen();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(begin);
+        try {
+          T result = work.run(connection);
+          statement.execute("COMMIT");
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollback(statement, e);
+          throw e;
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException(file, "cannot " + what + " (" + explain(e) + ")", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void rollback(Statement statement, Exception cause) {
+    try {
+      statement.execute("ROLLBACK");
+    } catch (SQLException e) {
+      cause.addSuppressed(e); // SQLite may have rolled back already (a full disk, say)
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store is closed");
+    }
+  }
+
+  private static Optional<NameBinding> bindingBy(Connection c, String column, Object value)
+      throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(
+        "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?")) {
+      bindAll(select, value);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(binding(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static NameBinding binding(ResultSet row) throws SQLException {
+    return new NameBinding(row.getString(1), row.getBytes(2),
+        Instant.ofEpochMilli(row.getLong(3)), Instant.ofEpochMilli(row.getLong(4)));
+  }
+
+  /** The allowed key that {@code skeleton} is kept for, if any. */
+  private static Optional<KeyFingerprint> keptFor(Connection c, String skeleton)
+      throws SQLException {
+    try (PreparedStatement select =
+        c.prepareStatement("SELECT fingerprint FROM allowlist WHERE name_skeleton = ?")) {
+      bindAll(select, skeleton);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? Optional.of(KeyFingerprint.fromBytes(row.getBytes(1)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean setLastSeen(Connection c, byte[] key, long now) throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement("UPDATE name_binding SET last_seen = ? WHERE client_key = ?")) {
+      bindAll(update, now, key);
+      return update.executeUpdate() > 0;
+    }
+  }
+
+  static void bindAll(PreparedStatement statement, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      switch (values[i]) {
+        case String s -> statement.setString(i + 1, s);
+        case Long n -> statement.setLong(i + 1, n);
+        case byte[] b -> statement.setBytes(i + 1, b);
+        case null -> statement.setNull(i + 1, java.sql.Types.NULL);
+        default -> throw new IllegalArgumentException("cannot bind " + values[i].getClass());
+      }
+    }
+  }
+
+  private static String skeletonOf(String name) {
+    Names.problem(name).ifPresent(problem -> {
+      throw new IllegalArgumentException("not a valid name: " + problem);
+    });
+    return Names.skeleton(name);
+  }
+
+  private static byte[] checkKey(byte[] key) {
+    if (key.length != Ed25519.KEY_SIZE) {
+      throw new IllegalArgumentException("a client key is 32 bytes, not " + key.length);
+    }
+    return key.clone();
+  }
+
+  /** A sentence for an SQLite failure, naming the cases a user can act on. */
+  static String explain(SQLException e) {
+    if (e instanceof SQLiteException s) {
+      int primary = s.getResultCode().code & 0xFF; // extended codes carry the primary below
+      if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+        return "it is not an SQLite database";
+      }
+      if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code) {
+        return "the database is damaged; sqlite3 FILE 'PRAGMA integrity_check' says where";
+      }
+      if (primary == SQLiteErrorCode.SQLITE_BUSY.code) {
+        return "another process held it locked for more than " + BUSY_TIMEOUT_MS / 1000 + " s";
+      }
+      if (primary == SQLiteErrorCode.SQLITE_READONLY.code
+          || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+        return "it cannot be written here: check the permissions of the file and its folder";
+      }
+    }
+    return StoreFile.describe(e);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // nothing is left to save: every write committed or rolled back before this
+    }
+  }
+}
