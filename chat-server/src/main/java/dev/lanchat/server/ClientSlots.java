@@ -38,9 +38,4 @@ final class ClientSlots {
   int count() {
     return taken.get();
   }
-
-  /** The most slots there are. */
-  int max() {
-    return max;
-  }
 }

@@ -6,7 +6,6 @@ import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +31,6 @@ final class Connection implements Subscriber {
   static final Duration LINGER = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  private static final ServerMessage JOIN_TOO_LATE = new ServerMessage.Bye("took too long to join");
 
   private final ServerContext server;
   private final ServerConfig config;
@@ -102,11 +100,11 @@ final class Connection implements Subscriber {
     if (life.isClosing()) {
       return Ending.LOST;
     }
-    if (!(slotTaken = server.slots().tryTake())) {
+    slotTaken = server.slots().tryTake();
+    if (!slotTaken) { // ERROR, then the read loop drops whatever comes until the client hangs up
       log.info("refused {}: server full ({} clients)", peer(), config.maxClients());
       beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
           "the server is full (" + config.maxClients() + " clients); try again later"));
-      socket.readTimeout(LINGER);
     }
     return readLoop(link);
   }
@@ -114,6 +112,9 @@ final class Connection implements Subscriber {
   /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
   private Ending readLoop(ClientLink link) {
     while (true) {
+      if (life.isClosing()) {
+        socket.readTimeout(LINGER); // bounds the wait for the client to hang up
+      }
       ClientMessage message;
       try {
         message = link.receive();
@@ -121,15 +122,15 @@ final class Connection implements Subscriber {
         return endingFor(e);
       }
       if (life.isClosing()) {
-        socket.readTimeout(LINGER); // bounds the wait for the client to hang up
-      } else if (message instanceof ClientMessage.Bye) {
+        continue; // read and dropped
+      }
+      if (message instanceof ClientMessage.Bye) {
         return Ending.BYE;
-      } else {
-        switch (rules.handle(message, member)) {
-          case SessionRules.Outcome.Reply r -> reply(r.message());
-          case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
-          case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
-        }
+      }
+      switch (rules.handle(message, member)) {
+        case SessionRules.Outcome.Reply r -> reply(r.message());
+        case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
+        case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
       }
     }
   }
@@ -138,17 +139,10 @@ final class Connection implements Subscriber {
     if (life.isClosing()) {
       return Ending.LOST;
     }
-    if (e instanceof SocketTimeoutException) {
-      return member.isEmpty() ? new Ending(Room.CONNECTION_LOST, Optional.of(JOIN_TOO_LATE))
-          : new Ending(Room.TIMED_OUT, Optional.of(new ServerMessage.Bye("no message for "
-              + Peers.seconds(config.idleTimeout()) + " s: timed out")));
-    }
     if (e instanceof ProtocolException p) {
       log.warn("protocol error from {}: {} ({})", peer(), p.getMessage(), p.reason());
-      return new Ending(Room.PROTOCOL_ERROR,
-          Optional.of(new ServerMessage.Bye("protocol error: " + p.getMessage())));
     }
-    return Ending.LOST;
+    return Ending.readFailed(e, member.isPresent(), config.idleTimeout());
   }
 
   private void end(Ending ending) {
@@ -241,7 +235,7 @@ final class Connection implements Subscriber {
     log.info("closed {}: no WELCOME within {} s of connecting", peer(),
         Peers.seconds(config.handshakeTimeout()));
     if (life.hasOutbox()) {
-      beginClose(JOIN_TOO_LATE);
+      beginClose(Ending.JOIN_TOO_LATE);
     } else if (life.abort()) {
       socket.close(); // still in the handshake: nothing can be said, just hang up
     }

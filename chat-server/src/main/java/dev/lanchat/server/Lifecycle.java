@@ -32,11 +32,6 @@ final class Lifecycle {
     return state.get().compareTo(State.CLOSING) >= 0;
   }
 
-  /** True while nobody has begun to close, the outbox exists and nobody joined yet. */
-  boolean awaitsJoin() {
-    return state.get() == State.ESTABLISHED;
-  }
-
   /**
    * Publishes the outbox after the handshake: ESTABLISHED, or, when a close began meanwhile, the
    * outbox is finished at once with the pending last message.
