@@ -71,6 +71,7 @@ class AcceptLoopTest {
         Identity.generate(new SecureRandom()), factory(flaky))) {
       assertTrue(flaky.allFailed.await(30, TimeUnit.SECONDS), "the loop tried again after errors");
       try (TestClient alice = TestClient.join(server.port(), "alice")) {
+        alice.sync();
         assertEquals(List.of("alice"), server.roster());
       }
     }
