@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.DiscoveryClient.Found;
+import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
@@ -95,13 +96,11 @@ public final class ClientCommand implements Callable<Integer> {
     Console open(boolean color) throws IOException;
   }
 
-  /** The version from the jar's manifest. */
+  /** Prints the version, protocol version, git commit and JDK ({@link BuildInfo}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = ClientCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"LanChat client " + (version == null ? "(development build)" : version)
-          + ", protocol v1"};
+      return BuildInfo.current().versionLines("LanChat client").toArray(String[]::new);
     }
   }
 

@@ -56,12 +56,24 @@ public final class InteractiveConsole implements Console {
   }
 
   /**
-   * A console on the process's own terminal.
+   * A console on the process's own terminal (on Windows through JLine's JNI provider), with
+   * colours only when {@code color} is asked for and the terminal can show them.
    *
    * @throws IOException if the terminal cannot be opened
    */
   public static InteractiveConsole system(boolean color) throws IOException {
-    return new InteractiveConsole(TerminalBuilder.builder().system(true).build(), color);
+    Terminal terminal = TerminalBuilder.builder().system(true).build();
+    return new InteractiveConsole(terminal, color && showsColors(terminal));
+  }
+
+  /**
+   * True when the terminal declares at least the 8 ANSI colours our escapes use; a dumb
+   * terminal (an old Windows console without a native provider, an editor's output pane)
+   * would print them as garbage.
+   */
+  static boolean showsColors(Terminal terminal) {
+    Integer colors = terminal.getNumericCapability(InfoCmp.Capability.max_colors);
+    return colors != null && colors >= 8;
   }
 
   @Override

@@ -21,6 +21,9 @@ import java.util.function.Predicate;
  * One of the project's launchers ({@code scripts/chat-server}, {@code scripts/chat-client}) run
  * as a real process, with its output lines collected as they arrive so a test can wait for the
  * line it expects instead of sleeping.
+ *
+ * <p>Once the process has ended, every read of its output first joins both output pumps, so a
+ * test never sees a transcript that is missing the last lines the process printed.
  */
 final class Launched implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -30,13 +33,20 @@ final class Launched implements AutoCloseable {
   private final Writer stdin;
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
+  private final Thread outPump;
+  private final Thread errPump;
 
   private Launched(String name, Process process) {
     this.name = name;
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    pump(process.getInputStream(), out, name + "-stdout");
-    pump(process.getErrorStream(), err, name + "-stderr");
+    this.outPump = pump(process.getInputStream(), out, name + "-stdout");
+    this.errPump = pump(process.getErrorStream(), err, name + "-stderr");
+  }
+
+  /** Wraps an already started process (tests of this helper itself). */
+  static Launched of(String name, Process process) {
+    return new Launched(name, process);
   }
 
   /** Runs {@code scripts/<script> args} from the repository root with HOME set to {@code home}. */
@@ -53,8 +63,8 @@ final class Launched implements AutoCloseable {
     return new Launched(script, builder.start());
   }
 
-  private void pump(InputStream stream, List<String> lines, String threadName) {
-    Thread.ofPlatform().daemon().name(threadName).start(() -> {
+  private Thread pump(InputStream stream, List<String> lines, String threadName) {
+    return Thread.ofPlatform().daemon().name(threadName).start(() -> {
       try (BufferedReader reader = new BufferedReader(
           new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         for (String line; (line = reader.readLine()) != null; ) {
@@ -65,6 +75,10 @@ final class Launched implements AutoCloseable {
         }
       } catch (IOException e) {
         // the process ended; what it printed is kept
+      } finally {
+        synchronized (this) {
+          notifyAll(); // a waiter may be waiting for the pumps to finish
+        }
       }
     });
   }
@@ -106,23 +120,41 @@ final class Launched implements AutoCloseable {
         }
       }
       long left = deadline - System.nanoTime();
-      if (left <= 0 || (!process.isAlive() && seen == lines.size() && drained())) {
+      if (left <= 0 || (!process.isAlive() && pumpsDone() && seen == lines.size())) {
         fail(name + " never printed " + what + "\n" + transcript());
       }
       wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
     }
   }
 
-  private boolean drained() {
-    // output pumps finish shortly after the process; give them one more look
-    return !process.isAlive();
+  private boolean pumpsDone() {
+    return !outPump.isAlive() && !errPump.isAlive();
   }
 
-  /** Waits for the process to exit and returns its exit code. */
+  /**
+   * Once the process has ended, waits (bounded) until both pumps have read its output to the
+   * end. Must not hold this object's lock: the pumps take it to add each line.
+   */
+  private void joinPumpsIfEnded() throws InterruptedException {
+    if (process.isAlive()) {
+      return;
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (Thread pump : List.of(outPump, errPump)) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      pump.join(Math.max(1, left));
+      if (pump.isAlive()) {
+        fail(name + ": " + pump.getName() + " still reading " + WAIT + " after the process ended");
+      }
+    }
+  }
+
+  /** Waits for the process to exit and for its output to be read to the end; returns its exit code. */
   int awaitExit() throws InterruptedException {
     if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
       fail(name + " did not exit within " + WAIT + "\n" + transcript());
     }
+    joinPumpsIfEnded();
     return process.exitValue();
   }
 
@@ -131,15 +163,23 @@ final class Launched implements AutoCloseable {
     process.destroy();
   }
 
-  /** Every line printed so far. */
-  synchronized List<String> stdout() {
-    return List.copyOf(out);
+  /** Every line printed so far; all of them once the process has ended. */
+  List<String> stdout() throws InterruptedException {
+    joinPumpsIfEnded();
+    synchronized (this) {
+      return List.copyOf(out);
+    }
   }
 
-  synchronized List<String> stderr() {
-    return List.copyOf(err);
+  /** Every standard-error line printed so far; all of them once the process has ended. */
+  List<String> stderr() throws InterruptedException {
+    joinPumpsIfEnded();
+    synchronized (this) {
+      return List.copyOf(err);
+    }
   }
 
+  /** Both outputs, for failure messages. Does not wait for the pumps (it may run under the lock). */
   synchronized String transcript() {
     return "--- " + name + " stdout ---\n" + String.join("\n", out)
         + "\n--- " + name + " stderr ---\n" + String.join("\n", err);

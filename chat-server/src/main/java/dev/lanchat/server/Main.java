@@ -1,11 +1,13 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.BuildInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of {@code chat-server.jar}: runs {@link ServerCommand} and exits with its code.
- * SIGINT and SIGTERM close the server gracefully (BYE to every client) and exit with 0.
+ * Once the server listens it logs what build it is ({@link BuildInfo}); SIGINT and SIGTERM close
+ * it gracefully (BYE to every client) and exit with 0.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -14,7 +16,13 @@ public final class Main {
 
   /** Runs the server command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(ServerCommand.commandLine(new ServerCommand(Main::stopOnSignals)).execute(args));
+    System.exit(ServerCommand.commandLine(new ServerCommand(Main::started)).execute(args));
+  }
+
+  private static void started(ChatServer server) {
+    // a log (a journal under systemd) should say which build ran, not only the terminal
+    log.info("{}", BuildInfo.current().oneLine("LanChat server"));
+    stopOnSignals(server);
   }
 
   /** Makes SIGINT and SIGTERM (and any other JVM shutdown) close {@code server} gracefully. */

@@ -1,6 +1,7 @@
 package dev.lanchat.server;
 
 import ch.qos.logback.classic.Level;
+import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
@@ -316,13 +317,11 @@ public final class ServerCommand implements Callable<Integer> {
     return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
   }
 
-  /** Reads the version from the jar's manifest. */
+  /** Prints the version, protocol version, git commit and JDK ({@link BuildInfo}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = ServerCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"LanChat server " + (version == null ? "(development build)" : version),
-          "Protocol version 1"};
+      return BuildInfo.current().versionLines("LanChat server").toArray(String[]::new);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.lanchat.common.crypto;
 
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.FileAccess;
 import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.io.StringReader;
@@ -80,14 +81,18 @@ public final class Identity {
   /**
    * Loads the identity in {@code file}.
    *
-   * @throws BadFileException if the file is missing, unreadable or not an Ed25519 PKCS#8 key
+   * @throws BadFileException if the file is missing, unreadable, owned by another user, open to
+   *     group or others (it must be 0600, as OpenSSH requires) or not an Ed25519 PKCS#8 key
    */
   public static Identity load(Path file) throws BadFileException {
     String text;
     try {
+      FileAccess.forCurrentUser().requirePrivate(file);
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new BadFileException(file, "no such identity file");
+    } catch (BadFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new BadFileException(file, "cannot read the identity file (" + e.getClass().getSimpleName() + ")", e);
     }

@@ -1,20 +1,25 @@
 package dev.lanchat.common.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Writes small secret-bearing files atomically and owner-only (0600): the content goes to a
- * temporary file in the same folder, created with those permissions, and is then renamed or
- * linked into place, so a reader sees the old file or the new one, never half of one.
+ * Writes small secret-bearing files atomically, durably and owner-only (0600): the content goes
+ * to a temporary file in the same folder, created with those permissions and fsynced, and is
+ * then renamed or linked into place, after which the folder is fsynced too. A reader sees the
+ * old file or the new one, never half of one, and after a power loss the new name points at the
+ * new content rather than at an empty file.
  */
 public final class SecureFiles {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -23,13 +28,47 @@ public final class SecureFiles {
   private SecureFiles() {}
 
   /**
+   * Where the data reaches the disk. A seam so that a test can see that each sync happens, and
+   * in which order relative to the rename; production code always uses {@link #DISK}.
+   */
+  interface Sync {
+    /** Flushes the temporary file's content before it gets its final name. */
+    void file(FileChannel channel, Path temp) throws IOException;
+
+    /** Flushes the folder entry after the rename, so that the new name itself survives. */
+    void folder(Path dir) throws IOException;
+  }
+
+  /** fsync(2) of the file, then of the folder (POSIX only: Windows cannot open a folder). */
+  static final Sync DISK = new Sync() {
+    @Override
+    public void file(FileChannel channel, Path temp) throws IOException {
+      channel.force(true);
+    }
+
+    @Override
+    public void folder(Path dir) throws IOException {
+      if (!posix(dir)) {
+        return;
+      }
+      try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+        channel.force(true);
+      }
+    }
+  };
+
+  /**
    * Creates {@code file} with {@code content}, failing if it already exists.
    *
    * @throws FileAlreadyExistsException if the file exists (it is left untouched)
    * @throws IOException if the folder or file cannot be written
    */
   public static void createNew(Path file, byte[] content) throws IOException {
-    Path temp = writeTemp(file, content);
+    createNew(file, content, DISK);
+  }
+
+  static void createNew(Path file, byte[] content, Sync sync) throws IOException {
+    Path temp = writeTemp(file, content, sync);
     try {
       try {
         Files.createLink(file, temp); // atomic and never replaces an existing file
@@ -39,6 +78,7 @@ public final class SecureFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
+    sync.folder(file.toAbsolutePath().getParent());
   }
 
   /**
@@ -47,7 +87,11 @@ public final class SecureFiles {
    * @throws IOException if the folder or file cannot be written
    */
   public static void replace(Path file, byte[] content) throws IOException {
-    Path temp = writeTemp(file, content);
+    replace(file, content, DISK);
+  }
+
+  static void replace(Path file, byte[] content, Sync sync) throws IOException {
+    Path temp = writeTemp(file, content, sync);
     try {
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -57,9 +101,10 @@ public final class SecureFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
+    sync.folder(file.toAbsolutePath().getParent());
   }
 
-  private static Path writeTemp(Path file, byte[] content) throws IOException {
+  private static Path writeTemp(Path file, byte[] content, Sync sync) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
@@ -69,10 +114,15 @@ public final class SecureFiles {
         ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
             PosixFilePermissions.asFileAttribute(OWNER_ONLY))
         : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      Files.write(temp, content);
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      sync.file(channel, temp);
       return temp;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw e;
     }

@@ -4,6 +4,7 @@ import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.FileAccess;
 import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,8 @@ public final class KnownPeers {
   /**
    * Reads the file; a file that does not exist yet remembers nothing.
    *
-   * @throws BadFileException if the file exists but cannot be read or parsed
+   * @throws BadFileException if the file exists but cannot be read or parsed, is owned by another
+   *     user, or its group or others may write it (whoever can write it can plant a key)
    */
   public static KnownPeers load(Path file) throws BadFileException {
     return load(file, MAX_PEERS_PER_SERVER);
@@ -114,9 +116,12 @@ public final class KnownPeers {
   static KnownPeers load(Path file, int maxPerServer) throws BadFileException {
     List<String> lines;
     try {
+      FileAccess.forCurrentUser().requireNotWritableByOthers(file);
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return new KnownPeers(file, new ArrayList<>(), new HashMap<>(), new HashMap<>(), maxPerServer);
+    } catch (BadFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new BadFileException(file, "cannot read the known-peers file ("
           + e.getClass().getSimpleName() + ")", e);

@@ -3,6 +3,7 @@ package dev.lanchat.common.trust;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.FileAccess;
 import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,14 +69,18 @@ public final class KnownServers {
   /**
    * Reads the file; a file that does not exist yet holds no pins.
    *
-   * @throws BadFileException if the file exists but cannot be read or parsed
+   * @throws BadFileException if the file exists but cannot be read or parsed, is owned by another
+   *     user, or its group or others may write it (whoever can write it can plant a pin)
    */
   public static KnownServers load(Path file) throws BadFileException {
     List<String> lines;
     try {
+      FileAccess.forCurrentUser().requireNotWritableByOthers(file);
       lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return new KnownServers(file, new ArrayList<>(), new ArrayList<>());
+    } catch (BadFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new BadFileException(file, "cannot read the known-servers file ("
           + e.getClass().getSimpleName() + ")", e);

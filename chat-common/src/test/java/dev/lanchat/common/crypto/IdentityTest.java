@@ -34,6 +34,14 @@ class IdentityTest {
   private static final byte[] RFC8032_TEST1_SEED = TestVectors.hex(
       "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 
+  /** A key file as a careful user leaves it: 0600, so only its content is under test. */
+  private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
+    Files.write(file, content);
+    if (Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
   @Test
   void createdIdentityFileIsOwnerOnlyAndLoadsBackTheSameKey() throws Exception {
     Path file = dir.resolve("sub").resolve("identity.pem");
@@ -52,7 +60,7 @@ class IdentityTest {
   void existingValidFileIsLoadedNotReplaced() throws Exception {
     Path file = dir.resolve("identity.pem");
     Identity known = Identity.fromSeed(RFC8032_TEST1_SEED);
-    Files.writeString(file, known.toPem(), StandardCharsets.US_ASCII);
+    writeOwnerOnly(file, known.toPem().getBytes(StandardCharsets.US_ASCII));
     byte[] before = Files.readAllBytes(file);
     Identity loaded = Identity.loadOrCreate(file, new SecureRandom());
     assertArrayEquals(known.publicKey(), loaded.publicKey());
@@ -163,7 +171,7 @@ class IdentityTest {
     for (String text : corrupt) {
       assertFalse(text.equals(goodPem), "each case really is corrupt");
       Path file = dir.resolve("identity.pem");
-      Files.writeString(file, text, StandardCharsets.US_ASCII);
+      writeOwnerOnly(file, text.getBytes(StandardCharsets.US_ASCII));
       byte[] before = Files.readAllBytes(file);
       BadFileException e = assertThrows(BadFileException.class,
           () -> Identity.loadOrCreate(file, new SecureRandom()), text);
@@ -176,7 +184,7 @@ class IdentityTest {
   void binaryGarbageIsAnErrorAndIsNotReplaced() throws Exception {
     Path file = dir.resolve("identity.pem");
     byte[] garbage = {(byte) 0xFF, (byte) 0xFE, 0, 1, 2, (byte) 0x80};
-    Files.write(file, garbage);
+    writeOwnerOnly(file, garbage);
     assertThrows(BadFileException.class, () -> Identity.loadOrCreate(file, new SecureRandom()));
     assertArrayEquals(garbage, Files.readAllBytes(file));
   }
