@@ -1,8 +1,10 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import java.security.SecureRandom;
@@ -61,10 +63,10 @@ public class HandshakeBenchmark {
   @Benchmark
   public void handshake(Blackhole out) throws Exception {
     InMemoryDuplex link = new InMemoryDuplex();
-    Future<SecureChannel> server = serverThread.submit(
-        () -> ServerHandshake.run(link.serverIn(), link.serverOut(), identity, random));
-    SecureChannel client = ClientHandshake.run(
-        link.clientIn(), link.clientOut(), random, ServerKeyVerifier.TRUST_ANY);
+    Future<HandshakeResult> server = serverThread.submit(() -> ServerHandshake.run(
+        new FrameReader(link.serverIn()), new FrameWriter(link.serverOut()), identity, random));
+    HandshakeResult client = ClientHandshake.run(new FrameReader(link.clientIn()),
+        new FrameWriter(link.clientOut()), random, ServerKeyVerifier.TRUST_ANY);
     out.consume(client);
     out.consume(server.get(InMemoryDuplex.READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }

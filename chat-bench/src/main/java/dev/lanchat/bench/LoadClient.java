@@ -1,12 +1,12 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
@@ -23,7 +23,7 @@ import java.security.SecureRandom;
  * the socket reads under its buffer, so a run can tell how many records arrive per read.
  *
  * <p>Not thread-safe, except that one thread may {@link #say} while another receives, as
- * {@link SecureChannel} allows.
+ * {@link MessageChannel} allows.
  */
 final class LoadClient implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 16;
@@ -31,12 +31,12 @@ final class LoadClient implements AutoCloseable {
   private final String name;
   private final Socket socket;
   private final CountingInputStream counted;
-  private final SecureChannel channel;
+  private final MessageChannel channel;
   private final long handshakeNanos;
   private final long joinNanos;
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      SecureChannel channel, long handshakeNanos, long joinNanos) {
+      MessageChannel channel, long handshakeNanos, long joinNanos) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
@@ -62,10 +62,10 @@ final class LoadClient implements AutoCloseable {
       socket.connect(server, timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
       CountingInputStream counted = new CountingInputStream(socket.getInputStream());
-      SecureChannel channel = ClientHandshake.run(
-          new FrameReader(new BufferedInputStream(counted, READ_BUFFER)),
-          new FrameWriter(socket.getOutputStream()), X25519.generate(random),
-          ServerKeyVerifier.TRUST_ANY);
+      FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
+      FrameWriter writer = new FrameWriter(socket.getOutputStream());
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+          X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
       ServerMessage first = channel.receiveFromServer();

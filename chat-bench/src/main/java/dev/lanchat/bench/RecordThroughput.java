@@ -5,6 +5,7 @@ import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.Message;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedInputStream;
@@ -143,7 +144,6 @@ public final class RecordThroughput {
     byte[] otherKey = new byte[32];
     random.nextBytes(key);
     random.nextBytes(otherKey);
-    byte[] identity = new byte[32];
     Message message =
         new ServerMessage.Chat(1_764_000_000_000L, "alice", CodecBenchmark.TYPICAL_LINE);
     byte[] encoded = MessageCodec.encode(message);
@@ -161,14 +161,14 @@ public final class RecordThroughput {
       senderSocket.setTcpNoDelay(true);
       receiverSocket.setTcpNoDelay(true);
       receiverSocket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(10));
-      SecureChannel sender = new SecureChannel(
+      MessageChannel sender = new MessageChannel(new SecureChannel(
           new FrameReader(senderSocket.getInputStream()),
           new FrameWriter(senderSocket.getOutputStream()),
-          CipherState.of(key), CipherState.of(otherKey), identity);
-      SecureChannel receiver = new SecureChannel(
+          CipherState.of(key), CipherState.of(otherKey)));
+      MessageChannel receiver = new MessageChannel(new SecureChannel(
           new FrameReader(new BufferedInputStream(receiverSocket.getInputStream(), 1 << 16)),
           new FrameWriter(receiverSocket.getOutputStream()),
-          CipherState.of(otherKey), CipherState.of(key), identity);
+          CipherState.of(otherKey), CipherState.of(key)));
 
       CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
         try {

@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.crypto.Hkdf;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.HexFormat;
@@ -124,18 +127,27 @@ class ComparisonsComputeTheSameThingTest {
     InMemoryDuplex link = new InMemoryDuplex();
     ExecutorService serverThread = Executors.newSingleThreadExecutor();
     try {
-      Future<SecureChannel> server = serverThread.submit(
-          () -> ServerHandshake.run(link.serverIn(), link.serverOut(), identity, random));
-      SecureChannel client = CompletableFuture.supplyAsync(() -> {
+      Future<MessageChannel> server = serverThread.submit(() -> {
+        FrameReader reader = new FrameReader(link.serverIn());
+        FrameWriter writer = new FrameWriter(link.serverOut());
+        return new MessageChannel(
+            ServerHandshake.run(reader, writer, identity, random).channel(reader, writer));
+      });
+      byte[][] serverKey = new byte[1][];
+      MessageChannel client = CompletableFuture.supplyAsync(() -> {
         try {
-          return ClientHandshake.run(
-              link.clientIn(), link.clientOut(), random, ServerKeyVerifier.TRUST_ANY);
+          FrameReader reader = new FrameReader(link.clientIn());
+          FrameWriter writer = new FrameWriter(link.clientOut());
+          HandshakeResult result =
+              ClientHandshake.run(reader, writer, random, ServerKeyVerifier.TRUST_ANY);
+          serverKey[0] = result.peerKey().orElseThrow().toByteArray();
+          return new MessageChannel(result.channel(reader, writer));
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       }).get(10, TimeUnit.SECONDS);
-      SecureChannel serverSide = server.get(10, TimeUnit.SECONDS);
-      assertArrayEquals(identity.publicKey(), client.serverIdentity());
+      MessageChannel serverSide = server.get(10, TimeUnit.SECONDS);
+      assertArrayEquals(identity.publicKey(), serverKey[0]);
       client.send(new ClientMessage.Say(CodecBenchmark.TYPICAL_LINE));
       assertEquals(new ClientMessage.Say(CodecBenchmark.TYPICAL_LINE),
           serverThread.submit(serverSide::receiveFromClient).get(10, TimeUnit.SECONDS));

@@ -1,10 +1,12 @@
 package dev.lanchat.client;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
@@ -92,7 +94,7 @@ public final class ChatClient {
   private final CompletableFuture<Integer> outcome = new CompletableFuture<>();
   private final Set<String> names = new ConcurrentSkipListSet<>(String.CASE_INSENSITIVE_ORDER);
   private volatile boolean leaving;
-  private volatile SecureChannel channel;
+  private volatile MessageChannel channel;
   private volatile String me;
   private volatile Pattern mention;
 
@@ -166,8 +168,10 @@ public final class ChatClient {
   /** Runs the handshake; returns null when trusted and ready, else the exit code. */
   private Integer handshake(Socket socket) throws IOException {
     try {
-      channel = ClientHandshake.run(socket.getInputStream(), socket.getOutputStream(), random,
-          verifier);
+      FrameReader reader = new FrameReader(socket.getInputStream());
+      FrameWriter writer = new FrameWriter(socket.getOutputStream());
+      channel = new MessageChannel(
+          ClientHandshake.run(reader, writer, random, verifier).channel(reader, writer));
       return null;
     } catch (UntrustedServerException e) {
       return ExitCode.UNTRUSTED;

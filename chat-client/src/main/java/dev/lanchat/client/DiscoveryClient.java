@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.discovery.DiscoveryReply;
 import dev.lanchat.common.discovery.DiscoveryRequest;
@@ -68,18 +69,18 @@ public final class DiscoveryClient {
    * @param serverKey the server's 32-byte identity key {@code Si}
    * @param fingerprint {@code SHA256:…} of {@code serverKey}
    */
-  public record Found(String name, InetSocketAddress tcpAddress, byte[] serverKey,
+  public record Found(String name, InetSocketAddress tcpAddress, ByteString serverKey,
       String fingerprint) {
     public Found {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(tcpAddress, "tcpAddress");
-      serverKey = serverKey.clone();
+      Objects.requireNonNull(serverKey, "serverKey");
       Objects.requireNonNull(fingerprint, "fingerprint");
     }
 
-    @Override
-    public byte[] serverKey() {
-      return serverKey.clone();
+    /** A server found with a copy of {@code serverKey}. */
+    public Found(String name, InetSocketAddress tcpAddress, byte[] serverKey, String fingerprint) {
+      this(name, tcpAddress, ByteString.copyOf(serverKey), fingerprint);
     }
 
     /** The name, safe to print on a terminal. */
@@ -94,28 +95,16 @@ public final class DiscoveryClient {
 
     /** Every pin holding this server's key, wherever it was pinned, in file order. */
     public List<KnownServers.Pin> pinnedAs(KnownServers known) {
-      return known.findByKey(serverKey);
+      return known.findByKey(serverKey.toByteArray());
     }
 
     /** How this server's key and address relate to {@code known}'s pins. */
     public Pinning pinning(KnownServers known) {
-      return switch (known.check(hostPort(), serverKey).outcome()) {
+      return switch (known.check(hostPort(), serverKey.toByteArray()).outcome()) {
         case MATCH -> Pinning.PINNED_HERE;
         case MISMATCH -> Pinning.CONFLICT;
         case UNKNOWN -> pinnedAs(known).isEmpty() ? Pinning.UNKNOWN : Pinning.MOVED;
       };
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Found other && name.equals(other.name)
-          && tcpAddress.equals(other.tcpAddress) && Arrays.equals(serverKey, other.serverKey)
-          && fingerprint.equals(other.fingerprint);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(name, tcpAddress, Arrays.hashCode(serverKey), fingerprint);
     }
 
     @Override
@@ -154,7 +143,7 @@ public final class DiscoveryClient {
       return List.of();
     }
     DiscoveryRequest request = DiscoveryRequest.random(random);
-    byte[] nonce = request.nonce();
+    ByteString nonce = request.nonce();
     long deadline = System.nanoTime() + wait.toNanos();
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setBroadcast(true);
@@ -181,7 +170,7 @@ public final class DiscoveryClient {
     }
   }
 
-  private static List<Found> collect(DatagramSocket socket, byte[] nonce, long deadline)
+  private static List<Found> collect(DatagramSocket socket, ByteString nonce, long deadline)
       throws IOException {
     Map<String, Found> found = new LinkedHashMap<>();
     // one byte more than the largest reply, so a longer datagram shows as longer
@@ -204,9 +193,9 @@ public final class DiscoveryClient {
         continue;
       }
       DiscoveryReply r = reply.get();
-      byte[] key = r.identity();
+      ByteString key = r.identity();
       InetSocketAddress tcpAddress = new InetSocketAddress(packet.getAddress(), r.tcpPort());
-      String id = HexFormat.of().formatHex(key) + " " + tcpAddress;
+      String id = key.hex() + " " + tcpAddress;
       found.putIfAbsent(id, new Found(r.name(), tcpAddress, key, Fingerprint.of(key)));
     }
     return List.copyOf(found.values());

@@ -273,7 +273,7 @@ class ClientDiscoveryTest {
   void forgedRepliesAreIgnoredSoNobodyAnswered() throws Exception {
     Identity genuine = Identity.generate(RANDOM);
     Identity impostor = Identity.generate(RANDOM);
-    byte[] otherNonce = DiscoveryRequest.random(RANDOM).nonce();
+    byte[] otherNonce = DiscoveryRequest.random(RANDOM).nonce().toByteArray();
     try (DatagramSocket fake = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       fake.setSoTimeout(10_000);
       // its own thread: the common pool may have a single worker, which the client run needs
@@ -281,13 +281,15 @@ class ClientDiscoveryTest {
         byte[] buffer = new byte[200];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         fake.receive(packet);
-        byte[] nonce = DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow().nonce();
+        byte[] nonce = DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow()
+            .nonce().toByteArray();
         List<byte[]> forged = List.of(
             // signed for another request's nonce
             DiscoveryReply.sign(genuine, otherNonce, 4242, "lab").encode(),
             // the genuine signature presented under another key
             new DiscoveryReply(4242, impostor.publicKey(),
-                DiscoveryReply.sign(genuine, nonce, 4242, "lab").sig(), "lab").encode());
+                DiscoveryReply.sign(genuine, nonce, 4242, "lab").sig().toByteArray(), "lab")
+                .encode());
         for (byte[] datagram : forged) {
           fake.send(new DatagramPacket(datagram, datagram.length, packet.getSocketAddress()));
         }

@@ -132,7 +132,7 @@ class DiscoveryClientTest {
   void forgedRepliesAreIgnoredAndOnlyTheGenuineOneIsFound() throws Exception {
     Identity genuine = Identity.generate(random);
     Identity impostor = Identity.generate(random);
-    byte[] otherNonce = DiscoveryRequest.random(random).nonce();
+    byte[] otherNonce = DiscoveryRequest.random(random).nonce().toByteArray();
     List<Function<byte[], byte[]>> forgeries = List.of(
         // a signature over another nonce (a replayed reply)
         nonce -> DiscoveryReply.sign(genuine, otherNonce, 4242, "lab").encode(),
@@ -148,7 +148,7 @@ class DiscoveryClientTest {
         nonce -> flip(DiscoveryReply.sign(genuine, nonce, 4242, "lab").encode(), 110),
         // the genuine signature under the impostor's key
         nonce -> new DiscoveryReply(4242, impostor.publicKey(),
-            DiscoveryReply.sign(genuine, nonce, 4242, "lab").sig(), "lab").encode(),
+            DiscoveryReply.sign(genuine, nonce, 4242, "lab").sig().toByteArray(), "lab").encode(),
         // not a reply at all
         nonce -> new DiscoveryRequest(nonce).encode(),
         nonce -> new byte[] {1, 2, 3});
@@ -160,7 +160,8 @@ class DiscoveryClientTest {
           byte[] buffer = new byte[200];
           DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
           fake.receive(packet);
-          byte[] nonce = DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow().nonce();
+          byte[] nonce = DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow()
+              .nonce().toByteArray();
           for (Function<byte[], byte[]> forge : forgeries) {
             byte[] forged = forge.apply(nonce);
             fake.send(new DatagramPacket(forged, forged.length, packet.getSocketAddress()));
@@ -202,7 +203,7 @@ class DiscoveryClientTest {
     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
     socket.receive(packet);
     assertEquals(DiscoveryRequest.SIZE, packet.getLength());
-    return DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow().nonce();
+    return DiscoveryRequest.parse(buffer, packet.getLength()).orElseThrow().nonce().toByteArray();
   }
 
   @Test
@@ -262,7 +263,7 @@ class DiscoveryClientTest {
       Identity identity) {
     assertEquals(name, f.name());
     assertEquals(tcpAddress, f.tcpAddress());
-    assertArrayEquals(identity.publicKey(), f.serverKey());
+    assertArrayEquals(identity.publicKey(), f.serverKey().toByteArray());
     assertEquals(identity.fingerprint(), f.fingerprint());
   }
 

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.trust.KnownServers;
@@ -83,8 +85,10 @@ final class FakeServer implements AutoCloseable {
   Peer accept() throws IOException {
     Socket s = socket.accept();
     s.setSoTimeout(TIMEOUT_MS);
-    return new Peer(s, ServerHandshake.run(s.getInputStream(), s.getOutputStream(), identity,
-        RANDOM));
+    FrameReader reader = new FrameReader(s.getInputStream());
+    FrameWriter writer = new FrameWriter(s.getOutputStream());
+    return new Peer(s, new MessageChannel(
+        ServerHandshake.run(reader, writer, identity, RANDOM).channel(reader, writer)));
   }
 
   /**
@@ -111,9 +115,9 @@ final class FakeServer implements AutoCloseable {
   /** One accepted, handshaken client connection. */
   static final class Peer implements AutoCloseable {
     private final Socket socket;
-    private final SecureChannel channel;
+    private final MessageChannel channel;
 
-    Peer(Socket socket, SecureChannel channel) {
+    Peer(Socket socket, MessageChannel channel) {
       this.socket = socket;
       this.channel = channel;
     }

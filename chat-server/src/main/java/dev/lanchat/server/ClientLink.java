@@ -1,9 +1,11 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -20,9 +22,9 @@ import java.util.List;
 final class ClientLink implements Outbox.Sink {
   private static final int READ_BUFFER = 1 << 17;
 
-  private final SecureChannel channel;
+  private final MessageChannel channel;
 
-  private ClientLink(SecureChannel channel) {
+  private ClientLink(MessageChannel channel) {
     this.channel = channel;
   }
 
@@ -34,8 +36,10 @@ final class ClientLink implements Outbox.Sink {
    */
   static ClientLink handshake(ClientSocket socket, Identity identity, SecureRandom random)
       throws IOException {
-    return new ClientLink(ServerHandshake.run(
-        new BufferedInputStream(socket.input(), READ_BUFFER), socket.output(), identity, random));
+    FrameReader reader = new FrameReader(new BufferedInputStream(socket.input(), READ_BUFFER));
+    FrameWriter writer = new FrameWriter(socket.output());
+    return new ClientLink(new MessageChannel(
+        ServerHandshake.run(reader, writer, identity, random).channel(reader, writer)));
   }
 
   /**

@@ -74,7 +74,7 @@ class DiscoveryResponderTest {
       assertTrue(reply.verify(request.nonce()));
       assertEquals(TCP_PORT, reply.tcpPort());
       assertEquals("Lab server", reply.name());
-      assertArrayEquals(identity.publicKey(), reply.identity());
+      assertArrayEquals(identity.publicKey(), reply.identity().toByteArray());
     }
   }
 

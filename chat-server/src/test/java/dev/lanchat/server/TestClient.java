@@ -3,14 +3,17 @@ package dev.lanchat.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -35,14 +38,14 @@ final class TestClient implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Socket socket;
-  private final SecureChannel channel;
+  private final MessageChannel channel;
   private final LinkedBlockingQueue<ServerMessage> queue = new LinkedBlockingQueue<>();
   private final List<ServerMessage> log = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException closedBy;
   private String name;
 
-  private TestClient(Socket socket, SecureChannel channel) {
+  private TestClient(Socket socket, MessageChannel channel) {
     this.socket = socket;
     this.channel = channel;
   }
@@ -60,8 +63,8 @@ final class TestClient implements AutoCloseable {
     }
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     socket.setSoTimeout((int) WAIT.toMillis());
-    SecureChannel channel = ClientHandshake.run(new BufferedInputStream(socket.getInputStream()),
-        socket.getOutputStream(), RANDOM, ServerKeyVerifier.TRUST_ANY);
+    MessageChannel channel =
+        handshake(new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
     socket.setSoTimeout(0);
     TestClient client = new TestClient(socket, channel);
     Thread.ofVirtual().name("test-client-reader").start(client::read);
@@ -77,10 +80,17 @@ final class TestClient implements AutoCloseable {
     socket.setReceiveBufferSize(4096);
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     socket.setSoTimeout((int) WAIT.toMillis());
-    SecureChannel channel = ClientHandshake.run(socket.getInputStream(), socket.getOutputStream(),
-        RANDOM, ServerKeyVerifier.TRUST_ANY);
+    MessageChannel channel = handshake(socket.getInputStream(), socket.getOutputStream());
     channel.send(new ClientMessage.Join(name));
     return socket;
+  }
+
+  /** The client handshake, trusting any server key, ending in a message channel. */
+  private static MessageChannel handshake(InputStream in, OutputStream out) throws IOException {
+    FrameReader reader = new FrameReader(in);
+    FrameWriter writer = new FrameWriter(out);
+    return new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
+        ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
   }
 
   /** Connects, joins as {@code name} and waits for WELCOME. */

@@ -1,15 +1,10 @@
 package dev.lanchat.common.channel;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.KeyLimitException;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
-import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.Message;
-import dev.lanchat.common.message.MessageCodec;
-import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The record layer of one connection after the handshake (protocol §3): a frame reader and
- * writer plus one {@link CipherState} per direction. Messages go in and out; records and nonces
- * stay inside.
+ * writer plus one {@link CipherState} per direction. Plaintexts go in and out; records and
+ * nonces stay inside. What the plaintexts mean is the message layer's business.
  *
  * <p>Thread-safe in the way a connection is used: one thread may receive while others send;
  * sends are serialised so records leave in {@code seq} order. A receive that fails leaves the
@@ -30,7 +25,6 @@ public final class SecureChannel {
   private final FrameWriter writer;
   private final CipherState sender;
   private final CipherState receiver;
-  private final byte[] serverIdentity;
   // a lock, not synchronized: on JDK 21-23 a virtual thread blocked in a socket write inside
   // synchronized pins its carrier, and a few slow clients would stall a whole server
   private final ReentrantLock sendLock = new ReentrantLock();
@@ -40,40 +34,23 @@ public final class SecureChannel {
    * @param sender seals what this side sends ({@code k_c2s} on a client, {@code k_s2c} on a
    *     server)
    * @param receiver opens what the peer sends
-   * @param serverIdentity the server's Ed25519 public key {@code Si} from the ServerHello
    */
   public SecureChannel(FrameReader reader, FrameWriter writer, CipherState sender,
-      CipherState receiver, byte[] serverIdentity) {
+      CipherState receiver) {
     this.reader = Objects.requireNonNull(reader, "reader");
     this.writer = Objects.requireNonNull(writer, "writer");
     this.sender = Objects.requireNonNull(sender, "sender");
     this.receiver = Objects.requireNonNull(receiver, "receiver");
-    this.serverIdentity = serverIdentity.clone();
-  }
-
-  /** The server's long-term public key {@code Si} (a copy). */
-  public byte[] serverIdentity() {
-    return serverIdentity.clone();
   }
 
   /**
-   * Encodes, seals and sends one message.
+   * Seals each plaintext as its own record, in order, and writes them all with one write. A
+   * server encodes a broadcast once and hands the same bytes to every member.
    *
    * @throws KeyLimitException if the sending key is used up: close and reconnect
    * @throws IOException if the connection fails
    */
-  public void send(Message message) throws IOException {
-    sendEncoded(List.of(MessageCodec.encode(message)));
-  }
-
-  /**
-   * Seals each already-encoded message as its own record, in order, and writes them all with
-   * one write. A server encodes a broadcast once and hands the same bytes to every member.
-   *
-   * @throws KeyLimitException if the sending key is used up: close and reconnect
-   * @throws IOException if the connection fails
-   */
-  public void sendEncoded(List<byte[]> plaintexts) throws IOException {
+  public void send(List<byte[]> plaintexts) throws IOException {
     sendLock.lock();
     try {
       List<byte[]> records = new ArrayList<>(plaintexts.size());
@@ -93,7 +70,7 @@ public final class SecureChannel {
    * @throws ProtocolException if the frame or record is bad; the channel is then unusable
    * @throws IOException if the connection fails
    */
-  public byte[] receivePlaintext() throws IOException {
+  public byte[] receive() throws IOException {
     if (broken) {
       throw new IllegalStateException("this channel failed before; the connection is over");
     }
@@ -106,44 +83,15 @@ public final class SecureChannel {
   }
 
   /**
-   * Receives the next message from a client (server side).
-   *
-   * @throws ProtocolException if the record is bad or does not hold one client message
-   * @throws IOException if the connection fails
+   * Marks the channel unusable because a layer above found a record it cannot accept; every
+   * later {@link #receive} throws {@link IllegalStateException}.
    */
-  public ClientMessage receiveFromClient() throws IOException {
-    return decode(() -> MessageCodec.decodeClient(receivePlaintext()));
-  }
-
-  /**
-   * Receives the next message from the server (client side).
-   *
-   * @throws ProtocolException if the record is bad or does not hold one server message
-   * @throws IOException if the connection fails
-   */
-  public ServerMessage receiveFromServer() throws IOException {
-    return decode(() -> MessageCodec.decodeServer(receivePlaintext()));
-  }
-
-  private interface Decoding<T> {
-    T get() throws IOException;
-  }
-
-  private <T> T decode(Decoding<T> decoding) throws IOException {
-    try {
-      return decoding.get();
-    } catch (ProtocolException e) {
-      broken = true;
-      throw e;
-    }
+  public void markBroken() {
+    broken = true;
   }
 
   /** For tests: the sequence numbers of both directions. */
   long[] seqs() {
     return new long[] {sender.seq(), receiver.seq()};
-  }
-
-  static ProtocolException unexpected(String what) {
-    return new ProtocolException(Reason.UNEXPECTED_MESSAGE, what);
   }
 }

@@ -1,12 +1,13 @@
 package dev.lanchat.common.crypto;
 
+import dev.lanchat.common.bytes.ByteString;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
  * A server identity's fingerprint: {@code SHA256:} followed by unpadded standard base64 of
- * SHA-256 of the 32-byte raw public key (protocol §6), 50 characters in all.
+ * SHA-256 of the 32-byte raw public key (protocol §6.2), 50 characters in all.
  */
 public final class Fingerprint {
   /** The prefix every fingerprint starts with. */
@@ -17,6 +18,11 @@ public final class Fingerprint {
   /** The fingerprint of a raw Ed25519 public key. */
   public static String of(byte[] publicKey) {
     return PREFIX + Base64.getEncoder().withoutPadding().encodeToString(sha256(publicKey));
+  }
+
+  /** The fingerprint of a raw Ed25519 public key. */
+  public static String of(ByteString publicKey) {
+    return of(publicKey.toByteArray());
   }
 
   /** True when {@code text} has the shape of a fingerprint ({@code SHA256:} + 43 base64 chars). */

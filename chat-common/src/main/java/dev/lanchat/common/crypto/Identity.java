@@ -25,9 +25,9 @@ import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * A long-term Ed25519 identity, a server's (protocol §6) or a client's, kept as a PKCS#8 PEM
- * file that {@code openssl pkey} reads, created owner-only on first use. A file that cannot be read or parsed
- * is an error, never replaced.
+ * A long-term Ed25519 identity, a server's (protocol §6.1) or a client's, kept as a PKCS#8 PEM
+ * file that {@code openssl pkey} reads, created owner-only on first use. A file that cannot be
+ * read or parsed is an error, never replaced.
  *
  * <p>Immutable and thread-safe.
  */

@@ -1,6 +1,8 @@
 package dev.lanchat.common.discovery;
 
-import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
@@ -29,7 +31,7 @@ import java.util.Optional;
  * @param sig the signature over the request's nonce, {@code tcp_port} and {@code name}
  * @param name the server's name, at most 48 UTF-8 bytes
  */
-public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String name) {
+public record DiscoveryReply(int tcpPort, ByteString identity, ByteString sig, String name) {
   /** Largest name, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 48;
 
@@ -43,23 +45,23 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
   static final int VERSION = 0x01;
   private static final byte[] SIG_LABEL = "lanchat v1 discovery".getBytes(StandardCharsets.US_ASCII);
   private static final int PORT_OFFSET = MAGIC.length + 1;
-  private static final int SI_OFFSET = PORT_OFFSET + 2;
-  private static final int SIG_OFFSET = SI_OFFSET + Ed25519.KEY_SIZE;
-  private static final int NAME_OFFSET = SIG_OFFSET + Ed25519.SIGNATURE_SIZE;
 
   public DiscoveryReply {
     checkPort(tcpPort);
-    if (identity.length != Ed25519.KEY_SIZE) {
-      throw new IllegalArgumentException("Si is 32 bytes, not " + identity.length);
+    if (identity.size() != Ed25519.KEY_SIZE) {
+      throw new IllegalArgumentException("Si is 32 bytes, not " + identity.size());
     }
-    if (sig.length != Ed25519.SIGNATURE_SIZE) {
-      throw new IllegalArgumentException("sig is 64 bytes, not " + sig.length);
+    if (sig.size() != Ed25519.SIGNATURE_SIZE) {
+      throw new IllegalArgumentException("sig is 64 bytes, not " + sig.size());
     }
     if (StrictUtf8.encode(name).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException("a discovery name is at most 48 UTF-8 bytes");
     }
-    identity = identity.clone();
-    sig = sig.clone();
+  }
+
+  /** A reply holding copies of {@code identity} and {@code sig}. */
+  public DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String name) {
+    this(tcpPort, ByteString.copyOf(identity), ByteString.copyOf(sig), name);
   }
 
   /**
@@ -67,6 +69,16 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
    *
    * @throws IllegalArgumentException if the nonce is not 32 bytes, the port is not 1 to 65,535,
    *     or the name is longer than 48 UTF-8 bytes or holds an unpaired surrogate
+   */
+  public static DiscoveryReply sign(Identity identity, ByteString nonce, int tcpPort,
+      String name) {
+    return sign(identity, nonce.toByteArray(), tcpPort, name);
+  }
+
+  /**
+   * As {@link #sign(Identity, ByteString, int, String)} for a nonce held in an array.
+   *
+   * @throws IllegalArgumentException as that method does
    */
   public static DiscoveryReply sign(Identity identity, byte[] nonce, int tcpPort, String name) {
     checkPort(tcpPort);
@@ -106,33 +118,26 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
         || (datagram[MAGIC.length] & 0xFF) != VERSION) {
       return Optional.empty();
     }
-    int port = u16(datagram, PORT_OFFSET);
-    int nameLength = u16(datagram, NAME_OFFSET);
-    if (port == 0 || MIN_SIZE + nameLength != length) {
+    ByteReader r = ByteReader.of(datagram, PORT_OFFSET, length - PORT_OFFSET);
+    int port = r.u16();
+    byte[] identity = r.bytes(Ed25519.KEY_SIZE);
+    byte[] sig = r.bytes(Ed25519.SIGNATURE_SIZE);
+    int nameLength = r.u16();
+    if (port == 0 || nameLength != r.remaining()) {
       return Optional.empty();
     }
     Optional<String> name = StrictUtf8.decode(datagram, MIN_SIZE, nameLength);
     if (name.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new DiscoveryReply(port,
-        Arrays.copyOfRange(datagram, SI_OFFSET, SI_OFFSET + Ed25519.KEY_SIZE),
-        Arrays.copyOfRange(datagram, SIG_OFFSET, SIG_OFFSET + Ed25519.SIGNATURE_SIZE),
-        name.get()));
+    return Optional.of(new DiscoveryReply(port, identity, sig, name.get()));
   }
 
   /** The datagram: 109 bytes plus the name's UTF-8 bytes, at most 157. */
   public byte[] encode() {
     byte[] nameBytes = StrictUtf8.encode(name);
-    byte[] out = new byte[MIN_SIZE + nameBytes.length];
-    System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
-    out[MAGIC.length] = VERSION;
-    putU16(out, PORT_OFFSET, tcpPort);
-    System.arraycopy(identity, 0, out, SI_OFFSET, Ed25519.KEY_SIZE);
-    System.arraycopy(sig, 0, out, SIG_OFFSET, Ed25519.SIGNATURE_SIZE);
-    putU16(out, NAME_OFFSET, nameBytes.length);
-    System.arraycopy(nameBytes, 0, out, MIN_SIZE, nameBytes.length);
-    return out;
+    return new ByteWriter(MIN_SIZE + nameBytes.length).bytes(MAGIC).u8(VERSION).u16(tcpPort)
+        .bytes(identity).bytes(sig).u16(nameBytes.length).bytes(nameBytes).toByteArray();
   }
 
   /**
@@ -143,7 +148,17 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
    * @throws IllegalArgumentException if the nonce is not 32 bytes
    */
   public boolean verify(byte[] nonce) {
-    return Ed25519.verify(identity, signedBytes(nonce, tcpPort, StrictUtf8.encode(name)), sig);
+    return Ed25519.verify(identity.toByteArray(),
+        signedBytes(nonce, tcpPort, StrictUtf8.encode(name)), sig.toByteArray());
+  }
+
+  /**
+   * As {@link #verify(byte[])}.
+   *
+   * @throws IllegalArgumentException if the nonce is not 32 bytes
+   */
+  public boolean verify(ByteString nonce) {
+    return verify(nonce.toByteArray());
   }
 
   /** The fingerprint of {@code Si}. */
@@ -151,26 +166,7 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
     return Fingerprint.of(identity);
   }
 
-  @Override
-  public byte[] identity() {
-    return identity.clone();
-  }
-
-  @Override
-  public byte[] sig() {
-    return sig.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DiscoveryReply other && Arrays.equals(encode(), other.encode());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(encode());
-  }
-
+  /** Port, fingerprint and the name made terminal-safe: the name came from the network. */
   @Override
   public String toString() {
     return "DiscoveryReply[tcpPort=" + tcpPort + ", Si=" + fingerprint()
@@ -182,25 +178,14 @@ public record DiscoveryReply(int tcpPort, byte[] identity, byte[] sig, String na
     if (nonce.length != DiscoveryRequest.NONCE_SIZE) {
       throw new IllegalArgumentException("a discovery nonce is 32 bytes, not " + nonce.length);
     }
-    byte[] port = new byte[2];
-    putU16(port, 0, tcpPort);
-    byte[] length = new byte[2];
-    putU16(length, 0, nameBytes.length);
-    return Bytes.concat(SIG_LABEL, nonce, port, length, nameBytes);
+    return new ByteWriter(SIG_LABEL.length + nonce.length + 4 + nameBytes.length)
+        .bytes(SIG_LABEL).bytes(nonce).u16(tcpPort).u16(nameBytes.length).bytes(nameBytes)
+        .toByteArray();
   }
 
   private static void checkPort(int tcpPort) {
     if (tcpPort < 1 || tcpPort > 0xFFFF) {
       throw new IllegalArgumentException("a TCP port is 1 to 65535, not " + tcpPort);
     }
-  }
-
-  private static int u16(byte[] data, int at) {
-    return ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF);
-  }
-
-  private static void putU16(byte[] data, int at, int value) {
-    data[at] = (byte) (value >>> 8);
-    data[at + 1] = (byte) value;
   }
 }

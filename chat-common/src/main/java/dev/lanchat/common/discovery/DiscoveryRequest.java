@@ -1,9 +1,11 @@
 package dev.lanchat.common.discovery;
 
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -23,7 +25,7 @@ import java.util.Optional;
  *
  * @param nonce 32 fresh random bytes that the server's reply signs
  */
-public record DiscoveryRequest(byte[] nonce) {
+public record DiscoveryRequest(ByteString nonce) {
   /** Size of every request datagram. */
   public static final int SIZE = 160;
 
@@ -35,10 +37,14 @@ public record DiscoveryRequest(byte[] nonce) {
   private static final int NONCE_OFFSET = MAGIC.length + 1;
 
   public DiscoveryRequest {
-    if (nonce.length != NONCE_SIZE) {
-      throw new IllegalArgumentException("a discovery nonce is 32 bytes, not " + nonce.length);
+    if (nonce.size() != NONCE_SIZE) {
+      throw new IllegalArgumentException("a discovery nonce is 32 bytes, not " + nonce.size());
     }
-    nonce = nonce.clone();
+  }
+
+  /** A request holding a copy of the 32-byte {@code nonce}. */
+  public DiscoveryRequest(byte[] nonce) {
+    this(ByteString.copyOf(nonce, NONCE_SIZE, "a discovery nonce"));
   }
 
   /** A request with a fresh random nonce. */
@@ -60,35 +66,12 @@ public record DiscoveryRequest(byte[] nonce) {
       return Optional.empty();
     }
     return Optional.of(new DiscoveryRequest(
-        Arrays.copyOfRange(datagram, NONCE_OFFSET, NONCE_OFFSET + NONCE_SIZE)));
+        ByteReader.of(datagram, NONCE_OFFSET, NONCE_SIZE).bytes(NONCE_SIZE)));
   }
 
   /** The 160-byte datagram: {@code "LANCHAT?" ‖ 0x01 ‖ nonce ‖ zero padding}. */
   public byte[] encode() {
-    byte[] out = new byte[SIZE];
-    System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
-    out[MAGIC.length] = VERSION;
-    System.arraycopy(nonce, 0, out, NONCE_OFFSET, NONCE_SIZE);
-    return out;
-  }
-
-  @Override
-  public byte[] nonce() {
-    return nonce.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DiscoveryRequest other && Arrays.equals(nonce, other.nonce);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(nonce);
-  }
-
-  @Override
-  public String toString() {
-    return "DiscoveryRequest[nonce=" + HexFormat.of().formatHex(nonce) + "]";
+    ByteWriter out = new ByteWriter(SIZE).bytes(MAGIC).u8(VERSION).bytes(nonce);
+    return out.zeros(SIZE - out.size()).toByteArray();
   }
 }

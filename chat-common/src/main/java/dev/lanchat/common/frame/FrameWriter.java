@@ -1,5 +1,6 @@
 package dev.lanchat.common.frame;
 
+import dev.lanchat.common.bytes.ByteWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -43,18 +44,11 @@ public final class FrameWriter {
       }
       size += Frames.HEADER_SIZE + payload.length;
     }
-    byte[] buffer = new byte[size];
-    int at = 0;
+    ByteWriter buffer = new ByteWriter(size);
     for (byte[] payload : payloads) {
-      int n = payload.length;
-      buffer[at] = (byte) (n >>> 24);
-      buffer[at + 1] = (byte) (n >>> 16);
-      buffer[at + 2] = (byte) (n >>> 8);
-      buffer[at + 3] = (byte) n;
-      System.arraycopy(payload, 0, buffer, at + Frames.HEADER_SIZE, n);
-      at += Frames.HEADER_SIZE + n;
+      buffer.u32(payload.length).bytes(payload);
     }
-    out.write(buffer);
+    out.write(buffer.toByteArray());
     out.flush();
   }
 }

@@ -1,7 +1,8 @@
 package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.ProtocolException;
-import java.util.Arrays;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
 
 /**
  * ClientHello, the first frame from client to server (protocol §2.2), 40 bytes: {@code
@@ -9,12 +10,17 @@ import java.util.Arrays;
  *
  * @param ephemeral the client's ephemeral X25519 public key {@code Ce}
  */
-public record ClientHello(byte[] ephemeral) {
+public record ClientHello(ByteString ephemeral) {
   /** Size of the payload. */
   public static final int SIZE = 40;
 
   public ClientHello {
-    ephemeral = ServerHello.copy32(ephemeral, "Ce");
+    ServerHello.check32(ephemeral, "Ce");
+  }
+
+  /** A hello holding a copy of the 32-byte key. */
+  public ClientHello(byte[] ephemeral) {
+    this(ByteString.copyOf(ephemeral, 32, "Ce"));
   }
 
   /**
@@ -24,34 +30,11 @@ public record ClientHello(byte[] ephemeral) {
    */
   public static ClientHello parse(byte[] payload) throws ProtocolException {
     Hellos.checkPrefix(payload, SIZE, "ClientHello");
-    return new ClientHello(Arrays.copyOfRange(payload, 8, 40));
+    return new ClientHello(ByteReader.of(payload, Hellos.PREFIX_SIZE, 32).bytes(32));
   }
 
   /** The 40-byte payload. */
   public byte[] encode() {
-    byte[] out = new byte[SIZE];
-    Hellos.putPrefix(out);
-    System.arraycopy(ephemeral, 0, out, 8, 32);
-    return out;
-  }
-
-  @Override
-  public byte[] ephemeral() {
-    return ephemeral.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ClientHello other && Arrays.equals(ephemeral, other.ephemeral);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(ephemeral);
-  }
-
-  @Override
-  public String toString() {
-    return "ClientHello[" + java.util.HexFormat.of().formatHex(encode()) + "]";
+    return Hellos.prefix(SIZE).bytes(ephemeral).toByteArray();
   }
 }

@@ -2,6 +2,10 @@ package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
+import dev.lanchat.common.bytes.ByteWriter;
+import dev.lanchat.common.frame.FrameHead;
+import dev.lanchat.common.frame.FrameReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,8 +17,30 @@ final class Hellos {
 
   private Hellos() {}
 
+  /**
+   * Reads a hello frame of {@code expectedSize} bytes, allocating no more than that whatever
+   * size the peer claims, and checks its prefix and size.
+   *
+   * @throws ProtocolException if the frame or its prefix or size is bad
+   * @throws IOException if the connection fails
+   */
+  static byte[] read(FrameReader reader, int expectedSize, String what) throws IOException {
+    FrameHead head = reader.readHead(expectedSize);
+    checkPrefix(head.bytes(), head.length(), expectedSize, what);
+    return head.bytes();
+  }
+
   /** Checks magic, then version, then size, so a peer of another version is named as such. */
   static void checkPrefix(byte[] payload, int expectedSize, String what) throws ProtocolException {
+    checkPrefix(payload, payload.length, expectedSize, what);
+  }
+
+  /**
+   * As {@link #checkPrefix(byte[], int, String)} for a payload of {@code length} bytes of which
+   * {@code payload} holds the first ones.
+   */
+  private static void checkPrefix(byte[] payload, int length, int expectedSize, String what)
+      throws ProtocolException {
     if (payload.length < PREFIX_SIZE
         || !Arrays.equals(payload, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new ProtocolException(Reason.BAD_HELLO,
@@ -26,15 +52,15 @@ final class Hellos {
           "the " + peerRole(what) + " speaks LanChat protocol version " + version
               + "; this program speaks version " + VERSION);
     }
-    if (payload.length != expectedSize) {
+    if (length != expectedSize) {
       throw new ProtocolException(Reason.BAD_HELLO,
-          what + " is " + payload.length + " bytes; version 1 makes it " + expectedSize);
+          what + " is " + length + " bytes; version 1 makes it " + expectedSize);
     }
   }
 
-  static void putPrefix(byte[] payload) {
-    System.arraycopy(MAGIC, 0, payload, 0, MAGIC.length);
-    payload[MAGIC.length] = VERSION;
+  /** A writer for a hello of {@code size} bytes that already holds the magic and version. */
+  static ByteWriter prefix(int size) {
+    return new ByteWriter(size).bytes(MAGIC).u8(VERSION);
   }
 
   private static String peerRole(String what) {

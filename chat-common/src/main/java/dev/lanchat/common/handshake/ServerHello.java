@@ -1,7 +1,9 @@
 package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.ProtocolException;
-import java.util.Arrays;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 
 /**
  * ServerHello, the first frame from server to client (protocol §2.1), 104 bytes: {@code
@@ -11,14 +13,20 @@ import java.util.Arrays;
  * @param salt the HKDF salt, fresh per connection
  * @param identity the server's long-term Ed25519 public key {@code Si}
  */
-public record ServerHello(byte[] ephemeral, byte[] salt, byte[] identity) {
+public record ServerHello(ByteString ephemeral, ByteString salt, ByteString identity) {
   /** Size of the payload. */
   public static final int SIZE = 104;
 
   public ServerHello {
-    ephemeral = copy32(ephemeral, "Se");
-    salt = copy32(salt, "salt");
-    identity = copy32(identity, "Si");
+    check32(ephemeral, "Se");
+    check32(salt, "salt");
+    check32(identity, "Si");
+  }
+
+  /** A hello holding copies of the three 32-byte values. */
+  public ServerHello(byte[] ephemeral, byte[] salt, byte[] identity) {
+    this(ByteString.copyOf(ephemeral, 32, "Se"), ByteString.copyOf(salt, 32, "salt"),
+        ByteString.copyOf(identity, 32, "Si"));
   }
 
   /**
@@ -28,56 +36,18 @@ public record ServerHello(byte[] ephemeral, byte[] salt, byte[] identity) {
    */
   public static ServerHello parse(byte[] payload) throws ProtocolException {
     Hellos.checkPrefix(payload, SIZE, "ServerHello");
-    return new ServerHello(
-        Arrays.copyOfRange(payload, 8, 40),
-        Arrays.copyOfRange(payload, 40, 72),
-        Arrays.copyOfRange(payload, 72, 104));
+    ByteReader r = ByteReader.of(payload, Hellos.PREFIX_SIZE, SIZE - Hellos.PREFIX_SIZE);
+    return new ServerHello(r.bytes(32), r.bytes(32), r.bytes(32));
   }
 
   /** The 104-byte payload. */
   public byte[] encode() {
-    byte[] out = new byte[SIZE];
-    Hellos.putPrefix(out);
-    System.arraycopy(ephemeral, 0, out, 8, 32);
-    System.arraycopy(salt, 0, out, 40, 32);
-    System.arraycopy(identity, 0, out, 72, 32);
-    return out;
+    return Hellos.prefix(SIZE).bytes(ephemeral).bytes(salt).bytes(identity).toByteArray();
   }
 
-  @Override
-  public byte[] ephemeral() {
-    return ephemeral.clone();
-  }
-
-  @Override
-  public byte[] salt() {
-    return salt.clone();
-  }
-
-  @Override
-  public byte[] identity() {
-    return identity.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ServerHello other && Arrays.equals(encode(), other.encode());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(encode());
-  }
-
-  @Override
-  public String toString() {
-    return "ServerHello[" + java.util.HexFormat.of().formatHex(encode()) + "]";
-  }
-
-  static byte[] copy32(byte[] value, String what) {
-    if (value.length != 32) {
-      throw new IllegalArgumentException(what + " is 32 bytes, not " + value.length);
+  static void check32(ByteString value, String what) {
+    if (value.size() != 32) {
+      throw new IllegalArgumentException(what + " is 32 bytes, not " + value.size());
     }
-    return value.clone();
   }
 }

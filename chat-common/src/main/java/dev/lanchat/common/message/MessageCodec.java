@@ -2,7 +2,9 @@ package dev.lanchat.common.message;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
-import java.io.ByteArrayOutputStream;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,27 +112,24 @@ public final class MessageCodec {
 
   /** Builds {@code u8 type ‖ fields}. */
   private static final class Writer {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    private final ByteWriter out = new ByteWriter(64);
 
     Writer(int type) {
-      out.write(type);
+      out.u8(type);
     }
 
     Writer u16(int value) {
-      out.write(value >>> 8);
-      out.write(value);
+      out.u16(value);
       return this;
     }
 
     Writer u64(long value) {
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) (value >>> shift));
-      }
+      out.u64(value);
       return this;
     }
 
-    Writer bytes(byte[] value) {
-      out.writeBytes(value);
+    Writer bytes(ByteString value) {
+      out.bytes(value);
       return this;
     }
 
@@ -139,7 +138,8 @@ public final class MessageCodec {
       if (utf8.length > MAX_STR_BYTES) {
         throw new IllegalArgumentException("a str holds at most 65,535 UTF-8 bytes");
       }
-      return u16(utf8.length).bytes(utf8);
+      out.u16(utf8.length).bytes(utf8);
+      return this;
     }
 
     Writer strList(List<String> values) {
@@ -158,56 +158,47 @@ public final class MessageCodec {
     }
   }
 
-  /** Reads fields strictly from one plaintext. */
+  /** Reads fields strictly from one plaintext, refusing each before it runs past the end. */
   private static final class Reader {
-    private final byte[] data;
-    private int at;
+    private final ByteReader in;
 
     Reader(byte[] data) {
-      this.data = data;
+      this.in = ByteReader.of(data);
     }
 
     private void need(int n, String what) throws ProtocolException {
-      if (data.length - at < n) {
-        throw malformed("the %s at byte %d runs past the end of the message", what, at);
+      if (in.remaining() < n) {
+        throw malformed("the %s at byte %d runs past the end of the message", what,
+            in.position());
       }
     }
 
     int u8() throws ProtocolException {
       need(1, "type");
-      return data[at++] & 0xFF;
+      return in.u8();
     }
 
     int u16() throws ProtocolException {
       need(2, "u16");
-      int v = ((data[at] & 0xFF) << 8) | (data[at + 1] & 0xFF);
-      at += 2;
-      return v;
+      return in.u16();
     }
 
     long u64() throws ProtocolException {
       need(8, "u64");
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (data[at++] & 0xFF);
-      }
-      return v;
+      return in.u64();
     }
 
     byte[] bytes(int n) throws ProtocolException {
       need(n, "fixed field");
-      byte[] v = java.util.Arrays.copyOfRange(data, at, at + n);
-      at += n;
-      return v;
+      return in.bytes(n);
     }
 
     String str() throws ProtocolException {
       int length = u16();
       need(length, "str");
-      String v = StrictUtf8.decode(data, at, length)
+      int at = in.position();
+      return StrictUtf8.decode(in.bytes(length), 0, length)
           .orElseThrow(() -> malformed("the str at byte %d is not valid UTF-8", at));
-      at += length;
-      return v;
     }
 
     List<String> strList() throws ProtocolException {
@@ -222,8 +213,8 @@ public final class MessageCodec {
     }
 
     void expectEnd() throws ProtocolException {
-      if (at != data.length) {
-        throw malformed("%d bytes left over after the last field", data.length - at);
+      if (in.remaining() != 0) {
+        throw malformed("%d bytes left over after the last field", in.remaining());
       }
     }
   }

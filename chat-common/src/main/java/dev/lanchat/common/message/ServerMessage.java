@@ -1,5 +1,6 @@
 package dev.lanchat.common.message;
 
+import dev.lanchat.common.bytes.ByteString;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,35 +9,19 @@ import java.util.Optional;
 public sealed interface ServerMessage extends Message {
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
-  record ServerAuth(byte[] sig) implements ServerMessage {
+  record ServerAuth(ByteString sig) implements ServerMessage {
     public static final int TYPE = 0x01;
     public static final int SIG_SIZE = 64;
 
     public ServerAuth {
-      if (sig.length != SIG_SIZE) {
+      if (sig.size() != SIG_SIZE) {
         throw new IllegalArgumentException("SERVER_AUTH carries a 64-byte signature");
       }
-      sig = sig.clone();
     }
 
-    @Override
-    public byte[] sig() {
-      return sig.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ServerAuth other && java.util.Arrays.equals(sig, other.sig);
-    }
-
-    @Override
-    public int hashCode() {
-      return java.util.Arrays.hashCode(sig);
-    }
-
-    @Override
-    public String toString() {
-      return "ServerAuth[sig=" + java.util.HexFormat.of().formatHex(sig) + "]";
+    /** SERVER_AUTH holding a copy of {@code sig}. */
+    public ServerAuth(byte[] sig) {
+      this(ByteString.copyOf(sig));
     }
 
     @Override

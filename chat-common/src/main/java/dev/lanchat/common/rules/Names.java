@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The name rules of protocol §5: 1–24 characters of ASCII letters, digits, {@code _}, {@code -},
- * {@code .}, starting with a letter or digit; unique by {@linkplain #skeleton skeleton}.
+ * The name rules of protocol §5.2: 1–24 characters of ASCII letters, digits, {@code _},
+ * {@code -}, {@code .}, starting with a letter or digit; unique by {@linkplain #skeleton
+ * skeleton}.
  */
 public final class Names {
   /** Longest name, in characters. */

@@ -1,7 +1,7 @@
 package dev.lanchat.common.rules;
 
 /**
- * Makes any string that came from the network safe to print (protocol §5, defence in depth):
+ * Makes any string that came from the network safe to print (protocol §5.3, defence in depth):
  * every code point that {@link Texts#isForbidden} flags — C0 and C1 controls, DEL, ESC, bidi
  * overrides and isolates, zero-width spaces, BOM, tag characters, line and paragraph separators
  * — is shown as a visible escape such as <code>\x1B</code>, <code>&#92;u202E</code> or

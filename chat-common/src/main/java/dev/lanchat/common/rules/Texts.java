@@ -3,7 +3,7 @@ package dev.lanchat.common.rules;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The text rules of protocol §5: 1–4,096 UTF-8 bytes, not all white space, and free of every
+ * The text rules of protocol §5.3: 1–4,096 UTF-8 bytes, not all white space, and free of every
  * code point of general category Cc, Cf, Zl and Zp except U+200C and U+200D.
  */
 public final class Texts {

@@ -1,5 +1,6 @@
 package dev.lanchat.common.trust;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.rules.Names;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -53,20 +55,15 @@ public final class KnownPeers {
      * @param oldKey the key remembered for the name
      * @param newKey the key the name has now
      */
-    record Changed(byte[] oldKey, byte[] newKey) implements Check {
+    record Changed(ByteString oldKey, ByteString newKey) implements Check {
       public Changed {
-        oldKey = oldKey.clone();
-        newKey = newKey.clone();
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
       }
 
-      @Override
-      public byte[] oldKey() {
-        return oldKey.clone();
-      }
-
-      @Override
-      public byte[] newKey() {
-        return newKey.clone();
+      /** The change from a copy of {@code oldKey} to a copy of {@code newKey}. */
+      public Changed(byte[] oldKey, byte[] newKey) {
+        this(ByteString.copyOf(oldKey), ByteString.copyOf(newKey));
       }
 
       /** The remembered key's fingerprint. */

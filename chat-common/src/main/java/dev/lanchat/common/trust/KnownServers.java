@@ -1,6 +1,6 @@
 package dev.lanchat.common.trust;
 
-import dev.lanchat.common.crypto.Bytes;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.FileAccess;
@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The client's pins (protocol §6): which Ed25519 key each {@code host:port} proved last time,
- * like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
+ * The client's pins (protocol §6.3, §6.4): which Ed25519 key each {@code host:port} proved last
+ * time, like SSH's known_hosts. One pin a line: {@code host:port ed25519 BASE64-KEY}; blank lines and
  * lines starting with {@code #} are kept as they are. A file that cannot be read or parsed is an
  * error, never treated as empty. Pins are written atomically and owner-only.
  *
@@ -37,14 +37,10 @@ public final class KnownServers {
   }
 
   /** One pin: {@code hostPort} pinned to {@code key}, on {@code line} (1-based) of the file. */
-  public record Pin(String hostPort, byte[] key, int line) {
-    public Pin {
-      key = key.clone();
-    }
-
-    @Override
-    public byte[] key() {
-      return key.clone();
+  public record Pin(String hostPort, ByteString key, int line) {
+    /** A pin holding a copy of {@code key}. */
+    public Pin(String hostPort, byte[] key, int line) {
+      this(hostPort, ByteString.copyOf(key), line);
     }
 
     /** The pinned key's fingerprint. */
@@ -102,13 +98,13 @@ public final class KnownServers {
       throw new BadFileException(file, "line " + number
           + " is not \"host:port ed25519 BASE64-KEY\"");
     }
-    byte[] key;
+    ByteString key;
     try {
-      key = Base64.getDecoder().decode(fields[2]);
+      key = ByteString.fromBase64(fields[2]);
     } catch (IllegalArgumentException e) {
       throw new BadFileException(file, "line " + number + " has a key that is not base64");
     }
-    if (key.length != 32) {
+    if (key.size() != 32) {
       throw new BadFileException(file, "line " + number + " has a key that is not 32 bytes");
     }
     return new Pin(fields[0], key, number);
@@ -129,7 +125,7 @@ public final class KnownServers {
   public Lookup check(String hostPort, byte[] key) {
     for (Pin pin : pins) {
       if (pin.hostPort().equalsIgnoreCase(hostPort)) {
-        Outcome outcome = Bytes.constantTimeEquals(pin.key, key) ? Outcome.MATCH : Outcome.MISMATCH;
+        Outcome outcome = pin.key.contentEquals(key) ? Outcome.MATCH : Outcome.MISMATCH;
         return new Lookup(outcome, Optional.of(pin));
       }
     }
@@ -140,7 +136,7 @@ public final class KnownServers {
   public List<Pin> findByKey(byte[] key) {
     List<Pin> found = new ArrayList<>();
     for (Pin pin : pins) {
-      if (Bytes.constantTimeEquals(pin.key, key)) {
+      if (pin.key.contentEquals(key)) {
         found.add(pin);
       }
     }

@@ -11,6 +11,7 @@ import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.KeySchedule;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * or reflected record does not open, the connection is over, and its plaintext is never used.
  */
 class SecureChannelTest {
-  private static final byte[] SI = filled(0x55);
   private static final KeySchedule KEYS = KeySchedule.derive(filled(0x11), filled(0x22),
       filled(0x33, 104), filled(0x44, 40));
 
@@ -41,15 +41,15 @@ class SecureChannelTest {
   }
 
   /** A client-side channel reading {@code incoming} and writing to {@code out}. */
-  private static SecureChannel client(byte[] incoming, ByteArrayOutputStream out) {
-    return new SecureChannel(new FrameReader(new ByteArrayInputStream(incoming)),
-        new FrameWriter(out), CipherState.of(KEYS.kC2s()), CipherState.of(KEYS.kS2c()), SI);
+  private static MessageChannel client(byte[] incoming, ByteArrayOutputStream out) {
+    return new MessageChannel(new SecureChannel(new FrameReader(new ByteArrayInputStream(incoming)),
+        new FrameWriter(out), CipherState.of(KEYS.kC2s()), CipherState.of(KEYS.kS2c())));
   }
 
   /** A server-side channel reading {@code incoming} and writing to {@code out}. */
-  private static SecureChannel server(byte[] incoming, ByteArrayOutputStream out) {
-    return new SecureChannel(new FrameReader(new ByteArrayInputStream(incoming)),
-        new FrameWriter(out), CipherState.of(KEYS.kS2c()), CipherState.of(KEYS.kC2s()), SI);
+  private static MessageChannel server(byte[] incoming, ByteArrayOutputStream out) {
+    return new MessageChannel(new SecureChannel(new FrameReader(new ByteArrayInputStream(incoming)),
+        new FrameWriter(out), CipherState.of(KEYS.kS2c()), CipherState.of(KEYS.kC2s())));
   }
 
   /** The record payloads in a stream of frames. */
@@ -74,14 +74,14 @@ class SecureChannelTest {
   /** Records 0, 1, 2 as the client seals them: SAY "zero", "one", "two". */
   private static List<byte[]> clientRecords() throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    SecureChannel c = client(new byte[0], wire);
+    MessageChannel c = client(new byte[0], wire);
     c.send(new ClientMessage.Say("zero"));
     c.send(new ClientMessage.Say("one"));
     c.send(new ClientMessage.Say("two"));
     return records(wire.toByteArray());
   }
 
-  private static void assertRecordRefused(SecureChannel channel) {
+  private static void assertRecordRefused(MessageChannel channel) {
     ProtocolException e = assertThrows(ProtocolException.class, channel::receiveFromClient);
     assertEquals(Reason.BAD_RECORD, e.reason());
     // the connection is over: nothing after a failed record is ever read
@@ -91,7 +91,7 @@ class SecureChannelTest {
   @Test
   void recordsInOrderAreDelivered() throws Exception {
     List<byte[]> r = clientRecords();
-    SecureChannel s = server(frames(r.get(0), r.get(1), r.get(2)), new ByteArrayOutputStream());
+    MessageChannel s = server(frames(r.get(0), r.get(1), r.get(2)), new ByteArrayOutputStream());
     assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
     assertEquals(new ClientMessage.Say("one"), s.receiveFromClient());
     assertEquals(new ClientMessage.Say("two"), s.receiveFromClient());
@@ -101,7 +101,7 @@ class SecureChannelTest {
   @Test
   void replayedRecordFails() throws Exception {
     List<byte[]> r = clientRecords();
-    SecureChannel s = server(frames(r.get(0), r.get(0)), new ByteArrayOutputStream());
+    MessageChannel s = server(frames(r.get(0), r.get(0)), new ByteArrayOutputStream());
     assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
     assertRecordRefused(s);
   }
@@ -109,7 +109,7 @@ class SecureChannelTest {
   @Test
   void droppedRecordMakesTheNextOneFail() throws Exception {
     List<byte[]> r = clientRecords();
-    SecureChannel s = server(frames(r.get(0), r.get(2)), new ByteArrayOutputStream());
+    MessageChannel s = server(frames(r.get(0), r.get(2)), new ByteArrayOutputStream());
     assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
     assertRecordRefused(s);
   }
@@ -117,7 +117,7 @@ class SecureChannelTest {
   @Test
   void reorderedRecordsFail() throws Exception {
     List<byte[]> r = clientRecords();
-    SecureChannel s = server(frames(r.get(1), r.get(0)), new ByteArrayOutputStream());
+    MessageChannel s = server(frames(r.get(1), r.get(0)), new ByteArrayOutputStream());
     assertRecordRefused(s);
   }
 
@@ -126,7 +126,7 @@ class SecureChannelTest {
     ByteArrayOutputStream serverWire = new ByteArrayOutputStream();
     server(new byte[0], serverWire).send(new ServerMessage.Pong(1));
     // an attacker sends the server's own record 0 (sealed with k_s2c) back to it as record 0
-    SecureChannel s = server(serverWire.toByteArray(), new ByteArrayOutputStream());
+    MessageChannel s = server(serverWire.toByteArray(), new ByteArrayOutputStream());
     assertRecordRefused(s);
   }
 
@@ -134,7 +134,7 @@ class SecureChannelTest {
   void clientRecordReflectedBackToTheClientFails() throws Exception {
     ByteArrayOutputStream clientWire = new ByteArrayOutputStream();
     client(new byte[0], clientWire).send(new ClientMessage.Ping(1));
-    SecureChannel c = client(clientWire.toByteArray(), new ByteArrayOutputStream());
+    MessageChannel c = client(clientWire.toByteArray(), new ByteArrayOutputStream());
     ProtocolException e = assertThrows(ProtocolException.class, c::receiveFromServer);
     assertEquals(Reason.BAD_RECORD, e.reason());
     assertThrows(IllegalStateException.class, c::receiveFromServer);
@@ -143,26 +143,26 @@ class SecureChannelTest {
   @Test
   void bothDirectionsCountTheirOwnSequenceNumbers() throws Exception {
     ByteArrayOutputStream serverWire = new ByteArrayOutputStream();
-    SecureChannel s = server(frames(clientRecords().get(0)), serverWire);
+    MessageChannel s = server(frames(clientRecords().get(0)), serverWire);
     s.send(new ServerMessage.Pong(1));
     s.send(new ServerMessage.Pong(2));
     assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
-    assertArrayEquals(new long[] {2, 1}, s.seqs());
-    SecureChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
+    assertArrayEquals(new long[] {2, 1}, s.records().seqs());
+    MessageChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
     assertEquals(new ServerMessage.Pong(1), c.receiveFromServer());
     assertEquals(new ServerMessage.Pong(2), c.receiveFromServer());
-    assertArrayEquals(new long[] {0, 2}, c.seqs());
+    assertArrayEquals(new long[] {0, 2}, c.records().seqs());
   }
 
   @Test
   void sendEncodedSealsEachMessageAsItsOwnRecordInOneWrite() throws Exception {
     ByteArrayOutputStream serverWire = new ByteArrayOutputStream();
-    SecureChannel s = server(new byte[0], serverWire);
+    MessageChannel s = server(new byte[0], serverWire);
     byte[] chat = dev.lanchat.common.message.MessageCodec.encode(
         new ServerMessage.Chat(5, "bob", "hi"));
     s.sendEncoded(List.of(chat, chat, chat));
     assertEquals(3, records(serverWire.toByteArray()).size());
-    SecureChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
+    MessageChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
     for (int i = 0; i < 3; i++) {
       assertEquals(new ServerMessage.Chat(5, "bob", "hi"), c.receiveFromServer());
     }
@@ -171,10 +171,10 @@ class SecureChannelTest {
   @Test
   void messageOfTheWrongDirectionIsMalformed() throws Exception {
     ByteArrayOutputStream clientWire = new ByteArrayOutputStream();
-    SecureChannel c = client(new byte[0], clientWire);
+    MessageChannel c = client(new byte[0], clientWire);
     // a client that seals a server-only type (PONG) under k_c2s
     c.sendEncoded(List.of(dev.lanchat.common.message.MessageCodec.encode(new ServerMessage.Pong(3))));
-    SecureChannel s = server(clientWire.toByteArray(), new ByteArrayOutputStream());
+    MessageChannel s = server(clientWire.toByteArray(), new ByteArrayOutputStream());
     assertEquals(Reason.MALFORMED_MESSAGE,
         assertThrows(ProtocolException.class, s::receiveFromClient).reason());
     assertThrows(IllegalStateException.class, s::receiveFromClient);

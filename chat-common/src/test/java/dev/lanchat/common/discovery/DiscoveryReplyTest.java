@@ -49,7 +49,7 @@ class DiscoveryReplyTest {
     DiscoveryReply reply = DiscoveryReply.parse(HexFormat.of().parseHex(VECTOR)).orElseThrow();
     assertEquals(4242, reply.tcpPort());
     assertEquals("Büro LAN", reply.name());
-    assertArrayEquals(RFC_8032_TEST_1.publicKey(), reply.identity());
+    assertArrayEquals(RFC_8032_TEST_1.publicKey(), reply.identity().toByteArray());
     assertEquals(RFC_8032_TEST_1.fingerprint(), reply.fingerprint());
     assertTrue(reply.verify(NONCE));
   }
@@ -79,7 +79,7 @@ class DiscoveryReplyTest {
   void aKeySwappedForAnotherServersKeyDoesNotVerify() {
     DiscoveryReply genuine = DiscoveryReply.sign(RFC_8032_TEST_1, NONCE, 4242, "lab");
     Identity other = Identity.generate(new SecureRandom());
-    DiscoveryReply swapped = new DiscoveryReply(4242, other.publicKey(), genuine.sig(), "lab");
+    DiscoveryReply swapped = new DiscoveryReply(4242, other.publicKey(), genuine.sig().toByteArray(), "lab");
     assertFalse(swapped.verify(NONCE));
   }
 

@@ -88,6 +88,52 @@ class FrameReaderTest {
     }
   }
 
+  @Test
+  void readHeadTakesAtMostItsBoundAndReportsTheDeclaredLength() throws Exception {
+    CountingStream in = new CountingStream(header(Frames.MAX_PAYLOAD));
+    allocatedBytes();
+    long before = allocatedBytes();
+    FrameHead head = new FrameReader(in).readHead(40);
+    long allocated = allocatedBytes() - before;
+    assertEquals(Frames.MAX_PAYLOAD, head.length());
+    assertEquals(40, head.bytes().length);
+    assertEquals(false, head.complete());
+    assertEquals(4 + 40, in.taken, "the reader took the header and 40 bytes, no more");
+    if (before >= 0) {
+      assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for a 40-byte head");
+    }
+  }
+
+  @Test
+  void aSmallFrameCostsABufferOfItsOwnSizeNotOfTheLargestFrame() throws Exception {
+    byte[] wire = frame(new byte[] {7});
+    new FrameReader(new ByteArrayInputStream(wire)).readFrame(); // warm up
+    FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+    long before = allocatedBytes();
+    byte[] payload = reader.readFrame();
+    long allocated = allocatedBytes() - before;
+    assertArrayEquals(new byte[] {7}, payload);
+    if (before >= 0) {
+      assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for a 1-byte frame");
+    }
+  }
+
+  @Test
+  void readHeadOfAFrameWithinItsBoundIsTheWholeFrame() throws Exception {
+    byte[] payload = {1, 2, 3};
+    FrameHead head = new FrameReader(new ByteArrayInputStream(frame(payload))).readHead(40);
+    assertEquals(3, head.length());
+    assertArrayEquals(payload, head.bytes());
+    assertTrue(head.complete());
+  }
+
+  @Test
+  void readHeadRefusesAnOutOfRangeLengthLikeReadFrame() {
+    ProtocolException e = assertThrows(ProtocolException.class,
+        () -> new FrameReader(new CountingStream(header(65_537))).readHead(40));
+    assertEquals(Reason.FRAME_LENGTH, e.reason());
+  }
+
   /** Bytes this thread allocated so far, or -1 where the JVM cannot tell. */
   private static long allocatedBytes() {
     if (java.lang.management.ManagementFactory.getThreadMXBean()

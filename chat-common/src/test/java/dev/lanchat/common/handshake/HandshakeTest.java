@@ -12,7 +12,9 @@ import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.frame.Frames;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -78,7 +80,7 @@ class HandshakeTest {
     return out.toByteArray();
   }
 
-  private static SecureChannel runClient(byte[] serverWire, ByteArrayOutputStream clientOut)
+  private static HandshakeResult runClient(byte[] serverWire, ByteArrayOutputStream clientOut)
       throws IOException {
     return ClientHandshake.run(reading(serverWire), new FrameWriter(clientOut),
         X25519.fromPrivate(CLIENT_EPHEMERAL), ServerKeyVerifier.TRUST_ANY);
@@ -93,20 +95,23 @@ class HandshakeTest {
     SecureRandom random = new SecureRandom();
     Identity identity = Identity.generate(random);
 
-    CompletableFuture<SecureChannel> server = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<MessageChannel> server = CompletableFuture.supplyAsync(() -> {
       try {
-        return ServerHandshake.run(serverIn, serverOut, identity, random);
+        return serverChannel(serverIn, serverOut, identity, random);
       } catch (IOException e) {
         throw new RuntimeException(e);
       }
     }, EXECUTOR);
     byte[][] seen = new byte[1][];
-    SecureChannel client = ClientHandshake.run(clientIn, clientOut, random,
+    FrameReader clientReader = new FrameReader(clientIn);
+    FrameWriter clientWriter = new FrameWriter(clientOut);
+    HandshakeResult result = ClientHandshake.run(clientReader, clientWriter, random,
         serverIdentity -> seen[0] = serverIdentity);
-    SecureChannel s = server.get(10, TimeUnit.SECONDS);
+    MessageChannel client = new MessageChannel(result.channel(clientReader, clientWriter));
+    MessageChannel s = server.get(10, TimeUnit.SECONDS);
 
     assertArrayEquals(identity.publicKey(), seen[0], "the verifier is asked about Si");
-    assertArrayEquals(identity.publicKey(), client.serverIdentity());
+    assertArrayEquals(identity.publicKey(), result.peerKey().orElseThrow().toByteArray());
     client.send(new ClientMessage.Join("alice"));
     assertEquals(new ClientMessage.Join("alice"), s.receiveFromClient());
     s.send(new ServerMessage.Welcome("alice", "hello", java.util.List.of("alice")));
@@ -120,13 +125,39 @@ class HandshakeTest {
     }
   }
 
+  /** The server role over piped streams, ending in a message channel. */
+  private static MessageChannel serverChannel(PipedInputStream in, PipedOutputStream out,
+      Identity identity, SecureRandom random) throws IOException {
+    FrameReader reader = new FrameReader(in);
+    FrameWriter writer = new FrameWriter(out);
+    return new MessageChannel(
+        ServerHandshake.run(reader, writer, identity, random).channel(reader, writer));
+  }
+
+  @Test
+  void bothRolesEndWithTheSameTranscriptHashAndOnlyTheClientLearnsAPeerKey() throws Exception {
+    ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
+    HandshakeResult server = ServerHandshake.run(reading(clientHelloWire()),
+        new FrameWriter(serverOut), IDENTITY, X25519.fromPrivate(SERVER_EPHEMERAL), SALT);
+    HandshakeResult client = runClient(serverOut.toByteArray(), new ByteArrayOutputStream());
+    assertEquals(32, client.th().size());
+    assertEquals(server.th(), client.th());
+    assertEquals(java.util.Optional.empty(), server.peerKey());
+    assertEquals(dev.lanchat.common.bytes.ByteString.copyOf(IDENTITY.publicKey()),
+        client.peerKey().orElseThrow());
+    // SERVER_AUTH was record 0 of the server's direction: both sides stand at record 1
+    assertEquals(1, server.send().seq());
+    assertEquals(1, client.receive().seq());
+    assertEquals(0, client.send().seq());
+  }
+
   @Test
   void stagedRolesWithFixedKeysAgreeAndTheClientSendsItsPredictedHello() throws Exception {
     byte[] serverWire = serverWire(clientHelloWire());
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
-    SecureChannel client = runClient(serverWire, clientOut);
+    HandshakeResult client = runClient(serverWire, clientOut);
     assertArrayEquals(clientHelloWire(), clientOut.toByteArray());
-    assertArrayEquals(IDENTITY.publicKey(), client.serverIdentity());
+    assertArrayEquals(IDENTITY.publicKey(), client.peerKey().orElseThrow().toByteArray());
     assertEquals(4 + ServerHello.SIZE, serverWire.length - (4 + 1 + 64 + 16),
         "the server sends ServerHello, then SERVER_AUTH (1 + 64 bytes + 16-byte tag)");
   }
@@ -202,9 +233,10 @@ class HandshakeTest {
     PipedOutputStream relayToClient = new PipedOutputStream(clientIn);
     SecureRandom random = new SecureRandom();
 
-    CompletableFuture<SecureChannel> server = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<HandshakeResult> server = CompletableFuture.supplyAsync(() -> {
       try {
-        return ServerHandshake.run(serverIn, serverOut, IDENTITY, random);
+        return ServerHandshake.run(new FrameReader(serverIn), new FrameWriter(serverOut), IDENTITY,
+            random);
       } catch (IOException e) {
         throw new RuntimeException(e);
       }
@@ -214,7 +246,8 @@ class HandshakeTest {
     CompletableFuture<Void> down = relay(relayFromServer, relayToClient, 0, 40);
     try {
       ProtocolException e = assertThrows(ProtocolException.class,
-          () -> ClientHandshake.run(clientIn, clientOut, random, ServerKeyVerifier.TRUST_ANY));
+          () -> ClientHandshake.run(new FrameReader(clientIn), new FrameWriter(clientOut), random,
+              ServerKeyVerifier.TRUST_ANY));
       assertEquals(Reason.BAD_SERVER_AUTH, e.reason());
       // the server cannot tell: its half of the handshake completed with other keys
       server.get(10, TimeUnit.SECONDS);
@@ -271,9 +304,9 @@ class HandshakeTest {
     // a server that skips SERVER_AUTH and sends PONG as record 0
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(frame(serverHello));
-    new SecureChannel(reading(new byte[0]), new FrameWriter(out),
+    new MessageChannel(new SecureChannel(reading(new byte[0]), new FrameWriter(out),
         dev.lanchat.common.crypto.CipherState.of(keys.kS2c()),
-        dev.lanchat.common.crypto.CipherState.of(keys.kC2s()), IDENTITY.publicKey())
+        dev.lanchat.common.crypto.CipherState.of(keys.kC2s())))
         .send(new ServerMessage.Pong(0));
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
     ProtocolException e = assertThrows(ProtocolException.class,
@@ -292,9 +325,9 @@ class HandshakeTest {
     Identity impostor = Identity.fromSeed(filled(0x66));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(frame(serverHello));
-    new SecureChannel(reading(new byte[0]), new FrameWriter(out),
+    new MessageChannel(new SecureChannel(reading(new byte[0]), new FrameWriter(out),
         dev.lanchat.common.crypto.CipherState.of(keys.kS2c()),
-        dev.lanchat.common.crypto.CipherState.of(keys.kC2s()), IDENTITY.publicKey())
+        dev.lanchat.common.crypto.CipherState.of(keys.kC2s())))
         .send(new ServerMessage.ServerAuth(impostor.sign(KeySchedule.serverAuthMessage(keys.th()))));
     ProtocolException e = assertThrows(ProtocolException.class,
         () -> runClient(out.toByteArray(), new ByteArrayOutputStream()));
@@ -397,6 +430,54 @@ class HandshakeTest {
         assertEquals(Reason.BAD_HELLO, serverReading(client).reason(), "ClientHello of " + size);
       }
     }
+  }
+
+  @Test
+  void clientHelloClaimingTheLargestFrameIsRefusedBeforeItsPayloadIsReadOrAllocated()
+      throws Exception {
+    // the header claims 65,536 bytes; behind it an endless supply of "LANCHAT" ‖ 0x01 ‖ ...
+    byte[] prefix = Arrays.copyOf(validClientHello(), 8);
+    long[] taken = {0};
+    java.util.function.Supplier<java.io.InputStream> endless = () -> new java.io.InputStream() {
+      @Override
+      public int read() {
+        long i = taken[0]++;
+        if (i < 4) {
+          return new byte[] {0, 1, 0, 0}[(int) i] & 0xFF;
+        }
+        return i - 4 < prefix.length ? prefix[(int) (i - 4)] & 0xFF : 0x41;
+      }
+    };
+    // warm up once so class loading is not counted as this call's allocation
+    assertThrows(ProtocolException.class, () -> ServerHandshake.run(new FrameReader(endless.get()),
+        new FrameWriter(new ByteArrayOutputStream()), IDENTITY,
+        X25519.fromPrivate(SERVER_EPHEMERAL), SALT));
+    taken[0] = 0;
+    allocatedBytes();
+    java.io.InputStream in = endless.get();
+    long before = allocatedBytes();
+    ProtocolException e = assertThrows(ProtocolException.class,
+        () -> ServerHandshake.run(new FrameReader(in),
+            new FrameWriter(new ByteArrayOutputStream()), IDENTITY,
+            X25519.fromPrivate(SERVER_EPHEMERAL), SALT));
+    long allocated = allocatedBytes() - before;
+    assertEquals(Reason.BAD_HELLO, e.reason());
+    assertTrue(e.getMessage().contains("65536"), e.getMessage());
+    assertEquals(4 + ClientHello.SIZE, taken[0], "read only the header and 40 payload bytes");
+    if (before >= 0) {
+      // a buffer for the claimed payload alone would be 65,536 bytes
+      assertTrue(allocated < Frames.MAX_PAYLOAD,
+          "allocated " + allocated + " bytes while refusing");
+    }
+  }
+
+  /** Bytes this thread allocated so far, or -1 where the JVM cannot tell. */
+  private static long allocatedBytes() {
+    if (java.lang.management.ManagementFactory.getThreadMXBean()
+        instanceof com.sun.management.ThreadMXBean bean && bean.isThreadAllocatedMemoryEnabled()) {
+      return bean.getCurrentThreadAllocatedBytes();
+    }
+    return -1;
   }
 
   @Test

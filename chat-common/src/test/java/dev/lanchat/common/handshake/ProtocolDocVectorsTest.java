@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Hkdf;
+import dev.lanchat.common.discovery.DiscoveryReply;
+import dev.lanchat.common.discovery.DiscoveryRequest;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
@@ -99,14 +101,17 @@ class ProtocolDocVectorsTest {
     // staged: with a fixed client key its ClientHello is known before the server runs
     byte[] clientHelloFrame = frame(new ClientHello(ce).encode());
     ByteArrayOutputStream serverOut = new ByteArrayOutputStream();
-    SecureChannel server = ServerHandshake.run(
-        new FrameReader(new ByteArrayInputStream(clientHelloFrame)), new FrameWriter(serverOut),
-        identity, X25519.fromPrivate(serverPrivate), salt);
+    FrameReader serverReader = new FrameReader(new ByteArrayInputStream(clientHelloFrame));
+    FrameWriter serverWriter = new FrameWriter(serverOut);
+    MessageChannel server = new MessageChannel(ServerHandshake.run(serverReader, serverWriter,
+        identity, X25519.fromPrivate(serverPrivate), salt).channel(serverReader, serverWriter));
     byte[] serverHandshakeWire = serverOut.toByteArray();
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
-    SecureChannel client = ClientHandshake.run(
-        new FrameReader(new ByteArrayInputStream(serverHandshakeWire)),
-        new FrameWriter(clientOut), X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY);
+    FrameReader clientReader = new FrameReader(new ByteArrayInputStream(serverHandshakeWire));
+    FrameWriter clientWriter = new FrameWriter(clientOut);
+    MessageChannel client = new MessageChannel(ClientHandshake.run(clientReader, clientWriter,
+        X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY)
+        .channel(clientReader, clientWriter));
     assertEquals(HEX.formatHex(clientHelloFrame), HEX.formatHex(clientOut.toByteArray()));
 
     client.send(new ClientMessage.Join("alice"));
@@ -144,7 +149,22 @@ class ProtocolDocVectorsTest {
     VECTORS.put("join_record", clientFrames.get(1));
     VECTORS.put("welcome_plaintext", MessageCodec.encode(welcome()));
     VECTORS.put("welcome_record", serverFrames.get(2));
+
+    // discovery (protocol §8): the same identity answers a request carrying a fixed nonce
+    byte[] nonce = filled(0x05);
+    DiscoveryReply reply = DiscoveryReply.sign(identity, nonce, DISCOVERY_PORT, DISCOVERY_NAME);
+    VECTORS.put("discovery_nonce", nonce);
+    VECTORS.put("discovery_request", new DiscoveryRequest(nonce).encode());
+    VECTORS.put("discovery_sig", reply.sig().toByteArray());
+    VECTORS.put("discovery_reply", reply.encode());
+    FINGERPRINT[0] = identity.fingerprint();
+    PEM[0] = identity.toPem();
   }
+
+  private static final int DISCOVERY_PORT = 5000;
+  private static final String DISCOVERY_NAME = "office-pc";
+  private static final String[] FINGERPRINT = new String[1];
+  private static final String[] PEM = new String[1];
 
   private static ServerMessage.Welcome welcome() {
     return new ServerMessage.Welcome("alice", "hi", List.of("alice"));
@@ -271,6 +291,48 @@ class ProtocolDocVectorsTest {
         ascii("hi"), new byte[] {0x00, 0x01, 0x00, 0x05}, ascii("alice"));
     assertEquals(get("welcome_plaintext"), HEX.formatHex(welcome));
     assertEquals(get("welcome_record"), HEX.formatHex(gcm(kS2c, 1, welcome)));
+  }
+
+  @Test
+  void discoveryValuesEqualAFromScratchJdkComputation() throws Exception {
+    byte[] nonce = filled(0x05);
+    byte[] request = new byte[160];
+    System.arraycopy(concat(ascii("LANCHAT?"), new byte[] {0x01}, nonce), 0, request, 0, 41);
+    assertEquals(get("discovery_request"), HEX.formatHex(request));
+    assertEquals(get("discovery_nonce"), HEX.formatHex(nonce));
+
+    byte[] name = ascii(DISCOVERY_NAME);
+    byte[] port = {(byte) (DISCOVERY_PORT >>> 8), (byte) DISCOVERY_PORT};
+    byte[] nameLength = {0x00, (byte) name.length};
+    byte[] signed = concat(ascii("lanchat v1 discovery"), nonce, port, nameLength, name);
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(KeyFactory.getInstance("Ed25519")
+        .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, filled(0x04))));
+    signer.update(signed);
+    byte[] sig = signer.sign();
+    assertEquals(get("discovery_sig"), HEX.formatHex(sig));
+    byte[] reply = concat(ascii("LANCHAT!"), new byte[] {0x01}, port, bytes("Si"), sig,
+        nameLength, name);
+    assertEquals(get("discovery_reply"), HEX.formatHex(reply));
+  }
+
+  @Test
+  void fingerprintAndIdentityFileInTheDocumentAreTheRecomputedOnes() throws Exception {
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes("Si"));
+    String fingerprint =
+        "SHA256:" + java.util.Base64.getEncoder().withoutPadding().encodeToString(digest);
+    assertEquals(fingerprint, FINGERPRINT[0]);
+    // PKCS#8 v1 (RFC 8410 §7): SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 },
+    // OCTET STRING { OCTET STRING seed } }
+    byte[] der = concat(HEX.parseHex("302e020100300506032b657004220420"), filled(0x04));
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getEncoder().encodeToString(der) + "\n-----END PRIVATE KEY-----\n";
+    assertEquals(pem, PEM[0]);
+    String text = Files.readString(document(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("fingerprint(Si) = " + fingerprint + "\n"),
+        "docs/protocol.md should give fingerprint(Si) = " + fingerprint);
+    assertTrue(text.contains("```text\n" + pem + "```"),
+        "docs/protocol.md should show the identity file:\n" + pem);
   }
 
   private static PublicKey edPublicKey(byte[] raw) throws Exception {

@@ -1,0 +1,89 @@
+package dev.lanchat.common.message;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.crypto.KeyLimitException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Typed messages (protocol §4) over a {@link SecureChannel}: encodes what goes out, decodes
+ * what comes in, one message per record.
+ *
+ * <p>Thread-safe as the channel below is: one receiving thread, any number of senders. A record
+ * that does not hold one valid message leaves the channel unusable, as a bad record does.
+ */
+public final class MessageChannel {
+  private final SecureChannel records;
+
+  public MessageChannel(SecureChannel records) {
+    this.records = Objects.requireNonNull(records, "records");
+  }
+
+  /** The record layer below, for tests and benchmarks that work on plaintexts. */
+  public SecureChannel records() {
+    return records;
+  }
+
+  /**
+   * Encodes, seals and sends one message.
+   *
+   * @throws KeyLimitException if the sending key is used up: close and reconnect
+   * @throws IOException if the connection fails
+   */
+  public void send(Message message) throws IOException {
+    records.send(List.of(MessageCodec.encode(message)));
+  }
+
+  /**
+   * Seals each already-encoded message as its own record and writes them all with one write.
+   *
+   * @throws KeyLimitException if the sending key is used up: close and reconnect
+   * @throws IOException if the connection fails
+   */
+  public void sendEncoded(List<byte[]> encoded) throws IOException {
+    records.send(encoded);
+  }
+
+  /**
+   * Reads the next record's plaintext without decoding it (when draining a closing connection).
+   *
+   * @throws IOException as {@link SecureChannel#receive} does
+   */
+  public byte[] receivePlaintext() throws IOException {
+    return records.receive();
+  }
+
+  /**
+   * Receives the next message from a client (server side).
+   *
+   * @throws ProtocolException if the record is bad or does not hold one client message
+   * @throws IOException if the connection fails
+   */
+  public ClientMessage receiveFromClient() throws IOException {
+    byte[] plaintext = records.receive();
+    try {
+      return MessageCodec.decodeClient(plaintext);
+    } catch (ProtocolException e) {
+      records.markBroken();
+      throw e;
+    }
+  }
+
+  /**
+   * Receives the next message from the server (client side).
+   *
+   * @throws ProtocolException if the record is bad or does not hold one server message
+   * @throws IOException if the connection fails
+   */
+  public ServerMessage receiveFromServer() throws IOException {
+    byte[] plaintext = records.receive();
+    try {
+      return MessageCodec.decodeServer(plaintext);
+    } catch (ProtocolException e) {
+      records.markBroken();
+      throw e;
+    }
+  }
+}
