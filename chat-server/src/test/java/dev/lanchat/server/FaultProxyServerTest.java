@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.channel.SecureChannel;
+import dev.lanchat.common.frame.FrameReader;
+import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.testing.FaultProxy;
 import dev.lanchat.common.testing.FaultProxy.Chunking;
@@ -279,8 +281,10 @@ class FaultProxyServerTest {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
       socket.setSoTimeout((int) TestClient.WAIT.toMillis());
-      SecureChannel channel = ClientHandshake.run(new BufferedInputStream(socket.getInputStream()),
-          socket.getOutputStream(), RANDOM, ServerKeyVerifier.TRUST_ANY);
+      FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream()));
+      FrameWriter writer = new FrameWriter(socket.getOutputStream());
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
+          ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
       channel.send(new ClientMessage.Join(name));
       for (int j = 0; j < MESSAGES; j++) {
         channel.send(new ClientMessage.Ping(j));

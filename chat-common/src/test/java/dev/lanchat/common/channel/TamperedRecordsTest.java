@@ -9,6 +9,7 @@ import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.testing.Tamper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class TamperedRecordsTest {
   private static final int SESSIONS = 10_000;
-  private static final byte[] NO_IDENTITY = new byte[32];
 
   enum Kind { FLIP, DROP, DUPLICATE, REORDER, SPLICE }
 
@@ -84,8 +84,9 @@ class TamperedRecordsTest {
   /** Seals {@code records} SAY messages under {@code key} and returns their whole frames. */
   private static List<byte[]> seal(byte[] key, int records) throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    SecureChannel sender = new SecureChannel(new FrameReader(InputStreamOfNothing.INSTANCE),
-        new FrameWriter(wire), CipherState.of(key), CipherState.of(key), NO_IDENTITY);
+    MessageChannel sender = new MessageChannel(new SecureChannel(
+        new FrameReader(InputStreamOfNothing.INSTANCE), new FrameWriter(wire), CipherState.of(key),
+        CipherState.of(key)));
     for (ClientMessage m : expected(records)) {
       sender.send(m);
     }
@@ -95,10 +96,10 @@ class TamperedRecordsTest {
   private static Received receive(byte[] key, List<byte[]> frames) {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     frames.forEach(wire::writeBytes);
-    SecureChannel receiver = new SecureChannel(
+    MessageChannel receiver = new MessageChannel(new SecureChannel(
         new FrameReader(new ByteArrayInputStream(wire.toByteArray())),
-        new FrameWriter(OutputStream.nullOutputStream()), CipherState.of(key), CipherState.of(key),
-        NO_IDENTITY);
+        new FrameWriter(OutputStream.nullOutputStream()), CipherState.of(key),
+        CipherState.of(key)));
     List<ClientMessage> got = new ArrayList<>();
     while (true) {
       try {

@@ -1,7 +1,6 @@
 package dev.lanchat.common.fuzz;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.discovery.DiscoveryReply;
 import dev.lanchat.common.discovery.DiscoveryRequest;
 import dev.lanchat.common.frame.FrameReader;
@@ -9,6 +8,7 @@ import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.Message;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -56,9 +56,11 @@ final class Targets {
   /** The server's role: the input is what a client sends, then its records. */
   static FuzzTarget serverHandshake() {
     return target("server-handshake", List.of(Transcripts.session().clientToServer), IO, input -> {
-      SecureChannel channel = ServerHandshake.run(new FrameReader(new ByteArrayInputStream(input)),
-          new FrameWriter(OutputStream.nullOutputStream()), Transcripts.SERVER,
-          Transcripts.serverEphemeral(), Transcripts.SALT);
+      FrameReader reader = new FrameReader(new ByteArrayInputStream(input));
+      FrameWriter writer = new FrameWriter(OutputStream.nullOutputStream());
+      MessageChannel channel = new MessageChannel(ServerHandshake.run(reader, writer,
+          Transcripts.SERVER, Transcripts.serverEphemeral(), Transcripts.SALT)
+          .channel(reader, writer));
       return drain(() -> channel.receiveFromClient());
     });
   }
@@ -66,9 +68,10 @@ final class Targets {
   /** The client's role: the input is what a server sends, SERVER_AUTH and records after it. */
   static FuzzTarget clientHandshake() {
     return target("client-handshake", List.of(Transcripts.session().serverToClient), IO, input -> {
-      SecureChannel channel = ClientHandshake.run(new FrameReader(new ByteArrayInputStream(input)),
-          new FrameWriter(OutputStream.nullOutputStream()), Transcripts.clientEphemeral(),
-          key -> { });
+      FrameReader reader = new FrameReader(new ByteArrayInputStream(input));
+      FrameWriter writer = new FrameWriter(OutputStream.nullOutputStream());
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+          Transcripts.clientEphemeral(), key -> { }).channel(reader, writer));
       return drain(() -> channel.receiveFromServer());
     });
   }

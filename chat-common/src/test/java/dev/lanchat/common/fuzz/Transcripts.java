@@ -1,6 +1,5 @@
 package dev.lanchat.common.fuzz;
 
-import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.discovery.DiscoveryReply;
@@ -12,6 +11,7 @@ import dev.lanchat.common.handshake.ClientHello;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Message;
+import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
@@ -89,16 +89,18 @@ final class Transcripts {
       ByteArrayOutputStream hello = new ByteArrayOutputStream();
       new FrameWriter(hello).writeFrame(new ClientHello(clientEphemeral().publicKey()).encode());
       ByteArrayOutputStream fromServer = new ByteArrayOutputStream();
-      SecureChannel server = ServerHandshake.run(
-          new FrameReader(new ByteArrayInputStream(hello.toByteArray())), new FrameWriter(fromServer),
-          SERVER, serverEphemeral(), SALT);
+      FrameReader serverReader = new FrameReader(new ByteArrayInputStream(hello.toByteArray()));
+      FrameWriter serverWriter = new FrameWriter(fromServer);
+      MessageChannel server = new MessageChannel(ServerHandshake.run(serverReader, serverWriter,
+          SERVER, serverEphemeral(), SALT).channel(serverReader, serverWriter));
       for (ServerMessage m : FROM_SERVER) {
         server.send(m);
       }
       ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
-      SecureChannel client = ClientHandshake.run(
-          new FrameReader(new ByteArrayInputStream(fromServer.toByteArray())),
-          new FrameWriter(fromClient), clientEphemeral(), key -> { });
+      FrameReader clientReader = new FrameReader(new ByteArrayInputStream(fromServer.toByteArray()));
+      FrameWriter clientWriter = new FrameWriter(fromClient);
+      MessageChannel client = new MessageChannel(ClientHandshake.run(clientReader, clientWriter,
+          clientEphemeral(), key -> { }).channel(clientReader, clientWriter));
       for (ClientMessage m : FROM_CLIENT) {
         client.send(m);
       }
