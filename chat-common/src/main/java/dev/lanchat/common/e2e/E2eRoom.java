@@ -10,6 +10,7 @@ import dev.lanchat.common.crypto.Identity;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -300,15 +301,15 @@ public final class E2eRoom {
 
   /** ChaCha20-Poly1305 with {@code keys} = key[32] ‖ nonce[12]; empty when it does not open. */
   static Optional<byte[]> aead(boolean encrypt, byte[] keys, byte[] aad, byte[] input) {
-    byte[] key = java.util.Arrays.copyOfRange(keys, 0, 32);
-    byte[] nonce = java.util.Arrays.copyOfRange(keys, 32, 44);
+    byte[] key = Arrays.copyOfRange(keys, 0, 32);
+    byte[] nonce = Arrays.copyOfRange(keys, 32, 44);
     ChaCha20Poly1305 cipher = new ChaCha20Poly1305();
     try {
       cipher.init(encrypt, new AEADParameters(new KeyParameter(key), 128, nonce, aad));
       byte[] out = new byte[cipher.getOutputSize(input.length)];
       int n = cipher.processBytes(input, 0, input.length, out, 0);
       n += cipher.doFinal(out, n);
-      return Optional.of(n == out.length ? out : java.util.Arrays.copyOf(out, n));
+      return Optional.of(n == out.length ? out : Arrays.copyOf(out, n));
     } catch (InvalidCipherTextException e) {
       return Optional.empty();
     } finally {

@@ -3,7 +3,6 @@ package dev.lanchat.common.e2e;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Hkdf;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One member's sending chain in one room (Signal's sender keys): a chain key that moves forward
@@ -91,10 +90,5 @@ final class SenderChain {
   @Override
   public String toString() {
     return "SenderChain[epoch " + epoch + ", at " + counter + "]";
-  }
-
-  /** Test helper view of the key, without exposing the array. */
-  boolean keyEquals(byte[] other) {
-    return Arrays.equals(chainKey, other);
   }
 }

@@ -5,6 +5,7 @@ import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteReader;
 import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.crypto.Bytes;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,7 +26,7 @@ final class SenderKeyDistribution {
       return new ByteWriter(2 + name.length + 8 + 32).u16(name.length).bytes(name)
           .u32(chain.epoch()).u32(chain.counter()).bytes(key).toByteArray();
     } finally {
-      dev.lanchat.common.crypto.Bytes.wipe(key);
+      Bytes.wipe(key);
     }
   }
 
