@@ -6,9 +6,11 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.Ed25519;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -17,24 +19,25 @@ import java.util.Optional;
 
 /**
  * The client role of the handshake (protocol §2): read ServerHello, send ClientHello, derive the
- * keys, open SERVER_AUTH (record 0), verify its signature against {@code Si}, then ask the
- * {@link ServerKeyVerifier} whether {@code Si} is trusted. Nothing encrypted is sent before both
- * checks pass. Ends in a {@link HandshakeResult} whose sender is {@code k_c2s} and whose peer key
- * is {@code Si}.
+ * keys, open SERVER_AUTH (record 0), verify its signature against {@code Si}, ask the {@link
+ * ServerKeyVerifier} whether {@code Si} is trusted, and only then send CLIENT_AUTH (record 0 of
+ * the client's direction) proving the client's own key. Nothing encrypted is sent before both
+ * checks pass. Ends in a {@link HandshakeResult} whose sender is {@code k_c2s}, already past
+ * CLIENT_AUTH, and whose peer key is {@code Si}.
  */
 public final class ClientHandshake {
   private ClientHandshake() {}
 
   /**
-   * Runs the handshake with a fresh ephemeral key. Build the channel from the result with the
+   * Runs the handshake with a fresh ephemeral key, proving {@code identity} to the server. Build the channel from the result with the
    * same {@code reader} and {@code writer}.
    *
    * @throws ProtocolException if the server's hello, key or SERVER_AUTH is bad
    * @throws IOException if the connection fails, or as thrown by {@code verifier}
    */
-  public static HandshakeResult run(FrameReader reader, FrameWriter writer, SecureRandom random,
-      ServerKeyVerifier verifier) throws IOException {
-    return run(reader, writer, X25519.generate(random), verifier);
+  public static HandshakeResult run(FrameReader reader, FrameWriter writer, Identity identity,
+      SecureRandom random, ServerKeyVerifier verifier) throws IOException {
+    return run(reader, writer, identity, X25519.generate(random), verifier);
   }
 
   /**
@@ -44,7 +47,7 @@ public final class ClientHandshake {
    * @throws ProtocolException if the server's hello, key or SERVER_AUTH is bad
    * @throws IOException if the connection fails, or as thrown by {@code verifier}
    */
-  public static HandshakeResult run(FrameReader reader, FrameWriter writer,
+  public static HandshakeResult run(FrameReader reader, FrameWriter writer, Identity identity,
       X25519.KeyPair ephemeral, ServerKeyVerifier verifier) throws IOException {
     byte[] shared = null;
     KeySchedule keys = null;
@@ -73,6 +76,9 @@ public final class ClientHandshake {
           "the server's SERVER_AUTH signature does not verify: someone may be in the middle");
     }
     verifier.verify(serverIdentity);
+    // CLIENT_AUTH is record 0 of the client's direction (protocol §2.5)
+    ClientMessage.ClientAuth proof = ClientAuthentication.prove(identity, result.th());
+    writer.writeFrame(result.send().seal(MessageCodec.encode(proof)));
     return result;
   }
 
