@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {dev.lanchat.server.admin.AllowCommand.class,
         dev.lanchat.server.admin.DenyCommand.class, dev.lanchat.server.admin.NamesCommand.class,
-        dev.lanchat.server.admin.ReleaseCommand.class},
+        dev.lanchat.server.admin.ReleaseCommand.class,
+        dev.lanchat.server.admin.InviteCommand.class,
+        dev.lanchat.server.admin.InvitesCommand.class,
+        dev.lanchat.server.admin.RevokeCommand.class},
     description = "Runs a LanChat server: a secure chat room for your local network.")
 public final class ServerCommand implements Callable<Integer> {
   /** Exit code for a server that could not start (port in use, bad identity file...). */

@@ -11,9 +11,9 @@ import java.util.List;
  * <p>Plain tables with CHECK constraints and no custom functions, so the {@code sqlite3} shell
  * reads and edits the file. Keys and fingerprints are 32-byte BLOBs; times are milliseconds
  * since 1970 UTC ({@code datetime(bound_at / 1000, 'unixepoch')} shows them in the shell).
- * Later steps add tables beside these rather than changing them: rooms and their history
- * (events keyed by room and event id), offline DMs (keyed by the recipient's key, which is
- * unique in {@code name_binding}) and invites.
+ * Later steps add tables beside these rather than changing them: step 2 the join-code invites,
+ * later ones rooms and their history (events keyed by room and event id) and offline DMs (keyed
+ * by the recipient's key, which is unique in {@code name_binding}).
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
@@ -38,6 +38,22 @@ final class Migrations {
             name_skeleton TEXT UNIQUE,
             added_at      INTEGER NOT NULL CHECK (typeof(added_at) = 'integer'),
             CHECK ((name IS NULL) = (name_skeleton IS NULL))
+          )"""),
+      List.of(
+          // one row per invite number (0-99, the join code's public part). The code itself is
+          // kept, words and all: EC-J-PAKE needs the password on both sides, and the file is
+          // owner-only. A dead invite's row stays (so a late attempt learns why) until a new
+          // invite takes its number.
+          """
+          CREATE TABLE invite (
+            number     INTEGER PRIMARY KEY NOT NULL CHECK (number BETWEEN 0 AND 99),
+            code       TEXT NOT NULL,
+            name       TEXT,
+            created_at INTEGER NOT NULL CHECK (typeof(created_at) = 'integer'),
+            expires_at INTEGER NOT NULL CHECK (typeof(expires_at) = 'integer'),
+            uses_left  INTEGER NOT NULL CHECK (typeof(uses_left) = 'integer' AND uses_left >= 0),
+            failures   INTEGER NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 3),
+            revoked_at INTEGER
           )"""));
 
   /** The version a store has once every step ran. */

@@ -86,6 +86,8 @@ final class Schema {
           + "FROM name_binding LIMIT 0").close();
       statement.executeQuery("SELECT fingerprint, name, name_skeleton, added_at "
           + "FROM allowlist LIMIT 0").close();
+      statement.executeQuery("SELECT number, code, name, created_at, expires_at, uses_left, "
+          + "failures, revoked_at FROM invite LIMIT 0").close();
     }
   }
 

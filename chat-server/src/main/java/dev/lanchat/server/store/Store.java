@@ -2,14 +2,17 @@ package dev.lanchat.server.store;
 
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Ed25519;
+import dev.lanchat.common.pake.JoinCode;
 import dev.lanchat.common.rules.Names;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +25,8 @@ import org.sqlite.SQLiteOpenMode;
 
 /**
  * The server's durable state in one SQLite file ({@code ~/.lanchat/server.db} by default): which
- * key owns which name, and which keys are allowed in. Each public method is one transaction.
+ * key owns which name, which keys are allowed in, and the join-code invites. Each public method
+ * is one transaction.
  *
  * <p>Thread-safe. It holds one connection behind a lock rather than a pool: SQLite lets one
  * writer in at a time whatever the pool, our reads are single-row lookups by key, and with one
@@ -230,17 +234,153 @@ public final class Store implements AutoCloseable {
     long now = clock.millis();
     return write("allow a key", c -> {
       if (skeleton.isPresent()) {
-        Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton.get());
-        if (bound.isPresent() && !fingerprint.matches(bound.get().key())) {
-          return new AllowResult.NameTaken(bound.get().fingerprint());
-        }
-        Optional<KeyFingerprint> keptFor = keptFor(c, skeleton.get());
-        if (keptFor.isPresent() && !keptFor.get().equals(fingerprint)) {
-          return new AllowResult.NameTaken(keptFor.get().toString());
+        Optional<String> owner = otherOwner(c, skeleton.get(), Optional.of(fingerprint));
+        if (owner.isPresent()) {
+          return new AllowResult.NameTaken(owner.get());
         }
       }
       return Allowlist.upsert(c, fingerprint, name, skeleton, now);
     });
+  }
+
+  /**
+   * Makes a join-code invite with a fresh code under a free invite number: live for {@code
+   * valid}, for {@code uses} joins, keeping {@code name} (if given) for whoever redeems it.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules, {@code valid} is not
+   *     positive or {@code uses} is below 1
+   * @throws StoreException if the store cannot be read or written
+   */
+  public InviteResult createInvite(Optional<String> name, Duration valid, int uses,
+      SecureRandom random) throws StoreException {
+    Optional<String> skeleton = name.map(Store::skeletonOf);
+    if (valid.isNegative() || valid.isZero() || uses < 1) {
+      throw new IllegalArgumentException("an invite needs a positive lifetime and 1 use or more");
+    }
+    long now = clock.millis();
+    return write("make an invite", c -> {
+      if (skeleton.isPresent()) {
+        Optional<String> owner = otherOwner(c, skeleton.get(), Optional.empty());
+        if (owner.isPresent()) {
+          return new InviteResult.NameTaken(owner.get());
+        }
+      }
+      Optional<Integer> number = Invites.freeNumber(c, now, random);
+      if (number.isEmpty()) {
+        return new InviteResult.NoFreeNumber();
+      }
+      Invite invite = new Invite(JoinCode.random(number.get(), random), name,
+          Instant.ofEpochMilli(now), Instant.ofEpochMilli(now).plus(valid), uses, 0);
+      Invites.insert(c, invite);
+      return new InviteResult.Created(invite);
+    });
+  }
+
+  /**
+   * The live invite with {@code number}, whose code the server runs the exchange with; empty
+   * when there is none (the server then runs it with a decoy code, see {@code JoinCodeServer}).
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public Optional<Invite> findLiveInvite(int number) throws StoreException {
+    long now = clock.millis();
+    return read("find an invite", c -> Invites.find(c, number, now)
+        .filter(row -> row.dead().isEmpty())
+        .map(Invites.Row::invite));
+  }
+
+  /**
+   * Every live invite, soonest to expire first.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public List<Invite> listLiveInvites() throws StoreException {
+    long now = clock.millis();
+    return read("list the invites", c -> Invites.live(c, now));
+  }
+
+  /**
+   * Ends the live invite with {@code number}; with {@code code} given, only if it is that
+   * invite's code (so a stale code never revokes the newer invite that took its number).
+   *
+   * @throws StoreException if the store cannot be read or written
+   */
+  public RevokeResult revokeInvite(int number, Optional<JoinCode> code) throws StoreException {
+    long now = clock.millis();
+    return write("revoke an invite", c -> {
+      Optional<Invites.Row> row = Invites.find(c, number, now);
+      if (row.isEmpty() || row.get().dead().isPresent()
+          || (code.isPresent() && !code.get().matches(row.get().invite().code()))) {
+        return new RevokeResult.NotLive();
+      }
+      Invites.set(c, number, "revoked_at", now);
+      return new RevokeResult.Revoked(row.get().invite());
+    });
+  }
+
+  /**
+   * Records that a client proved it holds {@code code}: if the invite is still live, in one
+   * transaction, takes one use and puts {@code clientKey} on the allowlist, with the invite's
+   * name kept for it when that name is still free for this key.
+   *
+   * @throws IllegalArgumentException if the key is not 32 bytes
+   * @throws StoreException if the store cannot be read or written
+   */
+  public Redemption redeemMatch(JoinCode code, byte[] clientKey) throws StoreException {
+    byte[] key = checkKey(clientKey);
+    KeyFingerprint fingerprint = KeyFingerprint.of(key);
+    long now = clock.millis();
+    return write("redeem an invite", c -> {
+      Optional<Invites.Row> row = Invites.find(c, code.number(), now);
+      Optional<Redemption> dead = deadOrGone(row, code);
+      if (dead.isPresent()) {
+        return dead.get();
+      }
+      Invite invite = row.get().invite();
+      Invites.set(c, code.number(), "uses_left", invite.usesLeft() - 1L);
+      Optional<String> name = invite.name();
+      if (name.isPresent()
+          && otherOwner(c, Names.skeleton(name.get()), Optional.of(fingerprint)).isPresent()) {
+        name = Optional.empty(); // the name went to another key since: allow the key anyway
+      }
+      AllowResult allowed =
+          Allowlist.upsert(c, fingerprint, name, name.map(Names::skeleton), now);
+      AllowEntry entry = switch (allowed) {
+        case AllowResult.Added a -> a.entry();
+        case AllowResult.Updated u -> u.entry();
+        case AllowResult.NameTaken t -> throw new IllegalStateException("checked above");
+      };
+      return new Redemption.Matched(entry, invite.name(), invite.usesLeft() - 1);
+    });
+  }
+
+  /**
+   * Records that a client tried {@code code}'s invite number with another code: counts one
+   * failure, and the third burns the invite.
+   *
+   * @throws StoreException if the store cannot be read or written
+   */
+  public Redemption redeemFailure(JoinCode code) throws StoreException {
+    long now = clock.millis();
+    return write("count a failed invite", c -> {
+      Optional<Invites.Row> row = Invites.find(c, code.number(), now);
+      Optional<Redemption> dead = deadOrGone(row, code);
+      if (dead.isPresent()) {
+        return dead.get();
+      }
+      int failures = row.get().invite().failures() + 1;
+      Invites.set(c, code.number(), "failures", failures);
+      return new Redemption.Failed(Invite.MAX_FAILURES - failures);
+    });
+  }
+
+  /** Why the invite {@code code} named cannot be redeemed now, or empty when it can. */
+  private static Optional<Redemption> deadOrGone(Optional<Invites.Row> row, JoinCode code) {
+    // another code under the same number is a newer invite: the one the client tried is gone
+    if (row.isEmpty() || !row.get().invite().code().matches(code)) {
+      return Optional.of(new Redemption.Unknown());
+    }
+    return row.get().dead();
   }
 
   /**
@@ -399,6 +539,24 @@ public final class Store implements AutoCloseable {
   private static NameBinding binding(ResultSet row) throws SQLException {
     return new NameBinding(row.getString(1), row.getBytes(2),
         Instant.ofEpochMilli(row.getLong(3)), Instant.ofEpochMilli(row.getLong(4)));
+  }
+
+  /**
+   * The fingerprint of a key other than {@code self} that owns the name with {@code skeleton}:
+   * bound to it, or kept for it on the allowlist. With {@code self} empty, any owner counts.
+   */
+  private static Optional<String> otherOwner(Connection c, String skeleton,
+      Optional<KeyFingerprint> self) throws SQLException {
+    Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+    if (bound.isPresent()
+        && !self.map(f -> f.matches(bound.get().key())).orElse(false)) {
+      return Optional.of(bound.get().fingerprint());
+    }
+    Optional<KeyFingerprint> keptFor = keptFor(c, skeleton);
+    if (keptFor.isPresent() && !self.map(keptFor.get()::equals).orElse(false)) {
+      return Optional.of(keptFor.get().toString());
+    }
+    return Optional.empty();
   }
 
   /** The allowed key that {@code skeleton} is kept for, if any. */
