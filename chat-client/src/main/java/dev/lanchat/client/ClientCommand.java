@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.DiscoveryClient.Found;
+import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
- * The {@code chat-client} command line: options in, a {@link ChatClient} session run, an exit
+ * The {@code chat-client} command line: options in, a {@link ChatProgram} run, an exit
  * code out ({@link ExitCode}). Without {@code --host} the server is found by LAN discovery
  * ({@link DiscoveryClient}, chosen by {@link ServerFinder}); {@code --discover} only lists what
  * answered. Where input comes from and output goes is decided by the {@link Consoles} given,
@@ -256,15 +257,20 @@ public final class ClientCommand implements Callable<Integer> {
           expected = chosen.expectedFingerprint();
         }
       }
-      PinCheck pins = new PinCheck(known, KnownServers.hostPort(serverHost, serverPort),
-          expected, acceptNew, console);
-      ChatClient.Settings settings = new ChatClient.Settings(serverHost, serverPort, name,
-          Duration.ofMillis(pingIntervalMs), zone);
-      return new ChatClient(settings, console, pins).run();
+      return chat(console, known, serverHost, serverPort, expected);
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
     }
+  }
+
+  /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
+  private int chat(Console console, KnownServers known, String host, int port, String expected) {
+    PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
+        console);
+    SessionSettings session = SessionSettings.of(host, port)
+        .withPingInterval(Duration.ofMillis(pingIntervalMs));
+    return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
   }
 
   /**

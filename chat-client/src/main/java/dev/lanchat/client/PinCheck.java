@@ -1,14 +1,15 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Problem;
+import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.common.crypto.Fingerprint;
-import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.trust.KnownServers;
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Decides whether to trust a server's key (protocol §6). It runs inside the handshake, after
- * SERVER_AUTH has verified and before anything encrypted is sent:
+ * Decides whether to trust a server's key (protocol §6.4). A session asks after SERVER_AUTH has
+ * verified and before anything encrypted is sent:
  *
  * <ul>
  *   <li>{@code --fingerprint} given: the key must have that fingerprint, whatever the file says;
@@ -18,15 +19,17 @@ import java.util.Locale;
  *   <li>unknown: pinned with {@code --accept-new}; asked y/N when interactive; else refused.
  * </ul>
  *
- * Not thread-safe; one handshake at a time.
+ * Every refusal tells the user why. Not thread-safe; one decision at a time.
  */
-public final class PinCheck implements ServerKeyVerifier {
+public final class PinCheck implements ServerTrust {
+  private static final Verdict TRUSTED = new Verdict.Trusted(false);
+  private static final Verdict REFUSED = new Verdict.Refused();
+
   private final KnownServers known;
   private final String hostPort;
   private final String expected;
   private final boolean acceptNew;
   private final Console console;
-  private boolean askedUser;
 
   /**
    * @param expected the fingerprint given with {@code --fingerprint}, or null
@@ -41,85 +44,86 @@ public final class PinCheck implements ServerKeyVerifier {
     this.console = console;
   }
 
-  /** True once the user was asked whether to trust the server (which takes time). */
-  public boolean askedUser() {
-    return askedUser;
-  }
-
   @Override
-  public void verify(byte[] serverIdentity) throws IOException {
-    String offered = Fingerprint.of(serverIdentity);
-    KnownServers.Lookup lookup = known.check(hostPort, serverIdentity);
+  public Verdict decide(byte[] serverKey) {
+    String offered = Fingerprint.of(serverKey);
+    KnownServers.Lookup lookup = known.check(hostPort, serverKey);
     if (expected != null) {
-      checkExpected(serverIdentity, offered, lookup);
-      return;
+      return checkExpected(serverKey, offered, lookup);
     }
-    switch (lookup.outcome()) {
-      case MATCH -> { }
+    return switch (lookup.outcome()) {
+      case MATCH -> TRUSTED;
       case MISMATCH -> refuseChanged(offered, lookup.pin().orElseThrow());
-      case UNKNOWN -> decideUnknown(serverIdentity, offered);
-    }
+      case UNKNOWN -> decideUnknown(serverKey, offered);
+    };
   }
 
-  private void checkExpected(byte[] key, String offered, KnownServers.Lookup lookup)
-      throws IOException {
+  private Verdict checkExpected(byte[] key, String offered, KnownServers.Lookup lookup) {
     if (!Fingerprint.matches(key, expected)) {
       problem("! the server at " + hostPort + " is not the one you expected: refusing to connect.",
           "!   expected (--fingerprint): " + expected,
           "!   offered by the server:    " + offered);
-      throw new UntrustedServerException("the server's key does not match --fingerprint");
+      return REFUSED;
     }
-    switch (lookup.outcome()) {
-      case MATCH -> { }
-      case UNKNOWN -> pin(key, offered);
-      case MISMATCH -> console.problem("* note: line " + lookup.pin().orElseThrow().line() + " of "
-          + known.file() + " pins another key for " + hostPort
-          + "; trusting --fingerprint and leaving that line as it is");
-    }
+    return switch (lookup.outcome()) {
+      case MATCH -> TRUSTED;
+      case UNKNOWN -> pin(key, offered, false);
+      case MISMATCH -> {
+        console.problem("* note: line " + lookup.pin().orElseThrow().line() + " of "
+            + known.file() + " pins another key for " + hostPort
+            + "; trusting --fingerprint and leaving that line as it is");
+        yield TRUSTED;
+      }
+    };
   }
 
-  private void refuseChanged(String offered, KnownServers.Pin pin) throws IOException {
+  private Verdict refuseChanged(String offered, KnownServers.Pin pin) {
     problem("! WARNING: the key of the server at " + hostPort + " has CHANGED. Refusing to connect.",
         "!   pinned:  " + pin.fingerprint(),
         "!   offered: " + offered,
         "! Someone may be pretending to be this server, or its key was replaced.",
         "! If its operator confirms the new fingerprint, remove line " + pin.line() + " of "
             + known.file() + " (or run with --fingerprint " + offered + ").");
-    throw new UntrustedServerException("the server's key differs from the pinned one");
+    return REFUSED;
   }
 
-  private void decideUnknown(byte[] key, String offered) throws IOException {
+  private Verdict decideUnknown(byte[] key, String offered) {
     if (acceptNew) {
-      pin(key, offered);
-      return;
+      return pin(key, offered, false);
     }
     if (!console.interactive()) {
       problem("! the server at " + hostPort + " is not known yet; its key fingerprint is " + offered,
           "! Not trusting it without asking. Check the fingerprint with the server's operator, then"
               + " run again with --fingerprint " + offered + " (or --accept-new).");
-      throw new UntrustedServerException("unknown server, and nobody to ask");
+      return REFUSED;
     }
     console.problem("* The server at " + hostPort + " is not known yet. Its key fingerprint is");
     console.problem("*   " + offered);
     console.problem("* Compare it with the fingerprint the server printed at start-up.");
-    askedUser = true;
-    String answer = console.ask("Trust this server and remember its key? [y/N] ");
+    String answer;
+    try {
+      answer = console.ask("Trust this server and remember its key? [y/N] ");
+    } catch (IOException e) {
+      console.problem("! cannot read input: " + Problem.describe(e));
+      return REFUSED;
+    }
     if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).matches("y|yes")) {
       console.problem("! not trusted: not connecting");
-      throw new UntrustedServerException("the user did not trust the server");
+      return REFUSED;
     }
-    pin(key, offered);
+    return pin(key, offered, true);
   }
 
-  private void pin(byte[] key, String offered) throws IOException {
+  private Verdict pin(byte[] key, String offered, boolean askedPerson) {
     try {
       known.pin(hostPort, key, false);
     } catch (IOException e) {
       console.problem("! cannot save the pin in " + known.file() + " (" + e.getMessage()
           + "); not connecting");
-      throw new UntrustedServerException("the pin could not be saved");
+      return REFUSED;
     }
     console.problem("* trusting " + hostPort + " (" + offered + "); pinned in " + known.file());
+    return new Verdict.Trusted(askedPerson);
   }
 
   private void problem(String... lines) {

@@ -7,8 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -22,23 +20,22 @@ class ClientCommandTest {
   Path home;
 
   private Boolean colorChosen(Map<String, String> env, String... extra) throws Exception {
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
+    try (ClosedPort closed = new ClosedPort()) {
+      AtomicReference<Boolean> color = new AtomicReference<>();
+      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
+      ClientCommand command = new ClientCommand(c -> {
+        color.set(c);
+        return new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, sink);
+      }, env, ZoneOffset.UTC);
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--host",
+          "127.0.0.1", "--port", String.valueOf(closed.port()), "--name", "alice",
+          "--known-servers", home.resolve("k").toString()), java.util.stream.Stream.of(extra))
+          .toArray(String[]::new);
+      int exit = ClientCommand.commandLine(command).setErr(new PrintWriter(new StringWriter()))
+          .execute(args);
+      assertEquals(ExitCode.CONNECTION, exit, "nothing listens on that port");
+      return color.get();
     }
-    AtomicReference<Boolean> color = new AtomicReference<>();
-    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
-    ClientCommand command = new ClientCommand(c -> {
-      color.set(c);
-      return new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, sink);
-    }, env, ZoneOffset.UTC);
-    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--host",
-        "127.0.0.1", "--port", String.valueOf(port), "--name", "alice", "--known-servers",
-        home.resolve("k").toString()), java.util.stream.Stream.of(extra)).toArray(String[]::new);
-    int exit = ClientCommand.commandLine(command).setErr(new PrintWriter(new StringWriter()))
-        .execute(args);
-    assertEquals(ExitCode.CONNECTION, exit, "nothing listens on that port");
-    return color.get();
   }
 
   @Test

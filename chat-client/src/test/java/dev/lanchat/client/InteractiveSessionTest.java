@@ -4,6 +4,7 @@ import static dev.lanchat.client.FakeServer.T1201;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
@@ -28,9 +29,10 @@ class InteractiveSessionTest {
       throws IOException {
     PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
         server.hostPort(), null, false, console);
-    ChatClient client = new ChatClient(new ChatClient.Settings("127.0.0.1", server.port(), name,
-        Duration.ofSeconds(30), ZoneOffset.UTC), console, pins);
-    return CompletableFuture.supplyAsync(client::run);
+    ChatProgram program = new ChatProgram(new ChatProgram.Settings(
+        SessionSettings.of("127.0.0.1", server.port()).withPingInterval(Duration.ofSeconds(30)),
+        name, ZoneOffset.UTC), console, pins);
+    return CompletableFuture.supplyAsync(program::run);
   }
 
   @Test

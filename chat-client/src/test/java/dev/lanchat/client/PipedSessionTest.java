@@ -9,7 +9,6 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -191,14 +190,13 @@ class PipedSessionTest {
 
   @Test
   void connectionRefusedExitsOne() throws Exception {
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
+    try (ClosedPort closed = new ClosedPort()) {
+      int port = closed.port();
+      ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(port),
+          "--name", "alice", "--known-servers", home.resolve("k").toString());
+      assertEquals(ExitCode.CONNECTION, client.exitCode());
+      assertTrue(client.err().contains("! cannot connect to 127.0.0.1:" + port), client.err());
     }
-    ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(port),
-        "--name", "alice", "--known-servers", home.resolve("k").toString());
-    assertEquals(ExitCode.CONNECTION, client.exitCode());
-    assertTrue(client.err().contains("! cannot connect to 127.0.0.1:" + port), client.err());
   }
 
   @Test

@@ -1,0 +1,212 @@
+package dev.lanchat.client;
+
+import dev.lanchat.client.session.Connector;
+import dev.lanchat.client.session.Ending;
+import dev.lanchat.client.session.JoinResult;
+import dev.lanchat.client.session.Opened;
+import dev.lanchat.client.session.Problem;
+import dev.lanchat.client.session.ServerTrust;
+import dev.lanchat.client.session.Session;
+import dev.lanchat.client.session.SessionSettings;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * The client program around a {@link Session}: asks for a name, opens a session (once more if
+ * the server gave up while a person answered a question), runs the join dialog, then relays
+ * input lines to the session and shows what happens until the user quits, input ends or the
+ * session ends. It decides the process exit code ({@link ExitCode}) and never touches a socket.
+ *
+ * <p>Threads: {@link #run} works on the caller's thread and reads input on one more; the
+ * session reads the server on its own.
+ */
+public final class ChatProgram {
+  /**
+   * What to connect to and how.
+   *
+   * @param name the name to join as, or null to ask (interactive only)
+   * @param zone the time zone of the timestamps shown
+   */
+  public record Settings(SessionSettings session, String name, ZoneId zone) {
+    public Settings {
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(zone, "zone");
+    }
+  }
+
+  /** Where the join dialog left us. */
+  private sealed interface Joining {
+    /** In the room. */
+    record Entered(ServerMessage.Welcome welcome) implements Joining {}
+
+    /** The server gave up while the user answered: connect again and join as {@code name}. */
+    record Again(String name) implements Joining {}
+
+    /** Not joining: exit with {@code exitCode} (the user has been told why). */
+    record Exit(int exitCode) implements Joining {}
+  }
+
+  private final Settings settings;
+  private final Console console;
+  private final ServerTrust trust;
+  private final EventFormat format;
+  private final NamePrompt names;
+  private final RoomView room;
+
+  /** A program on {@code console}; {@code trust} decides about each server key proven. */
+  public ChatProgram(Settings settings, Console console, ServerTrust trust) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.console = Objects.requireNonNull(console, "console");
+    this.trust = Objects.requireNonNull(trust, "trust");
+    this.format = new EventFormat(settings.zone(), console.color());
+    this.names = new NamePrompt(console);
+    this.room = new RoomView(console, format);
+  }
+
+  /**
+   * Runs the program and returns the process exit code ({@link ExitCode}). Problems are shown
+   * on the console; nothing is thrown for a network or server failure.
+   */
+  public int run() {
+    // asked before connecting: the server allows only 10 s from accept to WELCOME
+    return switch (names.usable(settings.name())) {
+      case NamePrompt.Answer.Named named -> connect(named.name());
+      case NamePrompt.Answer.None none ->
+          console.interactive() ? ExitCode.OK : ExitCode.NOT_JOINED;
+      case NamePrompt.Answer.Unreadable unreadable ->
+          fail(ExitCode.CONNECTION, "! cannot read input: " + unreadable.why());
+    };
+  }
+
+  /** Opens sessions until one joins or there is a reason to stop. */
+  private int connect(String firstName) {
+    String name = firstName;
+    for (int attempt = 1; ; attempt++) {
+      Opened opened = Connector.open(settings.session(), trust);
+      if (!(opened instanceof Opened.Ready ready)) {
+        return opened instanceof Opened.Failed failed
+            ? fail(exitCode(failed.problem()), "! " + failed.problem().message())
+            : ExitCode.UNTRUSTED; // the trust decision told the user why
+      }
+      try (Session session = ready.session()) {
+        switch (join(session, name, ready.askedPerson())) {
+          case Joining.Entered entered -> {
+            return converse(session, entered.welcome());
+          }
+          case Joining.Exit exit -> {
+            return exit.exitCode();
+          }
+          case Joining.Again again -> {
+            if (attempt > 1) {
+              return fail(ExitCode.CONNECTION,
+                  "! connection lost: the server closed the connection before we joined");
+            }
+            console.problem("* the server stopped waiting while you answered; connecting again");
+            name = again.name();
+          }
+        }
+      }
+    }
+  }
+
+  /** Joins as {@code first}; after a name error, asks for another when interactive. */
+  private Joining join(Session session, String first, boolean askedPerson) {
+    String name = first;
+    boolean asked = askedPerson;
+    while (true) {
+      switch (session.join(name)) {
+        case JoinResult.Joined joined -> {
+          return new Joining.Entered(joined.welcome());
+        }
+        case JoinResult.Refused refused -> {
+          console.event(format.error(refused.error()));
+          if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
+            return new Joining.Exit(ExitCode.NOT_JOINED);
+          }
+          switch (names.usable(null)) {
+            case NamePrompt.Answer.Named named -> name = named.name();
+            case NamePrompt.Answer.None none -> {
+              return new Joining.Exit(ExitCode.OK);
+            }
+            case NamePrompt.Answer.Unreadable unreadable -> {
+              return new Joining.Exit(fail(ExitCode.CONNECTION,
+                  "! cannot read input: " + unreadable.why()));
+            }
+          }
+          asked = true;
+        }
+        case JoinResult.ServerBye bye -> {
+          room.show(bye.bye());
+          return new Joining.Exit(ExitCode.NOT_JOINED);
+        }
+        case JoinResult.Closed closed -> {
+          return asked ? new Joining.Again(name) : new Joining.Exit(fail(ExitCode.CONNECTION,
+              "! connection lost: the server closed the connection before we joined"));
+        }
+        case JoinResult.Failed failed -> {
+          return new Joining.Exit(fail(exitCode(failed.problem()),
+              "! " + failed.problem().message()));
+        }
+      }
+    }
+  }
+
+  /** The joined part: input on one thread, events on the session's; returns the exit code. */
+  private int converse(Session session, ServerMessage.Welcome welcome) {
+    room.welcomed(session.hostPort(), welcome);
+    session.start(room);
+    Thread input = new Thread(() -> readInput(session), "lanchat-input");
+    input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
+    input.start();
+    return switch (session.awaitEnd()) {
+      case Ending.Left left -> ExitCode.OK;
+      case Ending.ServerBye bye -> {
+        room.show(bye.bye());
+        yield ExitCode.CONNECTION;
+      }
+      case Ending.Failed failed -> fail(ExitCode.CONNECTION, "! " + failed.why());
+    };
+  }
+
+  private void readInput(Session session) {
+    try {
+      while (!session.isOver()) {
+        String line = console.readLine();
+        if (session.isOver()) {
+          return;
+        }
+        if (line == null) {
+          session.goodbye();
+          return;
+        }
+        switch (Commands.parse(line)) {
+          case Commands.Input.Say say -> session.send(new ClientMessage.Say(say.text()));
+          case Commands.Input.Msg msg -> session.send(new ClientMessage.Dm(msg.to(), msg.text()));
+          case Commands.Input.Who who -> session.send(new ClientMessage.Who());
+          case Commands.Input.Quit quit -> {
+            session.goodbye();
+            return;
+          }
+          case Commands.Input.Help help -> Commands.HELP.forEach(console::event);
+          case Commands.Input.Invalid invalid -> console.problem("! " + invalid.why());
+          case Commands.Input.Blank blank -> { }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      session.stop("cannot read input: " + Problem.describe(e));
+    }
+  }
+
+  /** A server that fails to prove its key is not trusted; every other problem is the connection's. */
+  private static int exitCode(Problem problem) {
+    return problem.kind() == Problem.Kind.NOT_AUTHENTIC ? ExitCode.UNTRUSTED : ExitCode.CONNECTION;
+  }
+
+  private int fail(int exitCode, String message) {
+    console.problem(message);
+    return exitCode;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.lanchat.client;
+
+import dev.lanchat.client.session.Session;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Names;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.regex.Pattern;
+
+/**
+ * What the user sees of the room: each event as a line on the console, the bell for a DM or a
+ * mention of their name, and the names present (for completion).
+ *
+ * <p>Thread-safe: the session's reader thread delivers events while completion reads names.
+ */
+final class RoomView implements Session.Listener {
+  private final Console console;
+  private final EventFormat format;
+  private final Set<String> names = new ConcurrentSkipListSet<>(String.CASE_INSENSITIVE_ORDER);
+  private volatile String me = "";
+  private volatile Pattern mention = Pattern.compile("(?!)");
+
+  RoomView(Console console, EventFormat format) {
+    this.console = console;
+    this.format = format;
+    console.completeNamesFrom(() -> names.stream().filter(Names::isValid).toList());
+  }
+
+  /** Shows the WELCOME and remembers who we are and who is here. */
+  void welcomed(String hostPort, ServerMessage.Welcome welcome) {
+    me = welcome.name();
+    mention = Pattern.compile("(?<![A-Za-z0-9_.-])" + Pattern.quote(welcome.name())
+        + "(?![A-Za-z0-9_.-])", Pattern.CASE_INSENSITIVE);
+    names.addAll(welcome.users());
+    for (String line : format.welcome(hostPort, welcome)) {
+      console.event(line);
+    }
+  }
+
+  @Override
+  public void received(ServerMessage m) {
+    switch (m) {
+      case ServerMessage.Joined joined -> names.add(joined.name());
+      case ServerMessage.Left left -> names.remove(left.name());
+      case ServerMessage.Roster roster -> {
+        names.clear();
+        names.addAll(roster.users());
+      }
+      default -> { }
+    }
+    show(m);
+    if (concernsMe(m)) {
+      console.bell();
+    }
+  }
+
+  /** Shows one server message as its line, if it has one. */
+  void show(ServerMessage m) {
+    format.format(m).ifPresent(console::event);
+  }
+
+  private boolean concernsMe(ServerMessage m) {
+    String self = Names.skeleton(me);
+    return switch (m) {
+      case ServerMessage.Dm dm -> !Names.skeleton(dm.from()).equals(self);
+      case ServerMessage.Chat chat -> !Names.skeleton(chat.from()).equals(self)
+          && mention.matcher(chat.text()).find();
+      default -> false;
+    };
+  }
+
+  /** The names currently known to be in the room. */
+  List<String> names() {
+    return List.copyOf(names);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.lanchat.client.session;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection to a server, made by {@link Connector#open} (connect, handshake, trust):
+ * {@link #join}, then {@link #start} to receive in the background while the program
+ * {@link #send}s, until {@link #goodbye}, the server or a failure ends it ({@link #awaitEnd}).
+ * A session never prints; it returns what happened. Opening another session after one ended is
+ * just another {@link Connector#open}.
+ *
+ * <p>At goodbye the session sends PING and waits for the PONG with that token, so everything
+ * sent before has been handled by the server, then sends BYE. While started, a PING also goes
+ * out whenever nothing was sent for the keep-alive interval.
+ *
+ * <p>Threads: {@code open} and {@code join} run on the caller's thread; after {@code start} one
+ * thread reads the socket and a timer sends keep-alives, and {@code send}, {@code goodbye} and
+ * {@code stop} may be called from any thread.
+ */
+public final class Session implements AutoCloseable {
+  private static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(90);
+
+  /** Receives every server event of a started session but PONG and BYE, on the reader thread. */
+  @FunctionalInterface
+  public interface Listener {
+    void received(ServerMessage message);
+  }
+
+  private final SessionSettings settings;
+  private final Socket socket;
+  private final DeadlineInput input;
+  private final Wire wire;
+  private final Confirmation confirmation = new Confirmation();
+  private final CompletableFuture<Ending> ending = new CompletableFuture<>();
+  private final KeepAlive keepAlive;
+  private volatile boolean leaving;
+
+  Session(SessionSettings settings, Socket socket, DeadlineInput input, Wire wire) {
+    this.settings = settings;
+    this.socket = socket;
+    this.input = input;
+    this.wire = wire;
+    this.keepAlive = new KeepAlive(settings.pingInterval(),
+        () -> trySend(new ClientMessage.Ping(confirmation.nextToken())));
+  }
+
+  /** {@code host:port} of the server. */
+  public String hostPort() {
+    return settings.hostPort();
+  }
+
+  /**
+   * Sends JOIN and waits, within the handshake deadline, for the answer; PONGs and strays
+   * before it are skipped. May be called again after a {@link JoinResult.Refused}.
+   */
+  public JoinResult join(String name) {
+    try {
+      input.arm(settings.handshakeDeadline());
+      write(new ClientMessage.Join(name));
+      while (true) {
+        switch (wire.receive()) {
+          case ServerMessage.Welcome welcome -> {
+            return new JoinResult.Joined(welcome);
+          }
+          case ServerMessage.Error error -> {
+            return new JoinResult.Refused(error);
+          }
+          case ServerMessage.Bye bye -> {
+            return new JoinResult.ServerBye(bye);
+          }
+          default -> { }
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return new JoinResult.Failed(lost("the server did not answer JOIN"));
+    } catch (ProtocolException e) {
+      return new JoinResult.Failed(lost(Problem.describe(e)));
+    } catch (IOException e) {
+      // closed (EOF) or reset, depending on how the server's close and our JOIN crossed
+      return new JoinResult.Closed();
+    }
+  }
+
+  /** After joining: starts the reader thread, giving events to {@code listener}, and the keep-alive. */
+  public void start(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    Duration idle = settings.pingInterval().multipliedBy(3);
+    input.idle(idle.compareTo(MIN_IDLE_TIMEOUT) > 0 ? idle : MIN_IDLE_TIMEOUT);
+    keepAlive.start();
+    Thread reader = new Thread(() -> read(listener), "lanchat-reader");
+    reader.setDaemon(true); // a session the program abandons never keeps the JVM alive
+    reader.start();
+  }
+
+  /** Sends one message; a failure ends the session ({@link Ending.Failed}). */
+  public void send(ClientMessage message) {
+    trySend(message);
+  }
+
+  /**
+   * Leaves politely: PING, wait for its PONG (the server has handled everything sent before),
+   * then BYE, and the session ends as {@link Ending.Left}. Returns once that is done or the
+   * session ended otherwise.
+   */
+  public void goodbye() {
+    long token = confirmation.expect();
+    // the reader ends the session before it abandons the confirmation: either it sees this
+    // PING's PONG, or the session is over already
+    if (isOver() || !trySend(new ClientMessage.Ping(token))) {
+      return;
+    }
+    switch (confirmation.await(GOODBYE_TIMEOUT)) {
+      case CONFIRMED -> { }
+      case TIMED_OUT -> {
+        end(new Ending.Failed("the server did not confirm the last lines within "
+            + GOODBYE_TIMEOUT.toSeconds() + " s"));
+        return;
+      }
+      case CONNECTION_OVER, INTERRUPTED -> {
+        return; // the reader ended the session and said why, or we are told to stop
+      }
+    }
+    leaving = true;
+    trySend(new ClientMessage.Bye());
+    end(new Ending.Left());
+  }
+
+  /** Ends the session for a reason of the program's own (for example, input failed). */
+  public void stop(String why) {
+    end(new Ending.Failed(why));
+  }
+
+  /** True once the session has ended. */
+  public boolean isOver() {
+    return ending.isDone();
+  }
+
+  /** Waits for the end of a started session. */
+  public Ending awaitEnd() {
+    return ending.join();
+  }
+
+  /** Stops the keep-alive and closes the connection. */
+  @Override
+  public void close() {
+    keepAlive.close();
+    closeQuietly(socket);
+  }
+
+  private void read(Listener listener) {
+    try {
+      while (!isOver()) {
+        ServerMessage m = wire.receive();
+        switch (m) {
+          case ServerMessage.Pong pong -> confirmation.answered(pong.token());
+          case ServerMessage.Bye bye -> {
+            if (!leaving) {
+              end(new Ending.ServerBye(bye));
+            }
+            return;
+          }
+          default -> listener.received(m);
+        }
+      }
+    } catch (EOFException e) {
+      end(new Ending.Failed("connection lost: the server closed the connection"));
+    } catch (SocketTimeoutException e) {
+      end(new Ending.Failed("connection lost: the server stopped answering"));
+    } catch (ProtocolException e) {
+      end(new Ending.Failed("connection closed: the server broke the protocol ("
+          + Problem.describe(e) + ")"));
+    } catch (IOException e) {
+      end(new Ending.Failed("connection lost: " + Problem.describe(e)));
+    } finally {
+      confirmation.abandon();
+    }
+  }
+
+  /** Sends, or ends the session when the connection has failed; true when sent. */
+  private boolean trySend(ClientMessage message) {
+    try {
+      write(message);
+      return true;
+    } catch (IOException e) {
+      if (!leaving) {
+        end(new Ending.Failed("connection lost: " + Problem.describe(e)));
+      }
+      return false;
+    }
+  }
+
+  private void write(ClientMessage message) throws IOException {
+    wire.send(message);
+    keepAlive.sent();
+  }
+
+  /** Ends the session once; the first end wins, and once leaving only the goodbye may end it. */
+  private synchronized void end(Ending how) {
+    if (leaving && !(how instanceof Ending.Left)) {
+      return;
+    }
+    ending.complete(how);
+  }
+
+  private Problem lost(String why) {
+    return new Problem(Problem.Kind.LOST, "connection lost: " + why);
+  }
+
+  static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // the session is over either way; a failed close has nothing left to tell
+    }
+  }
+}
