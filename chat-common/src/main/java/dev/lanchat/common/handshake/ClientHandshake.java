@@ -29,8 +29,9 @@ public final class ClientHandshake {
   private ClientHandshake() {}
 
   /**
-   * Runs the handshake with a fresh ephemeral key, proving {@code identity} to the server. Build the channel from the result with the
-   * same {@code reader} and {@code writer}.
+   * Runs the handshake with a fresh ephemeral key, proving {@code identity} to the server once
+   * {@code verifier} trusts {@code Si}. Build the channel from the result with the same {@code
+   * reader} and {@code writer}.
    *
    * @throws ProtocolException if the server's hello, key or SERVER_AUTH is bad
    * @throws IOException if the connection fails, or as thrown by {@code verifier}
@@ -49,6 +50,41 @@ public final class ClientHandshake {
    */
   public static HandshakeResult run(FrameReader reader, FrameWriter writer, Identity identity,
       X25519.KeyPair ephemeral, ServerKeyVerifier verifier) throws IOException {
+    HandshakeResult result = verifyServer(reader, writer, ephemeral);
+    verifier.verify(result.peerKey().orElseThrow().toByteArray());
+    sendClientAuth(result, writer, identity);
+    return result;
+  }
+
+  /**
+   * The first half of the handshake for a caller that decides about {@code Si} itself, later
+   * (a person may be asked): read ServerHello, send ClientHello, derive the keys and verify
+   * SERVER_AUTH. Nothing encrypted has been sent when this returns; once {@code Si} is trusted,
+   * call {@link #sendClientAuth} before anything else, or close the connection.
+   *
+   * @throws ProtocolException if the server's hello, key or SERVER_AUTH is bad
+   * @throws IOException if the connection fails
+   */
+  public static HandshakeResult verifyServer(FrameReader reader, FrameWriter writer,
+      SecureRandom random) throws IOException {
+    return verifyServer(reader, writer, X25519.generate(random));
+  }
+
+  /**
+   * The second half: sends CLIENT_AUTH proving {@code identity}, as record 0 of the client's
+   * direction (protocol §2.5). Call it only after {@code Si} is trusted, and before sending
+   * anything else through a channel built from {@code result}.
+   *
+   * @throws IOException if the connection fails
+   */
+  public static void sendClientAuth(HandshakeResult result, FrameWriter writer, Identity identity)
+      throws IOException {
+    ClientMessage.ClientAuth proof = ClientAuthentication.prove(identity, result.th());
+    writer.writeFrame(result.send().seal(MessageCodec.encode(proof)));
+  }
+
+  private static HandshakeResult verifyServer(FrameReader reader, FrameWriter writer,
+      X25519.KeyPair ephemeral) throws IOException {
     byte[] shared = null;
     KeySchedule keys = null;
     HandshakeResult result;
@@ -75,10 +111,6 @@ public final class ClientHandshake {
       throw new ProtocolException(Reason.BAD_SERVER_AUTH,
           "the server's SERVER_AUTH signature does not verify: someone may be in the middle");
     }
-    verifier.verify(serverIdentity);
-    // CLIENT_AUTH is record 0 of the client's direction (protocol §2.5)
-    ClientMessage.ClientAuth proof = ClientAuthentication.prove(identity, result.th());
-    writer.writeFrame(result.send().seal(MessageCodec.encode(proof)));
     return result;
   }
 

@@ -351,6 +351,21 @@ class HandshakeTest {
   }
 
   @Test
+  void clientThatDecidesTrustLaterSendsClientAuthOnlyWhenAskedTo() throws Exception {
+    byte[] serverWire = serverWire(clientHelloWire());
+    ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(clientOut);
+    HandshakeResult result = ClientHandshake.verifyServer(reading(serverWire), writer,
+        new SecureRandom());
+    assertArrayEquals(IDENTITY.publicKey(), result.peerKey().orElseThrow().toByteArray());
+    assertEquals(CLIENT_HELLO_FRAME, clientOut.size(), "nothing encrypted before the decision");
+    assertEquals(0, result.send().seq());
+    ClientHandshake.sendClientAuth(result, writer, CLIENT_IDENTITY);
+    assertEquals(CLIENT_HELLO_FRAME + CLIENT_AUTH_FRAME, clientOut.size());
+    assertEquals(1, result.send().seq(), "CLIENT_AUTH was the client's record 0");
+  }
+
+  @Test
   void refusingVerifierStopsTheClientBeforeItSendsAnythingEncrypted() throws Exception {
     byte[] serverWire = serverWire(clientHelloWire());
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
