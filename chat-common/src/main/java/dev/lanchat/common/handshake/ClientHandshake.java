@@ -83,7 +83,14 @@ public final class ClientHandshake {
     writer.writeFrame(result.send().seal(MessageCodec.encode(proof)));
   }
 
-  private static HandshakeResult verifyServer(FrameReader reader, FrameWriter writer,
+  /**
+   * As {@link #verifyServer(FrameReader, FrameWriter, SecureRandom)} with the given ephemeral key
+   * pair (tests need a fixed one), whose private half is wiped before this returns.
+   *
+   * @throws ProtocolException if the server's hello, key or SERVER_AUTH is bad
+   * @throws IOException if the connection fails
+   */
+  public static HandshakeResult verifyServer(FrameReader reader, FrameWriter writer,
       X25519.KeyPair ephemeral) throws IOException {
     byte[] shared = null;
     KeySchedule keys = null;

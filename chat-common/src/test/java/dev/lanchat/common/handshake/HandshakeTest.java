@@ -356,7 +356,7 @@ class HandshakeTest {
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
     FrameWriter writer = new FrameWriter(clientOut);
     HandshakeResult result = ClientHandshake.verifyServer(reading(serverWire), writer,
-        new SecureRandom());
+        X25519.fromPrivate(CLIENT_EPHEMERAL));
     assertArrayEquals(IDENTITY.publicKey(), result.peerKey().orElseThrow().toByteArray());
     assertEquals(CLIENT_HELLO_FRAME, clientOut.size(), "nothing encrypted before the decision");
     assertEquals(0, result.send().seq());
