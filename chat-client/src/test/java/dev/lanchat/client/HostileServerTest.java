@@ -30,7 +30,8 @@ class HostileServerTest {
   private ClientRun start(FakeServer server) throws IOException {
     return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
         "--name", "alice", "--accept-new", "--known-servers",
-        home.resolve("known_servers").toString());
+        home.resolve("known_servers").toString(), "--identity",
+        home.resolve("identity.pem").toString());
   }
 
   @Test
