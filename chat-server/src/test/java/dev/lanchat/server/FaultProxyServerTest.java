@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
@@ -283,8 +284,8 @@ class FaultProxyServerTest {
       socket.setSoTimeout((int) TestClient.WAIT.toMillis());
       FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream()));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
-          ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+          Identity.generate(RANDOM), RANDOM, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
       channel.send(new ClientMessage.Join(name));
       for (int j = 0; j < MESSAGES; j++) {
         channel.send(new ClientMessage.Ping(j));
