@@ -2,7 +2,6 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.handshake.ClientAuthOutcome;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
@@ -118,42 +117,27 @@ final class Connection implements Subscriber {
           "the server is full (" + config.maxClients() + " clients); try again later"));
       return drain(link);
     }
-    Optional<ByteString> key = authenticate(link);
-    if (key.isEmpty()) {
-      return drain(link);
-    }
-    return readLoop(link,
-        new SessionRules(room, this, key.get(), config.rate(), config.burst()));
-  }
-
-  /**
-   * Checks the client's first record (protocol §2.5); a refusal is sent as its ERROR and the
-   * connection closes, joining nothing.
-   *
-   * @return the key the client proved, or empty when the connection is closing
-   */
-  private Optional<ByteString> authenticate(ClientLink link) {
     ClientAuthOutcome outcome;
     try {
       outcome = link.authenticate();
-    } catch (ProtocolException e) {
-      log.warn("protocol error from {} at client authentication: {}", peer(), e.getMessage());
-      beginClose(new ServerMessage.Bye("protocol error: " + e.getMessage()));
-      return Optional.empty();
     } catch (IOException e) {
-      log.debug("connection from {} ended before client authentication ({})", peer(),
-          Peers.brief(e));
-      beginClose(null);
-      return Optional.empty();
+      return endingFor(e); // as for any failed read: a protocol error is said as such
     }
     return switch (outcome) {
-      case ClientAuthOutcome.Authenticated a -> Optional.of(a.key());
-      case ClientAuthOutcome.Refused r -> {
-        log.info("refused {}: {}", peer(), r.error().text());
-        beginClose(r.error());
-        yield Optional.empty();
-      }
+      case ClientAuthOutcome.Authenticated a -> readLoop(link,
+          new SessionRules(room, this, a.key(), config.rate(), config.burst()));
+      case ClientAuthOutcome.Refused r -> refused(link, r);
     };
+  }
+
+  /**
+   * A client whose first record proved no key (protocol §2.5): its ERROR, then whatever it
+   * pipelined is dropped until it hangs up; it joins nothing.
+   */
+  private Ending refused(ClientLink link, ClientAuthOutcome.Refused refusal) {
+    log.info("refused {}: {}", peer(), refusal.error().text());
+    beginClose(refusal.error());
+    return drain(link);
   }
 
   /** Reads and drops records until the client hangs up or the linger time passes. */

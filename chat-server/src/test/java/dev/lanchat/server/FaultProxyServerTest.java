@@ -121,10 +121,11 @@ class FaultProxyServerTest {
         int session = s;
         Random random = new Random(seed + s);
         Kind kind = Kind.values()[s % Kind.values().length];
-        // frame 0 is the ClientHello, 1 the JOIN, 2.. the SAYs, then a PING: one always follows
-        int at = 2 + random.nextInt(MESSAGES);
+        // frame 0 is the ClientHello, 1 CLIENT_AUTH, 2 the JOIN, 3.. the SAYs, then a PING: one
+        // always follows
+        int at = 3 + random.nextInt(MESSAGES);
         Tamper tamper = tamper(kind, at, random, donor);
-        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 2;
+        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 3;
         work.add(pool.submit(() -> {
           String name = "t" + session;
           List<String> said = new ArrayList<>();
@@ -209,7 +210,8 @@ class FaultProxyServerTest {
   void aFrozenDirectionDeliversNothingAndKeepsTheConnectionOpenUntilTheProxyCloses() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer")) {
       FaultProxy proxy = FaultProxy.start(server.port(),
-          () -> new Plan(Tamper.freeze(2), Tamper.none(), Chunking.WHOLE));
+          // client frame 3 is the first SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN)
+          () -> new Plan(Tamper.freeze(3), Tamper.none(), Chunking.WHOLE));
       try (TestClient frozen = TestClient.join(proxy.port(), "frozen")) {
         frozen.send(new ClientMessage.Say("never arrives"));
         observer.send(new ClientMessage.Say("still here"));
@@ -229,7 +231,8 @@ class FaultProxyServerTest {
   void aResetEndsTheSessionAfterTheRecordsBeforeIt() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer");
         FaultProxy proxy = FaultProxy.start(server.port(),
-            () -> new Plan(Tamper.reset(3), Tamper.none(), Chunking.WHOLE));
+            // client frame 4 is the second SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN, 3 first SAY)
+            () -> new Plan(Tamper.reset(4), Tamper.none(), Chunking.WHOLE));
         TestClient reset = TestClient.join(proxy.port(), "reset")) {
       reset.send(new ClientMessage.Say("first"));
       reset.send(new ClientMessage.Say("second"));
