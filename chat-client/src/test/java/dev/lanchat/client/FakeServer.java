@@ -240,11 +240,29 @@ final class FakeServer implements AutoCloseable {
       return this;
     }
 
-    Raw strs(String... values) {
-      u16(values.length);
-      for (String v : values) {
-        str(v);
+    Raw u32(long v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        out.write((int) (v >>> shift));
       }
+      return this;
+    }
+
+    /** A {@code member}: the name, then a key made from it (see {@link FakeServer#member}). */
+    Raw member(String name) {
+      return str(name).key(FakeServer.member(name).key().toByteArray());
+    }
+
+    /** A {@code list<member>} of these names. */
+    Raw members(String... names) {
+      u16(names.length);
+      for (String name : names) {
+        member(name);
+      }
+      return this;
+    }
+
+    private Raw key(byte[] key) {
+      out.writeBytes(key);
       return this;
     }
 
