@@ -96,7 +96,7 @@ class ClientAuthTest {
     assertTrue(watcher.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
         "the refused client joined nothing");
     try (TestClient later = TestClient.join(server.port(), "later")) {
-      assertEquals("later", watcher.await(ServerMessage.Joined.class).member().name(),
+      assertEquals(later.as("later"), watcher.await(ServerMessage.Joined.class).member(),
           "the server still serves everyone else");
     }
   }
