@@ -24,11 +24,14 @@ import org.jline.utils.InfoCmp;
  */
 public final class InteractiveConsole implements Console {
   private static final String PROMPT = "> ";
+  /** A second Ctrl-C within this long quits even with text on the line. */
+  private static final long QUIT_WINDOW_NANOS = 2_000_000_000L;
 
   private final Terminal terminal;
   private final LineReader reader;
   private final boolean color;
   private volatile Supplier<? extends Collection<String>> names = List::of;
+  private long lastInterrupt = System.nanoTime() - 2 * QUIT_WINDOW_NANOS;
 
   /**
    * A console on {@code terminal}, which it closes on {@link #close()}.
@@ -86,9 +89,35 @@ public final class InteractiveConsole implements Console {
     return color;
   }
 
+  /**
+   * The next chat line. Ctrl-C with a half-typed line clears that line and keeps the session,
+   * as in a shell; Ctrl-C on an empty line, or a second one within 2 s, quits (null).
+   */
   @Override
   public String readLine() {
-    return read(PROMPT);
+    while (true) {
+      try {
+        return reader.readLine(PROMPT);
+      } catch (EndOfFileException e) {
+        return null;
+      } catch (UserInterruptException e) {
+        long now = System.nanoTime();
+        boolean twice = now - lastInterrupt < QUIT_WINDOW_NANOS;
+        lastInterrupt = now;
+        if (twice || e.getPartialLine() == null || e.getPartialLine().isEmpty()) {
+          return null;
+        }
+      }
+    }
+  }
+
+  @Override
+  public int colors() {
+    if (!color) {
+      return 0;
+    }
+    Integer max = terminal.getNumericCapability(InfoCmp.Capability.max_colors);
+    return max != null && max >= 256 ? 256 : 8;
   }
 
   @Override
@@ -112,7 +141,13 @@ public final class InteractiveConsole implements Console {
 
   @Override
   public void event(String line) {
-    reader.printAbove(line);
+    event("", line);
+  }
+
+  /** Prints {@code head + body}, wrapped so that its continuation lines start under the body. */
+  @Override
+  public void event(String head, String body) {
+    reader.printAbove(String.join("\n", Wrapping.wrap(head, body, terminal.getWidth())));
   }
 
   @Override
@@ -135,6 +170,14 @@ public final class InteractiveConsole implements Console {
 
   @Override
   public void close() {
+    if (reader.isReading()) {
+      // another thread still waits at the prompt: erase it, so the shell gets a clean line
+      synchronized (terminal) {
+        terminal.puts(InfoCmp.Capability.carriage_return);
+        terminal.puts(InfoCmp.Capability.clr_eol);
+        terminal.flush();
+      }
+    }
     try {
       terminal.close();
     } catch (IOException e) {

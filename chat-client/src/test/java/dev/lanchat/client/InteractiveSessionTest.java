@@ -41,7 +41,7 @@ class InteractiveSessionTest {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), true);
       CompletableFuture<Integer> exit = run(server, console, null);
 
-      int at = vt.await("Your name: ", 0); // asked before connecting
+      int at = vt.await("Choose a chat name: ", 0); // asked before connecting
       vt.type("alice\r");
       try (FakeServer.Peer peer = server.accept()) {
         at = vt.await(server.identity().fingerprint(), at);
@@ -50,7 +50,7 @@ class InteractiveSessionTest {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "alice is here already"));
         at = vt.await("! name taken: alice is here already", at);
-        vt.await("Your name: ", at);
+        vt.await("Choose a chat name: ", at);
         vt.type("alice2\r");
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
         peer.send(new ServerMessage.Welcome("alice2", "", List.of("alice", "alice2")));
@@ -62,7 +62,8 @@ class InteractiveSessionTest {
         vt.await("\u0007", beforeDm); // a DM rings the bell
         int beforeMention = vt.drawn().length();
         peer.send(new ServerMessage.Chat(T1201, "bob", "thanks ALICE2!"));
-        at = vt.await("thanks ALICE2!", at);
+        // the mention is shown in reverse video as well as rung
+        at = vt.await("thanks \u001B[7mALICE2\u001B[27m!", at);
         vt.await("\u0007", beforeMention); // so does a mention of your name
 
         vt.type("/who\r");
