@@ -245,15 +245,15 @@ public final class LoadScenario implements Callable<Integer> {
     if (port != null) {
       return LoadRun.run(settings, new InetSocketAddress(target, port), prefix, deadline);
     }
-    ServerConfig config = ServerConfig.defaults()
-        .withBind(target)
-        .withPort(0)
-        .withDiscovery(false)
-        .withMessageRate(0, 1)
-        .withConnectRate(0, 1)
-        .withIdleTimeout(Duration.ZERO)
-        .withMaxClients(Math.max(1000, settings.clients()))
-        .withBacklog(serverBacklog, 1L << 30);
+    ServerConfig config = ServerConfig.builder()
+        .bind(target)
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1)
+        .idleTimeout(Duration.ZERO)
+        .maxClients(Math.max(1000, settings.clients()))
+        .backlog(serverBacklog, 1L << 30).build();
     try (ChatServer server = ChatServer.start(config, Identity.generate(random))) {
       return LoadRun.run(settings, server.localAddress(), prefix, deadline);
     } catch (IOException e) {

@@ -27,13 +27,13 @@ class LoadScenarioTest {
   @Test
   @Timeout(60)
   void tinyRunDeliversEveryMessageToEveryClientInOneOrder() throws Exception {
-    ServerConfig config = ServerConfig.defaults()
-        .withBind(InetAddress.getLoopbackAddress())
-        .withPort(0)
-        .withDiscovery(false)
-        .withMessageRate(0, 1)
-        .withConnectRate(0, 1)
-        .withBacklog(10_000, 1L << 24);
+    ServerConfig config = ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1)
+        .backlog(10_000, 1L << 24).build();
     LoadRun.Settings settings = new LoadRun.Settings(3, 3, 5, 64, 0, 2);
     try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
       LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "t-",
@@ -59,15 +59,15 @@ class LoadScenarioTest {
 
   @Test
   void aRunWithAMessageMissingIsReportedAsLost() throws Exception {
-    ServerConfig config = ServerConfig.defaults()
-        .withBind(InetAddress.getLoopbackAddress())
-        .withPort(0)
-        .withDiscovery(false)
-        .withMessageRate(0, 1)
-        .withConnectRate(0, 1)
+    ServerConfig config = ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1)
         // a backlog of one message: a client that falls behind is dropped as too slow
-        .withBacklog(1, 1L << 20)
-        .withIdleTimeout(Duration.ZERO);
+        .backlog(1, 1L << 20)
+        .idleTimeout(Duration.ZERO).build();
     LoadRun.Settings settings = new LoadRun.Settings(3, 3, 200, 64, 0, 3);
     try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
       LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "slow-",
@@ -79,12 +79,12 @@ class LoadScenarioTest {
   @Test
   @Timeout(60)
   void aRunPastItsDeadlineStopsAndSaysSo() throws Exception {
-    ServerConfig config = ServerConfig.defaults()
-        .withBind(InetAddress.getLoopbackAddress())
-        .withPort(0)
-        .withDiscovery(false)
-        .withMessageRate(0, 1)
-        .withConnectRate(0, 1);
+    ServerConfig config = ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1).build();
     // one SAY a second for 50 seconds cannot finish within 2 seconds
     LoadRun.Settings settings = new LoadRun.Settings(2, 1, 50, 64, 1, 2);
     try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ServerSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * wait has passed. Thread-safe.
  *
  * <pre>{@code
- * try (ChatServer server = ChatServer.start(ServerConfig.defaults().withPort(0), identity)) {
+ * try (ChatServer server = ChatServer.start(ServerConfig.builder().port(0).build(), identity)) {
  *   int port = server.port();
  *   ...
  * }
@@ -40,39 +36,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatServer implements AutoCloseable {
   /** The BYE reason every client gets when the server shuts down. */
-  public static final String SHUTDOWN_REASON = "server shutting down";
+  public static final String SHUTDOWN_REASON = Connection.SHUTDOWN_REASON;
 
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(3);
+  private static final int LISTEN_BACKLOG = 1024;
 
-  private final ServerConfig config;
-  private final Identity identity;
-  private final SecureRandom random = new SecureRandom();
+  private final ServerServices services;
   private final ServerSocket listener;
   private final Room room;
-  private final AdmissionControl admission;
-  private final ScheduledThreadPoolExecutor timers;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<AutoCloseable> companions = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger established = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong();
-  private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread acceptor;
 
   private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
-    this.config = config;
-    this.identity = identity;
+    this.services = new ServerServices(config, identity);
     this.listener = listener;
-    this.room = new Room(config.motd());
-    this.admission = new AdmissionControl(config.connectRate(), config.connectBurst());
-    this.timers = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "lanchat-timers");
-      t.setDaemon(true);
-      return t;
-    });
-    timers.setRemoveOnCancelPolicy(true);
-    this.acceptor = Thread.ofPlatform().name("lanchat-accept").daemon(false).unstarted(this::accept);
+    this.room = new Room(config.motd(), new NameRegistry());
+    Acceptor loop = new Acceptor(listener,
+        new AdmissionControl(config.connectRate(), config.connectBurst()), services::isClosed,
+        this::serve);
+    this.acceptor = Thread.ofPlatform().name("lanchat-accept").daemon(false).unstarted(loop::run);
   }
 
   /**
@@ -85,19 +71,25 @@ public final class ChatServer implements AutoCloseable {
    * @throws IOException if the listening socket cannot be opened
    */
   public static ChatServer start(ServerConfig config, Identity identity) throws IOException {
+    return start(config, identity, ServerSocketFactory.getDefault());
+  }
+
+  /** As {@link #start(ServerConfig, Identity)}, the listening socket made by {@code sockets}. */
+  static ChatServer start(ServerConfig config, Identity identity, ServerSocketFactory sockets)
+      throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(identity, "identity");
-    ServerSocket listener = new ServerSocket();
+    ServerSocket listener = sockets.createServerSocket();
     try {
       listener.setReuseAddress(true);
-      listener.bind(new InetSocketAddress(config.bind(), config.port()), 1024);
+      listener.bind(new InetSocketAddress(config.bind(), config.port()), LISTEN_BACKLOG);
     } catch (IOException e) {
       listener.close();
       throw e;
     }
     ChatServer server = new ChatServer(config, identity, listener);
     server.acceptor.start();
-    log.info("listening on {} as {}", Connection.describe(listener.getLocalSocketAddress()),
+    log.info("listening on {} as {}", Peers.describe(listener.getLocalSocketAddress()),
         identity.fingerprint());
     return server;
   }
@@ -114,17 +106,17 @@ public final class ChatServer implements AutoCloseable {
 
   /** The configuration it was started with. */
   public ServerConfig config() {
-    return config;
+    return services.config();
   }
 
   /** Its long-term identity (what SERVER_AUTH and discovery replies are signed with). */
   public Identity identity() {
-    return identity;
+    return services.identity();
   }
 
   /** How many clients are connected past the handshake (joined or about to join). */
   public int clientCount() {
-    return established.get();
+    return services.slots().count();
   }
 
   /** The names of everyone joined, in join order. */
@@ -134,7 +126,7 @@ public final class ChatServer implements AutoCloseable {
 
   /** True once {@link #close} has begun. */
   public boolean isClosed() {
-    return closing.get();
+    return services.isClosed();
   }
 
   /**
@@ -144,7 +136,7 @@ public final class ChatServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
+    if (!services.beginClosing()) {
       awaitClosed();
       return;
     }
@@ -154,41 +146,45 @@ public final class ChatServer implements AutoCloseable {
       } catch (IOException e) {
         log.debug("closing the listening socket failed: {}", e.getMessage());
       }
-      List<Member> members = room.close();
-      log.info("shutting down: saying BYE to {} clients ({} joined)", connections.size(),
-          members.size());
-      ServerMessage.Bye bye = new ServerMessage.Bye(SHUTDOWN_REASON);
-      for (Connection c : connections) {
-        c.beginClose(bye);
-      }
-      for (Member m : members) {
-        log.info("leave {} from {}: {}", m.name(), m.connection().peer(), SHUTDOWN_REASON);
-      }
-      // first every BYE is written, then clients get a moment to hang up themselves: closing a
-      // socket with unread input sends a reset, which can destroy the BYE before it is read
-      long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-      for (Connection c : connections) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !c.awaitFlushed(left, TimeUnit.NANOSECONDS)) {
-          break;
-        }
-      }
-      for (Connection c : connections) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !c.awaitEnded(left, TimeUnit.NANOSECONDS)) {
-          break;
-        }
-      }
-      for (Connection c : connections) {
-        c.closeSocket();
-      }
+      sayGoodbye();
       acceptor.join(SHUTDOWN_WAIT.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       closeCompanions();
-      timers.shutdownNow();
+      services.stopTimers();
       closed.countDown();
+    }
+  }
+
+  /** BYE to every connection, a bounded wait for it to leave, then every socket closed. */
+  private void sayGoodbye() throws InterruptedException {
+    List<Member> members = room.close();
+    log.info("shutting down: saying BYE to {} clients ({} joined)", connections.size(),
+        members.size());
+    ServerMessage.Bye bye = new ServerMessage.Bye(SHUTDOWN_REASON);
+    for (Connection c : connections) {
+      c.beginClose(bye);
+      c.memberName().ifPresent(name ->
+          log.info("leave {} from {}: {}", name, c.peer(), SHUTDOWN_REASON));
+    }
+    // first every BYE is written, then clients get a moment to hang up themselves: closing a
+    // socket with unread input sends a reset, which can destroy the BYE before it is read
+    long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+    for (Connection c : connections) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !c.awaitFlushed(left, TimeUnit.NANOSECONDS)) {
+        break;
+      }
+    }
+    for (Connection c : connections) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !c.awaitEnded(left, TimeUnit.NANOSECONDS)) {
+        break;
+      }
+    }
+    for (Connection c : connections) {
+      c.closeSocket();
     }
   }
 
@@ -199,7 +195,7 @@ public final class ChatServer implements AutoCloseable {
   public void closeWith(AutoCloseable companion) {
     Objects.requireNonNull(companion, "companion");
     companions.add(companion);
-    if (closing.get() && closed.getCount() == 0) {
+    if (services.isClosed() && closed.getCount() == 0) {
       closeCompanions();
     }
   }
@@ -231,77 +227,23 @@ public final class ChatServer implements AutoCloseable {
     }
   }
 
-  SecureRandom random() {
-    return random;
-  }
-
-  /** Counts a connection past the handshake; false when {@code maxClients} are already in. */
-  boolean takeSlot() {
-    while (true) {
-      int now = established.get();
-      if (now >= config.maxClients()) {
-        return false;
-      }
-      if (established.compareAndSet(now, now + 1)) {
-        return true;
-      }
+  /** Runs one admitted socket on its own virtual thread until it ends. */
+  private void serve(Socket socket) {
+    long id = nextId.incrementAndGet();
+    Connection connection = new Connection(services, room, new ClientSocket(socket), id);
+    connections.add(connection);
+    if (services.isClosed()) {
+      connection.closeSocket();
+      connections.remove(connection);
+      return;
     }
-  }
-
-  void releaseSlot() {
-    established.decrementAndGet();
-  }
-
-  void forget(Connection connection) {
-    connections.remove(connection);
-  }
-
-  /** Runs {@code task} once after {@code delay} on the timer thread; never throws. */
-  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    try {
-      return timers.schedule(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.warn("a timer task failed: {}", e.toString());
-        }
-      }, delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return null; // shutting down: close() closes every socket itself
-    }
-  }
-
-  private void accept() {
-    while (!closing.get()) {
-      Socket socket;
+    log.info("connect from {}", connection.peer());
+    Thread.ofVirtual().name("lanchat-conn-" + id).start(() -> {
       try {
-        socket = listener.accept();
-      } catch (IOException e) {
-        if (!closing.get()) {
-          log.error("accepting connections failed: {}", e.getMessage());
-        }
-        return;
-      }
-      if (!admission.admit(socket.getInetAddress())) {
-        log.debug("refused {}: too many new connections from that address",
-            Connection.describe(socket.getRemoteSocketAddress()));
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // already gone
-        }
-        continue;
-      }
-      long id = nextId.incrementAndGet();
-      Connection connection = new Connection(this, room, socket, id);
-      connections.add(connection);
-      if (closing.get()) {
-        connection.closeSocket();
+        connection.run();
+      } finally {
         connections.remove(connection);
-        return;
       }
-      log.info("connect from {}", connection.peer());
-      Thread.ofVirtual().name("lanchat-conn-" + id).start(connection::run);
-    }
+    });
   }
 }

@@ -1,203 +1,171 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.frame.FrameReader;
-import dev.lanchat.common.frame.FrameWriter;
-import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
-import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
-import dev.lanchat.common.rules.Texts;
-import dev.lanchat.common.trust.KnownServers;
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client's TCP connection, from accept to close: the handshake under a deadline, then a
- * read loop that checks each message against the session rules (protocol §5) and the message
- * rate, and hands it to the {@link Room}. Its writes go through its own {@link Outbox}.
+ * read loop that hands each message to its {@link SessionRules}, and the close. Its writes go
+ * through its own {@link Outbox}; the room knows it only as a {@link Subscriber}, and it knows
+ * the server only as a {@link ServerContext}.
  *
- * <p>{@link #run} runs on the connection's own virtual thread; the close methods may be called
- * from any thread.
+ * <p>Its life is one {@link Lifecycle.State} at a time, moving forward only. {@link #run} runs on
+ * the connection's own virtual thread; {@link #beginClose}, {@link #evicted} and
+ * {@link #closeSocket} may be called from any thread.
  */
-final class Connection {
-  private static final Logger log = LoggerFactory.getLogger(Connection.class);
-
+final class Connection implements Subscriber {
+  /** The BYE reason every client gets when the server shuts down. */
+  static final String SHUTDOWN_REASON = "server shutting down";
   /** How long a closing connection waits for its last messages to leave and the peer to close. */
   static final Duration LINGER = Duration.ofSeconds(2);
 
-  private static final int READ_BUFFER = 1 << 17;
-  private static final ServerMessage JOIN_TOO_LATE = new ServerMessage.Bye("took too long to join");
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-  private final ChatServer server;
+  private final ServerContext server;
   private final ServerConfig config;
   private final Room room;
-  private final Socket socket;
-  private final String peer;
+  private final ClientSocket socket;
   private final long id;
-  private final RateLimiter limiter;
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final AtomicBoolean removedTooSlow = new AtomicBoolean();
+  private final SessionRules rules;
+  private final Lifecycle life = new Lifecycle();
   private final CountDownLatch ended = new CountDownLatch(1);
-  /** Makes "a close began" and "the outbox exists" one step for each other. */
-  private final ReentrantLock closeLock = new ReentrantLock();
-  private ServerMessage pendingLast;
-  private volatile Outbox outbox;
-  private volatile Member member;
+  private volatile Optional<Member> member = Optional.empty();
   private volatile ScheduledFuture<?> deadline;
+  private boolean slotTaken;
 
-  Connection(ChatServer server, Room room, Socket socket, long id) {
+  Connection(ServerContext server, Room room, ClientSocket socket, long id) {
     this.server = server;
     this.config = server.config();
     this.room = room;
     this.socket = socket;
-    this.peer = describe(socket.getRemoteSocketAddress());
     this.id = id;
-    this.limiter = new RateLimiter(config.rate(), config.burst());
+    this.rules = new SessionRules(room, this, config.rate(), config.burst());
   }
 
   /** The peer as {@code address:port}, for logs. */
   String peer() {
-    return peer;
+    return socket.peer();
   }
 
-  /** This connection's outbox; set once the handshake is done. */
-  Outbox outbox() {
-    return outbox;
+  /** The name this client joined as, if it has. */
+  Optional<String> memberName() {
+    return member.map(Member::name);
   }
 
   /** Runs the connection to its end. Never throws. */
   void run() {
-    boolean counted = false;
-    String leaveReason = Room.CONNECTION_LOST;
-    ServerMessage last = null;
+    Ending ending = Ending.LOST;
     try {
-      if (!config.handshakeTimeout().isZero()) {
-        deadline = server.schedule(this::handshakeDeadlinePassed, config.handshakeTimeout());
-      }
-      MessageChannel channel;
-      try {
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(millis(config.handshakeTimeout()));
-        FrameReader reader =
-            new FrameReader(new BufferedInputStream(socket.getInputStream(), READ_BUFFER));
-        FrameWriter writer = new FrameWriter(socket.getOutputStream());
-        channel = new MessageChannel(ServerHandshake.run(reader, writer, server.identity(),
-            server.random()).channel(reader, writer));
-      } catch (ProtocolException e) {
-        log.warn("protocol error from {} during the handshake: {}", peer, e.getMessage());
-        return;
-      } catch (IOException e) {
-        log.debug("connection from {} ended during the handshake ({})", peer, brief(e));
-        return;
-      }
-      Outbox box = new Outbox(channel, config.maxBacklog(), config.maxBacklogBytes(),
-          this::writerFinished);
-      closeLock.lock();
-      try {
-        outbox = box;
-        if (closing.get()) { // a close began during the handshake: its last message goes now
-          box.finish(pendingLast == null ? null : MessageCodec.encode(pendingLast));
-        }
-      } finally {
-        closeLock.unlock();
-      }
-      box.start("lanchat-out-" + id);
-      if (server.isClosed()) {
-        beginClose(new ServerMessage.Bye(ChatServer.SHUTDOWN_REASON));
-      }
-      if (closing.get()) {
-        return;
-      }
-      counted = server.takeSlot();
-      if (!counted) {
-        log.info("refused {}: server full ({} clients)", peer, config.maxClients());
-        beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
-            "the server is full (" + config.maxClients() + " clients); try again later"));
-        drain(channel);
-        return;
-      }
-      while (true) {
-        ClientMessage message;
-        try {
-          message = channel.receiveFromClient();
-        } catch (SocketTimeoutException e) {
-          if (!closing.get() && member != null) {
-            leaveReason = Room.TIMED_OUT;
-            last = new ServerMessage.Bye("no message for " + seconds(config.idleTimeout())
-                + " s: timed out");
-          } else if (!closing.get()) {
-            last = JOIN_TOO_LATE;
-          }
-          return;
-        } catch (EOFException e) {
-          return;
-        } catch (ProtocolException e) {
-          if (!closing.get()) {
-            log.warn("protocol error from {}: {} ({})", peer, e.getMessage(), e.reason());
-            leaveReason = Room.PROTOCOL_ERROR;
-            last = new ServerMessage.Bye("protocol error: " + e.getMessage());
-          }
-          return;
-        } catch (IOException e) {
-          return;
-        }
-        if (closing.get()) {
-          lingerReads();
-          continue;
-        }
-        if (message instanceof ClientMessage.Bye) {
-          leaveReason = "";
-          return;
-        }
-        handle(message);
-      }
+      ending = session();
     } catch (RuntimeException e) {
-      log.warn("connection from {} failed: {}", peer, brief(e));
+      log.warn("connection from {} failed: {}", peer(), Peers.brief(e));
     } finally {
-      end(counted, leaveReason, last);
+      end(ending);
     }
   }
 
-  private void end(boolean counted, String leaveReason, ServerMessage last) {
-    ScheduledFuture<?> d = deadline;
-    if (d != null) {
-      d.cancel(false);
+  private Ending session() {
+    if (!config.handshakeTimeout().isZero()) {
+      deadline = server.schedule(this::handshakeDeadlinePassed, config.handshakeTimeout());
     }
-    Member m = member;
-    if (m != null && room.leave(m, leaveReason)) {
-      log.info("leave {} from {}: {}", m.name(), peer, leaveReason.isEmpty() ? "bye" : leaveReason);
+    ClientLink link;
+    try {
+      socket.prepare(config.handshakeTimeout());
+      link = ClientLink.handshake(socket, server.identity(), server.random());
+    } catch (ProtocolException e) {
+      log.warn("protocol error from {} during the handshake: {}", peer(), e.getMessage());
+      return Ending.LOST;
+    } catch (IOException e) {
+      log.debug("connection from {} ended during the handshake ({})", peer(), Peers.brief(e));
+      return Ending.LOST;
     }
-    Outbox box = outbox;
-    if (box != null) {
-      beginClose(last);
+    Outbox box = new Outbox(link, config.maxBacklog(), config.maxBacklogBytes(),
+        socket::writerDone);
+    life.establish(box);
+    box.start("lanchat-out-" + id);
+    if (server.isClosed()) {
+      beginClose(new ServerMessage.Bye(SHUTDOWN_REASON));
+    }
+    if (life.isClosing()) {
+      return Ending.LOST;
+    }
+    slotTaken = server.slots().tryTake();
+    if (!slotTaken) { // ERROR, then the read loop drops whatever comes until the client hangs up
+      log.info("refused {}: server full ({} clients)", peer(), config.maxClients());
+      beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
+          "the server is full (" + config.maxClients() + " clients); try again later"));
+    }
+    return readLoop(link);
+  }
+
+  /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
+  private Ending readLoop(ClientLink link) {
+    while (true) {
+      if (life.isClosing()) {
+        socket.readTimeout(LINGER); // bounds the wait for the client to hang up
+      }
+      ClientMessage message;
       try {
-        box.awaitDone(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        message = link.receive();
+      } catch (IOException e) {
+        return endingFor(e);
+      }
+      if (life.isClosing()) {
+        continue; // read and dropped
+      }
+      if (message instanceof ClientMessage.Bye) {
+        return Ending.BYE;
+      }
+      switch (rules.handle(message, member)) {
+        case SessionRules.Outcome.Reply r -> reply(r.message());
+        case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
+        case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
+      }
+    }
+  }
+
+  private Ending endingFor(IOException e) {
+    if (life.isClosing()) {
+      return Ending.LOST;
+    }
+    if (e instanceof ProtocolException p) {
+      log.warn("protocol error from {}: {} ({})", peer(), p.getMessage(), p.reason());
+    }
+    return Ending.readFailed(e, member.isPresent(), config.idleTimeout());
+  }
+
+  private void end(Ending ending) {
+    cancelDeadline();
+    member.ifPresent(m -> {
+      if (room.leave(m, ending.leaveReason())) {
+        log.info("leave {} from {}: {}", m.name(), peer(),
+            ending.leaveReason().isEmpty() ? "bye" : ending.leaveReason());
+      }
+    });
+    if (life.hasOutbox()) {
+      beginClose(ending.last().orElse(null));
+      try {
+        life.awaitFlushed(LINGER.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    closeSocket();
-    if (counted) {
-      server.releaseSlot();
+    socket.close();
+    life.closed();
+    if (slotTaken) {
+      server.slots().release();
     }
-    server.forget(this);
     ended.countDown();
   }
 
@@ -206,214 +174,70 @@ final class Connection {
     return ended.await(timeout, unit);
   }
 
-  /** The member this connection joined as, or null before WELCOME. */
-  Member member() {
-    return member;
-  }
-
-  private void handle(ClientMessage message) {
-    if (!limiter.tryAcquire()) {
-      reply(new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many messages: at most "
-          + config.rate() + " a second (burst " + config.burst() + "); this one was dropped"));
-      return;
-    }
-    Member m = member;
-    switch (message) {
-      case ClientMessage.Join join -> {
-        if (m != null) {
-          reply(new ServerMessage.Error(ErrorCode.ALREADY_JOINED,
-              "you already joined as " + m.name()));
-          return;
-        }
-        Optional<Member> joined = room.join(this, join.name());
-        if (joined.isPresent()) {
-          joinedAs(joined.get());
-        }
-      }
-      case ClientMessage.Say say -> {
-        if (m == null) {
-          notJoined();
-        } else if (textAccepted(say.text())) {
-          room.say(m, say.text());
-        }
-      }
-      case ClientMessage.Dm dm -> {
-        if (m == null) {
-          notJoined();
-        } else if (textAccepted(dm.text()) && !room.dm(m, dm.to(), dm.text())) {
-          reply(new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "nobody here is called that"));
-        }
-      }
-      case ClientMessage.Who who -> {
-        if (m == null) {
-          notJoined();
-        } else {
-          room.who(m);
-        }
-      }
-      case ClientMessage.Ping ping -> reply(new ServerMessage.Pong(ping.token()));
-      case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is handled by the loop");
-    }
-  }
-
   private void joinedAs(Member m) {
-    member = m;
-    ScheduledFuture<?> d = deadline;
-    if (d != null) {
-      d.cancel(false);
-    }
-    log.info("join {} from {}", m.name(), peer);
-    try {
-      socket.setSoTimeout(millis(config.idleTimeout()));
-    } catch (IOException e) {
-      closeSocket();
-    }
+    member = Optional.of(m);
+    life.joined();
+    cancelDeadline();
+    log.info("join {} from {}", m.name(), peer());
+    socket.readTimeout(config.idleTimeout());
   }
 
-  private boolean textAccepted(String text) {
-    switch (Texts.check(text)) {
-      case OK -> {
-        return true;
-      }
-      case TOO_LONG -> reply(new ServerMessage.Error(ErrorCode.TEXT_TOO_LONG,
-          "a message has at most " + Texts.MAX_BYTES + " UTF-8 bytes; it was not delivered"));
-      case INVALID -> reply(new ServerMessage.Error(ErrorCode.TEXT_INVALID,
-          "a message must not be empty, blank or hold control or format characters;"
-              + " it was not delivered"));
-    }
-    return false;
+  private void cancelDeadline() {
+    Optional.ofNullable(deadline).ifPresent(d -> d.cancel(false));
   }
 
-  private void notJoined() {
-    reply(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join first: send JOIN with a name"));
+  @Override
+  public boolean offer(byte[] encoded) {
+    return life.offer(encoded);
   }
 
   /** Queues a direct answer to this client; a full backlog removes it as too slow. */
-  void reply(ServerMessage message) {
-    Outbox box = outbox;
-    if (box != null && !box.offer(MessageCodec.encode(message))) {
-      Member m = member;
-      if (m == null || room.leave(m, Room.TOO_SLOW)) {
-        removedAsTooSlow();
-      }
+  private void reply(ServerMessage message) {
+    if (!offer(MessageCodec.encode(message))
+        && member.map(m -> room.leave(m, Room.TOO_SLOW)).orElse(true)) {
+      evicted(Room.TOO_SLOW);
     }
   }
 
-  /** The room removed this client because its backlog overflowed: drop the backlog, close. */
-  void removedAsTooSlow() {
-    if (!removedTooSlow.compareAndSet(false, true)) {
-      return;
+  /** Removed for an overflowing backlog: drop it, close now. Never called under the room lock. */
+  @Override
+  public void evicted(String reason) {
+    if (life.abort()) {
+      log.info("leave {} from {}: {}", memberName().orElse("(not joined)"), peer(), reason);
     }
-    Member m = member;
-    log.info("leave {} from {}: {}", m == null ? "(not joined)" : m.name(), peer, Room.TOO_SLOW);
-    closing.set(true);
-    Outbox box = outbox;
-    if (box != null) {
-      box.abort();
-    }
-    closeSocket();
+    socket.close();
   }
 
   /**
-   * Starts closing from the server's side: {@code last} (if any) is the final message, what is
-   * queued is flushed, then the output is shut down; the socket is closed at the latest after
+   * Starts closing from the server's side: {@code last} (if not null) is the final message, what
+   * is queued is flushed, then the output is shut down; the socket is closed at the latest after
    * {@link #LINGER}. Messages the client sends meanwhile are read and ignored.
    */
   void beginClose(ServerMessage last) {
-    closeLock.lock();
-    try {
-      if (!closing.compareAndSet(false, true)) {
-        return;
-      }
-      Outbox box = outbox;
-      if (box == null) {
-        pendingLast = last; // the handshake is still running; run() sends it when it ends
-      } else {
-        box.finish(last == null ? null : MessageCodec.encode(last));
-      }
-    } finally {
-      closeLock.unlock();
+    if (life.beginClose(last == null ? null : MessageCodec.encode(last))) {
+      server.schedule(socket::close, LINGER);
     }
-    server.schedule(this::closeSocket, LINGER);
   }
 
   /** Waits until this connection's last messages were written or failed. */
   boolean awaitFlushed(long timeout, TimeUnit unit) throws InterruptedException {
-    Outbox box = outbox;
-    return box == null || box.awaitDone(timeout, unit);
+    return life.awaitFlushed(timeout, unit);
   }
 
   /** Closes the socket now; the reader and writer end with it. */
   void closeSocket() {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // nothing more to do: it is closed as far as this server is concerned
-    }
+    socket.close();
   }
-
   private void handshakeDeadlinePassed() {
-    if (member == null && !closing.get()) {
-      log.info("closed {}: no WELCOME within {} s of connecting", peer,
-          seconds(config.handshakeTimeout()));
-      if (outbox == null) {
-        closing.set(true); // still in the handshake: nothing can be said, just hang up
-        closeSocket();
-      } else {
-        beginClose(JOIN_TOO_LATE);
-      }
+    if (member.isPresent() || life.isClosing()) {
+      return;
     }
-  }
-
-  private void writerFinished(boolean flushed) {
-    if (flushed) {
-      try {
-        socket.shutdownOutput();
-      } catch (IOException e) {
-        closeSocket();
-      }
-    } else {
-      closeSocket();
+    log.info("closed {}: no WELCOME within {} s of connecting", peer(),
+        Peers.seconds(config.handshakeTimeout()));
+    if (life.hasOutbox()) {
+      beginClose(Ending.JOIN_TOO_LATE);
+    } else if (life.abort()) {
+      socket.close(); // still in the handshake: nothing can be said, just hang up
     }
-  }
-
-  /** Bounds the reads of a closing connection by {@link #LINGER}. */
-  private void lingerReads() {
-    try {
-      socket.setSoTimeout(millis(LINGER));
-    } catch (IOException e) {
-      // already closed: the next read ends the loop
-    }
-  }
-
-  /** Reads and drops records until the client closes or {@link #LINGER} passes. */
-  private void drain(MessageChannel channel) {
-    try {
-      socket.setSoTimeout(millis(LINGER));
-      while (true) {
-        channel.receivePlaintext();
-      }
-    } catch (IOException | IllegalStateException e) {
-      // the client closed, broke or lingered: either way this connection is over
-    }
-  }
-
-  private static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-  }
-
-  private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
-  }
-
-  private static String brief(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  static String describe(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return KnownServers.hostPort(inet.getAddress().getHostAddress(), inet.getPort());
-    }
-    return String.valueOf(address);
   }
 }

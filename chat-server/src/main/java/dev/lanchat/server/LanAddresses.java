@@ -96,8 +96,4 @@ final class LanAddresses {
   static boolean isWildcard(InetAddress address) {
     return address.isAnyLocalAddress();
   }
-
-  static boolean isIpv6(InetAddress address) {
-    return address instanceof Inet6Address;
-  }
 }

@@ -4,19 +4,20 @@ import dev.lanchat.common.rules.Names;
 
 /**
  * A joined client as the {@link Room} sees it: its canonical name, the skeleton that makes the
- * name unique, and the connection that carries its messages.
+ * name unique, and the subscriber that receives its events.
  *
- * <p>Immutable.
+ * <p>Immutable. Two members are the same only if they are the same object: a name that is
+ * released and claimed again belongs to a new member.
  */
 final class Member {
   private final String name;
   private final String skeleton;
-  private final Connection connection;
+  private final Subscriber subscriber;
 
-  Member(String name, Connection connection) {
+  Member(String name, Subscriber subscriber) {
     this.name = name;
     this.skeleton = Names.skeleton(name);
-    this.connection = connection;
+    this.subscriber = subscriber;
   }
 
   /** The name as the client spelled it in JOIN. */
@@ -24,18 +25,19 @@ final class Member {
     return name;
   }
 
-  /** {@link Names#skeleton} of the name: the key of the room. */
+  /** {@link Names#skeleton} of the name: what makes it unique. */
   String skeleton() {
     return skeleton;
   }
 
-  Connection connection() {
-    return connection;
-  }
-
   /** Queues an encoded message for this member; false when its backlog is full. */
   boolean offer(byte[] encoded) {
-    return connection.outbox().offer(encoded);
+    return subscriber.offer(encoded);
+  }
+
+  /** Tells this member's subscriber that it was removed; never called under the room lock. */
+  void evicted(String reason) {
+    subscriber.evicted(reason);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.message.MessageChannel;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the writer wakes is sealed with this connection's {@code k_s2c} and written in one write,
  * so one slow client never delays another.
  *
+ * <p>It writes to a {@link Sink}, not to a socket, so it can be tested in memory.
+ *
  * <p>Thread-safe. {@link #offer} never blocks (the room calls it while holding its lock); only
  * the writer thread blocks, on the socket.
  */
@@ -25,13 +26,19 @@ final class Outbox {
   /** Most plaintext bytes sealed and written together. */
   private static final long BATCH_BYTES = 1L << 20;
 
+  /** Where the writer puts each batch: the connection's record layer, or a fake in tests. */
+  interface Sink {
+    /** Seals and writes {@code encoded} messages, in order, in as few writes as it can. */
+    void send(List<byte[]> encoded) throws IOException;
+  }
+
   /** What the writer does once the queue is empty for good. */
   interface Finisher {
     /** Called on the writer thread after the last queued message was written, or failed. */
     void finished(boolean flushed);
   }
 
-  private final MessageChannel channel;
+  private final Sink sink;
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
@@ -43,8 +50,8 @@ final class Outbox {
   private boolean finishing;
   private boolean aborted;
 
-  Outbox(MessageChannel channel, int maxMessages, long maxBytes, Finisher finisher) {
-    this.channel = channel;
+  Outbox(Sink sink, int maxMessages, long maxBytes, Finisher finisher) {
+    this.sink = sink;
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.finisher = finisher;
@@ -114,16 +121,6 @@ final class Outbox {
     }
   }
 
-  /** Messages waiting to be written (for tests and logs). */
-  int backlog() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Waits until the writer has stopped.
    *
@@ -145,7 +142,7 @@ final class Outbox {
         if (batch.isEmpty()) {
           return;
         }
-        channel.sendEncoded(batch);
+        sink.send(batch);
       }
     } catch (IOException e) {
       // the socket failed or the key is used up: the reader sees the closed socket and ends the

@@ -1,6 +1,5 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
@@ -11,16 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
- * The chat room: who is joined, and the single total order of MESSAGE, JOINED and LEFT events
- * (protocol §5). It is the only shared state of a server.
+ * A chat room: who is in it, and the single total order of MESSAGE, JOINED and LEFT events
+ * (protocol §5). It knows its members only as {@link Subscriber}s, and their names are held in a
+ * {@link NameRegistry} that several rooms can share.
  *
  * <p>Thread-safe. One lock is held around each event; inside it the event is stamped, encoded
- * once and offered to every member's {@link Outbox}. Offering never blocks, so nothing waits on
- * a socket while holding the room, and every member's queue receives events in lock order. A
- * member whose backlog is full is removed under the same lock (LEFT "too slow"); its socket is
- * closed after the lock is released.
+ * once and offered to every member. Offering never blocks, so nothing waits on a socket while
+ * holding the room, and every member's queue receives events in lock order. A member whose
+ * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
+ * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
  */
 final class Room {
   /** LEFT reason for a client that closed or reset its connection without BYE. */
@@ -33,87 +34,70 @@ final class Room {
   static final String TOO_SLOW = "too slow";
 
   private final String motd;
+  private final NameRegistry names;
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
   private boolean closed;
   private long lastTime;
 
-  Room(String motd) {
+  /**
+   * @param motd the message of the day every WELCOME carries
+   * @param names the server-wide names registry this room claims its members' names in
+   */
+  Room(String motd, NameRegistry names) {
     this.motd = motd;
+    this.names = names;
   }
 
   /**
-   * Joins {@code connection} as {@code name}: WELCOME to it, JOINED to every other member. On a
-   * bad or taken name, ERROR goes to the connection instead and nothing changes.
-   *
-   * @return the new member, or empty when the join was refused
+   * Joins {@code subscriber} as {@code name}: WELCOME to it, JOINED to every other member.
+   * Refusals change nothing and send nothing: the caller answers them.
    */
-  Optional<Member> join(Connection connection, String name) {
+  JoinResult join(Subscriber subscriber, String name) {
     Optional<String> problem = Names.problem(name);
     if (problem.isPresent()) {
-      reply(connection, new ServerMessage.Error(ErrorCode.NAME_INVALID,
-          "that name cannot be used: " + problem.get()));
-      return Optional.empty();
+      return new JoinResult.NameInvalid(problem.get());
     }
-    Member member = new Member(name, connection);
-    List<Member> slow = new ArrayList<>();
-    lock.lock();
-    try {
+    Member member = new Member(name, subscriber);
+    return event(slow -> {
       if (closed) {
-        return Optional.empty();
+        return new JoinResult.Closed();
       }
-      Member holder = members.get(member.skeleton());
-      if (holder != null) {
-        reply(connection, new ServerMessage.Error(ErrorCode.NAME_TAKEN,
-            "the name " + name + " is taken (too close to " + holder.name() + ")"));
-        return Optional.empty();
+      if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
+        return new JoinResult.NameTaken(taken.holder());
       }
       members.put(member.skeleton(), member);
-      ServerMessage.Welcome welcome = new ServerMessage.Welcome(name, motd, names());
-      if (!member.offer(MessageCodec.encode(welcome))) {
-        slow.add(member);
-      }
+      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, motd, namesInOrder())),
+          slow);
       byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), name));
       for (Member other : members.values()) {
-        if (other != member && !other.offer(joined)) {
-          slow.add(other);
+        if (other != member) {
+          offer(other, joined, slow);
         }
       }
-      removeSlow(slow);
-    } finally {
-      lock.unlock();
-    }
-    closeSlow(slow);
-    return slow.contains(member) ? Optional.empty() : Optional.of(member);
+      return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
+    });
   }
 
   /** Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included. */
   void say(Member from, String text) {
-    List<Member> slow = new ArrayList<>();
-    lock.lock();
-    try {
-      if (!isMember(from)) {
-        return;
+    event(slow -> {
+      if (isMember(from)) {
+        broadcast(new ServerMessage.Chat(now(), from.name(), text), slow);
       }
-      broadcast(new ServerMessage.Chat(now(), from.name(), text), slow);
-      removeSlow(slow);
-    } finally {
-      lock.unlock();
-    }
-    closeSlow(slow);
+      return null;
+    });
   }
 
   /**
    * Delivers a checked DM to the member whose name has the skeleton of {@code to}, and echoes it
    * to the sender, both with canonical names.
    *
-   * @return false when nobody has that name (the caller answers NO_SUCH_USER)
+   * @return false when nobody here has that name (the caller answers NO_SUCH_USER)
    */
   boolean dm(Member from, String to, String text) {
-    List<Member> slow = new ArrayList<>();
-    lock.lock();
-    try {
+    return event(slow -> {
       if (!isMember(from)) {
         return true;
       }
@@ -121,38 +105,24 @@ final class Room {
       if (target == null) {
         return false;
       }
-      byte[] dm = MessageCodec.encode(
-          new ServerMessage.Dm(now(), from.name(), target.name(), text));
-      if (!target.offer(dm)) {
-        slow.add(target);
+      byte[] dm =
+          MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
+      offer(target, dm, slow);
+      if (target != from) {
+        offer(from, dm, slow);
       }
-      if (target != from && !from.offer(dm)) {
-        slow.add(from);
-      }
-      removeSlow(slow);
-    } finally {
-      lock.unlock();
-    }
-    closeSlow(slow);
-    return true;
+      return true;
+    });
   }
 
-  /** Sends ROSTER (everyone joined, in join order) to {@code to}. */
+  /** Sends ROSTER (everyone here, in join order) to {@code to}. */
   void who(Member to) {
-    List<Member> slow = new ArrayList<>();
-    lock.lock();
-    try {
-      if (!isMember(to)) {
-        return;
+    event(slow -> {
+      if (isMember(to)) {
+        offer(to, MessageCodec.encode(new ServerMessage.Roster(namesInOrder())), slow);
       }
-      if (!to.offer(MessageCodec.encode(new ServerMessage.Roster(names())))) {
-        slow.add(to);
-      }
-      removeSlow(slow);
-    } finally {
-      lock.unlock();
-    }
-    closeSlow(slow);
+      return null;
+    });
   }
 
   /**
@@ -162,33 +132,30 @@ final class Room {
    * @return true if this call removed it
    */
   boolean leave(Member member, String reason) {
-    List<Member> slow = new ArrayList<>();
-    lock.lock();
-    try {
+    return event(slow -> {
       if (!isMember(member)) {
         return false;
       }
-      members.remove(member.skeleton());
+      remove(member);
       broadcast(new ServerMessage.Left(now(), member.name(), reason), slow);
-      removeSlow(slow);
-    } finally {
-      lock.unlock();
-    }
-    closeSlow(slow);
-    return true;
+      return true;
+    });
   }
 
   /**
    * Closes the room for a server shutdown: no more joins, no more events, and every member is
    * forgotten without LEFT (each client gets BYE instead).
    *
-   * @return the members that were joined
+   * @return the members that were in it
    */
   List<Member> close() {
     lock.lock();
     try {
       closed = true;
       List<Member> all = new ArrayList<>(members.values());
+      for (Member m : all) {
+        names.release(m.name(), m);
+      }
       members.clear();
       return all;
     } finally {
@@ -196,36 +163,58 @@ final class Room {
     }
   }
 
-  /** The names of everyone joined, in join order. */
+  /** The names of everyone here, in join order. */
   List<String> roster() {
     lock.lock();
     try {
-      return names();
+      return namesInOrder();
     } finally {
       lock.unlock();
     }
   }
 
-  /** How many members are joined. */
-  int size() {
+  /** True when the calling thread holds the room lock (for assertions in tests). */
+  boolean isLockedByCurrentThread() {
+    return lock.isHeldByCurrentThread();
+  }
+
+  /**
+   * Runs {@code action} under the lock with a list to collect members whose backlog overflowed,
+   * removes those (and any that the LEFT notices overflow in turn), then, after unlocking, tells
+   * each removed member. Every event goes through here, so the cascade exists once.
+   */
+  private <T> T event(Function<List<Member>, T> action) {
+    List<Member> slow = new ArrayList<>();
+    List<Member> removed;
+    T result;
     lock.lock();
     try {
-      return members.size();
+      result = action.apply(slow);
+      removed = removeSlow(slow);
     } finally {
       lock.unlock();
     }
+    for (Member m : removed) {
+      m.evicted(TOO_SLOW);
+    }
+    return result;
   }
 
   private boolean isMember(Member member) {
     return !closed && members.get(member.skeleton()) == member;
   }
 
-  private List<String> names() {
-    List<String> names = new ArrayList<>(members.size());
+  private void remove(Member member) {
+    members.remove(member.skeleton());
+    names.release(member.name(), member);
+  }
+
+  private List<String> namesInOrder() {
+    List<String> list = new ArrayList<>(members.size());
     for (Member m : members.values()) {
-      names.add(m.name());
+      list.add(m.name());
     }
-    return names;
+    return list;
   }
 
   /** Server time for the next event, never earlier than the previous one. Lock held. */
@@ -234,47 +223,41 @@ final class Room {
     return lastTime;
   }
 
-  /** Encodes once, offers to every member; the full ones go to {@code slow}. Lock held. */
+  /** Offers to one member; a full one goes to {@code slow} (once). Lock held. */
+  private static void offer(Member m, byte[] encoded, List<Member> slow) {
+    if (!m.offer(encoded) && !slow.contains(m)) {
+      slow.add(m);
+    }
+  }
+
+  /** Encodes once, offers to every member. Lock held. */
   private void broadcast(ServerMessage event, List<Member> slow) {
     byte[] encoded = MessageCodec.encode(event);
     for (Member m : members.values()) {
-      if (!m.offer(encoded) && !slow.contains(m)) {
-        slow.add(m);
-      }
+      offer(m, encoded, slow);
     }
   }
 
   /**
    * Removes every member in {@code slow} with LEFT "too slow"; each LEFT may overflow another
-   * member, which joins the list. Lock held.
+   * member, which is removed in turn. Lock held.
+   *
+   * @return the members removed, in removal order
    */
-  private void removeSlow(List<Member> slow) {
+  private List<Member> removeSlow(List<Member> slow) {
+    List<Member> removed = new ArrayList<>();
     ArrayDeque<Member> pending = new ArrayDeque<>(slow);
     while (!pending.isEmpty()) {
       Member m = pending.poll();
-      if (members.get(m.skeleton()) != m) {
+      if (!isMember(m)) {
         continue;
       }
-      members.remove(m.skeleton());
-      List<Member> more = new ArrayList<>();
-      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW), more);
-      for (Member n : more) {
-        if (!slow.contains(n)) {
-          slow.add(n);
-          pending.add(n);
-        }
-      }
+      remove(m);
+      removed.add(m);
+      int before = slow.size();
+      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW), slow);
+      pending.addAll(slow.subList(before, slow.size()));
     }
-  }
-
-  /** Closes the connections of removed slow members, outside the lock. */
-  private static void closeSlow(List<Member> slow) {
-    for (Member m : slow) {
-      m.connection().removedAsTooSlow();
-    }
-  }
-
-  private static void reply(Connection connection, ServerMessage message) {
-    connection.reply(message);
+    return removed;
   }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
+import dev.lanchat.common.storage.LanchatHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "chat-server", mixinStandardHelpOptions = true,
     versionProvider = ServerCommand.Version.class,
-    defaultValueProvider = ServerCommand.Defaults.class,
     sortOptions = false, usageHelpAutoWidth = true,
     subcommands = {dev.lanchat.server.admin.AllowCommand.class,
         dev.lanchat.server.admin.DenyCommand.class, dev.lanchat.server.admin.NamesCommand.class,
@@ -47,75 +47,83 @@ public final class ServerCommand implements Callable<Integer> {
   static final int USAGE = 2;
   /** Protocol §8: a server answers at most 20 discovery requests a second. */
   private static final int DISCOVERY_REPLIES_PER_SECOND = 20;
+  /** Every option's default comes from here, so each default is written once, in ServerConfig. */
+  private static final ServerConfig DEFAULTS = ServerConfig.defaults();
 
   @Spec
   private CommandSpec spec;
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "read option defaults from FILE, one per line as key=value, the key being an"
+          + " option's name without dashes (port=5001); options given here win over the file"
+          + " (default: ~/.lanchat/server.properties, when it exists)")
+  private Path configFile;
+
   @Option(names = "--port", paramLabel = "PORT",
       description = "TCP port to listen on (LAN discovery answers on the same UDP port)"
           + " (default: ${DEFAULT-VALUE})")
-  private int port;
+  private int port = DEFAULTS.port();
 
   @Option(names = "--bind", paramLabel = "ADDRESS",
       description = "local address to listen on; 0.0.0.0 means every interface"
           + " (default: ${DEFAULT-VALUE})")
-  private String bind;
+  private String bind = DEFAULTS.bind().getHostAddress();
 
   @Option(names = "--identity", paramLabel = "FILE",
       description = "the server's identity key (PKCS#8 PEM), created on first start"
           + " (default: ${DEFAULT-VALUE})")
-  private Path identity;
+  private Path identity = DEFAULTS.identityFile();
 
   @Option(names = "--name", paramLabel = "NAME",
       description = "server name shown to clients, at most 48 UTF-8 bytes"
           + " (default: this host's name, ${DEFAULT-VALUE})")
-  private String name;
+  private String name = DEFAULTS.name();
 
   @Option(names = "--motd", paramLabel = "TEXT",
       description = "message of the day sent to everyone who joins (default: none)")
-  private String motd;
+  private String motd = DEFAULTS.motd();
 
   @Option(names = "--max-clients", paramLabel = "N",
       description = "most clients connected at once (default: ${DEFAULT-VALUE})")
-  private int maxClients;
+  private int maxClients = DEFAULTS.maxClients();
 
   @Option(names = "--rate", paramLabel = "PER_SECOND",
       description = "messages each client may send per second, sustained; 0 switches the limit"
           + " off (default: ${DEFAULT-VALUE})")
-  private double rate;
+  private double rate = DEFAULTS.rate();
 
   @Option(names = "--burst", paramLabel = "N",
       description = "messages each client may send at once (default: ${DEFAULT-VALUE})")
-  private int burst;
+  private int burst = DEFAULTS.burst();
 
   @Option(names = "--connect-rate", paramLabel = "PER_SECOND",
       description = "new connections per second from one source address; 0 switches the limit"
           + " off (default: ${DEFAULT-VALUE})")
-  private double connectRate;
+  private double connectRate = DEFAULTS.connectRate();
 
   @Option(names = "--connect-burst", paramLabel = "N",
       description = "new connections at once from one source address (default: ${DEFAULT-VALUE})")
-  private int connectBurst;
+  private int connectBurst = DEFAULTS.connectBurst();
 
   @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
       description = "seconds from connecting to joining before the server hangs up; 0 waits"
           + " forever (default: ${DEFAULT-VALUE})")
-  private int handshakeTimeout;
+  private long handshakeTimeout = DEFAULTS.handshakeTimeout().toSeconds();
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS",
       description = "seconds of silence after which a joined client is dropped (\"timed out\");"
           + " 0 waits forever (default: ${DEFAULT-VALUE})")
-  private int idleTimeout;
+  private long idleTimeout = DEFAULTS.idleTimeout().toSeconds();
 
   @Option(names = "--max-backlog", paramLabel = "N",
       description = "messages waiting for one client before it is dropped (\"too slow\")"
           + " (default: ${DEFAULT-VALUE})")
-  private int maxBacklog;
+  private int maxBacklog = DEFAULTS.maxBacklog();
 
   @Option(names = "--max-backlog-bytes", paramLabel = "BYTES",
       description = "bytes waiting for one client before it is dropped (\"too slow\")"
           + " (default: ${DEFAULT-VALUE}, 4 MiB)")
-  private long maxBacklogBytes;
+  private long maxBacklogBytes = DEFAULTS.maxBacklogBytes();
 
   @Option(names = "--no-discovery",
       description = "do not answer LAN discovery requests (UDP, same port)")
@@ -127,9 +135,10 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--log-level", paramLabel = "LEVEL",
       description = "ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE})")
-  private String logLevel;
+  private String logLevel = "INFO";
 
   private final Consumer<ChatServer> onStarted;
+  private ConfigFileDefaults defaults = new ConfigFileDefaults(() -> null, Path.of(""));
 
   /** A command that only waits for its server to be closed (by a signal handler, say). */
   public ServerCommand() {
@@ -144,11 +153,20 @@ public final class ServerCommand implements Callable<Integer> {
     this.onStarted = onStarted;
   }
 
-  /** A command line for {@code command}, with one-line errors for bad options. */
+  /**
+   * A command line for {@code command}: option defaults may come from a configuration file
+   * ({@link ConfigFileDefaults}), and a bad option is one line on stderr naming where the value
+   * came from.
+   */
   static CommandLine commandLine(ServerCommand command) {
     CommandLine cl = new CommandLine(command);
+    ConfigFileDefaults defaults = new ConfigFileDefaults(() -> command.configFile,
+        LanchatHome.file("server.properties"));
+    command.defaults = defaults;
+    cl.setDefaultValueProvider(defaults);
     cl.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("chat-server: " + e.getMessage()
+      String where = defaults.source(e.getArgSpec()).map(source -> source + ": ").orElse("");
+      e.getCommandLine().getErr().println("chat-server: " + where + e.getMessage()
           + " (see chat-server --help)");
       return USAGE;
     });
@@ -159,75 +177,111 @@ public final class ServerCommand implements Callable<Integer> {
     return cl;
   }
 
+  /** Why the command stops before serving: the line for stderr and the exit code. */
+  private static final class Refusal extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int exitCode;
+
+    Refusal(int exitCode, String line) {
+      super(line, null, false, false);
+      this.exitCode = exitCode;
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    try {
+      applyLogLevel();
+      ServerConfig config = config();
+      boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+      Identity key = identity();
+      ChatServer server = start(config, key);
+      if (created) {
+        out.println("Created a new identity key in " + identity);
+      }
+      String discovery = startDiscovery(server, config);
+      for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
+          key.fingerprint(), LanAddresses.find())) {
+        out.println(line);
+      }
+      out.println(discovery);
+      out.println("Press Ctrl+C to stop.");
+      out.flush();
+      onStarted.accept(server);
+      server.awaitClosed();
+      out.println("Server stopped.");
+      out.flush();
+      return 0;
+    } catch (Refusal r) {
+      spec.commandLine().getErr().println("chat-server: " + r.getMessage());
+      return r.exitCode;
+    }
+  }
+
+  private void applyLogLevel() throws Refusal {
     Level level = verbose ? Level.DEBUG : Level.toLevel(logLevel.toUpperCase(Locale.ROOT), null);
     if (level == null) {
-      err.println("chat-server: --log-level must be ERROR, WARN, INFO, DEBUG or TRACE, not "
-          + logLevel);
-      return USAGE;
+      throw new Refusal(USAGE, from("logLevel")
+          + "--log-level must be ERROR, WARN, INFO, DEBUG or TRACE, not " + logLevel);
     }
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.lanchat")).setLevel(level);
+  }
 
-    ServerConfig config;
+  private ServerConfig config() throws Refusal {
     try {
-      config = new ServerConfig(InetAddress.getByName(bind), port, identity, name, motd,
-          maxClients, rate, burst, connectRate, connectBurst, seconds(handshakeTimeout, "handshake"),
-          seconds(idleTimeout, "idle"), maxBacklog, maxBacklogBytes, !noDiscovery);
+      return ServerConfig.builder().bind(InetAddress.getByName(bind)).port(port)
+          .identityFile(identity).name(name).motd(motd).maxClients(maxClients)
+          .messageRate(rate, burst).connectRate(connectRate, connectBurst)
+          .handshakeTimeout(seconds(handshakeTimeout, "handshakeTimeout", "handshake"))
+          .idleTimeout(seconds(idleTimeout, "idleTimeout", "idle"))
+          .backlog(maxBacklog, maxBacklogBytes).discovery(!noDiscovery).build();
     } catch (UnknownHostException e) {
-      err.println("chat-server: --bind " + bind + " is not an address of this machine");
-      return USAGE;
-    } catch (IllegalArgumentException e) {
-      err.println("chat-server: " + e.getMessage() + " (see chat-server --help)");
-      return USAGE;
+      throw new Refusal(USAGE, from("bind") + "--bind " + bind
+          + " is not an address of this machine");
+    } catch (ServerConfig.InvalidSetting e) {
+      throw new Refusal(USAGE, from(e.setting()) + e.getMessage() + " (see chat-server --help)");
     }
+  }
 
-    Identity key;
-    boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * {@code "FILE: key: "} when the option held in field {@code field} took its value from the
+   * configuration file, so the error says where to look; {@code ""} otherwise.
+   */
+  private String from(String field) {
+    for (CommandLine.Model.OptionSpec option : spec.options()) {
+      if (option.userObject() instanceof java.lang.reflect.Field f && f.getName().equals(field)) {
+        return defaults.source(option).map(source -> source + ": ").orElse("");
+      }
+    }
+    return "";
+  }
+
+  private Identity identity() throws Refusal {
     try {
-      key = Identity.loadOrCreate(identity, new SecureRandom());
+      return Identity.loadOrCreate(identity, new SecureRandom());
     } catch (BadFileException e) {
-      err.println("chat-server: cannot use the identity file " + e.getMessage()
+      throw new Refusal(FAILED, "cannot use the identity file " + e.getMessage()
           + ". It was left untouched: fix it, or point --identity elsewhere to create a new one");
-      return FAILED;
     } catch (IOException e) {
-      err.println("chat-server: cannot create the identity file " + identity + ": "
+      throw new Refusal(FAILED, "cannot create the identity file " + identity + ": "
           + describe(e));
-      return FAILED;
     }
+  }
 
-    ChatServer server;
+  private ChatServer start(ServerConfig config, Identity key) throws Refusal {
     try {
-      server = ChatServer.start(config, key);
+      return ChatServer.start(config, key);
     } catch (BindException e) {
       String reason = describe(e);
-      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + reason
+      throw new Refusal(FAILED, "cannot listen on " + bind + ":" + port + ": " + reason
           + (reason.contains("in use")
               ? " (is another server running there? pick another --port)"
               : " (is --bind an address of this machine?)"));
-      return FAILED;
     } catch (IOException e) {
-      err.println("chat-server: cannot listen on " + bind + ":" + port + ": " + describe(e));
-      return FAILED;
+      throw new Refusal(FAILED, "cannot listen on " + bind + ":" + port + ": " + describe(e));
     }
-    if (created) {
-      out.println("Created a new identity key in " + identity);
-    }
-    String discovery = startDiscovery(server, config);
-    for (String line : StartupBanner.lines(config.name(), config.bind(), server.port(),
-        key.fingerprint(), LanAddresses.find())) {
-      out.println(line);
-    }
-    out.println(discovery);
-    out.println("Press Ctrl+C to stop.");
-    out.flush();
-    onStarted.accept(server);
-    server.awaitClosed();
-    out.println("Server stopped.");
-    out.flush();
-    return 0;
   }
 
   /**
@@ -253,9 +307,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static Duration seconds(int value, String what) {
+  private static Duration seconds(long value, String setting, String what) {
     if (value < 0) {
-      throw new IllegalArgumentException("the " + what + " timeout must be 0 or more seconds");
+      throw new ServerConfig.InvalidSetting(setting,
+          "the " + what + " timeout must be 0 or more seconds");
     }
     return Duration.ofSeconds(value);
   }
@@ -263,39 +318,6 @@ public final class ServerCommand implements Callable<Integer> {
   private static String describe(IOException e) {
     String message = e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
-  }
-
-  /** Supplies the defaults of {@link ServerConfig#defaults()} to picocli, so help shows them. */
-  static final class Defaults implements CommandLine.IDefaultValueProvider {
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-      if (!(argSpec instanceof CommandLine.Model.OptionSpec option)) {
-        return null;
-      }
-      ServerConfig d = ServerConfig.defaults();
-      return switch (option.longestName()) {
-        case "--port" -> Integer.toString(d.port());
-        case "--bind" -> d.bind().getHostAddress();
-        case "--identity" -> d.identityFile().toString();
-        case "--name" -> d.name();
-        case "--motd" -> d.motd();
-        case "--max-clients" -> Integer.toString(d.maxClients());
-        case "--rate" -> plain(d.rate());
-        case "--burst" -> Integer.toString(d.burst());
-        case "--connect-rate" -> plain(d.connectRate());
-        case "--connect-burst" -> Integer.toString(d.connectBurst());
-        case "--handshake-timeout" -> Long.toString(d.handshakeTimeout().toSeconds());
-        case "--idle-timeout" -> Long.toString(d.idleTimeout().toSeconds());
-        case "--max-backlog" -> Integer.toString(d.maxBacklog());
-        case "--max-backlog-bytes" -> Long.toString(d.maxBacklogBytes());
-        case "--log-level" -> "INFO";
-        default -> null;
-      };
-    }
-
-    private static String plain(double value) {
-      return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-    }
   }
 
   /** Prints the version, protocol version, git commit and JDK ({@link BuildInfo}). */

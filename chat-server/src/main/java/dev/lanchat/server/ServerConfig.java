@@ -13,7 +13,8 @@ import java.util.Objects;
 
 /**
  * Everything a {@link ChatServer} is told at start-up: where it listens, what it calls itself,
- * and the limits of protocol §7. Immutable; the {@code with…} methods return changed copies.
+ * and the limits of protocol §7. Immutable; {@link #builder()} and {@link #toBuilder()} make
+ * changed copies.
  *
  * <p>A rate of {@code 0} switches that rate limit off; a timeout of {@link Duration#ZERO}
  * switches that timeout off.
@@ -63,7 +64,7 @@ public record ServerConfig(
   /**
    * Checks every value.
    *
-   * @throws IllegalArgumentException with a sentence naming the bad value
+   * @throws InvalidSetting with a sentence naming the bad value
    */
   public ServerConfig {
     Objects.requireNonNull(bind, "bind");
@@ -72,25 +73,30 @@ public record ServerConfig(
     Objects.requireNonNull(motd, "motd");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
-    require(port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
-    require(!name.isBlank(), "the server name must not be empty");
-    require(name.codePoints().noneMatch(Texts::isForbidden),
+    require("port", port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
+    require("name", !name.isBlank(), "the server name must not be empty");
+    require("name", name.codePoints().noneMatch(Texts::isForbidden),
         "the server name must not hold control or format characters");
-    require(utf8Length(name) <= MAX_NAME_BYTES,
+    require("name", utf8Length(name) <= MAX_NAME_BYTES,
         "the server name has at most " + MAX_NAME_BYTES + " UTF-8 bytes");
-    require(motd.codePoints().noneMatch(Texts::isForbidden),
+    require("motd", motd.codePoints().noneMatch(Texts::isForbidden),
         "the message of the day must not hold control or format characters");
-    require(utf8Length(motd) <= MAX_MOTD_BYTES,
+    require("motd", utf8Length(motd) <= MAX_MOTD_BYTES,
         "the message of the day has at most " + MAX_MOTD_BYTES + " UTF-8 bytes");
-    require(maxClients >= 1, "max clients must be at least 1, not " + maxClients);
-    require(rate >= 0 && Double.isFinite(rate), "the message rate must be 0 or more");
-    require(burst >= 1, "the message burst must be at least 1, not " + burst);
-    require(connectRate >= 0 && Double.isFinite(connectRate), "the connect rate must be 0 or more");
-    require(connectBurst >= 1, "the connect burst must be at least 1, not " + connectBurst);
-    require(!handshakeTimeout.isNegative(), "the handshake timeout must not be negative");
-    require(!idleTimeout.isNegative(), "the idle timeout must not be negative");
-    require(maxBacklog >= 1, "the backlog must allow at least 1 message, not " + maxBacklog);
-    require(maxBacklogBytes >= 1, "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
+    require("maxClients", maxClients >= 1, "max clients must be at least 1, not " + maxClients);
+    require("rate", rate >= 0 && Double.isFinite(rate), "the message rate must be 0 or more");
+    require("burst", burst >= 1, "the message burst must be at least 1, not " + burst);
+    require("connectRate", connectRate >= 0 && Double.isFinite(connectRate),
+        "the connect rate must be 0 or more");
+    require("connectBurst", connectBurst >= 1,
+        "the connect burst must be at least 1, not " + connectBurst);
+    require("handshakeTimeout", !handshakeTimeout.isNegative(),
+        "the handshake timeout must not be negative");
+    require("idleTimeout", !idleTimeout.isNegative(), "the idle timeout must not be negative");
+    require("maxBacklog", maxBacklog >= 1,
+        "the backlog must allow at least 1 message, not " + maxBacklog);
+    require("maxBacklogBytes", maxBacklogBytes >= 1,
+        "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
   }
 
   /**
@@ -99,9 +105,17 @@ public record ServerConfig(
    * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on.
    */
   public static ServerConfig defaults() {
-    return new ServerConfig(anyAddress(), DEFAULT_PORT, defaultIdentityFile(), defaultName(), "",
-        1000, 10, 20, 20, 40, Duration.ofSeconds(10), Duration.ofSeconds(90), 4096, 4L << 20,
-        true);
+    return builder().build();
+  }
+
+  /** A builder that starts from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -126,77 +140,126 @@ public record ServerConfig(
     return StrictUtf8.truncate(host.strip(), MAX_NAME_BYTES);
   }
 
-  public ServerConfig withBind(InetAddress value) {
-    return new ServerConfig(value, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+  /**
+   * Builds a {@link ServerConfig} one setting at a time; each setting's default is written here
+   * once. {@link #build} checks every value. Not thread-safe.
+   */
+  public static final class Builder {
+    private InetAddress bind = anyAddress();
+    private int port = DEFAULT_PORT;
+    private Path identityFile;
+    private String name;
+    private String motd = "";
+    private int maxClients = 1000;
+    private double rate = 10;
+    private int burst = 20;
+    private double connectRate = 20;
+    private int connectBurst = 40;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(90);
+    private int maxBacklog = 4096;
+    private long maxBacklogBytes = 4L << 20;
+    private boolean discovery = true;
 
-  public ServerConfig withPort(int value) {
-    return new ServerConfig(bind, value, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    private Builder() {
+      this.identityFile = defaultIdentityFile();
+      this.name = defaultName();
+    }
 
-  public ServerConfig withIdentityFile(Path value) {
-    return new ServerConfig(bind, port, value, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    private Builder(ServerConfig c) {
+      bind = c.bind;
+      port = c.port;
+      identityFile = c.identityFile;
+      name = c.name;
+      motd = c.motd;
+      maxClients = c.maxClients;
+      rate = c.rate;
+      burst = c.burst;
+      connectRate = c.connectRate;
+      connectBurst = c.connectBurst;
+      handshakeTimeout = c.handshakeTimeout;
+      idleTimeout = c.idleTimeout;
+      maxBacklog = c.maxBacklog;
+      maxBacklogBytes = c.maxBacklogBytes;
+      discovery = c.discovery;
+    }
 
-  public ServerConfig withName(String value) {
-    return new ServerConfig(bind, port, identityFile, value, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder bind(InetAddress value) {
+      bind = value;
+      return this;
+    }
 
-  public ServerConfig withMotd(String value) {
-    return new ServerConfig(bind, port, identityFile, name, value, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
 
-  public ServerConfig withMaxClients(int value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, value, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder identityFile(Path value) {
+      identityFile = value;
+      return this;
+    }
 
-  /** The per-client message limit: {@code rate} per second sustained, {@code burst} at once. */
-  public ServerConfig withMessageRate(double rate, int burst) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
 
-  /** The per-address connection limit: {@code rate} per second sustained, {@code burst} at once. */
-  public ServerConfig withConnectRate(double rate, int burst) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, this.rate,
-        this.burst, rate, burst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    public Builder motd(String value) {
+      motd = value;
+      return this;
+    }
 
-  public ServerConfig withHandshakeTimeout(Duration value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, value, idleTimeout, maxBacklog, maxBacklogBytes, discovery);
-  }
+    public Builder maxClients(int value) {
+      maxClients = value;
+      return this;
+    }
 
-  public ServerConfig withIdleTimeout(Duration value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, value, maxBacklog, maxBacklogBytes,
-        discovery);
-  }
+    /** The per-client message limit: {@code perSecond} sustained, {@code atOnce} in a burst. */
+    public Builder messageRate(double perSecond, int atOnce) {
+      rate = perSecond;
+      burst = atOnce;
+      return this;
+    }
 
-  /** The per-client outbound backlog: at most {@code messages} messages and {@code bytes} bytes. */
-  public ServerConfig withBacklog(int messages, long bytes) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, messages, bytes, discovery);
-  }
+    /** The per-address connection limit: {@code perSecond} sustained, {@code atOnce} in a burst. */
+    public Builder connectRate(double perSecond, int atOnce) {
+      connectRate = perSecond;
+      connectBurst = atOnce;
+      return this;
+    }
 
-  public ServerConfig withDiscovery(boolean value) {
-    return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
-        connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-        value);
+    public Builder handshakeTimeout(Duration value) {
+      handshakeTimeout = value;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    /** The per-client outbound backlog: at most {@code messages} messages, {@code bytes} bytes. */
+    public Builder backlog(int messages, long bytes) {
+      maxBacklog = messages;
+      maxBacklogBytes = bytes;
+      return this;
+    }
+
+    public Builder discovery(boolean value) {
+      discovery = value;
+      return this;
+    }
+
+    /**
+     * The configuration, every value checked.
+     *
+     * @throws IllegalArgumentException with a sentence naming the bad value
+     */
+    public ServerConfig build() {
+      return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
+          connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
+          discovery);
+    }
   }
 
   private static InetAddress anyAddress() {
@@ -211,9 +274,33 @@ public record ServerConfig(
     return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static void require(boolean ok, String problem) {
+  private static void require(String setting, boolean ok, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException(problem);
+      throw new InvalidSetting(setting, problem);
+    }
+  }
+
+  /**
+   * A value {@link ServerConfig} refuses, with the name of the setting (the record component,
+   * such as {@code maxClients}) so a caller can say where the value came from.
+   */
+  public static final class InvalidSetting extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final String setting;
+
+    /**
+     * @param setting the record component the value was for
+     * @param problem a sentence naming the bad value
+     */
+    public InvalidSetting(String setting, String problem) {
+      super(problem);
+      this.setting = setting;
+    }
+
+    /** The record component the bad value was for. */
+    public String setting() {
+      return setting;
     }
   }
 }

@@ -56,7 +56,7 @@ class LimitsTest {
 
   @Test
   void aClientThatDoesNotFinishTheHandshakeInTimeIsClosed() throws Exception {
-    ServerConfig config = TestServers.config().withHandshakeTimeout(Duration.ofSeconds(1));
+    ServerConfig config = TestServers.config().toBuilder().handshakeTimeout(Duration.ofSeconds(1)).build();
     try (ChatServer server = TestServers.start(config); Socket raw = rawConnect(server.port())) {
       readServerHello(raw);
       assertClosedByServer(raw); // sent nothing at all
@@ -65,7 +65,7 @@ class LimitsTest {
 
   @Test
   void aClientThatDoesNotJoinInTimeIsClosed() throws Exception {
-    ServerConfig config = TestServers.config().withHandshakeTimeout(Duration.ofSeconds(1));
+    ServerConfig config = TestServers.config().toBuilder().handshakeTimeout(Duration.ofSeconds(1)).build();
     try (ChatServer server = TestServers.start(config);
         TestClient client = TestClient.connect(server.port())) {
       // a name error does not restart the clock
@@ -79,7 +79,7 @@ class LimitsTest {
 
   @Test
   void aJoinedClientIsNotClosedByTheHandshakeDeadline() throws Exception {
-    ServerConfig config = TestServers.config().withHandshakeTimeout(Duration.ofSeconds(1));
+    ServerConfig config = TestServers.config().toBuilder().handshakeTimeout(Duration.ofSeconds(1)).build();
     try (ChatServer server = TestServers.start(config);
         TestClient alice = TestClient.join(server.port(), "alice")) {
       // still connected well after the deadline: a PING at 2 s, 3 s... is answered
@@ -92,7 +92,7 @@ class LimitsTest {
 
   @Test
   void aSilentJoinedClientGetsLeftTimedOut() throws Exception {
-    ServerConfig config = TestServers.config().withIdleTimeout(Duration.ofSeconds(1));
+    ServerConfig config = TestServers.config().toBuilder().idleTimeout(Duration.ofSeconds(1)).build();
     try (ChatServer server = TestServers.start(config);
         TestClient quiet = TestClient.join(server.port(), "quiet");
         TestClient chatty = TestClient.join(server.port(), "chatty")) {
@@ -120,7 +120,7 @@ class LimitsTest {
   @Test
   void messagesOverTheRateGetRateLimitedAndAreNotDelivered() throws Exception {
     // 0.001 a second: nothing refills during the test, so exactly the burst gets through
-    ServerConfig config = TestServers.config().withMessageRate(0.001, 3);
+    ServerConfig config = TestServers.config().toBuilder().messageRate(0.001, 3).build();
     try (ChatServer server = TestServers.start(config)) {
       TestClient alice = TestClient.connect(server.port());
       alice.send(new ClientMessage.Join("alice")); // counts as one message
@@ -148,7 +148,7 @@ class LimitsTest {
 
   @Test
   void rateZeroSwitchesTheMessageLimitOff() throws Exception {
-    try (ChatServer server = TestServers.start(TestServers.config().withMessageRate(0, 1));
+    try (ChatServer server = TestServers.start(TestServers.config().toBuilder().messageRate(0, 1).build());
         TestClient alice = TestClient.join(server.port(), "alice")) {
       for (int i = 0; i < 100; i++) {
         alice.send(new ClientMessage.Say("line " + i));
@@ -162,7 +162,7 @@ class LimitsTest {
 
   @Test
   void theClientAfterMaxClientsGetsServerFullAndIsClosed() throws Exception {
-    try (ChatServer server = TestServers.start(TestServers.config().withMaxClients(2));
+    try (ChatServer server = TestServers.start(TestServers.config().toBuilder().maxClients(2).build());
         TestClient alice = TestClient.join(server.port(), "alice")) {
       TestClient bob = TestClient.join(server.port(), "bob");
       try (TestClient carol = TestClient.connect(server.port())) {
@@ -195,7 +195,7 @@ class LimitsTest {
 
   @Test
   void connectionsOverThePerAddressLimitAreClosedBeforeAnyKeyWork() throws Exception {
-    ServerConfig config = TestServers.config().withConnectRate(0.001, 3);
+    ServerConfig config = TestServers.config().toBuilder().connectRate(0.001, 3).build();
     try (ChatServer server = TestServers.start(config)) {
       for (int i = 0; i < 3; i++) {
         try (Socket raw = rawConnect(server.port())) {

@@ -102,7 +102,7 @@ class RobustnessTest {
 
   @Test
   void aClientThatStopsReadingIsRemovedAsTooSlowWhileOthersKeepReceiving() throws Exception {
-    ServerConfig config = TestServers.config().withBacklog(64, 256 * 1024);
+    ServerConfig config = TestServers.config().toBuilder().backlog(64, 256 * 1024).build();
     try (ChatServer server = TestServers.start(config);
         TestClient sender = TestClient.join(server.port(), "sender");
         TestClient watcher = TestClient.join(server.port(), "watcher");
@@ -145,8 +145,8 @@ class RobustnessTest {
   void thousandConnectionsSendingRandomBytesLeaveTheServerServing() throws Exception {
     long seed = System.nanoTime();
     System.out.println("random bytes seed: " + seed);
-    try (ChatServer server = TestServers.start(TestServers.config().withConnectRate(0, 1)
-        .withHandshakeTimeout(java.time.Duration.ofSeconds(5)))) {
+    try (ChatServer server = TestServers.start(TestServers.config().toBuilder().connectRate(0, 1)
+        .handshakeTimeout(java.time.Duration.ofSeconds(5)).build())) {
       int port = server.port();
       ExecutorService pool = Executors.newFixedThreadPool(8, Thread.ofVirtual().factory());
       List<Future<?>> work = new ArrayList<>();

@@ -154,6 +154,71 @@ class ServerCommandTest {
     assertOneLine(err.toString(), identity.toString());
   }
 
+  private Path configFile(String... lines) throws Exception {
+    Path file = dir.resolve("server.properties");
+    Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void optionsComeFromTheConfigFileAndTheCommandLineWins() throws Exception {
+    Path file = configFile("bind=127.0.0.1", "port=0", "name=From the file",
+        "motd=hello from the file", "max-clients=7", "no-discovery=true",
+        "identity=" + dir.resolve("id.pem"));
+    CompletableFuture<ChatServer> started = new CompletableFuture<>();
+    CommandLine cl = commandLine(new ServerCommand(started::complete));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
+        "--config", file.toString(), "--name", "From the command line", "--max-clients", "9"));
+    ChatServer server = started.get(30, TimeUnit.SECONDS);
+    server.close();
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS), err.toString());
+    ServerConfig config = server.config();
+    assertEquals("From the command line", config.name());
+    assertEquals(9, config.maxClients());
+    assertEquals("hello from the file", config.motd());
+    assertFalse(config.discovery());
+    assertEquals(dir.resolve("id.pem"), config.identityFile());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeInTheFileNamesTheFileAndTheKey() throws Exception {
+    Path file = configFile("port=many");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString()));
+    assertOneLine(err.toString(), file + ": port: ");
+    assertTrue(err.toString().contains("'many'"), err.toString());
+  }
+
+  @Test
+  void aValueTheServerRefusesInTheFileNamesTheFileAndTheKey() throws Exception {
+    Path file = configFile("max-clients=0");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString(),
+        "--identity", dir.resolve("id.pem").toString()));
+    assertOneLine(err.toString(), file + ": max-clients: max clients must be at least 1");
+    assertFalse(Files.exists(dir.resolve("id.pem")), "nothing was started");
+  }
+
+  @Test
+  void theSameBadValueOnTheCommandLineNamesNoFile() throws Exception {
+    Path file = configFile("max-clients=5");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString(),
+        "--max-clients", "0"));
+    assertOneLine(err.toString(), "chat-server: max clients must be at least 1");
+  }
+
+  @Test
+  void anUnknownKeyInTheFileIsRefusedByName() throws Exception {
+    Path file = configFile("prot=5001");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString()));
+    assertOneLine(err.toString(), "unknown key 'prot'");
+  }
+
+  @Test
+  void aMissingConfigFileIsAnError() {
+    Path missing = dir.resolve("nowhere.properties");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", missing.toString()));
+    assertOneLine(err.toString(), missing.toString());
+  }
+
   private static void assertOneLine(String text, String mentions) {
     List<String> lines = text.lines().toList();
     assertEquals(1, lines.size(), "expected one line:\n" + text);

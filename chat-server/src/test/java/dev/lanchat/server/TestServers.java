@@ -12,15 +12,15 @@ final class TestServers {
 
   /** Defaults with loopback, port 0, no per-address limit and no discovery. */
   static ServerConfig config() {
-    return ServerConfig.defaults()
-        .withBind(InetAddress.getLoopbackAddress())
-        .withPort(0)
-        .withIdentityFile(Path.of("unused-in-process.pem"))
-        .withName("test server")
-        .withMotd("welcome to the test")
-        .withConnectRate(0, 1)
-        .withMessageRate(0, 1)
-        .withDiscovery(false);
+    return ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .identityFile(Path.of("unused-in-process.pem"))
+        .name("test server")
+        .motd("welcome to the test")
+        .connectRate(0, 1)
+        .messageRate(0, 1)
+        .discovery(false).build();
   }
 
   static ChatServer start(ServerConfig config) throws IOException {

@@ -1,0 +1,91 @@
+package dev.lanchat.server;
+
+import dev.lanchat.common.crypto.Identity;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services a running server lends its connections ({@link ServerContext}): settings,
+ * identity, randomness, one timer thread, the client slots and the "stopping" flag.
+ *
+ * <p>Thread-safe.
+ */
+final class ServerServices implements ServerContext {
+  private static final Logger log = LoggerFactory.getLogger(ServerServices.class);
+
+  private final ServerConfig config;
+  private final Identity identity;
+  private final SecureRandom random = new SecureRandom();
+  private final ClientSlots slots;
+  private final ScheduledThreadPoolExecutor timers;
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  ServerServices(ServerConfig config, Identity identity) {
+    this.config = config;
+    this.identity = identity;
+    this.slots = new ClientSlots(config.maxClients());
+    this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "lanchat-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    timers.setRemoveOnCancelPolicy(true);
+  }
+
+  @Override
+  public ServerConfig config() {
+    return config;
+  }
+
+  @Override
+  public Identity identity() {
+    return identity;
+  }
+
+  @Override
+  public SecureRandom random() {
+    return random;
+  }
+
+  @Override
+  public ClientSlots slots() {
+    return slots;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closing.get();
+  }
+
+  /** Marks the server as stopping; true for the one call that did it. */
+  boolean beginClosing() {
+    return closing.compareAndSet(false, true);
+  }
+
+  @Override
+  public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return timers.schedule(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.warn("a timer task failed: {}", e.toString());
+        }
+      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // shutting down: close() closes every socket itself
+    }
+  }
+
+  /** Stops the timer thread; scheduled tasks are dropped. */
+  void stopTimers() {
+    timers.shutdownNow();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.lanchat.server;
+
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Texts;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The session rules of protocol §5 for one client: the message rate, JOIN once, nothing but
+ * PING before JOIN, the text rules; what passes goes to the {@link Room}. It answers with an
+ * {@link Outcome} and never touches the socket, so the reader decides what to send.
+ *
+ * <p>Not thread-safe: it belongs to the connection's reader thread (BYE is the reader's own).
+ */
+final class SessionRules {
+  /** What the reader does after one message. */
+  sealed interface Outcome {
+    /** Nothing more to do. */
+    record Done() implements Outcome {}
+
+    /** Send {@code message} to this client (an ERROR or PONG). */
+    record Reply(ServerMessage message) implements Outcome {}
+
+    /** The client joined as {@code member}. */
+    record JoinedAs(Member member) implements Outcome {}
+  }
+
+  private static final Outcome DONE = new Outcome.Done();
+
+  private final Room room;
+  private final Subscriber self;
+  private final RateLimiter limiter;
+  private final ServerMessage rateLimited;
+
+  /**
+   * @param room the room this client joins
+   * @param self the client's subscriber, as the room will know it
+   * @param rate the client's sustained messages per second ({@code 0}: no limit)
+   * @param burst the client's messages at once
+   */
+  SessionRules(Room room, Subscriber self, double rate, int burst) {
+    this.room = room;
+    this.self = self;
+    this.limiter = new RateLimiter(rate, burst);
+    this.rateLimited = new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many messages: at most "
+        + rate + " a second (burst " + burst + "); this one was dropped");
+  }
+
+  /**
+   * Applies one message (never BYE) from a client that has joined as {@code member}, or not yet.
+   */
+  Outcome handle(ClientMessage message, Optional<Member> member) {
+    if (!limiter.tryAcquire()) {
+      return new Outcome.Reply(rateLimited);
+    }
+    return switch (message) {
+      case ClientMessage.Ping ping -> new Outcome.Reply(new ServerMessage.Pong(ping.token()));
+      case ClientMessage.Join join -> member.isPresent()
+          ? error(ErrorCode.ALREADY_JOINED, "you already joined as " + member.get().name())
+          : join(join.name());
+      case ClientMessage.Say say -> asMember(member, m -> say(m, say.text()));
+      case ClientMessage.Dm dm -> asMember(member, m -> dm(m, dm));
+      case ClientMessage.Who who -> asMember(member, m -> {
+        room.who(m);
+        return DONE;
+      });
+      case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
+    };
+  }
+
+  private Outcome join(String name) {
+    return switch (room.join(self, name)) {
+      case JoinResult.Joined j -> new Outcome.JoinedAs(j.member());
+      case JoinResult.NameInvalid n ->
+          error(ErrorCode.NAME_INVALID, "that name cannot be used: " + n.problem());
+      case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN,
+          "the name " + name + " is taken (too close to " + t.holder() + ")");
+      case JoinResult.Closed c -> DONE;
+    };
+  }
+
+  private Outcome say(Member m, String text) {
+    return textProblem(text).orElseGet(() -> {
+      room.say(m, text);
+      return DONE;
+    });
+  }
+
+  private Outcome dm(Member m, ClientMessage.Dm dm) {
+    return textProblem(dm.text()).orElseGet(() -> room.dm(m, dm.to(), dm.text())
+        ? DONE : error(ErrorCode.NO_SUCH_USER, "nobody here is called that"));
+  }
+
+  private static Outcome asMember(Optional<Member> member, Function<Member, Outcome> action) {
+    return member.isPresent()
+        ? action.apply(member.get())
+        : error(ErrorCode.NOT_JOINED, "join first: send JOIN with a name");
+  }
+
+  private static Optional<Outcome> textProblem(String text) {
+    return switch (Texts.check(text)) {
+      case OK -> Optional.empty();
+      case TOO_LONG -> Optional.of(error(ErrorCode.TEXT_TOO_LONG, "a message has at most "
+          + Texts.MAX_BYTES + " UTF-8 bytes; it was not delivered"));
+      case INVALID -> Optional.of(error(ErrorCode.TEXT_INVALID,
+          "a message must not be empty, blank or hold control or format characters;"
+              + " it was not delivered"));
+    };
+  }
+
+  private static Outcome error(ErrorCode code, String text) {
+    return new Outcome.Reply(new ServerMessage.Error(code, text));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.lanchat.server;
+
+/**
+ * What a {@link Room} needs of a member's connection, and nothing more: a queue to offer encoded
+ * events to, and a way to hear that it was removed.
+ *
+ * <p>Knowing only this interface is what lets a room be tested in memory, and keeps the room
+ * from reaching back into sockets.
+ */
+interface Subscriber {
+  /**
+   * Queues one encoded server message without blocking; the room calls it under its lock.
+   *
+   * @return false when the subscriber's backlog is full, so the room must remove it
+   */
+  boolean offer(byte[] encoded);
+
+  /**
+   * Tells the subscriber that the room removed it (its backlog overflowed). The room calls it
+   * after releasing its lock, so the subscriber may close its socket here.
+   *
+   * @param reason the LEFT reason the other members were given
+   */
+  void evicted(String reason);
+}

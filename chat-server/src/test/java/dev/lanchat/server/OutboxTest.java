@@ -1,0 +1,144 @@
+package dev.lanchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The outbox in memory: bounds, order, batching, finish and abort, and offers never block. */
+@Timeout(30)
+class OutboxTest {
+  /** A sink that records every batch, optionally blocking until released (a stuck socket). */
+  static final class RecordingSink implements Outbox.Sink {
+    final List<List<byte[]>> batches = new CopyOnWriteArrayList<>();
+    final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch release;
+
+    RecordingSink(CountDownLatch release) {
+      this.release = release;
+    }
+
+    @Override
+    public void send(List<byte[]> encoded) throws IOException {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IOException("interrupted", e);
+      }
+      batches.add(List.copyOf(encoded));
+    }
+
+    List<Integer> sent() {
+      List<Integer> out = new ArrayList<>();
+      for (List<byte[]> b : batches) {
+        for (byte[] m : b) {
+          out.add((int) m[0]);
+        }
+      }
+      return out;
+    }
+  }
+
+  private static byte[] message(int n) {
+    return new byte[] {(byte) n, 0, 0, 0};
+  }
+
+  @Test
+  void aFullBacklogRefusesTheOfferWithoutBlocking() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = new Outbox(sink, 3, 1 << 20, flushed -> { });
+    box.start("test-out");
+    assertTrue(box.offer(message(0)));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS)); // the writer is stuck on message 0
+    assertTrue(box.offer(message(1)));
+    assertTrue(box.offer(message(2)));
+    assertTrue(box.offer(message(3)));
+    assertFalse(box.offer(message(4)), "a fourth waiting message is over the limit");
+    release.countDown();
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(List.of(0, 1, 2, 3), sink.sent());
+  }
+
+  @Test
+  void theByteLimitCountsTooAndNoMessageIsSplit() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = new Outbox(sink, 100, 10, flushed -> { });
+    box.start("test-out");
+    assertTrue(box.offer(message(0)));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+    assertTrue(box.offer(message(1)));
+    assertTrue(box.offer(message(2)));
+    assertFalse(box.offer(message(3)), "12 bytes would be over the 10-byte limit");
+    release.countDown();
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void whatWaitsIsWrittenInOrderInOneBatch() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = new Outbox(sink, 100, 1 << 20, flushed -> { });
+    box.start("test-out");
+    box.offer(message(0));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+    for (int i = 1; i <= 5; i++) {
+      box.offer(message(i));
+    }
+    release.countDown();
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(List.of(0, 1, 2, 3, 4, 5), sink.sent());
+    assertEquals(2, sink.batches.size(), "the five that waited went in one batch");
+  }
+
+  @Test
+  void finishWritesTheLastMessagePastTheLimitsThenReportsFlushed() throws Exception {
+    RecordingSink sink = new RecordingSink(new CountDownLatch(0));
+    CompletableFuture<Boolean> finished = new CompletableFuture<>();
+    Outbox box = new Outbox(sink, 1, 4, finished::complete);
+    box.offer(message(1));
+    box.finish(message(9));
+    assertTrue(box.offer(message(2)), "offers after finish are dropped, not refused");
+    box.start("test-out");
+    assertTrue(finished.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of(1, 9), sink.sent());
+  }
+
+  @Test
+  void abortDropsTheBacklogAndReportsNotFlushed() throws Exception {
+    RecordingSink sink = new RecordingSink(new CountDownLatch(0));
+    CompletableFuture<Boolean> finished = new CompletableFuture<>();
+    Outbox box = new Outbox(sink, 10, 1 << 20, finished::complete);
+    box.offer(message(1));
+    box.offer(message(2));
+    box.abort();
+    box.start("test-out");
+    assertFalse(finished.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of(), sink.sent());
+  }
+
+  @Test
+  void aFailingSinkEndsTheWriterAsNotFlushed() throws Exception {
+    CompletableFuture<Boolean> finished = new CompletableFuture<>();
+    Outbox box = new Outbox(encoded -> {
+      throw new IOException("broken pipe");
+    }, 10, 1 << 20, finished::complete);
+    box.start("test-out");
+    box.offer(message(1));
+    assertFalse(finished.get(10, TimeUnit.SECONDS));
+  }
+}

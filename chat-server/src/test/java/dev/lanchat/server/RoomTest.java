@@ -1,0 +1,279 @@
+package dev.lanchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The room in memory, with fake subscribers: order, names, slow members, and the lock. */
+@Timeout(30)
+class RoomTest {
+  /** A subscriber that records what it is offered and can be told to refuse (a full backlog). */
+  static final class FakeSubscriber implements Subscriber {
+    final Room room;
+    final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+    final List<String> evictions = new CopyOnWriteArrayList<>();
+    final List<Boolean> lockHeldWhenEvicted = new CopyOnWriteArrayList<>();
+    final List<Boolean> lockHeldWhenOffered = new CopyOnWriteArrayList<>();
+    volatile int capacity = Integer.MAX_VALUE;
+
+    FakeSubscriber(Room room) {
+      this.room = room;
+    }
+
+    @Override
+    public boolean offer(byte[] encoded) {
+      lockHeldWhenOffered.add(room.isLockedByCurrentThread());
+      if (received.size() >= capacity) {
+        return false;
+      }
+      try {
+        received.add(MessageCodec.decodeServer(encoded));
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      return true;
+    }
+
+    @Override
+    public void evicted(String reason) {
+      lockHeldWhenEvicted.add(room.isLockedByCurrentThread());
+      evictions.add(reason);
+    }
+
+    <T extends ServerMessage> List<T> all(Class<T> type) {
+      List<T> out = new ArrayList<>();
+      for (ServerMessage m : received) {
+        if (type.isInstance(m)) {
+          out.add(type.cast(m));
+        }
+      }
+      return out;
+    }
+  }
+
+  private final NameRegistry names = new NameRegistry();
+  private final Room room = new Room("hello", names);
+
+  private Member join(Subscriber s, String name) {
+    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name)).member();
+  }
+
+  @Test
+  void joinSendsWelcomeWithTheRosterAndJoinedToTheOthers() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber b = new FakeSubscriber(room);
+    join(a, "alice");
+    join(b, "bob");
+    ServerMessage.Welcome welcome = assertInstanceOf(ServerMessage.Welcome.class, b.received.get(0));
+    assertEquals(List.of("alice", "bob"), welcome.users());
+    assertEquals("hello", welcome.motd());
+    assertEquals("bob", a.all(ServerMessage.Joined.class).get(0).name());
+    assertTrue(b.all(ServerMessage.Joined.class).isEmpty());
+  }
+
+  @Test
+  void everyMemberSeesTheSameEventsInTheSameOrderFromManyThreads() throws Exception {
+    int senders = 4;
+    int each = 200;
+    List<FakeSubscriber> subs = new ArrayList<>();
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < senders; i++) {
+      FakeSubscriber s = new FakeSubscriber(room);
+      subs.add(s);
+      members.add(join(s, "user" + i));
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < senders; i++) {
+      Member m = members.get(i);
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int k = 0; k < each; k++) {
+          room.say(m, m.name() + " " + k);
+        }
+      }));
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      assertTrue(t.join(java.time.Duration.ofSeconds(20)));
+    }
+    List<String> first = texts(subs.get(0));
+    assertEquals(senders * each, first.size());
+    long lastTime = 0;
+    for (ServerMessage.Chat c : subs.get(0).all(ServerMessage.Chat.class)) {
+      assertTrue(c.time() >= lastTime, "time never goes back");
+      lastTime = c.time();
+    }
+    for (FakeSubscriber s : subs) {
+      assertEquals(first, texts(s), "one total order for every member");
+    }
+  }
+
+  private static List<String> texts(FakeSubscriber s) {
+    return s.all(ServerMessage.Chat.class).stream().map(c -> c.from() + ":" + c.text()).toList();
+  }
+
+  @Test
+  void aNameThatLooksLikeAHeldOneIsTakenAndNamesTheHolder() {
+    join(new FakeSubscriber(room), "alice");
+    JoinResult r = room.join(new FakeSubscriber(room), "ALICE");
+    assertEquals("alice", assertInstanceOf(JoinResult.NameTaken.class, r).holder());
+    assertEquals(List.of("alice"), room.roster());
+  }
+
+  @Test
+  void aNameHeldInOneRoomIsTakenInAnotherRoomSharingTheRegistry() {
+    Room other = new Room("", names);
+    join(new FakeSubscriber(room), "alice");
+    assertInstanceOf(JoinResult.NameTaken.class, other.join(new FakeSubscriber(other), "Alice"));
+  }
+
+  @Test
+  void anInvalidNameIsRefusedWithItsProblem() {
+    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), ""));
+    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), "a b"));
+  }
+
+  @Test
+  void aNameIsFreeAgainAfterItsHolderLeaves() {
+    Member alice = join(new FakeSubscriber(room), "alice");
+    assertTrue(room.leave(alice, "bye"));
+    assertFalse(room.leave(alice, "bye"), "each member leaves once");
+    join(new FakeSubscriber(room), "alice");
+  }
+
+  @Test
+  void aClosedRoomRefusesJoinsAndFreesItsNames() {
+    join(new FakeSubscriber(room), "alice");
+    assertEquals(1, room.close().size());
+    assertInstanceOf(JoinResult.Closed.class, room.join(new FakeSubscriber(room), "bob"));
+    assertTrue(names.holder("alice").isEmpty());
+  }
+
+  @Test
+  void aSlowMemberIsRemovedWithLeftTooSlowAndTheOthersGoOn() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber slow = new FakeSubscriber(room);
+    FakeSubscriber c = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(slow, "slow");
+    join(c, "carol");
+    slow.capacity = slow.received.size(); // its backlog is full from now on
+    room.say(alice, "one");
+    room.say(alice, "two");
+    assertEquals(List.of("too slow"), slow.evictions);
+    assertEquals(List.of("alice", "carol"), room.roster());
+    for (FakeSubscriber s : List.of(a, c)) {
+      assertEquals(List.of("alice:one", "alice:two"), texts(s));
+      ServerMessage.Left left = s.all(ServerMessage.Left.class).get(0);
+      assertEquals("slow", left.name());
+      assertEquals(Room.TOO_SLOW, left.reason());
+    }
+    assertTrue(names.holder("slow").isEmpty(), "the slow member's name is free again");
+  }
+
+  @Test
+  void aLeftThatOverflowsAnotherMemberRemovesThatOneToo() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber b = new FakeSubscriber(room);
+    FakeSubscriber c = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(b, "bob");
+    join(c, "carol");
+    b.capacity = b.received.size();
+    c.capacity = c.received.size() + 1; // room for the message, not for LEFT bob
+    room.say(alice, "hi");
+    assertEquals(List.of("too slow"), b.evictions);
+    assertEquals(List.of("too slow"), c.evictions);
+    assertEquals(List.of("alice"), room.roster());
+    assertEquals(List.of("bob", "carol"),
+        a.all(ServerMessage.Left.class).stream().map(ServerMessage.Left::name).toList());
+  }
+
+  @Test
+  void evictionIsNeverCalledUnderTheRoomLockButOffersAre() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber slow = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    Member s = join(slow, "slow");
+    slow.capacity = slow.received.size();
+    room.say(alice, "x");
+    room.who(s);
+    assertEquals(List.of(false), slow.lockHeldWhenEvicted);
+    assertFalse(a.lockHeldWhenOffered.isEmpty());
+    assertTrue(a.lockHeldWhenOffered.stream().allMatch(held -> held), "offers happen in order");
+  }
+
+  @Test
+  void aJoinerWhoseWelcomeOverflowsIsEvictedAndGetsClosed() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    join(a, "alice");
+    FakeSubscriber full = new FakeSubscriber(room);
+    full.capacity = 0;
+    assertInstanceOf(JoinResult.Closed.class, room.join(full, "bob"));
+    assertEquals(List.of("too slow"), full.evictions);
+    assertEquals(List.of(false), full.lockHeldWhenEvicted);
+    assertEquals(List.of("alice"), room.roster());
+  }
+
+  @Test
+  void aDmGoesToTheTargetAndBackToTheSenderOnly() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber b = new FakeSubscriber(room);
+    FakeSubscriber c = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(b, "Bob");
+    join(c, "carol");
+    assertTrue(room.dm(alice, "BOB", "psst"));
+    assertFalse(room.dm(alice, "nobody", "psst"));
+    ServerMessage.Dm dm = b.all(ServerMessage.Dm.class).get(0);
+    assertEquals("Bob", dm.to(), "the canonical name");
+    assertEquals(1, a.all(ServerMessage.Dm.class).size());
+    assertTrue(c.all(ServerMessage.Dm.class).isEmpty());
+  }
+
+  @Test
+  void aSlowMemberBehindARealOutboxDoesNotDelayTheOthers() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    OutboxTest.RecordingSink stuck = new OutboxTest.RecordingSink(release);
+    Outbox stuckBox = new Outbox(stuck, 3, 1 << 20, flushed -> { });
+    stuckBox.start("stuck");
+    Subscriber slowSub = new Subscriber() {
+      @Override
+      public boolean offer(byte[] encoded) {
+        return stuckBox.offer(encoded);
+      }
+
+      @Override
+      public void evicted(String reason) {
+        stuckBox.abort();
+      }
+    };
+    FakeSubscriber a = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(slowSub, "slow");
+    for (int i = 0; i < 10; i++) {
+      room.say(alice, "m" + i);
+    }
+    assertEquals(10, texts(a).size(), "alice got everything while slow's writer was stuck");
+    assertEquals(List.of("alice"), room.roster());
+    release.countDown();
+    assertTrue(stuckBox.awaitDone(10, TimeUnit.SECONDS));
+  }
+}
