@@ -31,6 +31,10 @@ public final class InteractiveConsole implements Console {
   private final LineReader reader;
   private final boolean color;
   private volatile Supplier<? extends Collection<String>> names = List::of;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  // true while a thread waits at a prompt (JLine's own flag is not set until it draws)
+  private volatile boolean reading;
   private long lastInterrupt = System.nanoTime() - 2 * QUIT_WINDOW_NANOS;
 
   /**
@@ -97,6 +101,7 @@ public final class InteractiveConsole implements Console {
   public String readLine() {
     while (true) {
       try {
+        reading = true;
         return reader.readLine(PROMPT);
       } catch (EndOfFileException e) {
         return null;
@@ -107,6 +112,8 @@ public final class InteractiveConsole implements Console {
         if (twice || e.getPartialLine() == null || e.getPartialLine().isEmpty()) {
           return null;
         }
+      } finally {
+        reading = false;
       }
     }
   }
@@ -133,9 +140,12 @@ public final class InteractiveConsole implements Console {
 
   private String read(String prompt) {
     try {
+      reading = true;
       return reader.readLine(prompt);
     } catch (EndOfFileException | UserInterruptException e) {
       return null; // Ctrl-D or Ctrl-C: leave
+    } finally {
+      reading = false;
     }
   }
 
@@ -170,7 +180,10 @@ public final class InteractiveConsole implements Console {
 
   @Override
   public void close() {
-    if (reader.isReading()) {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    if (reading) {
       // another thread still waits at the prompt: erase it, so the shell gets a clean line
       synchronized (terminal) {
         terminal.puts(InfoCmp.Capability.carriage_return);

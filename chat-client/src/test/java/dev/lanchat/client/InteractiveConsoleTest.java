@@ -58,4 +58,34 @@ class InteractiveConsoleTest {
       console.close();
     }
   }
+
+  @Test
+  void ctrlCTwiceWithinTwoSecondsQuitsEvenWithTextOnTheLine() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.type("half");
+      int at = vt.await("> half", 0);
+      vt.type("\u0003"); // clears the line, keeps reading
+      vt.await("> ", at + 1);
+      vt.type("again");
+      vt.await("again", at);
+      vt.type("\u0003"); // a second Ctrl-C well within 2 s: quit
+      assertEquals(null, line.get(10, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void closingWhileThePromptWaitsErasesItSoTheShellGetsACleanLine() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture.runAsync(console::readLine);
+      int at = vt.await("> ", 0);
+      // the session ended on another thread (the server left) while the user sat at the prompt
+      console.close();
+      assertTrue(vt.drawn().substring(at).contains("\r\u001B[K"),
+          "the prompt is erased: " + VirtualTerminal.visible(vt.drawn()));
+    }
+  }
 }
