@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,10 +26,14 @@ class NewUserEndToEndIT {
   @TempDir
   Path home;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /** The port a server started with {@code --port 0} took, as its banner says. */
+  private static int portOf(Launched server) throws InterruptedException {
+    Matcher m = LISTENING.matcher(
+        server.awaitOut(line -> LISTENING.matcher(line).find(), "the port it listens on"));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
   }
 
   private Launched server(int port, String identityFile) throws Exception {
@@ -58,9 +60,8 @@ class NewUserEndToEndIT {
 
   @Test
   void twoHundredPipedLinesAtFullSpeedAllArriveInOrderAndExitZero() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem");
-        Launched bot = client(port, "bot", "--accept-new")) {
+    try (Launched server = server(0, "id.pem");
+        Launched bot = client(portOf(server), "bot", "--accept-new")) {
       for (int i = 1; i <= 200; i++) {
         bot.type("bulk " + i); // default limits: 10 a second, bursts of 20
       }
@@ -84,9 +85,8 @@ class NewUserEndToEndIT {
 
   @Test
   void aPipedRunWithOneBadLineExitsFiveAndNamesThatLineOnStderr() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem");
-        Launched bot = client(port, "bot", "--accept-new")) {
+    try (Launched server = server(0, "id.pem");
+        Launched bot = client(portOf(server), "bot", "--accept-new")) {
       bot.type("first");
       bot.type("/msg nobody hello");
       bot.type("last");
@@ -102,9 +102,10 @@ class NewUserEndToEndIT {
   @Test
   void forgetOrReplacePinThenAPlainRunConnectsWithoutAWarningAndTheFileStaysOwnerOnly()
       throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "first.pem");
-        Launched alice = client(port, "alice", "--accept-new")) {
+    int port;
+    try (Launched server = server(0, "first.pem");
+        Launched alice = client(portOf(server), "alice", "--accept-new")) {
+      port = portOf(server); // the next servers take the same port: pins are per host:port
       alice.endInput();
       assertEquals(0, alice.awaitExit(), alice.transcript());
       server.terminate();

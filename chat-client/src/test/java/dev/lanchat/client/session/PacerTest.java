@@ -24,4 +24,12 @@ class PacerTest {
       assertEquals(0, pacer.reserve(0));
     }
   }
+
+  @Test
+  void theWaitForTheLastLinesGrowsWithWhatIsQueued() {
+    Pacer pacer = new Pacer(SendLimits.SERVER_DEFAULTS, 0);
+    assertTrue(pacer.drainNanos(200) > 20_000_000_000L, "200 lines at under 10 a second");
+    assertTrue(pacer.drainNanos(200) > pacer.drainNanos(20));
+    assertEquals(0, new Pacer(new SendLimits(0, 0), 0).drainNanos(200));
+  }
 }
