@@ -157,7 +157,7 @@ public final class InteractiveConsole implements Console {
   /** Prints {@code head + body}, wrapped so that its continuation lines start under the body. */
   @Override
   public void event(String head, String body) {
-    reader.printAbove(String.join("\n", Wrapping.wrap(head, body, terminal.getWidth())));
+    reader.printAbove(String.join("\n", Wrapping.wrap(head, body, terminal.getColumns())));
   }
 
   @Override
@@ -178,19 +178,26 @@ public final class InteractiveConsole implements Console {
     this.names = Objects.requireNonNull(names, "names");
   }
 
-  @Override
-  public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
+  /**
+   * Erases the prompt when another thread still waits at it (the session ended under the
+   * user), so that the shell gets a clean line after exit.
+   */
+  void erasePrompt() {
     if (reading) {
-      // another thread still waits at the prompt: erase it, so the shell gets a clean line
       synchronized (terminal) {
         terminal.puts(InfoCmp.Capability.carriage_return);
         terminal.puts(InfoCmp.Capability.clr_eol);
         terminal.flush();
       }
     }
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    erasePrompt();
     try {
       terminal.close();
     } catch (IOException e) {
