@@ -244,7 +244,7 @@ public final class ChatProgram {
         session.send(new ClientMessage.Who());
       }
       case Commands.Input.Quit quit -> {
-        session.goodbye();
+        session.goodbye(quit.message());
         return false;
       }
       case Commands.Input.Help help -> Commands.HELP.forEach(console::event);

@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.time.Instant;
@@ -16,13 +17,14 @@ import java.util.regex.Pattern;
  * Turns what the server sends into the lines the user sees, one event a line:
  *
  * <pre>
- * * connected to 127.0.0.1:5000 as alice; here: alice, bob
+ * * connected to 127.0.0.1:5000 as alice (server Kitchen); here: alice, bob
  * * motd: be nice
  * 12:01 &lt;alice&gt; hello
  * 12:01 [alice -&gt; bob] psst
  * 12:01 * carol joined
  * 12:01 * bob left
  * 12:01 * bob left (connection lost)
+ * 12:01 * carol left: see you tomorrow
  * * here: alice, carol
  * ! name taken: the name alice is taken
  * * server closed the connection: shutting down
@@ -75,8 +77,10 @@ public final class EventFormat {
 
   /** The lines shown on joining: who we are and who is there, then the motd if any. */
   public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
+    String server = welcome.server().isEmpty() ? ""
+        : " (server " + TerminalText.render(welcome.server()) + ")";
     String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + "; here: " + names(welcome.users());
+        + name(welcome.name()) + server + "; here: " + names(welcome.members());
     if (welcome.motd().isEmpty()) {
       return List.of(first);
     }
@@ -109,11 +113,12 @@ public final class EventFormat {
           text(m.text()));
       case ServerMessage.Dm m -> new Shown(time(m.time()) + " [" + name(m.from()) + " -> "
           + name(m.to()) + "] ", text(m.text()));
-      case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
-          + " joined");
+      case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* "
+          + name(m.member().name()) + " joined");
       case ServerMessage.Left m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
-          + " left" + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")"));
-      case ServerMessage.Roster m -> new Shown("* ", "here: " + names(m.users()));
+          + " left" + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
+          + (m.message().isEmpty() ? "" : ": " + text(m.message())));
+      case ServerMessage.Roster m -> new Shown("* ", "here: " + names(m.members()));
       case ServerMessage.Error m -> new Shown("", error(m));
       case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
           + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
@@ -151,7 +156,8 @@ public final class EventFormat {
     return colors.paint(TerminalText.render(raw));
   }
 
-  private String names(List<String> raw) {
+  private String names(List<Member> members) {
+    List<String> raw = members.stream().map(Member::name).toList();
     if (raw.isEmpty()) {
       return "nobody";
     }

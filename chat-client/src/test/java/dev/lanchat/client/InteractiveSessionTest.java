@@ -30,7 +30,9 @@ class InteractiveSessionTest {
     PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
         server.hostPort(), null, false, console);
     ChatProgram program = new ChatProgram(new ChatProgram.Settings(
-        SessionSettings.of("127.0.0.1", server.port()).withPingInterval(Duration.ofSeconds(30)),
+        SessionSettings.of("127.0.0.1", server.port(),
+            dev.lanchat.common.crypto.Identity.generate(new java.security.SecureRandom()))
+            .withPingInterval(Duration.ofSeconds(30)),
         name, ZoneOffset.UTC), console, pins);
     return CompletableFuture.supplyAsync(program::run);
   }
@@ -53,7 +55,8 @@ class InteractiveSessionTest {
         vt.await("Choose a chat name: ", at);
         vt.type("alice2\r");
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice2", "", List.of("alice", "alice2")));
+        peer.send(new ServerMessage.Welcome("alice2", "", "", 0, 0,
+            List.of(FakeServer.member("alice"), FakeServer.member("alice2"))));
         at = vt.await("here: ", at);
 
         int beforeDm = vt.drawn().length();
@@ -129,10 +132,15 @@ class InteractiveSessionTest {
       vt.type("y\r");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice", "", List.of("alice")));
-        vt.await("* connected to " + server.hostPort() + " as alice", 0);
-        vt.type("/quit\r");
-        peer.answerGoodbye();
+        peer.send(new ServerMessage.Welcome("alice", "Kitchen", "", 0, 0,
+            List.of(FakeServer.member("alice"))));
+        // the server's --name is on the connect line
+        vt.await("* connected to " + server.hostPort() + " as alice (server Kitchen)", 0);
+        vt.type("/quit see you tomorrow\r");
+        ClientMessage.Ping ping = peer.expect(ClientMessage.Ping.class);
+        peer.send(new ServerMessage.Pong(ping.token()));
+        assertEquals(new ClientMessage.Bye("see you tomorrow"), peer.receive(),
+            "the /quit message goes out in BYE");
       }
       assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
       assertTrue(!vt.drawn().contains("took too long"), "the person never sees the deadline");
@@ -156,7 +164,8 @@ class InteractiveSessionTest {
       vt.type("alice2\r");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice2", "", List.of("alice", "alice2")));
+        peer.send(new ServerMessage.Welcome("alice2", "", "", 0, 0,
+            List.of(FakeServer.member("alice"), FakeServer.member("alice2"))));
         vt.await("as alice2", 0);
         vt.type("/quit\r");
         peer.answerGoodbye();

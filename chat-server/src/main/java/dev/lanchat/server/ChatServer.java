@@ -54,7 +54,7 @@ public final class ChatServer implements AutoCloseable {
   private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
     this.services = new ServerServices(config, identity);
     this.listener = listener;
-    this.room = new Room(config.motd(), new NameRegistry());
+    this.room = new Room(RoomInfo.of(config), new NameRegistry());
     Acceptor loop = new Acceptor(listener,
         new AdmissionControl(config.connectRate(), config.connectBurst()), services::isClosed,
         this::serve);

@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
@@ -33,7 +34,7 @@ final class Room {
   /** LEFT reason for a client whose outbound backlog overflowed. */
   static final String TOO_SLOW = "too slow";
 
-  private final String motd;
+  private final RoomInfo info;
   private final NameRegistry names;
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
@@ -42,24 +43,24 @@ final class Room {
   private long lastTime;
 
   /**
-   * @param motd the message of the day every WELCOME carries
+   * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
    */
-  Room(String motd, NameRegistry names) {
-    this.motd = motd;
+  Room(RoomInfo info, NameRegistry names) {
+    this.info = info;
     this.names = names;
   }
 
   /**
-   * Joins {@code subscriber} as {@code name}: WELCOME to it, JOINED to every other member.
-   * Refusals change nothing and send nothing: the caller answers them.
+   * Joins {@code subscriber}, which proved {@code key}, as {@code name}: WELCOME to it, JOINED
+   * to every other member. Refusals change nothing and send nothing: the caller answers them.
    */
-  JoinResult join(Subscriber subscriber, String name) {
+  JoinResult join(Subscriber subscriber, String name, ByteString key) {
     Optional<String> problem = Names.problem(name);
     if (problem.isPresent()) {
       return new JoinResult.NameInvalid(problem.get());
     }
-    Member member = new Member(name, subscriber);
+    Member member = new Member(name, key, subscriber);
     return event(slow -> {
       if (closed) {
         return new JoinResult.Closed();
@@ -68,9 +69,9 @@ final class Room {
         return new JoinResult.NameTaken(taken.holder());
       }
       members.put(member.skeleton(), member);
-      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, motd, namesInOrder())),
-          slow);
-      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), name));
+      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
+          info.motd(), info.rate(), info.burst(), membersInOrder())), slow);
+      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), member.onWire()));
       for (Member other : members.values()) {
         if (other != member) {
           offer(other, joined, slow);
@@ -119,7 +120,7 @@ final class Room {
   void who(Member to) {
     event(slow -> {
       if (isMember(to)) {
-        offer(to, MessageCodec.encode(new ServerMessage.Roster(namesInOrder())), slow);
+        offer(to, MessageCodec.encode(new ServerMessage.Roster(membersInOrder())), slow);
       }
       return null;
     });
@@ -132,12 +133,20 @@ final class Room {
    * @return true if this call removed it
    */
   boolean leave(Member member, String reason) {
+    return leave(member, reason, "");
+  }
+
+  /**
+   * As {@link #leave(Member, String)}, with the parting line of the member's BYE ({@code ""} for
+   * none), already checked against {@link dev.lanchat.common.rules.Texts#isValidByeMessage}.
+   */
+  boolean leave(Member member, String reason, String message) {
     return event(slow -> {
       if (!isMember(member)) {
         return false;
       }
       remove(member);
-      broadcast(new ServerMessage.Left(now(), member.name(), reason), slow);
+      broadcast(new ServerMessage.Left(now(), member.name(), reason, message), slow);
       return true;
     });
   }
@@ -209,6 +218,14 @@ final class Room {
     names.release(member.name(), member);
   }
 
+  private List<dev.lanchat.common.message.Member> membersInOrder() {
+    List<dev.lanchat.common.message.Member> list = new ArrayList<>(members.size());
+    for (Member m : members.values()) {
+      list.add(m.onWire());
+    }
+    return list;
+  }
+
   private List<String> namesInOrder() {
     List<String> list = new ArrayList<>(members.size());
     for (Member m : members.values()) {
@@ -255,7 +272,7 @@ final class Room {
       remove(m);
       removed.add(m);
       int before = slow.size();
-      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW), slow);
+      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW, ""), slow);
       pending.addAll(slow.subList(before, slow.size()));
     }
     return removed;

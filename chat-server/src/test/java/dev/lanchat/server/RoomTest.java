@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -64,10 +65,18 @@ class RoomTest {
   }
 
   private final NameRegistry names = new NameRegistry();
-  private final Room room = new Room("hello", names);
+  private final Room room = new Room(new RoomInfo("room test", "hello", 10_000, 20), names);
 
   private Member join(Subscriber s, String name) {
-    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name)).member();
+    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name, keyOf(name))).member();
+  }
+
+  /** A key per name, so members can be told apart by key too. */
+  private static ByteString keyOf(String name) {
+    byte[] key = new byte[32];
+    byte[] raw = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    System.arraycopy(raw, 0, key, 0, Math.min(raw.length, key.length));
+    return ByteString.copyOf(key);
   }
 
   @Test
@@ -77,9 +86,14 @@ class RoomTest {
     join(a, "alice");
     join(b, "bob");
     ServerMessage.Welcome welcome = assertInstanceOf(ServerMessage.Welcome.class, b.received.get(0));
-    assertEquals(List.of("alice", "bob"), welcome.users());
+    assertEquals(List.of(new dev.lanchat.common.message.Member("alice", keyOf("alice")),
+        new dev.lanchat.common.message.Member("bob", keyOf("bob"))), welcome.members());
     assertEquals("hello", welcome.motd());
-    assertEquals("bob", a.all(ServerMessage.Joined.class).get(0).name());
+    assertEquals("room test", welcome.server());
+    assertEquals(10_000, welcome.rate());
+    assertEquals(20, welcome.burst());
+    assertEquals(new dev.lanchat.common.message.Member("bob", keyOf("bob")),
+        a.all(ServerMessage.Joined.class).get(0).member());
     assertTrue(b.all(ServerMessage.Joined.class).isEmpty());
   }
 
@@ -132,22 +146,25 @@ class RoomTest {
   @Test
   void aNameThatLooksLikeAHeldOneIsTakenAndNamesTheHolder() {
     join(new FakeSubscriber(room), "alice");
-    JoinResult r = room.join(new FakeSubscriber(room), "ALICE");
+    JoinResult r = room.join(new FakeSubscriber(room), "ALICE", keyOf("ALICE"));
     assertEquals("alice", assertInstanceOf(JoinResult.NameTaken.class, r).holder());
     assertEquals(List.of("alice"), room.roster());
   }
 
   @Test
   void aNameHeldInOneRoomIsTakenInAnotherRoomSharingTheRegistry() {
-    Room other = new Room("", names);
+    Room other = new Room(new RoomInfo("", "", 0, 1), names);
     join(new FakeSubscriber(room), "alice");
-    assertInstanceOf(JoinResult.NameTaken.class, other.join(new FakeSubscriber(other), "Alice"));
+    assertInstanceOf(JoinResult.NameTaken.class,
+        other.join(new FakeSubscriber(other), "Alice", keyOf("Alice")));
   }
 
   @Test
   void anInvalidNameIsRefusedWithItsProblem() {
-    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), ""));
-    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), "a b"));
+    assertInstanceOf(JoinResult.NameInvalid.class,
+        room.join(new FakeSubscriber(room), "", keyOf("")));
+    assertInstanceOf(JoinResult.NameInvalid.class,
+        room.join(new FakeSubscriber(room), "a b", keyOf("a b")));
   }
 
   @Test
@@ -162,7 +179,8 @@ class RoomTest {
   void aClosedRoomRefusesJoinsAndFreesItsNames() {
     join(new FakeSubscriber(room), "alice");
     assertEquals(1, room.close().size());
-    assertInstanceOf(JoinResult.Closed.class, room.join(new FakeSubscriber(room), "bob"));
+    assertInstanceOf(JoinResult.Closed.class,
+        room.join(new FakeSubscriber(room), "bob", keyOf("bob")));
     assertTrue(names.holder("alice").isEmpty());
   }
 
@@ -226,7 +244,7 @@ class RoomTest {
     join(a, "alice");
     FakeSubscriber full = new FakeSubscriber(room);
     full.capacity = 0;
-    assertInstanceOf(JoinResult.Closed.class, room.join(full, "bob"));
+    assertInstanceOf(JoinResult.Closed.class, room.join(full, "bob", keyOf("bob")));
     assertEquals(List.of("too slow"), full.evictions);
     assertEquals(List.of(false), full.lockHeldWhenEvicted);
     assertEquals(List.of("alice"), room.roster());

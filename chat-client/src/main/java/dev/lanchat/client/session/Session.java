@@ -89,6 +89,7 @@ public final class Session implements AutoCloseable {
       while (true) {
         switch (wire.receive()) {
           case ServerMessage.Welcome welcome -> {
+            limits = new SendLimits(welcome.rate(), welcome.burst()); // the server's own limits
             return new JoinResult.Joined(welcome);
           }
           case ServerMessage.Error error -> {
@@ -149,12 +150,19 @@ public final class Session implements AutoCloseable {
     return false;
   }
 
+  /** {@link #goodbye(String)} without a parting line. */
+  public void goodbye() {
+    goodbye("");
+  }
+
   /**
    * Leaves politely: PING, wait for its PONG (the server has handled everything sent before),
-   * then BYE, and the session ends as {@link Ending.Left}. Returns once that is done or the
-   * session ended otherwise.
+   * then BYE carrying {@code message} (the /quit line everyone's LEFT shows; empty for none),
+   * and the session ends as {@link Ending.Left}. Returns once that is done or the session ended
+   * otherwise.
    */
-  public void goodbye() {
+  public void goodbye(String message) {
+    Objects.requireNonNull(message, "message");
     long token = confirmation.expect();
     // the reader ends the session before it abandons the confirmation: either it sees this
     // PING's PONG, or the session is over already
@@ -175,7 +183,7 @@ public final class Session implements AutoCloseable {
       }
     }
     leaving = true;
-    trySend(new ClientMessage.Bye());
+    trySend(new ClientMessage.Bye(message));
     end(new Ending.Left());
   }
 

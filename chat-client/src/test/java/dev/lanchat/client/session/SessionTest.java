@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -51,7 +52,8 @@ class SessionTest {
   }
 
   private static ServerMessage.Welcome welcome(String name) {
-    return new ServerMessage.Welcome(name, "", List.of(name));
+    return new ServerMessage.Welcome(name, "", "", 0, 0,
+        List.of(new Member(name, ScriptedServer.CLIENT.publicKey())));
   }
 
   @Test
@@ -91,6 +93,20 @@ class SessionTest {
       assertEquals(new ClientMessage.Join("alice2"), peer.receive());
       peer.send(welcome("alice2"));
       assertEquals(new JoinResult.Joined(welcome("alice2")), second.get(T, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void theSessionPacesToTheLimitsWelcomeStates() throws Exception {
+    try (ScriptedServer server = new ScriptedServer(); Pair pair = connect(server)) {
+      Session session = pair.session();
+      assertEquals(SendLimits.SERVER_DEFAULTS, session.limits(), "until WELCOME says otherwise");
+      CompletableFuture<JoinResult> joined = join(session, "alice");
+      assertEquals(new ClientMessage.Join("alice"), pair.peer().receive());
+      pair.peer().send(new ServerMessage.Welcome("alice", "Kitchen", "", 2_500, 5,
+          List.of(new Member("alice", ScriptedServer.CLIENT.publicKey()))));
+      assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
+      assertEquals(new SendLimits(2_500, 5), session.limits());
     }
   }
 
