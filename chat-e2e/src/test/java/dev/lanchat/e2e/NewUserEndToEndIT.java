@@ -36,10 +36,12 @@ class NewUserEndToEndIT {
     return Integer.parseInt(m.group(1));
   }
 
-  private Launched server(int port, String identityFile) throws Exception {
-    Launched server = Launched.start("chat-server", home, "--bind", "127.0.0.1",
+  private Launched server(int port, String identityFile, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1",
         "--port", Integer.toString(port), "--identity", home.resolve(identityFile).toString(),
-        "--no-discovery");
+        "--no-discovery"));
+    args.addAll(Arrays.asList(extra));
+    Launched server = Launched.start("chat-server", home, args.toArray(String[]::new));
     server.awaitOut(line -> FINGERPRINT.matcher(line).find(), "its fingerprint");
     return server;
   }
@@ -80,6 +82,22 @@ class NewUserEndToEndIT {
       long shown = server.stdout().stream().filter(l -> l.contains(fingerprint)).count()
           + server.stderr().stream().filter(l -> l.contains(fingerprint)).count();
       assertEquals(1, shown, server.transcript());
+    }
+  }
+
+  @Test
+  void theConnectLineNamesTheServerAndAQuitMessageIsInEveryonesLeftLine() throws Exception {
+    try (Launched server = server(0, "id.pem", "--name", "Kitchen");
+        Launched bob = client(portOf(server), "bob", "--accept-new")) {
+      bob.awaitOut("as bob (server Kitchen)");
+      try (Launched alice = client(portOf(server), "alice", "--accept-new")) {
+        alice.awaitOut("as alice (server Kitchen)");
+        alice.type("/quit see you tomorrow");
+        assertEquals(0, alice.awaitExit(), alice.transcript());
+      }
+      bob.awaitOut("* alice left: see you tomorrow");
+      bob.endInput();
+      assertEquals(0, bob.awaitExit(), bob.transcript());
     }
   }
 
