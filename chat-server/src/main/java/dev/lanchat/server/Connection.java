@@ -38,14 +38,23 @@ final class Connection implements Subscriber {
   private final ClientSocket socket;
   private final long id;
   private final SessionRules rules;
+  private final AdmissionControl.Place place;
+  private final HandshakeSlots.Slot handshakeSlot;
   private final Lifecycle life = new Lifecycle();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
   private volatile ScheduledFuture<?> deadline;
   private boolean slotTaken;
 
-  Connection(ServerContext server, Room room, ClientSocket socket, long id) {
+  /**
+   * @param place this connection's place in its source's count, released when it ends
+   * @param handshakeSlot its handshake slot, left when the handshake ends
+   */
+  Connection(ServerContext server, Room room, ClientSocket socket, long id,
+      AdmissionControl.Place place, HandshakeSlots.Slot handshakeSlot) {
     this.server = server;
+    this.place = place;
+    this.handshakeSlot = handshakeSlot;
     this.config = server.config();
     this.room = room;
     this.socket = socket;
@@ -83,6 +92,7 @@ final class Connection implements Subscriber {
     try {
       socket.prepare(config.handshakeTimeout());
       link = ClientLink.handshake(socket, server.identity(), server.random());
+      handshakeSlot.leave();
     } catch (ProtocolException e) {
       log.warn("protocol error from {} during the handshake: {}", peer(), e.getMessage());
       return Ending.LOST;
@@ -90,8 +100,8 @@ final class Connection implements Subscriber {
       log.debug("connection from {} ended during the handshake ({})", peer(), Peers.brief(e));
       return Ending.LOST;
     }
-    Outbox box = new Outbox(link, config.maxBacklog(), config.maxBacklogBytes(),
-        socket::writerDone);
+    Outbox box = new Outbox(link, server.outboundBudget(), config.maxBacklog(),
+        config.maxBacklogBytes(), socket::writerDone);
     life.establish(box);
     box.start("lanchat-out-" + id);
     if (server.isClosed()) {
@@ -146,6 +156,7 @@ final class Connection implements Subscriber {
   }
 
   private void end(Ending ending) {
+    handshakeSlot.leave();
     cancelDeadline();
     member.ifPresent(m -> {
       if (room.leave(m, ending.leaveReason())) {
@@ -166,6 +177,7 @@ final class Connection implements Subscriber {
     if (slotTaken) {
       server.slots().release();
     }
+    place.release();
     ended.countDown();
   }
 

@@ -46,7 +46,9 @@ class ServerCommandTest {
         "--max-clients", "(default: 1000)", "--rate", "(default: 10)", "--burst", "(default: 20)",
         "--connect-rate", "--connect-burst", "(default: 40)", "--handshake-timeout",
         "--idle-timeout", "(default: 90)", "--max-backlog", "(default: 4096)",
-        "--max-backlog-bytes", "(default: 4194304", "--no-discovery",
+        "--max-backlog-bytes", "(default: 4194304", "--max-handshakes", "(default: 256)",
+        "--max-per-address", "(default: 64)", "--max-outbound-bytes", "--room-rate",
+        "--room-burst", "--room-byte-rate", "--room-byte-burst", "--no-discovery",
         "do not answer LAN discovery requests (UDP, same port)", "--log-level", "--verbose",
         "--version")) {
       assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
