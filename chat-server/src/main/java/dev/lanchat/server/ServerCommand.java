@@ -111,8 +111,8 @@ public final class ServerCommand implements Callable<Integer> {
   private long handshakeTimeout = DEFAULTS.handshakeTimeout().toSeconds();
 
   @Option(names = "--idle-timeout", paramLabel = "SECONDS",
-      description = "seconds of silence before a joined client is dropped (\"timed out\");"
-          + " 0: never (default: ${DEFAULT-VALUE})")
+      description = "seconds of silence after which a joined client is dropped (\"timed out\");"
+          + " 0 waits forever (default: ${DEFAULT-VALUE})")
   private long idleTimeout = DEFAULTS.idleTimeout().toSeconds();
 
   @Option(names = "--max-backlog", paramLabel = "N",
