@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,10 +23,14 @@ class ChatEndToEndIT {
   @TempDir
   Path home;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /** The port a server started with {@code --port 0} took, as its banner says. */
+  private static int portOf(Launched server) throws InterruptedException {
+    Matcher m = LISTENING.matcher(
+        server.awaitOut(line -> LISTENING.matcher(line).find(), "the port it listens on"));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
   }
 
   private Launched server(int port, String identityFile, String... extra) throws Exception {
@@ -59,9 +61,9 @@ class ChatEndToEndIT {
 
   @Test
   void twoPipedClientsChatThroughARealServerAndLeaveCleanly() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem", "--no-discovery");
-        Launched bob = client(port, "bob", "--accept-new")) {
+    try (Launched server = server(0, "id.pem", "--no-discovery");
+        Launched bob = client(portOf(server), "bob", "--accept-new")) {
+      int port = portOf(server);
       bob.awaitOut("as bob");
 
       try (Launched alice = client(port, "alice", "--accept-new")) {
@@ -88,9 +90,9 @@ class ChatEndToEndIT {
 
   @Test
   void aNameTakenBySkeletonEndsAPipedClientWithExitCodeFour() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem", "--no-discovery");
-        Launched alice = client(port, "alice", "--accept-new")) {
+    try (Launched server = server(0, "id.pem", "--no-discovery");
+        Launched alice = client(portOf(server), "alice", "--accept-new")) {
+      int port = portOf(server);
       alice.awaitOut("as alice");
       try (Launched impostor = client(port, "A1ice", "--accept-new")) {
         impostor.endInput();
@@ -105,10 +107,11 @@ class ChatEndToEndIT {
 
   @Test
   void aServerWithAnotherKeyOnAPinnedAddressIsRefusedWithBothFingerprints() throws Exception {
-    int port = freePort();
+    int port;
     String first;
-    try (Launched server = server(port, "first.pem", "--no-discovery");
-        Launched alice = client(port, "alice", "--accept-new")) {
+    try (Launched server = server(0, "first.pem", "--no-discovery");
+        Launched alice = client(portOf(server), "alice", "--accept-new")) {
+      port = portOf(server);
       first = fingerprintOf(server);
       alice.endInput();
       assertEquals(0, alice.awaitExit(), alice.transcript());
@@ -133,9 +136,9 @@ class ChatEndToEndIT {
 
   @Test
   void sigtermSaysByeToEveryClientAndExitsZero() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem", "--no-discovery");
-        Launched bob = client(port, "bob", "--accept-new")) {
+    try (Launched server = server(0, "id.pem", "--no-discovery");
+        Launched bob = client(portOf(server), "bob", "--accept-new")) {
+      int port = portOf(server);
       bob.awaitOut("as bob");
       server.terminate();
       assertEquals(0, server.awaitExit(), server.transcript());
@@ -146,10 +149,11 @@ class ChatEndToEndIT {
 
   @Test
   void aClientGivenOnlyANameFindsTheServerByDiscoveryAndJoins() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, "id.pem");
+    try (Launched server = server(0, "id.pem");
         Launched carol = Launched.start("chat-client", home, "--name", "carol", "--port",
-            Integer.toString(port), "--discovery-address", "127.0.0.1", "--accept-new")) {
+            Integer.toString(portOf(server)), "--discovery-address", "127.0.0.1",
+            "--accept-new")) {
+      int port = portOf(server);
       server.awaitOut("LAN discovery: answering on UDP port " + port);
       carol.awaitOut("as carol");
       carol.endInput();

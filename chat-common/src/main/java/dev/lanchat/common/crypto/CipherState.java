@@ -40,6 +40,8 @@ public final class CipherState {
   private final byte[] nonce = new byte[NONCE_SIZE];
   private long seq;
   private long bytes;
+  // set by next(): this key is done, and nothing is sealed or opened under it again
+  private boolean retired;
 
   private CipherState(byte[] key) {
     if (key.length != 32) {
@@ -63,6 +65,32 @@ public final class CipherState {
     return seq;
   }
 
+  /**
+   * Moves this direction to its next key (protocol "Key update"): returns the state for {@code
+   * k' = HKDF-Expand(k, "lanchat v2 key update", 32)} at {@code seq = 0} and retires this one,
+   * so that no record is sealed or opened under {@code k} after the switch.
+   *
+   * @throws IllegalStateException if this state was already retired
+   */
+  public CipherState next() {
+    checkLive();
+    byte[] current = key.getEncoded(); // a copy: the key spec itself cannot be wiped
+    byte[] following = KeyUpdate.nextKey(current);
+    try {
+      return new CipherState(following);
+    } finally {
+      retired = true;
+      Bytes.wipe(current);
+      Bytes.wipe(following); // the new state holds its own copy
+    }
+  }
+
+  private void checkLive() {
+    if (retired) {
+      throw new IllegalStateException("this key was replaced by a key update");
+    }
+  }
+
   /** Test hook: pretend {@code records} records and {@code plaintextBytes} bytes went by. */
   void skipForTest(long records, long plaintextBytes) {
     this.seq = records;
@@ -74,8 +102,10 @@ public final class CipherState {
    *
    * @throws IllegalArgumentException if the plaintext is longer than {@link #MAX_PLAINTEXT}
    * @throws KeyLimitException if this key has reached its record or byte limit
+   * @throws IllegalStateException if a key update retired this state
    */
   public byte[] seal(byte[] plaintext) throws KeyLimitException {
+    checkLive();
     if (plaintext.length > MAX_PLAINTEXT) {
       throw new IllegalArgumentException(
           "a record carries at most " + MAX_PLAINTEXT + " bytes, not " + plaintext.length);
@@ -99,8 +129,10 @@ public final class CipherState {
    *
    * @throws ProtocolException with {@link Reason#BAD_RECORD} if the record does not open, or
    *     {@link Reason#KEY_LIMIT} if the peer went past the key's limits
+   * @throws IllegalStateException if a key update retired this state
    */
   public byte[] open(byte[] record) throws ProtocolException {
+    checkLive();
     if (record.length < TAG_SIZE) {
       throw new ProtocolException(Reason.BAD_RECORD, "a record is shorter than its tag");
     }

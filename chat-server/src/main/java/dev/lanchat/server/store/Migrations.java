@@ -12,8 +12,8 @@ import java.util.List;
  * reads and edits the file. Keys and fingerprints are 32-byte BLOBs; times are milliseconds
  * since 1970 UTC ({@code datetime(bound_at / 1000, 'unixepoch')} shows them in the shell).
  * Later steps add tables beside these rather than changing them: step 2 the join-code invites,
- * later ones rooms and their history (events keyed by room and event id) and offline DMs (keyed
- * by the recipient's key, which is unique in {@code name_binding}).
+ * step 3 the rooms' history (events keyed by room and event id), the record of client messages
+ * already taken (for exactly-once delivery) and offline DMs (keyed by the recipient's key).
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
@@ -54,7 +54,53 @@ final class Migrations {
             uses_left  INTEGER NOT NULL CHECK (typeof(uses_left) = 'integer' AND uses_left >= 0),
             failures   INTEGER NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 3),
             revoked_at INTEGER
-          )"""));
+          )"""),
+      List.of(
+          // a room's last event id, kept apart from the events: ids keep rising when events are
+          // pruned, and when --history 0 stores no event at all
+          """
+          CREATE TABLE room_head (
+            room          TEXT PRIMARY KEY NOT NULL,
+            last_event_id INTEGER NOT NULL
+                          CHECK (typeof(last_event_id) = 'integer' AND last_event_id >= 0)
+          ) WITHOUT ROWID""",
+          // body: the event's encoded message, the very bytes that went to the members
+          """
+          CREATE TABLE room_event (
+            room     TEXT NOT NULL,
+            event_id INTEGER NOT NULL CHECK (typeof(event_id) = 'integer' AND event_id >= 1),
+            at       INTEGER NOT NULL CHECK (typeof(at) = 'integer'),
+            type     INTEGER NOT NULL CHECK (type BETWEEN 0 AND 255),
+            sender   BLOB CHECK (sender IS NULL
+                                 OR (typeof(sender) = 'blob' AND length(sender) = 32)),
+            body     BLOB NOT NULL CHECK (typeof(body) = 'blob'),
+            PRIMARY KEY (room, event_id)
+          ) WITHOUT ROWID""",
+          "CREATE INDEX room_event_at ON room_event (at)",
+          // one row per (sender key, client message id) taken: a repeat is dropped. No text.
+          """
+          CREATE TABLE sent_message (
+            id         INTEGER PRIMARY KEY,
+            sender     BLOB NOT NULL CHECK (typeof(sender) = 'blob' AND length(sender) = 32),
+            message_id INTEGER NOT NULL CHECK (typeof(message_id) = 'integer'),
+            at         INTEGER NOT NULL CHECK (typeof(at) = 'integer'),
+            room       TEXT,
+            event_id   INTEGER,
+            UNIQUE (sender, message_id)
+          )""",
+          "CREATE INDEX sent_message_by_sender ON sent_message (sender)",
+          "CREATE INDEX sent_message_at ON sent_message (at)",
+          // body: the encoded DM as the recipient will receive it
+          """
+          CREATE TABLE offline_dm (
+            id        INTEGER PRIMARY KEY,
+            recipient BLOB NOT NULL
+                      CHECK (typeof(recipient) = 'blob' AND length(recipient) = 32),
+            at        INTEGER NOT NULL CHECK (typeof(at) = 'integer'),
+            body      BLOB NOT NULL CHECK (typeof(body) = 'blob')
+          )""",
+          "CREATE INDEX offline_dm_by_recipient ON offline_dm (recipient)",
+          "CREATE INDEX offline_dm_at ON offline_dm (at)"));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

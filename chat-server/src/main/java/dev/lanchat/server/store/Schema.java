@@ -33,6 +33,9 @@ final class Schema {
             + mode + "); put --data on a local file system");
       }
       statement.execute("PRAGMA synchronous = FULL");
+      // pruned history and delivered DMs are overwritten with zeros, not left in free pages:
+      // retention means the text is gone from the file, not only from the answers
+      statement.execute("PRAGMA secure_delete = ON");
       statement.execute("PRAGMA foreign_keys = ON");
     }
   }
@@ -88,6 +91,12 @@ final class Schema {
           + "FROM allowlist LIMIT 0").close();
       statement.executeQuery("SELECT number, code, name, created_at, expires_at, uses_left, "
           + "failures, revoked_at FROM invite LIMIT 0").close();
+      statement.executeQuery("SELECT room, last_event_id FROM room_head LIMIT 0").close();
+      statement.executeQuery("SELECT room, event_id, at, type, sender, body "
+          + "FROM room_event LIMIT 0").close();
+      statement.executeQuery("SELECT id, sender, message_id, at, room, event_id "
+          + "FROM sent_message LIMIT 0").close();
+      statement.executeQuery("SELECT id, recipient, at, body FROM offline_dm LIMIT 0").close();
     }
   }
 

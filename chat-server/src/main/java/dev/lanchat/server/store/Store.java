@@ -25,8 +25,9 @@ import org.sqlite.SQLiteOpenMode;
 
 /**
  * The server's durable state in one SQLite file ({@code ~/.lanchat/server.db} by default): which
- * key owns which name, which keys are allowed in, and the join-code invites. Each public method
- * is one transaction.
+ * key owns which name, which keys are allowed in, the join-code invites, and (through {@link
+ * #history} and {@link #offlineDms}) the rooms' events and the DMs waiting for their recipients.
+ * Each public method is one transaction.
  *
  * <p>Thread-safe. It holds one connection behind a lock rather than a pool: SQLite lets one
  * writer in at a time whatever the pool, our reads are single-row lookups by key, and with one
@@ -106,6 +107,22 @@ public final class Store implements AutoCloseable {
   /** The file behind this store. */
   public Path file() {
     return file;
+  }
+
+  /**
+   * The rooms' stored events and the record of which client messages arrived, kept by {@code
+   * retention}; one view per server, sharing this store's connection and lock.
+   */
+  public History history(Retention retention) {
+    return new History(this, retention, clock);
+  }
+
+  /**
+   * Direct messages waiting for recipients who are away, kept by {@code retention}; one view
+   * per server, sharing this store's connection and lock.
+   */
+  public OfflineDms offlineDms(Retention retention) {
+    return new OfflineDms(this, retention, clock);
   }
 
   /**
@@ -475,17 +492,17 @@ public final class Store implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
-  private <T> T write(String what, Work<T> work) throws StoreException {
+  <T> T write(String what, Work<T> work) throws StoreException {
     // IMMEDIATE takes the write lock at once: a deferred transaction that reads, then writes,
     // can fail with SQLITE_BUSY without waiting when another process wrote in between
     return transaction("BEGIN IMMEDIATE", what, work);
   }
 
-  private <T> T read(String what, Work<T> work) throws StoreException {
+  <T> T read(String what, Work<T> work) throws StoreException {
     return transaction("BEGIN", what, work);
   }
 

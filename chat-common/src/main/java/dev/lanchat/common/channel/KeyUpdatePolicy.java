@@ -1,0 +1,53 @@
+package dev.lanchat.common.channel;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * When a sender moves its direction to a fresh key by itself (protocol "Key update"): once the
+ * current key has sealed {@code maxRecords} records, or has been in use for {@code maxAge},
+ * whichever comes first. The defaults (2^20 records, one hour) keep a long session far from the
+ * per-key limits of protocol §3 (2^32 records, 2^36 bytes), which would otherwise end it.
+ *
+ * <p>Immutable. The thresholds and the clock are parameters so that tests can reach them in a
+ * few records and without waiting.
+ *
+ * @param maxRecords records one key seals before the next record goes under a new key; at least 1
+ * @param maxAge how long one key is used before the next record goes under a new key; positive
+ * @param clock where the age of a key is read from
+ */
+public record KeyUpdatePolicy(long maxRecords, Duration maxAge, Clock clock) {
+  /** The default record threshold: 2^20. */
+  public static final long DEFAULT_MAX_RECORDS = 1L << 20;
+
+  /** The default age threshold: one hour. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+
+  public KeyUpdatePolicy {
+    Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(clock, "clock");
+    if (maxRecords < 1) {
+      throw new IllegalArgumentException("a key seals at least 1 record before an update");
+    }
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("a key's lifetime must be positive");
+    }
+  }
+
+  /** 2^20 records or one hour, by the system clock. */
+  public static KeyUpdatePolicy defaults() {
+    return new KeyUpdatePolicy(DEFAULT_MAX_RECORDS, DEFAULT_MAX_AGE, Clock.systemUTC());
+  }
+
+  /** True when a key that has sealed {@code records} records since {@code since} is used up. */
+  boolean due(long records, Instant since) {
+    return records >= maxRecords || !clock.instant().isBefore(since.plus(maxAge));
+  }
+
+  /** Now, by this policy's clock: when a new key starts. */
+  Instant now() {
+    return clock.instant();
+  }
+}

@@ -1,0 +1,331 @@
+package dev.lanchat.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanchat.common.bytes.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Room events in the store: ids, exactly-once, context and catch-up reads, retention. */
+class HistoryTest {
+  /** The tables schema step 3 adds, for tests that rebuild an older store. */
+  static final List<String> STEP_3_TABLES =
+      List.of("room_head", "room_event", "sent_message", "offline_dm");
+
+  static final int MESSAGE = 0x21;
+  static final int JOINED = 0x22;
+
+  /** A clock that moves only when told. */
+  static final class TestClock extends Clock {
+    private Instant now = Instant.parse("2026-12-06T01:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  @TempDir
+  Path dir;
+
+  private final TestClock clock = new TestClock();
+  private Store store;
+
+  static ByteString key(int n) {
+    byte[] key = new byte[32];
+    new Random(n).nextBytes(key);
+    return ByteString.copyOf(key);
+  }
+
+  /** A stand-in for an encoded event: its text and its id, so a test sees both. */
+  static byte[] body(String text, long eventId) {
+    return (text + " #" + eventId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    store = Store.open(dir.resolve("server.db"), clock);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private StoredEvent say(History history, String room, int sender, long messageId, String text)
+      throws StoreException {
+    AppendResult r = history.append(RoomEventDraft.ofMember(room, clock.millis(), MESSAGE,
+        key(sender), messageId), id -> body(text, id));
+    return assertInstanceOf(AppendResult.Appended.class, r).event();
+  }
+
+  private StoredEvent joined(History history, String room, String text) throws StoreException {
+    AppendResult r = history.append(RoomEventDraft.ofServer(room, clock.millis(), JOINED),
+        id -> body(text, id));
+    return assertInstanceOf(AppendResult.Appended.class, r).event();
+  }
+
+  private static List<Long> ids(List<StoredEvent> events) {
+    return events.stream().map(StoredEvent::eventId).toList();
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  @Test
+  void eachRoomNumbersItsEventsFromOneAndTheEncoderSeesTheId() throws Exception {
+    History history = store.history(Retention.defaults());
+    assertEquals(1, joined(history, "#general", "alice").eventId());
+    assertEquals(2, say(history, "#general", 1, 1, "hello").eventId());
+    assertEquals(1, say(history, "#dev", 1, 2, "other room").eventId());
+    StoredEvent third = say(history, "#general", 2, 1, "hi");
+    assertEquals(3, third.eventId());
+    assertArrayEquals(body("hi", 3), third.encoded().toByteArray());
+    assertEquals(Optional.of(key(2)), third.sender());
+    assertEquals(3, history.lastEventId("#general"));
+    assertEquals(1, history.lastEventId("#dev"));
+    assertEquals(0, history.lastEventId("#empty"));
+  }
+
+  @Test
+  void theStoredBytesAreTheBytesAppendReturned() throws Exception {
+    History history = store.history(Retention.defaults());
+    StoredEvent live = say(history, "#general", 1, 7, "exact");
+    StoredEvent replayed = history.recent("#general").get(0);
+    assertEquals(live, replayed);
+  }
+
+  @Test
+  void idsKeepRisingAcrossARestart() throws Exception {
+    History history = store.history(Retention.defaults());
+    for (int i = 0; i < 5; i++) {
+      say(history, "#general", 1, i, "line " + i);
+    }
+    store.close();
+    store = Store.open(dir.resolve("server.db"), clock);
+    history = store.history(Retention.defaults());
+    assertEquals(range(1, 5), ids(history.recent("#general")));
+    assertEquals(6, say(history, "#general", 1, 5, "after").eventId());
+  }
+
+  @Test
+  void aRepeatFromTheSameKeyIsDroppedAndPointsAtTheOriginal() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 42, "once");
+    int[] encoded = {0};
+    AppendResult again = history.append(RoomEventDraft.ofMember("#general", clock.millis(),
+        MESSAGE, key(1), 42), id -> {
+          encoded[0]++;
+          return body("once", id);
+        });
+    assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#general", 1))), again);
+    assertEquals(0, encoded[0], "a repeat is not encoded");
+    assertEquals(1, history.lastEventId("#general"), "a repeat takes no id");
+    assertEquals(2, say(history, "#general", 2, 42, "same id, other key").eventId());
+    assertEquals(range(1, 2), ids(history.recent("#general")));
+  }
+
+  @Test
+  void aRepeatIsDroppedInAnotherRoomAndAfterARestart() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#a", 1, 9, "first");
+    store.close();
+    store = Store.open(dir.resolve("server.db"), clock);
+    history = store.history(Retention.defaults());
+    assertInstanceOf(AppendResult.Repeat.class, history.append(
+        RoomEventDraft.ofMember("#b", clock.millis(), MESSAGE, key(1), 9), id -> new byte[1]));
+    assertEquals(0, history.lastEventId("#b"));
+  }
+
+  @Test
+  void aKeyRemembersItsLast1000MessageIds() throws Exception {
+    OfflineDms dms = store.offlineDms(Retention.defaults());
+    for (long id = 0; id <= History.SENT_PER_KEY; id++) {
+      assertEquals(new Claim.Fresh(), dms.claim(key(1), id));
+    }
+    assertEquals(new Claim.Repeat(), dms.claim(key(1), History.SENT_PER_KEY));
+    assertEquals(new Claim.Repeat(), dms.claim(key(1), 1));
+    assertEquals(new Claim.Fresh(), dms.claim(key(1), 0), "the oldest id was forgotten");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        Statement s = c.createStatement();
+        ResultSet n = s.executeQuery("SELECT count(*) FROM sent_message")) {
+      assertEquals(History.SENT_PER_KEY, n.getInt(1));
+    }
+  }
+
+  @Test
+  void aNewMemberGetsTheLast20EventsOldestFirst() throws Exception {
+    History history = store.history(Retention.defaults());
+    for (int i = 0; i < 30; i++) {
+      say(history, "#general", 1, i, "line " + i);
+    }
+    List<StoredEvent> context = history.recent("#general");
+    assertEquals(range(11, 30), ids(context));
+    assertArrayEquals(body("line 10", 11), context.get(0).encoded().toByteArray());
+    assertEquals(List.of(), history.recent("#nothing"));
+  }
+
+  @Test
+  void aReturningMemberGetsEverythingAfterItsLastEvent() throws Exception {
+    History history = store.history(Retention.defaults());
+    for (int i = 0; i < 10; i++) {
+      say(history, "#general", 1, i, "line " + i);
+    }
+    assertEquals(new CatchUp.Events(history.recent("#general").subList(6, 10), 0),
+        history.after("#general", 6));
+    assertEquals(new CatchUp.Events(List.of(), 0), history.after("#general", 10));
+    assertEquals(new CatchUp.AheadOfStore(10), history.after("#general", 11));
+    assertThrows(IllegalArgumentException.class, () -> history.after("#general", -1));
+  }
+
+  @Test
+  void catchUpStopsAt1000AndCountsTheEarlierOnesLeftOut() throws Exception {
+    History history = store.history(Retention.defaults());
+    for (int i = 0; i < History.CATCH_UP_LIMIT + 50; i++) {
+      joined(history, "#general", "member " + i);
+    }
+    CatchUp.Events got = assertInstanceOf(CatchUp.Events.class, history.after("#general", 10));
+    assertEquals(range(51, 1050), ids(got.events()), "the newest 1,000, in order");
+    assertEquals(40, got.leftOut(), "11 to 50 were left out");
+  }
+
+  @Test
+  void onlyTheLastNEventsOfARoomAreKept() throws Exception {
+    History history = store.history(new Retention(5, Optional.empty()));
+    for (int i = 0; i < 12; i++) {
+      say(history, "#general", 1, i, "line " + i);
+    }
+    say(history, "#dev", 1, 100, "another room keeps its own");
+    assertEquals(range(8, 12), ids(history.recent("#general")));
+    assertEquals(new CatchUp.Events(history.recent("#general"), 5), history.after("#general", 2));
+    assertEquals(5, rows("room_event WHERE room = '#general'"), "pruned as it wrote");
+    assertEquals(1, rows("room_event WHERE room = '#dev'"));
+  }
+
+  @Test
+  void eventsOlderThanTheAgeLimitAreNeitherReturnedNorKept() throws Exception {
+    History history = store.history(Retention.of(100, 1));
+    say(history, "#general", 1, 1, "old");
+    say(history, "#quiet", 1, 2, "old and alone");
+    clock.advance(Duration.ofHours(23));
+    say(history, "#general", 1, 3, "newer");
+    clock.advance(Duration.ofHours(2));
+    assertEquals(List.of(2L), ids(history.recent("#general")), "a day later: the first is gone");
+    assertEquals(new CatchUp.Events(history.recent("#general"), 1), history.after("#general", 0));
+    say(history, "#general", 1, 4, "newest");
+    assertEquals(2, rows("room_event WHERE room = '#general'"), "the write pruned it");
+    assertEquals(List.of(), history.recent("#quiet"));
+    assertEquals(1, rows("room_event WHERE room = '#quiet'"), "nobody wrote to #quiet");
+    assertTrue(history.sweep() >= 1);
+    assertEquals(0, rows("room_event WHERE room = '#quiet'"), "the sweep got it");
+    assertEquals(0, history.sweep());
+  }
+
+  @Test
+  void aLoweredHistoryIsSweptInBoundedSteps() throws Exception {
+    History wide = store.history(new Retention(3_000, Optional.empty()));
+    for (int i = 0; i < 2_500; i++) {
+      joined(wide, "#general", "member " + i);
+    }
+    History narrow = store.history(new Retention(10, Optional.empty()));
+    assertEquals(range(2_491, 2_500), ids(narrow.recent("#general")), "reads obey at once");
+    joined(narrow, "#general", "one more");
+    assertEquals(2_501 - 64, rows("room_event"), "one write prunes at most 64");
+    List<Integer> steps = new ArrayList<>();
+    for (int step = narrow.sweep(); step > 0; step = narrow.sweep()) {
+      steps.add(step);
+    }
+    assertEquals(List.of(1_000, 1_000, 427), steps);
+    assertEquals(10, rows("room_event"));
+  }
+
+  @Test
+  void withHistoryZeroEventsGetIdsButNoneIsStored() throws Exception {
+    History history = store.history(new Retention(0, Optional.empty()));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(i + 1, say(history, "#general", 1, i, "secret " + i).eventId());
+    }
+    assertEquals(List.of(), history.recent("#general"));
+    assertEquals(new CatchUp.Events(List.of(), 2), history.after("#general", 1));
+    assertEquals(0, rows("room_event"));
+    assertInstanceOf(AppendResult.Repeat.class, history.append(
+        RoomEventDraft.ofMember("#general", 0, MESSAGE, key(1), 0), id -> new byte[1]),
+        "exactly-once works without text");
+  }
+
+  @Test
+  void switchingToHistoryZeroSweepsAwayWhatWasKept() throws Exception {
+    History before = store.history(Retention.defaults());
+    for (int i = 0; i < 5; i++) {
+      say(before, "#general", 1, i, "kept " + i);
+    }
+    History none = store.history(new Retention(0, Optional.empty()));
+    assertEquals(List.of(), none.recent("#general"));
+    assertEquals(5, none.sweep());
+    assertEquals(0, rows("room_event"));
+  }
+
+  @Test
+  void aStoreAtSchemaVersion2GainsTheHistoryTables() throws Exception {
+    store.close();
+    Path old = dir.resolve("old.db");
+    Store.open(old, clock).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement s = c.createStatement()) {
+      for (String table : STEP_3_TABLES) {
+        s.execute("DROP TABLE " + table);
+      }
+      s.execute("PRAGMA user_version = 2");
+    }
+    store = Store.open(old, clock);
+    assertEquals(1, say(store.history(Retention.defaults()), "#general", 1, 1, "hi").eventId());
+  }
+
+  private int rows(String tableAndWhere) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        Statement s = c.createStatement();
+        ResultSet n = s.executeQuery("SELECT count(*) FROM " + tableAndWhere)) {
+      return n.getInt(1);
+    }
+  }
+}
