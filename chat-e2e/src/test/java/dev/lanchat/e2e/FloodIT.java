@@ -14,13 +14,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,20 +62,22 @@ class FloodIT {
     sockets.clear();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /** Starts the server jar on port 0, confined to {@code limits}. */
+  private Launched server(Launched.Limits limits, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0",
+        "--identity", home.resolve("server.pem").toString(), "--no-discovery"));
+    args.addAll(List.of(extra));
+    return Launched.start("chat-server", home, limits, args.toArray(String[]::new));
   }
 
-  private Launched server(int port, Launched.Limits limits, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port",
-        Integer.toString(port), "--identity", home.resolve("server.pem").toString(),
-        "--no-discovery"));
-    args.addAll(List.of(extra));
-    Launched server = Launched.start("chat-server", home, limits, args.toArray(String[]::new));
-    server.awaitOut(line -> line.contains("SHA256:"), "its fingerprint");
-    return server;
+  /** The port the server took, as its banner says. */
+  private static int portOf(Launched server) throws InterruptedException {
+    Matcher m = LISTENING.matcher(
+        server.awaitOut(line -> LISTENING.matcher(line).find(), "the port it listens on"));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
   }
 
   /** Opens a connection from {@code local} and sends the start of a hello, then nothing. */
@@ -118,9 +121,8 @@ class FloodIT {
 
   @Test
   void aGenuineClientJoinsWithin2sOnceTheDescriptorTableWasFullAndThenFreed() throws Exception {
-    int port = freePort();
-    try (Launched server = server(port, new Launched.Limits("-Xmx64m", 128),
-        "--connect-rate", "0")) {
+    try (Launched server = server(new Launched.Limits("-Xmx64m", 128), "--connect-rate", "0")) {
+      int port = portOf(server);
       // 150 idle connections from 8 addresses: more than the 128 descriptors the server has
       for (int i = 0; i < 150; i++) {
         attack.add(stall(InetAddress.getByName("127.0.2." + (1 + i % 8)), port));
@@ -136,9 +138,9 @@ class FloodIT {
   @Test
   void twoThousandStalledHandshakesFromFiftyAddressesLeaveA64MiBServerUpAndOpen()
       throws Exception {
-    int port = freePort();
     // the defaults: 20 new connections/s per address in bursts of 40, so 50 × 40 = 2,000 at once
-    try (Launched server = server(port, new Launched.Limits("-Xmx64m", 0))) {
+    try (Launched server = server(new Launched.Limits("-Xmx64m", 0))) {
+      int port = portOf(server);
       for (int a = 1; a <= 50; a++) {
         InetAddress from = InetAddress.getByName("127.0.3." + a);
         for (int i = 0; i < 40; i++) {
