@@ -241,6 +241,8 @@ public final class ChatServer implements AutoCloseable {
     if (services.isClosed()) {
       connection.closeSocket();
       connections.remove(connection);
+      slot.leave();
+      place.release();
       return;
     }
     log.info("connect from {}", connection.peer());
