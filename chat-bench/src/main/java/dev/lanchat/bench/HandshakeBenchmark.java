@@ -3,10 +3,13 @@ package dev.lanchat.bench;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthOutcome;
+import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
+import dev.lanchat.common.message.MessageChannel;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,12 +44,14 @@ import org.openjdk.jmh.infra.Blackhole;
 public class HandshakeBenchmark {
   private SecureRandom random;
   private Identity identity;
+  private Identity clientIdentity;
   private ExecutorService serverThread;
 
   @Setup(Level.Trial)
   public void setUp() {
     random = new SecureRandom();
     identity = Identity.generate(random);
+    clientIdentity = Identity.generate(random);
     serverThread = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "handshake-server");
       thread.setDaemon(true);
@@ -63,10 +68,16 @@ public class HandshakeBenchmark {
   @Benchmark
   public void handshake(Blackhole out) throws Exception {
     InMemoryDuplex link = new InMemoryDuplex();
-    Future<HandshakeResult> server = serverThread.submit(() -> ServerHandshake.run(
-        new FrameReader(link.serverIn()), new FrameWriter(link.serverOut()), identity, random));
+    // the server's part includes checking CLIENT_AUTH, as a real server does before JOIN
+    Future<ClientAuthOutcome> server = serverThread.submit(() -> {
+      FrameReader reader = new FrameReader(link.serverIn());
+      FrameWriter writer = new FrameWriter(link.serverOut());
+      HandshakeResult result = ServerHandshake.run(reader, writer, identity, random);
+      return ClientAuthentication.read(
+          new MessageChannel(result.channel(reader, writer)), result.th());
+    });
     HandshakeResult client = ClientHandshake.run(new FrameReader(link.clientIn()),
-        new FrameWriter(link.clientOut()), random, ServerKeyVerifier.TRUST_ANY);
+        new FrameWriter(link.clientOut()), clientIdentity, random, ServerKeyVerifier.TRUST_ANY);
     out.consume(client);
     out.consume(server.get(InMemoryDuplex.READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }

@@ -51,8 +51,8 @@ public class HkdfBenchmark {
     random.nextBytes(shared);
     random.nextBytes(salt);
     random.nextBytes(th);
-    infoC2s = Bytes.concat("lanchat v1 c2s".getBytes(StandardCharsets.US_ASCII), th);
-    infoS2c = Bytes.concat("lanchat v1 s2c".getBytes(StandardCharsets.US_ASCII), th);
+    infoC2s = Bytes.concat("lanchat v2 c2s".getBytes(StandardCharsets.US_ASCII), th);
+    infoS2c = Bytes.concat("lanchat v2 s2c".getBytes(StandardCharsets.US_ASCII), th);
     serverHello = new byte[ServerHello.SIZE];
     clientHello = new byte[ClientHello.SIZE];
     random.nextBytes(serverHello);

@@ -1,5 +1,6 @@
 package dev.lanchat.bench;
 
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
@@ -64,8 +65,10 @@ final class LoadClient implements AutoCloseable {
       CountingInputStream counted = new CountingInputStream(socket.getInputStream());
       FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
+      // a fresh key per load client: each binds its own name on the server under test
       MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
-          X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+          Identity.generate(random), X25519.generate(random), ServerKeyVerifier.TRUST_ANY)
+          .channel(reader, writer));
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
       ServerMessage first = channel.receiveFromServer();

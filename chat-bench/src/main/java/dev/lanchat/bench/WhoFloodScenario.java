@@ -163,8 +163,8 @@ public final class WhoFloodScenario implements Callable<Integer> {
         socket.setSoTimeout(10_000);
         FrameReader reader = new FrameReader(socket.getInputStream());
         FrameWriter writer = new FrameWriter(socket.getOutputStream());
-        MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer, random,
-            ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+        MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+            Identity.generate(random), random, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
         channel.send(new ClientMessage.Join("hog" + i));
         sockets.add(socket);
         joined.incrementAndGet();

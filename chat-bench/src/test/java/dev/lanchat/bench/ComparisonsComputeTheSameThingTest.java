@@ -102,7 +102,7 @@ class ComparisonsComputeTheSameThingTest {
     byte[] seed = new byte[32];
     random.nextBytes(seed);
     byte[] publicKey = Ed25519.publicKey(seed);
-    byte[] message = "lanchat v1 server auth and a transcript hash".getBytes();
+    byte[] message = "lanchat v2 server auth and a transcript hash".getBytes();
     byte[] expected = Ed25519.sign(seed, message);
 
     Signature jdk = Signature.getInstance("Ed25519");
@@ -124,6 +124,7 @@ class ComparisonsComputeTheSameThingTest {
   void inMemoryDuplexCarriesAHandshakeAndARecord() throws Exception {
     SecureRandom random = new SecureRandom();
     Identity identity = Identity.generate(random);
+    Identity clientIdentity = Identity.generate(random);
     InMemoryDuplex link = new InMemoryDuplex();
     ExecutorService serverThread = Executors.newSingleThreadExecutor();
     try {
@@ -139,7 +140,8 @@ class ComparisonsComputeTheSameThingTest {
           FrameReader reader = new FrameReader(link.clientIn());
           FrameWriter writer = new FrameWriter(link.clientOut());
           HandshakeResult result =
-              ClientHandshake.run(reader, writer, random, ServerKeyVerifier.TRUST_ANY);
+              ClientHandshake.run(reader, writer, clientIdentity, random,
+                  ServerKeyVerifier.TRUST_ANY);
           serverKey[0] = result.peerKey().orElseThrow().toByteArray();
           return new MessageChannel(result.channel(reader, writer));
         } catch (Exception e) {
@@ -148,6 +150,9 @@ class ComparisonsComputeTheSameThingTest {
       }).get(10, TimeUnit.SECONDS);
       MessageChannel serverSide = server.get(10, TimeUnit.SECONDS);
       assertArrayEquals(identity.publicKey(), serverKey[0]);
+      // the client's record 0 is CLIENT_AUTH
+      assertEquals(ClientMessage.ClientAuth.TYPE,
+          serverThread.submit(serverSide::receiveFromClient).get(10, TimeUnit.SECONDS).type());
       client.send(new ClientMessage.Say(CodecBenchmark.TYPICAL_LINE));
       assertEquals(new ClientMessage.Say(CodecBenchmark.TYPICAL_LINE),
           serverThread.submit(serverSide::receiveFromClient).get(10, TimeUnit.SECONDS));

@@ -257,7 +257,15 @@ public final class ClientCommand implements Callable<Integer> {
           expected = chosen.expectedFingerprint();
         }
       }
-      return chat(console, known, serverHost, serverPort, expected);
+      Identity me;
+      try {
+        me = Identity.loadOrCreate(identity, new SecureRandom());
+      } catch (BadFileException e) {
+        console.problem("! cannot use the identity file " + e.getMessage());
+        console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
+        return ExitCode.CONNECTION;
+      }
+      return chat(console, known, me, serverHost, serverPort, expected);
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
@@ -265,10 +273,11 @@ public final class ClientCommand implements Callable<Integer> {
   }
 
   /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
-  private int chat(Console console, KnownServers known, String host, int port, String expected) {
+  private int chat(Console console, KnownServers known, Identity me, String host, int port,
+      String expected) {
     PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
         console);
-    SessionSettings session = SessionSettings.of(host, port)
+    SessionSettings session = SessionSettings.of(host, port, me)
         .withPingInterval(Duration.ofMillis(pingIntervalMs));
     return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
   }

@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public final class EventFormat {
   /** The lines shown on joining: who we are and who is there, then the motd if any. */
   public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
     String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + "; here: " + names(welcome.users());
+        + name(welcome.name()) + "; here: " + names(welcome.members());
     if (welcome.motd().isEmpty()) {
       return List.of(first);
     }
@@ -62,10 +63,11 @@ public final class EventFormat {
       case ServerMessage.Chat m -> time(m.time()) + " <" + name(m.from()) + "> " + text(m.text());
       case ServerMessage.Dm m -> time(m.time()) + " [" + name(m.from()) + " -> " + name(m.to())
           + "] " + text(m.text());
-      case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.name()) + " joined";
+      case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.member().name()) + " joined";
       case ServerMessage.Left m -> time(m.time()) + " * " + name(m.name()) + " left"
-          + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")");
-      case ServerMessage.Roster m -> "* here: " + names(m.users());
+          + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
+          + (m.message().isEmpty() ? "" : ": " + text(m.message()));
+      case ServerMessage.Roster m -> "* here: " + names(m.members());
       case ServerMessage.Error m -> error(m);
       case ServerMessage.Bye m -> "* server closed the connection"
           + (m.reason().isEmpty() ? "" : ": " + text(m.reason()));
@@ -99,7 +101,8 @@ public final class EventFormat {
     return colors.paint(TerminalText.render(raw));
   }
 
-  private String names(List<String> raw) {
+  private String names(List<Member> members) {
+    List<String> raw = members.stream().map(Member::name).toList();
     if (raw.isEmpty()) {
       return "nobody";
     }

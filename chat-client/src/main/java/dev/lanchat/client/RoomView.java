@@ -32,7 +32,7 @@ final class RoomView implements Session.Listener {
     me = welcome.name();
     mention = Pattern.compile("(?<![A-Za-z0-9_.-])" + Pattern.quote(welcome.name())
         + "(?![A-Za-z0-9_.-])", Pattern.CASE_INSENSITIVE);
-    names.addAll(welcome.users());
+    welcome.members().forEach(m -> names.add(m.name()));
     for (String line : format.welcome(hostPort, welcome)) {
       console.event(line);
     }
@@ -41,11 +41,11 @@ final class RoomView implements Session.Listener {
   @Override
   public void received(ServerMessage m) {
     switch (m) {
-      case ServerMessage.Joined joined -> names.add(joined.name());
+      case ServerMessage.Joined joined -> names.add(joined.member().name());
       case ServerMessage.Left left -> names.remove(left.name());
       case ServerMessage.Roster roster -> {
         names.clear();
-        names.addAll(roster.users());
+        roster.members().forEach(member -> names.add(member.name()));
       }
       default -> { }
     }

@@ -29,7 +29,8 @@ class ClientCommandTest {
       }, env, ZoneOffset.UTC);
       String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--host",
           "127.0.0.1", "--port", String.valueOf(closed.port()), "--name", "alice",
-          "--known-servers", home.resolve("k").toString()), java.util.stream.Stream.of(extra))
+          "--known-servers", home.resolve("k").toString(), "--identity",
+          home.resolve("identity.pem").toString()), java.util.stream.Stream.of(extra))
           .toArray(String[]::new);
       int exit = ClientCommand.commandLine(command).setErr(new PrintWriter(new StringWriter()))
           .execute(args);

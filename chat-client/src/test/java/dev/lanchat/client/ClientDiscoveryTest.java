@@ -76,7 +76,8 @@ class ClientDiscoveryTest {
   /** Starts the client with discovery aimed at {@code udpPort} on {@code targets}. */
   private ClientRun start(int udpPort, List<String> targets, String... more) throws IOException {
     List<String> args = new ArrayList<>(List.of("--port", String.valueOf(udpPort),
-        "--known-servers", knownServers().toString(), "--discovery-wait-ms", WAIT_MS));
+        "--known-servers", knownServers().toString(), "--discovery-wait-ms", WAIT_MS,
+        "--identity", home.resolve("identity.pem").toString()));
     for (String target : targets) {
       args.add("--discovery-address");
       args.add(target);
@@ -178,7 +179,8 @@ class ClientDiscoveryTest {
     responder("127.0.0.3", ra.port(), b.port(), beta, "beta");
     String[] args = {"--port", String.valueOf(ra.port()), "--discovery-address", "127.0.0.2",
         "--discovery-address", "127.0.0.3", "--discovery-wait-ms", WAIT_MS,
-        "--known-servers", knownServers().toString(), "--name", "alice"};
+        "--known-servers", knownServers().toString(), "--name", "alice",
+        "--identity", home.resolve("identity.pem").toString()};
     ClientRun.requireLoopbackDiscovery(args);
 
     try (VirtualTerminal vt = new VirtualTerminal()) {

@@ -21,7 +21,8 @@ class EventFormatTest {
   @Test
   void timestampsUseTheGivenZone() {
     EventFormat paris = new EventFormat(ZoneOffset.ofHours(1), false);
-    assertEquals("13:01 * bob joined", paris.format(new ServerMessage.Joined(T, "bob")).orElseThrow());
+    assertEquals("13:01 * bob joined", paris.format(
+        new ServerMessage.Joined(T, FakeServer.member("bob"))).orElseThrow());
   }
 
   @Test

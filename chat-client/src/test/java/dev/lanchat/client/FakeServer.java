@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthOutcome;
+import dev.lanchat.common.handshake.ClientAuthentication;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -81,14 +86,22 @@ final class FakeServer implements AutoCloseable {
     this.identity = next;
   }
 
+  /** A member named {@code name} with a key made from the name (tests need no real one). */
+  static Member member(String name) {
+    byte[] key = new byte[Member.KEY_SIZE];
+    byte[] raw = name.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(raw, 0, key, 0, Math.min(raw.length, key.length));
+    return new Member(name, key);
+  }
+
   /** Accepts the next client and runs the server side of the handshake with it. */
   Peer accept() throws IOException {
     Socket s = socket.accept();
     s.setSoTimeout(TIMEOUT_MS);
     FrameReader reader = new FrameReader(s.getInputStream());
     FrameWriter writer = new FrameWriter(s.getOutputStream());
-    return new Peer(s, new MessageChannel(
-        ServerHandshake.run(reader, writer, identity, RANDOM).channel(reader, writer)));
+    HandshakeResult result = ServerHandshake.run(reader, writer, identity, RANDOM);
+    return new Peer(s, new MessageChannel(result.channel(reader, writer)), result.th());
   }
 
   /**
@@ -116,14 +129,36 @@ final class FakeServer implements AutoCloseable {
   static final class Peer implements AutoCloseable {
     private final Socket socket;
     private final MessageChannel channel;
+    private final ByteString th;
+    /** The key the client proved with CLIENT_AUTH, once its first record was read. */
+    private ByteString clientKey;
 
-    Peer(Socket socket, MessageChannel channel) {
+    Peer(Socket socket, MessageChannel channel, ByteString th) {
       this.socket = socket;
       this.channel = channel;
+      this.th = th;
+    }
+
+    /**
+     * The client's first record must be a valid CLIENT_AUTH for this session (protocol §2.5);
+     * it is checked on the first read, so a client that never gets that far sends nothing.
+     */
+    private void authenticated() throws IOException {
+      if (clientKey == null) {
+        ClientAuthOutcome outcome = ClientAuthentication.read(channel, th);
+        clientKey = assertInstanceOf(ClientAuthOutcome.Authenticated.class, outcome,
+            "the client's first record").key();
+      }
+    }
+
+    /** The key the client proved (after the first {@code receive}). */
+    ByteString clientKey() {
+      return clientKey;
     }
 
     /** The next message from the client (fails after the socket timeout). */
     ClientMessage receive() throws IOException {
+      authenticated();
       return channel.receiveFromClient();
     }
 
@@ -146,9 +181,12 @@ final class FakeServer implements AutoCloseable {
     /** Reads the client's JOIN and welcomes it; everyone in {@code users} is "here". */
     String welcome(String motd, String... others) throws IOException {
       String name = expect(ClientMessage.Join.class).name();
-      List<String> users = new java.util.ArrayList<>(List.of(others));
-      users.add(0, name);
-      send(new ServerMessage.Welcome(name, motd, users));
+      List<Member> users = new java.util.ArrayList<>();
+      users.add(new Member(name, clientKey));
+      for (String other : others) {
+        users.add(member(other));
+      }
+      send(new ServerMessage.Welcome(name, "fake", motd, 0, 0, users));
       return name;
     }
 
@@ -202,11 +240,29 @@ final class FakeServer implements AutoCloseable {
       return this;
     }
 
-    Raw strs(String... values) {
-      u16(values.length);
-      for (String v : values) {
-        str(v);
+    Raw u32(long v) {
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        out.write((int) (v >>> shift));
       }
+      return this;
+    }
+
+    /** A {@code member}: the name, then a key made from it (see {@link FakeServer#member}). */
+    Raw member(String name) {
+      return str(name).key(FakeServer.member(name).key().toByteArray());
+    }
+
+    /** A {@code list<member>} of these names. */
+    Raw members(String... names) {
+      u16(names.length);
+      for (String name : names) {
+        member(name);
+      }
+      return this;
+    }
+
+    private Raw key(byte[] key) {
+      out.writeBytes(key);
       return this;
     }
 

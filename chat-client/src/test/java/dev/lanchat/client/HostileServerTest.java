@@ -30,7 +30,8 @@ class HostileServerTest {
   private ClientRun start(FakeServer server) throws IOException {
     return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
         "--name", "alice", "--accept-new", "--known-servers",
-        home.resolve("known_servers").toString());
+        home.resolve("known_servers").toString(), "--identity",
+        home.resolve("identity.pem").toString());
   }
 
   @Test
@@ -39,15 +40,16 @@ class HostileServerTest {
       ClientRun client = start(server);
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("motd" + EVIL)
-            .strs("alice" + EVIL, EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("srv" + EVIL)
+            .str("motd" + EVIL).u32(10_000).u32(20).members("alice" + EVIL, EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).u64(T1201).str(EVIL).str("hi" + EVIL)
             .bytes());
         peer.sendRaw(Raw.type(ServerMessage.Dm.TYPE).u64(T1201).str(EVIL).str("alice" + EVIL)
             .str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).u64(T1201).str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).u64(T1201).str(EVIL).str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).strs(EVIL, "b" + EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).u64(T1201).member(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).u64(T1201).str(EVIL).str(EVIL).str(EVIL)
+            .bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).members(EVIL, "b" + EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(3).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(999).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Bye.TYPE).str(EVIL).bytes());

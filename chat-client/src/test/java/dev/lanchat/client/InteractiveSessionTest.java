@@ -30,7 +30,9 @@ class InteractiveSessionTest {
     PinCheck pins = new PinCheck(KnownServers.load(home.resolve("known_servers")),
         server.hostPort(), null, false, console);
     ChatProgram program = new ChatProgram(new ChatProgram.Settings(
-        SessionSettings.of("127.0.0.1", server.port()).withPingInterval(Duration.ofSeconds(30)),
+        SessionSettings.of("127.0.0.1", server.port(),
+            dev.lanchat.common.crypto.Identity.generate(new java.security.SecureRandom()))
+            .withPingInterval(Duration.ofSeconds(30)),
         name, ZoneOffset.UTC), console, pins);
     return CompletableFuture.supplyAsync(program::run);
   }
@@ -53,7 +55,8 @@ class InteractiveSessionTest {
         vt.await("Your name: ", at);
         vt.type("alice2\r");
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice2", "", List.of("alice", "alice2")));
+        peer.send(new ServerMessage.Welcome("alice2", "", "", 0, 0,
+            List.of(FakeServer.member("alice"), FakeServer.member("alice2"))));
         at = vt.await("here: ", at);
 
         int beforeDm = vt.drawn().length();

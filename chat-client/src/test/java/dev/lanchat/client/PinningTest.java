@@ -32,7 +32,8 @@ class PinningTest {
   private ClientRun start(FakeServer server, String... more) throws IOException {
     List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1",
         "--port", String.valueOf(server.port()), "--name", "alice",
-        "--known-servers", knownServers().toString()));
+        "--known-servers", knownServers().toString(),
+        "--identity", home.resolve("identity.pem").toString()));
     args.addAll(List.of(more));
     return ClientRun.start(args.toArray(String[]::new));
   }

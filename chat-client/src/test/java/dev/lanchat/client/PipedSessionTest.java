@@ -22,7 +22,8 @@ class PipedSessionTest {
   private ClientRun start(FakeServer server, String... more) throws IOException {
     List<String> args = new java.util.ArrayList<>(List.of("--host", "127.0.0.1",
         "--port", String.valueOf(server.port()), "--accept-new",
-        "--known-servers", home.resolve("known_servers").toString()));
+        "--known-servers", home.resolve("known_servers").toString(),
+        "--identity", home.resolve("identity.pem").toString()));
     args.addAll(List.of(more));
     return ClientRun.start(args.toArray(String[]::new));
   }
@@ -34,20 +35,21 @@ class PipedSessionTest {
       ClientRun client = start(server, "--name", "alice");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice", "be nice", List.of("alice", "bob")));
+        peer.send(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0,
+            List.of(FakeServer.member("alice"), FakeServer.member("bob"))));
         client.type("hello").type("/msg bob psst");
         assertEquals(new ClientMessage.Say("hello"), peer.receive());
         assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receive());
         peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
             new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
-            new ServerMessage.Joined(T1201, "carol"),
-            new ServerMessage.Left(T1201, "bob", ""),
-            new ServerMessage.Left(T1201, "carol", "connection lost"),
+            new ServerMessage.Joined(T1201, FakeServer.member("carol")),
+            new ServerMessage.Left(T1201, "bob", "", ""),
+            new ServerMessage.Left(T1201, "carol", "connection lost", ""),
             new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "nobody called dave"));
         client.type("/who").type("one").type("two");
         client.endInput();
         assertEquals(new ClientMessage.Who(), peer.receive());
-        peer.send(new ServerMessage.Roster(List.of("alice")));
+        peer.send(new ServerMessage.Roster(List.of(FakeServer.member("alice"))));
         // every input line arrives, in order, before the closing PING and BYE
         assertEquals(new ClientMessage.Say("one"), peer.receive());
         assertEquals(new ClientMessage.Say("two"), peer.receive());
@@ -193,7 +195,8 @@ class PipedSessionTest {
     try (ClosedPort closed = new ClosedPort()) {
       int port = closed.port();
       ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(port),
-          "--name", "alice", "--known-servers", home.resolve("k").toString());
+          "--name", "alice", "--known-servers", home.resolve("k").toString(),
+          "--identity", home.resolve("identity.pem").toString());
       assertEquals(ExitCode.CONNECTION, client.exitCode());
       assertTrue(client.err().contains("! cannot connect to 127.0.0.1:" + port), client.err());
     }

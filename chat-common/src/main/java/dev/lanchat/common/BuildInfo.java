@@ -23,7 +23,7 @@ import java.util.Properties;
  */
 public record BuildInfo(String version, int protocolVersion, String commit, String jdk) {
   /** The protocol version both programs speak (the version byte of the hellos, protocol §2). */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
 
   private static final String RESOURCE = "build-info.properties";
   private static final String UNKNOWN = "unknown";

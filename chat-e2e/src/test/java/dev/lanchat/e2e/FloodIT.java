@@ -3,6 +3,7 @@ package dev.lanchat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
@@ -102,8 +103,8 @@ class FloodIT {
       socket.setSoTimeout(10_000);
       FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream()));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
-          ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+          Identity.generate(RANDOM), RANDOM, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
       channel.send(new ClientMessage.Join(name));
       for (int i = 0; i < 100; i++) {
         if (channel.receiveFromServer() instanceof ServerMessage.Welcome) {

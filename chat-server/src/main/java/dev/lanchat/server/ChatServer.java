@@ -55,7 +55,8 @@ public final class ChatServer implements AutoCloseable {
   private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
     this.services = new ServerServices(config, identity);
     this.listener = listener;
-    this.room = new Room(config.motd(), new NameRegistry(), config.roomBudget(), System::nanoTime);
+    this.room = new Room(RoomInfo.of(config), new NameRegistry(), config.roomBudget(),
+        System::nanoTime);
     this.handshakes = new HandshakeSlots(config.maxHandshakes());
     Acceptor loop = new Acceptor(listener, new AdmissionControl(config.connectRate(),
         config.connectBurst(), config.maxPerAddress()), services::isClosed, this::serve);

@@ -1,8 +1,13 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthOutcome;
+import dev.lanchat.common.handshake.ClientAuthentication;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageChannel;
@@ -28,9 +33,11 @@ final class ClientLink implements Outbox.Sink {
   static final int READ_BUFFER = 2048;
 
   private final MessageChannel channel;
+  private final ByteString th;
 
-  private ClientLink(MessageChannel channel) {
+  private ClientLink(MessageChannel channel, ByteString th) {
     this.channel = channel;
+    this.th = th;
   }
 
   /**
@@ -43,8 +50,19 @@ final class ClientLink implements Outbox.Sink {
       throws IOException {
     FrameReader reader = new FrameReader(new BufferedInputStream(socket.input(), READ_BUFFER));
     FrameWriter writer = new FrameWriter(socket.output());
-    return new ClientLink(new MessageChannel(
-        ServerHandshake.run(reader, writer, identity, random).channel(reader, writer)));
+    HandshakeResult result = ServerHandshake.run(reader, writer, identity, random);
+    return new ClientLink(new MessageChannel(result.channel(reader, writer)), result.th());
+  }
+
+  /**
+   * Reads the client's first record and checks that it proves a key for this session (protocol
+   * §2.5). Call it once, before {@link #receive}.
+   *
+   * @throws dev.lanchat.common.ProtocolException for a bad record or message
+   * @throws IOException if the socket fails or its read timeout passes
+   */
+  ClientAuthOutcome authenticate() throws IOException {
+    return ClientAuthentication.read(channel, th);
   }
 
   /**
@@ -55,7 +73,13 @@ final class ClientLink implements Outbox.Sink {
    * @throws IOException if the socket fails or its read timeout passes
    */
   ClientMessage receive() throws IOException {
-    return channel.receiveFromClient();
+    ClientMessage message = channel.receiveFromClient();
+    if (message instanceof ClientMessage.ClientAuth) {
+      channel.records().markBroken();
+      throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_MESSAGE,
+          "CLIENT_AUTH is only ever the first record");
+    }
+    return message;
   }
 
   /** Reads and drops one record, checking only that it opens (for a connection on its way out). */

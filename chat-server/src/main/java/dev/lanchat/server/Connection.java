@@ -1,6 +1,8 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.handshake.ClientAuthOutcome;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
@@ -37,7 +39,6 @@ final class Connection implements Subscriber {
   private final Room room;
   private final ClientSocket socket;
   private final long id;
-  private final SessionRules rules;
   private final AdmissionControl.Place place;
   private final HandshakeSlots.Slot handshakeSlot;
   private final Lifecycle life = new Lifecycle();
@@ -59,7 +60,6 @@ final class Connection implements Subscriber {
     this.room = room;
     this.socket = socket;
     this.id = id;
-    this.rules = new SessionRules(room, this, config.rate(), config.burst());
   }
 
   /** The peer as {@code address:port}, for logs. */
@@ -94,12 +94,22 @@ final class Connection implements Subscriber {
       link = ClientLink.handshake(socket, server.identity(), server.random());
       handshakeSlot.leave();
     } catch (ProtocolException e) {
-      log.warn("protocol error from {} during the handshake: {}", peer(), e.getMessage());
+      if (e.peerVersion().isPresent()) { // protocol §2.6: nothing the client could read is sent
+        log.info("client at {} speaks LanChat protocol {}; this server speaks {}", peer(),
+            e.peerVersion().getAsInt(), BuildInfo.PROTOCOL_VERSION);
+      } else {
+        log.warn("protocol error from {} during the handshake: {}", peer(), e.getMessage());
+      }
       return Ending.LOST;
     } catch (IOException e) {
       log.debug("connection from {} ended during the handshake ({})", peer(), Peers.brief(e));
       return Ending.LOST;
     }
+    return established(link);
+  }
+
+  /** After the handshake: the outbox, a client slot, client authentication, then the session. */
+  private Ending established(ClientLink link) {
     Outbox box = new Outbox(link, server.outboundBudget(), config.maxBacklog(),
         config.maxBacklogBytes(), socket::writerDone);
     life.establish(box);
@@ -111,16 +121,49 @@ final class Connection implements Subscriber {
       return Ending.LOST;
     }
     slotTaken = server.slots().tryTake();
-    if (!slotTaken) { // ERROR, then the read loop drops whatever comes until the client hangs up
+    if (!slotTaken) { // ERROR, then whatever comes is dropped until the client hangs up
       log.info("refused {}: server full ({} clients)", peer(), config.maxClients());
       beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
           "the server is full (" + config.maxClients() + " clients); try again later"));
+      return drain(link);
     }
-    return readLoop(link);
+    ClientAuthOutcome outcome;
+    try {
+      outcome = link.authenticate();
+    } catch (IOException e) {
+      return endingFor(e); // as for any failed read: a protocol error is said as such
+    }
+    return switch (outcome) {
+      case ClientAuthOutcome.Authenticated a -> readLoop(link,
+          new SessionRules(room, this, a.key(), config.rate(), config.burst()));
+      case ClientAuthOutcome.Refused r -> refused(link, r);
+    };
+  }
+
+  /**
+   * A client whose first record proved no key (protocol §2.5): its ERROR, then whatever it
+   * pipelined is dropped until it hangs up; it joins nothing.
+   */
+  private Ending refused(ClientLink link, ClientAuthOutcome.Refused refusal) {
+    log.info("refused {}: {}", peer(), refusal.error().text());
+    beginClose(refusal.error());
+    return drain(link);
+  }
+
+  /** Reads and drops records until the client hangs up or the linger time passes. */
+  private Ending drain(ClientLink link) {
+    socket.readTimeout(LINGER);
+    while (true) {
+      try {
+        link.skip();
+      } catch (IOException e) {
+        return Ending.LOST;
+      }
+    }
   }
 
   /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
-  private Ending readLoop(ClientLink link) {
+  private Ending readLoop(ClientLink link, SessionRules rules) {
     while (true) {
       if (life.isClosing()) {
         socket.readTimeout(LINGER); // bounds the wait for the client to hang up
@@ -134,8 +177,8 @@ final class Connection implements Subscriber {
       if (life.isClosing()) {
         continue; // read and dropped
       }
-      if (message instanceof ClientMessage.Bye) {
-        return Ending.BYE;
+      if (message instanceof ClientMessage.Bye bye) {
+        return Ending.bye(bye.message());
       }
       switch (rules.handle(message, member)) {
         case SessionRules.Outcome.Reply r -> reply(r.message());
@@ -159,7 +202,7 @@ final class Connection implements Subscriber {
     handshakeSlot.leave();
     cancelDeadline();
     member.ifPresent(m -> {
-      if (room.leave(m, ending.leaveReason())) {
+      if (room.leave(m, ending.leaveReason(), ending.leaveMessage())) {
         log.info("leave {} from {}: {}", m.name(), peer(),
             ending.leaveReason().isEmpty() ? "bye" : ending.leaveReason());
       }

@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.rules.Texts;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -8,16 +9,32 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How a client's session ended: the LEFT reason the other members get, and the last message the
- * client gets, if any.
+ * How a client's session ended: the LEFT reason and message the other members get, and the last
+ * message the client gets, if any.
+ *
+ * @param leaveMessage the parting line of the client's BYE, {@code ""} when there is none
  */
-record Ending(String leaveReason, Optional<ServerMessage> last) {
+record Ending(String leaveReason, String leaveMessage, Optional<ServerMessage> last) {
   /** The socket closed, broke, or the session never got far enough to say anything. */
   static final Ending LOST = new Ending(Room.CONNECTION_LOST, Optional.empty());
-  /** The client said BYE: LEFT with an empty reason. */
+  /** The client said BYE without a parting line: LEFT with an empty reason. */
   static final Ending BYE = new Ending("", Optional.empty());
   /** The BYE for a client that did not join within the handshake timeout. */
   static final ServerMessage JOIN_TOO_LATE = new ServerMessage.Bye("took too long to join");
+
+  /** An ending without a parting line. */
+  Ending(String leaveReason, Optional<ServerMessage> last) {
+    this(leaveReason, "", last);
+  }
+
+  /**
+   * The client said BYE with {@code message}: LEFT with an empty reason and that message, or
+   * none when it breaks the rule of protocol §4.2.
+   */
+  static Ending bye(String message) {
+    return Texts.isValidByeMessage(message)
+        ? new Ending("", message, Optional.empty()) : BYE;
+  }
 
   /**
    * The ending of a session whose read failed with {@code e} while nobody was closing it: a

@@ -1,10 +1,11 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.rules.Names;
 
 /**
  * A joined client as the {@link Room} sees it: its canonical name, the skeleton that makes the
- * name unique, and the subscriber that receives its events.
+ * name unique, the key it proved with CLIENT_AUTH, and the subscriber that receives its events.
  *
  * <p>Immutable. Two members are the same only if they are the same object: a name that is
  * released and claimed again belongs to a new member.
@@ -12,12 +13,24 @@ import dev.lanchat.common.rules.Names;
 final class Member {
   private final String name;
   private final String skeleton;
+  private final ByteString key;
   private final Subscriber subscriber;
 
-  Member(String name, Subscriber subscriber) {
+  Member(String name, ByteString key, Subscriber subscriber) {
     this.name = name;
     this.skeleton = Names.skeleton(name);
+    this.key = key;
     this.subscriber = subscriber;
+  }
+
+  /** The client's Ed25519 public key, proven by CLIENT_AUTH. */
+  ByteString key() {
+    return key;
+  }
+
+  /** This member as the wire names it: name and key. */
+  dev.lanchat.common.message.Member onWire() {
+    return new dev.lanchat.common.message.Member(name, key);
   }
 
   /** The name as the client spelled it in JOIN. */

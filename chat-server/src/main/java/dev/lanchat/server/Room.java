@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
@@ -24,8 +25,9 @@ import java.util.function.LongSupplier;
  * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
  * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
  *
- * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget} for SAY across
- * all senders, and ROSTER encoded once per membership change, so WHO costs no new bytes.
+ * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget}
+ * for SAY across all senders, and ROSTER encoded once per membership change, so WHO costs no
+ * new bytes.
  */
 final class Room {
   /** LEFT reason for a client that closed or reset its connection without BYE. */
@@ -37,7 +39,7 @@ final class Room {
   /** LEFT reason for a client whose outbound backlog overflowed. */
   static final String TOO_SLOW = "too slow";
 
-  private final String motd;
+  private final RoomInfo info;
   private final NameRegistry names;
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
@@ -50,13 +52,14 @@ final class Room {
   private byte[] roster;
 
   /**
-   * @param motd the message of the day every WELCOME carries
+   * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
    * @param budget what the room carries for everyone together
    * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    */
-  Room(String motd, NameRegistry names, ServerConfig.RoomBudget budget, LongSupplier nanoClock) {
-    this.motd = motd;
+  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock) {
+    this.info = info;
     this.names = names;
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
@@ -64,20 +67,20 @@ final class Room {
   }
 
   /** A room without a room-wide budget. */
-  Room(String motd, NameRegistry names) {
-    this(motd, names, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
+  Room(RoomInfo info, NameRegistry names) {
+    this(info, names, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
   }
 
   /**
-   * Joins {@code subscriber} as {@code name}: WELCOME to it, JOINED to every other member.
-   * Refusals change nothing and send nothing: the caller answers them.
+   * Joins {@code subscriber}, which proved {@code key}, as {@code name}: WELCOME to it, JOINED
+   * to every other member. Refusals change nothing and send nothing: the caller answers them.
    */
-  JoinResult join(Subscriber subscriber, String name) {
+  JoinResult join(Subscriber subscriber, String name, ByteString key) {
     Optional<String> problem = Names.problem(name);
     if (problem.isPresent()) {
       return new JoinResult.NameInvalid(problem.get());
     }
-    Member member = new Member(name, subscriber);
+    Member member = new Member(name, key, subscriber);
     return event(slow -> {
       if (closed) {
         return new JoinResult.Closed();
@@ -87,9 +90,9 @@ final class Room {
       }
       members.put(member.skeleton(), member);
       roster = null;
-      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, motd, namesInOrder())),
-          slow);
-      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), name));
+      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
+          info.motd(), info.rate(), info.burst(), membersInOrder())), slow);
+      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), member.onWire()));
       for (Member other : members.values()) {
         if (other != member) {
           offer(other, joined, slow);
@@ -152,7 +155,7 @@ final class Room {
     event(slow -> {
       if (isMember(to)) {
         if (roster == null) {
-          roster = MessageCodec.encode(new ServerMessage.Roster(namesInOrder()));
+          roster = MessageCodec.encode(new ServerMessage.Roster(membersInOrder()));
         }
         offer(to, roster, slow); // shared, never changed: every queue may hold the same array
       }
@@ -167,12 +170,20 @@ final class Room {
    * @return true if this call removed it
    */
   boolean leave(Member member, String reason) {
+    return leave(member, reason, "");
+  }
+
+  /**
+   * As {@link #leave(Member, String)}, with the parting line of the member's BYE ({@code ""} for
+   * none), already checked against {@link dev.lanchat.common.rules.Texts#isValidByeMessage}.
+   */
+  boolean leave(Member member, String reason, String message) {
     return event(slow -> {
       if (!isMember(member)) {
         return false;
       }
       remove(member);
-      broadcast(new ServerMessage.Left(now(), member.name(), reason), slow);
+      broadcast(new ServerMessage.Left(now(), member.name(), reason, message), slow);
       return true;
     });
   }
@@ -246,6 +257,14 @@ final class Room {
     names.release(member.name(), member);
   }
 
+  private List<dev.lanchat.common.message.Member> membersInOrder() {
+    List<dev.lanchat.common.message.Member> list = new ArrayList<>(members.size());
+    for (Member m : members.values()) {
+      list.add(m.onWire());
+    }
+    return list;
+  }
+
   private List<String> namesInOrder() {
     List<String> list = new ArrayList<>(members.size());
     for (Member m : members.values()) {
@@ -305,7 +324,7 @@ final class Room {
       remove(m);
       removed.add(m);
       int before = slow.size();
-      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW), slow);
+      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW, ""), slow);
       pending.addAll(slow.subList(before, slow.size()));
     }
     return removed;

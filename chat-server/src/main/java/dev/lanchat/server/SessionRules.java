@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
@@ -35,18 +36,21 @@ final class SessionRules {
 
   private final Room room;
   private final Subscriber self;
+  private final ByteString key;
   private final RateLimiter limiter;
   private final ServerMessage rateLimited;
 
   /**
    * @param room the room this client joins
    * @param self the client's subscriber, as the room will know it
+   * @param key the key the client proved with CLIENT_AUTH
    * @param rate the client's sustained messages per second ({@code 0}: no limit)
    * @param burst the client's messages at once
    */
-  SessionRules(Room room, Subscriber self, double rate, int burst) {
+  SessionRules(Room room, Subscriber self, ByteString key, double rate, int burst) {
     this.room = room;
     this.self = self;
+    this.key = key;
     this.limiter = new RateLimiter(rate, burst);
     this.rateLimited = new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many messages: at most "
         + rate + " a second (burst " + burst + "); this one was dropped");
@@ -71,11 +75,13 @@ final class SessionRules {
         return DONE;
       });
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
+      case ClientMessage.ClientAuth auth ->
+          throw new IllegalStateException("CLIENT_AUTH is the link's own");
     };
   }
 
   private Outcome join(String name) {
-    return switch (room.join(self, name)) {
+    return switch (room.join(self, name, key)) {
       case JoinResult.Joined j -> new Outcome.JoinedAs(j.member());
       case JoinResult.NameInvalid n ->
           error(ErrorCode.NAME_INVALID, "that name cannot be used: " + n.problem());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
@@ -120,10 +121,11 @@ class FaultProxyServerTest {
         int session = s;
         Random random = new Random(seed + s);
         Kind kind = Kind.values()[s % Kind.values().length];
-        // frame 0 is the ClientHello, 1 the JOIN, 2.. the SAYs, then a PING: one always follows
-        int at = 2 + random.nextInt(MESSAGES);
+        // frame 0 is the ClientHello, 1 CLIENT_AUTH, 2 the JOIN, 3.. the SAYs, then a PING: one
+        // always follows
+        int at = 3 + random.nextInt(MESSAGES);
         Tamper tamper = tamper(kind, at, random, donor);
-        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 2;
+        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 3;
         work.add(pool.submit(() -> {
           String name = "t" + session;
           List<String> said = new ArrayList<>();
@@ -208,7 +210,8 @@ class FaultProxyServerTest {
   void aFrozenDirectionDeliversNothingAndKeepsTheConnectionOpenUntilTheProxyCloses() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer")) {
       FaultProxy proxy = FaultProxy.start(server.port(),
-          () -> new Plan(Tamper.freeze(2), Tamper.none(), Chunking.WHOLE));
+          // client frame 3 is the first SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN)
+          () -> new Plan(Tamper.freeze(3), Tamper.none(), Chunking.WHOLE));
       try (TestClient frozen = TestClient.join(proxy.port(), "frozen")) {
         frozen.send(new ClientMessage.Say("never arrives"));
         observer.send(new ClientMessage.Say("still here"));
@@ -228,7 +231,8 @@ class FaultProxyServerTest {
   void aResetEndsTheSessionAfterTheRecordsBeforeIt() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer");
         FaultProxy proxy = FaultProxy.start(server.port(),
-            () -> new Plan(Tamper.reset(3), Tamper.none(), Chunking.WHOLE));
+            // client frame 4 is the second SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN, 3 first SAY)
+            () -> new Plan(Tamper.reset(4), Tamper.none(), Chunking.WHOLE));
         TestClient reset = TestClient.join(proxy.port(), "reset")) {
       reset.send(new ClientMessage.Say("first"));
       reset.send(new ClientMessage.Say("second"));
@@ -283,8 +287,8 @@ class FaultProxyServerTest {
       socket.setSoTimeout((int) TestClient.WAIT.toMillis());
       FrameReader reader = new FrameReader(new BufferedInputStream(socket.getInputStream()));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
-          ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
+          Identity.generate(RANDOM), RANDOM, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
       channel.send(new ClientMessage.Join(name));
       for (int j = 0; j < MESSAGES; j++) {
         channel.send(new ClientMessage.Ping(j));

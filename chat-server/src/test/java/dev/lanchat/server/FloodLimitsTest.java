@@ -131,7 +131,8 @@ class FloodLimitsTest {
         others.add(TestClient.join(server.port(), "a-rather-long-name-" + i));
       }
       try (TestClient.Silent hog = TestClient.joinSilently(server.port(), "hog")) {
-        alice.awaitMatching(m -> m instanceof ServerMessage.Joined j && j.name().equals("hog"),
+        alice.awaitMatching(
+            m -> m instanceof ServerMessage.Joined j && j.member().name().equals("hog"),
             "hog joined");
         for (int i = 0; i < 20_000 && !alice.log().stream().anyMatch(
             m -> m instanceof ServerMessage.Left l && l.name().equals("hog")); i++) {

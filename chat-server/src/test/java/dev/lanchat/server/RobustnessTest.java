@@ -89,8 +89,8 @@ class RobustnessTest {
       switch (m) {
         case ServerMessage.Chat c -> out.add("M " + c.from() + ": " + c.text() + " @" + c.time());
         case ServerMessage.Joined j -> {
-          if (!initial.contains(j.name())) {
-            out.add("J " + j.name() + " @" + j.time());
+          if (!initial.contains(j.member().name())) {
+            out.add("J " + j.member().name() + " @" + j.time());
           }
         }
         case ServerMessage.Left l -> out.add("L " + l.name() + " (" + l.reason() + ") @" + l.time());
@@ -107,7 +107,7 @@ class RobustnessTest {
         TestClient sender = TestClient.join(server.port(), "sender");
         TestClient watcher = TestClient.join(server.port(), "watcher");
         Socket stuck = TestClient.joinWithoutReading(server.port(), "stuck")) {
-      watcher.awaitMatching(m -> m instanceof ServerMessage.Joined j && j.name().equals("stuck"),
+      watcher.awaitMatching(m -> m instanceof ServerMessage.Joined j && j.member().name().equals("stuck"),
           "JOINED stuck");
       String line = "y".repeat(4000);
       int sent = 0;

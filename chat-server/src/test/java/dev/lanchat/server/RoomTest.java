@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -69,10 +70,18 @@ class RoomTest {
   }
 
   private final NameRegistry names = new NameRegistry();
-  private final Room room = new Room("hello", names);
+  private final Room room = new Room(new RoomInfo("room test", "hello", 10_000, 20), names);
 
   private Member join(Subscriber s, String name) {
-    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name)).member();
+    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name, keyOf(name))).member();
+  }
+
+  /** A key per name, so members can be told apart by key too. */
+  private static ByteString keyOf(String name) {
+    byte[] key = new byte[32];
+    byte[] raw = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    System.arraycopy(raw, 0, key, 0, Math.min(raw.length, key.length));
+    return ByteString.copyOf(key);
   }
 
   @Test
@@ -82,9 +91,14 @@ class RoomTest {
     join(a, "alice");
     join(b, "bob");
     ServerMessage.Welcome welcome = assertInstanceOf(ServerMessage.Welcome.class, b.received.get(0));
-    assertEquals(List.of("alice", "bob"), welcome.users());
+    assertEquals(List.of(new dev.lanchat.common.message.Member("alice", keyOf("alice")),
+        new dev.lanchat.common.message.Member("bob", keyOf("bob"))), welcome.members());
     assertEquals("hello", welcome.motd());
-    assertEquals("bob", a.all(ServerMessage.Joined.class).get(0).name());
+    assertEquals("room test", welcome.server());
+    assertEquals(10_000, welcome.rate());
+    assertEquals(20, welcome.burst());
+    assertEquals(new dev.lanchat.common.message.Member("bob", keyOf("bob")),
+        a.all(ServerMessage.Joined.class).get(0).member());
     assertTrue(b.all(ServerMessage.Joined.class).isEmpty());
   }
 
@@ -137,22 +151,25 @@ class RoomTest {
   @Test
   void aNameThatLooksLikeAHeldOneIsTakenAndNamesTheHolder() {
     join(new FakeSubscriber(room), "alice");
-    JoinResult r = room.join(new FakeSubscriber(room), "ALICE");
+    JoinResult r = room.join(new FakeSubscriber(room), "ALICE", keyOf("ALICE"));
     assertEquals("alice", assertInstanceOf(JoinResult.NameTaken.class, r).holder());
     assertEquals(List.of("alice"), room.roster());
   }
 
   @Test
   void aNameHeldInOneRoomIsTakenInAnotherRoomSharingTheRegistry() {
-    Room other = new Room("", names);
+    Room other = new Room(new RoomInfo("", "", 0, 1), names);
     join(new FakeSubscriber(room), "alice");
-    assertInstanceOf(JoinResult.NameTaken.class, other.join(new FakeSubscriber(other), "Alice"));
+    assertInstanceOf(JoinResult.NameTaken.class,
+        other.join(new FakeSubscriber(other), "Alice", keyOf("Alice")));
   }
 
   @Test
   void anInvalidNameIsRefusedWithItsProblem() {
-    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), ""));
-    assertInstanceOf(JoinResult.NameInvalid.class, room.join(new FakeSubscriber(room), "a b"));
+    assertInstanceOf(JoinResult.NameInvalid.class,
+        room.join(new FakeSubscriber(room), "", keyOf("")));
+    assertInstanceOf(JoinResult.NameInvalid.class,
+        room.join(new FakeSubscriber(room), "a b", keyOf("a b")));
   }
 
   @Test
@@ -167,7 +184,8 @@ class RoomTest {
   void aClosedRoomRefusesJoinsAndFreesItsNames() {
     join(new FakeSubscriber(room), "alice");
     assertEquals(1, room.close().size());
-    assertInstanceOf(JoinResult.Closed.class, room.join(new FakeSubscriber(room), "bob"));
+    assertInstanceOf(JoinResult.Closed.class,
+        room.join(new FakeSubscriber(room), "bob", keyOf("bob")));
     assertTrue(names.holder("alice").isEmpty());
   }
 
@@ -231,7 +249,7 @@ class RoomTest {
     join(a, "alice");
     FakeSubscriber full = new FakeSubscriber(room);
     full.capacity = 0;
-    assertInstanceOf(JoinResult.Closed.class, room.join(full, "bob"));
+    assertInstanceOf(JoinResult.Closed.class, room.join(full, "bob", keyOf("bob")));
     assertEquals(List.of("too slow"), full.evictions);
     assertEquals(List.of(false), full.lockHeldWhenEvicted);
     assertEquals(List.of("alice"), room.roster());
@@ -295,12 +313,13 @@ class RoomTest {
     room.who(alice);
     assertNotSame(rosters.get(0), rosterBytes(a).get(2), "a join made a new ROSTER");
     assertEquals(List.of("alice", "bob", "carol"),
-        a.all(ServerMessage.Roster.class).get(2).users());
+        TestClient.names(a.all(ServerMessage.Roster.class).get(2).members()));
     assertTrue(room.leave(alice, "bye"));
     FakeSubscriber d = new FakeSubscriber(room);
     Member dave = join(d, "dave");
     room.who(dave);
-    assertEquals(List.of("bob", "carol", "dave"), d.all(ServerMessage.Roster.class).get(0).users(),
+    assertEquals(List.of("bob", "carol", "dave"),
+        TestClient.names(d.all(ServerMessage.Roster.class).get(0).members()),
         "a leave made a new ROSTER too");
   }
 
@@ -317,13 +336,14 @@ class RoomTest {
   @Test
   void theRoomBudgetRefusesSayFromEveryoneTogetherAndSendsNothingForIt() {
     AtomicLong nanos = new AtomicLong(1_000);
-    Room busy = new Room("", new NameRegistry(), new ServerConfig.RoomBudget(2, 4, 0, 1), nanos::get);
+    Room busy = new Room(new RoomInfo("", "", 0, 1), new NameRegistry(),
+        new ServerConfig.RoomBudget(2, 4, 0, 1), nanos::get);
     List<FakeSubscriber> subs = new ArrayList<>();
     List<Member> senders = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       FakeSubscriber s = new FakeSubscriber(busy);
       subs.add(s);
-      senders.add(assertInstanceOf(JoinResult.Joined.class, busy.join(s, "u" + i)).member());
+      senders.add(assertInstanceOf(JoinResult.Joined.class, busy.join(s, "u" + i, keyOf("u" + i))).member());
     }
     int delivered = 0;
     for (int i = 0; i < 9; i++) {
@@ -341,9 +361,10 @@ class RoomTest {
   @Test
   void theRoomByteBudgetCountsTheSizeOfEachMessage() {
     AtomicLong nanos = new AtomicLong(1_000);
-    Room busy = new Room("", new NameRegistry(), new ServerConfig.RoomBudget(0, 1, 1000, 3000), nanos::get);
+    Room busy = new Room(new RoomInfo("", "", 0, 1), new NameRegistry(),
+        new ServerConfig.RoomBudget(0, 1, 1000, 3000), nanos::get);
     FakeSubscriber a = new FakeSubscriber(busy);
-    Member alice = assertInstanceOf(JoinResult.Joined.class, busy.join(a, "alice")).member();
+    Member alice = assertInstanceOf(JoinResult.Joined.class, busy.join(a, "alice", keyOf("alice"))).member();
     String big = "x".repeat(1200);
     assertTrue(busy.say(alice, big));
     assertTrue(busy.say(alice, big));

@@ -34,12 +34,12 @@ class SessionRulesTest {
   void joinGetsWelcomeWithCanonicalNameMotdAndEveryoneAndOthersGetJoined() throws Exception {
     try (TestClient alice = TestClient.connect(port); TestClient bob = TestClient.connect(port)) {
       alice.send(new ClientMessage.Join("Alice"));
-      assertEquals(new ServerMessage.Welcome("Alice", "welcome to the test", List.of("Alice")),
-          alice.await(ServerMessage.Welcome.class));
+      assertEquals(new ServerMessage.Welcome("Alice", "test server", "welcome to the test", 0, 1,
+          List.of(alice.as("Alice"))), alice.await(ServerMessage.Welcome.class));
       bob.send(new ClientMessage.Join("bob"));
-      assertEquals(new ServerMessage.Welcome("bob", "welcome to the test", List.of("Alice", "bob")),
-          bob.await(ServerMessage.Welcome.class));
-      assertEquals("bob", alice.await(ServerMessage.Joined.class).name());
+      assertEquals(new ServerMessage.Welcome("bob", "test server", "welcome to the test", 0, 1,
+          List.of(alice.as("Alice"), bob.as("bob"))), bob.await(ServerMessage.Welcome.class));
+      assertEquals(bob.as("bob"), alice.await(ServerMessage.Joined.class).member());
       bob.sync();
       assertTrue(bob.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
           "the joiner gets WELCOME, not JOINED about itself");
@@ -55,7 +55,7 @@ class SessionRulesTest {
       }
       other.send(new ClientMessage.Join("Alice2"));
       assertEquals("Alice2", other.await(ServerMessage.Welcome.class).name());
-      assertEquals("Alice2", alice.await(ServerMessage.Joined.class).name());
+      assertEquals("Alice2", alice.await(ServerMessage.Joined.class).member().name());
     }
   }
 
@@ -97,7 +97,7 @@ class SessionRulesTest {
       alice.send(new ClientMessage.Join("alice2"));
       alice.awaitError(ErrorCode.ALREADY_JOINED);
       alice.send(new ClientMessage.Who());
-      assertEquals(List.of("alice"), alice.await(ServerMessage.Roster.class).users());
+      assertEquals(List.of("alice"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
 
@@ -171,9 +171,9 @@ class SessionRulesTest {
   void whoGetsTheRosterInJoinOrder() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "Bob")) {
       bob.send(new ClientMessage.Who());
-      assertEquals(List.of("alice", "Bob"), bob.await(ServerMessage.Roster.class).users());
+      assertEquals(List.of("alice", "Bob"), TestClient.names(bob.await(ServerMessage.Roster.class).members()));
       alice.send(new ClientMessage.Who());
-      assertEquals(List.of("alice", "Bob"), alice.await(ServerMessage.Roster.class).users());
+      assertEquals(List.of("alice", "Bob"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
 
@@ -194,7 +194,7 @@ class SessionRulesTest {
       assertEquals("", alice.awaitLeft("bob").reason());
       bob.awaitClosed();
       alice.send(new ClientMessage.Who());
-      assertEquals(List.of("alice"), alice.await(ServerMessage.Roster.class).users());
+      assertEquals(List.of("alice"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
 
@@ -233,9 +233,9 @@ class SessionRulesTest {
       bob.send(new ClientMessage.Bye());
       alice.awaitLeft("bob");
       try (TestClient bob2 = TestClient.join(port, "BOB")) {
-        assertEquals("BOB", alice.await(ServerMessage.Joined.class).name());
+        assertEquals("BOB", alice.await(ServerMessage.Joined.class).member().name());
         bob2.send(new ClientMessage.Who());
-        assertEquals(List.of("alice", "BOB"), bob2.await(ServerMessage.Roster.class).users());
+        assertEquals(List.of("alice", "BOB"), TestClient.names(bob2.await(ServerMessage.Roster.class).members()));
       }
     }
   }

@@ -3,12 +3,15 @@ package dev.lanchat.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedInputStream;
@@ -39,15 +42,27 @@ final class TestClient implements AutoCloseable {
 
   private final Socket socket;
   private final MessageChannel channel;
+  private final Identity identity;
   private final LinkedBlockingQueue<ServerMessage> queue = new LinkedBlockingQueue<>();
   private final List<ServerMessage> log = new CopyOnWriteArrayList<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile IOException closedBy;
   private String name;
 
-  private TestClient(Socket socket, MessageChannel channel) {
+  private TestClient(Socket socket, MessageChannel channel, Identity identity) {
     this.socket = socket;
     this.channel = channel;
+    this.identity = identity;
+  }
+
+  /** The key this client proved with CLIENT_AUTH (each test client has its own). */
+  ByteString key() {
+    return ByteString.copyOf(identity.publicKey());
+  }
+
+  /** This client as WELCOME, JOINED and ROSTER name it, joined as {@code name}. */
+  Member as(String name) {
+    return new Member(name, key());
   }
 
   /** Connects and runs the handshake; nothing is sent after it. */
@@ -63,10 +78,11 @@ final class TestClient implements AutoCloseable {
     }
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     socket.setSoTimeout((int) WAIT.toMillis());
-    MessageChannel channel =
-        handshake(new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
+    Identity identity = Identity.generate(RANDOM);
+    MessageChannel channel = handshake(new BufferedInputStream(socket.getInputStream()),
+        socket.getOutputStream(), identity);
     socket.setSoTimeout(0);
-    TestClient client = new TestClient(socket, channel);
+    TestClient client = new TestClient(socket, channel, identity);
     Thread.ofVirtual().name("test-client-reader").start(client::read);
     return client;
   }
@@ -93,17 +109,27 @@ final class TestClient implements AutoCloseable {
     socket.setReceiveBufferSize(4096);
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     socket.setSoTimeout((int) WAIT.toMillis());
-    MessageChannel channel = handshake(socket.getInputStream(), socket.getOutputStream());
+    MessageChannel channel = handshake(socket.getInputStream(), socket.getOutputStream(),
+        Identity.generate(RANDOM));
     channel.send(new ClientMessage.Join(name));
     return new Silent(socket, channel);
   }
 
-  /** The client handshake, trusting any server key, ending in a message channel. */
-  private static MessageChannel handshake(InputStream in, OutputStream out) throws IOException {
+  /**
+   * The client handshake, trusting any server key and proving {@code identity}, ending in a
+   * message channel.
+   */
+  static MessageChannel handshake(InputStream in, OutputStream out, Identity identity)
+      throws IOException {
     FrameReader reader = new FrameReader(in);
     FrameWriter writer = new FrameWriter(out);
-    return new MessageChannel(ClientHandshake.run(reader, writer, RANDOM,
+    return new MessageChannel(ClientHandshake.run(reader, writer, identity, RANDOM,
         ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
+  }
+
+  /** The names in a list of members, in order. */
+  static List<String> names(List<Member> members) {
+    return members.stream().map(Member::name).toList();
   }
 
   /** Connects, joins as {@code name} and waits for WELCOME. */

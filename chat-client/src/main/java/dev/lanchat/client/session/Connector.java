@@ -1,6 +1,7 @@
 package dev.lanchat.client.session;
 
 import dev.lanchat.client.session.Problem.Kind;
+import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.EOFException;
@@ -74,10 +75,21 @@ public final class Connector {
     // the deadline bounds the server, not the person who may now be asked
     input.idle(settings.handshakeDeadline());
     return switch (trust.decide(wire.serverKey())) {
-      case ServerTrust.Verdict.Trusted trusted -> new Opened.Ready(
-          new Session(settings, socket, input, wire), trusted.askedPerson());
+      case ServerTrust.Verdict.Trusted trusted -> authenticated(settings, socket, input, wire,
+          trusted.askedPerson());
       case ServerTrust.Verdict.Refused refused -> new Opened.NotTrusted();
     };
+  }
+
+  /** Proves the client's key to a trusted server (CLIENT_AUTH), then the session may start. */
+  private static Opened authenticated(SessionSettings settings, Socket socket,
+      DeadlineInput input, Wire wire, boolean askedPerson) {
+    try {
+      wire.authenticate(settings.identity());
+    } catch (IOException e) {
+      return failed(Kind.LOST, "connection lost: " + Problem.describe(e));
+    }
+    return new Opened.Ready(new Session(settings, socket, input, wire), askedPerson);
   }
 
   /** Says what a failed handshake means. */
@@ -89,8 +101,9 @@ public final class Connector {
         yield switch (e.reason()) {
           case BAD_SERVER_AUTH -> new Problem(Kind.NOT_AUTHENTIC, hostPort
               + " failed to prove its identity: " + why);
-          case VERSION_MISMATCH -> new Problem(Kind.HANDSHAKE, hostPort
-              + " speaks another LanChat version: " + why);
+          case VERSION_MISMATCH -> new Problem(Kind.HANDSHAKE, "the server at " + hostPort
+              + " speaks LanChat protocol " + e.peerVersion().orElse(-1) + "; this client needs "
+              + BuildInfo.PROTOCOL_VERSION);
           default -> new Problem(Kind.HANDSHAKE, "handshake with " + hostPort
               + " failed: " + why);
         };

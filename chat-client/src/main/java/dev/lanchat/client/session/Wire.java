@@ -1,7 +1,10 @@
 package dev.lanchat.client.session;
 
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.message.ClientMessage;
@@ -23,17 +26,19 @@ import java.security.SecureRandom;
 final class Wire {
   private final MessageChannel channel;
   private final byte[] serverKey;
+  private final ByteString th;
 
-  private Wire(MessageChannel channel, byte[] serverKey) {
+  private Wire(MessageChannel channel, byte[] serverKey, ByteString th) {
     this.channel = channel;
     this.serverKey = serverKey;
+    this.th = th;
   }
 
   /**
    * Runs the client role of the handshake (protocol §2) and verifies SERVER_AUTH. Whether the
    * proven key is trusted is not decided here: the session decides it right after this returns,
    * before anything encrypted is sent, and outside the handshake deadline, because a person may
-   * be asked and may take long.
+   * be asked and may take long. Once it is trusted, {@link #authenticate} comes first.
    *
    * @throws dev.lanchat.common.ProtocolException if the server's hello or SERVER_AUTH is bad
    * @throws IOException if the connection fails
@@ -42,9 +47,19 @@ final class Wire {
       throws IOException {
     FrameReader reader = new FrameReader(in);
     FrameWriter writer = new FrameWriter(out);
-    HandshakeResult result = ClientHandshake.run(reader, writer, random, provenKey -> { });
+    HandshakeResult result = ClientHandshake.verifyServer(reader, writer, random);
     return new Wire(new MessageChannel(result.channel(reader, writer)),
-        result.peerKey().orElseThrow().toByteArray());
+        result.peerKey().orElseThrow().toByteArray(), result.th());
+  }
+
+  /**
+   * Sends CLIENT_AUTH proving {@code identity} (protocol §2.5): the first record, sent only
+   * once the server's key is trusted.
+   *
+   * @throws IOException if the connection fails
+   */
+  void authenticate(Identity identity) throws IOException {
+    channel.send(ClientAuthentication.prove(identity, th));
   }
 
   /** The server's long-term key {@code Si}, proven by SERVER_AUTH (a copy). */

@@ -46,7 +46,8 @@ class HandshakeDeadlineTest {
   }
 
   private static SessionSettings settings(ServerSocket server, Duration deadline) {
-    return SessionSettings.of("127.0.0.1", server.getLocalPort()).withHandshakeDeadline(deadline);
+    return SessionSettings.of("127.0.0.1", server.getLocalPort(), ScriptedServer.CLIENT)
+        .withHandshakeDeadline(deadline);
   }
 
   @Test
@@ -128,7 +129,7 @@ class HandshakeDeadlineTest {
       CompletableFuture<ClientMessage> joined = CompletableFuture.supplyAsync(() -> {
         try (ScriptedServer.Peer peer = server.accept()) {
           ClientMessage join = peer.receive();
-          peer.send(new ServerMessage.Welcome("alice", "", List.of("alice")));
+          peer.send(new ServerMessage.Welcome("alice", "", "", 0, 0, List.of()));
           return join;
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -1,8 +1,14 @@
 package dev.lanchat.client.session;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthOutcome;
+import dev.lanchat.common.handshake.ClientAuthentication;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageChannel;
@@ -24,6 +30,8 @@ final class ScriptedServer implements AutoCloseable {
 
   private final ServerSocket socket;
   private final Identity identity = Identity.generate(RANDOM);
+  /** The key the clients of these tests prove. */
+  static final Identity CLIENT = Identity.generate(RANDOM);
 
   ScriptedServer() throws IOException {
     socket = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
@@ -31,7 +39,7 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   SessionSettings settings() {
-    return SessionSettings.of("127.0.0.1", socket.getLocalPort());
+    return SessionSettings.of("127.0.0.1", socket.getLocalPort(), CLIENT);
   }
 
   /** Accepts the next client and runs the server side of the handshake with it. */
@@ -40,8 +48,8 @@ final class ScriptedServer implements AutoCloseable {
     s.setSoTimeout(TIMEOUT_MS);
     FrameReader reader = new FrameReader(s.getInputStream());
     FrameWriter writer = new FrameWriter(s.getOutputStream());
-    return new Peer(s, new MessageChannel(
-        ServerHandshake.run(reader, writer, identity, RANDOM).channel(reader, writer)));
+    HandshakeResult result = ServerHandshake.run(reader, writer, identity, RANDOM);
+    return new Peer(s, new MessageChannel(result.channel(reader, writer)), result.th());
   }
 
   @Override
@@ -53,13 +61,35 @@ final class ScriptedServer implements AutoCloseable {
   static final class Peer implements AutoCloseable {
     private final Socket socket;
     private final MessageChannel channel;
+    private final ByteString th;
+    /** The key the client proved with CLIENT_AUTH, once its first record was read. */
+    private ByteString clientKey;
 
-    private Peer(Socket socket, MessageChannel channel) {
+    private Peer(Socket socket, MessageChannel channel, ByteString th) {
       this.socket = socket;
       this.channel = channel;
+      this.th = th;
+    }
+
+    /**
+     * The client's first record must be a valid CLIENT_AUTH for this session (protocol §2.5);
+     * it is checked on the first read, so a client that never gets that far sends nothing.
+     */
+    private void authenticated() throws IOException {
+      if (clientKey == null) {
+        ClientAuthOutcome outcome = ClientAuthentication.read(channel, th);
+        clientKey = assertInstanceOf(ClientAuthOutcome.Authenticated.class, outcome,
+            "the client's first record").key();
+      }
+    }
+
+    /** The key the client proved (after the first {@code receive}). */
+    ByteString clientKey() {
+      return clientKey;
     }
 
     ClientMessage receive() throws IOException {
+      authenticated();
       return channel.receiveFromClient();
     }
 

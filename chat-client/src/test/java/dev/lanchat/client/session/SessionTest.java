@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -51,7 +52,8 @@ class SessionTest {
   }
 
   private static ServerMessage.Welcome welcome(String name) {
-    return new ServerMessage.Welcome(name, "", List.of(name));
+    return new ServerMessage.Welcome(name, "", "", 0, 0,
+        List.of(new Member(name, ScriptedServer.CLIENT.publicKey())));
   }
 
   @Test

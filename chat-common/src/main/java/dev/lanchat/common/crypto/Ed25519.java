@@ -57,6 +57,24 @@ public final class Ed25519 {
     }
   }
 
+  /**
+   * True when {@code publicKey} is 32 bytes that decode to a curve point (RFC 8032 §5.1.3, with
+   * a canonical y) of more than small order. A small-order key would let any signature verify
+   * for some messages, so a key a stranger presents is checked with this before it is used.
+   */
+  public static boolean isValidPublicKey(byte[] publicKey) {
+    if (publicKey.length != KEY_SIZE) {
+      return false;
+    }
+    try {
+      // "partial" validation: decodes and refuses the small-order points, without the costly
+      // prime-order check that signature verification does not need
+      return org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartial(publicKey, 0);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private static void checkKey(byte[] key) {
     if (key.length != KEY_SIZE) {
       throw new IllegalArgumentException("an Ed25519 key is 32 bytes, not " + key.length);

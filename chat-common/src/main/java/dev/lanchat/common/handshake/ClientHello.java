@@ -6,7 +6,7 @@ import dev.lanchat.common.bytes.ByteString;
 
 /**
  * ClientHello, the first frame from client to server (protocol §2.2), 40 bytes: {@code
- * "LANCHAT" ‖ 0x01 ‖ Ce[32]}.
+ * "LANCHAT" ‖ 0x02 ‖ Ce[32]}.
  *
  * @param ephemeral the client's ephemeral X25519 public key {@code Ce}
  */

@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param receive opens what the peer sends
  * @param th the 32-byte transcript hash
  * @param peerKey the peer's long-term public key: the server's Ed25519 key {@code Si} on a
- *     client; empty on a server, because a version 1 client has no long-term key
+ *     client; empty on a server, which learns the client's key {@code Ci} only from the
+ *     CLIENT_AUTH record that follows ({@link ClientAuthentication})
  */
 public record HandshakeResult(CipherState send, CipherState receive, ByteString th,
     Optional<ByteString> peerKey) {

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** What both hellos share: magic {@code "LANCHAT"} and version {@code 0x01} (protocol §2). */
+/** What both hellos share: magic {@code "LANCHAT"} and version {@code 0x02} (protocol §2). */
 final class Hellos {
   static final byte[] MAGIC = "LANCHAT".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 0x01;
+  static final int VERSION = 0x02;
   static final int PREFIX_SIZE = MAGIC.length + 1;
 
   private Hellos() {}
@@ -48,19 +48,23 @@ final class Hellos {
     }
     int version = payload[MAGIC.length] & 0xFF;
     if (version != VERSION) {
-      throw new ProtocolException(Reason.VERSION_MISMATCH,
-          "the " + peerRole(what) + " speaks LanChat protocol version " + version
-              + "; this program speaks version " + VERSION);
+      throw ProtocolException.versionMismatch(version, mismatch(peerRole(what), version));
     }
     if (length != expectedSize) {
       throw new ProtocolException(Reason.BAD_HELLO,
-          what + " is " + length + " bytes; version 1 makes it " + expectedSize);
+          what + " is " + length + " bytes; version " + VERSION + " makes it " + expectedSize);
     }
   }
 
   /** A writer for a hello of {@code size} bytes that already holds the magic and version. */
   static ByteWriter prefix(int size) {
     return new ByteWriter(size).bytes(MAGIC).u8(VERSION);
+  }
+
+  /** Protocol §2.2: "the server speaks LanChat protocol 1; this client needs 2" and the like. */
+  private static String mismatch(String peer, int version) {
+    return "the " + peer + " speaks LanChat protocol " + version + "; this "
+        + (peer.equals("server") ? "client needs " : "server speaks ") + VERSION;
   }
 
   private static String peerRole(String what) {

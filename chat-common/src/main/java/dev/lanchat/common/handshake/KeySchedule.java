@@ -12,9 +12,12 @@ import java.security.NoSuchAlgorithmException;
  * once the cipher states exist.
  */
 public final class KeySchedule {
-  static final byte[] LABEL_C2S = "lanchat v1 c2s".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] LABEL_S2C = "lanchat v1 s2c".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] LABEL_SERVER_AUTH = "lanchat v1 server auth".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LABEL_C2S = "lanchat v2 c2s".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LABEL_S2C = "lanchat v2 s2c".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LABEL_SERVER_AUTH =
+      "lanchat v2 server auth".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LABEL_CLIENT_AUTH =
+      "lanchat v2 client auth".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] th;
   private final byte[] kC2s;
@@ -39,9 +42,9 @@ public final class KeySchedule {
     // prk = HKDF-Extract(salt, shared), RFC 5869 §2.2
     byte[] prk = Hkdf.extract(salt, shared);
     try {
-      // k_c2s = HKDF-Expand(prk, "lanchat v1 c2s" ‖ th, 32), RFC 5869 §2.3
+      // k_c2s = HKDF-Expand(prk, "lanchat v2 c2s" ‖ th, 32), RFC 5869 §2.3
       byte[] kC2s = Hkdf.expand(prk, Bytes.concat(LABEL_C2S, th), 32);
-      // k_s2c = HKDF-Expand(prk, "lanchat v1 s2c" ‖ th, 32)
+      // k_s2c = HKDF-Expand(prk, "lanchat v2 s2c" ‖ th, 32)
       byte[] kS2c = Hkdf.expand(prk, Bytes.concat(LABEL_S2C, th), 32);
       return new KeySchedule(th, kC2s, kS2c);
     } finally {
@@ -61,9 +64,14 @@ public final class KeySchedule {
     }
   }
 
-  /** The message SERVER_AUTH signs: {@code "lanchat v1 server auth" ‖ th}. */
+  /** The message SERVER_AUTH signs: {@code "lanchat v2 server auth" ‖ th}. */
   public static byte[] serverAuthMessage(byte[] th) {
     return Bytes.concat(LABEL_SERVER_AUTH, th);
+  }
+
+  /** The message CLIENT_AUTH signs: {@code "lanchat v2 client auth" ‖ th} (protocol §2.5). */
+  public static byte[] clientAuthMessage(byte[] th) {
+    return Bytes.concat(LABEL_CLIENT_AUTH, th);
   }
 
   /** The transcript hash (a copy). */

@@ -7,7 +7,7 @@ import dev.lanchat.common.bytes.ByteWriter;
 
 /**
  * ServerHello, the first frame from server to client (protocol §2.1), 104 bytes: {@code
- * "LANCHAT" ‖ 0x01 ‖ Se[32] ‖ salt[32] ‖ Si[32]}.
+ * "LANCHAT" ‖ 0x02 ‖ Se[32] ‖ salt[32] ‖ Si[32]}.
  *
  * @param ephemeral the server's ephemeral X25519 public key {@code Se}
  * @param salt the HKDF salt, fresh per connection

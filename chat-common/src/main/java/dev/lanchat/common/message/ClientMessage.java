@@ -1,8 +1,9 @@
 package dev.lanchat.common.message;
 
+import dev.lanchat.common.bytes.ByteString;
 import java.util.Objects;
 
-/** Messages a client sends to the server (protocol §4, types 0x10 to 0x15). */
+/** Messages a client sends to the server (protocol §4.2, types 0x10 to 0x16). */
 public sealed interface ClientMessage extends Message {
 
   /** JOIN (0x10): ask to join the room under {@code name}. */
@@ -68,9 +69,50 @@ public sealed interface ClientMessage extends Message {
     }
   }
 
-  /** BYE (0x15): the client is leaving. */
-  record Bye() implements ClientMessage {
+  /**
+   * BYE (0x15): the client is leaving; {@code message} is its parting line (the /quit message),
+   * empty for none.
+   */
+  record Bye(String message) implements ClientMessage {
     public static final int TYPE = 0x15;
+
+    public Bye {
+      Objects.requireNonNull(message, "message");
+    }
+
+    /** BYE without a parting line. */
+    public Bye() {
+      this("");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * CLIENT_AUTH (0x16): the client's Ed25519 public key {@code Ci} and its signature over {@code
+   * "lanchat v2 client auth" ‖ th} (protocol §2.5); always the client's record 0.
+   */
+  record ClientAuth(ByteString key, ByteString sig) implements ClientMessage {
+    public static final int TYPE = 0x16;
+    public static final int KEY_SIZE = 32;
+    public static final int SIG_SIZE = 64;
+
+    public ClientAuth {
+      if (key.size() != KEY_SIZE) {
+        throw new IllegalArgumentException("CLIENT_AUTH carries a 32-byte key");
+      }
+      if (sig.size() != SIG_SIZE) {
+        throw new IllegalArgumentException("CLIENT_AUTH carries a 64-byte signature");
+      }
+    }
+
+    /** CLIENT_AUTH holding copies of {@code key} and {@code sig}. */
+    public ClientAuth(byte[] key, byte[] sig) {
+      this(ByteString.copyOf(key), ByteString.copyOf(sig));
+    }
 
     @Override
     public int type() {

@@ -2,7 +2,7 @@ package dev.lanchat.common.message;
 
 import java.util.Optional;
 
-/** The error codes an ERROR message carries (protocol §4). */
+/** The error codes an ERROR message carries (protocol §4.4). */
 public enum ErrorCode {
   NAME_TAKEN(1),
   NAME_INVALID(2),
@@ -12,7 +12,15 @@ public enum ErrorCode {
   RATE_LIMITED(6),
   SERVER_FULL(7),
   NOT_JOINED(8),
-  ALREADY_JOINED(9);
+  ALREADY_JOINED(9),
+  /** CLIENT_AUTH carried a malformed key or a signature that does not verify. */
+  AUTH_FAILED(10),
+  /** The client's first record was not CLIENT_AUTH. */
+  AUTH_REQUIRED(11),
+  /** JOIN named a name bound to another key. */
+  NAME_BOUND(12),
+  /** The server admits only allowed keys, and the client's is not one. */
+  NOT_ALLOWED(13);
 
   private final int code;
 

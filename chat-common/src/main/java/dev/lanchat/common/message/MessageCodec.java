@@ -35,14 +35,17 @@ public final class MessageCodec {
       case ClientMessage.Dm m -> w.str(m.to()).str(m.text());
       case ClientMessage.Who m -> { }
       case ClientMessage.Ping m -> w.u64(m.token());
-      case ClientMessage.Bye m -> { }
+      case ClientMessage.Bye m -> w.str(m.message());
+      case ClientMessage.ClientAuth m -> w.bytes(m.key()).bytes(m.sig());
       case ServerMessage.ServerAuth m -> w.bytes(m.sig());
-      case ServerMessage.Welcome m -> w.str(m.name()).str(m.motd()).strList(m.users());
+      case ServerMessage.Welcome m -> w.str(m.name()).str(m.server()).str(m.motd())
+          .u32(m.rate()).u32(m.burst()).members(m.members());
       case ServerMessage.Chat m -> w.u64(m.time()).str(m.from()).str(m.text());
-      case ServerMessage.Joined m -> w.u64(m.time()).str(m.name());
-      case ServerMessage.Left m -> w.u64(m.time()).str(m.name()).str(m.reason());
+      case ServerMessage.Joined m -> w.u64(m.time()).member(m.member());
+      case ServerMessage.Left m ->
+          w.u64(m.time()).str(m.name()).str(m.reason()).str(m.message());
       case ServerMessage.Dm m -> w.u64(m.time()).str(m.from()).str(m.to()).str(m.text());
-      case ServerMessage.Roster m -> w.strList(m.users());
+      case ServerMessage.Roster m -> w.members(m.members());
       case ServerMessage.Pong m -> w.u64(m.token());
       case ServerMessage.Error m -> w.u16(m.code()).str(m.text());
       case ServerMessage.Bye m -> w.str(m.reason());
@@ -88,15 +91,19 @@ public final class MessageCodec {
       case ClientMessage.Dm.TYPE -> new ClientMessage.Dm(r.str(), r.str());
       case ClientMessage.Who.TYPE -> new ClientMessage.Who();
       case ClientMessage.Ping.TYPE -> new ClientMessage.Ping(r.u64());
-      case ClientMessage.Bye.TYPE -> new ClientMessage.Bye();
+      case ClientMessage.Bye.TYPE -> new ClientMessage.Bye(r.str());
+      case ClientMessage.ClientAuth.TYPE -> new ClientMessage.ClientAuth(
+          r.bytes(ClientMessage.ClientAuth.KEY_SIZE), r.bytes(ClientMessage.ClientAuth.SIG_SIZE));
       case ServerMessage.ServerAuth.TYPE ->
           new ServerMessage.ServerAuth(r.bytes(ServerMessage.ServerAuth.SIG_SIZE));
-      case ServerMessage.Welcome.TYPE -> new ServerMessage.Welcome(r.str(), r.str(), r.strList());
+      case ServerMessage.Welcome.TYPE ->
+          new ServerMessage.Welcome(r.str(), r.str(), r.str(), r.u32(), r.u32(), r.members());
       case ServerMessage.Chat.TYPE -> new ServerMessage.Chat(r.u64(), r.str(), r.str());
-      case ServerMessage.Joined.TYPE -> new ServerMessage.Joined(r.u64(), r.str());
-      case ServerMessage.Left.TYPE -> new ServerMessage.Left(r.u64(), r.str(), r.str());
+      case ServerMessage.Joined.TYPE -> new ServerMessage.Joined(r.u64(), r.member());
+      case ServerMessage.Left.TYPE ->
+          new ServerMessage.Left(r.u64(), r.str(), r.str(), r.str());
       case ServerMessage.Dm.TYPE -> new ServerMessage.Dm(r.u64(), r.str(), r.str(), r.str());
-      case ServerMessage.Roster.TYPE -> new ServerMessage.Roster(r.strList());
+      case ServerMessage.Roster.TYPE -> new ServerMessage.Roster(r.members());
       case ServerMessage.Pong.TYPE -> new ServerMessage.Pong(r.u64());
       case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
       case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
@@ -142,13 +149,22 @@ public final class MessageCodec {
       return this;
     }
 
-    Writer strList(List<String> values) {
+    Writer u32(long value) {
+      out.u32(value);
+      return this;
+    }
+
+    Writer member(Member value) {
+      return str(value.name()).bytes(value.key());
+    }
+
+    Writer members(List<Member> values) {
       if (values.size() > 0xFFFF) {
-        throw new IllegalArgumentException("a list<str> holds at most 65,535 strings");
+        throw new IllegalArgumentException("a list<member> holds at most 65,535 members");
       }
       u16(values.size());
-      for (String value : values) {
-        str(value);
+      for (Member value : values) {
+        member(value);
       }
       return this;
     }
@@ -201,13 +217,23 @@ public final class MessageCodec {
           .orElseThrow(() -> malformed("the str at byte %d is not valid UTF-8", at));
     }
 
-    List<String> strList() throws ProtocolException {
+    long u32() throws ProtocolException {
+      need(4, "u32");
+      return in.u32();
+    }
+
+    Member member() throws ProtocolException {
+      return new Member(str(), bytes(Member.KEY_SIZE));
+    }
+
+    List<Member> members() throws ProtocolException {
       int count = u16();
-      // each str needs at least its 2-byte length: refuse an impossible count before allocating
-      need(count * 2, "list<str>");
-      List<String> values = new ArrayList<>(count);
+      // each member needs at least its 2-byte name length and its key: refuse an impossible
+      // count before allocating
+      need(count * (2 + Member.KEY_SIZE), "list<member>");
+      List<Member> values = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        values.add(str());
+        values.add(member());
       }
       return values;
     }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Messages the server sends to a client (protocol §4, types 0x01 and 0x20 to 0x28). */
+/** Messages the server sends to a client (protocol §4.3, types 0x01 and 0x20 to 0x28). */
 public sealed interface ServerMessage extends Message {
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
@@ -30,14 +30,26 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** WELCOME (0x20): joined as {@code name}; {@code users} is everyone joined, you included. */
-  record Welcome(String name, String motd, List<String> users) implements ServerMessage {
+  /**
+   * WELCOME (0x20): joined as {@code name} on the server called {@code server}; {@code rate} is
+   * the sustained per-client message limit in thousandths of a message a second (0: none) and
+   * {@code burst} the bucket size in messages, both u32; {@code members} is everyone joined, you
+   * included.
+   */
+  record Welcome(String name, String server, String motd, long rate, long burst,
+      List<Member> members) implements ServerMessage {
     public static final int TYPE = 0x20;
+    /** Largest value of a u32 field. */
+    public static final long MAX_U32 = 0xFFFF_FFFFL;
 
     public Welcome {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(server, "server");
       Objects.requireNonNull(motd, "motd");
-      users = List.copyOf(users);
+      if (rate < 0 || rate > MAX_U32 || burst < 0 || burst > MAX_U32) {
+        throw new IllegalArgumentException("rate and burst are u32");
+      }
+      members = List.copyOf(members);
     }
 
     @Override
@@ -61,12 +73,12 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** JOINED (0x22): {@code name} joined. */
-  record Joined(long time, String name) implements ServerMessage {
+  /** JOINED (0x22): {@code member} joined. */
+  record Joined(long time, Member member) implements ServerMessage {
     public static final int TYPE = 0x22;
 
     public Joined {
-      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(member, "member");
     }
 
     @Override
@@ -75,13 +87,17 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** LEFT (0x23): {@code name} left; {@code reason} is empty for a normal leave. */
-  record Left(long time, String name, String reason) implements ServerMessage {
+  /**
+   * LEFT (0x23): {@code name} left; {@code reason} is empty for a normal leave, {@code message}
+   * is the leaver's BYE line (empty if none).
+   */
+  record Left(long time, String name, String reason, String message) implements ServerMessage {
     public static final int TYPE = 0x23;
 
     public Left {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
     }
 
     @Override
@@ -106,12 +122,12 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** ROSTER (0x25): everyone joined. */
-  record Roster(List<String> users) implements ServerMessage {
+  /** ROSTER (0x25): everyone joined, with their keys. */
+  record Roster(List<Member> members) implements ServerMessage {
     public static final int TYPE = 0x25;
 
     public Roster {
-      users = List.copyOf(users);
+      members = List.copyOf(members);
     }
 
     @Override

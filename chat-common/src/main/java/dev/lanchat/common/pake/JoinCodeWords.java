@@ -15,10 +15,13 @@ import java.util.Optional;
 /**
  * The 256 join-code words, read once from {@code join-code-words.txt} beside this class. The
  * list ships inside the jar, so a code typed on one machine parses the same on every other.
+ *
+ * <p>Public because the room chain's {@code /verify} words (package {@code chain}) use the same
+ * list: one list of words that are easy to say and never one letter apart serves both.
  */
-final class JoinCodeWords {
+public final class JoinCodeWords {
   /** Words in the list: one word carries exactly 8 bits. */
-  static final int COUNT = 256;
+  public static final int COUNT = 256;
 
   private static final List<String> WORDS = load();
   private static final Map<String, Integer> INDEX = index(WORDS);
@@ -26,17 +29,17 @@ final class JoinCodeWords {
   private JoinCodeWords() {}
 
   /** The word at {@code index} (0–255). */
-  static String word(int index) {
+  public static String word(int index) {
     return WORDS.get(index);
   }
 
   /** The index of {@code word} (lower case), or empty when it is not in the list. */
-  static Optional<Integer> indexOf(String word) {
+  public static Optional<Integer> indexOf(String word) {
     return Optional.ofNullable(INDEX.get(word));
   }
 
   /** All words, in list order. */
-  static List<String> all() {
+  public static List<String> all() {
     return WORDS;
   }
 

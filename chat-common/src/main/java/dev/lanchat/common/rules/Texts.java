@@ -10,6 +10,9 @@ public final class Texts {
   /** Longest text, in UTF-8 bytes. */
   public static final int MAX_BYTES = 4096;
 
+  /** Longest parting line a client's BYE may carry, in UTF-8 bytes (protocol §4.2). */
+  public static final int MAX_BYE_MESSAGE_BYTES = 200;
+
   /** The outcome of checking one text. */
   public enum Verdict {
     /** The text may be delivered. */
@@ -42,6 +45,16 @@ public final class Texts {
       i += Character.charCount(cp);
     }
     return allSpace ? Verdict.INVALID : Verdict.OK;
+  }
+
+  /**
+   * True when {@code message} may be passed on as a BYE's parting line (protocol §4.2): empty,
+   * or a text that follows the text rules and is at most 200 UTF-8 bytes. A server passes any
+   * other BYE message on as empty.
+   */
+  public static boolean isValidByeMessage(String message) {
+    return message.isEmpty()
+        || (!longerThan(message, MAX_BYE_MESSAGE_BYTES) && check(message) == Verdict.OK);
   }
 
   /**

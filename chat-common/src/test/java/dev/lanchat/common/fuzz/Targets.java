@@ -7,6 +7,7 @@ import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerHandshake;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
@@ -71,7 +72,7 @@ final class Targets {
       FrameReader reader = new FrameReader(new ByteArrayInputStream(input));
       FrameWriter writer = new FrameWriter(OutputStream.nullOutputStream());
       MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
-          Transcripts.clientEphemeral(), key -> { }).channel(reader, writer));
+          Transcripts.CLIENT, Transcripts.clientEphemeral(), key -> { }).channel(reader, writer));
       return drain(() -> channel.receiveFromServer());
     });
   }

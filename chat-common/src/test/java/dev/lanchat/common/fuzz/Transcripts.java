@@ -10,6 +10,7 @@ import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ClientHello;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
@@ -28,21 +29,24 @@ import java.util.List;
  */
 final class Transcripts {
   static final Identity SERVER = Identity.fromSeed(fill(0x11));
+  static final Identity CLIENT = Identity.fromSeed(fill(0x66));
   static final byte[] SALT = fill(0x22);
   static final byte[] NONCE = fill(0x33);
 
   static final List<ClientMessage> FROM_CLIENT = List.of(
       new ClientMessage.Join("alice"), new ClientMessage.Say("hello everyone"),
       new ClientMessage.Dm("bob", "psst \u00e9\u4e16"), new ClientMessage.Who(),
-      new ClientMessage.Ping(0x0102030405060708L), new ClientMessage.Bye());
+      new ClientMessage.Ping(0x0102030405060708L), new ClientMessage.Bye("see you"));
   static final List<ServerMessage> FROM_SERVER = List.of(
-      new ServerMessage.Welcome("alice", "be nice", List.of("alice", "bob")),
-      new ServerMessage.Joined(1_700_000_000_000L, "carol"),
+      new ServerMessage.Welcome("alice", "lab", "be nice", 10_000, 20,
+          List.of(new Member("alice", fill(0x66)), new Member("bob", fill(0x77)))),
+      new ServerMessage.Joined(1_700_000_000_000L, new Member("carol", fill(0x88))),
       new ServerMessage.Chat(1_700_000_000_001L, "bob", "hi alice"),
       new ServerMessage.Dm(1_700_000_000_002L, "bob", "alice", "secret"),
-      new ServerMessage.Roster(List.of("alice", "bob", "carol")),
+      new ServerMessage.Roster(List.of(new Member("alice", fill(0x66)),
+          new Member("bob", fill(0x77)), new Member("carol", fill(0x88)))),
       new ServerMessage.Pong(0x0102030405060708L),
-      new ServerMessage.Left(1_700_000_000_003L, "carol", "quit"),
+      new ServerMessage.Left(1_700_000_000_003L, "carol", "", "bye all"),
       new ServerMessage.Error(3, "name taken"), new ServerMessage.Bye("server stopping"));
 
   private static final Transcripts ONE = build();
@@ -100,7 +104,7 @@ final class Transcripts {
       FrameReader clientReader = new FrameReader(new ByteArrayInputStream(fromServer.toByteArray()));
       FrameWriter clientWriter = new FrameWriter(fromClient);
       MessageChannel client = new MessageChannel(ClientHandshake.run(clientReader, clientWriter,
-          clientEphemeral(), key -> { }).channel(clientReader, clientWriter));
+          CLIENT, clientEphemeral(), key -> { }).channel(clientReader, clientWriter));
       for (ClientMessage m : FROM_CLIENT) {
         client.send(m);
       }

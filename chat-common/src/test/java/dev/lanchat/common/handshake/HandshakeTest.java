@@ -42,6 +42,9 @@ class HandshakeTest {
   private static final byte[] CLIENT_EPHEMERAL = filled(0x02);
   private static final byte[] SALT = filled(0x03);
   private static final Identity IDENTITY = Identity.fromSeed(filled(0x04));
+  private static final Identity CLIENT_IDENTITY = Identity.fromSeed(filled(0x06));
+  /** Frame header (4) + CLIENT_AUTH record (type 1 + key 32 + sig 64 + tag 16). */
+  private static final int CLIENT_AUTH_FRAME = 4 + 1 + 32 + 64 + 16;
   /** Frame header (4) + ClientHello (40): all a client may send before SERVER_AUTH verifies. */
   private static final int CLIENT_HELLO_FRAME = 44;
 
@@ -82,7 +85,7 @@ class HandshakeTest {
 
   private static HandshakeResult runClient(byte[] serverWire, ByteArrayOutputStream clientOut)
       throws IOException {
-    return ClientHandshake.run(reading(serverWire), new FrameWriter(clientOut),
+    return ClientHandshake.run(reading(serverWire), new FrameWriter(clientOut), CLIENT_IDENTITY,
         X25519.fromPrivate(CLIENT_EPHEMERAL), ServerKeyVerifier.TRUST_ANY);
   }
 
@@ -105,18 +108,25 @@ class HandshakeTest {
     byte[][] seen = new byte[1][];
     FrameReader clientReader = new FrameReader(clientIn);
     FrameWriter clientWriter = new FrameWriter(clientOut);
-    HandshakeResult result = ClientHandshake.run(clientReader, clientWriter, random,
-        serverIdentity -> seen[0] = serverIdentity);
+    Identity clientIdentity = Identity.generate(random);
+    HandshakeResult result = ClientHandshake.run(clientReader, clientWriter, clientIdentity,
+        random, serverIdentity -> seen[0] = serverIdentity);
     MessageChannel client = new MessageChannel(result.channel(clientReader, clientWriter));
     MessageChannel s = server.get(10, TimeUnit.SECONDS);
 
     assertArrayEquals(identity.publicKey(), seen[0], "the verifier is asked about Si");
     assertArrayEquals(identity.publicKey(), result.peerKey().orElseThrow().toByteArray());
     client.send(new ClientMessage.Join("alice"));
+    // the client's record 0 is CLIENT_AUTH, proving its key for this session's th
+    assertEquals(new ClientAuthOutcome.Authenticated(
+            dev.lanchat.common.bytes.ByteString.copyOf(clientIdentity.publicKey())),
+        ClientAuthentication.read(s, result.th()));
     assertEquals(new ClientMessage.Join("alice"), s.receiveFromClient());
-    s.send(new ServerMessage.Welcome("alice", "hello", java.util.List.of("alice")));
-    assertEquals(new ServerMessage.Welcome("alice", "hello", java.util.List.of("alice")),
-        client.receiveFromServer());
+    ServerMessage.Welcome welcome = new ServerMessage.Welcome("alice", "lab", "hello", 10_000,
+        20, java.util.List.of(new dev.lanchat.common.message.Member("alice",
+            clientIdentity.publicKey())));
+    s.send(welcome);
+    assertEquals(welcome, client.receiveFromServer());
     for (int i = 0; i < 50; i++) {
       client.send(new ClientMessage.Ping(i));
       assertEquals(new ClientMessage.Ping(i), s.receiveFromClient());
@@ -145,10 +155,13 @@ class HandshakeTest {
     assertEquals(java.util.Optional.empty(), server.peerKey());
     assertEquals(dev.lanchat.common.bytes.ByteString.copyOf(IDENTITY.publicKey()),
         client.peerKey().orElseThrow());
-    // SERVER_AUTH was record 0 of the server's direction: both sides stand at record 1
+    // SERVER_AUTH was record 0 of the server's direction and CLIENT_AUTH record 0 of the
+    // client's: the client's sender stands at 1, the server's receiver still at 0 (it has not
+    // read CLIENT_AUTH yet)
     assertEquals(1, server.send().seq());
     assertEquals(1, client.receive().seq());
-    assertEquals(0, client.send().seq());
+    assertEquals(1, client.send().seq());
+    assertEquals(0, server.receive().seq());
   }
 
   @Test
@@ -156,7 +169,10 @@ class HandshakeTest {
     byte[] serverWire = serverWire(clientHelloWire());
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
     HandshakeResult client = runClient(serverWire, clientOut);
-    assertArrayEquals(clientHelloWire(), clientOut.toByteArray());
+    byte[] sent = clientOut.toByteArray();
+    assertArrayEquals(clientHelloWire(), Arrays.copyOf(sent, CLIENT_HELLO_FRAME));
+    assertEquals(CLIENT_HELLO_FRAME + CLIENT_AUTH_FRAME, sent.length,
+        "after ClientHello the client sends exactly one record, CLIENT_AUTH");
     assertArrayEquals(IDENTITY.publicKey(), client.peerKey().orElseThrow().toByteArray());
     assertEquals(4 + ServerHello.SIZE, serverWire.length - (4 + 1 + 64 + 16),
         "the server sends ServerHello, then SERVER_AUTH (1 + 64 bytes + 16-byte tag)");
@@ -246,8 +262,8 @@ class HandshakeTest {
     CompletableFuture<Void> down = relay(relayFromServer, relayToClient, 0, 40);
     try {
       ProtocolException e = assertThrows(ProtocolException.class,
-          () -> ClientHandshake.run(new FrameReader(clientIn), new FrameWriter(clientOut), random,
-              ServerKeyVerifier.TRUST_ANY));
+          () -> ClientHandshake.run(new FrameReader(clientIn), new FrameWriter(clientOut),
+              CLIENT_IDENTITY, random, ServerKeyVerifier.TRUST_ANY));
       assertEquals(Reason.BAD_SERVER_AUTH, e.reason());
       // the server cannot tell: its half of the handshake completed with other keys
       server.get(10, TimeUnit.SECONDS);
@@ -335,13 +351,28 @@ class HandshakeTest {
   }
 
   @Test
+  void clientThatDecidesTrustLaterSendsClientAuthOnlyWhenAskedTo() throws Exception {
+    byte[] serverWire = serverWire(clientHelloWire());
+    ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(clientOut);
+    HandshakeResult result = ClientHandshake.verifyServer(reading(serverWire), writer,
+        X25519.fromPrivate(CLIENT_EPHEMERAL));
+    assertArrayEquals(IDENTITY.publicKey(), result.peerKey().orElseThrow().toByteArray());
+    assertEquals(CLIENT_HELLO_FRAME, clientOut.size(), "nothing encrypted before the decision");
+    assertEquals(0, result.send().seq());
+    ClientHandshake.sendClientAuth(result, writer, CLIENT_IDENTITY);
+    assertEquals(CLIENT_HELLO_FRAME + CLIENT_AUTH_FRAME, clientOut.size());
+    assertEquals(1, result.send().seq(), "CLIENT_AUTH was the client's record 0");
+  }
+
+  @Test
   void refusingVerifierStopsTheClientBeforeItSendsAnythingEncrypted() throws Exception {
     byte[] serverWire = serverWire(clientHelloWire());
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
     IOException refusal = new IOException("pinned key differs");
     IOException e = assertThrows(IOException.class,
         () -> ClientHandshake.run(reading(serverWire), new FrameWriter(clientOut),
-            X25519.fromPrivate(CLIENT_EPHEMERAL), serverIdentity -> {
+            CLIENT_IDENTITY, X25519.fromPrivate(CLIENT_EPHEMERAL), serverIdentity -> {
               throw refusal;
             }));
     assertEquals(refusal, e);
@@ -395,27 +426,29 @@ class HandshakeTest {
 
   @Test
   void serverHelloOfAnotherVersionNamesTheServersVersion() {
-    for (int version : new int[] {0, 2, 255}) {
+    for (int version : new int[] {0, 1, 3, 255}) {
       byte[] hello = validServerHello();
       hello[7] = (byte) version;
       ProtocolException e = clientReading(hello);
       assertEquals(Reason.VERSION_MISMATCH, e.reason());
-      assertTrue(e.getMessage().contains("server speaks LanChat protocol version " + version),
+      assertEquals(version, e.peerVersion().orElseThrow());
+      assertEquals("the server speaks LanChat protocol " + version + "; this client needs 2",
           e.getMessage());
     }
-    // a version 2 hello may well have another size: the version is still what is reported
+    // a version 3 hello may well have another size: the version is still what is reported
     byte[] longer = Arrays.copyOf(validServerHello(), 200);
-    longer[7] = 2;
+    longer[7] = 3;
     assertEquals(Reason.VERSION_MISMATCH, clientReading(longer).reason());
   }
 
   @Test
   void clientHelloOfAnotherVersionNamesTheClientsVersion() {
     byte[] hello = validClientHello();
-    hello[7] = 2;
+    hello[7] = 1;
     ProtocolException e = serverReading(hello);
     assertEquals(Reason.VERSION_MISMATCH, e.reason());
-    assertTrue(e.getMessage().contains("client speaks LanChat protocol version 2"), e.getMessage());
+    assertEquals(1, e.peerVersion().orElseThrow());
+    assertEquals("the client speaks LanChat protocol 1; this server speaks 2", e.getMessage());
   }
 
   @Test
@@ -435,7 +468,7 @@ class HandshakeTest {
   @Test
   void clientHelloClaimingTheLargestFrameIsRefusedBeforeItsPayloadIsReadOrAllocated()
       throws Exception {
-    // the header claims 65,536 bytes; behind it an endless supply of "LANCHAT" ‖ 0x01 ‖ ...
+    // the header claims 65,536 bytes; behind it an endless supply of "LANCHAT" ‖ 0x02 ‖ ...
     byte[] prefix = Arrays.copyOf(validClientHello(), 8);
     long[] taken = {0};
     java.util.function.Supplier<java.io.InputStream> endless = () -> new java.io.InputStream() {
@@ -482,7 +515,7 @@ class HandshakeTest {
 
   @Test
   void clientHelloSentInPlaceOfServerHelloFails() {
-    // a client connected to another client: 40 bytes of "LANCHAT" ‖ 0x01 ‖ key
+    // a client connected to another client: 40 bytes of "LANCHAT" ‖ 0x02 ‖ key
     assertEquals(Reason.BAD_HELLO, clientReading(validClientHello()).reason());
   }
 
@@ -491,7 +524,7 @@ class HandshakeTest {
     byte[] server = new ServerHello(filled(0xA1), filled(0xB2), filled(0xC3)).encode();
     assertEquals(104, server.length);
     assertEquals("LANCHAT", new String(server, 0, 7, StandardCharsets.US_ASCII));
-    assertEquals(1, server[7]);
+    assertEquals(2, server[7]);
     assertEquals((byte) 0xA1, server[8]);
     assertEquals((byte) 0xA1, server[39]);
     assertEquals((byte) 0xB2, server[40]);
@@ -502,7 +535,7 @@ class HandshakeTest {
     byte[] client = new ClientHello(filled(0xD4)).encode();
     assertEquals(40, client.length);
     assertEquals("LANCHAT", new String(client, 0, 7, StandardCharsets.US_ASCII));
-    assertEquals(1, client[7]);
+    assertEquals(2, client[7]);
     assertEquals(new ClientHello(filled(0xD4)), ClientHello.parse(client));
   }
 }

@@ -12,6 +12,7 @@ import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -95,6 +96,7 @@ class ProtocolDocVectorsTest {
     byte[] salt = filled(0x03);
     byte[] seed = filled(0x04);
     Identity identity = Identity.fromSeed(seed);
+    Identity client = Identity.fromSeed(HEX.parseHex(RFC8032_TEST1_SEED));
     byte[] se = X25519.fromPrivate(serverPrivate).publicKey();
     byte[] ce = X25519.fromPrivate(clientPrivate).publicKey();
 
@@ -109,17 +111,21 @@ class ProtocolDocVectorsTest {
     ByteArrayOutputStream clientOut = new ByteArrayOutputStream();
     FrameReader clientReader = new FrameReader(new ByteArrayInputStream(serverHandshakeWire));
     FrameWriter clientWriter = new FrameWriter(clientOut);
-    MessageChannel client = new MessageChannel(ClientHandshake.run(clientReader, clientWriter,
-        X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY)
-        .channel(clientReader, clientWriter));
-    assertEquals(HEX.formatHex(clientHelloFrame), HEX.formatHex(clientOut.toByteArray()));
+    HandshakeResult clientResult = ClientHandshake.run(clientReader, clientWriter, client,
+        X25519.fromPrivate(clientPrivate), ServerKeyVerifier.TRUST_ANY);
+    MessageChannel clientChannel =
+        new MessageChannel(clientResult.channel(clientReader, clientWriter));
 
-    client.send(new ClientMessage.Join("alice"));
+    clientChannel.send(new ClientMessage.Join("alice"));
     server.send(welcome());
     List<byte[]> serverFrames = frames(serverOut.toByteArray());
     List<byte[]> clientFrames = frames(clientOut.toByteArray());
     assertEquals(3, serverFrames.size());
-    assertEquals(2, clientFrames.size());
+    assertEquals(3, clientFrames.size());
+    assertEquals(HEX.formatHex(new ClientHello(ce).encode()), HEX.formatHex(clientFrames.get(0)));
+    ClientMessage.ClientAuth proof = ClientAuthentication.prove(client, clientResult.th());
+    assertEquals(new ClientAuthOutcome.Authenticated(proof.key()),
+        ClientAuthentication.check(proof, clientResult.th()));
 
     byte[] serverHello = serverFrames.get(0);
     byte[] clientHello = clientFrames.get(0);
@@ -145,10 +151,23 @@ class ProtocolDocVectorsTest {
     VECTORS.put("server_auth_sig", sig);
     VECTORS.put("server_auth_plaintext", MessageCodec.encode(new ServerMessage.ServerAuth(sig)));
     VECTORS.put("server_auth_record", serverFrames.get(1));
+    VECTORS.put("client_identity_seed", HEX.parseHex(RFC8032_TEST1_SEED));
+    VECTORS.put("Ci", client.publicKey());
+    VECTORS.put("client_auth_sig", proof.sig().toByteArray());
+    VECTORS.put("client_auth_plaintext", MessageCodec.encode(proof));
+    VECTORS.put("client_auth_record", clientFrames.get(1));
     VECTORS.put("join_plaintext", MessageCodec.encode(new ClientMessage.Join("alice")));
-    VECTORS.put("join_record", clientFrames.get(1));
+    VECTORS.put("join_record", clientFrames.get(2));
     VECTORS.put("welcome_plaintext", MessageCodec.encode(welcome()));
     VECTORS.put("welcome_record", serverFrames.get(2));
+    // the other messages v2 changed, as plaintexts (protocol §4)
+    VECTORS.put("joined_plaintext", MessageCodec.encode(
+        new ServerMessage.Joined(EVENT_TIME, new Member("alice", client.publicKey()))));
+    VECTORS.put("left_plaintext", MessageCodec.encode(
+        new ServerMessage.Left(EVENT_TIME, "alice", "", "see you")));
+    VECTORS.put("roster_plaintext", MessageCodec.encode(
+        new ServerMessage.Roster(List.of(new Member("alice", client.publicKey())))));
+    VECTORS.put("bye_plaintext", MessageCodec.encode(new ClientMessage.Bye("see you")));
 
     // discovery (protocol §8): the same identity answers a request carrying a fixed nonce
     byte[] nonce = filled(0x05);
@@ -166,8 +185,17 @@ class ProtocolDocVectorsTest {
   private static final String[] FINGERPRINT = new String[1];
   private static final String[] PEM = new String[1];
 
+  /** RFC 8032 §7.1, TEST 1: the client's identity seed and its public key. */
+  private static final String RFC8032_TEST1_SEED =
+      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+  private static final String RFC8032_TEST1_PUBLIC =
+      "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+  /** The {@code time} of the JOINED and LEFT examples: 2023-11-14T22:13:20Z. */
+  private static final long EVENT_TIME = 1_700_000_000_000L;
+
   private static ServerMessage.Welcome welcome() {
-    return new ServerMessage.Welcome("alice", "hi", List.of("alice"));
+    return new ServerMessage.Welcome("alice", DISCOVERY_NAME, "hi", 10_000, 20,
+        List.of(new Member("alice", HEX.parseHex(RFC8032_TEST1_PUBLIC))));
   }
 
   private static String get(String name) {
@@ -241,13 +269,13 @@ class ProtocolDocVectorsTest {
     byte[] si = bytes("Si");
     ByteArrayOutputStream sh = new ByteArrayOutputStream();
     sh.write(ascii("LANCHAT"));
-    sh.write(1);
+    sh.write(2);
     sh.write(se);
     sh.write(salt);
     sh.write(si);
     ByteArrayOutputStream ch = new ByteArrayOutputStream();
     ch.write(ascii("LANCHAT"));
-    ch.write(1);
+    ch.write(2);
     ch.write(ce);
     assertEquals(get("server_hello"), HEX.formatHex(sh.toByteArray()));
     assertEquals(get("client_hello"), HEX.formatHex(ch.toByteArray()));
@@ -261,13 +289,13 @@ class ProtocolDocVectorsTest {
     // HKDF (RFC 5869) by hand: PRK = HMAC(salt, IKM); a 32-byte OKM is T(1) = HMAC(PRK, info ‖ 0x01)
     byte[] prk = hmac(salt, shared);
     assertEquals(get("prk"), HEX.formatHex(prk));
-    byte[] kC2s = hmac(prk, ascii("lanchat v1 c2s"), th, new byte[] {1});
-    byte[] kS2c = hmac(prk, ascii("lanchat v1 s2c"), th, new byte[] {1});
+    byte[] kC2s = hmac(prk, ascii("lanchat v2 c2s"), th, new byte[] {1});
+    byte[] kS2c = hmac(prk, ascii("lanchat v2 s2c"), th, new byte[] {1});
     assertEquals(get("k_c2s"), HEX.formatHex(kC2s));
     assertEquals(get("k_s2c"), HEX.formatHex(kS2c));
 
     // Ed25519 with the JDK: same seed, so a deterministic signature must be the same bytes
-    byte[] signed = concat(ascii("lanchat v1 server auth"), th);
+    byte[] signed = concat(ascii("lanchat v2 server auth"), th);
     Signature signer = Signature.getInstance("Ed25519");
     signer.initSign(KeyFactory.getInstance("Ed25519")
         .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed)));
@@ -283,14 +311,46 @@ class ProtocolDocVectorsTest {
     assertEquals(get("server_auth_plaintext"), HEX.formatHex(authPlaintext));
     assertEquals(get("server_auth_record"), HEX.formatHex(gcm(kS2c, 0, authPlaintext)));
 
+    // CLIENT_AUTH: the RFC 8032 test key, so Ci is the RFC's published public key
+    byte[] ci = HEX.parseHex(RFC8032_TEST1_PUBLIC);
+    assertEquals(get("Ci"), HEX.formatHex(ci));
+    byte[] clientSigned = concat(ascii("lanchat v2 client auth"), th);
+    Signature clientSigner = Signature.getInstance("Ed25519");
+    clientSigner.initSign(KeyFactory.getInstance("Ed25519").generatePrivate(
+        new EdECPrivateKeySpec(NamedParameterSpec.ED25519, HEX.parseHex(RFC8032_TEST1_SEED))));
+    clientSigner.update(clientSigned);
+    byte[] clientSig = clientSigner.sign();
+    assertEquals(get("client_auth_sig"), HEX.formatHex(clientSig));
+    Signature clientVerifier = Signature.getInstance("Ed25519");
+    clientVerifier.initVerify(edPublicKey(ci));
+    clientVerifier.update(clientSigned);
+    assertTrue(clientVerifier.verify(clientSig), "Ci verifies the JDK's CLIENT_AUTH signature");
+    byte[] clientAuth = concat(new byte[] {0x16}, ci, clientSig);
+    assertEquals(get("client_auth_plaintext"), HEX.formatHex(clientAuth));
+    assertEquals(get("client_auth_record"), HEX.formatHex(gcm(kC2s, 0, clientAuth)));
+
     byte[] join = concat(new byte[] {0x10, 0x00, 0x05}, ascii("alice"));
     assertEquals(get("join_plaintext"), HEX.formatHex(join));
-    assertEquals(get("join_record"), HEX.formatHex(gcm(kC2s, 0, join)));
+    assertEquals(get("join_record"), HEX.formatHex(gcm(kC2s, 1, join)));
 
-    byte[] welcome = concat(new byte[] {0x20, 0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x02},
-        ascii("hi"), new byte[] {0x00, 0x01, 0x00, 0x05}, ascii("alice"));
+    byte[] alice = concat(new byte[] {0x00, 0x05}, ascii("alice"), ci);
+    byte[] welcome = concat(new byte[] {0x20, 0x00, 0x05}, ascii("alice"),
+        new byte[] {0x00, 0x09}, ascii(DISCOVERY_NAME), new byte[] {0x00, 0x02}, ascii("hi"),
+        new byte[] {0x00, 0x00, 0x27, 0x10}, new byte[] {0x00, 0x00, 0x00, 0x14},
+        new byte[] {0x00, 0x01}, alice);
     assertEquals(get("welcome_plaintext"), HEX.formatHex(welcome));
     assertEquals(get("welcome_record"), HEX.formatHex(gcm(kS2c, 1, welcome)));
+
+    byte[] time = HEX.parseHex("0000018bcfe56800");
+    assertEquals(EVENT_TIME, new BigInteger(1, time).longValueExact());
+    assertEquals(get("joined_plaintext"), HEX.formatHex(concat(new byte[] {0x22}, time, alice)));
+    assertEquals(get("left_plaintext"), HEX.formatHex(concat(new byte[] {0x23}, time,
+        new byte[] {0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x00},
+        new byte[] {0x00, 0x07}, ascii("see you"))));
+    assertEquals(get("roster_plaintext"),
+        HEX.formatHex(concat(new byte[] {0x25, 0x00, 0x01}, alice)));
+    assertEquals(get("bye_plaintext"),
+        HEX.formatHex(concat(new byte[] {0x15, 0x00, 0x07}, ascii("see you"))));
   }
 
   @Test
@@ -429,8 +489,8 @@ class ProtocolDocVectorsTest {
   @Test
   void frameHeadersNamedInTheDocumentMatchThePayloadSizes() throws Exception {
     String text = Files.readString(document(), StandardCharsets.UTF_8);
-    for (String name : List.of("server_hello", "client_hello", "server_auth_record", "join_record",
-        "welcome_record")) {
+    for (String name : List.of("server_hello", "client_hello", "server_auth_record",
+        "client_auth_record", "join_record", "welcome_record")) {
       String header = String.format("%08x", VECTORS.get(name).length);
       assertTrue(text.contains("(`" + name + "`, frame header `" + header + "`"),
           "docs/protocol.md should give " + name + " the frame header " + header);

@@ -62,13 +62,32 @@ class MessageCodecTest {
     return b.toString();
   }
 
-  private static List<String> randomList(Random random) {
+  private static byte[] randomBytes(Random random, int n) {
+    byte[] out = new byte[n];
+    random.nextBytes(out);
+    return out;
+  }
+
+  private static Member randomMember(Random random) {
+    return new Member(randomString(random), randomBytes(random, Member.KEY_SIZE));
+  }
+
+  private static List<Member> randomMembers(Random random) {
     int n = random.nextInt(4) == 0 ? 0 : random.nextInt(12);
-    List<String> out = new ArrayList<>();
+    List<Member> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(randomString(random));
+      out.add(randomMember(random));
     }
     return out;
+  }
+
+  /** A u32: 0, its maximum, or anything between. */
+  private static long randomU32(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> 0;
+      case 1 -> ServerMessage.Welcome.MAX_U32;
+      default -> random.nextLong(ServerMessage.Welcome.MAX_U32 + 1);
+    };
   }
 
   private static long randomLong(Random random) {
@@ -87,28 +106,30 @@ class MessageCodecTest {
       case 2 -> new ClientMessage.Dm(randomString(random), randomString(random));
       case 3 -> new ClientMessage.Who();
       case 4 -> new ClientMessage.Ping(randomLong(random));
-      case 5 -> new ClientMessage.Bye();
+      case 5 -> new ClientMessage.Bye(randomString(random));
       case 6 -> {
         byte[] sig = new byte[64];
         random.nextBytes(sig);
         yield new ServerMessage.ServerAuth(sig);
       }
       case 7 -> new ServerMessage.Welcome(randomString(random), randomString(random),
-          randomList(random));
+          randomString(random), randomU32(random), randomU32(random), randomMembers(random));
       case 8 -> new ServerMessage.Chat(randomLong(random), randomString(random), randomString(random));
-      case 9 -> new ServerMessage.Joined(randomLong(random), randomString(random));
-      case 10 -> new ServerMessage.Left(randomLong(random), randomString(random), randomString(random));
+      case 9 -> new ServerMessage.Joined(randomLong(random), randomMember(random));
+      case 10 -> new ServerMessage.Left(randomLong(random), randomString(random), randomString(random),
+          randomString(random));
       case 11 -> new ServerMessage.Dm(randomLong(random), randomString(random), randomString(random),
           randomString(random));
-      case 12 -> new ServerMessage.Roster(randomList(random));
+      case 12 -> new ServerMessage.Roster(randomMembers(random));
       case 13 -> new ServerMessage.Pong(randomLong(random));
       case 14 -> new ServerMessage.Error(random.nextInt(0x10000), randomString(random));
       case 15 -> new ServerMessage.Bye(randomString(random));
+      case 16 -> new ClientMessage.ClientAuth(randomBytes(random, 32), randomBytes(random, 64));
       default -> throw new IllegalArgumentException("no message kind " + which);
     };
   }
 
-  private static final int KINDS = 16;
+  private static final int KINDS = 17;
 
   @Test
   void everyMessageTypeRoundTripsWithRandomValues() throws Exception {
@@ -159,11 +180,12 @@ class MessageCodecTest {
     assertEquals(0x13, new ClientMessage.Who().type());
     assertEquals(0x14, new ClientMessage.Ping(0).type());
     assertEquals(0x15, new ClientMessage.Bye().type());
+    assertEquals(0x16, new ClientMessage.ClientAuth(new byte[32], new byte[64]).type());
     assertEquals(0x01, new ServerMessage.ServerAuth(new byte[64]).type());
-    assertEquals(0x20, new ServerMessage.Welcome("a", "", List.of()).type());
+    assertEquals(0x20, new ServerMessage.Welcome("a", "", "", 0, 0, List.of()).type());
     assertEquals(0x21, new ServerMessage.Chat(0, "a", "b").type());
-    assertEquals(0x22, new ServerMessage.Joined(0, "a").type());
-    assertEquals(0x23, new ServerMessage.Left(0, "a", "").type());
+    assertEquals(0x22, new ServerMessage.Joined(0, new Member("a", new byte[32])).type());
+    assertEquals(0x23, new ServerMessage.Left(0, "a", "", "").type());
     assertEquals(0x24, new ServerMessage.Dm(0, "a", "b", "c").type());
     assertEquals(0x25, new ServerMessage.Roster(List.of()).type());
     assertEquals(0x26, new ServerMessage.Pong(0).type());
@@ -174,14 +196,15 @@ class MessageCodecTest {
   @Test
   void errorCodesAreThoseOfTheProtocolPage() {
     String[] names = {"NAME_TAKEN", "NAME_INVALID", "NO_SUCH_USER", "TEXT_INVALID", "TEXT_TOO_LONG",
-        "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED"};
+        "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED", "AUTH_FAILED",
+        "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED"};
     assertEquals(names.length, ErrorCode.values().length);
     for (int i = 0; i < names.length; i++) {
       assertEquals(ErrorCode.valueOf(names[i]), ErrorCode.of(i + 1).orElseThrow());
       assertEquals(i + 1, ErrorCode.valueOf(names[i]).code());
     }
     assertTrue(ErrorCode.of(0).isEmpty());
-    assertTrue(ErrorCode.of(10).isEmpty());
+    assertTrue(ErrorCode.of(names.length + 1).isEmpty());
     assertEquals(ErrorCode.NO_SUCH_USER,
         new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "x").errorCode().orElseThrow());
   }
@@ -193,9 +216,19 @@ class MessageCodecTest {
     assertEquals("140102030405060708",
         HEX.formatHex(MessageCodec.encode(new ClientMessage.Ping(0x0102030405060708L))));
     assertEquals("13", HEX.formatHex(MessageCodec.encode(new ClientMessage.Who())));
-    assertEquals("15", HEX.formatHex(MessageCodec.encode(new ClientMessage.Bye())));
-    assertEquals("2000016100000002000161000162",
-        HEX.formatHex(MessageCodec.encode(new ServerMessage.Welcome("a", "", List.of("a", "b")))));
+    assertEquals("150000", HEX.formatHex(MessageCodec.encode(new ClientMessage.Bye())));
+    assertEquals("150002" + "6279", HEX.formatHex(MessageCodec.encode(new ClientMessage.Bye("by"))));
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 7);
+    assertEquals("20000161000173000000002710000000140001000162" + "07".repeat(32),
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.Welcome("a", "s", "", 10_000, 20,
+            List.of(new Member("b", key))))));
+    assertEquals("220000000000000001000162" + "07".repeat(32),
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.Joined(1, new Member("b", key)))));
+    assertEquals("230000000000000001000162000000027878",
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.Left(1, "b", "", "xx"))));
+    assertEquals("16" + "07".repeat(32) + "00".repeat(64),
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.ClientAuth(key, new byte[64]))));
     assertEquals("21ffffffffffffffff000162000163",
         HEX.formatHex(MessageCodec.encode(new ServerMessage.Chat(-1, "b", "c"))));
     assertEquals("250000", HEX.formatHex(MessageCodec.encode(new ServerMessage.Roster(List.of()))));
@@ -234,8 +267,8 @@ class MessageCodecTest {
 
   @Test
   void unknownTypeIsMalformed() {
-    Set<Integer> known = Set.of(0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x20, 0x21, 0x22, 0x23,
-        0x24, 0x25, 0x26, 0x27, 0x28);
+    Set<Integer> known = Set.of(0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x20, 0x21, 0x22,
+        0x23, 0x24, 0x25, 0x26, 0x27, 0x28);
     for (int type = 0; type < 256; type++) {
       if (!known.contains(type)) {
         assertMalformed(String.format("%02x", type));
@@ -251,7 +284,14 @@ class MessageCodecTest {
     assertMalformed("100005616c6963"); // str of 5 with 4 bytes
     assertMalformed("14010203");       // PING with half a u64
     assertMalformed("01" + "00".repeat(63)); // SERVER_AUTH with 63 bytes of signature
-    assertMalformed("2000016100000003000161");   // WELCOME listing 3 users, holding 1
+    assertMalformed("200001610000000000000000000000000003000161" + "07".repeat(32));
+                                       // WELCOME listing 3 members, holding 1
+    assertMalformed("200001610000000000000000000000000001000161" + "07".repeat(31));
+                                       // WELCOME whose only member's key is cut off
+    assertMalformed("2000016100000000000000000000"); // WELCOME with half its burst
+    assertMalformed("220000000000000001000162" + "07".repeat(31)); // JOINED, key cut off
+    assertMalformed("15");             // BYE without its message
+    assertMalformed("16" + "00".repeat(95)); // CLIENT_AUTH one byte short
     assertMalformed("25ffff");         // ROSTER of 65,535 users in 0 bytes
     assertMalformed("2700");           // ERROR with half a code
     assertMalformed("120001610001");   // DM whose text is cut off
@@ -260,7 +300,8 @@ class MessageCodecTest {
   @Test
   void bytesLeftAfterTheLastFieldAreMalformed() {
     assertMalformed("1300");
-    assertMalformed("1500");
+    assertMalformed("15000000");
+    assertMalformed("16" + "00".repeat(97));
     assertMalformed("10000161ff");
     assertMalformed("01" + "00".repeat(65));
     assertMalformed("1401020304050607080900");

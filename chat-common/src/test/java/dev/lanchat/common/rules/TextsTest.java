@@ -93,4 +93,17 @@ class TextsTest {
     assertEquals(Verdict.INVALID, Texts.check("a\uD800b"));
     assertEquals(Verdict.INVALID, Texts.check("a\uDC00"));
   }
+
+  @Test
+  void byeMessageIsEmptyOrAValidTextOfAtMost200Bytes() {
+    assertTrue(Texts.isValidByeMessage(""));
+    assertTrue(Texts.isValidByeMessage("see you tomorrow"));
+    assertTrue(Texts.isValidByeMessage("x".repeat(Texts.MAX_BYE_MESSAGE_BYTES)));
+    assertTrue(Texts.isValidByeMessage("\u00e9".repeat(100)));
+    assertFalse(Texts.isValidByeMessage("x".repeat(Texts.MAX_BYE_MESSAGE_BYTES + 1)));
+    assertFalse(Texts.isValidByeMessage("\u00e9".repeat(100) + "x"));
+    assertFalse(Texts.isValidByeMessage("   "));
+    assertFalse(Texts.isValidByeMessage("bye\u001b[2J"));
+    assertFalse(Texts.isValidByeMessage("bye\u202e"));
+  }
 }
