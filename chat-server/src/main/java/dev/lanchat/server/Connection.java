@@ -2,6 +2,8 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.handshake.ClientAuthOutcome;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Subscriber {
   /** The BYE reason every client gets when the server shuts down. */
   static final String SHUTDOWN_REASON = "server shutting down";
+  /** The BYE reason for a client whose key an administrator took off the allowlist. */
+  static final String DENIED_REASON = "your key is no longer allowed here";
   /** How long a closing connection waits for its last messages to leave and the peer to close. */
   static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -42,6 +46,7 @@ final class Connection implements Subscriber {
   private final Lifecycle life = new Lifecycle();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
+  private volatile Optional<ByteString> key = Optional.empty();
   private volatile ScheduledFuture<?> deadline;
   private boolean slotTaken;
 
@@ -61,6 +66,11 @@ final class Connection implements Subscriber {
   /** The name this client joined as, if it has. */
   Optional<String> memberName() {
     return member.map(Member::name);
+  }
+
+  /** The key this client proved and was admitted with, once it has. */
+  Optional<ByteString> key() {
+    return key;
   }
 
   /** Runs the connection to its end. Never throws. */
@@ -124,10 +134,41 @@ final class Connection implements Subscriber {
       return endingFor(e); // as for any failed read: a protocol error is said as such
     }
     return switch (outcome) {
-      case ClientAuthOutcome.Authenticated a -> readLoop(link,
-          new SessionRules(room, this, a.key(), config.rate(), config.burst()));
+      case ClientAuthOutcome.Authenticated a -> admitted(link, a.key());
       case ClientAuthOutcome.Refused r -> refused(link, r);
     };
+  }
+
+  /** Protocol §2.5 step 4: a proven key goes on to JOIN if the server admits it. */
+  private Ending admitted(ClientLink link, ByteString proven) {
+    return switch (server.keys().admit(proven)) {
+      case ClientKeys.Admission.Admitted a -> {
+        key = Optional.of(proven);
+        yield readLoop(link, new SessionRules(room, this, proven, config.rate(), config.burst()));
+      }
+      case ClientKeys.Admission.NotAllowed n -> {
+        log.info("refused {}: key {} is not on the allowlist", peer(), n.fingerprint());
+        beginClose(new ServerMessage.Error(ErrorCode.NOT_ALLOWED, "your key " + n.fingerprint()
+            + " is not allowed on this server; its administrator can allow it"));
+        yield drain(link);
+      }
+      case ClientKeys.Admission.Unavailable u -> {
+        beginClose(SessionRules.STORE_UNAVAILABLE);
+        yield drain(link);
+      }
+    };
+  }
+
+  /**
+   * The key's allow entry was removed while it is here (protocol §5.7): BYE with
+   * {@link #DENIED_REASON}, then the connection closes as any the server ends.
+   */
+  void denied() {
+    if (!life.isClosing()) {
+      log.info("closing {} from {}: its key {} is no longer allowed",
+          memberName().orElse("(not joined)"), peer(), key.map(Fingerprint::of).orElse("?"));
+      beginClose(new ServerMessage.Bye(DENIED_REASON));
+    }
   }
 
   /**
@@ -174,6 +215,7 @@ final class Connection implements Subscriber {
         case SessionRules.Outcome.Reply r -> reply(r.message());
         case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
         case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
+        case SessionRules.Outcome.Close c -> beginClose(c.bye());
       }
     }
   }

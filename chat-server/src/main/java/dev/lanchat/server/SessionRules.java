@@ -26,9 +26,15 @@ final class SessionRules {
 
     /** The client joined as {@code member}. */
     record JoinedAs(Member member) implements Outcome {}
+
+    /** End the session from the server's side with {@code bye}. */
+    record Close(ServerMessage.Bye bye) implements Outcome {}
   }
 
   private static final Outcome DONE = new Outcome.Done();
+  /** Said when the store cannot tell whose a name is: better no join than a wrong owner. */
+  static final ServerMessage.Bye STORE_UNAVAILABLE =
+      new ServerMessage.Bye("the server cannot read its name bindings now; try again later");
 
   private final Room room;
   private final Subscriber self;
@@ -81,8 +87,12 @@ final class SessionRules {
       case JoinResult.Joined j -> new Outcome.JoinedAs(j.member());
       case JoinResult.NameInvalid n ->
           error(ErrorCode.NAME_INVALID, "that name cannot be used: " + n.problem());
-      case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN,
-          "the name " + name + " is taken (too close to " + t.holder() + ")");
+      case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN, t.holder().equals(name)
+          ? "the name " + name + " is taken"
+          : "the name " + name + " is too close to " + t.holder() + ", which is taken");
+      case JoinResult.NameBound b ->
+          error(ErrorCode.NAME_BOUND, "the name " + name + " belongs to another key");
+      case JoinResult.Unavailable u -> new Outcome.Close(STORE_UNAVAILABLE);
       case JoinResult.Closed c -> DONE;
     };
   }

@@ -77,7 +77,7 @@ class ServerCommandTest {
     CommandLine cl = commandLine(new ServerCommand(started::complete));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
         "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString(),
-        "--name", "Kitchen", "--no-discovery"));
+        "--name", "Kitchen", "--no-discovery", "--data", dir.resolve("server.db").toString()));
     ChatServer server = started.get(30, TimeUnit.SECONDS);
     assertFalse(server.config().discovery());
     server.close();
@@ -113,7 +113,8 @@ class ServerCommandTest {
     cl.setOut(new PrintWriter(printed, true));
     cl.setErr(new PrintWriter(err, true));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
-        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString()));
+        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString(),
+        "--data", dir.resolve("server.db").toString()));
     started.get(30, TimeUnit.SECONDS).close();
     assertEquals(0, exit.get(30, TimeUnit.SECONDS));
     return printed.toString();
@@ -124,7 +125,8 @@ class ServerCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1",
           "--port", Integer.toString(taken.getLocalPort()),
-          "--identity", dir.resolve("id.pem").toString());
+          "--identity", dir.resolve("id.pem").toString(),
+          "--data", dir.resolve("server.db").toString());
       assertEquals(1, code);
       assertOneLine(err.toString(), "cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
@@ -164,7 +166,8 @@ class ServerCommandTest {
   void optionsComeFromTheConfigFileAndTheCommandLineWins() throws Exception {
     Path file = configFile("bind=127.0.0.1", "port=0", "name=From the file",
         "motd=hello from the file", "max-clients=7", "no-discovery=true",
-        "identity=" + dir.resolve("id.pem"));
+        "identity=" + dir.resolve("id.pem"), "data=" + dir.resolve("server.db"),
+        "access=allowlist");
     CompletableFuture<ChatServer> started = new CompletableFuture<>();
     CommandLine cl = commandLine(new ServerCommand(started::complete));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
@@ -178,6 +181,8 @@ class ServerCommandTest {
     assertEquals("hello from the file", config.motd());
     assertFalse(config.discovery());
     assertEquals(dir.resolve("id.pem"), config.identityFile());
+    assertEquals(dir.resolve("server.db"), config.dataFile());
+    assertEquals(ServerConfig.Access.ALLOWLIST, config.access());
   }
 
   @Test
