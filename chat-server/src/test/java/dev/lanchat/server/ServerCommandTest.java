@@ -224,6 +224,33 @@ class ServerCommandTest {
     assertOneLine(err.toString(), missing.toString());
   }
 
+  @Test
+  void aStoreThatCannotBeOpenedStopsTheServerAndIsNeverReplaced() throws Exception {
+    Path data = dir.resolve("server.db");
+    byte[] notSqlite = new byte[4096];
+    java.util.Arrays.fill(notSqlite, (byte) 'x');
+    Files.write(data, notSqlite);
+    if (Files.getFileStore(data).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(data,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1", "--port", "0",
+        "--identity", dir.resolve("id.pem").toString(), "--data", data.toString(),
+        "--no-discovery");
+    assertEquals(1, code);
+    assertOneLine(err.toString(), data.toString());
+    assertArrayEquals(notSqlite, Files.readAllBytes(data));
+    assertFalse(out.toString().contains("Press Ctrl+C"), "nothing was started: " + out);
+  }
+
+  @Test
+  void anUnknownAccessModeIsAUsageError() {
+    assertEquals(2, commandLine(new ServerCommand()).execute("--access", "closed",
+        "--identity", dir.resolve("id.pem").toString(), "--data",
+        dir.resolve("server.db").toString()));
+    assertOneLine(err.toString(), "--access must be open or allowlist");
+  }
+
   private static void assertOneLine(String text, String mentions) {
     List<String> lines = text.lines().toList();
     assertEquals(1, lines.size(), "expected one line:\n" + text);
