@@ -33,6 +33,9 @@ final class SessionRules {
 
   private static final Outcome DONE = new Outcome.Done();
   /** Said when the store cannot tell whose a name is: better no join than a wrong owner. */
+  /** Said to a join-code message where none is taken (protocol, "Join codes"). */
+  static final ServerMessage.Bye NO_JOIN_CODES =
+      new ServerMessage.Bye("protocol error: no join-code exchange is expected here");
   static final ServerMessage.Bye STORE_UNAVAILABLE =
       new ServerMessage.Bye("the server cannot read its name bindings now; try again later");
 
@@ -79,6 +82,9 @@ final class SessionRules {
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
       case ClientMessage.ClientAuth auth ->
           throw new IllegalStateException("CLIENT_AUTH is the link's own");
+      case ClientMessage.JoinCode1 code -> new Outcome.Close(NO_JOIN_CODES);
+      case ClientMessage.JoinCode2 code -> new Outcome.Close(NO_JOIN_CODES);
+      case ClientMessage.JoinCodeConfirm code -> new Outcome.Close(NO_JOIN_CODES);
     };
   }
 
