@@ -7,6 +7,7 @@ import dev.lanchat.server.store.KeyFingerprint;
 import dev.lanchat.server.store.RenameResult;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
+import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -78,6 +79,11 @@ final class ClientKeys implements NameBinder {
       }
     }
     return gone;
+  }
+
+  /** A join-code exchange against this store, for the client at {@code peer}. */
+  JoinCodeExchange exchange(SecureRandom random, String peer) {
+    return new JoinCodeExchange(store, random, peer);
   }
 
   @Override

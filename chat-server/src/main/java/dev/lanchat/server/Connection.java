@@ -139,24 +139,70 @@ final class Connection implements Subscriber {
     };
   }
 
-  /** Protocol §2.5 step 4: a proven key goes on to JOIN if the server admits it. */
+  /**
+   * Protocol §2.5 step 4: a proven key goes on to JOIN if the server admits it, or after a
+   * matching join-code exchange, which an unknown key in allowlist mode may run first.
+   */
   private Ending admitted(ClientLink link, ByteString proven) {
-    return switch (server.keys().admit(proven)) {
-      case ClientKeys.Admission.Admitted a -> {
-        key = Optional.of(proven);
-        yield readLoop(link, new SessionRules(room, this, proven, config.rate(), config.burst()));
+    ClientKeys.Admission admission = server.keys().admit(proven);
+    if (admission instanceof ClientKeys.Admission.Unavailable) {
+      beginClose(SessionRules.STORE_UNAVAILABLE);
+      return drain(link);
+    }
+    ClientMessage first;
+    try {
+      first = link.receive();
+    } catch (IOException e) {
+      return endingFor(e);
+    }
+    if (first instanceof ClientMessage.JoinCode1 opening) {
+      return joinCode(link, proven, opening);
+    }
+    if (admission instanceof ClientKeys.Admission.NotAllowed n) {
+      log.info("refused {}: key {} is not on the allowlist", peer(), n.fingerprint());
+      beginClose(new ServerMessage.Error(ErrorCode.NOT_ALLOWED, "your key " + n.fingerprint()
+          + " is not allowed on this server; its administrator can allow it"));
+      return drain(link);
+    }
+    return session(link, proven, Optional.of(first));
+  }
+
+  /** The join-code exchange the client opened; a match lets the key in, anything else ends. */
+  private Ending joinCode(ClientLink link, ByteString proven, ClientMessage.JoinCode1 opening) {
+    JoinCodeExchange.Wire wire = new JoinCodeExchange.Wire() {
+      @Override
+      public ClientMessage receive() throws IOException {
+        return link.receive();
       }
-      case ClientKeys.Admission.NotAllowed n -> {
-        log.info("refused {}: key {} is not on the allowlist", peer(), n.fingerprint());
-        beginClose(new ServerMessage.Error(ErrorCode.NOT_ALLOWED, "your key " + n.fingerprint()
-            + " is not allowed on this server; its administrator can allow it"));
-        yield drain(link);
-      }
-      case ClientKeys.Admission.Unavailable u -> {
-        beginClose(SessionRules.STORE_UNAVAILABLE);
-        yield drain(link);
+
+      @Override
+      public void send(java.util.List<ServerMessage> messages) {
+        messages.forEach(Connection.this::reply);
       }
     };
+    JoinCodeExchange.Result result;
+    try {
+      result = server.keys().exchange(server.random(), peer()).run(opening, link.th(),
+          server.identity().publicKey(), proven, wire);
+    } catch (dev.lanchat.server.store.StoreException e) {
+      log.warn("cannot run a join code from {}: {}", peer(), e.getMessage());
+      beginClose(SessionRules.STORE_UNAVAILABLE);
+      return drain(link);
+    } catch (IOException e) {
+      return endingFor(e);
+    }
+    if (result instanceof JoinCodeExchange.Result.Refused) {
+      beginClose(JoinCodeExchange.REFUSAL);
+      return drain(link);
+    }
+    return session(link, proven, Optional.empty());
+  }
+
+  /** The session of an admitted key, starting with {@code first} if it was read already. */
+  private Ending session(ClientLink link, ByteString proven, Optional<ClientMessage> first) {
+    key = Optional.of(proven);
+    return readLoop(link, new SessionRules(room, this, proven, config.rate(), config.burst()),
+        first);
   }
 
   /**
@@ -194,14 +240,16 @@ final class Connection implements Subscriber {
   }
 
   /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
-  private Ending readLoop(ClientLink link, SessionRules rules) {
+  private Ending readLoop(ClientLink link, SessionRules rules, Optional<ClientMessage> first) {
+    Optional<ClientMessage> pending = first;
     while (true) {
       if (life.isClosing()) {
         socket.readTimeout(LINGER); // bounds the wait for the client to hang up
       }
       ClientMessage message;
       try {
-        message = link.receive();
+        message = pending.isPresent() ? pending.get() : link.receive();
+        pending = Optional.empty();
       } catch (IOException e) {
         return endingFor(e);
       }
