@@ -628,7 +628,6 @@ def scenarios(R, C):
                 p.stop()
             outs.append((bytes(p.out) + bytes(p.err)).decode("utf-8", "replace"))
         f1, f2 = L.fingerprint(k1), L.fingerprint(k2)
-        ok = f1 not in outs[0] or True
         return f1 in outs[1] and f2 in outs[1] and "carol" in outs[1] and f2 not in outs[0], \
             "second run output=%r" % outs[1][-500:]
     R.run("known peers: a name back with another key -> loud warning with both fingerprints (§6.6)", known_peers)

@@ -71,8 +71,15 @@ def connect(port, **kw):
     return L.ClientConn(port, timeout=T).handshake(**kw)
 
 
+KEYS = {}  # skeleton -> the key our checks join that name with (names are bound to keys, §5.6)
+
+
+def key_for(name):
+    return KEYS.setdefault(L.skeleton(name), L.Ed25519PrivateKey.generate())
+
+
 def joined(port, name, identity=None):
-    c = connect(port, identity=identity)
+    c = connect(port, identity=identity or key_for(name))
     c.send(L.JOIN, name=name)
     w = c.recv()
     if w["type"] != "WELCOME":
@@ -284,6 +291,9 @@ def run_tcp_checks(R, port, printed_fp):
             m = c.recv()
             res[n] = (m["type"], m.get("code"))
             texts[n] = m.get("text")
+        c.close()
+        # another key: bob's names are bound to bob (NAME_BOUND), then JOIN again with a free name
+        c = connect(port, identity=key_for("carol"))
         for n in ("BOB", "b0b"):
             c.send(L.JOIN, name=n)
             m = c.recv()
@@ -594,7 +604,7 @@ def run_tcp_checks(R, port, printed_fp):
     R.run("BYE before JOIN accepted (no NOT_JOINED), connection ends", bye_before_join)
 
     def total_order():
-        carol = joined(port, "carol")
+        carol = joined(port, "carol")  # carol's key again
         recv_until(alice, "JOINED"); recv_until(bob, "JOINED")
         for i in range(15):
             alice.send(L.SAY, text="a%d" % i)
