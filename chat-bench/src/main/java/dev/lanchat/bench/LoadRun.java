@@ -513,6 +513,9 @@ final class LoadRun {
             case ServerMessage.Joined joined -> {
               // a client that joined after this one: part of the set-up
             }
+            case ServerMessage.Left left when !left.name().startsWith(namePrefix) -> {
+              // someone outside this run left (a flooding client the server dropped, say)
+            }
             default -> {
               fail(client.name() + " got " + LoadClient.describe(m)
                   + " during the run (a LEFT means the server dropped a client)");

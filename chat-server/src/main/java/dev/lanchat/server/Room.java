@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * A chat room: who is in it, and the single total order of MESSAGE, JOINED and LEFT events
@@ -23,6 +24,10 @@ import java.util.function.Function;
  * holding the room, and every member's queue receives events in lock order. A member whose
  * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
  * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
+ *
+ * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget}
+ * for SAY across all senders, and ROSTER encoded once per membership change, so WHO costs no
+ * new bytes.
  */
 final class Room {
   /** LEFT reason for a client that closed or reset its connection without BYE. */
@@ -39,16 +44,31 @@ final class Room {
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
+  private final RateLimiter messageBudget;
+  private final RateLimiter byteBudget;
   private boolean closed;
   private long lastTime;
+  /** ROSTER as sent, encoded once per membership change; null after a change. */
+  private byte[] roster;
 
   /**
    * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
+   * @param budget what the room carries for everyone together
+   * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    */
-  Room(RoomInfo info, NameRegistry names) {
+  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock) {
     this.info = info;
     this.names = names;
+    this.messageBudget =
+        new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
+    this.byteBudget = new RateLimiter(budget.bytesPerSecond(), budget.byteBurst(), nanoClock);
+  }
+
+  /** A room without a room-wide budget. */
+  Room(RoomInfo info, NameRegistry names) {
+    this(info, names, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
   }
 
   /**
@@ -69,6 +89,7 @@ final class Room {
         return new JoinResult.NameTaken(taken.holder());
       }
       members.put(member.skeleton(), member);
+      roster = null;
       offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
           info.motd(), info.rate(), info.burst(), membersInOrder())), slow);
       byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), member.onWire()));
@@ -81,13 +102,26 @@ final class Room {
     });
   }
 
-  /** Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included. */
-  void say(Member from, String text) {
-    event(slow -> {
-      if (isMember(from)) {
-        broadcast(new ServerMessage.Chat(now(), from.name(), text), slow);
+  /**
+   * Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included,
+   * if the room budget allows it.
+   *
+   * @return false when the room budget refused it (nothing was sent; the caller answers
+   *     RATE_LIMITED)
+   */
+  boolean say(Member from, String text) {
+    return event(slow -> {
+      if (!isMember(from)) {
+        return true;
       }
-      return null;
+      byte[] encoded = MessageCodec.encode(new ServerMessage.Chat(now(), from.name(), text));
+      if (!withinBudget(encoded.length)) {
+        return false;
+      }
+      for (Member m : members.values()) {
+        offer(m, encoded, slow);
+      }
+      return true;
     });
   }
 
@@ -120,7 +154,10 @@ final class Room {
   void who(Member to) {
     event(slow -> {
       if (isMember(to)) {
-        offer(to, MessageCodec.encode(new ServerMessage.Roster(membersInOrder())), slow);
+        if (roster == null) {
+          roster = MessageCodec.encode(new ServerMessage.Roster(membersInOrder()));
+        }
+        offer(to, roster, slow); // shared, never changed: every queue may hold the same array
       }
       return null;
     });
@@ -166,6 +203,7 @@ final class Room {
         names.release(m.name(), m);
       }
       members.clear();
+      roster = null;
       return all;
     } finally {
       lock.unlock();
@@ -215,6 +253,7 @@ final class Room {
 
   private void remove(Member member) {
     members.remove(member.skeleton());
+    roster = null;
     names.release(member.name(), member);
   }
 
@@ -232,6 +271,19 @@ final class Room {
       list.add(m.name());
     }
     return list;
+  }
+
+  /**
+   * Takes one message and {@code bytes} from the room budget, or neither. Lock held.
+   */
+  private boolean withinBudget(int bytes) {
+    if (!byteBudget.tryAcquire(0)) {
+      return false; // in debt from a large message: wait before taking a message token
+    }
+    if (!messageBudget.tryAcquire()) {
+      return false;
+    }
+    return byteBudget.tryAcquire(bytes);
   }
 
   /** Server time for the next event, never earlier than the previous one. Lock held. */
