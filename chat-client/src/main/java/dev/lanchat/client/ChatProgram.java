@@ -10,6 +10,7 @@ import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -55,12 +56,20 @@ public final class ChatProgram {
   private final EventFormat format;
   private final NamePrompt names;
   private final RoomView room;
+  private final KnownPeers knownPeers;
+  private final Refusals refusals;
 
-  /** A program on {@code console}; {@code trust} decides about each server key proven. */
-  public ChatProgram(Settings settings, Console console, ServerTrust trust) {
+  /**
+   * A program on {@code console}; {@code trust} decides about each server key proven, and
+   * {@code knownPeers} remembers the members' keys.
+   */
+  public ChatProgram(Settings settings, Console console, ServerTrust trust,
+      KnownPeers knownPeers) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
+    this.knownPeers = Objects.requireNonNull(knownPeers, "knownPeers");
+    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
     this.format = new EventFormat(settings.zone(), console.color());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
@@ -124,7 +133,7 @@ public final class ChatProgram {
         case JoinResult.Refused refused -> {
           console.event(format.error(refused.error()));
           if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
-            return new Joining.Exit(ExitCode.NOT_JOINED);
+            return new Joining.Exit(refusals.explain(refused.error(), name));
           }
           switch (names.usable(null)) {
             case NamePrompt.Answer.Named named -> name = named.name();
@@ -157,8 +166,13 @@ public final class ChatProgram {
   /** The joined part: input on one thread, events on the session's; returns the exit code. */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
-    session.start(room);
-    Thread input = new Thread(() -> readInput(session), "lanchat-input");
+    PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
+    peers.welcomed(welcome);
+    session.start(message -> {
+      peers.received(message);
+      room.received(message);
+    });
+    Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     return switch (session.awaitEnd()) {
@@ -171,7 +185,7 @@ public final class ChatProgram {
     };
   }
 
-  private void readInput(Session session) {
+  private void readInput(Session session, PeerKeys peers) {
     try {
       while (!session.isOver()) {
         String line = console.readLine();
@@ -186,6 +200,7 @@ public final class ChatProgram {
           case Commands.Input.Say say -> session.send(new ClientMessage.Say(say.text()));
           case Commands.Input.Msg msg -> session.send(new ClientMessage.Dm(msg.to(), msg.text()));
           case Commands.Input.Who who -> session.send(new ClientMessage.Who());
+          case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
           case Commands.Input.Quit quit -> {
             session.goodbye();
             return;

@@ -32,6 +32,15 @@ class CommandsTest {
   }
 
   @Test
+  void whoisTakesExactlyOneValidName() {
+    assertEquals(new Input.Whois("bob"), Commands.parse("/whois  bob "));
+    assertEquals(new Input.Invalid("usage: /whois NAME"), Commands.parse("/whois"));
+    assertEquals(new Input.Invalid("usage: /whois NAME"), Commands.parse("/whois bob carol"));
+    Input.Invalid bad = assertInstanceOf(Input.Invalid.class, Commands.parse("/whois b\u001Bob"));
+    assertTrue(bad.why().startsWith("b\\x1Bob is not a valid name"), bad.why());
+  }
+
+  @Test
   void anUnknownCommandIsNotSentAndItsNameIsRenderedSafely() {
     Input.Invalid invalid = assertInstanceOf(Input.Invalid.class, Commands.parse("/x\u001B[2J y"));
     assertEquals("unknown command /x\\x1B[2J; /help lists the commands", invalid.why());
