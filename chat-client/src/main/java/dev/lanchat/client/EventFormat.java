@@ -10,18 +10,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns what the server sends into the lines the user sees, one event a line:
  *
  * <pre>
- * * connected to 127.0.0.1:5000 as alice; here: alice, bob
+ * * connected to 127.0.0.1:5000 as alice (server Kitchen); here: alice, bob
  * * motd: be nice
  * 12:01 &lt;alice&gt; hello
  * 12:01 [alice -&gt; bob] psst
  * 12:01 * carol joined
  * 12:01 * bob left
  * 12:01 * bob left (connection lost)
+ * 12:01 * carol left: see you tomorrow
  * * here: alice, carol
  * ! name taken: the name alice is taken
  * * server closed the connection: shutting down
@@ -32,22 +35,52 @@ import java.util.Optional;
  * only) are added around names afterwards. Immutable and thread-safe.
  */
 public final class EventFormat {
+  private static final String REVERSE = "\u001B[7m";
+  private static final String REVERSE_OFF = "\u001B[27m";
+
   private final DateTimeFormatter clock;
   private final NameColors colors;
+  private final boolean emphasis;
 
   /**
    * @param zone the time zone of the timestamps
    * @param color whether names get a colour and timestamps are dimmed
    */
   public EventFormat(ZoneId zone, boolean color) {
+    this(zone, color ? 8 : 0, color);
+  }
+
+  /**
+   * @param zone the time zone of the timestamps
+   * @param colors how many colours names may use: 0 (none, no dimmed timestamps), 8 or 256
+   * @param emphasis whether a mention of the user's name is shown in reverse video (a terminal
+   *     shows it even without colours; a script never gets an escape)
+   */
+  public EventFormat(ZoneId zone, int colors, boolean emphasis) {
     this.clock = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
-    this.colors = new NameColors(color);
+    this.colors = new NameColors(colors);
+    this.emphasis = emphasis;
+  }
+
+  /**
+   * The line for a MESSAGE that mentions the user: each match of {@code mention} in the
+   * terminal-safe text is shown in reverse video (when emphasis is on).
+   */
+  public Shown mentioning(ServerMessage.Chat m, Pattern mention) {
+    String body = text(m.text());
+    if (emphasis) {
+      body = mention.matcher(body).replaceAll(r -> Matcher.quoteReplacement(
+          REVERSE + r.group() + REVERSE_OFF));
+    }
+    return new Shown(time(m.time()) + " <" + name(m.from()) + "> ", body);
   }
 
   /** The lines shown on joining: who we are and who is there, then the motd if any. */
   public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
+    String server = welcome.server().isEmpty() ? ""
+        : " (server " + TerminalText.render(welcome.server()) + ")";
     String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + "; here: " + names(welcome.members());
+        + name(welcome.name()) + server + "; here: " + names(welcome.members());
     if (welcome.motd().isEmpty()) {
       return List.of(first);
     }
@@ -55,27 +88,45 @@ public final class EventFormat {
   }
 
   /**
+   * One event as shown: a {@code head} (time and sender) and the {@code body} after it, so a
+   * terminal can wrap the body under itself.
+   */
+  public record Shown(String head, String body) {
+    /** The whole line. */
+    public String line() {
+      return head + body;
+    }
+  }
+
+  /**
    * The line for one event, or empty for messages the user does not see (PONG, SERVER_AUTH,
    * WELCOME, which {@link #welcome} covers).
    */
   public Optional<String> format(ServerMessage message) {
-    String line = switch (message) {
-      case ServerMessage.Chat m -> time(m.time()) + " <" + name(m.from()) + "> " + text(m.text());
-      case ServerMessage.Dm m -> time(m.time()) + " [" + name(m.from()) + " -> " + name(m.to())
-          + "] " + text(m.text());
-      case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.member().name()) + " joined";
-      case ServerMessage.Left m -> time(m.time()) + " * " + name(m.name()) + " left"
-          + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
-          + (m.message().isEmpty() ? "" : ": " + text(m.message()));
-      case ServerMessage.Roster m -> "* here: " + names(m.members());
-      case ServerMessage.Error m -> error(m);
-      case ServerMessage.Bye m -> "* server closed the connection"
-          + (m.reason().isEmpty() ? "" : ": " + text(m.reason()));
+    return shown(message).map(Shown::line);
+  }
+
+  /** {@link #format}, split into head and body. */
+  public Optional<Shown> shown(ServerMessage message) {
+    Shown shown = switch (message) {
+      case ServerMessage.Chat m -> new Shown(time(m.time()) + " <" + name(m.from()) + "> ",
+          text(m.text()));
+      case ServerMessage.Dm m -> new Shown(time(m.time()) + " [" + name(m.from()) + " -> "
+          + name(m.to()) + "] ", text(m.text()));
+      case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* "
+          + name(m.member().name()) + " joined");
+      case ServerMessage.Left m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
+          + " left" + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
+          + (m.message().isEmpty() ? "" : ": " + text(m.message())));
+      case ServerMessage.Roster m -> new Shown("* ", "here: " + names(m.members()));
+      case ServerMessage.Error m -> new Shown("", error(m));
+      case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
+          + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
     };
-    return Optional.ofNullable(line);
+    return Optional.ofNullable(shown);
   }
 
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */
@@ -83,7 +134,11 @@ public final class EventFormat {
     String label = error.errorCode()
         .map(code -> code.name().toLowerCase(Locale.ROOT).replace('_', ' '))
         .orElse("error " + error.code());
-    return "! " + label + (error.text().isEmpty() ? "" : ": " + text(error.text()));
+    String text = text(error.text());
+    if (text.toLowerCase(Locale.ROOT).startsWith(label)) {
+      return "! " + text; // the server's text says it already: "no such user: bob"
+    }
+    return "! " + label + (text.isEmpty() ? "" : ": " + text);
   }
 
   /** True when {@code error} is about the name asked for, so another name may work. */
