@@ -36,6 +36,7 @@ final class Room {
 
   private final RoomInfo info;
   private final NameRegistry names;
+  private final NameBinder binder;
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -47,8 +48,18 @@ final class Room {
    * @param names the server-wide names registry this room claims its members' names in
    */
   Room(RoomInfo info, NameRegistry names) {
+    this(info, names, NameBinder.NONE);
+  }
+
+  /**
+   * @param info what every WELCOME carries besides the member list
+   * @param names the server-wide names registry this room claims its members' names in
+   * @param binder which key owns which name across sessions (the server's store)
+   */
+  Room(RoomInfo info, NameRegistry names, NameBinder binder) {
     this.info = info;
     this.names = names;
+    this.binder = binder;
   }
 
   /**
@@ -65,8 +76,9 @@ final class Room {
       if (closed) {
         return new JoinResult.Closed();
       }
-      if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
-        return new JoinResult.NameTaken(taken.holder());
+      Optional<JoinResult> refused = claim(member);
+      if (refused.isPresent()) {
+        return refused.get();
       }
       members.put(member.skeleton(), member);
       offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
@@ -79,6 +91,37 @@ final class Room {
       }
       return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
     });
+  }
+
+  /**
+   * Claims the member's name in the order of protocol §5.1: not bound to another key, then not
+   * held by a joined client, then bound to the member's key. Lock held, so no other join runs
+   * between the store's answer and the claim.
+   *
+   * @return the refusal, or empty when the name is the member's now
+   */
+  private Optional<JoinResult> claim(Member member) {
+    String name = member.name();
+    Optional<JoinResult> unbound = refusal(binder.check(name, member.key()));
+    if (unbound.isPresent()) {
+      return unbound;
+    }
+    if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
+      return Optional.of(new JoinResult.NameTaken(taken.holder()));
+    }
+    Optional<JoinResult> bound = refusal(binder.bind(name, member.key()));
+    if (bound.isPresent()) { // an admin command reserved it meanwhile, or the store failed
+      names.release(name, member);
+    }
+    return bound;
+  }
+
+  private static Optional<JoinResult> refusal(NameBinder.Verdict verdict) {
+    return switch (verdict) {
+      case NameBinder.Verdict.Yours y -> Optional.empty();
+      case NameBinder.Verdict.BoundToOther o -> Optional.of(new JoinResult.NameBound());
+      case NameBinder.Verdict.Unavailable u -> Optional.of(new JoinResult.Unavailable());
+    };
   }
 
   /** Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included. */

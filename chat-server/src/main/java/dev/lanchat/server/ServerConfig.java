@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param maxBacklog most messages waiting to be written to one client
  * @param maxBacklogBytes most bytes waiting to be written to one client
  * @param discovery whether to answer LAN discovery requests (UDP, same port)
+ * @param dataFile the server's store (SQLite): name bindings, the allowlist, invites
+ * @param access who may join: any authenticated key, or only allowed keys (protocol §5.7)
  */
 public record ServerConfig(
     InetAddress bind,
@@ -50,7 +52,17 @@ public record ServerConfig(
     Duration idleTimeout,
     int maxBacklog,
     long maxBacklogBytes,
-    boolean discovery) {
+    boolean discovery,
+    Path dataFile,
+    Access access) {
+
+  /** Who may join (protocol §5.7). */
+  public enum Access {
+    /** Any client that authenticates may join; names are bound to keys. */
+    OPEN,
+    /** Only keys on the store's allowlist may join; any other gets ERROR NOT_ALLOWED. */
+    ALLOWLIST
+  }
 
   /** The default TCP (and discovery UDP) port. */
   public static final int DEFAULT_PORT = 5000;
@@ -73,6 +85,8 @@ public record ServerConfig(
     Objects.requireNonNull(motd, "motd");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(dataFile, "dataFile");
+    Objects.requireNonNull(access, "access");
     require("port", port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
     require("name", !name.isBlank(), "the server name must not be empty");
     require("name", name.codePoints().noneMatch(Texts::isForbidden),
@@ -102,7 +116,8 @@ public record ServerConfig(
   /**
    * The defaults of protocol §7: every interface, port 5000, the identity under the user's home,
    * this host's name, 1,000 clients, 10 messages/s (burst 20), 20 connections/s per address
-   * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on.
+   * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on,
+   * the store in {@code ~/.lanchat/server.db}, open access.
    */
   public static ServerConfig defaults() {
     return builder().build();
@@ -124,6 +139,14 @@ public record ServerConfig(
    */
   public static Path defaultIdentityFile() {
     return LanchatHome.file("server-identity.pem");
+  }
+
+  /**
+   * {@code ~/.lanchat/server.db}, where {@code ~} is as for {@link #defaultIdentityFile}: the
+   * same file the admin commands use by default.
+   */
+  public static Path defaultDataFile() {
+    return LanchatHome.file("server.db");
   }
 
   /** This host's name, cut to at most {@value #MAX_NAME_BYTES} UTF-8 bytes. */
@@ -160,9 +183,12 @@ public record ServerConfig(
     private int maxBacklog = 4096;
     private long maxBacklogBytes = 4L << 20;
     private boolean discovery = true;
+    private Path dataFile;
+    private Access access = Access.OPEN;
 
     private Builder() {
       this.identityFile = defaultIdentityFile();
+      this.dataFile = defaultDataFile();
       this.name = defaultName();
     }
 
@@ -182,6 +208,8 @@ public record ServerConfig(
       maxBacklog = c.maxBacklog;
       maxBacklogBytes = c.maxBacklogBytes;
       discovery = c.discovery;
+      dataFile = c.dataFile;
+      access = c.access;
     }
 
     public Builder bind(InetAddress value) {
@@ -250,6 +278,16 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder dataFile(Path value) {
+      dataFile = value;
+      return this;
+    }
+
+    public Builder access(Access value) {
+      access = value;
+      return this;
+    }
+
     /**
      * The configuration, every value checked.
      *
@@ -258,7 +296,7 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
           connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-          discovery);
+          discovery, dataFile, access);
     }
   }
 

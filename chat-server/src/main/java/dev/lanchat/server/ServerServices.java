@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The services a running server lends its connections ({@link ServerContext}): settings,
- * identity, randomness, one timer thread, the client slots and the "stopping" flag.
+ * identity, randomness, one timer thread, the client keys, the client slots and the "stopping" flag.
  *
  * <p>Thread-safe.
  */
@@ -24,12 +24,14 @@ final class ServerServices implements ServerContext {
   private final Identity identity;
   private final SecureRandom random = new SecureRandom();
   private final ClientSlots slots;
+  private final ClientKeys keys;
   private final ScheduledThreadPoolExecutor timers;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  ServerServices(ServerConfig config, Identity identity) {
+  ServerServices(ServerConfig config, Identity identity, ClientKeys keys) {
     this.config = config;
     this.identity = identity;
+    this.keys = keys;
     this.slots = new ClientSlots(config.maxClients());
     this.timers = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "lanchat-timers");
@@ -52,6 +54,11 @@ final class ServerServices implements ServerContext {
   @Override
   public SecureRandom random() {
     return random;
+  }
+
+  @Override
+  public ClientKeys keys() {
+    return keys;
   }
 
   @Override

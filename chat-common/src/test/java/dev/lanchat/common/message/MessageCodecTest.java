@@ -125,11 +125,13 @@ class MessageCodecTest {
       case 14 -> new ServerMessage.Error(random.nextInt(0x10000), randomString(random));
       case 15 -> new ServerMessage.Bye(randomString(random));
       case 16 -> new ClientMessage.ClientAuth(randomBytes(random, 32), randomBytes(random, 64));
+      // join-code bodies must hold points on the curve and valid proofs: one real exchange's
+      case 17, 18, 19, 20, 21, 22 -> JoinCodeMessagesTest.EXCHANGE[which - 17];
       default -> throw new IllegalArgumentException("no message kind " + which);
     };
   }
 
-  private static final int KINDS = 17;
+  private static final int KINDS = 23;
 
   @Test
   void everyMessageTypeRoundTripsWithRandomValues() throws Exception {
