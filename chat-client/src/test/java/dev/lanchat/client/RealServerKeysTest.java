@@ -20,8 +20,15 @@ class RealServerKeysTest {
   @TempDir
   Path home;
 
-  private static ChatServer server() throws IOException {
+  private ChatServer server() throws IOException {
+    return server(ServerConfig.Access.OPEN);
+  }
+
+  /** A real server on loopback, its store in this test's folder. */
+  private ChatServer server(ServerConfig.Access access) throws IOException {
     return ChatServer.start(ServerConfig.builder()
+        .dataFile(home.resolve("server.db"))
+        .access(access)
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .identityFile(Path.of("unused-in-process.pem"))
@@ -32,7 +39,12 @@ class RealServerKeysTest {
 
   /** A piped client of its own home (identity, pins, peers) named {@code name}. */
   private ClientRun client(ChatServer server, String name) throws IOException {
-    Path mine = Files.createDirectories(home.resolve(name));
+    return client(server, name, name);
+  }
+
+  /** A piped client with the home {@code who} (so its own key), joining as {@code name}. */
+  private ClientRun client(ChatServer server, String who, String name) throws IOException {
+    Path mine = Files.createDirectories(home.resolve(who));
     return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
         "--accept-new", "--name", name,
         "--known-servers", mine.resolve("known_servers").toString(),
@@ -59,6 +71,51 @@ class RealServerKeysTest {
       assertTrue(peers.contains(" bob ed25519 "), "bob's key is remembered: " + peers);
       bob.endInput();
       assertEquals(ExitCode.OK, bob.exitCode(), bob.err());
+    }
+  }
+
+  @Test
+  void aNameBoundToAnotherKeyIsRefusedWithTheServersReasonAndExitFour() throws Exception {
+    try (ChatServer server = server()) {
+      ClientRun first = client(server, "alice");
+      first.endInput();
+      assertEquals(ExitCode.OK, first.exitCode(), first.err());
+
+      ClientRun other = client(server, "mallory", "alice");
+      assertEquals(ExitCode.NOT_JOINED, other.exitCode());
+      assertTrue(other.err().contains("! name bound: the name alice belongs to another key"),
+          other.err());
+      assertEquals(List.of(), server.roster(), "the refused client joined nothing");
+    }
+  }
+
+  @Test
+  void notAllowedShowsOurFingerprintAndTheCommandThatLetsUsIn() throws Exception {
+    try (ChatServer server = server(ServerConfig.Access.ALLOWLIST)) {
+      ClientRun refused = client(server, "alice");
+      assertEquals(ExitCode.NOT_JOINED, refused.exitCode());
+      String fingerprint = identityOf("alice").fingerprint();
+      String err = refused.err();
+      assertTrue(err.contains("your key is " + fingerprint), err);
+      String prompt = "ask the server's admin to run: ";
+      String line = err.lines().filter(l -> l.contains(prompt)).findFirst().orElseThrow();
+      String command = line.substring(line.indexOf(prompt) + prompt.length());
+      assertEquals("chat-server allow " + fingerprint + " --name alice", command);
+
+      // the admin runs exactly that, on the running server's store
+      List<String> args = new java.util.ArrayList<>(
+          List.of(command.substring("chat-server ".length()).split(" ")));
+      args.addAll(List.of("--data", home.resolve("server.db").toString()));
+      java.io.StringWriter adminOut = new java.io.StringWriter();
+      int adminExit = new picocli.CommandLine(new dev.lanchat.server.ServerCommand())
+          .setOut(new java.io.PrintWriter(adminOut, true))
+          .execute(args.toArray(String[]::new));
+      assertEquals(0, adminExit, adminOut.toString());
+
+      ClientRun allowed = client(server, "alice");
+      allowed.awaitOut("as alice");
+      allowed.endInput();
+      assertEquals(ExitCode.OK, allowed.exitCode(), allowed.err());
     }
   }
 }
