@@ -199,7 +199,7 @@ class MessageCodecTest {
   void errorCodesAreThoseOfTheProtocolPage() {
     String[] names = {"NAME_TAKEN", "NAME_INVALID", "NO_SUCH_USER", "TEXT_INVALID", "TEXT_TOO_LONG",
         "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED", "AUTH_FAILED",
-        "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED"};
+        "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED", "JOIN_CODE_FAILED"};
     assertEquals(names.length, ErrorCode.values().length);
     for (int i = 0; i < names.length; i++) {
       assertEquals(ErrorCode.valueOf(names[i]), ErrorCode.of(i + 1).orElseThrow());
