@@ -279,7 +279,11 @@ public final class ChatProgram {
 
   /** A server that fails to prove its key is not trusted; every other problem is the connection's. */
   private static int exitCode(Problem problem) {
-    return problem.kind() == Problem.Kind.NOT_AUTHENTIC ? ExitCode.UNTRUSTED : ExitCode.CONNECTION;
+    return switch (problem.kind()) {
+      case NOT_AUTHENTIC -> ExitCode.UNTRUSTED;
+      case CODE_MISMATCH -> ExitCode.CODE_MISMATCH;
+      case CONNECT, HANDSHAKE, LOST -> ExitCode.CONNECTION;
+    };
   }
 
   private int fail(int exitCode, String message) {

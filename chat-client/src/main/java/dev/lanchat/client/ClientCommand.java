@@ -7,6 +7,7 @@ import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
+import dev.lanchat.common.pake.JoinCode;
 import dev.lanchat.common.trust.KnownPeers;
 import dev.lanchat.common.trust.KnownServers;
 import java.io.FileDescriptor;
@@ -89,7 +90,9 @@ import picocli.CommandLine;
       "4:could not join (name taken, invalid or bound to another key, server full, or your "
           + "key is not allowed: the message shows your fingerprint and the admin's command)",
       "5:input was read to its end but a line failed: not sent (unknown command, refused "
-          + "text) or refused by the server (no such user); each error on stderr names its line"
+          + "text) or refused by the server (no such user); each error on stderr names its line",
+      "6:the join code did not match (mistyped, expired, used up, or the connection was "
+          + "intercepted); nothing was pinned"
     })
 public final class ClientCommand implements Callable<Integer> {
 
@@ -145,6 +148,12 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--known-servers", paramLabel = "FILE",
       description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
   private Path knownServers = LanchatHome.file("known_servers");
+
+  @Option(names = "--join-code", paramLabel = "CODE",
+      description = "A join code from the server's admin (chat-server invite), such as "
+          + "7-crater-lantern: it proves the server and gets your key allowed, so the server is "
+          + "pinned without asking. A wrong code stops at once (exit 6) and pins nothing.")
+  private String joinCode;
 
   @Option(names = "--known-peers", paramLabel = "FILE",
       description = {"The members' keys seen on each server: a known name that comes back with "
@@ -316,6 +325,9 @@ public final class ClientCommand implements Callable<Integer> {
         replacePin, console);
     SessionSettings session = SessionSettings.of(host, port, me)
         .withPingInterval(Duration.ofMillis(pingIntervalMs));
+    if (joinCode != null) {
+      session = session.withJoinCode(JoinCode.parse(joinCode));
+    }
     return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins, peers)
         .run();
   }
@@ -456,6 +468,10 @@ public final class ClientCommand implements Callable<Integer> {
     if (fingerprint != null && !Fingerprint.isWellFormed(fingerprint)) {
       throw new ParameterException(cl, "--fingerprint must look like SHA256: followed by 43 "
           + "base64 characters, as the server prints it at start-up");
+    }
+    if (joinCode != null && JoinCode.problem(joinCode).isPresent()) {
+      throw new ParameterException(cl, "--join-code: " + JoinCode.problem(joinCode).orElseThrow()
+          + " (a code looks like 7-crater-lantern)");
     }
     if (pingIntervalMs < 1) {
       throw new ParameterException(cl, "--ping-interval-ms must be positive");

@@ -118,4 +118,64 @@ class RealServerKeysTest {
       assertEquals(ExitCode.OK, allowed.exitCode(), allowed.err());
     }
   }
+
+  /** Runs {@code chat-server ARGS --data STORE} in-process, as the admin would; its stdout. */
+  private String admin(String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--data", home.resolve("server.db").toString()));
+    java.io.StringWriter out = new java.io.StringWriter();
+    int exit = new picocli.CommandLine(new dev.lanchat.server.ServerCommand())
+        .setOut(new java.io.PrintWriter(out, true))
+        .execute(all.toArray(String[]::new));
+    assertEquals(0, exit, out.toString());
+    return out.toString();
+  }
+
+  /** A newcomer with a fresh home, no --accept-new: only the code. */
+  private ClientRun newcomer(ChatServer server, String name, String code) throws IOException {
+    Path mine = Files.createDirectories(home.resolve(name));
+    return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
+        "--name", name, "--join-code", code,
+        "--known-servers", mine.resolve("known_servers").toString(),
+        "--identity", mine.resolve("identity.pem").toString());
+  }
+
+  @Test
+  void aNewcomerJoinsAnAllowlistRoomWithOnlyAJoinCodeAndNoTrustQuestion() throws Exception {
+    try (ChatServer server = server(ServerConfig.Access.ALLOWLIST)) {
+      String invite = admin("invite", "--name", "bob");
+      String code = invite.lines().filter(l -> l.startsWith("Join code: ")).findFirst()
+          .orElseThrow().substring("Join code: ".length()).strip();
+      ClientRun bob = newcomer(server, "bob", code);
+      bob.awaitOut("as bob");
+      bob.endInput();
+      assertEquals(ExitCode.OK, bob.exitCode(), bob.err());
+      String pins = Files.readString(home.resolve("bob").resolve("known_servers"));
+      assertTrue(pins.contains(java.util.Base64.getEncoder()
+          .encodeToString(server.identity().publicKey())), "the server is pinned: " + pins);
+      String names = admin("names");
+      assertTrue(names.contains(identityOf("bob").fingerprint()),
+          "bob's key is allowed and owns its name: " + names);
+    }
+  }
+
+  @Test
+  void aWrongJoinCodeStopsAtOncePinsNothingAndExitsSix() throws Exception {
+    try (ChatServer server = server(ServerConfig.Access.ALLOWLIST)) {
+      String invite = admin("invite", "--name", "bob");
+      String code = invite.lines().filter(l -> l.startsWith("Join code: ")).findFirst()
+          .orElseThrow().substring("Join code: ".length()).strip();
+      String number = code.substring(0, code.indexOf('-'));
+      String wrong = number + (code.endsWith("-crater-lantern") ? "-crater-ladder"
+          : "-crater-lantern");
+      ClientRun bob = newcomer(server, "bob", wrong);
+      assertEquals(ExitCode.CODE_MISMATCH, bob.exitCode(), bob.err());
+      assertTrue(bob.err().contains("the join code did not match"), bob.err());
+      assertTrue(bob.err().contains("intercepting"), bob.err());
+      assertTrue(!Files.exists(home.resolve("bob").resolve("known_servers"))
+          || !Files.readString(home.resolve("bob").resolve("known_servers"))
+              .contains(java.util.Base64.getEncoder()
+                  .encodeToString(server.identity().publicKey())), "nothing was pinned");
+    }
+  }
 }
