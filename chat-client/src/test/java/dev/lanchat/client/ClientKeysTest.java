@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.crypto.Fingerprint;
@@ -10,6 +11,11 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.pake.CodeConfirm;
+import dev.lanchat.common.pake.JoinCode;
+import dev.lanchat.common.pake.JoinCodeServer;
+import dev.lanchat.common.pake.SessionBinding;
+import java.security.SecureRandom;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,6 +193,45 @@ class ClientKeysTest {
       assertTrue(second.out().contains("(NOT the key it had before: " + old + ")"),
           second.out());
       assertEquals(remembered, Files.readString(peers), "the key known before is kept");
+    }
+  }
+
+  @Test
+  void anInterceptorWithItsOwnKeyAndAGuessedCodeIsDetectedAndNothingIsPinned() throws Exception {
+    // someone in between cannot sign as the real server, so it shows its own key and runs the
+    // exchange itself with the code it guesses; it then sends a confirmation of its own making
+    try (FakeServer mitm = new FakeServer()) {
+      // a newcomer: no --accept-new, no pin, only the code
+      ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port",
+          String.valueOf(mitm.port()), "--name", "bob", "--join-code", "7-crater-ladder",
+          "--known-servers", home.resolve("fresh_known_servers").toString(),
+          "--identity", home.resolve("identity.pem").toString());
+      try (FakeServer.Peer peer = mitm.accept()) {
+        ClientMessage.JoinCode1 first = assertInstanceOf(ClientMessage.JoinCode1.class,
+            peer.receive());
+        SessionBinding binding = new SessionBinding(peer.th().toByteArray(),
+            mitm.identity().publicKey(), peer.clientKey().toByteArray());
+        JoinCodeServer guess = JoinCodeServer.start(JoinCode.parse("7-crater-lantern"), binding,
+            new SecureRandom(), first.round());
+        peer.send(new ServerMessage.JoinCode1(guess.round1()),
+            new ServerMessage.JoinCode2(guess.round2()));
+        ClientMessage.JoinCode2 second = assertInstanceOf(ClientMessage.JoinCode2.class,
+            peer.receive());
+        ClientMessage.JoinCodeConfirm confirm = assertInstanceOf(
+            ClientMessage.JoinCodeConfirm.class, peer.receive());
+        assertInstanceOf(JoinCodeServer.Mismatched.class,
+            guess.finish(second.round(), confirm.confirm()));
+        byte[] forged = new byte[32];
+        new SecureRandom().nextBytes(forged);
+        peer.send(new ServerMessage.JoinCodeConfirm(CodeConfirm.parse(forged)));
+        peer.expectEnd(); // no JOIN: the client stops at once
+      }
+      assertEquals(ExitCode.CODE_MISMATCH, client.exitCode(), client.err());
+      assertTrue(client.err().contains("someone is intercepting the connection"), client.err());
+      Path pins = home.resolve("fresh_known_servers");
+      assertFalse(Files.exists(pins) && Files.readString(pins).contains(
+          java.util.Base64.getEncoder().encodeToString(mitm.identity().publicKey())),
+          "nothing was pinned");
     }
   }
 }
