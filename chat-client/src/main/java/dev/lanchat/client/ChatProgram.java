@@ -9,7 +9,9 @@ import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.pake.JoinCode;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.time.ZoneId;
@@ -46,6 +48,9 @@ public final class ChatProgram {
 
     /** The server gave up while the user answered: connect again and join as {@code name}. */
     record Again(String name) implements Joining {}
+
+    /** Not allowed, but the person typed a join code: connect again with it, as {@code name}. */
+    record WithCode(String name, JoinCode code) implements Joining {}
 
     /** Not joining: exit with {@code exitCode} (the user has been told why). */
     record Exit(int exitCode) implements Joining {}
@@ -105,8 +110,9 @@ public final class ChatProgram {
    */
   private int connect(String firstName) {
     String name = firstName;
+    SessionSettings sessionSettings = settings.session();
     for (int attempt = 1; ; attempt++) {
-      Opened opened = Connector.open(settings.session(), trust);
+      Opened opened = Connector.open(sessionSettings, trust);
       if (!(opened instanceof Opened.Ready ready)) {
         return opened instanceof Opened.Failed failed
             ? fail(exitCode(failed.problem()), "! " + failed.problem().message())
@@ -128,6 +134,13 @@ public final class ChatProgram {
             console.problem("* the server stopped waiting while you answered; connecting again");
             name = again.name();
           }
+          case Joining.WithCode coded -> {
+            if (attempt >= MAX_SESSIONS) {
+              return ExitCode.NOT_JOINED;
+            }
+            sessionSettings = sessionSettings.withJoinCode(coded.code());
+            name = coded.name();
+          }
         }
       }
     }
@@ -144,6 +157,9 @@ public final class ChatProgram {
         }
         case JoinResult.Refused refused -> {
           console.problem(format.error(refused.error()));
+          if (offersCode(refused.error())) {
+            return offerCode(refused.error(), name);
+          }
           if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
             return new Joining.Exit(refusals.explain(refused.error(), name));
           }
@@ -177,6 +193,20 @@ public final class ChatProgram {
         }
       }
     }
+  }
+
+  /** True when a person could type a join code instead (NOT_ALLOWED, at a terminal). */
+  private boolean offersCode(ServerMessage.Error error) {
+    return console.interactive()
+        && error.errorCode().orElse(null) == ErrorCode.NOT_ALLOWED;
+  }
+
+  /** Explains NOT_ALLOWED, then offers to type a join code and connect again with it. */
+  private Joining offerCode(ServerMessage.Error error, String name) {
+    int exit = refusals.explain(error, name);
+    return new JoinCodePrompt(console).ask()
+        .<Joining>map(code -> new Joining.WithCode(name, code))
+        .orElse(new Joining.Exit(exit));
   }
 
   /** The joined part: input on one thread, events on the session's; returns the exit code. */
