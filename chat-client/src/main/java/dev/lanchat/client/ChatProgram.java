@@ -9,7 +9,10 @@ import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.pake.JoinCode;
+import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -46,6 +49,9 @@ public final class ChatProgram {
     /** The server gave up while the user answered: connect again and join as {@code name}. */
     record Again(String name) implements Joining {}
 
+    /** Not allowed, but the person typed a join code: connect again with it, as {@code name}. */
+    record WithCode(String name, JoinCode code) implements Joining {}
+
     /** Not joining: exit with {@code exitCode} (the user has been told why). */
     record Exit(int exitCode) implements Joining {}
   }
@@ -58,15 +64,23 @@ public final class ChatProgram {
   private final EventFormat format;
   private final NamePrompt names;
   private final RoomView room;
+  private final KnownPeers knownPeers;
+  private final Refusals refusals;
   private final SentLines sent = new SentLines();
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
-  /** A program on {@code console}; {@code trust} decides about each server key proven. */
-  public ChatProgram(Settings settings, Console console, ServerTrust trust) {
+  /**
+   * A program on {@code console}; {@code trust} decides about each server key proven, and
+   * {@code knownPeers} remembers the members' keys.
+   */
+  public ChatProgram(Settings settings, Console console, ServerTrust trust,
+      KnownPeers knownPeers) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
+    this.knownPeers = Objects.requireNonNull(knownPeers, "knownPeers");
+    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
@@ -96,8 +110,9 @@ public final class ChatProgram {
    */
   private int connect(String firstName) {
     String name = firstName;
+    SessionSettings sessionSettings = settings.session();
     for (int attempt = 1; ; attempt++) {
-      Opened opened = Connector.open(settings.session(), trust);
+      Opened opened = Connector.open(sessionSettings, trust);
       if (!(opened instanceof Opened.Ready ready)) {
         return opened instanceof Opened.Failed failed
             ? fail(exitCode(failed.problem()), "! " + failed.problem().message())
@@ -119,6 +134,13 @@ public final class ChatProgram {
             console.problem("* the server stopped waiting while you answered; connecting again");
             name = again.name();
           }
+          case Joining.WithCode coded -> {
+            if (attempt >= MAX_SESSIONS) {
+              return ExitCode.NOT_JOINED;
+            }
+            sessionSettings = sessionSettings.withJoinCode(coded.code());
+            name = coded.name();
+          }
         }
       }
     }
@@ -135,8 +157,11 @@ public final class ChatProgram {
         }
         case JoinResult.Refused refused -> {
           console.problem(format.error(refused.error()));
+          if (offersCode(refused.error())) {
+            return offerCode(refused.error(), name);
+          }
           if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
-            return new Joining.Exit(ExitCode.NOT_JOINED);
+            return new Joining.Exit(refusals.explain(refused.error(), name));
           }
           switch (names.usable(null)) {
             case NamePrompt.Answer.Named named -> name = named.name();
@@ -170,12 +195,31 @@ public final class ChatProgram {
     }
   }
 
+  /** True when a person could type a join code instead (NOT_ALLOWED, at a terminal). */
+  private boolean offersCode(ServerMessage.Error error) {
+    return console.interactive()
+        && error.errorCode().orElse(null) == ErrorCode.NOT_ALLOWED;
+  }
+
+  /** Explains NOT_ALLOWED, then offers to type a join code and connect again with it. */
+  private Joining offerCode(ServerMessage.Error error, String name) {
+    int exit = refusals.explain(error, name);
+    return new JoinCodePrompt(console).ask()
+        .<Joining>map(code -> new Joining.WithCode(name, code))
+        .orElse(new Joining.Exit(exit));
+  }
+
   /** The joined part: input on one thread, events on the session's; returns the exit code. */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
-    session.start(this::received);
-    Thread input = new Thread(() -> readInput(session), "lanchat-input");
+    PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
+    peers.welcomed(welcome);
+    session.start(message -> {
+      peers.received(message);
+      received(message);
+    });
+    Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     return switch (session.awaitEnd()) {
@@ -206,7 +250,7 @@ public final class ChatProgram {
     room.received(message);
   }
 
-  private void readInput(Session session) {
+  private void readInput(Session session, PeerKeys peers) {
     long number = 0;
     try {
       while (!session.isOver()) {
@@ -219,7 +263,7 @@ public final class ChatProgram {
           session.goodbye();
           return;
         }
-        if (!relay(session, line, number)) {
+        if (!relay(session, peers, line, number)) {
           return;
         }
       }
@@ -229,7 +273,7 @@ public final class ChatProgram {
   }
 
   /** Acts on input line {@code number}; false once the user has quit. */
-  private boolean relay(Session session, String line, long number) {
+  private boolean relay(Session session, PeerKeys peers, String line, long number) {
     switch (Commands.parse(line)) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
@@ -243,6 +287,7 @@ public final class ChatProgram {
         sent.sent(number, line, SentLines.Answer.ROSTER);
         session.send(new ClientMessage.Who());
       }
+      case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
       case Commands.Input.Quit quit -> {
         session.goodbye(quit.message());
         return false;
@@ -264,7 +309,11 @@ public final class ChatProgram {
 
   /** A server that fails to prove its key is not trusted; every other problem is the connection's. */
   private static int exitCode(Problem problem) {
-    return problem.kind() == Problem.Kind.NOT_AUTHENTIC ? ExitCode.UNTRUSTED : ExitCode.CONNECTION;
+    return switch (problem.kind()) {
+      case NOT_AUTHENTIC -> ExitCode.UNTRUSTED;
+      case CODE_MISMATCH -> ExitCode.CODE_MISMATCH;
+      case CONNECT, HANDSHAKE, LOST -> ExitCode.CONNECTION;
+    };
   }
 
   private int fail(int exitCode, String message) {

@@ -7,6 +7,8 @@ import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
+import dev.lanchat.common.pake.JoinCode;
+import dev.lanchat.common.trust.KnownPeers;
 import dev.lanchat.common.trust.KnownServers;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -82,11 +84,15 @@ import picocli.CommandLine;
       "1:the connection failed or was lost, no server answered discovery, or the identity "
           + "file cannot be used",
       "2:usage error, or several servers answered discovery and none was chosen",
-      "3:the server is not trusted (unknown, changed key, bad known-servers file), or you "
-          + "pressed Ctrl-C or Ctrl-D at the trust or the name question",
-      "4:could not join (name taken or invalid, server full)",
+      "3:the server is not trusted (unknown, changed key, bad known-servers file), the "
+          + "known-peers file cannot be used, or you pressed Ctrl-C or Ctrl-D at the trust or "
+          + "the name question",
+      "4:could not join (name taken, invalid or bound to another key, server full, or your "
+          + "key is not allowed: the message shows your fingerprint and the admin's command)",
       "5:input was read to its end but a line failed: not sent (unknown command, refused "
-          + "text) or refused by the server (no such user); each error on stderr names its line"
+          + "text) or refused by the server (no such user); each error on stderr names its line",
+      "6:the join code did not match (mistyped, expired, used up, or the connection was "
+          + "intercepted); nothing was pinned"
     })
 public final class ClientCommand implements Callable<Integer> {
 
@@ -142,6 +148,18 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--known-servers", paramLabel = "FILE",
       description = {"Pinned server keys.", "Default: ~/.lanchat/known_servers"})
   private Path knownServers = LanchatHome.file("known_servers");
+
+  @Option(names = "--join-code", paramLabel = "CODE",
+      description = "A join code from the server's admin (chat-server invite), such as "
+          + "7-crater-lantern: it proves the server and gets your key allowed, so the server is "
+          + "pinned without asking. A wrong code stops at once (exit 6) and pins nothing.")
+  private String joinCode;
+
+  @Option(names = "--known-peers", paramLabel = "FILE",
+      description = {"The members' keys seen on each server: a known name that comes back with "
+          + "another key is warned about loudly.",
+          "Default: known_peers next to the known-servers file (~/.lanchat/known_peers)"})
+  private Path knownPeers;
 
   @Option(names = "--identity", paramLabel = "FILE",
       description = {"Your key (PKCS#8 PEM), created owner-only on first use; it is never "
@@ -252,6 +270,16 @@ public final class ClientCommand implements Callable<Integer> {
         console.problem("! Fix or remove that file; it is never treated as empty.");
         return ExitCode.UNTRUSTED;
       }
+      KnownPeers peers;
+      Path peersFile = knownPeers != null ? knownPeers
+          : knownServers.toAbsolutePath().resolveSibling("known_peers");
+      try {
+        peers = KnownPeers.load(peersFile);
+      } catch (BadFileException e) {
+        console.problem("! cannot use the known-peers file: " + e.getMessage());
+        console.problem("! Fix or remove that file; it is never treated as empty.");
+        return ExitCode.UNTRUSTED;
+      }
       String serverHost = host;
       int serverPort = port;
       String expected = fingerprint;
@@ -283,7 +311,7 @@ public final class ClientCommand implements Callable<Integer> {
         console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
         return ExitCode.CONNECTION;
       }
-      return chat(console, known, me, serverHost, serverPort, expected);
+      return chat(console, known, peers, me, serverHost, serverPort, expected);
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
@@ -291,13 +319,17 @@ public final class ClientCommand implements Callable<Integer> {
   }
 
   /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
-  private int chat(Console console, KnownServers known, Identity me, String host, int port,
-      String expected) {
+  private int chat(Console console, KnownServers known, KnownPeers peers, Identity me,
+      String host, int port, String expected) {
     PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
         replacePin, console);
     SessionSettings session = SessionSettings.of(host, port, me)
         .withPingInterval(Duration.ofMillis(pingIntervalMs));
-    return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
+    if (joinCode != null) {
+      session = session.withJoinCode(JoinCode.parse(joinCode));
+    }
+    return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins, peers)
+        .run();
   }
 
   /**
@@ -436,6 +468,10 @@ public final class ClientCommand implements Callable<Integer> {
     if (fingerprint != null && !Fingerprint.isWellFormed(fingerprint)) {
       throw new ParameterException(cl, "--fingerprint must look like SHA256: followed by 43 "
           + "base64 characters, as the server prints it at start-up");
+    }
+    if (joinCode != null && JoinCode.problem(joinCode).isPresent()) {
+      throw new ParameterException(cl, "--join-code: " + JoinCode.problem(joinCode).orElseThrow()
+          + " (a code looks like 7-crater-lantern)");
     }
     if (pingIntervalMs < 1) {
       throw new ParameterException(cl, "--ping-interval-ms must be positive");

@@ -14,13 +14,14 @@ import java.util.Locale;
  */
 public final class Commands {
   /** The command names, for completion and help. */
-  public static final List<String> NAMES = List.of("/msg", "/who", "/quit", "/help");
+  public static final List<String> NAMES = List.of("/msg", "/who", "/whois", "/quit", "/help");
 
   /** What {@code /help} shows, one line each. */
   public static final List<String> HELP = List.of(
       "* TEXT            say TEXT to everyone (start with // to say something that starts with /)",
       "* /msg NAME TEXT  send TEXT to NAME only",
       "* /who            list who is here",
+      "* /whois NAME     show NAME's key fingerprint, to compare with what NAME sees",
       "* /quit [MESSAGE] leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
       "* /help           show this");
 
@@ -36,6 +37,9 @@ public final class Commands {
 
     /** Ask who is here. */
     record Who() implements Input {}
+
+    /** Show the key fingerprint of {@code name}, as the server named it (answered locally). */
+    record Whois(String name) implements Input {}
 
     /** Leave, with a parting line (empty for none) shown in everyone's "left" line. */
     record Quit(String message) implements Input {
@@ -76,6 +80,7 @@ public final class Commands {
     return switch (command) {
       case "/msg" -> msg(rest);
       case "/who" -> new Input.Who();
+      case "/whois" -> whois(rest);
       case "/quit" -> quit(rest.strip());
       case "/help" -> new Input.Help();
       default -> new Input.Invalid("unknown command " + TerminalText.render(
@@ -103,6 +108,18 @@ public final class Commands {
     }
     Input text = say(rest.substring(space + 1));
     return text instanceof Input.Say say ? new Input.Msg(to, say.text()) : text;
+  }
+
+  private static Input whois(String rest) {
+    String name = rest.strip();
+    if (name.isEmpty() || indexOfSpace(name) >= 0) {
+      return new Input.Invalid("usage: /whois NAME");
+    }
+    if (!Names.isValid(name)) {
+      return new Input.Invalid(TerminalText.render(name) + " is not a valid name ("
+          + Names.problem(name).orElseThrow() + ")");
+    }
+    return new Input.Whois(name);
   }
 
   private static Input say(String text) {

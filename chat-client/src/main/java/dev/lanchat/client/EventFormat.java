@@ -148,7 +148,8 @@ public final class EventFormat {
   /** True when {@code error} is about the name asked for, so another name may work. */
   static boolean isNameProblem(ServerMessage.Error error) {
     return error.errorCode()
-        .map(code -> code == ErrorCode.NAME_TAKEN || code == ErrorCode.NAME_INVALID)
+        .map(code -> code == ErrorCode.NAME_TAKEN || code == ErrorCode.NAME_INVALID
+            || code == ErrorCode.NAME_BOUND)
         .orElse(false);
   }
 

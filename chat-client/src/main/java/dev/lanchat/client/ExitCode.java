@@ -23,5 +23,11 @@ public final class ExitCode {
    */
   public static final int LINE_FAILED = 5;
 
+  /**
+   * The join code did not match: mistyped, expired or used up, or someone intercepted the
+   * connection. Nothing was pinned.
+   */
+  public static final int CODE_MISMATCH = 6;
+
   private ExitCode() {}
 }

@@ -74,6 +74,24 @@ public final class PinCheck implements ServerTrust {
     };
   }
 
+  @Override
+  public Verdict beforeCode(byte[] serverKey) {
+    KnownServers.Lookup lookup = known.check(hostPort, serverKey);
+    if (expected != null || lookup.outcome() != KnownServers.Outcome.UNKNOWN) {
+      return decide(serverKey);
+    }
+    return TRUSTED; // not pinned: the join code proves it, and codeMatched pins it
+  }
+
+  @Override
+  public boolean codeMatched(byte[] serverKey) {
+    if (known.check(hostPort, serverKey).outcome() == KnownServers.Outcome.MATCH) {
+      return true;
+    }
+    console.problem("* the join code matched: the server proved it holds it");
+    return pin(serverKey, Fingerprint.of(serverKey), false) instanceof Verdict.Trusted;
+  }
+
   private Verdict checkExpected(byte[] key, String offered, KnownServers.Lookup lookup) {
     if (!Fingerprint.matches(key, expected)) {
       problem("! the server at " + hostPort + " is not the one you expected: refusing to connect.",

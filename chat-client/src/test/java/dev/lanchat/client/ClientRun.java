@@ -100,6 +100,22 @@ final class ClientRun {
     }
   }
 
+  /**
+   * Waits, at most 15 s, until stdout holds {@code text} (the client printed that event), and
+   * returns stdout; fails the test otherwise.
+   */
+  String awaitOut(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!out().contains(text)) {
+      if (System.nanoTime() > deadline || exit.isDone()) {
+        throw new AssertionError("the client never printed \"" + text + "\"; stdout:\n"
+            + out() + "\nstderr:\n" + err());
+      }
+      Thread.sleep(10); // stdout is a plain buffer with nothing to wait on
+    }
+    return out();
+  }
+
   String out() {
     synchronized (stdout) {
       return stdout.toString(StandardCharsets.UTF_8);

@@ -32,6 +32,15 @@ class CommandsTest {
   }
 
   @Test
+  void whoisTakesExactlyOneValidName() {
+    assertEquals(new Input.Whois("bob"), Commands.parse("/whois  bob "));
+    assertEquals(new Input.Invalid("usage: /whois NAME"), Commands.parse("/whois"));
+    assertEquals(new Input.Invalid("usage: /whois NAME"), Commands.parse("/whois bob carol"));
+    Input.Invalid bad = assertInstanceOf(Input.Invalid.class, Commands.parse("/whois b\u001Bob"));
+    assertTrue(bad.why().startsWith("b\\x1Bob is not a valid name"), bad.why());
+  }
+
+  @Test
   void quitTakesAPartingLineOfAtMostTwoHundredBytes() {
     assertEquals(new Input.Quit("see you tomorrow"), Commands.parse("/quit see you tomorrow"));
     assertEquals(new Input.Quit(""), Commands.parse("/quit   "));

@@ -151,6 +151,11 @@ final class FakeServer implements AutoCloseable {
       }
     }
 
+    /** This session's transcript hash {@code th}. */
+    ByteString th() {
+      return th;
+    }
+
     /** The key the client proved (after the first {@code receive}). */
     ByteString clientKey() {
       return clientKey;

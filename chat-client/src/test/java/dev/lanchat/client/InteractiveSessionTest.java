@@ -8,6 +8,7 @@ import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.trust.KnownPeers;
 import dev.lanchat.common.trust.KnownServers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class InteractiveSessionTest {
         SessionSettings.of("127.0.0.1", server.port(),
             dev.lanchat.common.crypto.Identity.generate(new java.security.SecureRandom()))
             .withPingInterval(Duration.ofSeconds(30)),
-        name, ZoneOffset.UTC), console, pins);
+        name, ZoneOffset.UTC), console, pins, KnownPeers.load(home.resolve("known_peers")));
     return CompletableFuture.supplyAsync(program::run);
   }
 

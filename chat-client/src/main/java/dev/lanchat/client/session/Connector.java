@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,22 +79,52 @@ public final class Connector {
     }
     // the deadline bounds the server, not the person who may now be asked
     input.idle(settings.handshakeDeadline());
-    return switch (trust.decide(wire.serverKey())) {
-      case ServerTrust.Verdict.Trusted trusted -> authenticated(settings, socket, input, wire,
-          trusted.askedPerson());
+    ServerTrust.Verdict verdict = settings.joinCode().isPresent()
+        ? trust.beforeCode(wire.serverKey()) : trust.decide(wire.serverKey());
+    return switch (verdict) {
+      case ServerTrust.Verdict.Trusted trusted -> authenticated(settings, trust, socket, input,
+          wire, trusted.askedPerson());
       case ServerTrust.Verdict.Refused refused -> new Opened.NotTrusted();
     };
   }
 
   /** Proves the client's key to a trusted server (CLIENT_AUTH), then the session may start. */
-  private static Opened authenticated(SessionSettings settings, Socket socket,
-      DeadlineInput input, Wire wire, boolean askedPerson) {
+  private static Opened authenticated(SessionSettings settings, ServerTrust trust,
+      Socket socket, DeadlineInput input, Wire wire, boolean askedPerson) {
     try {
       wire.authenticate(settings.identity());
+      if (settings.joinCode().isPresent()) {
+        Optional<Opened> stop = proveCode(settings, trust, wire);
+        if (stop.isPresent()) {
+          return stop.get();
+        }
+      }
+    } catch (ProtocolException e) {
+      return failed(Kind.LOST, "connection closed: the server broke the protocol ("
+          + Problem.describe(e) + ")");
     } catch (IOException e) {
       return failed(Kind.LOST, "connection lost: " + Problem.describe(e));
     }
     return new Opened.Ready(new Session(settings, socket, input, wire), askedPerson);
+  }
+
+  /**
+   * Runs the join-code exchange; empty when it matched and the server's key is now pinned, else
+   * why the session cannot go on. Nothing is pinned unless the code matched.
+   */
+  private static Optional<Opened> proveCode(SessionSettings settings, ServerTrust trust, Wire wire)
+      throws IOException {
+    CodeExchange.Result result = CodeExchange.run(wire, settings.joinCode().orElseThrow(),
+        settings.identity(), RANDOM);
+    return switch (result) {
+      case CodeExchange.Result.Matched matched -> trust.codeMatched(wire.serverKey())
+          ? Optional.empty() : Optional.of(new Opened.NotTrusted());
+      case CodeExchange.Result.Mismatched mismatched -> Optional.of(failed(Kind.CODE_MISMATCH,
+          "the join code did not match: it was mistyped, has expired or been used up, or "
+              + "someone is intercepting the connection; nothing was pinned"));
+      case CodeExchange.Result.Refused refused -> Optional.of(failed(Kind.LOST,
+          "the server refused: " + TerminalText.render(refused.error().text())));
+    };
   }
 
   /** Says what a failed handshake means. */

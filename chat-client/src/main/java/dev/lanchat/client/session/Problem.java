@@ -16,6 +16,8 @@ public record Problem(Kind kind, String message) {
     HANDSHAKE,
     /** The server failed to prove its identity: someone may be in the middle. */
     NOT_AUTHENTIC,
+    /** The join code did not match: mistyped, used up, or someone is in between. */
+    CODE_MISMATCH,
     /** The connection was lost or the server broke the protocol after the handshake. */
     LOST
   }

@@ -13,6 +13,23 @@ public interface ServerTrust {
    */
   Verdict decide(byte[] serverKey);
 
+  /**
+   * Decides about {@code serverKey} before a join-code exchange (protocol "Join codes"): a key
+   * not seen before is let through without asking and without pinning, because the code will
+   * prove it; a changed pin is refused as by {@link #decide}.
+   */
+  default Verdict beforeCode(byte[] serverKey) {
+    return decide(serverKey);
+  }
+
+  /**
+   * The join code matched for {@code serverKey}: it is pinned without asking. False when the
+   * pin could not be saved (the user has been told), so the session ends.
+   */
+  default boolean codeMatched(byte[] serverKey) {
+    return true;
+  }
+
   /** The outcome of a trust decision. */
   sealed interface Verdict {
     /** The key is trusted; {@code askedPerson} when a person was asked (which takes time). */

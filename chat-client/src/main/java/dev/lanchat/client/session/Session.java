@@ -77,6 +77,11 @@ public final class Session implements AutoCloseable {
     return settings.hostPort();
   }
 
+  /** The server's long-term key {@code Si}, proven by SERVER_AUTH and trusted (a copy). */
+  public byte[] serverKey() {
+    return wire.serverKey();
+  }
+
   /**
    * Sends JOIN and waits, within the handshake deadline, for the answer; PONGs and strays
    * before it are skipped. May be called again after a {@link JoinResult.Refused}.

@@ -2,7 +2,9 @@ package dev.lanchat.client.session;
 
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.trust.KnownServers;
+import dev.lanchat.common.pake.JoinCode;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -13,9 +15,11 @@ import java.util.Objects;
  * @param pingInterval send PING after this long without sending anything (30 s normally)
  * @param handshakeDeadline the handshake, and then each wait for the answer to JOIN, must be
  *     over within this long (15 s normally), however the server spaces its bytes
+ * @param joinCode a join code to prove right after CLIENT_AUTH (protocol "Join codes"); a
+ *     server it matches is pinned without asking
  */
 public record SessionSettings(String host, int port, Identity identity, Duration pingInterval,
-    Duration handshakeDeadline) {
+    Duration handshakeDeadline, Optional<JoinCode> joinCode) {
   private static final Duration PROTOCOL_PING_INTERVAL = Duration.ofSeconds(30);
   private static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(15);
 
@@ -24,21 +28,29 @@ public record SessionSettings(String host, int port, Identity identity, Duration
     Objects.requireNonNull(identity, "identity");
     requirePositive(pingInterval, "the ping interval");
     requirePositive(handshakeDeadline, "the handshake deadline");
+    Objects.requireNonNull(joinCode, "joinCode");
   }
 
   /** Settings with the protocol's 30 s keep-alive and a 15 s handshake deadline. */
   public static SessionSettings of(String host, int port, Identity identity) {
-    return new SessionSettings(host, port, identity, PROTOCOL_PING_INTERVAL, HANDSHAKE_DEADLINE);
+    return new SessionSettings(host, port, identity, PROTOCOL_PING_INTERVAL, HANDSHAKE_DEADLINE,
+        Optional.empty());
   }
 
   /** The same settings with another keep-alive interval. */
   public SessionSettings withPingInterval(Duration interval) {
-    return new SessionSettings(host, port, identity, interval, handshakeDeadline);
+    return new SessionSettings(host, port, identity, interval, handshakeDeadline, joinCode);
   }
 
   /** The same settings with another handshake deadline. */
   public SessionSettings withHandshakeDeadline(Duration deadline) {
-    return new SessionSettings(host, port, identity, pingInterval, deadline);
+    return new SessionSettings(host, port, identity, pingInterval, deadline, joinCode);
+  }
+
+  /** The same settings, proving {@code code} after CLIENT_AUTH. */
+  public SessionSettings withJoinCode(JoinCode code) {
+    return new SessionSettings(host, port, identity, pingInterval, handshakeDeadline,
+        Optional.of(code));
   }
 
   /** {@code host:port} as the known-servers file writes it. */

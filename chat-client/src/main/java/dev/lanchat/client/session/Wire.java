@@ -62,6 +62,11 @@ final class Wire {
     channel.send(ClientAuthentication.prove(identity, th));
   }
 
+  /** This session's transcript hash {@code th} (a copy), which a join code is bound to. */
+  byte[] th() {
+    return th.toByteArray();
+  }
+
   /** The server's long-term key {@code Si}, proven by SERVER_AUTH (a copy). */
   byte[] serverKey() {
     return serverKey.clone();

@@ -1,0 +1,126 @@
+package dev.lanchat.client;
+
+import dev.lanchat.common.crypto.Fingerprint;
+import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Names;
+import dev.lanchat.common.rules.TerminalText;
+import dev.lanchat.common.trust.KnownPeers;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keys of the members of one room, as the server names them (WELCOME, JOINED, ROSTER):
+ * answers {@code /whois}, and checks each name against the {@link KnownPeers} file for this
+ * server. A new name is remembered silently; a known name that comes with another key is warned
+ * about loudly, once a session, and the key remembered before is kept, because the server binds
+ * names to keys (protocol §6.6) and such a change means it was reset or is not honest.
+ *
+ * <p>Thread-safe: the session's reader thread reports members while the input thread asks.
+ */
+final class PeerKeys {
+  /** Most members kept for /whois: JOINED without LEFT from a hostile server must not grow us. */
+  static final int MAX_MEMBERS = KnownPeers.MAX_PEERS_PER_SERVER;
+
+  private final KnownPeers known;
+  private final byte[] serverKey;
+  private final Console console;
+  /** Members here, by name skeleton. */
+  private final Map<String, Member> here = new ConcurrentHashMap<>();
+  /** Names warned about this session (by skeleton), with the key remembered for each. */
+  private final Map<String, String> changed = new HashMap<>();
+  private boolean writeFailed;
+
+  /**
+   * @param known the known-peers memory (owned by this client process)
+   * @param serverKey the key of the server these members are on
+   * @param console where warnings go, as problems ({@code !} lines, stderr when piped)
+   */
+  PeerKeys(KnownPeers known, byte[] serverKey, Console console) {
+    this.known = Objects.requireNonNull(known, "known");
+    this.serverKey = serverKey.clone();
+    this.console = Objects.requireNonNull(console, "console");
+  }
+
+  /** Takes the members of our WELCOME. */
+  void welcomed(ServerMessage.Welcome welcome) {
+    welcome.members().forEach(this::arrived);
+  }
+
+  /** Follows who is here through JOINED, LEFT and ROSTER; other messages are ignored. */
+  void received(ServerMessage message) {
+    switch (message) {
+      case ServerMessage.Joined joined -> arrived(joined.member());
+      case ServerMessage.Left left -> here.remove(Names.skeleton(left.name()));
+      case ServerMessage.Roster roster -> {
+        here.clear();
+        roster.members().forEach(this::arrived);
+      }
+      default -> { }
+    }
+  }
+
+  /** The line {@code /whois name} shows: the name as the server spells it and its fingerprint. */
+  String whois(String name) {
+    Member member = here.get(Names.skeleton(name));
+    if (member == null) {
+      return "* " + TerminalText.render(name) + " is not here";
+    }
+    String line = "* " + TerminalText.render(member.name()) + " has the key "
+        + Fingerprint.of(member.key());
+    String before;
+    synchronized (this) {
+      before = changed.get(Names.skeleton(name));
+    }
+    return before == null ? line : line + " (NOT the key it had before: " + before + ")";
+  }
+
+  private void arrived(Member member) {
+    if (!Names.isValid(member.name())) {
+      return; // the server broke the name rules; it is shown as text, but not pinned
+    }
+    String skeleton = Names.skeleton(member.name());
+    if (here.size() < MAX_MEMBERS || here.containsKey(skeleton)) {
+      here.put(skeleton, member);
+    }
+    check(member);
+  }
+
+  private synchronized void check(Member member) {
+    byte[] key = member.key().toByteArray();
+    switch (known.check(serverKey, member.name(), key)) {
+      case KnownPeers.Check.Same same -> { }
+      case KnownPeers.Check.New fresh -> remember(member.name(), key);
+      case KnownPeers.Check.Changed change -> {
+        if (changed.putIfAbsent(Names.skeleton(member.name()), change.oldFingerprint()) == null) {
+          warn(TerminalText.render(member.name()), change);
+        }
+      }
+    }
+  }
+
+  private void remember(String name, byte[] key) {
+    try {
+      known.remember(serverKey, name, key);
+    } catch (IOException e) {
+      if (!writeFailed) {
+        writeFailed = true;
+        console.problem("! cannot write the known-peers file " + known.file() + " ("
+            + e.getClass().getSimpleName() + "); members' keys are not remembered this time");
+      }
+    }
+  }
+
+  private void warn(String name, KnownPeers.Check.Changed change) {
+    console.problem("! WARNING: " + name + " has another key on this server than before");
+    console.problem("!   the key you knew: " + change.oldFingerprint());
+    console.problem("!   the key now:      " + change.newFingerprint());
+    console.problem("! The server binds each name to one key, so either the server was reset "
+        + "(it lost its names) or it is not honest (someone may pose as " + name + ").");
+    console.problem("! Check with " + name + " in person. If the server was reset, remove "
+        + name + "'s line for this server from " + known.file() + ".");
+  }
+}
