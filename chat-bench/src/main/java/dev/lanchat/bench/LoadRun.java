@@ -513,6 +513,10 @@ final class LoadRun {
             case ServerMessage.Joined joined -> {
               // a client that joined after this one: part of the set-up
             }
+            case ServerMessage.MembersChanged changed when changed.changes().stream()
+                .allMatch(dev.lanchat.common.message.MemberChange.Joined.class::isInstance) -> {
+              // several such joins, coalesced by the room
+            }
             default -> {
               fail(client.name() + " got " + LoadClient.describe(m)
                   + " during the run (a LEFT means the server dropped a client)");

@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * 12:01 * carol joined
  * 12:01 * bob left
  * 12:01 * bob left (connection lost)
+ * 12:01 * dave joined; erin joined; bob left: bye
+ * 12:01 * +37 joined, -5 left (/who lists everyone)
  * * here: alice, carol
  * ! name taken: the name alice is taken
  * * server closed the connection: shutting down
@@ -32,6 +35,9 @@ import java.util.Optional;
  * only) are added around names afterwards. Immutable and thread-safe.
  */
 public final class EventFormat {
+  /** Up to this many changes in one MEMBERS_CHANGED are shown by name, more only counted. */
+  static final int NAMED_CHANGES = 5;
+
   private final DateTimeFormatter clock;
   private final NameColors colors;
 
@@ -64,18 +70,45 @@ public final class EventFormat {
       case ServerMessage.Dm m -> time(m.time()) + " [" + name(m.from()) + " -> " + name(m.to())
           + "] " + text(m.text());
       case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.member().name()) + " joined";
-      case ServerMessage.Left m -> time(m.time()) + " * " + name(m.name()) + " left"
-          + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
-          + (m.message().isEmpty() ? "" : ": " + text(m.message()));
+      case ServerMessage.Left m -> time(m.time()) + " * " + left(m.name(), m.reason(), m.message());
       case ServerMessage.Roster m -> "* here: " + names(m.members());
       case ServerMessage.Error m -> error(m);
       case ServerMessage.Bye m -> "* server closed the connection"
           + (m.reason().isEmpty() ? "" : ": " + text(m.reason()));
+      case ServerMessage.MembersChanged m -> m.welcomeRest() ? null : changes(m);
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
     };
     return Optional.ofNullable(line);
+  }
+
+  /**
+   * Several membership changes in one line: each named when there are a few, else only counted,
+   * because during a join storm a line per name would bury the conversation.
+   */
+  private String changes(ServerMessage.MembersChanged m) {
+    if (m.changes().size() <= NAMED_CHANGES) {
+      StringBuilder out = new StringBuilder(time(m.time())).append(" * ");
+      for (MemberChange change : m.changes()) {
+        if (out.charAt(out.length() - 2) != '*') {
+          out.append("; ");
+        }
+        out.append(switch (change) {
+          case MemberChange.Joined j -> name(j.member().name()) + " joined";
+          case MemberChange.Left l -> left(l.name(), l.reason(), l.message());
+        });
+      }
+      return out.toString();
+    }
+    long joined = m.changes().stream().filter(MemberChange.Joined.class::isInstance).count();
+    long left = m.changes().size() - joined;
+    return time(m.time()) + " * +" + joined + " joined, -" + left + " left (/who lists everyone)";
+  }
+
+  private String left(String who, String reason, String message) {
+    return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")")
+        + (message.isEmpty() ? "" : ": " + text(message));
   }
 
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */

@@ -54,7 +54,8 @@ public final class ChatServer implements AutoCloseable {
   private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
     this.services = new ServerServices(config, identity);
     this.listener = listener;
-    this.room = new Room(RoomInfo.of(config), new NameRegistry());
+    this.room = new Room(RoomInfo.of(config), new NameRegistry(),
+        NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
     Acceptor loop = new Acceptor(listener,
         new AdmissionControl(config.connectRate(), config.connectBurst()), services::isClosed,
         this::serve);

@@ -1,6 +1,7 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
@@ -23,6 +24,10 @@ import java.util.function.Function;
  * holding the room, and every member's queue receives events in lock order. A member whose
  * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
  * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
+ *
+ * <p>Membership changes are coalesced (protocol §5.5): they wait in {@link PendingNotices} and go
+ * out at most once per {@link NoticePacing#window()}, and always before any other event, so the
+ * room's single order is kept. A room that was quiet for a window sends a change at once.
  */
 final class Room {
   /** LEFT reason for a client that closed or reset its connection without BYE. */
@@ -39,16 +44,37 @@ final class Room {
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
+  private final PendingNotices pending = new PendingNotices();
+  private final NoticePacing pacing;
+  private final long windowNanos;
+  private long lastFlush;
+  private boolean flushScheduled;
   private boolean closed;
   private long lastTime;
 
   /**
+   * A room that sends every membership change at once, as its own JOINED or LEFT.
+   *
    * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
    */
   Room(RoomInfo info, NameRegistry names) {
+    this(info, names, NoticePacing.immediate());
+  }
+
+  /**
+   * A room whose membership notices are coalesced as {@code pacing} says.
+   *
+   * @param info what every WELCOME carries besides the member list
+   * @param names the server-wide names registry this room claims its members' names in
+   * @param pacing when membership notices go out
+   */
+  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
     this.info = info;
     this.names = names;
+    this.pacing = pacing;
+    this.windowNanos = pacing.window().toNanos();
+    this.lastFlush = pacing.nanoTime() - windowNanos;
   }
 
   /**
@@ -69,14 +95,9 @@ final class Room {
         return new JoinResult.NameTaken(taken.holder());
       }
       members.put(member.skeleton(), member);
-      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
-          info.motd(), info.rate(), info.burst(), membersInOrder())), slow);
-      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), member.onWire()));
-      for (Member other : members.values()) {
-        if (other != member) {
-          offer(other, joined, slow);
-        }
-      }
+      welcome(member, slow);
+      pending.joined(member);
+      changed(slow);
       return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
     });
   }
@@ -85,6 +106,7 @@ final class Room {
   void say(Member from, String text) {
     event(slow -> {
       if (isMember(from)) {
+        flush(slow);
         broadcast(new ServerMessage.Chat(now(), from.name(), text), slow);
       }
       return null;
@@ -106,6 +128,7 @@ final class Room {
       if (target == null) {
         return false;
       }
+      flush(slow);
       byte[] dm =
           MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
       offer(target, dm, slow);
@@ -120,6 +143,7 @@ final class Room {
   void who(Member to) {
     event(slow -> {
       if (isMember(to)) {
+        flush(slow);
         offer(to, MessageCodec.encode(new ServerMessage.Roster(membersInOrder())), slow);
       }
       return null;
@@ -146,7 +170,8 @@ final class Room {
         return false;
       }
       remove(member);
-      broadcast(new ServerMessage.Left(now(), member.name(), reason, message), slow);
+      pending.left(member, reason, message);
+      changed(slow);
       return true;
     });
   }
@@ -166,6 +191,7 @@ final class Room {
         names.release(m.name(), m);
       }
       members.clear();
+      pending.clear();
       return all;
     } finally {
       lock.unlock();
@@ -207,6 +233,76 @@ final class Room {
       m.evicted(TOO_SLOW);
     }
     return result;
+  }
+
+  /**
+   * WELCOME to a new member with everyone here; members past what one record holds follow in
+   * MEMBERS_CHANGED records marked as the rest of the WELCOME. Lock held.
+   */
+  private void welcome(Member member, List<Member> slow) {
+    List<dev.lanchat.common.message.Member> all = membersInOrder();
+    int size = 1 + 2 + 2 + 2 + 4 + 4 + 2 + utf8(member.name()) + utf8(info.server())
+        + utf8(info.motd());
+    int fit = 0;
+    while (fit < all.size()) {
+      size += 2 + utf8(all.get(fit).name()) + dev.lanchat.common.message.Member.KEY_SIZE;
+      if (size > dev.lanchat.common.crypto.CipherState.MAX_PLAINTEXT || fit == 0xFFFF) {
+        break;
+      }
+      fit++;
+    }
+    offer(member, MessageCodec.encode(new ServerMessage.Welcome(member.name(), info.server(),
+        info.motd(), info.rate(), info.burst(), all.subList(0, fit))), slow);
+    if (fit < all.size()) {
+      List<MemberChange> rest = new ArrayList<>(all.size() - fit);
+      for (dev.lanchat.common.message.Member m : all.subList(fit, all.size())) {
+        rest.add(new MemberChange.Joined(m));
+      }
+      for (byte[] encoded : PendingNotices.encode(now(), true, rest)) {
+        offer(member, encoded, slow);
+      }
+    }
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * After a membership change was recorded: sends what waits now if the room was quiet for a
+   * window, else makes sure a timer will. Lock held.
+   */
+  private void changed(List<Member> slow) {
+    if (pacing.nanoTime() - lastFlush >= windowNanos) {
+      flush(slow);
+    } else {
+      scheduleFlush();
+    }
+  }
+
+  /** Starts the timer that flushes at the end of the current window, unless one runs. */
+  private void scheduleFlush() {
+    if (flushScheduled || pending.isEmpty()) {
+      return;
+    }
+    flushScheduled = true;
+    long delay = Math.max(0, lastFlush + windowNanos - pacing.nanoTime());
+    pacing.after(delay, () -> event(slow -> {
+      flushScheduled = false;
+      if (!closed) {
+        flush(slow);
+      }
+      return null;
+    }));
+  }
+
+  /** Sends every waiting membership change to the members that have not seen it. Lock held. */
+  private void flush(List<Member> slow) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    pending.flush(now(), members.values(), (m, encoded) -> offer(m, encoded, slow));
+    lastFlush = pacing.nanoTime();
   }
 
   private boolean isMember(Member member) {
@@ -256,8 +352,9 @@ final class Room {
   }
 
   /**
-   * Removes every member in {@code slow} with LEFT "too slow"; each LEFT may overflow another
-   * member, which is removed in turn. Lock held.
+   * Removes every member in {@code slow} with LEFT "too slow", which waits with the other
+   * membership changes; a flush of those may overflow another member, removed in turn. Lock
+   * held.
    *
    * @return the members removed, in removal order
    */
@@ -271,10 +368,14 @@ final class Room {
       }
       remove(m);
       removed.add(m);
-      int before = slow.size();
-      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW, ""), slow);
-      pending.addAll(slow.subList(before, slow.size()));
+      this.pending.left(m, TOO_SLOW, "");
+      if (windowNanos == 0) {
+        int before = slow.size();
+        flush(slow);
+        pending.addAll(slow.subList(before, slow.size()));
+      }
     }
+    scheduleFlush();
     return removed;
   }
 }
