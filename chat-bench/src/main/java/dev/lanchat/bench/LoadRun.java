@@ -128,6 +128,10 @@ final class LoadRun {
   private final SecureRandom random = new SecureRandom();
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final String[] senderNames;
+  // set once by drive(), read by summarize() on the same thread
+  private long start;
+  private long cpuStart;
+  private long readsBefore;
 
   private LoadRun(Settings settings, InetSocketAddress server, String namePrefix,
       long deadlineNanoTime) {
@@ -163,33 +167,12 @@ final class LoadRun {
     Receiver[] receivers = new Receiver[n];
     List<LoadClient> clients = new ArrayList<>(n);
     List<Thread> threads = new ArrayList<>();
-    long start = 0;
-    long cpuStart = 0;
-    long readsBefore = 0;
     try {
       connectAll(clients, connect, handshake);
       if (failure.get() != null) {
         return failed(settings, connect, handshake, latency, failure.get());
       }
-      for (LoadClient c : clients) {
-        readsBefore += c.socketReads();
-      }
-      CountDownLatch go = new CountDownLatch(1);
-      CountDownLatch received = new CountDownLatch(n);
-      for (int i = 0; i < n; i++) {
-        receivers[i] = new Receiver(i, clients.get(i), settings, received);
-        threads.add(Thread.ofPlatform().name("load-recv-" + i).daemon(true)
-            .start(receivers[i]::run));
-      }
-      for (int s = 0; s < settings.senders(); s++) {
-        Receiver own = receivers[s];
-        threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
-            .start(() -> send(own, go)));
-      }
-      cpuStart = processCpuNanos();
-      start = System.nanoTime();
-      go.countDown();
-      awaitAll(received, receivers);
+      drive(clients, receivers, threads);
     } finally {
       boolean clean = failure.get() == null;
       for (LoadClient c : clients) {
@@ -203,10 +186,41 @@ final class LoadRun {
         joinQuietly(t);
       }
     }
+    return summarize(receivers, connect, handshake, latency);
+  }
+
+  /** Starts a receiver per client and the senders, lets them go, and waits for the end. */
+  private void drive(List<LoadClient> clients, Receiver[] receivers, List<Thread> threads) {
+    int n = clients.size();
+    for (LoadClient c : clients) {
+      readsBefore += c.socketReads();
+    }
+    CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch received = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      receivers[i] = new Receiver(i, clients.get(i), settings, received);
+      threads.add(Thread.ofPlatform().name("load-recv-" + i).daemon(true)
+          .start(receivers[i]::run));
+    }
+    for (int s = 0; s < settings.senders(); s++) {
+      Receiver own = receivers[s];
+      threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
+          .start(() -> send(own, go)));
+    }
+    cpuStart = processCpuNanos();
+    start = System.nanoTime();
+    go.countDown();
+    awaitAll(received, receivers);
+  }
+
+  /** The result of a run whose receivers have all ended: counts, windows, order check. */
+  private Result summarize(Receiver[] receivers, Histogram connect, Histogram handshake,
+      Histogram latency) {
     long cpu = processCpuNanos() - cpuStart;
     long clientCpu = 0;
     long lastDelivery = start;
     long lastEcho = start;
+    long sendEnd = start;
     long delivered = 0;
     long reads = -readsBefore;
     for (Receiver r : receivers) {
@@ -218,9 +232,6 @@ final class LoadRun {
       }
       reads += r.client.socketReads();
       clientCpu += r.cpuNanos + r.sendCpuNanos;
-    }
-    long sendEnd = start;
-    for (Receiver r : receivers) {
       sendEnd = Math.max(sendEnd, r.sentAt);
     }
     for (int s = 0; s < settings.senders(); s++) {

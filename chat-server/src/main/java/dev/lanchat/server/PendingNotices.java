@@ -55,8 +55,10 @@ final class PendingNotices {
   /**
    * Hands every member in {@code members} the encoded changes it has not seen, each distinct
    * tail encoded once, then forgets them all.
+   *
+   * @return true if anything was handed to anyone (a flush nobody needed does not count)
    */
-  void flush(long time, Collection<Member> members, BiConsumer<Member, byte[]> offer) {
+  boolean flush(long time, Collection<Member> members, BiConsumer<Member, byte[]> offer) {
     Map<Integer, List<byte[]>> byStart = new HashMap<>();
     for (Member m : members) {
       int from = seenUpTo.getOrDefault(m, 0);
@@ -70,6 +72,7 @@ final class PendingNotices {
       }
     }
     clear();
+    return !byStart.isEmpty();
   }
 
   /**

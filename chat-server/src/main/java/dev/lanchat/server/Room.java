@@ -301,8 +301,9 @@ final class Room {
     if (pending.isEmpty()) {
       return;
     }
-    pending.flush(now(), members.values(), (m, encoded) -> offer(m, encoded, slow));
-    lastFlush = pacing.nanoTime();
+    if (pending.flush(now(), members.values(), (m, encoded) -> offer(m, encoded, slow))) {
+      lastFlush = pacing.nanoTime();
+    }
   }
 
   private boolean isMember(Member member) {
