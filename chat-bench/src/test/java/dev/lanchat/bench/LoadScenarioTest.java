@@ -89,6 +89,18 @@ class LoadScenarioTest {
 
   @Test
   @Timeout(60)
+  void handshakeCommandCountsEveryCompletedSession() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new HandshakeScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--sessions", "6", "--threads", "2", "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("6 of 6 sessions"), out.toString());
+  }
+
+  @Test
+  @Timeout(60)
   void stormCommandRunsAnInProcessServer() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
