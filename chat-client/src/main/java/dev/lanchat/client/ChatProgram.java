@@ -13,6 +13,7 @@ import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The client program around a {@link Session}: asks for a name, opens a session (once more if
@@ -49,19 +50,24 @@ public final class ChatProgram {
     record Exit(int exitCode) implements Joining {}
   }
 
+  private static final int MAX_SESSIONS = 5;
+
   private final Settings settings;
   private final Console console;
   private final ServerTrust trust;
   private final EventFormat format;
   private final NamePrompt names;
   private final RoomView room;
+  private final SentLines sent = new SentLines();
+  // set by either thread when a piped line failed; read once the session has ended
+  private volatile boolean failedLine;
 
   /** A program on {@code console}; {@code trust} decides about each server key proven. */
   public ChatProgram(Settings settings, Console console, ServerTrust trust) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
-    this.format = new EventFormat(settings.zone(), console.color());
+    this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
   }
@@ -74,14 +80,20 @@ public final class ChatProgram {
     // asked before connecting: the server allows only 10 s from accept to WELCOME
     return switch (names.usable(settings.name())) {
       case NamePrompt.Answer.Named named -> connect(named.name());
+      // Ctrl-C or Ctrl-D at the name prompt ends as it does at the trust prompt
       case NamePrompt.Answer.None none ->
-          console.interactive() ? ExitCode.OK : ExitCode.NOT_JOINED;
+          console.interactive() ? ExitCode.CANCELLED : ExitCode.NOT_JOINED;
       case NamePrompt.Answer.Unreadable unreadable ->
           fail(ExitCode.CONNECTION, "! cannot read input: " + unreadable.why());
     };
   }
 
-  /** Opens sessions until one joins or there is a reason to stop. */
+  /**
+   * Opens sessions until one joins or there is a reason to stop. A new session is opened only
+   * when a person was asked something during the last one (the server may have given up
+   * waiting), so the number of sessions is bounded by the person's answers and by
+   * {@link #MAX_SESSIONS}.
+   */
   private int connect(String firstName) {
     String name = firstName;
     for (int attempt = 1; ; attempt++) {
@@ -100,7 +112,7 @@ public final class ChatProgram {
             return exit.exitCode();
           }
           case Joining.Again again -> {
-            if (attempt > 1) {
+            if (attempt >= MAX_SESSIONS) {
               return fail(ExitCode.CONNECTION,
                   "! connection lost: the server closed the connection before we joined");
             }
@@ -122,14 +134,14 @@ public final class ChatProgram {
           return new Joining.Entered(joined.welcome());
         }
         case JoinResult.Refused refused -> {
-          console.event(format.error(refused.error()));
+          console.problem(format.error(refused.error()));
           if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
             return new Joining.Exit(ExitCode.NOT_JOINED);
           }
           switch (names.usable(null)) {
             case NamePrompt.Answer.Named named -> name = named.name();
             case NamePrompt.Answer.None none -> {
-              return new Joining.Exit(ExitCode.OK);
+              return new Joining.Exit(ExitCode.CANCELLED);
             }
             case NamePrompt.Answer.Unreadable unreadable -> {
               return new Joining.Exit(fail(ExitCode.CONNECTION,
@@ -139,6 +151,10 @@ public final class ChatProgram {
           asked = true;
         }
         case JoinResult.ServerBye bye -> {
+          if (asked) {
+            // its handshake deadline passed while a person answered: the person never sees it
+            return new Joining.Again(name);
+          }
           room.show(bye.bye());
           return new Joining.Exit(ExitCode.NOT_JOINED);
         }
@@ -157,12 +173,13 @@ public final class ChatProgram {
   /** The joined part: input on one thread, events on the session's; returns the exit code. */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
-    session.start(room);
+    sent.joinedAs(welcome.name());
+    session.start(this::received);
     Thread input = new Thread(() -> readInput(session), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     return switch (session.awaitEnd()) {
-      case Ending.Left left -> ExitCode.OK;
+      case Ending.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
       case Ending.ServerBye bye -> {
         room.show(bye.bye());
         yield ExitCode.CONNECTION;
@@ -171,10 +188,30 @@ public final class ChatProgram {
     };
   }
 
+  /**
+   * Each server event, on the session's reader thread. When piped, an ERROR is about one of
+   * our lines: it names that line and the process will end with {@link ExitCode#LINE_FAILED}.
+   */
+  private void received(ServerMessage message) {
+    if (console.interactive()) {
+      room.received(message);
+      return;
+    }
+    Optional<SentLines.Line> about = sent.received(message);
+    if (message instanceof ServerMessage.Error error) {
+      failedLine = true;
+      console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
+      return;
+    }
+    room.received(message);
+  }
+
   private void readInput(Session session) {
+    long number = 0;
     try {
       while (!session.isOver()) {
         String line = console.readLine();
+        number++;
         if (session.isOver()) {
           return;
         }
@@ -182,22 +219,47 @@ public final class ChatProgram {
           session.goodbye();
           return;
         }
-        switch (Commands.parse(line)) {
-          case Commands.Input.Say say -> session.send(new ClientMessage.Say(say.text()));
-          case Commands.Input.Msg msg -> session.send(new ClientMessage.Dm(msg.to(), msg.text()));
-          case Commands.Input.Who who -> session.send(new ClientMessage.Who());
-          case Commands.Input.Quit quit -> {
-            session.goodbye();
-            return;
-          }
-          case Commands.Input.Help help -> Commands.HELP.forEach(console::event);
-          case Commands.Input.Invalid invalid -> console.problem("! " + invalid.why());
-          case Commands.Input.Blank blank -> { }
+        if (!relay(session, line, number)) {
+          return;
         }
       }
     } catch (IOException | RuntimeException e) {
       session.stop("cannot read input: " + Problem.describe(e));
     }
+  }
+
+  /** Acts on input line {@code number}; false once the user has quit. */
+  private boolean relay(Session session, String line, long number) {
+    switch (Commands.parse(line)) {
+      case Commands.Input.Say say -> {
+        sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
+        session.send(new ClientMessage.Say(say.text()));
+      }
+      case Commands.Input.Msg msg -> {
+        sent.sent(number, line, SentLines.Answer.OWN_DM);
+        session.send(new ClientMessage.Dm(msg.to(), msg.text()));
+      }
+      case Commands.Input.Who who -> {
+        sent.sent(number, line, SentLines.Answer.ROSTER);
+        session.send(new ClientMessage.Who());
+      }
+      case Commands.Input.Quit quit -> {
+        session.goodbye(quit.message());
+        return false;
+      }
+      case Commands.Input.Help help -> Commands.HELP.forEach(console::event);
+      case Commands.Input.Invalid invalid -> {
+        if (console.interactive()) {
+          console.problem("! " + invalid.why());
+        } else {
+          failedLine = true;
+          console.problem("! " + invalid.why() + " ("
+              + new SentLines.Line(number, line, SentLines.Answer.OWN_MESSAGE).describe() + ")");
+        }
+      }
+      case Commands.Input.Blank blank -> { }
+    }
+    return true;
   }
 
   /** A server that fails to prove its key is not trusted; every other problem is the connection's. */

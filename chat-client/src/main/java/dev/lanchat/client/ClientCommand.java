@@ -62,11 +62,12 @@ import picocli.CommandLine;
     footer = {
       "The first time you connect to a server, its key fingerprint is shown and you are asked "
           + "whether to trust it; the key is then pinned in the known-servers file. A server "
-          + "whose key later differs is refused, and you are told which line to remove if the "
-          + "change is genuine. Without a terminal an unknown server is refused unless "
+          + "whose key later differs is refused, and you are told the command that makes a "
+          + "genuine change stick: --forget HOST:PORT, or --fingerprint with --replace-pin. Without a terminal an unknown server is refused unless "
           + "--accept-new or --fingerprint is given. --fingerprint wins over the file both "
           + "ways: a matching key is trusted even if another key is pinned (that pin is left "
-          + "as it is), and an unknown server with a matching key is pinned; a key that does "
+          + "as it is, unless --replace-pin is given), and an unknown server with a matching "
+          + "key is pinned; a key that does "
           + "not match is refused.",
       "Discovery replies are signed, and unsigned or forged ones are dropped, but a reply only "
           + "says where a server is: connecting to a found server follows the rules above. One "
@@ -81,8 +82,11 @@ import picocli.CommandLine;
       "1:the connection failed or was lost, no server answered discovery, or the identity "
           + "file cannot be used",
       "2:usage error, or several servers answered discovery and none was chosen",
-      "3:the server is not trusted (unknown, changed key, bad known-servers file)",
-      "4:could not join (name taken or invalid, server full)"
+      "3:the server is not trusted (unknown, changed key, bad known-servers file), or you "
+          + "pressed Ctrl-C or Ctrl-D at the trust or the name question",
+      "4:could not join (name taken or invalid, server full)",
+      "5:input was read to its end but a line failed: not sent (unknown command, refused "
+          + "text) or refused by the server (no such user); each error on stderr names its line"
     })
 public final class ClientCommand implements Callable<Integer> {
 
@@ -158,6 +162,17 @@ public final class ClientCommand implements Callable<Integer> {
           + " Wins over the known-servers file.")
   private String fingerprint;
 
+  @Option(names = "--replace-pin",
+      description = "With --fingerprint: when another key is pinned for this server, replace "
+          + "that pin by the matching key (atomically), so the next plain run trusts it.")
+  private boolean replacePin;
+
+  @Option(names = "--forget", paramLabel = "HOST[:PORT]",
+      description = "Remove the pinned key of HOST:PORT (PORT defaults to --port) from the "
+          + "known-servers file, atomically, and exit; the next run meets the server as new. "
+          + "For a server whose key changed and whose operator confirmed the new fingerprint.")
+  private String forget;
+
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   private boolean noColor;
 
@@ -220,6 +235,9 @@ public final class ClientCommand implements Callable<Integer> {
     if (showIdentity) {
       return showIdentity();
     }
+    if (forget != null) {
+      return forget();
+    }
     boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
     try (Console console = consoles.open(color)) {
       if (name == null && !console.interactive() && !discover) {
@@ -276,7 +294,7 @@ public final class ClientCommand implements Callable<Integer> {
   private int chat(Console console, KnownServers known, Identity me, String host, int port,
       String expected) {
     PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
-        console);
+        replacePin, console);
     SessionSettings session = SessionSettings.of(host, port, me)
         .withPingInterval(Duration.ofMillis(pingIntervalMs));
     return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins).run();
@@ -308,6 +326,64 @@ public final class ClientCommand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+  }
+
+  /** {@code --forget}: removes the pins of one {@code host:port}, saying what was removed. */
+  private int forget() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String hostPort = forgetTarget();
+    try {
+      List<KnownServers.Pin> removed = KnownServers.load(knownServers).forget(hostPort);
+      if (removed.isEmpty()) {
+        err.println("! nothing is pinned for " + hostPort + " in " + knownServers);
+        return ExitCode.USAGE;
+      }
+      for (KnownServers.Pin pin : removed) {
+        out.println("* forgot " + hostPort + " (" + pin.fingerprint() + "), line " + pin.line()
+            + " of " + knownServers);
+      }
+      return ExitCode.OK;
+    } catch (BadFileException e) {
+      err.println("! cannot use the known-servers file: " + e.getMessage());
+      return ExitCode.UNTRUSTED;
+    } catch (IOException e) {
+      err.println("! cannot write " + knownServers + ": " + e.getMessage());
+      return ExitCode.UNTRUSTED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** {@code --forget}'s argument as pins are keyed: {@code host:port}, --port when none given. */
+  private String forgetTarget() {
+    String target = forget.strip();
+    if (target.startsWith("[")) { // [v6]:port or [v6]
+      int close = target.indexOf(']');
+      String host = target.substring(1, close);
+      String rest = target.substring(close + 1);
+      return KnownServers.hostPort(host, rest.startsWith(":") ? parsePort(rest.substring(1)) : port);
+    }
+    int colon = target.lastIndexOf(':');
+    if (colon > 0 && target.indexOf(':') == colon) {
+      return KnownServers.hostPort(target.substring(0, colon),
+          parsePort(target.substring(colon + 1)));
+    }
+    return KnownServers.hostPort(target, port); // a bare name, or a bare IPv6 literal
+  }
+
+  private int parsePort(String text) {
+    try {
+      int p = Integer.parseInt(text);
+      if (p >= 1 && p <= 65_535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ParameterException(spec.commandLine(), "--forget: the port must be 1 to 65535, "
+        + "not " + text);
   }
 
   /**
@@ -348,6 +424,14 @@ public final class ClientCommand implements Callable<Integer> {
     }
     if (port < 1 || port > 65_535) {
       throw new ParameterException(cl, "--port must be between 1 and 65535, not " + port);
+    }
+    if (replacePin && fingerprint == null) {
+      throw new ParameterException(cl, "--replace-pin needs --fingerprint: the key that "
+          + "replaces the pin must be the one you confirmed with the server's operator");
+    }
+    if (forget != null && (forget.isBlank() || host != null || discover || fingerprint != null)) {
+      throw new ParameterException(cl, "--forget takes HOST or HOST:PORT and no --host, "
+          + "--discover or --fingerprint: it only removes a pin, then exits");
     }
     if (fingerprint != null && !Fingerprint.isWellFormed(fingerprint)) {
       throw new ParameterException(cl, "--fingerprint must look like SHA256: followed by 43 "

@@ -21,7 +21,7 @@ public final class Commands {
       "* TEXT            say TEXT to everyone (start with // to say something that starts with /)",
       "* /msg NAME TEXT  send TEXT to NAME only",
       "* /who            list who is here",
-      "* /quit           leave (so does end of input, Ctrl-D)",
+      "* /quit [MESSAGE] leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
       "* /help           show this");
 
   private Commands() {}
@@ -37,8 +37,17 @@ public final class Commands {
     /** Ask who is here. */
     record Who() implements Input {}
 
-    /** Leave. */
-    record Quit() implements Input {}
+    /** Leave, with a parting line (empty for none) shown in everyone's "left" line. */
+    record Quit(String message) implements Input {
+      public Quit {
+        java.util.Objects.requireNonNull(message, "message");
+      }
+
+      /** Leave without a parting line. */
+      public Quit() {
+        this("");
+      }
+    }
 
     /** Show the commands. */
     record Help() implements Input {}
@@ -67,11 +76,19 @@ public final class Commands {
     return switch (command) {
       case "/msg" -> msg(rest);
       case "/who" -> new Input.Who();
-      case "/quit" -> new Input.Quit();
+      case "/quit" -> quit(rest.strip());
       case "/help" -> new Input.Help();
       default -> new Input.Invalid("unknown command " + TerminalText.render(
           space < 0 ? line : line.substring(0, space)) + "; /help lists the commands");
     };
+  }
+
+  private static Input quit(String message) {
+    if (Texts.isValidByeMessage(message)) {
+      return new Input.Quit(message);
+    }
+    return new Input.Invalid("not sent: a /quit message is a line of at most "
+        + Texts.MAX_BYE_MESSAGE_BYTES + " bytes of UTF-8 with no control character");
   }
 
   private static Input msg(String rest) {

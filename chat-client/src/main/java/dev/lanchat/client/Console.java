@@ -19,6 +19,11 @@ public interface Console extends Closeable {
   /** True when output may carry colour escapes (only ever our own, never network text). */
   boolean color();
 
+  /** How many colours our escapes may use: 0 when {@link #color()} is off, else 8 or 256. */
+  default int colors() {
+    return color() ? 8 : 0;
+  }
+
   /**
    * The next line the user entered.
    *
@@ -37,6 +42,14 @@ public interface Console extends Closeable {
 
   /** Shows one chat event (already made terminal-safe), as one line. */
   void event(String line);
+
+  /**
+   * Shows one chat event whose text starts after {@code head} (for example the time and the
+   * sender), as one line; a terminal wraps it so that it continues under the text.
+   */
+  default void event(String head, String body) {
+    event(head + body);
+  }
 
   /** Shows a problem or a notice from the client itself, as one line. */
   void problem(String line);

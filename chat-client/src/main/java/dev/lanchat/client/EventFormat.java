@@ -11,18 +11,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns what the server sends into the lines the user sees, one event a line:
  *
  * <pre>
- * * connected to 127.0.0.1:5000 as alice; here: alice, bob
+ * * connected to 127.0.0.1:5000 as alice (server Kitchen); here: alice, bob
  * * motd: be nice
  * 12:01 &lt;alice&gt; hello
  * 12:01 [alice -&gt; bob] psst
  * 12:01 * carol joined
  * 12:01 * bob left
  * 12:01 * bob left (connection lost)
+ * 12:01 * carol left: see you tomorrow
  * 12:01 * dave joined; erin joined; bob left: bye
  * 12:01 * +37 joined, -5 left (/who lists everyone)
  * * here: alice, carol
@@ -37,23 +40,52 @@ import java.util.Optional;
 public final class EventFormat {
   /** Up to this many changes in one MEMBERS_CHANGED are shown by name, more only counted. */
   static final int NAMED_CHANGES = 5;
+  private static final String REVERSE = "\u001B[7m";
+  private static final String REVERSE_OFF = "\u001B[27m";
 
   private final DateTimeFormatter clock;
   private final NameColors colors;
+  private final boolean emphasis;
 
   /**
    * @param zone the time zone of the timestamps
    * @param color whether names get a colour and timestamps are dimmed
    */
   public EventFormat(ZoneId zone, boolean color) {
+    this(zone, color ? 8 : 0, color);
+  }
+
+  /**
+   * @param zone the time zone of the timestamps
+   * @param colors how many colours names may use: 0 (none, no dimmed timestamps), 8 or 256
+   * @param emphasis whether a mention of the user's name is shown in reverse video (a terminal
+   *     shows it even without colours; a script never gets an escape)
+   */
+  public EventFormat(ZoneId zone, int colors, boolean emphasis) {
     this.clock = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
-    this.colors = new NameColors(color);
+    this.colors = new NameColors(colors);
+    this.emphasis = emphasis;
+  }
+
+  /**
+   * The line for a MESSAGE that mentions the user: each match of {@code mention} in the
+   * terminal-safe text is shown in reverse video (when emphasis is on).
+   */
+  public Shown mentioning(ServerMessage.Chat m, Pattern mention) {
+    String body = text(m.text());
+    if (emphasis) {
+      body = mention.matcher(body).replaceAll(r -> Matcher.quoteReplacement(
+          REVERSE + r.group() + REVERSE_OFF));
+    }
+    return new Shown(time(m.time()) + " <" + name(m.from()) + "> ", body);
   }
 
   /** The lines shown on joining: who we are and who is there, then the motd if any. */
   public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
+    String server = welcome.server().isEmpty() ? ""
+        : " (server " + TerminalText.render(welcome.server()) + ")";
     String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + "; here: " + names(welcome.members());
+        + name(welcome.name()) + server + "; here: " + names(welcome.members());
     if (welcome.motd().isEmpty()) {
       return List.of(first);
     }
@@ -61,26 +93,47 @@ public final class EventFormat {
   }
 
   /**
+   * One event as shown: a {@code head} (time and sender) and the {@code body} after it, so a
+   * terminal can wrap the body under itself.
+   */
+  public record Shown(String head, String body) {
+    /** The whole line. */
+    public String line() {
+      return head + body;
+    }
+  }
+
+  /**
    * The line for one event, or empty for messages the user does not see (PONG, SERVER_AUTH,
    * WELCOME, which {@link #welcome} covers).
    */
   public Optional<String> format(ServerMessage message) {
-    String line = switch (message) {
-      case ServerMessage.Chat m -> time(m.time()) + " <" + name(m.from()) + "> " + text(m.text());
-      case ServerMessage.Dm m -> time(m.time()) + " [" + name(m.from()) + " -> " + name(m.to())
-          + "] " + text(m.text());
-      case ServerMessage.Joined m -> time(m.time()) + " * " + name(m.member().name()) + " joined";
-      case ServerMessage.Left m -> time(m.time()) + " * " + left(m.name(), m.reason(), m.message());
-      case ServerMessage.Roster m -> "* here: " + names(m.members());
-      case ServerMessage.Error m -> error(m);
-      case ServerMessage.Bye m -> "* server closed the connection"
-          + (m.reason().isEmpty() ? "" : ": " + text(m.reason()));
-      case ServerMessage.MembersChanged m -> m.welcomeRest() ? null : changes(m);
+    return shown(message).map(Shown::line);
+  }
+
+  /** {@link #format}, split into head and body. */
+  public Optional<Shown> shown(ServerMessage message) {
+    Shown shown = switch (message) {
+      case ServerMessage.Chat m -> new Shown(time(m.time()) + " <" + name(m.from()) + "> ",
+          text(m.text()));
+      case ServerMessage.Dm m -> new Shown(time(m.time()) + " [" + name(m.from()) + " -> "
+          + name(m.to()) + "] ", text(m.text()));
+      case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* "
+          + name(m.member().name()) + " joined");
+      case ServerMessage.Left m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
+          + " left" + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
+          + (m.message().isEmpty() ? "" : ": " + text(m.message())));
+      case ServerMessage.Roster m -> new Shown("* ", "here: " + names(m.members()));
+      case ServerMessage.Error m -> new Shown("", error(m));
+      case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
+          + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
+      case ServerMessage.MembersChanged m ->
+          m.welcomeRest() ? null : new Shown(time(m.time()) + " ", "* " + changes(m));
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
     };
-    return Optional.ofNullable(line);
+    return Optional.ofNullable(shown);
   }
 
   /**
@@ -89,9 +142,9 @@ public final class EventFormat {
    */
   private String changes(ServerMessage.MembersChanged m) {
     if (m.changes().size() <= NAMED_CHANGES) {
-      StringBuilder out = new StringBuilder(time(m.time())).append(" * ");
+      StringBuilder out = new StringBuilder();
       for (MemberChange change : m.changes()) {
-        if (out.charAt(out.length() - 2) != '*') {
+        if (!out.isEmpty()) {
           out.append("; ");
         }
         out.append(switch (change) {
@@ -103,7 +156,7 @@ public final class EventFormat {
     }
     long joined = m.changes().stream().filter(MemberChange.Joined.class::isInstance).count();
     long left = m.changes().size() - joined;
-    return time(m.time()) + " * +" + joined + " joined, -" + left + " left (/who lists everyone)";
+    return "+" + joined + " joined, -" + left + " left (/who lists everyone)";
   }
 
   private String left(String who, String reason, String message) {
@@ -116,7 +169,11 @@ public final class EventFormat {
     String label = error.errorCode()
         .map(code -> code.name().toLowerCase(Locale.ROOT).replace('_', ' '))
         .orElse("error " + error.code());
-    return "! " + label + (error.text().isEmpty() ? "" : ": " + text(error.text()));
+    String text = text(error.text());
+    if (text.toLowerCase(Locale.ROOT).startsWith(label)) {
+      return "! " + text; // the server's text says it already: "no such user: bob"
+    }
+    return "! " + label + (text.isEmpty() ? "" : ": " + text);
   }
 
   /** True when {@code error} is about the name asked for, so another name may work. */

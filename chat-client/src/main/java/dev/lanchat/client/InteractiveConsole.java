@@ -24,11 +24,18 @@ import org.jline.utils.InfoCmp;
  */
 public final class InteractiveConsole implements Console {
   private static final String PROMPT = "> ";
+  /** A second Ctrl-C within this long quits even with text on the line. */
+  private static final long QUIT_WINDOW_NANOS = 2_000_000_000L;
 
   private final Terminal terminal;
   private final LineReader reader;
   private final boolean color;
   private volatile Supplier<? extends Collection<String>> names = List::of;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  // true while a thread waits at a prompt (JLine's own flag is not set until it draws)
+  private volatile boolean reading;
+  private long lastInterrupt = System.nanoTime() - 2 * QUIT_WINDOW_NANOS;
 
   /**
    * A console on {@code terminal}, which it closes on {@link #close()}.
@@ -86,9 +93,38 @@ public final class InteractiveConsole implements Console {
     return color;
   }
 
+  /**
+   * The next chat line. Ctrl-C with a half-typed line clears that line and keeps the session,
+   * as in a shell; Ctrl-C on an empty line, or a second one within 2 s, quits (null).
+   */
   @Override
   public String readLine() {
-    return read(PROMPT);
+    while (true) {
+      try {
+        reading = true;
+        return reader.readLine(PROMPT);
+      } catch (EndOfFileException e) {
+        return null;
+      } catch (UserInterruptException e) {
+        long now = System.nanoTime();
+        boolean twice = now - lastInterrupt < QUIT_WINDOW_NANOS;
+        lastInterrupt = now;
+        if (twice || e.getPartialLine() == null || e.getPartialLine().isEmpty()) {
+          return null;
+        }
+      } finally {
+        reading = false;
+      }
+    }
+  }
+
+  @Override
+  public int colors() {
+    if (!color) {
+      return 0;
+    }
+    Integer max = terminal.getNumericCapability(InfoCmp.Capability.max_colors);
+    return max != null && max >= 256 ? 256 : 8;
   }
 
   @Override
@@ -104,15 +140,24 @@ public final class InteractiveConsole implements Console {
 
   private String read(String prompt) {
     try {
+      reading = true;
       return reader.readLine(prompt);
     } catch (EndOfFileException | UserInterruptException e) {
       return null; // Ctrl-D or Ctrl-C: leave
+    } finally {
+      reading = false;
     }
   }
 
   @Override
   public void event(String line) {
-    reader.printAbove(line);
+    event("", line);
+  }
+
+  /** Prints {@code head + body}, wrapped so that its continuation lines start under the body. */
+  @Override
+  public void event(String head, String body) {
+    reader.printAbove(String.join("\n", Wrapping.wrap(head, body, terminal.getColumns())));
   }
 
   @Override
@@ -133,8 +178,26 @@ public final class InteractiveConsole implements Console {
     this.names = Objects.requireNonNull(names, "names");
   }
 
+  /**
+   * Erases the prompt when another thread still waits at it (the session ended under the
+   * user), so that the shell gets a clean line after exit.
+   */
+  void erasePrompt() {
+    if (reading) {
+      synchronized (terminal) {
+        terminal.puts(InfoCmp.Capability.carriage_return);
+        terminal.puts(InfoCmp.Capability.clr_eol);
+        terminal.flush();
+      }
+    }
+  }
+
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    erasePrompt();
     try {
       terminal.close();
     } catch (IOException e) {

@@ -46,7 +46,7 @@ final class NamePrompt {
         if (!console.interactive()) {
           return new Answer.None();
         }
-        candidate = console.ask("Your name: ");
+        candidate = console.ask("Choose a chat name: ");
         if (candidate == null) {
           return new Answer.None();
         }

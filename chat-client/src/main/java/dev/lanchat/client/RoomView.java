@@ -56,15 +56,25 @@ final class RoomView implements Session.Listener {
       }
       default -> { }
     }
-    show(m);
-    if (concernsMe(m)) {
+    boolean concernsMe = concernsMe(m);
+    if (concernsMe && m instanceof ServerMessage.Chat chat) {
+      EventFormat.Shown shown = format.mentioning(chat, mention); // highlighted as well as rung
+      console.event(shown.head(), shown.body());
+    } else {
+      show(m);
+    }
+    if (concernsMe) {
       console.bell();
     }
   }
 
-  /** Shows one server message as its line, if it has one. */
+  /** Shows one server message as its line, if it has one: an ERROR as a problem (stderr). */
   void show(ServerMessage m) {
-    format.format(m).ifPresent(console::event);
+    if (m instanceof ServerMessage.Error error) {
+      console.problem(format.error(error));
+    } else {
+      format.shown(m).ifPresent(shown -> console.event(shown.head(), shown.body()));
+    }
   }
 
   private boolean concernsMe(ServerMessage m) {

@@ -32,6 +32,14 @@ class CommandsTest {
   }
 
   @Test
+  void quitTakesAPartingLineOfAtMostTwoHundredBytes() {
+    assertEquals(new Input.Quit("see you tomorrow"), Commands.parse("/quit see you tomorrow"));
+    assertEquals(new Input.Quit(""), Commands.parse("/quit   "));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/quit " + "x".repeat(201)));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/quit bye\u001B[2J"));
+  }
+
+  @Test
   void anUnknownCommandIsNotSentAndItsNameIsRenderedSafely() {
     Input.Invalid invalid = assertInstanceOf(Input.Invalid.class, Commands.parse("/x\u001B[2J y"));
     assertEquals("unknown command /x\\x1B[2J; /help lists the commands", invalid.why());

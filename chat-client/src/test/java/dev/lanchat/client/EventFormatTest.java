@@ -49,10 +49,10 @@ class EventFormatTest {
 
   @Test
   void aNameKeepsOneColourWhateverItsCase() {
-    NameColors colors = new NameColors(true);
+    NameColors colors = new NameColors(8);
     String alice = colors.paint("alice");
     assertTrue(alice.startsWith("\u001B[1;3") && alice.endsWith("alice\u001B[0m"), alice);
     assertEquals(alice.substring(0, 7), colors.paint("ALICE").substring(0, 7));
-    assertEquals(alice, new NameColors(true).paint("alice"));
+    assertEquals(alice, new NameColors(8).paint("alice"));
   }
 }

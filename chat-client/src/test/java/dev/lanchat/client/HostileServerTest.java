@@ -58,7 +58,10 @@ class HostileServerTest {
       assertSafe(client.out());
       assertSafe(client.err());
       List<String> lines = client.outLines();
-      assertEquals(10, lines.size(), client.out()); // welcome + motd + 8 events, one line each
+      // welcome + motd + 6 events on stdout, one line each; the 2 ERRORs are "!" lines: stderr
+      assertEquals(8, lines.size(), client.out());
+      assertEquals(2, client.err().lines().filter(l -> l.startsWith("! ")
+          && l.contains("\\x1B[2J")).count(), client.err());
       assertTrue(lines.getLast().startsWith("* server closed the connection: \\x1B[2J"),
           lines.getLast());
       assertTrue(client.out().contains("\\u202Egnp.exe\\u2066"), "rendered visibly, not dropped");
@@ -76,7 +79,7 @@ class HostileServerTest {
       }
       assertSafe(client.out());
       assertSafe(client.err());
-      assertTrue(client.out().startsWith("! name taken: \\x1B[2J"), client.out());
+      assertTrue(client.err().contains("! name taken: \\x1B[2J"), client.err());
     }
   }
 

@@ -58,4 +58,36 @@ class InteractiveConsoleTest {
       console.close();
     }
   }
+
+  @Test
+  void ctrlCTwiceWithinTwoSecondsQuitsEvenWithTextOnTheLine() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.type("half");
+      int at = vt.await("> half", 0);
+      vt.type("\u0003"); // clears the line, keeps reading
+      vt.await("> ", at + 1);
+      vt.type("again");
+      vt.await("again", at);
+      vt.type("\u0003"); // a second Ctrl-C well within 2 s: quit
+      assertEquals(null, line.get(10, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void closingWhileThePromptWaitsErasesItSoTheShellGetsACleanLine() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture.runAsync(console::readLine);
+      int at = vt.await("> ", 0);
+      // the session ended on another thread (the server left) while the user sat at the prompt
+      // what close() does first; awaited before the close, which stops the virtual terminal's
+      // output pump (a real terminal gets the bytes at once)
+      console.erasePrompt();
+      vt.await("\r\u001B[K", at);
+      console.close();
+    }
+  }
 }

@@ -43,7 +43,7 @@ class InteractiveSessionTest {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), true);
       CompletableFuture<Integer> exit = run(server, console, null);
 
-      int at = vt.await("Your name: ", 0); // asked before connecting
+      int at = vt.await("Choose a chat name: ", 0); // asked before connecting
       vt.type("alice\r");
       try (FakeServer.Peer peer = server.accept()) {
         at = vt.await(server.identity().fingerprint(), at);
@@ -52,7 +52,7 @@ class InteractiveSessionTest {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "alice is here already"));
         at = vt.await("! name taken: alice is here already", at);
-        vt.await("Your name: ", at);
+        vt.await("Choose a chat name: ", at);
         vt.type("alice2\r");
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
         peer.send(new ServerMessage.Welcome("alice2", "", "", 0, 0,
@@ -65,7 +65,8 @@ class InteractiveSessionTest {
         vt.await("\u0007", beforeDm); // a DM rings the bell
         int beforeMention = vt.drawn().length();
         peer.send(new ServerMessage.Chat(T1201, "bob", "thanks ALICE2!"));
-        at = vt.await("thanks ALICE2!", at);
+        // the mention is shown in reverse video as well as rung
+        at = vt.await("thanks \u001B[7mALICE2\u001B[27m!", at);
         vt.await("\u0007", beforeMention); // so does a mention of your name
 
         vt.type("/who\r");
@@ -110,6 +111,163 @@ class InteractiveSessionTest {
         int at = vt.await("connecting again", 0);
         peer.welcome("");
         vt.await("* connected to " + server.hostPort() + " as alice", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void theTrustPromptAnsweredAfterTheServersDeadlineStillJoins() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer slow = server.accept()) {
+        vt.await("[y/N] ", 0);
+        // what a real server does when its handshake deadline passes: BYE, then close
+        slow.send(new ServerMessage.Bye("took too long to join"));
+      }
+      vt.type("y\r");
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), peer.receive());
+        peer.send(new ServerMessage.Welcome("alice", "Kitchen", "", 0, 0,
+            List.of(FakeServer.member("alice"))));
+        // the server's --name is on the connect line
+        vt.await("* connected to " + server.hostPort() + " as alice (server Kitchen)", 0);
+        vt.type("/quit see you tomorrow\r");
+        ClientMessage.Ping ping = peer.expect(ClientMessage.Ping.class);
+        peer.send(new ServerMessage.Pong(ping.token()));
+        assertEquals(new ClientMessage.Bye("see you tomorrow"), peer.receive(),
+            "the /quit message goes out in BYE");
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      assertTrue(!vt.drawn().contains("took too long"), "the person never sees the deadline");
+      console.close();
+    }
+  }
+
+  @Test
+  void aSecondNamePromptAnsweredAfterTheServersDeadlineStillJoins() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer first = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("y\r");
+        assertEquals(new ClientMessage.Join("alice"), first.receive());
+        first.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "the name alice is taken"));
+        vt.await("Choose a chat name: ", 0);
+        first.send(new ServerMessage.Bye("took too long to join"));
+      }
+      vt.type("alice2\r");
+      try (FakeServer.Peer peer = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice2"), peer.receive());
+        peer.send(new ServerMessage.Welcome("alice2", "", "", 0, 0,
+            List.of(FakeServer.member("alice"), FakeServer.member("alice2"))));
+        vt.await("as alice2", 0);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void garbageAtTheTrustPromptAsksAgain() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        int at = vt.await("[y/N] ", 0);
+        vt.type("sure\r");
+        at = vt.await("! please answer yes or no", at);
+        vt.await("[y/N] ", at);
+        vt.type("yes\r");
+        peer.welcome(""); // expects the JOIN first
+        vt.await("as alice", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void ctrlCAtTheTrustPromptExitsThreeWithTheHintAScriptGets() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("\u0003");
+        peer.expectEnd();
+      }
+      assertEquals(ExitCode.UNTRUSTED, exit.get(20, TimeUnit.SECONDS));
+      vt.await("run again with --fingerprint " + server.identity().fingerprint()
+          + " (or --accept-new)", 0);
+      console.close();
+    }
+  }
+
+  @Test
+  void ctrlDAtTheNamePromptExitsAsAtTheTrustPrompt() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, null);
+      vt.await("Choose a chat name: ", 0);
+      vt.type("\u0004");
+      assertEquals(ExitCode.UNTRUSTED, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void ctrlCOnAHalfTypedLineClearsItAndKeepsTheSessionThenOnAnEmptyLineQuits()
+      throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("y\r");
+        peer.welcome("");
+        int at = vt.await("as alice", 0);
+        vt.type("half-typed");
+        at = vt.await("half-typed", at);
+        vt.type("\u0003");
+        vt.await("> ", at);
+        vt.type("hello\r");
+        assertEquals(new ClientMessage.Say("hello"), peer.receive(), "the half line was cleared");
+        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"));
+        at = vt.await("<alice> hello", at);
+        vt.type("\u0003"); // on an empty line: quit
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void aLongLineWrapsWithAnIndentUnderTheText() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("y\r");
+        peer.welcome("");
+        int at = vt.await("as alice", 0);
+        String words = "word ".repeat(40).strip(); // 199 columns on a 100-column terminal
+        peer.send(new ServerMessage.Chat(T1201, "bob", words));
+        String head = "12:01 <bob> ";
+        at = vt.await(head + "word", at);
+        // the continuation starts under the text, not at column 0
+        vt.await("\n" + " ".repeat(head.length()) + "word", at);
         vt.type("/quit\r");
         peer.answerGoodbye();
       }

@@ -44,8 +44,7 @@ class PipedSessionTest {
             new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
             new ServerMessage.Joined(T1201, FakeServer.member("carol")),
             new ServerMessage.Left(T1201, "bob", "", ""),
-            new ServerMessage.Left(T1201, "carol", "connection lost", ""),
-            new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "nobody called dave"));
+            new ServerMessage.Left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
         assertEquals(new ClientMessage.Who(), peer.receive());
@@ -57,14 +56,13 @@ class PipedSessionTest {
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
       assertEquals(List.of(
-          "* connected to 127.0.0.1:" + server.port() + " as alice; here: alice, bob",
+          "* connected to 127.0.0.1:" + server.port() + " as alice (server fake); here: alice, bob",
           "* motd: be nice",
           "12:01 <alice> hello",
           "12:01 [alice -> bob] psst",
           "12:01 * carol joined",
           "12:01 * bob left",
           "12:01 * carol left (connection lost)",
-          "! no such user: nobody called dave",
           "* here: alice"), client.outLines());
     }
   }
@@ -79,7 +77,8 @@ class PipedSessionTest {
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode());
-      assertEquals(List.of("* connected to 127.0.0.1:" + server.port() + " as alice; here: alice"),
+      assertEquals(List.of("* connected to 127.0.0.1:" + server.port()
+          + " as alice (server fake); here: alice"),
           client.outLines());
     }
   }
@@ -94,7 +93,8 @@ class PipedSessionTest {
         peer.expectEnd();
       }
       assertEquals(ExitCode.NOT_JOINED, client.exitCode());
-      assertEquals(List.of("! name taken: someone is called Alice"), client.outLines());
+      assertEquals(List.of(), client.outLines(), "every ! line goes to stderr");
+      assertTrue(client.err().contains("! name taken: someone is called Alice"), client.err());
     }
   }
 
@@ -179,14 +179,61 @@ class PipedSessionTest {
         client.endInput();
         peer.answerGoodbye();
       }
-      assertEquals(ExitCode.OK, client.exitCode());
+      // the good lines were delivered, but a script is told that some were not: exit 5
+      assertEquals(ExitCode.LINE_FAILED, client.exitCode());
       String err = client.err();
-      assertTrue(err.contains("! unknown command /x; /help lists the commands"), err);
+      assertTrue(err.contains("! unknown command /x; /help lists the commands (line 1: /x "
+          + "something)"), err);
       assertTrue(err.contains("! not sent: the line holds the control or format character \\x1B"),
           err);
-      assertTrue(err.contains("! not sent: a line holds at most 4096 bytes of UTF-8"), err);
-      assertTrue(err.contains("! usage: /msg NAME TEXT"), err);
+      assertTrue(err.contains("(line 2: bad \\x1B[2J line)"), err);
+      assertTrue(err.contains("! not sent: a line holds at most 4096 bytes of UTF-8 (line 3: aaa"),
+          err);
+      assertTrue(err.contains("! usage: /msg NAME TEXT (line 4: /msg)"), err);
       assertTrue(err.contains("! not sent: b@d is not a valid name"), err);
+      assertTrue(err.contains("(line 5: /msg b@d hi)"), err);
+      assertTrue(client.outLines().stream().noneMatch(l -> l.startsWith("!")), "no ! on stdout");
+    }
+  }
+
+  @Test
+  void aLineTheServerRefusesMakesThePipedRunExitFiveNamingThatLine() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = start(server, "--name", "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        peer.welcome("");
+        client.type("hello").type("/msg dave hi").type("/who").type("bye");
+        assertEquals(new ClientMessage.Say("hello"), peer.receive());
+        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receive());
+        assertEquals(new ClientMessage.Who(), peer.receive());
+        assertEquals(new ClientMessage.Say("bye"), peer.receive());
+        // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
+        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
+            new ServerMessage.Chat(T1201, "bob", "hi alice"),
+            new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
+            new ServerMessage.Roster(List.of(FakeServer.member("alice"),
+                FakeServer.member("bob"))),
+            new ServerMessage.Chat(T1201, "alice", "bye"));
+        client.endInput();
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.LINE_FAILED, client.exitCode(), client.err());
+      assertTrue(client.err().contains("! no such user: dave (line 2: /msg dave hi)"),
+          client.err());
+      assertTrue(client.outLines().contains("12:01 <alice> bye"), client.out());
+      assertTrue(client.outLines().stream().noneMatch(l -> l.startsWith("!")), client.out());
+    }
+  }
+
+  @Test
+  void connectionRefusedSaysToCheckTheServerAndTheOptions() throws Exception {
+    try (ClosedPort closed = new ClosedPort()) {
+      int port = closed.port();
+      ClientRun client = ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(port),
+          "--name", "alice", "--known-servers", home.resolve("k").toString());
+      assertEquals(ExitCode.CONNECTION, client.exitCode());
+      assertTrue(client.err().contains("is the server running? check --host/--port"),
+          client.err());
     }
   }
 
@@ -229,7 +276,8 @@ class PipedSessionTest {
     }
     for (String code : List.of("0   you quit", "1   the connection",
         "no server answered discovery", "2   usage", "several servers answered discovery",
-        "3   the server is not trusted", "4   could not join")) {
+        "3   the server is not trusted", "4   could not join", "5   input was read to its end",
+        "--forget=HOST[:PORT]", "--replace-pin")) {
       assertTrue(help.contains(code), code);
     }
   }

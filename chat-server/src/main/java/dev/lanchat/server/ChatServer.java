@@ -90,8 +90,8 @@ public final class ChatServer implements AutoCloseable {
     }
     ChatServer server = new ChatServer(config, identity, listener);
     server.acceptor.start();
-    log.info("listening on {} as {}", Peers.describe(listener.getLocalSocketAddress()),
-        identity.fingerprint());
+    // the fingerprint is the start-up banner's to show, once; the log says where, in DEBUG
+    log.debug("listening on {}", Peers.describe(listener.getLocalSocketAddress()));
     return server;
   }
 

@@ -70,8 +70,10 @@ public final class ServerCommand implements Callable<Integer> {
   private String bind = DEFAULTS.bind().getHostAddress();
 
   @Option(names = "--identity", paramLabel = "FILE",
-      description = "the server's identity key (PKCS#8 PEM), created on first start"
-          + " (default: ${DEFAULT-VALUE})")
+      // the default path on a line of its own: picocli breaks a word longer than what is left
+      // of a line, and a path has no space to break at
+      description = {"the server's identity key (PKCS#8 PEM), created on first start; default:",
+          "${DEFAULT-VALUE}"})
   private Path identity = DEFAULTS.identityFile();
 
   @Option(names = "--name", paramLabel = "NAME",

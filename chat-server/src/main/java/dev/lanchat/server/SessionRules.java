@@ -4,6 +4,7 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.Texts;
 import java.util.Optional;
 import java.util.function.Function;
@@ -49,7 +50,7 @@ final class SessionRules {
     this.key = key;
     this.limiter = new RateLimiter(rate, burst);
     this.rateLimited = new ServerMessage.Error(ErrorCode.RATE_LIMITED, "too many messages: at most "
-        + rate + " a second (burst " + burst + "); this one was dropped");
+        + perSecond(rate) + " a second (bursts of " + burst + "); this one was dropped");
   }
 
   /**
@@ -81,8 +82,10 @@ final class SessionRules {
       case JoinResult.Joined j -> new Outcome.JoinedAs(j.member());
       case JoinResult.NameInvalid n ->
           error(ErrorCode.NAME_INVALID, "that name cannot be used: " + n.problem());
-      case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN,
-          "the name " + name + " is taken (too close to " + t.holder() + ")");
+      // "taken" only for the very name; a look-alike is told what it is too close to
+      case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN, t.holder().equals(name)
+          ? "the name " + name + " is taken"
+          : "the name " + name + " is too close to " + t.holder() + ", which is taken");
       case JoinResult.Closed c -> DONE;
     };
   }
@@ -96,7 +99,13 @@ final class SessionRules {
 
   private Outcome dm(Member m, ClientMessage.Dm dm) {
     return textProblem(dm.text()).orElseGet(() -> room.dm(m, dm.to(), dm.text())
-        ? DONE : error(ErrorCode.NO_SUCH_USER, "nobody here is called that"));
+        ? DONE : error(ErrorCode.NO_SUCH_USER, Names.isValid(dm.to())
+            ? "no such user: " + dm.to() : "no such user (that is not a valid name)"));
+  }
+
+  /** {@code 10} for 10.0, {@code 2.5} for 2.5: how a person writes a rate. */
+  static String perSecond(double rate) {
+    return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
   }
 
   private static Outcome asMember(Optional<Member> member, Function<Member, Outcome> action) {

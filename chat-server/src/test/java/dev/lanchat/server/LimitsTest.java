@@ -135,6 +135,7 @@ class LimitsTest {
             x -> x instanceof ServerMessage.Chat || x instanceof ServerMessage.Error, "answer");
         if (m instanceof ServerMessage.Error e) {
           assertEquals(ErrorCode.RATE_LIMITED.code(), e.code());
+          assertTrue(e.text().contains("at most 0.001 a second (bursts of 3)"), e.text());
           limited++;
         } else {
           delivered++;

@@ -54,6 +54,13 @@ class ServerCommandTest {
   }
 
   @Test
+  void helpNeverBreaksTheDefaultIdentityPathInsideAWord() {
+    assertEquals(0, commandLine(new ServerCommand()).execute("--help"));
+    String path = ServerConfig.defaults().identityFile().toString();
+    assertTrue(out.toString().contains(path), "the whole path on one line:\n" + out);
+  }
+
+  @Test
   void versionNamesTheProgram() {
     assertEquals(0, commandLine(new ServerCommand()).execute("--version"));
     assertTrue(out.toString().startsWith("LanChat server"), out.toString());

@@ -51,8 +51,12 @@ class SessionRulesTest {
     try (TestClient alice = TestClient.join(port, "Alice"); TestClient other = TestClient.connect(port)) {
       for (String lookalike : List.of("alice", "A1ice", "alIce", "ALICE", "a1lce")) {
         other.send(new ClientMessage.Join(lookalike));
-        other.awaitError(ErrorCode.NAME_TAKEN);
+        // "taken" only for the very name; a look-alike is told what it is too close to
+        assertEquals("the name " + lookalike + " is too close to Alice, which is taken",
+            other.awaitError(ErrorCode.NAME_TAKEN).text());
       }
+      other.send(new ClientMessage.Join("Alice"));
+      assertEquals("the name Alice is taken", other.awaitError(ErrorCode.NAME_TAKEN).text());
       other.send(new ClientMessage.Join("Alice2"));
       assertEquals("Alice2", other.await(ServerMessage.Welcome.class).name());
       assertEquals("Alice2", alice.await(ServerMessage.Joined.class).member().name());
@@ -161,7 +165,7 @@ class SessionRulesTest {
   void dmToAnUnknownNameGetsNoSuchUser() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice")) {
       alice.send(new ClientMessage.Dm("nobody", "hello"));
-      alice.awaitError(ErrorCode.NO_SUCH_USER);
+      assertEquals("no such user: nobody", alice.awaitError(ErrorCode.NO_SUCH_USER).text());
       alice.send(new ClientMessage.Dm("not a name!", "hello"));
       alice.awaitError(ErrorCode.NO_SUCH_USER);
     }

@@ -59,6 +59,10 @@ public final class Connector {
     } catch (UnknownHostException e) {
       return failed(Kind.CONNECT, "cannot connect: unknown host "
           + TerminalText.render(settings.host()));
+    } catch (java.net.ConnectException e) {
+      // refused: nothing listens there, which is most often a server not started or a typo
+      return failed(Kind.CONNECT, "cannot connect to " + hostPort + ": " + Problem.describe(e)
+          + "; is the server running? check --host/--port");
     } catch (IOException e) {
       return failed(Kind.CONNECT, "cannot connect to " + hostPort + ": " + Problem.describe(e));
     }

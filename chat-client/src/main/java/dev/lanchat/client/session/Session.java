@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection to a server, made by {@link Connector#open} (connect, handshake, trust):
@@ -18,17 +21,22 @@ import java.util.concurrent.CompletableFuture;
  * A session never prints; it returns what happened. Opening another session after one ended is
  * just another {@link Connector#open}.
  *
- * <p>At goodbye the session sends PING and waits for the PONG with that token, so everything
- * sent before has been handled by the server, then sends BYE. While started, a PING also goes
- * out whenever nothing was sent for the keep-alive interval.
+ * <p>What is sent waits in a bounded queue and leaves it paced ({@link Pacer}) to stay inside
+ * the server's limits, so a fast script or a pasted burst is delivered, never rate-limited;
+ * {@link #send} blocks while the queue is full, so nothing is dropped either. At goodbye the
+ * session queues a PING behind everything and waits for the PONG with that token, so everything
+ * sent before has been handled by the server, then sends BYE; the wait grows with the queue.
+ * While started, a PING also goes out whenever nothing was sent for the keep-alive interval.
  *
  * <p>Threads: {@code open} and {@code join} run on the caller's thread; after {@code start} one
- * thread reads the socket and a timer sends keep-alives, and {@code send}, {@code goodbye} and
- * {@code stop} may be called from any thread.
+ * thread reads the socket, one sends the queue and a timer sends keep-alives, and {@code send},
+ * {@code goodbye} and {@code stop} may be called from any thread.
  */
 public final class Session implements AutoCloseable {
   private static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(90);
+  /** Lines typed or piped ahead of the pacing; a full queue makes {@link #send} wait. */
+  static final int QUEUE_CAPACITY = 256;
 
   /** Receives every server event of a started session but PONG and BYE, on the reader thread. */
   @FunctionalInterface
@@ -43,6 +51,10 @@ public final class Session implements AutoCloseable {
   private final Confirmation confirmation = new Confirmation();
   private final CompletableFuture<Ending> ending = new CompletableFuture<>();
   private final KeepAlive keepAlive;
+  private final BlockingQueue<ClientMessage> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private volatile SendLimits limits = SendLimits.SERVER_DEFAULTS;
+  private volatile Pacer pacer;
+  private int joinsSent;
   private volatile boolean leaving;
 
   Session(SessionSettings settings, Socket socket, DeadlineInput input, Wire wire) {
@@ -50,8 +62,14 @@ public final class Session implements AutoCloseable {
     this.socket = socket;
     this.input = input;
     this.wire = wire;
+    // a keep-alive never waits for room: a full queue is about to send anyway
     this.keepAlive = new KeepAlive(settings.pingInterval(),
-        () -> trySend(new ClientMessage.Ping(confirmation.nextToken())));
+        () -> queue.offer(new ClientMessage.Ping(confirmation.nextToken())));
+  }
+
+  /** The limits this session paces to: the server's defaults until WELCOME states them. */
+  public SendLimits limits() {
+    return limits;
   }
 
   /** {@code host:port} of the server. */
@@ -67,9 +85,11 @@ public final class Session implements AutoCloseable {
     try {
       input.arm(settings.handshakeDeadline());
       write(new ClientMessage.Join(name));
+      joinsSent++;
       while (true) {
         switch (wire.receive()) {
           case ServerMessage.Welcome welcome -> {
+            limits = new SendLimits(welcome.rate(), welcome.burst()); // the server's own limits
             return new JoinResult.Joined(welcome);
           }
           case ServerMessage.Error error -> {
@@ -94,36 +114,68 @@ public final class Session implements AutoCloseable {
   /** After joining: starts the reader thread, giving events to {@code listener}, and the keep-alive. */
   public void start(Listener listener) {
     Objects.requireNonNull(listener, "listener");
+    long now = System.nanoTime();
+    Pacer started = new Pacer(limits, now);
+    for (int i = 0; i < joinsSent; i++) {
+      started.reserve(now); // each JOIN took a token from the server's bucket
+    }
+    pacer = started;
     Duration idle = settings.pingInterval().multipliedBy(3);
     input.idle(idle.compareTo(MIN_IDLE_TIMEOUT) > 0 ? idle : MIN_IDLE_TIMEOUT);
     keepAlive.start();
     Thread reader = new Thread(() -> read(listener), "lanchat-reader");
     reader.setDaemon(true); // a session the program abandons never keeps the JVM alive
     reader.start();
+    Thread sender = new Thread(this::sendQueued, "lanchat-sender");
+    sender.setDaemon(true);
+    sender.start();
   }
 
-  /** Sends one message; a failure ends the session ({@link Ending.Failed}). */
-  public void send(ClientMessage message) {
-    trySend(message);
+  /**
+   * Queues one message to be sent, paced; waits while the queue is full. Returns false when the
+   * session is over (nothing more will be sent); a failure to send ends the session
+   * ({@link Ending.Failed}).
+   */
+  public boolean send(ClientMessage message) {
+    Objects.requireNonNull(message, "message");
+    try {
+      while (!isOver()) {
+        if (queue.offer(message, 100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  /** {@link #goodbye(String)} without a parting line. */
+  public void goodbye() {
+    goodbye("");
   }
 
   /**
    * Leaves politely: PING, wait for its PONG (the server has handled everything sent before),
-   * then BYE, and the session ends as {@link Ending.Left}. Returns once that is done or the
-   * session ended otherwise.
+   * then BYE carrying {@code message} (the /quit line everyone's LEFT shows; empty for none),
+   * and the session ends as {@link Ending.Left}. Returns once that is done or the session ended
+   * otherwise.
    */
-  public void goodbye() {
+  public void goodbye(String message) {
+    Objects.requireNonNull(message, "message");
     long token = confirmation.expect();
     // the reader ends the session before it abandons the confirmation: either it sees this
     // PING's PONG, or the session is over already
-    if (isOver() || !trySend(new ClientMessage.Ping(token))) {
+    if (isOver() || !send(new ClientMessage.Ping(token))) {
       return;
     }
-    switch (confirmation.await(GOODBYE_TIMEOUT)) {
+    // the PING waits behind every queued line: the deadline grows with what is still queued
+    Duration wait = GOODBYE_TIMEOUT.plusNanos(pacer.drainNanos(queue.size() + 1L));
+    switch (confirmation.await(wait)) {
       case CONFIRMED -> { }
       case TIMED_OUT -> {
         end(new Ending.Failed("the server did not confirm the last lines within "
-            + GOODBYE_TIMEOUT.toSeconds() + " s"));
+            + Math.max(1, wait.toSeconds()) + " s"));
         return;
       }
       case CONNECTION_OVER, INTERRUPTED -> {
@@ -131,7 +183,7 @@ public final class Session implements AutoCloseable {
       }
     }
     leaving = true;
-    trySend(new ClientMessage.Bye());
+    trySend(new ClientMessage.Bye(message));
     end(new Ending.Left());
   }
 
@@ -183,6 +235,27 @@ public final class Session implements AutoCloseable {
       end(new Ending.Failed("connection lost: " + Problem.describe(e)));
     } finally {
       confirmation.abandon();
+    }
+  }
+
+  /** The sender thread: takes each queued message when the pacing allows, and writes it. */
+  private void sendQueued() {
+    try {
+      while (!isOver()) {
+        ClientMessage next = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (next == null) {
+          continue;
+        }
+        long wait = pacer.reserve(System.nanoTime());
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        if (!trySend(next)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -97,6 +97,20 @@ class SessionTest {
   }
 
   @Test
+  void theSessionPacesToTheLimitsWelcomeStates() throws Exception {
+    try (ScriptedServer server = new ScriptedServer(); Pair pair = connect(server)) {
+      Session session = pair.session();
+      assertEquals(SendLimits.SERVER_DEFAULTS, session.limits(), "until WELCOME says otherwise");
+      CompletableFuture<JoinResult> joined = join(session, "alice");
+      assertEquals(new ClientMessage.Join("alice"), pair.peer().receive());
+      pair.peer().send(new ServerMessage.Welcome("alice", "Kitchen", "", 2_500, 5,
+          List.of(new Member("alice", ScriptedServer.CLIENT.publicKey()))));
+      assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
+      assertEquals(new SendLimits(2_500, 5), session.limits());
+    }
+  }
+
+  @Test
   void aServerThatClosesBeforeAnsweringJoinGivesClosed() throws Exception {
     try (ScriptedServer server = new ScriptedServer(); Pair pair = connect(server)) {
       Session session = pair.session();

@@ -177,4 +177,33 @@ public final class KnownServers {
     }
     SecureFiles.replace(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
   }
+
+  /**
+   * Removes every pin for {@code hostPort} and writes the file atomically, owner-only, so the
+   * next connection meets the server as new (a key change confirmed with its operator).
+   *
+   * @return the pins removed (empty when none was there; the file is then left untouched)
+   * @throws IOException if the file cannot be written
+   */
+  public List<Pin> forget(String hostPort) throws IOException {
+    List<Pin> removed = pins.stream().filter(p -> p.hostPort().equalsIgnoreCase(hostPort)).toList();
+    if (removed.isEmpty()) {
+      return removed;
+    }
+    // from the last line up, so the earlier line numbers still hold
+    for (int i = removed.size() - 1; i >= 0; i--) {
+      lines.remove(removed.get(i).line() - 1);
+    }
+    List<Pin> kept = new ArrayList<>();
+    for (Pin pin : pins) {
+      if (!removed.contains(pin)) {
+        long before = removed.stream().filter(r -> r.line() < pin.line()).count();
+        kept.add(new Pin(pin.hostPort(), pin.key(), pin.line() - (int) before));
+      }
+    }
+    pins.clear();
+    pins.addAll(kept);
+    SecureFiles.replace(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    return removed;
+  }
 }

@@ -106,6 +106,30 @@ class KnownServersTest {
   }
 
   @Test
+  void forgetRemovesThatServersPinsAtomicallyOwnerOnlyAndKeepsTheRest() throws Exception {
+    Path file = dir.resolve("known_servers");
+    Files.writeString(file, "# keep me\n" + line("a.lan:7000", key(1)) + "\n"
+        + line("b.lan:7000", key(2)) + "\n" + line("A.lan:7000", key(3)) + "\n"
+        + line("c.lan:7000", key(4)) + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    Object inodeBefore = Files.getAttribute(file, "unix:ino");
+    KnownServers known = KnownServers.load(file);
+
+    List<KnownServers.Pin> removed = known.forget("a.lan:7000");
+
+    assertEquals(List.of(2, 4), removed.stream().map(KnownServers.Pin::line).toList());
+    assertEquals(List.of("# keep me", line("b.lan:7000", key(2)), line("c.lan:7000", key(4))),
+        Files.readAllLines(file));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertNotEquals(inodeBefore, Files.getAttribute(file, "unix:ino"), "replaced by a rename");
+    assertEquals(Outcome.UNKNOWN, known.check("a.lan:7000", key(1)).outcome());
+    assertEquals(3, known.check("c.lan:7000", key(4)).pin().orElseThrow().line(),
+        "the pins after a removed line are renumbered");
+    assertEquals(Outcome.UNKNOWN, KnownServers.load(file).check("a.lan:7000", key(1)).outcome());
+    assertTrue(known.forget("a.lan:7000").isEmpty(), "nothing left to forget");
+  }
+
+  @Test
   void corruptFileIsAnErrorNeverTreatedAsEmpty() throws Exception {
     String[] corrupt = {
         "a.lan:7000 ed25519",                                          // missing key
