@@ -1,5 +1,6 @@
 package dev.lanchat.bench;
 
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Texts;
 import java.io.IOException;
@@ -524,9 +525,13 @@ final class LoadRun {
             case ServerMessage.Joined joined -> {
               // a client that joined after this one: part of the set-up
             }
+            case ServerMessage.Left left when !left.name().startsWith(namePrefix) -> {
+              // someone outside this run left (a flooding client the server dropped, say)
+            }
             case ServerMessage.MembersChanged changed when changed.changes().stream()
-                .allMatch(dev.lanchat.common.message.MemberChange.Joined.class::isInstance) -> {
-              // several such joins, coalesced by the room
+                .allMatch(c -> c instanceof MemberChange.Joined
+                    || c instanceof MemberChange.Left l && !l.name().startsWith(namePrefix)) -> {
+              // the same joins and outside leaves, coalesced by the room
             }
             default -> {
               fail(client.name() + " got " + LoadClient.describe(m)

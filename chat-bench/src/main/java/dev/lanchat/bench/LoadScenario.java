@@ -258,7 +258,9 @@ public final class LoadScenario implements Callable<Integer> {
         .connectRate(0, 1)
         .idleTimeout(Duration.ZERO)
         .maxClients(Math.max(1000, settings.clients()))
-        .backlog(serverBacklog, 1L << 30).build();
+        .backlog(serverBacklog, 1L << 30)
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).maxOutboundBytes(Long.MAX_VALUE / 2)
+        .maxPerAddress(100_000).build();
     try (ChatServer server = ChatServer.start(config, Identity.generate(random))) {
       return LoadRun.run(settings, server.localAddress(), prefix, deadline);
     } catch (IOException e) {

@@ -51,8 +51,27 @@ final class Launched implements AutoCloseable {
 
   /** Runs {@code scripts/<script> args} from the repository root with HOME set to {@code home}. */
   static Launched start(String script, Path home, String... args) throws IOException {
+    return start(script, home, Limits.NONE, args);
+  }
+
+  /**
+   * What a launched JVM is confined to: JVM options (such as {@code -Xmx64m}, passed in
+   * {@code JDK_JAVA_OPTIONS}) and, if above 0, the open-file limit ({@code ulimit -n}).
+   */
+  record Limits(String jvmOptions, int maxOpenFiles) {
+    static final Limits NONE = new Limits("", 0);
+  }
+
+  /** As {@link #start(String, Path, String...)}, confined to {@code limits}. */
+  static Launched start(String script, Path home, Limits limits, String... args)
+      throws IOException {
     Path root = Path.of(System.getProperty("lanchat.root", "..")).toAbsolutePath().normalize();
     List<String> command = new ArrayList<>();
+    if (limits.maxOpenFiles() > 0) {
+      // the limit is set in the shell that then becomes the launcher, so only it is confined
+      command.addAll(List.of("bash", "-c", "ulimit -n " + limits.maxOpenFiles()
+          + " && exec \"$0\" \"$@\""));
+    }
     command.add(root.resolve("scripts").resolve(script).toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
@@ -60,6 +79,9 @@ final class Launched implements AutoCloseable {
     env.put("HOME", home.toString());
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.remove("NO_COLOR");
+    if (!limits.jvmOptions().isEmpty()) {
+      env.put("JDK_JAVA_OPTIONS", limits.jvmOptions());
+    }
     return new Launched(script, builder.start());
   }
 

@@ -5,13 +5,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accept loop: takes each new TCP connection, applies the per-address admission limit before
- * any key work, and hands admitted sockets on.
+ * The accept loop: takes each new TCP connection, applies the per-source admission limits
+ * ({@link AdmissionControl}: connect rate and simultaneous connections) before any key work, and
+ * hands admitted sockets on with their place in the count.
  *
  * <p>It survives every error from {@code accept()}: a full descriptor table ("Too many open
  * files") or a network hiccup must not leave a server that keeps its joined clients but never
@@ -34,7 +35,7 @@ final class Acceptor {
   private final ServerSocket listener;
   private final AdmissionControl admission;
   private final BooleanSupplier closing;
-  private final Consumer<Socket> handler;
+  private final BiConsumer<Socket, AdmissionControl.Place> handler;
   private long backoffMillis;
   private boolean loggedBefore;
   private long lastLogNanos;
@@ -42,12 +43,13 @@ final class Acceptor {
 
   /**
    * @param listener the bound listening socket
-   * @param admission the per-address limit
+   * @param admission the per-source limits
    * @param closing true once the server stops; the loop ends then
-   * @param handler takes each admitted socket (and must not block for long)
+   * @param handler takes each admitted socket and its place, which it must release when the
+   *     connection ends (and must not block for long)
    */
   Acceptor(ServerSocket listener, AdmissionControl admission, BooleanSupplier closing,
-      Consumer<Socket> handler) {
+      BiConsumer<Socket, AdmissionControl.Place> handler) {
     this.listener = listener;
     this.admission = admission;
     this.closing = closing;
@@ -68,17 +70,22 @@ final class Acceptor {
         continue;
       }
       backoffMillis = 0;
-      if (admission.admit(socket.getInetAddress())) {
-        handler.accept(socket);
-      } else {
-        log.debug("refused {}: too many new connections from that address",
-            Peers.describe(socket.getRemoteSocketAddress()));
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // already gone
-        }
+      switch (admission.admit(socket.getInetAddress())) {
+        case AdmissionControl.Decision.Admitted a -> handler.accept(socket, a.place());
+        case AdmissionControl.Decision.TooFast f -> refuse(socket, "too many new connections");
+        case AdmissionControl.Decision.TooMany m ->
+            refuse(socket, m.max() + " connections open already");
       }
+    }
+  }
+
+  private static void refuse(Socket socket, String why) {
+    log.debug("refused {}: {} from that address", Peers.describe(socket.getRemoteSocketAddress()),
+        why);
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already gone
     }
   }
 

@@ -45,6 +45,7 @@ public final class ChatServer implements AutoCloseable {
   private final ServerServices services;
   private final ServerSocket listener;
   private final Room room;
+  private final HandshakeSlots handshakes;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<AutoCloseable> companions = new ConcurrentLinkedQueue<>();
   private final AtomicLong nextId = new AtomicLong();
@@ -54,11 +55,11 @@ public final class ChatServer implements AutoCloseable {
   private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
     this.services = new ServerServices(config, identity);
     this.listener = listener;
-    this.room = new Room(RoomInfo.of(config), new NameRegistry(),
-        NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
-    Acceptor loop = new Acceptor(listener,
-        new AdmissionControl(config.connectRate(), config.connectBurst()), services::isClosed,
-        this::serve);
+    this.room = new Room(RoomInfo.of(config), new NameRegistry(), config.roomBudget(),
+        System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
+    this.handshakes = new HandshakeSlots(config.maxHandshakes());
+    Acceptor loop = new Acceptor(listener, new AdmissionControl(config.connectRate(),
+        config.connectBurst(), config.maxPerAddress()), services::isClosed, this::serve);
     this.acceptor = Thread.ofPlatform().name("lanchat-accept").daemon(false).unstarted(loop::run);
   }
 
@@ -229,13 +230,20 @@ public final class ChatServer implements AutoCloseable {
   }
 
   /** Runs one admitted socket on its own virtual thread until it ends. */
-  private void serve(Socket socket) {
+  private void serve(Socket socket, AdmissionControl.Place place) {
     long id = nextId.incrementAndGet();
-    Connection connection = new Connection(services, room, new ClientSocket(socket), id);
+    ClientSocket client = new ClientSocket(socket);
+    HandshakeSlots.Slot slot = handshakes.enter(() -> {
+      log.debug("closed {}: displaced by a newer handshake", client.peer());
+      client.close();
+    });
+    Connection connection = new Connection(services, room, client, id, place, slot);
     connections.add(connection);
     if (services.isClosed()) {
       connection.closeSocket();
       connections.remove(connection);
+      slot.leave();
+      place.release();
       return;
     }
     log.info("connect from {}", connection.peer());

@@ -25,7 +25,12 @@ import java.util.List;
  * Reading is for the connection's reader thread, {@link #send} for its outbox writer.
  */
 final class ClientLink implements Outbox.Sink {
-  private static final int READ_BUFFER = 1 << 17;
+  /**
+   * The read buffer: small, because a stalled handshake holds it. A frame larger than this is
+   * read straight into the array sized to that frame ({@link BufferedInputStream} skips its own
+   * buffer for a read at least as large as it), so only a large frame costs a large array.
+   */
+  static final int READ_BUFFER = 2048;
 
   private final MessageChannel channel;
   private final ByteString th;

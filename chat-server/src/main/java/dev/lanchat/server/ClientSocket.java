@@ -27,9 +27,18 @@ final class ClientSocket {
     return peer;
   }
 
-  /** Turns Nagle off and sets the first read timeout ({@code 0}: none). */
+  /**
+   * The kernel's send buffer per connection (Linux doubles it for its own bookkeeping). A fixed
+   * size, not the automatic one, because a client that never reads otherwise makes the kernel
+   * hold megabytes for it, outside every budget of the server; a LAN needs no more to keep a
+   * reading client's link busy.
+   */
+  static final int SEND_BUFFER = 64 << 10;
+
+  /** Turns Nagle off, fixes the send buffer and sets the first read timeout ({@code 0}: none). */
   void prepare(Duration readTimeout) throws IOException {
     socket.setTcpNoDelay(true);
+    socket.setSendBufferSize(SEND_BUFFER);
     socket.setSoTimeout(Peers.millis(readTimeout));
   }
 

@@ -39,14 +39,23 @@ final class Connection implements Subscriber {
   private final Room room;
   private final ClientSocket socket;
   private final long id;
+  private final AdmissionControl.Place place;
+  private final HandshakeSlots.Slot handshakeSlot;
   private final Lifecycle life = new Lifecycle();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
   private volatile ScheduledFuture<?> deadline;
   private boolean slotTaken;
 
-  Connection(ServerContext server, Room room, ClientSocket socket, long id) {
+  /**
+   * @param place this connection's place in its source's count, released when it ends
+   * @param handshakeSlot its handshake slot, left when the handshake ends
+   */
+  Connection(ServerContext server, Room room, ClientSocket socket, long id,
+      AdmissionControl.Place place, HandshakeSlots.Slot handshakeSlot) {
     this.server = server;
+    this.place = place;
+    this.handshakeSlot = handshakeSlot;
     this.config = server.config();
     this.room = room;
     this.socket = socket;
@@ -83,6 +92,7 @@ final class Connection implements Subscriber {
     try {
       socket.prepare(config.handshakeTimeout());
       link = ClientLink.handshake(socket, server.identity(), server.random());
+      handshakeSlot.leave();
     } catch (ProtocolException e) {
       if (e.peerVersion().isPresent()) { // protocol §2.6: nothing the client could read is sent
         log.info("client at {} speaks LanChat protocol {}; this server speaks {}", peer(),
@@ -100,8 +110,8 @@ final class Connection implements Subscriber {
 
   /** After the handshake: the outbox, a client slot, client authentication, then the session. */
   private Ending established(ClientLink link) {
-    Outbox box = new Outbox(link, config.maxBacklog(), config.maxBacklogBytes(),
-        socket::writerDone);
+    Outbox box = new Outbox(link, server.outboundBudget(), config.maxBacklog(),
+        config.maxBacklogBytes(), socket::writerDone);
     life.establish(box);
     box.start("lanchat-out-" + id);
     if (server.isClosed()) {
@@ -189,6 +199,7 @@ final class Connection implements Subscriber {
   }
 
   private void end(Ending ending) {
+    handshakeSlot.leave();
     cancelDeadline();
     member.ifPresent(m -> {
       if (room.leave(m, ending.leaveReason(), ending.leaveMessage())) {
@@ -209,6 +220,7 @@ final class Connection implements Subscriber {
     if (slotTaken) {
       server.slots().release();
     }
+    place.release();
     ended.countDown();
   }
 

@@ -39,6 +39,7 @@ final class Outbox {
   }
 
   private final Sink sink;
+  private final OutboundBudget budget;
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
@@ -50,8 +51,16 @@ final class Outbox {
   private boolean finishing;
   private boolean aborted;
 
-  Outbox(Sink sink, int maxMessages, long maxBytes, Finisher finisher) {
+  /**
+   * @param sink where batches are written
+   * @param budget the server-wide budget this queue's bytes count against
+   * @param maxMessages most messages queued
+   * @param maxBytes most bytes queued
+   * @param finisher told when the writer has stopped
+   */
+  Outbox(Sink sink, OutboundBudget budget, int maxMessages, long maxBytes, Finisher finisher) {
     this.sink = sink;
+    this.budget = budget;
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.finisher = finisher;
@@ -65,7 +74,8 @@ final class Outbox {
   /**
    * Queues one encoded message without blocking.
    *
-   * @return false when the backlog is full: the client is too slow and must be removed. After
+   * @return false when the backlog is full, or the server-wide budget is spent and this queue
+   *     holds more than its reserve: the client is too slow and must be removed. After
    *     {@link #finish} or {@link #abort} the message is dropped and true is returned, since the
    *     connection is ending anyway.
    */
@@ -75,7 +85,8 @@ final class Outbox {
       if (finishing || aborted) {
         return true;
       }
-      if (queue.size() >= maxMessages || queuedBytes + encoded.length > maxBytes) {
+      if (queue.size() >= maxMessages || queuedBytes + encoded.length > maxBytes
+          || !budget.tryTake(encoded.length, queuedBytes)) {
         return false;
       }
       queue.add(encoded);
@@ -100,6 +111,7 @@ final class Outbox {
       if (last != null) {
         queue.add(last);
         queuedBytes += last.length;
+        budget.take(last.length);
       }
       finishing = true;
       changed.signal();
@@ -114,6 +126,7 @@ final class Outbox {
     try {
       aborted = true;
       queue.clear();
+      budget.give(queuedBytes);
       queuedBytes = 0;
       changed.signal();
     } finally {
@@ -142,7 +155,12 @@ final class Outbox {
         if (batch.isEmpty()) {
           return;
         }
-        sink.send(batch);
+        try {
+          sink.send(batch);
+        } finally {
+          // given back only now: a writer blocked on a client that does not read still counts
+          budget.give(sizeOf(batch));
+        }
       }
     } catch (IOException e) {
       // the socket failed or the key is used up: the reader sees the closed socket and ends the
@@ -150,9 +168,31 @@ final class Outbox {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      dropRest();
       done.countDown();
       finisher.finished(flushed);
     }
+  }
+
+  /** After the writer stopped: what is still queued will never be written, so give it back. */
+  private void dropRest() {
+    lock.lock();
+    try {
+      aborted = true;
+      queue.clear();
+      budget.give(queuedBytes);
+      queuedBytes = 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static long sizeOf(List<byte[]> batch) {
+    long bytes = 0;
+    for (byte[] message : batch) {
+      bytes += message.length;
+    }
+    return bytes;
   }
 
   /** The next batch; empty when aborted; null when finishing and everything was written. */
@@ -177,7 +217,8 @@ final class Outbox {
         batch.add(message);
       }
       queuedBytes -= bytes;
-      return batch;
+      return batch; // its bytes stay in the budget until written: see drain()
+
     } finally {
       lock.unlock();
     }

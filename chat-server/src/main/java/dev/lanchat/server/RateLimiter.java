@@ -23,7 +23,7 @@ final class RateLimiter {
    * @param burst the most tokens the bucket holds (it starts full)
    * @param nanoClock a monotonic clock in nanoseconds, {@link System#nanoTime} outside tests
    */
-  RateLimiter(double rate, int burst, LongSupplier nanoClock) {
+  RateLimiter(double rate, double burst, LongSupplier nanoClock) {
     this.rate = rate;
     this.burst = burst;
     this.nanoClock = nanoClock;
@@ -31,7 +31,7 @@ final class RateLimiter {
     this.last = nanoClock.getAsLong();
   }
 
-  RateLimiter(double rate, int burst) {
+  RateLimiter(double rate, double burst) {
     this(rate, burst, System::nanoTime);
   }
 
@@ -43,6 +43,22 @@ final class RateLimiter {
     refill();
     if (tokens >= 1) {
       tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Takes {@code n} tokens if there are that many, or if the bucket is full (so an event larger
+   * than the burst still passes now and then); false means the event is over the limit.
+   */
+  boolean tryAcquire(double n) {
+    if (rate == 0) {
+      return true;
+    }
+    refill();
+    if (tokens >= Math.min(n, burst)) {
+      tokens -= n;
       return true;
     }
     return false;

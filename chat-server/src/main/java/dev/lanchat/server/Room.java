@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * A chat room: who is in it, and the single total order of MESSAGE, JOINED and LEFT events
@@ -25,7 +26,11 @@ import java.util.function.Function;
  * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
  * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
  *
- * <p>Membership changes are coalesced (protocol §5.5): they wait in {@link PendingNotices} and go
+ * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget}
+ * for SAY across all senders, and ROSTER encoded once per membership change, so WHO costs no
+ * new bytes.
+ *
+ * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link PendingNotices} and go
  * out at most once per {@link NoticePacing#window()}, and always before any other event, so the
  * room's single order is kept. A room that was quiet for a window sends a change at once.
  */
@@ -44,6 +49,8 @@ final class Room {
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
+  private final RateLimiter messageBudget;
+  private final RateLimiter byteBudget;
   private final PendingNotices pending = new PendingNotices();
   private final NoticePacing pacing;
   private final long windowNanos;
@@ -51,30 +58,42 @@ final class Room {
   private boolean flushScheduled;
   private boolean closed;
   private long lastTime;
+  /** ROSTER as sent, encoded once per membership change; null after a change. */
+  private byte[] roster;
 
   /**
-   * A room that sends every membership change at once, as its own JOINED or LEFT.
-   *
    * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
-   */
-  Room(RoomInfo info, NameRegistry names) {
-    this(info, names, NoticePacing.immediate());
-  }
-
-  /**
-   * A room whose membership notices are coalesced as {@code pacing} says.
-   *
-   * @param info what every WELCOME carries besides the member list
-   * @param names the server-wide names registry this room claims its members' names in
+   * @param budget what the room carries for everyone together
+   * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    * @param pacing when membership notices go out
    */
-  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
+  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock, NoticePacing pacing) {
     this.info = info;
     this.names = names;
     this.pacing = pacing;
     this.windowNanos = pacing.window().toNanos();
     this.lastFlush = pacing.nanoTime() - windowNanos;
+    this.messageBudget =
+        new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
+    this.byteBudget = new RateLimiter(budget.bytesPerSecond(), budget.byteBurst(), nanoClock);
+  }
+
+  /** A room with a room-wide budget that sends every membership change at once. */
+  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock) {
+    this(info, names, budget, nanoClock, NoticePacing.immediate());
+  }
+
+  /** A room without a room-wide budget whose membership notices are paced by {@code pacing}. */
+  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
+    this(info, names, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime, pacing);
+  }
+
+  /** A room without a room-wide budget that sends every membership change at once. */
+  Room(RoomInfo info, NameRegistry names) {
+    this(info, names, NoticePacing.immediate());
   }
 
   /**
@@ -95,6 +114,7 @@ final class Room {
         return new JoinResult.NameTaken(taken.holder());
       }
       members.put(member.skeleton(), member);
+      roster = null;
       welcome(member, slow);
       pending.joined(member);
       changed(slow);
@@ -102,14 +122,27 @@ final class Room {
     });
   }
 
-  /** Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included. */
-  void say(Member from, String text) {
-    event(slow -> {
-      if (isMember(from)) {
-        flush(slow);
-        broadcast(new ServerMessage.Chat(now(), from.name(), text), slow);
+  /**
+   * Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included,
+   * if the room budget allows it.
+   *
+   * @return false when the room budget refused it (nothing was sent; the caller answers
+   *     RATE_LIMITED)
+   */
+  boolean say(Member from, String text) {
+    return event(slow -> {
+      if (!isMember(from)) {
+        return true;
       }
-      return null;
+      byte[] encoded = MessageCodec.encode(new ServerMessage.Chat(now(), from.name(), text));
+      if (!withinBudget(encoded.length)) {
+        return false;
+      }
+      flush(slow);
+      for (Member m : members.values()) {
+        offer(m, encoded, slow);
+      }
+      return true;
     });
   }
 
@@ -144,7 +177,10 @@ final class Room {
     event(slow -> {
       if (isMember(to)) {
         flush(slow);
-        offer(to, MessageCodec.encode(new ServerMessage.Roster(membersInOrder())), slow);
+        if (roster == null) {
+          roster = MessageCodec.encode(new ServerMessage.Roster(membersInOrder()));
+        }
+        offer(to, roster, slow); // shared, never changed: every queue may hold the same array
       }
       return null;
     });
@@ -192,6 +228,7 @@ final class Room {
       }
       members.clear();
       pending.clear();
+      roster = null;
       return all;
     } finally {
       lock.unlock();
@@ -312,6 +349,7 @@ final class Room {
 
   private void remove(Member member) {
     members.remove(member.skeleton());
+    roster = null;
     names.release(member.name(), member);
   }
 
@@ -331,6 +369,19 @@ final class Room {
     return list;
   }
 
+  /**
+   * Takes one message and {@code bytes} from the room budget, or neither. Lock held.
+   */
+  private boolean withinBudget(int bytes) {
+    if (!byteBudget.tryAcquire(0)) {
+      return false; // in debt from a large message: wait before taking a message token
+    }
+    if (!messageBudget.tryAcquire()) {
+      return false;
+    }
+    return byteBudget.tryAcquire(bytes);
+  }
+
   /** Server time for the next event, never earlier than the previous one. Lock held. */
   private long now() {
     lastTime = Math.max(lastTime, System.currentTimeMillis());
@@ -341,14 +392,6 @@ final class Room {
   private static void offer(Member m, byte[] encoded, List<Member> slow) {
     if (!m.offer(encoded) && !slow.contains(m)) {
       slow.add(m);
-    }
-  }
-
-  /** Encodes once, offers to every member. Lock held. */
-  private void broadcast(ServerMessage event, List<Member> slow) {
-    byte[] encoded = MessageCodec.encode(event);
-    for (Member m : members.values()) {
-      offer(m, encoded, slow);
     }
   }
 

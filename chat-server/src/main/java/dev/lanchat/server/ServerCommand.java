@@ -127,6 +127,39 @@ public final class ServerCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}, 4 MiB)")
   private long maxBacklogBytes = DEFAULTS.maxBacklogBytes();
 
+  @Option(names = "--max-handshakes", paramLabel = "N",
+      description = "connections still in the handshake at once; a new one closes the oldest"
+          + " (default: ${DEFAULT-VALUE})")
+  private int maxHandshakes = DEFAULTS.maxHandshakes();
+
+  @Option(names = "--max-per-address", paramLabel = "N",
+      description = "connections open at once from one address (IPv6: one /64)"
+          + " (default: ${DEFAULT-VALUE})")
+  private int maxPerAddress = DEFAULTS.maxPerAddress();
+
+  @Option(names = "--max-outbound-bytes", paramLabel = "BYTES",
+      description = "bytes waiting to be written to all clients together; the client that"
+          + " overflows it is dropped (\"too slow\") (default: ${DEFAULT-VALUE}, 64 MiB)")
+  private long maxOutboundBytes = DEFAULTS.maxOutboundBytes();
+
+  @Option(names = "--room-rate", paramLabel = "PER_SECOND",
+      description = "messages the whole room may carry per second, from everyone together; 0"
+          + " switches the limit off (default: ${DEFAULT-VALUE})")
+  private double roomRate = DEFAULTS.roomBudget().messagesPerSecond();
+
+  @Option(names = "--room-burst", paramLabel = "N",
+      description = "messages the whole room may carry at once (default: ${DEFAULT-VALUE})")
+  private int roomBurst = DEFAULTS.roomBudget().messageBurst();
+
+  @Option(names = "--room-byte-rate", paramLabel = "BYTES",
+      description = "message bytes the whole room may carry per second; 0 switches the limit"
+          + " off (default: ${DEFAULT-VALUE})")
+  private double roomByteRate = DEFAULTS.roomBudget().bytesPerSecond();
+
+  @Option(names = "--room-byte-burst", paramLabel = "BYTES",
+      description = "message bytes the whole room may carry at once (default: ${DEFAULT-VALUE})")
+  private long roomByteBurst = DEFAULTS.roomBudget().byteBurst();
+
   @Option(names = "--no-discovery",
       description = "do not answer LAN discovery requests (UDP, same port)")
   private boolean noDiscovery;
@@ -238,7 +271,10 @@ public final class ServerCommand implements Callable<Integer> {
           .messageRate(rate, burst).connectRate(connectRate, connectBurst)
           .handshakeTimeout(seconds(handshakeTimeout, "handshakeTimeout", "handshake"))
           .idleTimeout(seconds(idleTimeout, "idleTimeout", "idle"))
-          .backlog(maxBacklog, maxBacklogBytes).discovery(!noDiscovery).build();
+          .backlog(maxBacklog, maxBacklogBytes).discovery(!noDiscovery)
+          .maxHandshakes(maxHandshakes).maxPerAddress(maxPerAddress)
+          .maxOutboundBytes(maxOutboundBytes)
+          .roomBudget(new ServerConfig.RoomBudget(roomRate, roomBurst, roomByteRate, roomByteBurst)).build();
     } catch (UnknownHostException e) {
       throw new Refusal(USAGE, from("bind") + "--bind " + bind
           + " is not an address of this machine");

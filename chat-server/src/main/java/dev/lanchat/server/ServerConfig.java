@@ -34,6 +34,11 @@ import java.util.Objects;
  * @param maxBacklog most messages waiting to be written to one client
  * @param maxBacklogBytes most bytes waiting to be written to one client
  * @param discovery whether to answer LAN discovery requests (UDP, same port)
+ * @param maxHandshakes most connections still in the handshake at once (the oldest gives way)
+ * @param maxPerAddress most simultaneous connections from one source address (IPv6: one /64)
+ * @param maxOutboundBytes bytes waiting to be written to all clients together, above which the
+ *     client whose message overflows it is dropped ("too slow")
+ * @param roomBudget how much the room as a whole may carry (SAY), whoever sends it
  */
 public record ServerConfig(
     InetAddress bind,
@@ -50,7 +55,11 @@ public record ServerConfig(
     Duration idleTimeout,
     int maxBacklog,
     long maxBacklogBytes,
-    boolean discovery) {
+    boolean discovery,
+    int maxHandshakes,
+    int maxPerAddress,
+    long maxOutboundBytes,
+    RoomBudget roomBudget) {
 
   /** The default TCP (and discovery UDP) port. */
   public static final int DEFAULT_PORT = 5000;
@@ -73,6 +82,7 @@ public record ServerConfig(
     Objects.requireNonNull(motd, "motd");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(roomBudget, "roomBudget");
     require("port", port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
     require("name", !name.isBlank(), "the server name must not be empty");
     require("name", name.codePoints().noneMatch(Texts::isForbidden),
@@ -97,12 +107,20 @@ public record ServerConfig(
         "the backlog must allow at least 1 message, not " + maxBacklog);
     require("maxBacklogBytes", maxBacklogBytes >= 1,
         "the backlog must allow at least 1 byte, not " + maxBacklogBytes);
+    require("maxHandshakes", maxHandshakes >= 1,
+        "max handshakes must be at least 1, not " + maxHandshakes);
+    require("maxPerAddress", maxPerAddress >= 1,
+        "max connections per address must be at least 1, not " + maxPerAddress);
+    require("maxOutboundBytes", maxOutboundBytes >= 1,
+        "the outbound budget must allow at least 1 byte, not " + maxOutboundBytes);
   }
 
   /**
    * The defaults of protocol §7: every interface, port 5000, the identity under the user's home,
    * this host's name, 1,000 clients, 10 messages/s (burst 20), 20 connections/s per address
-   * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on.
+   * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on,
+   * 256 handshakes at once, 64 connections per address, 64 MiB of outbound bytes in all, and a
+   * room budget of {@link RoomBudget#DEFAULT}.
    */
   public static ServerConfig defaults() {
     return builder().build();
@@ -160,6 +178,10 @@ public record ServerConfig(
     private int maxBacklog = 4096;
     private long maxBacklogBytes = 4L << 20;
     private boolean discovery = true;
+    private int maxHandshakes = 256;
+    private int maxPerAddress = 64;
+    private long maxOutboundBytes = 64L << 20;
+    private RoomBudget roomBudget = RoomBudget.DEFAULT;
 
     private Builder() {
       this.identityFile = defaultIdentityFile();
@@ -182,6 +204,10 @@ public record ServerConfig(
       maxBacklog = c.maxBacklog;
       maxBacklogBytes = c.maxBacklogBytes;
       discovery = c.discovery;
+      maxHandshakes = c.maxHandshakes;
+      maxPerAddress = c.maxPerAddress;
+      maxOutboundBytes = c.maxOutboundBytes;
+      roomBudget = c.roomBudget;
     }
 
     public Builder bind(InetAddress value) {
@@ -250,6 +276,29 @@ public record ServerConfig(
       return this;
     }
 
+    /** Most connections still in the handshake at once; a new one displaces the oldest. */
+    public Builder maxHandshakes(int value) {
+      maxHandshakes = value;
+      return this;
+    }
+
+    /** Most simultaneous connections from one IPv4 address or one IPv6 /64. */
+    public Builder maxPerAddress(int value) {
+      maxPerAddress = value;
+      return this;
+    }
+
+    /** Bytes waiting to be written to all clients together. */
+    public Builder maxOutboundBytes(long value) {
+      maxOutboundBytes = value;
+      return this;
+    }
+
+    public Builder roomBudget(RoomBudget value) {
+      roomBudget = value;
+      return this;
+    }
+
     /**
      * The configuration, every value checked.
      *
@@ -258,7 +307,7 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
           connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-          discovery);
+          discovery, maxHandshakes, maxPerAddress, maxOutboundBytes, roomBudget);
     }
   }
 
@@ -301,6 +350,52 @@ public record ServerConfig(
     /** The record component the bad value was for. */
     public String setting() {
       return setting;
+    }
+  }
+
+  /**
+   * How much a room carries for everyone together, whoever sends it: SAY messages per second and
+   * bytes of MESSAGE per second, each a token bucket. Without it, many connections (each within its
+   * own rate) multiply what every member must receive; a SAY over the budget is refused with ERROR
+   * RATE_LIMITED, never dropped silently.
+   *
+   * <p>A rate of {@code 0} switches that half off. A message larger than the byte burst passes
+   * when the byte bucket is full, so no valid message is refused for ever.
+   *
+   * @param messagesPerSecond SAYs per second, sustained ({@code 0}: no limit)
+   * @param messageBurst SAYs at once
+   * @param bytesPerSecond encoded MESSAGE bytes per second, sustained ({@code 0}: no limit)
+   * @param byteBurst encoded MESSAGE bytes at once
+   */
+  public record RoomBudget(double messagesPerSecond, int messageBurst, double bytesPerSecond,
+      long byteBurst) {
+
+    /** 200 messages a second (burst 400) and 256 KiB a second (burst 1 MiB). */
+    public static final RoomBudget DEFAULT = new RoomBudget(200, 400, 256 << 10, 1L << 20);
+
+    /** No room-wide limit (benchmarks and most tests). */
+    public static final RoomBudget UNLIMITED = new RoomBudget(0, 1, 0, 1);
+
+    /**
+     * Checks every value.
+     *
+     * @throws InvalidSetting naming the bad value
+     */
+    public RoomBudget {
+      check("roomRate", messagesPerSecond >= 0 && Double.isFinite(messagesPerSecond),
+          "the room message rate must be 0 or more");
+      check("roomBurst", messageBurst >= 1,
+          "the room message burst must be at least 1, not " + messageBurst);
+      check("roomByteRate", bytesPerSecond >= 0 && Double.isFinite(bytesPerSecond),
+          "the room byte rate must be 0 or more");
+      check("roomByteBurst", byteBurst >= 1,
+          "the room byte burst must be at least 1, not " + byteBurst);
+    }
+
+    private static void check(String setting, boolean ok, String problem) {
+      if (!ok) {
+        throw new InvalidSetting(setting, problem);
+      }
     }
   }
 }

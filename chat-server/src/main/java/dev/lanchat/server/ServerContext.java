@@ -30,6 +30,9 @@ interface ServerContext {
   /** The cap on clients past the handshake. */
   ClientSlots slots();
 
+  /** The server-wide budget of bytes waiting to be written, which every outbox counts against. */
+  OutboundBudget outboundBudget();
+
   /** True once the server has begun to shut down. */
   boolean isClosed();
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The services a running server lends its connections ({@link ServerContext}): settings,
- * identity, randomness, one timer thread, the client slots and the "stopping" flag.
+ * identity, randomness, one timer thread, the client slots, the outbound budget and the
+ * "stopping" flag.
  *
  * <p>Thread-safe.
  */
@@ -24,6 +25,7 @@ final class ServerServices implements ServerContext {
   private final Identity identity;
   private final SecureRandom random = new SecureRandom();
   private final ClientSlots slots;
+  private final OutboundBudget outboundBudget;
   private final ScheduledThreadPoolExecutor timers;
   private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -31,6 +33,7 @@ final class ServerServices implements ServerContext {
     this.config = config;
     this.identity = identity;
     this.slots = new ClientSlots(config.maxClients());
+    this.outboundBudget = new OutboundBudget(config.maxOutboundBytes());
     this.timers = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "lanchat-timers");
       t.setDaemon(true);
@@ -57,6 +60,11 @@ final class ServerServices implements ServerContext {
   @Override
   public ClientSlots slots() {
     return slots;
+  }
+
+  @Override
+  public OutboundBudget outboundBudget() {
+    return outboundBudget;
   }
 
   @Override

@@ -30,6 +30,10 @@ final class SessionRules {
   }
 
   private static final Outcome DONE = new Outcome.Done();
+  /** The answer to a SAY the room budget refused: the sender knows it was not delivered. */
+  static final ServerMessage ROOM_BUSY = new ServerMessage.Error(ErrorCode.RATE_LIMITED,
+      "the room is busy: everyone together is sending more than the server carries;"
+          + " this message was not delivered, send it again in a moment");
 
   private final Room room;
   private final Subscriber self;
@@ -91,10 +95,8 @@ final class SessionRules {
   }
 
   private Outcome say(Member m, String text) {
-    return textProblem(text).orElseGet(() -> {
-      room.say(m, text);
-      return DONE;
-    });
+    return textProblem(text)
+        .orElseGet(() -> room.say(m, text) ? DONE : new Outcome.Reply(ROOM_BUSY));
   }
 
   private Outcome dm(Member m, ClientMessage.Dm dm) {

@@ -17,7 +17,7 @@ class LifecycleTest {
   private final Lifecycle life = new Lifecycle();
 
   private static Outbox outbox(OutboxTest.RecordingSink sink, CompletableFuture<Boolean> done) {
-    return new Outbox(sink, 10, 1 << 20, done::complete);
+    return new Outbox(sink, OutboundBudget.unlimited(), 10, 1 << 20, done::complete);
   }
 
   @Test

@@ -57,7 +57,7 @@ class OutboxTest {
   void aFullBacklogRefusesTheOfferWithoutBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, 3, 1 << 20, flushed -> { });
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 3, 1 << 20, flushed -> { });
     box.start("test-out");
     assertTrue(box.offer(message(0)));
     assertTrue(sink.entered.await(10, TimeUnit.SECONDS)); // the writer is stuck on message 0
@@ -75,7 +75,7 @@ class OutboxTest {
   void theByteLimitCountsTooAndNoMessageIsSplit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, 100, 10, flushed -> { });
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 10, flushed -> { });
     box.start("test-out");
     assertTrue(box.offer(message(0)));
     assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
@@ -91,7 +91,7 @@ class OutboxTest {
   void whatWaitsIsWrittenInOrderInOneBatch() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, 100, 1 << 20, flushed -> { });
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 1 << 20, flushed -> { });
     box.start("test-out");
     box.offer(message(0));
     assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
@@ -109,7 +109,7 @@ class OutboxTest {
   void finishWritesTheLastMessagePastTheLimitsThenReportsFlushed() throws Exception {
     RecordingSink sink = new RecordingSink(new CountDownLatch(0));
     CompletableFuture<Boolean> finished = new CompletableFuture<>();
-    Outbox box = new Outbox(sink, 1, 4, finished::complete);
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 1, 4, finished::complete);
     box.offer(message(1));
     box.finish(message(9));
     assertTrue(box.offer(message(2)), "offers after finish are dropped, not refused");
@@ -122,7 +122,7 @@ class OutboxTest {
   void abortDropsTheBacklogAndReportsNotFlushed() throws Exception {
     RecordingSink sink = new RecordingSink(new CountDownLatch(0));
     CompletableFuture<Boolean> finished = new CompletableFuture<>();
-    Outbox box = new Outbox(sink, 10, 1 << 20, finished::complete);
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 10, 1 << 20, finished::complete);
     box.offer(message(1));
     box.offer(message(2));
     box.abort();
@@ -136,9 +136,65 @@ class OutboxTest {
     CompletableFuture<Boolean> finished = new CompletableFuture<>();
     Outbox box = new Outbox(encoded -> {
       throw new IOException("broken pipe");
-    }, 10, 1 << 20, finished::complete);
+    }, OutboundBudget.unlimited(), 10, 1 << 20, finished::complete);
     box.start("test-out");
     box.offer(message(1));
     assertFalse(finished.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aClientOverflowingTheServerWideBudgetIsRefusedWhileOneThatKeepsUpIsServed()
+      throws Exception {
+    OutboundBudget budget = new OutboundBudget(256 << 10);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink stuck = new RecordingSink(release);
+    // each queue alone could take 16 MiB: only the server-wide budget stops the hog
+    Outbox hog = new Outbox(stuck, budget, 100_000, 16L << 20, flushed -> { });
+    hog.start("test-hog");
+    byte[] chunk = new byte[8 << 10];
+    int accepted = 0;
+    while (hog.offer(chunk)) {
+      accepted++;
+      assertTrue(accepted < 1000, "the budget never refused");
+    }
+    assertTrue(budget.used() <= (256 << 10) + OutboundBudget.RESERVE,
+        "held " + budget.used() + " bytes");
+    assertTrue(accepted * chunk.length >= 256 << 10, "the budget was usable: " + accepted);
+    RecordingSink fine = new RecordingSink(new CountDownLatch(0));
+    Outbox keepsUp = new Outbox(fine, budget, 100, 1 << 20, flushed -> { });
+    assertTrue(keepsUp.offer(chunk), "a queue under its reserve is served although the budget"
+        + " is spent");
+    keepsUp.start("test-keeps-up");
+    keepsUp.finish(null);
+    assertTrue(keepsUp.awaitDone(10, TimeUnit.SECONDS));
+    hog.abort();
+    release.countDown();
+    assertTrue(hog.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(0, budget.used(), "written and dropped bytes are given back");
+  }
+
+  @Test
+  void aWriterThatFailsGivesBackWhatWasStillQueued() throws Exception {
+    OutboundBudget budget = new OutboundBudget(1 << 20);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
+    Outbox box = new Outbox(encoded -> {
+      entered.countDown();
+      try {
+        fail.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("broken pipe");
+    }, budget, 100, 1 << 20, flushed -> { });
+    box.start("test-out");
+    box.offer(message(1));
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    box.offer(message(2));
+    box.offer(message(3));
+    assertEquals(12, budget.used(), "the batch being written still counts");
+    fail.countDown();
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(0, budget.used());
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -37,29 +36,13 @@ class RateLimiterTest {
   }
 
   @Test
-  void admissionIsCountedPerSourceAddress() throws Exception {
-    AdmissionControl admission = new AdmissionControl(20, 40, nanos::get);
-    InetAddress a = InetAddress.getByName("192.0.2.1");
-    InetAddress b = InetAddress.getByName("192.0.2.2");
-    for (int i = 0; i < 40; i++) {
-      assertTrue(admission.admit(a));
-    }
-    assertFalse(admission.admit(a));
-    assertTrue(admission.admit(b), "another address has its own bucket");
-    nanos.addAndGet(50_000_000); // 0.05 s at 20/s
-    assertTrue(admission.admit(a));
-    assertFalse(admission.admit(a));
-  }
-
-  @Test
-  void admissionForgetsAddressesWhoseBucketRefilled() throws Exception {
-    AdmissionControl admission = new AdmissionControl(20, 40, nanos::get);
-    for (int i = 0; i < 5000; i++) {
-      admission.admit(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}));
-    }
-    assertEquals(5000, admission.tracked(), "none refilled yet, so none is forgotten");
-    nanos.addAndGet(10_000_000_000L);
-    admission.admit(InetAddress.getByName("192.0.2.9"));
-    assertEquals(1, admission.tracked(), "the refilled buckets were swept");
+  void aWeightedEventTakesItsWeightAndOneLargerThanTheBurstPassesOnlyWhenFull() {
+    RateLimiter bytes = new RateLimiter(1000, 4000, nanos::get);
+    assertTrue(bytes.tryAcquire(3000));
+    assertFalse(bytes.tryAcquire(3000), "1000 left");
+    nanos.addAndGet(3_000_000_000L); // full again
+    assertTrue(bytes.tryAcquire(10_000), "larger than the burst, but the bucket is full");
+    nanos.addAndGet(5_000_000_000L); // 5,000 refilled: still 1,000 in debt
+    assertFalse(bytes.tryAcquire(1));
   }
 }

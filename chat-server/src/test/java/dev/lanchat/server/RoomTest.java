@@ -3,6 +3,8 @@ package dev.lanchat.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.bytes.ByteString;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +27,7 @@ class RoomTest {
   static final class FakeSubscriber implements Subscriber {
     final Room room;
     final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+    final List<byte[]> raw = new CopyOnWriteArrayList<>();
     final List<String> evictions = new CopyOnWriteArrayList<>();
     final List<Boolean> lockHeldWhenEvicted = new CopyOnWriteArrayList<>();
     final List<Boolean> lockHeldWhenOffered = new CopyOnWriteArrayList<>();
@@ -41,6 +45,7 @@ class RoomTest {
       }
       try {
         received.add(MessageCodec.decodeServer(encoded));
+        raw.add(encoded);
       } catch (IOException e) {
         throw new AssertionError(e);
       }
@@ -270,7 +275,7 @@ class RoomTest {
   void aSlowMemberBehindARealOutboxDoesNotDelayTheOthers() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     OutboxTest.RecordingSink stuck = new OutboxTest.RecordingSink(release);
-    Outbox stuckBox = new Outbox(stuck, 3, 1 << 20, flushed -> { });
+    Outbox stuckBox = new Outbox(stuck, OutboundBudget.unlimited(), 3, 1 << 20, flushed -> { });
     stuckBox.start("stuck");
     Subscriber slowSub = new Subscriber() {
       @Override
@@ -293,5 +298,79 @@ class RoomTest {
     assertEquals(List.of("alice"), room.roster());
     release.countDown();
     assertTrue(stuckBox.awaitDone(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void rosterIsEncodedOncePerMembershipChangeNotPerWho() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(new FakeSubscriber(room), "bob");
+    room.who(alice);
+    room.who(alice);
+    List<byte[]> rosters = rosterBytes(a);
+    assertSame(rosters.get(0), rosters.get(1), "the second WHO reused the encoded ROSTER");
+    join(new FakeSubscriber(room), "carol");
+    room.who(alice);
+    assertNotSame(rosters.get(0), rosterBytes(a).get(2), "a join made a new ROSTER");
+    assertEquals(List.of("alice", "bob", "carol"),
+        TestClient.names(a.all(ServerMessage.Roster.class).get(2).members()));
+    assertTrue(room.leave(alice, "bye"));
+    FakeSubscriber d = new FakeSubscriber(room);
+    Member dave = join(d, "dave");
+    room.who(dave);
+    assertEquals(List.of("bob", "carol", "dave"),
+        TestClient.names(d.all(ServerMessage.Roster.class).get(0).members()),
+        "a leave made a new ROSTER too");
+  }
+
+  private static List<byte[]> rosterBytes(FakeSubscriber s) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < s.received.size(); i++) {
+      if (s.received.get(i) instanceof ServerMessage.Roster) {
+        out.add(s.raw.get(i));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theRoomBudgetRefusesSayFromEveryoneTogetherAndSendsNothingForIt() {
+    AtomicLong nanos = new AtomicLong(1_000);
+    Room busy = new Room(new RoomInfo("", "", 0, 1), new NameRegistry(),
+        new ServerConfig.RoomBudget(2, 4, 0, 1), nanos::get);
+    List<FakeSubscriber> subs = new ArrayList<>();
+    List<Member> senders = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      FakeSubscriber s = new FakeSubscriber(busy);
+      subs.add(s);
+      senders.add(assertInstanceOf(JoinResult.Joined.class, busy.join(s, "u" + i, keyOf("u" + i))).member());
+    }
+    int delivered = 0;
+    for (int i = 0; i < 9; i++) {
+      if (busy.say(senders.get(i % 3), "m" + i)) {
+        delivered++;
+      }
+    }
+    assertEquals(4, delivered, "the burst is the room's, shared by every sender");
+    assertEquals(4, subs.get(0).all(ServerMessage.Chat.class).size(), "nothing refused was sent");
+    nanos.addAndGet(500_000_000); // 0.5 s at 2/s: one more
+    assertTrue(busy.say(senders.get(2), "later"));
+    assertFalse(busy.say(senders.get(2), "too soon"));
+  }
+
+  @Test
+  void theRoomByteBudgetCountsTheSizeOfEachMessage() {
+    AtomicLong nanos = new AtomicLong(1_000);
+    Room busy = new Room(new RoomInfo("", "", 0, 1), new NameRegistry(),
+        new ServerConfig.RoomBudget(0, 1, 1000, 3000), nanos::get);
+    FakeSubscriber a = new FakeSubscriber(busy);
+    Member alice = assertInstanceOf(JoinResult.Joined.class, busy.join(a, "alice", keyOf("alice"))).member();
+    String big = "x".repeat(1200);
+    assertTrue(busy.say(alice, big));
+    assertTrue(busy.say(alice, big));
+    assertFalse(busy.say(alice, big), "2 × 1.2 KB taken of 3 KB");
+    assertTrue(busy.say(alice, "short"), "a short one still fits");
+    nanos.addAndGet(2_000_000_000L);
+    assertTrue(busy.say(alice, big));
   }
 }

@@ -93,6 +93,19 @@ final class TestClient implements AutoCloseable {
    * messages pile up in front of it. Returns the raw socket.
    */
   static Socket joinWithoutReading(int port, String name) throws IOException {
+    return joinSilently(port, name).socket();
+  }
+
+  /** A joined client that never reads, and the channel it can still send on. */
+  record Silent(Socket socket, MessageChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /** As {@link #joinWithoutReading}, keeping the channel so the client can go on sending. */
+  static Silent joinSilently(int port, String name) throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(4096);
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
@@ -100,7 +113,7 @@ final class TestClient implements AutoCloseable {
     MessageChannel channel = handshake(socket.getInputStream(), socket.getOutputStream(),
         Identity.generate(RANDOM));
     channel.send(new ClientMessage.Join(name));
-    return socket;
+    return new Silent(socket, channel);
   }
 
   /**

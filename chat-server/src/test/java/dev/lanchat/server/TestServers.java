@@ -10,7 +10,10 @@ import java.security.SecureRandom;
 final class TestServers {
   private TestServers() {}
 
-  /** Defaults with loopback, port 0, no per-address limit and no discovery. */
+  /**
+   * Defaults with loopback, port 0, no per-address rate, no per-client or room rate, and no
+   * discovery.
+   */
   static ServerConfig config() {
     return ServerConfig.builder()
         .bind(InetAddress.getLoopbackAddress())
@@ -20,6 +23,7 @@ final class TestServers {
         .motd("welcome to the test")
         .connectRate(0, 1)
         .messageRate(0, 1)
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED)
         .discovery(false).build();
   }
 

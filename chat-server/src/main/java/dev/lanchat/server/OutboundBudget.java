@@ -1,0 +1,65 @@
+package dev.lanchat.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server-wide budget of bytes waiting to be written, above every connection's own backlog
+ * (protocol §7, "outbound bytes, all clients"): without it, 1,000 clients that never read could
+ * each pin their full backlog.
+ *
+ * <p>When the budget is spent, a queue that already holds more than {@link #RESERVE} bytes is
+ * refused, and the room removes that client as too slow; a queue holding less is still served,
+ * so clients that keep up are never removed because others do not. The bytes held are therefore
+ * at most {@code limit + clients × RESERVE}, plus the final messages of closing connections.
+ *
+ * <p>Thread-safe and lock-free.
+ */
+final class OutboundBudget {
+  /** What a queue may hold whatever the budget, so a client that keeps up is never refused. */
+  static final long RESERVE = 32 << 10;
+
+  private final long limit;
+  private final AtomicLong used = new AtomicLong();
+
+  /** @param limit the bytes all queues together may hold (beyond their reserves) */
+  OutboundBudget(long limit) {
+    this.limit = limit;
+  }
+
+  /** A budget that never refuses (tests of one outbox). */
+  static OutboundBudget unlimited() {
+    return new OutboundBudget(Long.MAX_VALUE);
+  }
+
+  /**
+   * Takes {@code bytes} for a queue that holds {@code held} bytes already.
+   *
+   * @return false when the budget is spent and that queue holds more than its reserve
+   */
+  boolean tryTake(long bytes, long held) {
+    while (true) {
+      long now = used.get();
+      if (now > limit - bytes && held + bytes > RESERVE) {
+        return false;
+      }
+      if (used.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Takes {@code bytes} whatever the budget (a closing connection's last message). */
+  void take(long bytes) {
+    used.addAndGet(bytes);
+  }
+
+  /** Gives back bytes that were written or dropped. */
+  void give(long bytes) {
+    used.addAndGet(-bytes);
+  }
+
+  /** The bytes taken now. */
+  long used() {
+    return used.get();
+  }
+}
