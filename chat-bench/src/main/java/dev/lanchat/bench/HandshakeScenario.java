@@ -70,7 +70,8 @@ public final class HandshakeScenario implements Callable<Integer> {
     }
     ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
         .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
-        .maxClients(Math.max(1000, threads * 4)).build();
+        .maxClients(Math.max(1000, threads * 4)).maxPerAddress(100_000)
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).build();
     try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
       return measure(out, server.localAddress(), deadline) ? 0 : 1;
     }

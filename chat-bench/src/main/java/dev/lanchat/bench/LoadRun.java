@@ -506,38 +506,15 @@ final class LoadRun {
         while (got < expected) {
           ServerMessage m = client.receive();
           long now = System.nanoTime();
-          switch (m) {
-            case ServerMessage.Chat chat -> {
-              long id = Payload.id(chat.text());
-              if (id < 0 || (id >>> 32) >= senderNames.length
-                  || !chat.from().equals(senderNames[(int) (id >>> 32)])) {
-                fail(client.name() + " got a MESSAGE that no sender of this run sent");
-                return;
-              }
-              latency.recordValue(Math.max(0, now - Payload.sentAt(chat.text())));
-              ids[got++] = id;
-              count = got;
-              lastAt = now;
-              if ((id >>> 32) == index && (int) id == settings.messages() - 1) {
-                ownLastAt = now;
-              }
-            }
-            case ServerMessage.Joined joined -> {
-              // a client that joined after this one: part of the set-up
-            }
-            case ServerMessage.Left left when !left.name().startsWith(namePrefix) -> {
-              // someone outside this run left (a flooding client the server dropped, say)
-            }
-            case ServerMessage.MembersChanged changed when changed.changes().stream()
-                .allMatch(c -> c instanceof MemberChange.Joined
-                    || c instanceof MemberChange.Left l && !l.name().startsWith(namePrefix)) -> {
-              // the same joins and outside leaves, coalesced by the room
-            }
-            default -> {
-              fail(client.name() + " got " + LoadClient.describe(m)
-                  + " during the run (a LEFT means the server dropped a client)");
+          if (m instanceof ServerMessage.Chat chat) {
+            if (!record(chat, now, got)) {
               return;
             }
+            got++;
+          } else if (!isSetUp(m)) {
+            fail(client.name() + " got " + LoadClient.describe(m)
+                + " during the run (a LEFT means the server dropped a client)");
+            return;
           }
         }
       } catch (java.io.EOFException e) {
@@ -551,6 +528,40 @@ final class LoadRun {
         cpuNanos = threadCpuNanos() - cpuStart;
         received.countDown();
       }
+    }
+
+    /** Records one MESSAGE as delivery number {@code at}; false (and the run fails) if foreign. */
+    private boolean record(ServerMessage.Chat chat, long now, int at) {
+      long id = Payload.id(chat.text());
+      if (id < 0 || (id >>> 32) >= senderNames.length
+          || !chat.from().equals(senderNames[(int) (id >>> 32)])) {
+        fail(client.name() + " got a MESSAGE that no sender of this run sent");
+        return false;
+      }
+      latency.recordValue(Math.max(0, now - Payload.sentAt(chat.text())));
+      ids[at] = id;
+      count = at + 1;
+      lastAt = now;
+      if ((id >>> 32) == index && (int) id == settings.messages() - 1) {
+        ownLastAt = now;
+      }
+      return true;
+    }
+
+    /**
+     * True for what may arrive during a run without harm: joins of clients after this one (part
+     * of the set-up), and leaves of names outside this run (a flooding client the server
+     * dropped, say), alone or coalesced by the room.
+     */
+    private boolean isSetUp(ServerMessage m) {
+      return switch (m) {
+        case ServerMessage.Joined joined -> true;
+        case ServerMessage.Left left -> !left.name().startsWith(namePrefix);
+        case ServerMessage.MembersChanged changed -> changed.changes().stream()
+            .allMatch(c -> c instanceof MemberChange.Joined
+                || c instanceof MemberChange.Left l && !l.name().startsWith(namePrefix));
+        default -> false;
+      };
     }
   }
 }

@@ -81,7 +81,8 @@ public final class StormScenario implements Callable<Integer> {
     ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
         .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
         .handshakeTimeout(Duration.ofSeconds(deadlineSeconds))
-        .maxClients(clients).build();
+        .maxClients(clients).maxHandshakes(Math.max(256, parallelism * 2))
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).maxPerAddress(100_000).build();
     try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
       return storm(out, server.localAddress(), deadline) ? 0 : 1;
     }
