@@ -6,14 +6,14 @@ package dev.lanchat.common.chain;
  * shown in the {@code /verify} line, so nothing else (control characters, non-ASCII) may reach
  * either.
  */
-final class RoomNames {
+public final class RoomNames {
   /** Longest room name in characters, the {@code #} included. */
-  static final int MAX_LENGTH = 33;
+  public static final int MAX_LENGTH = 33;
 
   private RoomNames() {}
 
   /** True when {@code room} follows the rule. */
-  static boolean isValid(String room) {
+  public static boolean isValid(String room) {
     if (room == null || room.length() < 2 || room.length() > MAX_LENGTH
         || room.charAt(0) != '#') {
       return false;
@@ -34,7 +34,7 @@ final class RoomNames {
    *
    * @throws IllegalArgumentException when it is not
    */
-  static String check(String room) {
+  public static String check(String room) {
     if (!isValid(room)) {
       throw new IllegalArgumentException(
           "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");

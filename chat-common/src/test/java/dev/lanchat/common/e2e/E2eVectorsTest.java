@@ -1,0 +1,248 @@
+package dev.lanchat.common.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.crypto.Identity;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.hpke.HPKE;
+import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worked example of the section "End-to-end layer" of docs/protocol.md: builds it with the
+ * layer's code from fixed "random" blocks, recomputes every value from the section's words
+ * alone (bytes laid out by hand; Ed25519, HMAC-SHA256 and ChaCha20-Poly1305 from the JDK; HPKE
+ * from BouncyCastle's {@code HPKE} class, itself checked against RFC 9180 by {@link
+ * HpkeRfc9180Test}), checks both agree, and that the document prints them.
+ */
+class E2eVectorsTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final long T0 = 1_767_225_600_000L;
+  private static final long NOT_AFTER = T0 + 14L * 24 * 3600 * 1000;
+  private static final String ROOM = "#ops";
+  private static final byte[] DM_TEXT = "hello bob".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ROOM_TEXT = "hello room".getBytes(StandardCharsets.UTF_8);
+
+  private static final Map<String, byte[]> OURS = new LinkedHashMap<>();
+
+  private static byte[] filled(int value) {
+    byte[] b = new byte[32];
+    Arrays.fill(b, (byte) value);
+    return b;
+  }
+
+  @BeforeAll
+  static void buildTheExampleWithTheLayersCode() {
+    Identity alice = Identity.fromSeed(filled(0x05));
+    Identity bob = Identity.fromSeed(filled(0x07));
+    KeyRing bobRing = KeyRing.create(bob, RotationSchedule.DEFAULT, new FixedBlocks(0x31), T0);
+    KeyRing aliceRing =
+        KeyRing.create(alice, RotationSchedule.DEFAULT, new FixedBlocks(0x21), T0);
+    FixedBlocks sealerRandom = new FixedBlocks(0x41, 0x42);
+    DmSealer aliceSealer = new DmSealer(aliceRing, sealerRandom);
+    FixedBlocks roomRandom = new FixedBlocks(0x51);
+    E2eRoom room = new E2eRoom(ROOM, alice, aliceSealer, roomRandom);
+
+    E2eKey bobKey = bobRing.current();
+    OURS.put("bob_e2e_key", bobKey.encode());
+    SealedDm dm = aliceSealer.seal(bobKey, DmContent.TEXT, DM_TEXT);
+    OURS.put("sealed_dm", dm.encode());
+    E2eRoom.Membership membership = room.setMembers(
+        List.of(new E2eRoom.Member(ByteString.copyOf(bob.publicKey()), bobKey)), T0);
+    OURS.put("sealed_sender_key", membership.deliveries().getFirst().dm().encode());
+    OURS.put("room_message", room.seal(ROOM_TEXT).encode());
+    SenderChain chain = new SenderChain(1, 1, filled(0x51));
+    byte[] keys = chain.next();
+    OURS.put("message_key_1", Arrays.copyOf(keys, 32));
+    OURS.put("nonce_1", Arrays.copyOfRange(keys, 32, 44));
+    OURS.put("chain_key_2", chain.chainKey());
+    assertTrue(sealerRandom.exhausted() && roomRandom.exhausted());
+
+    // and bob reads both, in order
+    DmSealer bobSealer = new DmSealer(bobRing, new FixedBlocks(0x71));
+    ByteString aliceId = ByteString.copyOf(alice.publicKey());
+    assertInstanceOf(DmOutcome.Opened.class, bobSealer.open(aliceId, dm));
+    E2eRoom bobRoom = new E2eRoom(ROOM, bob, bobSealer, new FixedBlocks(0x61));
+    bobRoom.setMembers(List.of(new E2eRoom.Member(aliceId, aliceRing.current())), T0);
+    DmOutcome key = bobSealer.open(aliceId, membership.deliveries().getFirst().dm());
+    assertInstanceOf(InstallOutcome.Installed.class,
+        bobRoom.install(assertInstanceOf(DmOutcome.Opened.class, key)));
+  }
+
+  /** Every value again, from the section alone. */
+  private static Map<String, byte[]> byHand() throws Exception {
+    Map<String, byte[]> v = new LinkedHashMap<>();
+    byte[] alice = edPublic(filled(0x05));
+    byte[] bob = edPublic(filled(0x07));
+    byte[] bobX = x25519Public(filled(0x31));
+    v.put("alice_id", alice);
+    v.put("bob_id", bob);
+    v.put("bob_e2e_public", bobX);
+    byte[] keySigned = cat(ascii("lanchat v2 e2e key"), bobX, u64(NOT_AFTER), u32(1));
+    v.put("e2e_key_signed", keySigned);
+    v.put("bob_e2e_key", cat(bob, bobX, u64(NOT_AFTER), u32(1), edSign(filled(0x07), keySigned)));
+
+    byte[] info = cat(ascii("lanchat v2 e2e dm"), alice, bob, u32(1));
+    v.put("dm_info", info);
+    byte[] dmSigned = cat(ascii("lanchat v2 e2e dm sig"), bob, u32(1), new byte[] {1}, u64(1),
+        DM_TEXT);
+    v.put("dm_signed", dmSigned);
+    byte[] body = cat(new byte[] {1}, u64(1), DM_TEXT, edSign(filled(0x05), dmSigned));
+    v.put("dm_body", body);
+    v.put("sealed_dm", cat(u32(1), hpkeSeal(bobX, info, body, filled(0x41))));
+
+    byte[] distribution = cat(str(ROOM), u32(1), u32(1), filled(0x51));
+    v.put("sender_key", distribution);
+    byte[] skSigned = cat(ascii("lanchat v2 e2e dm sig"), bob, u32(1), new byte[] {2}, u64(2),
+        distribution);
+    byte[] skBody = cat(new byte[] {2}, u64(2), distribution, edSign(filled(0x05), skSigned));
+    v.put("sealed_sender_key", cat(u32(1), hpkeSeal(bobX, info, skBody, filled(0x42))));
+
+    byte[] keys = hkdfExpand(filled(0x51), ascii("lanchat v2 e2e message key"), 44);
+    v.put("message_key_1", Arrays.copyOf(keys, 32));
+    v.put("nonce_1", Arrays.copyOfRange(keys, 32, 44));
+    v.put("chain_key_2", hkdfExpand(filled(0x51), ascii("lanchat v2 e2e chain key"), 32));
+    byte[] header = cat(ascii("lanchat v2 e2e room"), str(ROOM), alice, u32(1), u32(1));
+    v.put("room_header", header);
+    Cipher chacha = Cipher.getInstance("ChaCha20-Poly1305");
+    chacha.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Arrays.copyOf(keys, 32), "ChaCha20"),
+        new IvParameterSpec(Arrays.copyOfRange(keys, 32, 44)));
+    chacha.updateAAD(header);
+    byte[] ct = chacha.doFinal(ROOM_TEXT);
+    v.put("room_message", cat(u32(1), u32(1), ct, edSign(filled(0x05), cat(header, ct))));
+    return v;
+  }
+
+  @Test
+  void theExampleMatchesAComputationFromTheDocumentAlone() throws Exception {
+    Map<String, byte[]> hand = byHand();
+    for (Map.Entry<String, byte[]> e : OURS.entrySet()) {
+      assertArrayEquals(hand.get(e.getKey()), e.getValue(), e.getKey());
+    }
+  }
+
+  @Test
+  void theDocumentPrintsTheExampleAsComputed() throws Exception {
+    String block = block(byHand());
+    Path doc = Path.of(System.getProperty("basedir", ".")).resolve("../docs/protocol.md")
+        .normalize();
+    if (!Files.isRegularFile(doc)) {
+      fail("docs/protocol.md is missing (looked at " + doc.toAbsolutePath() + ")");
+    }
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    assertTrue(text.contains("## End-to-end layer"), "the section is missing");
+    assertTrue(text.contains(block),
+        "the end-to-end vectors block of docs/protocol.md should read exactly:\n" + block);
+  }
+
+  @Test
+  void theSizesAreAsTheSectionSays() throws Exception {
+    Map<String, byte[]> hand = byHand();
+    assertEquals(E2eKey.SIZE, hand.get("bob_e2e_key").length);
+    assertEquals(4 + 32 + 1 + 8 + DM_TEXT.length + 64 + 16, hand.get("sealed_dm").length);
+    assertEquals(8 + ROOM_TEXT.length + 16 + 64, hand.get("room_message").length);
+  }
+
+  private static byte[] hpkeSeal(byte[] recipient, byte[] info, byte[] body, byte[] ephemeral)
+      throws Exception {
+    HPKE hpke = new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256,
+        HPKE.aead_CHACHA20_POLY1305);
+    X25519PrivateKeyParameters sk = new X25519PrivateKeyParameters(ephemeral, 0);
+    var ctx = hpke.setupBaseS(new X25519PublicKeyParameters(recipient, 0), info,
+        new AsymmetricCipherKeyPair(sk.generatePublicKey(), sk));
+    return cat(ctx.getEncapsulation(), ctx.seal(new byte[0], body));
+  }
+
+  /** HKDF-Expand (RFC 5869 §2.3) for up to 64 bytes, with the JDK's HMAC. */
+  private static byte[] hkdfExpand(byte[] prk, byte[] info, int length) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+    byte[] t1 = mac.doFinal(cat(info, new byte[] {1}));
+    byte[] t2 = mac.doFinal(cat(t1, info, new byte[] {2}));
+    return Arrays.copyOf(cat(t1, t2), length);
+  }
+
+  private static byte[] x25519Public(byte[] scalar) {
+    return new X25519PrivateKeyParameters(scalar, 0).generatePublicKey().getEncoded();
+  }
+
+  private static byte[] edPublic(byte[] seed) {
+    return Identity.fromSeed(seed).publicKey();
+  }
+
+  private static byte[] edSign(byte[] seed, byte[] message) throws Exception {
+    byte[] pkcs8 = cat(HEX.parseHex("302e020100300506032b657004220420"), seed);
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(KeyFactory.getInstance("Ed25519")
+        .generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+    signer.update(message);
+    return signer.sign();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] str(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return cat(new byte[] {(byte) (b.length >> 8), (byte) b.length}, b);
+  }
+
+  private static byte[] u32(long v) {
+    return ByteBuffer.allocate(4).putInt((int) v).array();
+  }
+
+  private static byte[] u64(long v) {
+    return ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  private static byte[] cat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code name: hex}, 64 hex digits a line, as the other worked examples print them. */
+  private static String block(Map<String, byte[]> values) {
+    int width = values.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, byte[]> e : values.entrySet()) {
+      String hex = HEX.formatHex(e.getValue());
+      out.append(e.getKey()).append(':').append(" ".repeat(width - e.getKey().length()));
+      for (int at = 0; at < hex.length(); at += 64) {
+        if (at > 0) {
+          out.append('\n').append(" ".repeat(width + 1));
+        }
+        out.append(hex, at, Math.min(hex.length(), at + 64));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}
