@@ -96,9 +96,14 @@ class FloodLimitsTest {
       try (TestClient alice = TestClient.join(server.port(), "alice")) { // from 127.0.0.1
         alice.sync();
       }
-      held.get(0).close(); // one ends: the address may connect once more
+      // one ends: the server closes it for a bad hello, and the address may connect once more
+      held.get(0).getOutputStream().write(new byte[100]);
+      assertTrue(closedByServer(held.get(0)));
       Socket again = null;
-      for (int attempt = 0; attempt < 50 && again == null; attempt++) {
+      for (int attempt = 0; attempt < 100 && again == null; attempt++) {
+        if (attempt > 0) {
+          Thread.sleep(20); // the server releases the place just after closing: poll, bounded
+        }
         Socket s = stall(attacker, server.port());
         held.add(s);
         s.setSoTimeout(100);
@@ -161,8 +166,11 @@ class FloodLimitsTest {
         TestClient alice = TestClient.join(server.port(), "alice");
         TestClient bob = TestClient.join(server.port(), "bob")) {
       alice.send(new ClientMessage.Say("one"));
+      alice.sync(); // each SAY handled before the next is sent: the order is the test's
       bob.send(new ClientMessage.Say("two"));
+      bob.sync();
       alice.send(new ClientMessage.Say("three"));
+      alice.sync();
       bob.send(new ClientMessage.Say("four")); // the room's fourth: over its burst of 3
       ServerMessage.Error error = bob.awaitError(ErrorCode.RATE_LIMITED);
       assertTrue(error.text().contains("room is busy"), error.text());
