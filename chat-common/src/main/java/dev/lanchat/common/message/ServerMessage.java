@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x28 and 0x2E). */
+/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x28 and 0x31). */
 public sealed interface ServerMessage extends Message {
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
@@ -173,13 +173,13 @@ public sealed interface ServerMessage extends Message {
   }
 
   /**
-   * MEMBERS_CHANGED (0x2E): several membership changes of one room, in the order they happened,
+   * MEMBERS_CHANGED (0x31): several membership changes of one room, in the order they happened,
    * sent as one event at {@code time}. When {@code welcomeRest} is true it carries only joins:
    * the members a WELCOME had no room for, which the client adds without announcing them.
    */
   record MembersChanged(long time, boolean welcomeRest, List<MemberChange> changes)
       implements ServerMessage {
-    public static final int TYPE = 0x2E;
+    public static final int TYPE = 0x31;
 
     public MembersChanged {
       changes = List.copyOf(changes);

@@ -204,7 +204,7 @@ class MessageCodecTest {
     assertEquals(0x26, new ServerMessage.Pong(0).type());
     assertEquals(0x27, new ServerMessage.Error(1, "").type());
     assertEquals(0x28, new ServerMessage.Bye("").type());
-    assertEquals(0x2E, new ServerMessage.MembersChanged(0, false,
+    assertEquals(0x31, new ServerMessage.MembersChanged(0, false,
         List.of(new MemberChange.Left("a", "", ""))).type());
   }
 
@@ -214,7 +214,7 @@ class MessageCodecTest {
     Arrays.fill(key, (byte) 7);
     ServerMessage.MembersChanged m = new ServerMessage.MembersChanged(1, false, List.of(
         new MemberChange.Joined(new Member("b", key)), new MemberChange.Left("c", "", "x")));
-    String hex = "2e" + "0000000000000001" + "00" + "0002"
+    String hex = "31" + "0000000000000001" + "00" + "0002"
         + "01" + "000162" + "07".repeat(32) + "02" + "000163" + "0000" + "000178";
     assertEquals(hex, HEX.formatHex(MessageCodec.encode(m)));
     assertEquals(m, MessageCodec.decode(HEX.parseHex(hex)));
@@ -222,11 +222,11 @@ class MessageCodecTest {
 
   @Test
   void membersChangedWithNoChangeAnUnknownTagOrALeaveInAWelcomeRestIsMalformed() {
-    for (String hex : List.of("2e000000000000000100" + "0000",
-        "2e000000000000000100" + "0001" + "03" + "000000000000",
-        "2e000000000000000101" + "0001" + "02" + "000163" + "0000" + "0000",
-        "2e000000000000000102" + "0001" + "02" + "000163" + "0000" + "0000",
-        "2e000000000000000100" + "ffff" + "02" + "000163" + "0000" + "0000")) {
+    for (String hex : List.of("31000000000000000100" + "0000",
+        "31000000000000000100" + "0001" + "03" + "000000000000",
+        "31000000000000000101" + "0001" + "02" + "000163" + "0000" + "0000",
+        "31000000000000000102" + "0001" + "02" + "000163" + "0000" + "0000",
+        "31000000000000000100" + "ffff" + "02" + "000163" + "0000" + "0000")) {
       ProtocolException e = assertThrows(ProtocolException.class,
           () -> MessageCodec.decode(HEX.parseHex(hex)), hex);
       assertEquals(Reason.MALFORMED_MESSAGE, e.reason());
