@@ -5,6 +5,7 @@
 """
 import argparse
 import os
+import re
 import socket
 import struct
 import sys
@@ -21,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
 T = 10.0
+SHOWN = {}  # what --show-identity printed
+BOB = L.ed25519_pub(Ed25519PrivateKey.generate())  # another member's key
 
 
 class Ctx:
@@ -35,10 +38,16 @@ class Ctx:
         self.lsock.listen(8)
         self.lsock.settimeout(30)
         self.key = Ed25519PrivateKey.generate()
+        self.identity = os.path.join(self.home, "me.pem")
+
+    def java(self):
+        # -Duser.home keeps every default file (known_peers too) inside the temp home
+        return [JAVA, "-Duser.home=" + self.home, "-jar", self.jar]
 
     def client(self, lines, name="tester", extra=()):
-        args = [JAVA, "-jar", self.jar, "--host", LOOPBACK, "--port", str(self.port),
-                "--name", name, "--accept-new", "--known-servers", self.known] + list(extra)
+        args = self.java() + ["--host", LOOPBACK, "--port", str(self.port),
+                              "--name", name, "--accept-new", "--known-servers", self.known,
+                              "--identity", self.identity] + list(extra)
         data = "".join(l + "\n" for l in lines).encode()
         return Proc(args, self.home, stdin_data=data)
 
@@ -51,7 +60,7 @@ class Ctx:
 class Srv:
     """Server side of one connection."""
 
-    def __init__(self, sock, key, se_priv=None, se_pub=None, version=1, send_hello=True):
+    def __init__(self, sock, key, se_priv=None, se_pub=None, version=2, send_hello=True):
         self.s = sock
         self.key = key
         self.se_priv = se_priv or X25519PrivateKey.generate()
@@ -69,6 +78,21 @@ class Srv:
         self.th, kc, ks = L.key_schedule(shared, self.sh, self.ch)
         self.rx, self.tx = L.Channel(kc), L.Channel(ks)
         return self.ch
+
+    def read_client_auth(self):
+        """The client's record 0 (§2.5): returns (message, signature verifies over th)."""
+        m = L.decode_c2s(self.recv_raw())
+        if m["type"] != "CLIENT_AUTH":
+            return m, False
+        try:
+            L.Ed25519PublicKey.from_public_bytes(m["key"]).verify(m["sig"], L.CLIENT_AUTH_LABEL + self.th)
+            return m, True
+        except Exception:  # noqa
+            return m, False
+
+    def welcome(self, name, ci, others=(), motd=""):
+        self.send(L.WELCOME, name=name, server="conf-srv", motd=motd, rate=10000, burst=20,
+                  members=[(name, ci)] + list(others))
 
     def send_auth(self, sig=None):
         sig = sig if sig is not None else L.auth_sign(self.key, self.th)
@@ -119,6 +143,29 @@ def main():
 def scenarios(R, C):
     ces = []
 
+    def show_identity():
+        p = Proc(C.java() + ["--show-identity", "--identity", C.identity], C.home)
+        rc = p.wait(30)
+        p.stop()
+        out = bytes(p.out).decode("utf-8", "replace")
+        fps = re.findall(r"SHA256:[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])", out)
+        SHOWN["fp"] = fps[0] if fps else None
+        mode = os.stat(C.identity).st_mode & 0o777 if os.path.exists(C.identity) else None
+        key = None
+        try:
+            from cryptography.hazmat.primitives import serialization
+            key = serialization.load_pem_private_key(open(C.identity, "rb").read(), None)
+        except Exception as e:  # noqa
+            return False, "identity file unreadable as PKCS#8 PEM: %r" % (e,)
+        same = fps and L.fingerprint(L.ed25519_pub(key)) == fps[0]
+        p2 = Proc(C.java() + ["--show-identity", "--identity", C.identity], C.home)
+        p2.wait(30); p2.stop()
+        stable = bytes(p2.out).decode("utf-8", "replace").strip() == out.strip()
+        return rc == 0 and len(fps) == 1 and mode == 0o600 and same and stable, \
+            "rc=%r out=%r mode=%s fp(file)==printed=%s stable=%s" % (rc, out, oct(mode or 0), same, stable)
+    R.run("--show-identity: exit 0, one SHA256: fingerprint of the PKCS#8 key it created 0600, same on rerun",
+          show_identity)
+
     # ---------------------------------------------------------- A. normal session
     def normal():
         p = C.client(["hello \u00e9", "/msg BOB hi there", "/who"])
@@ -127,9 +174,17 @@ def scenarios(R, C):
             srv = Srv(s, C.key)
             ch = srv.read_client_hello()
             ces.append(srv.ce)
-            R.check("ClientHello: 40 B, 'LANCHAT' 0x01 Ce", len(ch) == 40 and ch[:8] == b"LANCHAT\x01",
+            R.check("ClientHello: 40 B, 'LANCHAT' 0x02 Ce", len(ch) == 40 and ch[:8] == b"LANCHAT\x02",
                     ch[:8].hex())
             srv.send_auth()
+            # nothing is sent back for CLIENT_AUTH: the client must send JOIN behind it unasked
+            ca, ca_ok = srv.read_client_auth()
+            R.check("record 0 is CLIENT_AUTH (16 key[32] sig[64]) and verifies over 'lanchat v2 client auth' || th",
+                    ca_ok, repr(ca))
+            R.check("CLIENT_AUTH key is the key --show-identity prints",
+                    ca.get("key") is not None and L.fingerprint(ca["key"]) == SHOWN.get("fp"),
+                    "key fp=%s shown=%s" % (ca.get("key") and L.fingerprint(ca["key"]), SHOWN.get("fp")))
+            C.ci = ca.get("key")
             plains = []
             while True:
                 pt = srv.recv_raw()  # opens under k_c2s at seq 0,1,2,...
@@ -137,13 +192,13 @@ def scenarios(R, C):
                 m = L.decode_c2s(pt)
                 t = m["type"]
                 if t == "JOIN":
-                    srv.send(L.WELCOME, name=m["name"], motd="welcome", users=[m["name"], "bob"])
+                    srv.welcome(m["name"], C.ci, [("bob", BOB)], motd="welcome")
                 elif t == "SAY":
                     srv.send(L.MESSAGE, time=int(time.time() * 1000), text=m["text"], **{"from": "tester"})
                 elif t == "DM":
                     srv.send(L.S_DM, time=int(time.time() * 1000), to="bob", text=m["text"], **{"from": "tester"})
                 elif t == "WHO":
-                    srv.send(L.ROSTER, users=["tester", "bob"])
+                    srv.send(L.ROSTER, members=[("tester", C.ci), ("bob", BOB)])
                 elif t == "PING":
                     srv.send(L.PONG, token=m["token"])
                 elif t == "BYE":
@@ -159,14 +214,14 @@ def scenarios(R, C):
                b"\x11" + L.enc_str("hello \u00e9"),
                b"\x12" + L.enc_str("BOB") + L.enc_str("hi there"),
                b"\x13"]
-        R.check("client records open under k_c2s with seq 0,1,2,... (%d records)" % len(plains),
+        R.check("client records open under k_c2s with seq 0,1,2,... (%d records after CLIENT_AUTH)" % len(plains),
                 len(plains) >= 6, "")
         R.check("JOIN layout 10 0006 'tester'", plains[0] == exp[0], plains[0].hex())
         R.check("SAY layout 11 len text", plains[1] == exp[1], plains[1].hex())
         R.check("DM layout 12 str(to) str(text)", plains[2] == exp[2], plains[2].hex())
         R.check("WHO layout 13", plains[3] == exp[3], plains[3].hex())
-        R.check("end of input: PING (14 + u64) then BYE (15)",
-                len(plains) == 6 and plains[4][0] == 0x14 and len(plains[4]) == 9 and plains[5] == b"\x15",
+        R.check("end of input: PING (14 + u64) then BYE with message \"\" (15 0000)",
+                len(plains) == 6 and plains[4][0] == 0x14 and len(plains[4]) == 9 and plains[5] == b"\x15\x00\x00",
                 [x.hex() for x in plains[4:]])
         R.check("nothing after BYE, client closes", closed and not extra, "closed=%s extra=%d" % (closed, len(extra)))
         R.check("exit 0 after PONG+BYE", rc == 0, "rc=%r stderr=%r" % (rc, bytes(p.err)[-300:]))
@@ -220,7 +275,7 @@ def scenarios(R, C):
     must_refuse("SERVER_AUTH over wrong transcript -> refused", wrong_th)
 
     def not_auth_first(srv):
-        srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+        srv.welcome("tester", C.ci)
     must_refuse("first record is not SERVER_AUTH -> refused, no record sent", not_auth_first)
 
     def auth_bad_tag(srv):
@@ -245,26 +300,48 @@ def scenarios(R, C):
     must_refuse("low-order Se (u=0) -> client aborts, sends no record", hello_kw={"se_pub": bytes(32)},
                 after_hello=low_order_se())
 
-    def version2():
-        def ah(srv):
-            closed, frames = srv.frames_until_close()
-            return closed, frames, ""
-        return ah
-    def v2():
+    def other_version(v):
+        def f():
+            p = C.client(["hi"])
+            try:
+                s = C.accept()
+                srv = Srv(s, C.key, version=v)
+                t0 = time.time()
+                closed, frames = srv.frames_until_close()
+                s.close()
+                rc = p.wait(15)
+            finally:
+                p.stop()
+            txt = (bytes(p.out) + bytes(p.err)).decode("utf-8", "replace")
+            want = "the server at %s:%d speaks LanChat protocol %d; this client needs 2" % (LOOPBACK, C.port, v)
+            ok = rc == 2 and closed and not frames and want in txt and time.time() - t0 < 8
+            return ok, "rc=%r frames=%r (a ClientHello must not be sent) output=%r want=%r" % (
+                rc, [f.hex()[:20] for f in frames], txt[-300:], want)
+        return f
+    R.run("ServerHello version 1 -> no ClientHello, exit 2, 'the server at H:P speaks LanChat protocol 1; this client needs 2'",
+          other_version(1))
+    R.run("ServerHello version 3 -> same clear message with 3, exit 2", other_version(3))
+
+    def v1_layout():
+        # a real v1 ServerHello has the v1 size too (104 B); one of another size must still get the version message
         p = C.client(["hi"])
         try:
             s = C.accept()
-            srv = Srv(s, C.key, version=2)
-            closed, frames = srv.frames_until_close()
+            L.send_frame(s, b"LANCHAT\x01" + os.urandom(40))
+            srv_closed = False
+            try:
+                while s.recv(4096):
+                    pass
+                srv_closed = True
+            except (socket.timeout, ConnectionResetError) as e:
+                srv_closed = isinstance(e, ConnectionResetError)
             s.close()
             rc = p.wait(15)
         finally:
             p.stop()
         txt = (bytes(p.out) + bytes(p.err)).decode("utf-8", "replace")
-        # A ClientHello of version 1 or nothing is fine; no records; user told "2"
-        ok = rc not in (0, None) and all(len(f) == 40 for f in frames) and len(frames) <= 1 and "2" in txt
-        return ok, "rc=%r frames=%r output=%r" % (rc, [f.hex() for f in frames], txt[-300:])
-    R.run("ServerHello version 2 -> client exits, tells the user the version", v2)
+        return rc == 2 and srv_closed and "speaks LanChat protocol 1" in txt, "rc=%r output=%r" % (rc, txt[-300:])
+    R.run("ServerHello version 1 of another size (48 B) -> version message (version read before size)", v1_layout)
 
     def bad_len():
         p = C.client(["hi"])
@@ -323,17 +400,20 @@ def scenarios(R, C):
                     m = L.decode_c2s(srv.recv_raw())
                     t = m["type"]
                     now = int(time.time() * 1000)
+                    if t == "CLIENT_AUTH":
+                        continue
                     if t == "JOIN":
-                        srv.send(L.WELCOME, name="tester" + HOST_FROM, motd=HOST_TEXT, users=["tester", HOST_FROM])
-                        srv.send(L.JOINED, time=now, name=HOST_FROM)
+                        srv.send(L.WELCOME, name="tester" + HOST_FROM, server=HOST_TEXT, motd=HOST_TEXT,
+                                 rate=10000, burst=20, members=[("tester", m.get("key", C.ci)), (HOST_FROM, BOB)])
+                        srv.send(L.JOINED, time=now, member=(HOST_FROM, BOB))
                         srv.send(L.MESSAGE, time=now, text=HOST_TEXT, **{"from": HOST_FROM})
                         srv.send(L.S_DM, time=now, to="tester", text=HOST_TEXT, **{"from": HOST_FROM})
                         srv.send(L.ERROR, code=4, text=HOST_TEXT)
-                        srv.send(L.LEFT, time=now, name=HOST_FROM, reason=HOST_TEXT)
+                        srv.send(L.LEFT, time=now, name=HOST_FROM, reason=HOST_TEXT, message=HOST_TEXT)
                     elif t == "SAY":
                         srv.send(L.MESSAGE, time=now, text=m["text"] + HOST_TEXT, **{"from": "tester"})
                     elif t == "WHO":
-                        srv.send(L.ROSTER, users=["tester", HOST_FROM])
+                        srv.send(L.ROSTER, members=[("tester", C.ci), (HOST_FROM, BOB)])
                         srv.send(L.ERROR, code=999, text=HOST_TEXT)
                     elif t == "PING":
                         srv.send(L.PONG, token=m["token"])
@@ -362,9 +442,9 @@ def scenarios(R, C):
             try:
                 s = C.accept()
                 srv = Srv(s, C.key)
-                srv.read_client_hello(); srv.send_auth()
+                srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
                 m = L.decode_c2s(srv.recv_raw())
-                srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+                srv.welcome("tester", C.ci)
                 inject(srv)
                 # the client's PING (end of input) may or may not arrive before it notices
                 closed, frames = srv.frames_until_close()
@@ -414,7 +494,7 @@ def scenarios(R, C):
         try:
             s = C.accept()
             srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth()
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
             m = L.decode_c2s(srv.recv_raw())
             srv.send(L.ERROR, code=1, text="name taken")
             closed, frames = srv.frames_until_close()
@@ -439,9 +519,9 @@ def scenarios(R, C):
         try:
             s = C.accept()
             srv = Srv(s, other)
-            srv.read_client_hello(); srv.send_auth()
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
             m = L.decode_c2s(srv.recv_raw())
-            srv.send(L.WELCOME, name="tester", motd="", users=["tester"])
+            srv.welcome("tester", C.ci)
             m2 = L.decode_c2s(srv.recv_raw())
             srv.send(L.PONG, token=m2.get("token", 0))
             m3 = L.decode_c2s(srv.recv_raw())
@@ -451,6 +531,106 @@ def scenarios(R, C):
             p.stop()
         return m["type"] == "JOIN" and rc == 0, "rc=%r msgs=%r %r %r" % (rc, m, m2, m3)
     R.run("--fingerprint wins over a different pin -> joins, exit 0", fp_opt)
+
+    # ---------------------------------------------------------- v2 refusals of who the user is
+    def refusal(code, text, lines=("hi",)):
+        p = C.client(list(lines))
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            m = L.decode_c2s(srv.recv_raw())
+            srv.send(L.ERROR, code=code, text=text)
+            closed, frames = srv.frames_until_close()
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        return rc, (bytes(p.out) + bytes(p.err)).decode("utf-8", "replace"), m
+
+    def name_bound():
+        rc, txt, m = refusal(12, "the name tester belongs to another key")
+        return rc == 4 and "the name tester belongs to another key" in txt and m["type"] == "JOIN", \
+            "rc=%r output=%r" % (rc, txt[-300:])
+    R.run("ERROR NAME_BOUND on JOIN -> prints the reason, exit 4", name_bound)
+
+    def not_allowed():
+        # §5.7 sends NOT_ALLOWED right after CLIENT_AUTH; here after it and the JOIN behind it
+        rc, txt, m = refusal(13, "this server admits only allowed keys; yours is %s" % SHOWN.get("fp"))
+        fp = SHOWN.get("fp", "?")
+        cmd = "chat-server allow %s" % fp
+        return rc == 4 and fp in txt and cmd in txt, "rc=%r want %r in output=%r" % (rc, cmd, txt[-400:])
+    R.run("ERROR NOT_ALLOWED -> shows own fingerprint and 'chat-server allow FP', exit 4", not_allowed)
+
+    def not_allowed_text_without_fp():
+        rc, txt, m = refusal(13, "not on the list")
+        fp = SHOWN.get("fp", "?")
+        return rc == 4 and "not on the list" in txt and fp in txt, "rc=%r output=%r" % (rc, txt[-400:])
+    R.run("NOT_ALLOWED whose text lacks the fingerprint -> client still shows its own, exit 4",
+          not_allowed_text_without_fp)
+
+    def auth_failed():
+        rc, txt, m = refusal(10, "client authentication failed")
+        return rc not in (0, None) and "client authentication failed" in txt, "rc=%r output=%r" % (rc, txt[-300:])
+    R.run("ERROR AUTH_FAILED -> shows its text, exit non-zero (page names no status)", auth_failed)
+
+    def unknown_code():
+        rc, txt, m = refusal(77, "a future refusal")
+        return "a future refusal" in txt, "rc=%r output=%r" % (rc, txt[-300:])
+    R.run("ERROR with an unknown code -> shown by its text (§4.4)", unknown_code)
+
+    # ---------------------------------------------------------- BYE message and known peers
+    def quit_message():
+        p = C.client(["/quit see you"])
+        plains = []
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            for _ in range(10):
+                try:
+                    m = L.decode_c2s(srv.recv_raw())
+                except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout):
+                    break
+                plains.append(m)
+                if m["type"] == "JOIN":
+                    srv.welcome("tester", C.ci)
+                elif m["type"] == "PING":
+                    srv.send(L.PONG, token=m["token"])
+                elif m["type"] == "BYE":
+                    break
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        byes = [m for m in plains if m["type"] == "BYE"]
+        return byes == [{"type": "BYE", "message": "see you"}] and rc == 0, "rc=%r msgs=%r" % (rc, plains)
+    R.run("/quit see you -> PING, PONG, then BYE with message 'see you', exit 0", quit_message)
+
+    def known_peers():
+        k1, k2 = L.ed25519_pub(Ed25519PrivateKey.generate()), L.ed25519_pub(Ed25519PrivateKey.generate())
+        outs = []
+        for k in (k1, k2):
+            p = C.client([])
+            try:
+                s = C.accept()
+                srv = Srv(s, C.key)
+                srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+                L.decode_c2s(srv.recv_raw())
+                srv.welcome("tester", C.ci, [("carol", k)])
+                m = L.decode_c2s(srv.recv_raw())
+                if m["type"] == "PING":
+                    srv.send(L.PONG, token=m["token"])
+                    L.decode_c2s(srv.recv_raw())
+                s.close()
+                p.wait(15)
+            finally:
+                p.stop()
+            outs.append((bytes(p.out) + bytes(p.err)).decode("utf-8", "replace"))
+        f1, f2 = L.fingerprint(k1), L.fingerprint(k2)
+        return f1 in outs[1] and f2 in outs[1] and "carol" in outs[1] and f2 not in outs[0], \
+            "second run output=%r" % outs[1][-500:]
+    R.run("known peers: a name back with another key -> loud warning with both fingerprints (§6.6)", known_peers)
 
 
 if __name__ == "__main__":

@@ -250,7 +250,16 @@ public final class LoadScenario implements Callable<Integer> {
     if (port != null) {
       return LoadRun.run(settings, new InetSocketAddress(target, port), prefix, deadline);
     }
+    Path storeFolder;
+    try {
+      storeFolder = Files.createTempDirectory("lanchat-load");
+    } catch (IOException e) {
+      err.println("load-scenario: could not make a folder for the server's store: "
+          + e.getMessage());
+      return null;
+    }
     ServerConfig config = ServerConfig.builder()
+        .dataFile(storeFolder.resolve("server.db"))
         .bind(target)
         .port(0)
         .discovery(false)
@@ -266,6 +275,20 @@ public final class LoadScenario implements Callable<Integer> {
     } catch (IOException e) {
       err.println("load-scenario: could not start the in-process server: " + e.getMessage());
       return null;
+    } finally {
+      removeStore(storeFolder);
+    }
+  }
+
+  /** The run's throwaway store (the file, its journal files, the folder). */
+  private static void removeStore(Path folder) {
+    try (var files = Files.list(folder)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      // a temporary folder left behind harms nobody
     }
   }
 

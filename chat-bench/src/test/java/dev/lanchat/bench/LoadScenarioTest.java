@@ -11,11 +11,13 @@ import dev.lanchat.server.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -23,11 +25,16 @@ import picocli.CommandLine;
  * generator must never aim at anything but loopback. No timing is asserted.
  */
 class LoadScenarioTest {
+  @TempDir
+  Path dir;
+
+  private int stores;
 
   @Test
   @Timeout(60)
   void tinyRunDeliversEveryMessageToEveryClientInOneOrder() throws Exception {
     ServerConfig config = ServerConfig.builder()
+        .dataFile(dir.resolve("server" + (++stores) + ".db"))
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .discovery(false)
@@ -126,6 +133,7 @@ class LoadScenarioTest {
   @Test
   void aRunWithAMessageMissingIsReportedAsLost() throws Exception {
     ServerConfig config = ServerConfig.builder()
+        .dataFile(dir.resolve("server" + (++stores) + ".db"))
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .discovery(false)
@@ -146,6 +154,7 @@ class LoadScenarioTest {
   @Timeout(60)
   void aRunPastItsDeadlineStopsAndSaysSo() throws Exception {
     ServerConfig config = ServerConfig.builder()
+        .dataFile(dir.resolve("server" + (++stores) + ".db"))
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .discovery(false)

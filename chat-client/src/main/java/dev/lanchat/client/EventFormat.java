@@ -132,6 +132,10 @@ public final class EventFormat {
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
+      // the join-code exchange happens before JOIN and shows nothing by itself
+      case ServerMessage.JoinCode1 m -> null;
+      case ServerMessage.JoinCode2 m -> null;
+      case ServerMessage.JoinCodeConfirm m -> null;
     };
     return Optional.ofNullable(shown);
   }

@@ -1,12 +1,18 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.server.store.Store;
+import dev.lanchat.server.store.StoreException;
+import dev.lanchat.server.store.StoreWatcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -52,10 +58,12 @@ public final class ChatServer implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread acceptor;
 
-  private ChatServer(ServerConfig config, Identity identity, ServerSocket listener) {
-    this.services = new ServerServices(config, identity);
+  private ChatServer(ServerConfig config, Identity identity, ServerSocket listener,
+      Store store) {
+    ClientKeys keys = new ClientKeys(store, config.access());
+    this.services = new ServerServices(config, identity, keys);
     this.listener = listener;
-    this.room = new Room(RoomInfo.of(config), new NameRegistry(), config.roomBudget(),
+    this.room = new Room(RoomInfo.of(config), new NameRegistry(), keys, config.roomBudget(),
         System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
     this.handshakes = new HandshakeSlots(config.maxHandshakes());
     Acceptor loop = new Acceptor(listener, new AdmissionControl(config.connectRate(),
@@ -69,6 +77,8 @@ public final class ChatServer implements AutoCloseable {
    * @param config where to listen and which limits to enforce ({@code port 0} picks a free port)
    * @param identity the server's long-term key, used to sign SERVER_AUTH
    * @return the running server
+   * @throws StoreException if the store {@code config.dataFile()} cannot be opened or read (it
+   *     is left as it is)
    * @throws java.net.BindException if the address is in use or cannot be bound
    * @throws IOException if the listening socket cannot be opened
    */
@@ -81,19 +91,73 @@ public final class ChatServer implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(identity, "identity");
-    ServerSocket listener = sockets.createServerSocket();
+    Store store = Store.open(config.dataFile(), Clock.systemUTC());
+    ServerSocket listener;
     try {
-      listener.setReuseAddress(true);
-      listener.bind(new InetSocketAddress(config.bind(), config.port()), LISTEN_BACKLOG);
-    } catch (IOException e) {
-      listener.close();
+      listener = listen(config, sockets);
+    } catch (IOException | RuntimeException e) {
+      store.close();
       throw e;
     }
-    ChatServer server = new ChatServer(config, identity, listener);
+    ChatServer server = new ChatServer(config, identity, listener, store);
+    server.watch(store);
     server.acceptor.start();
     // the fingerprint is the start-up banner's to show, once; the log says where, in DEBUG
     log.debug("listening on {}", Peers.describe(listener.getLocalSocketAddress()));
     return server;
+  }
+
+  private static ServerSocket listen(ServerConfig config, ServerSocketFactory sockets)
+      throws IOException {
+    ServerSocket listener = sockets.createServerSocket();
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(config.bind(), config.port()), LISTEN_BACKLOG);
+      return listener;
+    } catch (IOException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Applies what admin commands change in the store while the server runs (within a second):
+   * the store and its watcher close with the server, the watcher first.
+   */
+  private void watch(Store store) throws StoreException {
+    StoreWatcher watcher;
+    try {
+      watcher = new StoreWatcher(store::dataVersion, this::storeChanged).start();
+    } catch (StoreException e) {
+      close();
+      store.close();
+      throw e;
+    }
+    closeWith(watcher);
+    closeWith(store);
+  }
+
+  /**
+   * The store changed under us: a client whose key is no longer allowed leaves now. Allowed keys,
+   * released names and new invites need nothing here: they are read from the store when used.
+   */
+  private void storeChanged() {
+    Set<ByteString> here = new HashSet<>();
+    for (Connection c : connections) {
+      c.key().ifPresent(here::add);
+    }
+    Set<ByteString> gone;
+    try {
+      gone = services.keys().notAllowed(here);
+    } catch (StoreException e) {
+      log.warn("cannot re-read the allowlist: {}", e.getMessage());
+      return;
+    }
+    for (Connection c : connections) {
+      if (c.key().filter(gone::contains).isPresent()) {
+        c.denied();
+      }
+    }
   }
 
   /** The TCP port it listens on (the real one when the config asked for port 0). */

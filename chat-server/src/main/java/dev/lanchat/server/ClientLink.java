@@ -82,6 +82,11 @@ final class ClientLink implements Outbox.Sink {
     return message;
   }
 
+  /** The session's transcript hash {@code th} (protocol §2.3). */
+  ByteString th() {
+    return th;
+  }
+
   /** Reads and drops one record, checking only that it opens (for a connection on its way out). */
   void skip() throws IOException {
     channel.receivePlaintext();

@@ -2,6 +2,8 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.handshake.ClientAuthOutcome;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Subscriber {
   /** The BYE reason every client gets when the server shuts down. */
   static final String SHUTDOWN_REASON = "server shutting down";
+  /** The BYE reason for a client whose key an administrator took off the allowlist. */
+  static final String DENIED_REASON = "your key is no longer allowed here";
   /** How long a closing connection waits for its last messages to leave and the peer to close. */
   static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -44,6 +48,7 @@ final class Connection implements Subscriber {
   private final Lifecycle life = new Lifecycle();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
+  private volatile Optional<ByteString> key = Optional.empty();
   private volatile ScheduledFuture<?> deadline;
   private boolean slotTaken;
 
@@ -70,6 +75,11 @@ final class Connection implements Subscriber {
   /** The name this client joined as, if it has. */
   Optional<String> memberName() {
     return member.map(Member::name);
+  }
+
+  /** The key this client proved and was admitted with, once it has. */
+  Optional<ByteString> key() {
+    return key;
   }
 
   /** Runs the connection to its end. Never throws. */
@@ -134,10 +144,87 @@ final class Connection implements Subscriber {
       return endingFor(e); // as for any failed read: a protocol error is said as such
     }
     return switch (outcome) {
-      case ClientAuthOutcome.Authenticated a -> readLoop(link,
-          new SessionRules(room, this, a.key(), config.rate(), config.burst()));
+      case ClientAuthOutcome.Authenticated a -> admitted(link, a.key());
       case ClientAuthOutcome.Refused r -> refused(link, r);
     };
+  }
+
+  /**
+   * Protocol §2.5 step 4: a proven key goes on to JOIN if the server admits it, or after a
+   * matching join-code exchange, which an unknown key in allowlist mode may run first.
+   */
+  private Ending admitted(ClientLink link, ByteString proven) {
+    ClientKeys.Admission admission = server.keys().admit(proven);
+    if (admission instanceof ClientKeys.Admission.Unavailable) {
+      beginClose(SessionRules.STORE_UNAVAILABLE);
+      return drain(link);
+    }
+    ClientMessage first;
+    try {
+      first = link.receive();
+    } catch (IOException e) {
+      return endingFor(e);
+    }
+    if (first instanceof ClientMessage.JoinCode1 opening) {
+      return joinCode(link, proven, opening);
+    }
+    if (admission instanceof ClientKeys.Admission.NotAllowed n) {
+      log.info("refused {}: key {} is not on the allowlist", peer(), n.fingerprint());
+      beginClose(new ServerMessage.Error(ErrorCode.NOT_ALLOWED, "your key " + n.fingerprint()
+          + " is not allowed on this server; its administrator can allow it"));
+      return drain(link);
+    }
+    return session(link, proven, Optional.of(first));
+  }
+
+  /** The join-code exchange the client opened; a match lets the key in, anything else ends. */
+  private Ending joinCode(ClientLink link, ByteString proven, ClientMessage.JoinCode1 opening) {
+    JoinCodeExchange.Wire wire = new JoinCodeExchange.Wire() {
+      @Override
+      public ClientMessage receive() throws IOException {
+        return link.receive();
+      }
+
+      @Override
+      public void send(java.util.List<ServerMessage> messages) {
+        messages.forEach(Connection.this::reply);
+      }
+    };
+    JoinCodeExchange.Result result;
+    try {
+      result = server.keys().exchange(server.random(), peer()).run(opening, link.th(),
+          server.identity().publicKey(), proven, wire);
+    } catch (dev.lanchat.server.store.StoreException e) {
+      log.warn("cannot run a join code from {}: {}", peer(), e.getMessage());
+      beginClose(SessionRules.STORE_UNAVAILABLE);
+      return drain(link);
+    } catch (IOException e) {
+      return endingFor(e);
+    }
+    if (result instanceof JoinCodeExchange.Result.Refused) {
+      beginClose(JoinCodeExchange.REFUSAL);
+      return drain(link);
+    }
+    return session(link, proven, Optional.empty());
+  }
+
+  /** The session of an admitted key, starting with {@code first} if it was read already. */
+  private Ending session(ClientLink link, ByteString proven, Optional<ClientMessage> first) {
+    key = Optional.of(proven);
+    return readLoop(link, new SessionRules(room, this, proven, config.rate(), config.burst()),
+        first);
+  }
+
+  /**
+   * The key's allow entry was removed while it is here (protocol §5.7): BYE with
+   * {@link #DENIED_REASON}, then the connection closes as any the server ends.
+   */
+  void denied() {
+    if (!life.isClosing()) {
+      log.info("closing {} from {}: its key {} is no longer allowed",
+          memberName().orElse("(not joined)"), peer(), key.map(Fingerprint::of).orElse("?"));
+      beginClose(new ServerMessage.Bye(DENIED_REASON));
+    }
   }
 
   /**
@@ -163,14 +250,16 @@ final class Connection implements Subscriber {
   }
 
   /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
-  private Ending readLoop(ClientLink link, SessionRules rules) {
+  private Ending readLoop(ClientLink link, SessionRules rules, Optional<ClientMessage> first) {
+    Optional<ClientMessage> pending = first;
     while (true) {
       if (life.isClosing()) {
         socket.readTimeout(LINGER); // bounds the wait for the client to hang up
       }
       ClientMessage message;
       try {
-        message = link.receive();
+        message = pending.isPresent() ? pending.get() : link.receive();
+        pending = Optional.empty();
       } catch (IOException e) {
         return endingFor(e);
       }
@@ -184,6 +273,7 @@ final class Connection implements Subscriber {
         case SessionRules.Outcome.Reply r -> reply(r.message());
         case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
         case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
+        case SessionRules.Outcome.Close c -> beginClose(c.bye());
       }
     }
   }

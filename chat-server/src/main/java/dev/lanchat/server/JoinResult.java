@@ -13,6 +13,12 @@ sealed interface JoinResult {
   /** A name with the same skeleton is held; {@code holder} is how its holder spells it. */
   record NameTaken(String holder) implements JoinResult {}
 
+  /** The name belongs to another key (protocol §5.6). */
+  record NameBound() implements JoinResult {}
+
+  /** The server cannot read or write its store now, so it cannot tell whose the name is. */
+  record Unavailable() implements JoinResult {}
+
   /**
    * Nothing happened for the client: the room is closed (server shutting down), or the client
    * overflowed its backlog while joining and was evicted at once.

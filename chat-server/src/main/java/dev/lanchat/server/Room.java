@@ -46,6 +46,7 @@ final class Room {
 
   private final RoomInfo info;
   private final NameRegistry names;
+  private final NameBinder binder;
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -64,14 +65,16 @@ final class Room {
   /**
    * @param info what every WELCOME carries besides the member list
    * @param names the server-wide names registry this room claims its members' names in
+   * @param binder which key owns which name across sessions (the server's store)
    * @param budget what the room carries for everyone together
    * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    * @param pacing when membership notices go out
    */
-  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+  Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
       LongSupplier nanoClock, NoticePacing pacing) {
     this.info = info;
     this.names = names;
+    this.binder = binder;
     this.pacing = pacing;
     this.windowNanos = pacing.window().toNanos();
     this.lastFlush = pacing.nanoTime() - windowNanos;
@@ -81,19 +84,39 @@ final class Room {
   }
 
   /** A room with a room-wide budget that sends every membership change at once. */
-  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget,
+  Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
       LongSupplier nanoClock) {
-    this(info, names, budget, nanoClock, NoticePacing.immediate());
+    this(info, names, binder, budget, nanoClock, NoticePacing.immediate());
   }
 
-  /** A room without a room-wide budget whose membership notices are paced by {@code pacing}. */
-  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
-    this(info, names, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime, pacing);
+  /**
+   * A room with a room-wide budget whose names are bound to no store and that sends every
+   * membership change at once.
+   */
+  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget, LongSupplier nanoClock) {
+    this(info, names, NameBinder.NONE, budget, nanoClock);
   }
 
   /** A room without a room-wide budget that sends every membership change at once. */
+  Room(RoomInfo info, NameRegistry names, NameBinder binder) {
+    this(info, names, binder, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
+  }
+
+  /**
+   * A room without a room-wide budget whose names are bound to no store and whose membership
+   * notices are paced by {@code pacing}.
+   */
+  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
+    this(info, names, NameBinder.NONE, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime,
+        pacing);
+  }
+
+  /**
+   * A room without a room-wide budget whose names are bound to no store and that sends every
+   * membership change at once.
+   */
   Room(RoomInfo info, NameRegistry names) {
-    this(info, names, NoticePacing.immediate());
+    this(info, names, NameBinder.NONE);
   }
 
   /**
@@ -110,8 +133,9 @@ final class Room {
       if (closed) {
         return new JoinResult.Closed();
       }
-      if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
-        return new JoinResult.NameTaken(taken.holder());
+      Optional<JoinResult> refused = claim(member);
+      if (refused.isPresent()) {
+        return refused.get();
       }
       members.put(member.skeleton(), member);
       roster = null;
@@ -120,6 +144,37 @@ final class Room {
       changed(slow);
       return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
     });
+  }
+
+  /**
+   * Claims the member's name in the order of protocol §5.1: not bound to another key, then not
+   * held by a joined client, then bound to the member's key. Lock held, so no other join runs
+   * between the store's answer and the claim.
+   *
+   * @return the refusal, or empty when the name is the member's now
+   */
+  private Optional<JoinResult> claim(Member member) {
+    String name = member.name();
+    Optional<JoinResult> unbound = refusal(binder.check(name, member.key()));
+    if (unbound.isPresent()) {
+      return unbound;
+    }
+    if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
+      return Optional.of(new JoinResult.NameTaken(taken.holder()));
+    }
+    Optional<JoinResult> bound = refusal(binder.bind(name, member.key()));
+    if (bound.isPresent()) { // an admin command reserved it meanwhile, or the store failed
+      names.release(name, member);
+    }
+    return bound;
+  }
+
+  private static Optional<JoinResult> refusal(NameBinder.Verdict verdict) {
+    return switch (verdict) {
+      case NameBinder.Verdict.Yours y -> Optional.empty();
+      case NameBinder.Verdict.BoundToOther o -> Optional.of(new JoinResult.NameBound());
+      case NameBinder.Verdict.Unavailable u -> Optional.of(new JoinResult.Unavailable());
+    };
   }
 
   /**

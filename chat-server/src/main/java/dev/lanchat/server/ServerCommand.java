@@ -5,6 +5,7 @@ import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
+import dev.lanchat.server.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -159,6 +160,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--room-byte-burst", paramLabel = "BYTES",
       description = "message bytes the whole room may carry at once (default: ${DEFAULT-VALUE})")
   private long roomByteBurst = DEFAULTS.roomBudget().byteBurst();
+  @Option(names = "--data", paramLabel = "FILE",
+      description = "the server's store (SQLite): name bindings, the allowlist, invites; created"
+          + " owner-only on first start, never replaced (default: ${DEFAULT-VALUE})")
+  private Path data = DEFAULTS.dataFile();
+
+  @Option(names = "--access", paramLabel = "MODE",
+      description = "who may join: open (any client key; names are bound to keys) or allowlist"
+          + " (only keys added with chat-server allow) (default: open)")
+  private String access = DEFAULTS.access().name().toLowerCase(Locale.ROOT);
 
   @Option(names = "--no-discovery",
       description = "do not answer LAN discovery requests (UDP, same port)")
@@ -274,13 +284,24 @@ public final class ServerCommand implements Callable<Integer> {
           .backlog(maxBacklog, maxBacklogBytes).discovery(!noDiscovery)
           .maxHandshakes(maxHandshakes).maxPerAddress(maxPerAddress)
           .maxOutboundBytes(maxOutboundBytes)
-          .roomBudget(new ServerConfig.RoomBudget(roomRate, roomBurst, roomByteRate, roomByteBurst)).build();
+          .roomBudget(new ServerConfig.RoomBudget(roomRate, roomBurst, roomByteRate,
+              roomByteBurst))
+          .dataFile(data).access(access()).build();
     } catch (UnknownHostException e) {
       throw new Refusal(USAGE, from("bind") + "--bind " + bind
           + " is not an address of this machine");
     } catch (ServerConfig.InvalidSetting e) {
       throw new Refusal(USAGE, from(e.setting()) + e.getMessage() + " (see chat-server --help)");
     }
+  }
+
+  private ServerConfig.Access access() throws Refusal {
+    return switch (access.strip().toLowerCase(Locale.ROOT)) {
+      case "open" -> ServerConfig.Access.OPEN;
+      case "allowlist" -> ServerConfig.Access.ALLOWLIST;
+      default -> throw new Refusal(USAGE, from("access") + "--access must be open or allowlist,"
+          + " not " + access + " (see chat-server --help)");
+    };
   }
 
   /**
@@ -311,6 +332,8 @@ public final class ServerCommand implements Callable<Integer> {
   private ChatServer start(ServerConfig config, Identity key) throws Refusal {
     try {
       return ChatServer.start(config, key);
+    } catch (StoreException e) {
+      throw new Refusal(FAILED, "cannot use the store " + e.getMessage());
     } catch (BindException e) {
       String reason = describe(e);
       throw new Refusal(FAILED, "cannot listen on " + bind + ":" + port + ": " + reason

@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param maxOutboundBytes bytes waiting to be written to all clients together, above which the
  *     client whose message overflows it is dropped ("too slow")
  * @param roomBudget how much the room as a whole may carry (SAY), whoever sends it
+ * @param dataFile the server's store (SQLite): name bindings, the allowlist, invites
+ * @param access who may join: any authenticated key, or only allowed keys (protocol §5.7)
  */
 public record ServerConfig(
     InetAddress bind,
@@ -59,7 +61,17 @@ public record ServerConfig(
     int maxHandshakes,
     int maxPerAddress,
     long maxOutboundBytes,
-    RoomBudget roomBudget) {
+    RoomBudget roomBudget,
+    Path dataFile,
+    Access access) {
+
+  /** Who may join (protocol §5.7). */
+  public enum Access {
+    /** Any client that authenticates may join; names are bound to keys. */
+    OPEN,
+    /** Only keys on the store's allowlist may join; any other gets ERROR NOT_ALLOWED. */
+    ALLOWLIST
+  }
 
   /** The default TCP (and discovery UDP) port. */
   public static final int DEFAULT_PORT = 5000;
@@ -83,6 +95,8 @@ public record ServerConfig(
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(roomBudget, "roomBudget");
+    Objects.requireNonNull(dataFile, "dataFile");
+    Objects.requireNonNull(access, "access");
     require("port", port >= 0 && port <= 65_535, "the port must be 0 to 65535, not " + port);
     require("name", !name.isBlank(), "the server name must not be empty");
     require("name", name.codePoints().noneMatch(Texts::isForbidden),
@@ -120,7 +134,8 @@ public record ServerConfig(
    * this host's name, 1,000 clients, 10 messages/s (burst 20), 20 connections/s per address
    * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on,
    * 256 handshakes at once, 64 connections per address, 64 MiB of outbound bytes in all, and a
-   * room budget of {@link RoomBudget#DEFAULT}.
+   * room budget of {@link RoomBudget#DEFAULT}, the store in {@code ~/.lanchat/server.db}, open
+   * access.
    */
   public static ServerConfig defaults() {
     return builder().build();
@@ -142,6 +157,14 @@ public record ServerConfig(
    */
   public static Path defaultIdentityFile() {
     return LanchatHome.file("server-identity.pem");
+  }
+
+  /**
+   * {@code ~/.lanchat/server.db}, where {@code ~} is as for {@link #defaultIdentityFile}: the
+   * same file the admin commands use by default.
+   */
+  public static Path defaultDataFile() {
+    return LanchatHome.file("server.db");
   }
 
   /** This host's name, cut to at most {@value #MAX_NAME_BYTES} UTF-8 bytes. */
@@ -182,9 +205,12 @@ public record ServerConfig(
     private int maxPerAddress = 64;
     private long maxOutboundBytes = 64L << 20;
     private RoomBudget roomBudget = RoomBudget.DEFAULT;
+    private Path dataFile;
+    private Access access = Access.OPEN;
 
     private Builder() {
       this.identityFile = defaultIdentityFile();
+      this.dataFile = defaultDataFile();
       this.name = defaultName();
     }
 
@@ -208,6 +234,8 @@ public record ServerConfig(
       maxPerAddress = c.maxPerAddress;
       maxOutboundBytes = c.maxOutboundBytes;
       roomBudget = c.roomBudget;
+      dataFile = c.dataFile;
+      access = c.access;
     }
 
     public Builder bind(InetAddress value) {
@@ -299,6 +327,16 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder dataFile(Path value) {
+      dataFile = value;
+      return this;
+    }
+
+    public Builder access(Access value) {
+      access = value;
+      return this;
+    }
+
     /**
      * The configuration, every value checked.
      *
@@ -307,7 +345,7 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
           connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-          discovery, maxHandshakes, maxPerAddress, maxOutboundBytes, roomBudget);
+          discovery, maxHandshakes, maxPerAddress, maxOutboundBytes, roomBudget, dataFile, access);
     }
   }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * What a {@link Connection} needs from the server around it, and no more: the settings, the
- * identity to prove, randomness, a timer, the client slots, and whether the server is stopping.
+ * identity to prove, randomness, a timer, the client keys, the client slots, and whether the server is stopping.
  * Connections depend on this, not on {@link ChatServer}, so neither reaches back into the other.
  */
 interface ServerContext {
@@ -26,6 +26,9 @@ interface ServerContext {
    * @return the scheduled task, or null when the server is stopping and schedules nothing
    */
   ScheduledFuture<?> schedule(Runnable task, Duration delay);
+
+  /** Who may come in and which key owns which name (the server's store). */
+  ClientKeys keys();
 
   /** The cap on clients past the handshake. */
   ClientSlots slots();

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The services a running server lends its connections ({@link ServerContext}): settings,
- * identity, randomness, one timer thread, the client slots, the outbound budget and the
- * "stopping" flag.
+ * identity, randomness, one timer thread, the client keys, the client slots, the outbound budget
+ * and the "stopping" flag.
  *
  * <p>Thread-safe.
  */
@@ -26,12 +26,14 @@ final class ServerServices implements ServerContext {
   private final SecureRandom random = new SecureRandom();
   private final ClientSlots slots;
   private final OutboundBudget outboundBudget;
+  private final ClientKeys keys;
   private final ScheduledThreadPoolExecutor timers;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  ServerServices(ServerConfig config, Identity identity) {
+  ServerServices(ServerConfig config, Identity identity, ClientKeys keys) {
     this.config = config;
     this.identity = identity;
+    this.keys = keys;
     this.slots = new ClientSlots(config.maxClients());
     this.outboundBudget = new OutboundBudget(config.maxOutboundBytes());
     this.timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -55,6 +57,11 @@ final class ServerServices implements ServerContext {
   @Override
   public SecureRandom random() {
     return random;
+  }
+
+  @Override
+  public ClientKeys keys() {
+    return keys;
   }
 
   @Override

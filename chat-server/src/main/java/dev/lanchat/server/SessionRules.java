@@ -27,6 +27,9 @@ final class SessionRules {
 
     /** The client joined as {@code member}. */
     record JoinedAs(Member member) implements Outcome {}
+
+    /** End the session from the server's side with {@code bye}. */
+    record Close(ServerMessage.Bye bye) implements Outcome {}
   }
 
   private static final Outcome DONE = new Outcome.Done();
@@ -34,6 +37,12 @@ final class SessionRules {
   static final ServerMessage ROOM_BUSY = new ServerMessage.Error(ErrorCode.RATE_LIMITED,
       "the room is busy: everyone together is sending more than the server carries;"
           + " this message was not delivered, send it again in a moment");
+  /** Said to a join-code message where none is taken (protocol, "Join codes"). */
+  static final ServerMessage.Bye NO_JOIN_CODES =
+      new ServerMessage.Bye("protocol error: no join-code exchange is expected here");
+  /** Said when the store cannot tell whose a name is: better no join than a wrong owner. */
+  static final ServerMessage.Bye STORE_UNAVAILABLE =
+      new ServerMessage.Bye("the server cannot read its name bindings now; try again later");
 
   private final Room room;
   private final Subscriber self;
@@ -78,6 +87,9 @@ final class SessionRules {
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
       case ClientMessage.ClientAuth auth ->
           throw new IllegalStateException("CLIENT_AUTH is the link's own");
+      case ClientMessage.JoinCode1 code -> new Outcome.Close(NO_JOIN_CODES);
+      case ClientMessage.JoinCode2 code -> new Outcome.Close(NO_JOIN_CODES);
+      case ClientMessage.JoinCodeConfirm code -> new Outcome.Close(NO_JOIN_CODES);
     };
   }
 
@@ -90,6 +102,9 @@ final class SessionRules {
       case JoinResult.NameTaken t -> error(ErrorCode.NAME_TAKEN, t.holder().equals(name)
           ? "the name " + name + " is taken"
           : "the name " + name + " is too close to " + t.holder() + ", which is taken");
+      case JoinResult.NameBound b ->
+          error(ErrorCode.NAME_BOUND, "the name " + name + " belongs to another key");
+      case JoinResult.Unavailable u -> new Outcome.Close(STORE_UNAVAILABLE);
       case JoinResult.Closed c -> DONE;
     };
   }

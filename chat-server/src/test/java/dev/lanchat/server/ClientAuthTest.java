@@ -98,6 +98,8 @@ class ClientAuthTest {
     try (TestClient later = TestClient.join(server.port(), "later")) {
       assertEquals(later.as("later"), watcher.await(ServerMessage.Joined.class).member(),
           "the server still serves everyone else");
+      later.send(new ClientMessage.Say("still chatting"));
+      assertEquals("still chatting", watcher.await(ServerMessage.Chat.class).text());
     }
   }
 

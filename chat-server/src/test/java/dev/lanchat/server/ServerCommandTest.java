@@ -88,7 +88,7 @@ class ServerCommandTest {
     CommandLine cl = commandLine(new ServerCommand(started::complete));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
         "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString(),
-        "--name", "Kitchen", "--no-discovery"));
+        "--name", "Kitchen", "--no-discovery", "--data", dir.resolve("server.db").toString()));
     ChatServer server = started.get(30, TimeUnit.SECONDS);
     assertFalse(server.config().discovery());
     server.close();
@@ -124,7 +124,8 @@ class ServerCommandTest {
     cl.setOut(new PrintWriter(printed, true));
     cl.setErr(new PrintWriter(err, true));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
-        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString()));
+        "--bind", "127.0.0.1", "--port", "0", "--identity", identity.toString(),
+        "--data", dir.resolve("server.db").toString()));
     started.get(30, TimeUnit.SECONDS).close();
     assertEquals(0, exit.get(30, TimeUnit.SECONDS));
     return printed.toString();
@@ -135,7 +136,8 @@ class ServerCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1",
           "--port", Integer.toString(taken.getLocalPort()),
-          "--identity", dir.resolve("id.pem").toString());
+          "--identity", dir.resolve("id.pem").toString(),
+          "--data", dir.resolve("server.db").toString());
       assertEquals(1, code);
       assertOneLine(err.toString(), "cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
@@ -175,7 +177,8 @@ class ServerCommandTest {
   void optionsComeFromTheConfigFileAndTheCommandLineWins() throws Exception {
     Path file = configFile("bind=127.0.0.1", "port=0", "name=From the file",
         "motd=hello from the file", "max-clients=7", "no-discovery=true",
-        "identity=" + dir.resolve("id.pem"));
+        "identity=" + dir.resolve("id.pem"), "data=" + dir.resolve("server.db"),
+        "access=allowlist");
     CompletableFuture<ChatServer> started = new CompletableFuture<>();
     CommandLine cl = commandLine(new ServerCommand(started::complete));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
@@ -189,6 +192,8 @@ class ServerCommandTest {
     assertEquals("hello from the file", config.motd());
     assertFalse(config.discovery());
     assertEquals(dir.resolve("id.pem"), config.identityFile());
+    assertEquals(dir.resolve("server.db"), config.dataFile());
+    assertEquals(ServerConfig.Access.ALLOWLIST, config.access());
   }
 
   @Test
@@ -228,6 +233,33 @@ class ServerCommandTest {
     Path missing = dir.resolve("nowhere.properties");
     assertEquals(2, commandLine(new ServerCommand()).execute("--config", missing.toString()));
     assertOneLine(err.toString(), missing.toString());
+  }
+
+  @Test
+  void aStoreThatCannotBeOpenedStopsTheServerAndIsNeverReplaced() throws Exception {
+    Path data = dir.resolve("server.db");
+    byte[] notSqlite = new byte[4096];
+    java.util.Arrays.fill(notSqlite, (byte) 'x');
+    Files.write(data, notSqlite);
+    if (Files.getFileStore(data).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(data,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    int code = commandLine(new ServerCommand()).execute("--bind", "127.0.0.1", "--port", "0",
+        "--identity", dir.resolve("id.pem").toString(), "--data", data.toString(),
+        "--no-discovery");
+    assertEquals(1, code);
+    assertOneLine(err.toString(), data.toString());
+    assertArrayEquals(notSqlite, Files.readAllBytes(data));
+    assertFalse(out.toString().contains("Press Ctrl+C"), "nothing was started: " + out);
+  }
+
+  @Test
+  void anUnknownAccessModeIsAUsageError() {
+    assertEquals(2, commandLine(new ServerCommand()).execute("--access", "closed",
+        "--identity", dir.resolve("id.pem").toString(), "--data",
+        dir.resolve("server.db").toString()));
+    assertOneLine(err.toString(), "--access must be open or allowlist");
   }
 
   private static void assertOneLine(String text, String mentions) {

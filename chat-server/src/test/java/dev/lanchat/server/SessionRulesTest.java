@@ -48,7 +48,9 @@ class SessionRulesTest {
 
   @Test
   void namesAreUniqueBySkeletonAndANameErrorAllowsAnotherJoin() throws Exception {
-    try (TestClient alice = TestClient.join(port, "Alice"); TestClient other = TestClient.connect(port)) {
+    // the same key on a second connection: another key would be told NAME_BOUND first (§5.1)
+    try (TestClient alice = TestClient.join(port, "Alice");
+        TestClient other = TestClient.connect(port, alice.identity())) {
       for (String lookalike : List.of("alice", "A1ice", "alIce", "ALICE", "a1lce")) {
         other.send(new ClientMessage.Join(lookalike));
         // "taken" only for the very name; a look-alike is told what it is too close to
@@ -236,7 +238,7 @@ class SessionRulesTest {
       TestClient bob = TestClient.join(port, "bob");
       bob.send(new ClientMessage.Bye());
       alice.awaitLeft("bob");
-      try (TestClient bob2 = TestClient.join(port, "BOB")) {
+      try (TestClient bob2 = TestClient.join(port, "BOB", bob.identity())) {
         assertEquals("BOB", alice.await(ServerMessage.Joined.class).member().name());
         bob2.send(new ClientMessage.Who());
         assertEquals(List.of("alice", "BOB"), TestClient.names(bob2.await(ServerMessage.Roster.class).members()));

@@ -56,6 +56,11 @@ final class TestClient implements AutoCloseable {
     this.identity = identity;
   }
 
+  /** The identity this client proves (to connect again with the same key). */
+  Identity identity() {
+    return identity;
+  }
+
   /** The key this client proved with CLIENT_AUTH (each test client has its own). */
   ByteString key() {
     return ByteString.copyOf(identity.publicKey());
@@ -68,18 +73,27 @@ final class TestClient implements AutoCloseable {
 
   /** Connects and runs the handshake; nothing is sent after it. */
   static TestClient connect(int port) throws IOException {
-    return connect(port, null);
+    return connect(port, null, Identity.generate(RANDOM));
   }
 
   /** Connects with a receive buffer of {@code receiveBuffer} bytes (null: the default). */
   static TestClient connect(int port, Integer receiveBuffer) throws IOException {
+    return connect(port, receiveBuffer, Identity.generate(RANDOM));
+  }
+
+  /** Connects and proves {@code identity} (to come back with the same key). */
+  static TestClient connect(int port, Identity identity) throws IOException {
+    return connect(port, (Integer) null, identity);
+  }
+
+  private static TestClient connect(int port, Integer receiveBuffer, Identity identity)
+      throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer != null) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
     socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     socket.setSoTimeout((int) WAIT.toMillis());
-    Identity identity = Identity.generate(RANDOM);
     MessageChannel channel = handshake(new BufferedInputStream(socket.getInputStream()),
         socket.getOutputStream(), identity);
     socket.setSoTimeout(0);
@@ -135,7 +149,12 @@ final class TestClient implements AutoCloseable {
 
   /** Connects, joins as {@code name} and waits for WELCOME. */
   static TestClient join(int port, String name) throws IOException {
-    TestClient client = connect(port);
+    return join(port, name, Identity.generate(RANDOM));
+  }
+
+  /** Connects proving {@code identity}, joins as {@code name} and waits for WELCOME. */
+  static TestClient join(int port, String name, Identity identity) throws IOException {
+    TestClient client = connect(port, identity);
     client.send(new ClientMessage.Join(name));
     client.await(ServerMessage.Welcome.class);
     client.name = name;

@@ -2,20 +2,24 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.crypto.Identity;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.stream.Stream;
 
 /** Starts servers in-process on an ephemeral loopback port. */
 final class TestServers {
   private TestServers() {}
 
   /**
-   * Defaults with loopback, port 0, no per-address rate, no per-client or room rate, and no
-   * discovery.
+   * Defaults with loopback, port 0, no per-address rate, no per-client or room rate, no
+   * discovery, and a store of its own in a fresh temporary folder.
    */
   static ServerConfig config() {
     return ServerConfig.builder()
+        .dataFile(freshStore())
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .identityFile(Path.of("unused-in-process.pem"))
@@ -25,6 +29,28 @@ final class TestServers {
         .messageRate(0, 1)
         .roomBudget(ServerConfig.RoomBudget.UNLIMITED)
         .discovery(false).build();
+  }
+
+  /** A store file in a fresh folder of its own, removed when the JVM exits. */
+  static Path freshStore() {
+    try {
+      Path folder = Files.createTempDirectory("lanchat-store");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
+      return folder.resolve("server.db");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      // a temporary folder left behind harms nobody
+    }
   }
 
   static ChatServer start(ServerConfig config) throws IOException {

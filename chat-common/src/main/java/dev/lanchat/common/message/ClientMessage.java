@@ -1,9 +1,12 @@
 package dev.lanchat.common.message;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.pake.ClientCodeRound1;
+import dev.lanchat.common.pake.CodeConfirm;
+import dev.lanchat.common.pake.CodeRound2;
 import java.util.Objects;
 
-/** Messages a client sends to the server (protocol §4.2, types 0x10 to 0x16). */
+/** Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19). */
 public sealed interface ClientMessage extends Message {
 
   /** JOIN (0x10): ask to join the room under {@code name}. */
@@ -112,6 +115,51 @@ public sealed interface ClientMessage extends Message {
     /** CLIENT_AUTH holding copies of {@code key} and {@code sig}. */
     public ClientAuth(byte[] key, byte[] sig) {
       this(ByteString.copyOf(key), ByteString.copyOf(sig));
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * JOIN_CODE_1 (0x17): the client's round 1 of the join-code exchange, naming the invite number
+   * (protocol, "Join codes"); only between CLIENT_AUTH and JOIN.
+   */
+  record JoinCode1(ClientCodeRound1 round) implements ClientMessage {
+    public static final int TYPE = 0x17;
+
+    public JoinCode1 {
+      Objects.requireNonNull(round, "round");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** JOIN_CODE_2 (0x18): the client's round 2 of the join-code exchange. */
+  record JoinCode2(CodeRound2 round) implements ClientMessage {
+    public static final int TYPE = 0x18;
+
+    public JoinCode2 {
+      Objects.requireNonNull(round, "round");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** JOIN_CODE_CONFIRM (0x19): the client's key confirmation, {@code client_confirm}. */
+  record JoinCodeConfirm(CodeConfirm confirm) implements ClientMessage {
+    public static final int TYPE = 0x19;
+
+    public JoinCodeConfirm {
+      Objects.requireNonNull(confirm, "confirm");
     }
 
     @Override

@@ -20,7 +20,9 @@ public enum ErrorCode {
   /** JOIN named a name bound to another key. */
   NAME_BOUND(12),
   /** The server admits only allowed keys, and the client's is not one. */
-  NOT_ALLOWED(13);
+  NOT_ALLOWED(13),
+  /** A join-code exchange did not match: a wrong, expired, revoked or used-up code. */
+  JOIN_CODE_FAILED(14);
 
   private final int code;
 

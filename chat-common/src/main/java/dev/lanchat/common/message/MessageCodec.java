@@ -5,6 +5,10 @@ import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteReader;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.bytes.ByteWriter;
+import dev.lanchat.common.pake.ClientCodeRound1;
+import dev.lanchat.common.pake.CodeConfirm;
+import dev.lanchat.common.pake.CodeRound1;
+import dev.lanchat.common.pake.CodeRound2;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +41,9 @@ public final class MessageCodec {
       case ClientMessage.Ping m -> w.u64(m.token());
       case ClientMessage.Bye m -> w.str(m.message());
       case ClientMessage.ClientAuth m -> w.bytes(m.key()).bytes(m.sig());
+      case ClientMessage.JoinCode1 m -> w.raw(m.round().encode());
+      case ClientMessage.JoinCode2 m -> w.raw(m.round().encode());
+      case ClientMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
       case ServerMessage.ServerAuth m -> w.bytes(m.sig());
       case ServerMessage.Welcome m -> w.str(m.name()).str(m.server()).str(m.motd())
           .u32(m.rate()).u32(m.burst()).members(m.members());
@@ -51,6 +58,9 @@ public final class MessageCodec {
       case ServerMessage.Bye m -> w.str(m.reason());
       case ServerMessage.MembersChanged m ->
           w.u64(m.time()).u8(m.welcomeRest() ? 1 : 0).changes(m.changes());
+      case ServerMessage.JoinCode1 m -> w.raw(m.round().encode());
+      case ServerMessage.JoinCode2 m -> w.raw(m.round().encode());
+      case ServerMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
     }
     return w.toByteArray();
   }
@@ -110,6 +120,17 @@ public final class MessageCodec {
       case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
       case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
       case ServerMessage.MembersChanged.TYPE -> membersChanged(r);
+      // the join-code bodies have layouts of their own (points, scalars, proofs): the pake
+      // package parses them, as strictly, from everything after the type byte
+      case ClientMessage.JoinCode1.TYPE -> new ClientMessage.JoinCode1(
+          ClientCodeRound1.parse(r.rest()));
+      case ClientMessage.JoinCode2.TYPE -> new ClientMessage.JoinCode2(CodeRound2.parse(r.rest()));
+      case ClientMessage.JoinCodeConfirm.TYPE ->
+          new ClientMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
+      case ServerMessage.JoinCode1.TYPE -> new ServerMessage.JoinCode1(CodeRound1.parse(r.rest()));
+      case ServerMessage.JoinCode2.TYPE -> new ServerMessage.JoinCode2(CodeRound2.parse(r.rest()));
+      case ServerMessage.JoinCodeConfirm.TYPE ->
+          new ServerMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
       default -> throw malformed("unknown message type 0x%02x", type);
     };
     r.expectEnd();
@@ -158,6 +179,11 @@ public final class MessageCodec {
     }
 
     Writer bytes(ByteString value) {
+      out.bytes(value);
+      return this;
+    }
+
+    Writer raw(byte[] value) {
       out.bytes(value);
       return this;
     }
@@ -289,6 +315,11 @@ public final class MessageCodec {
         });
       }
       return values;
+    }
+
+    /** Everything after what was read so far (a join-code body, parsed by its own reader). */
+    byte[] rest() {
+      return in.bytes(in.remaining());
     }
 
     void expectEnd() throws ProtocolException {

@@ -1,11 +1,14 @@
 package dev.lanchat.common.message;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.pake.CodeConfirm;
+import dev.lanchat.common.pake.CodeRound1;
+import dev.lanchat.common.pake.CodeRound2;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x28 and 0x31). */
+/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B and 0x31). */
 public sealed interface ServerMessage extends Message {
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
@@ -203,6 +206,51 @@ public sealed interface ServerMessage extends Message {
 
     public Bye {
       Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** JOIN_CODE_1 (0x29): the server's round 1 of the join-code exchange. */
+  record JoinCode1(CodeRound1 round) implements ServerMessage {
+    public static final int TYPE = 0x29;
+
+    public JoinCode1 {
+      Objects.requireNonNull(round, "round");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** JOIN_CODE_2 (0x2A): the server's round 2 of the join-code exchange. */
+  record JoinCode2(CodeRound2 round) implements ServerMessage {
+    public static final int TYPE = 0x2A;
+
+    public JoinCode2 {
+      Objects.requireNonNull(round, "round");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * JOIN_CODE_CONFIRM (0x2B): the server's key confirmation, {@code server_confirm}, sent only
+   * when the client's confirmation matched.
+   */
+  record JoinCodeConfirm(CodeConfirm confirm) implements ServerMessage {
+    public static final int TYPE = 0x2B;
+
+    public JoinCodeConfirm {
+      Objects.requireNonNull(confirm, "confirm");
     }
 
     @Override

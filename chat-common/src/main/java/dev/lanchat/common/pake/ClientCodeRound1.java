@@ -48,4 +48,15 @@ public final class ClientCodeRound1 {
   public byte[] encode() {
     return round.write(new PakeWire.Writer().u8(invite)).toByteArray();
   }
+
+  /** Equal when the bodies are byte for byte the same (each value has one encoding). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClientCodeRound1 other && java.util.Arrays.equals(encode(), other.encode());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(encode());
+  }
 }

@@ -39,4 +39,15 @@ public final class CodeConfirm {
   boolean matches(byte[] expected) {
     return Bytes.constantTimeEquals(mac, expected);
   }
+
+  /** Equal when the bodies are byte for byte the same (each value has one encoding), compared in constant time. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CodeConfirm other && Bytes.constantTimeEquals(mac, other.mac);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(encode());
+  }
 }

@@ -62,4 +62,15 @@ public final class CodeRound1 {
   PakeWire.Writer write(PakeWire.Writer w) {
     return w.point(gx1).point(gx2).proof(proof1).proof(proof2);
   }
+
+  /** Equal when the bodies are byte for byte the same (each value has one encoding). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CodeRound1 other && java.util.Arrays.equals(encode(), other.encode());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(encode());
+  }
 }

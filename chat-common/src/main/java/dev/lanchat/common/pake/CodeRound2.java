@@ -45,4 +45,15 @@ public final class CodeRound2 {
   public byte[] encode() {
     return new PakeWire.Writer().point(a).proof(proof).toByteArray();
   }
+
+  /** Equal when the bodies are byte for byte the same (each value has one encoding). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CodeRound2 other && java.util.Arrays.equals(encode(), other.encode());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(encode());
+  }
 }

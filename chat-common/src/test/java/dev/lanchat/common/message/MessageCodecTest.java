@@ -126,11 +126,13 @@ class MessageCodecTest {
       case 15 -> new ServerMessage.Bye(randomString(random));
       case 16 -> new ClientMessage.ClientAuth(randomBytes(random, 32), randomBytes(random, 64));
       case 17 -> randomMembersChanged(random);
+      // join-code bodies must hold points on the curve and valid proofs: one real exchange's
+      case 18, 19, 20, 21, 22, 23 -> JoinCodeMessagesTest.EXCHANGE[which - 18];
       default -> throw new IllegalArgumentException("no message kind " + which);
     };
   }
 
-  private static final int KINDS = 18;
+  private static final int KINDS = 24;
 
   private static ServerMessage.MembersChanged randomMembersChanged(Random random) {
     boolean rest = random.nextBoolean();
@@ -237,7 +239,7 @@ class MessageCodecTest {
   void errorCodesAreThoseOfTheProtocolPage() {
     String[] names = {"NAME_TAKEN", "NAME_INVALID", "NO_SUCH_USER", "TEXT_INVALID", "TEXT_TOO_LONG",
         "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED", "AUTH_FAILED",
-        "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED"};
+        "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED", "JOIN_CODE_FAILED"};
     assertEquals(names.length, ErrorCode.values().length);
     for (int i = 0; i < names.length; i++) {
       assertEquals(ErrorCode.valueOf(names[i]), ErrorCode.of(i + 1).orElseThrow());

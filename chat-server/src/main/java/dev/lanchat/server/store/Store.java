@@ -168,6 +168,21 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * The fingerprint of the key other than {@code key} that owns {@code name} (bound to it, or
+   * kept for it on the allowlist), or empty when the name is free or {@code key}'s own. Only
+   * reads: a server asks this before it knows whether the name is free in the room too.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules or the key is not 32
+   *     bytes
+   * @throws StoreException if the store cannot be read
+   */
+  public Optional<String> ownedByOther(String name, byte[] key) throws StoreException {
+    String skeleton = skeletonOf(name);
+    KeyFingerprint self = KeyFingerprint.of(checkKey(key));
+    return read("look up a name", c -> otherOwner(c, skeleton, Optional.of(self)));
+  }
+
+  /**
    * Moves {@code key}'s binding to {@code newName} in one transaction: the old name is free the
    * moment the new one is bound, and never both or neither.
    *
