@@ -68,7 +68,7 @@ public final class HandshakeScenario implements Callable<Integer> {
     if (port != null) {
       return measure(out, new InetSocketAddress(loopback, port), deadline) ? 0 : 1;
     }
-    ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
+    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(loopback).port(0).discovery(false)
         .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
         .maxClients(Math.max(1000, threads * 4)).maxPerAddress(100_000)
         .roomBudget(ServerConfig.RoomBudget.UNLIMITED).build();

@@ -78,7 +78,7 @@ public final class StormScenario implements Callable<Integer> {
     if (port != null) {
       return storm(out, new InetSocketAddress(loopback, port), deadline) ? 0 : 1;
     }
-    ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
+    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(loopback).port(0).discovery(false)
         .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
         .handshakeTimeout(Duration.ofSeconds(deadlineSeconds))
         .maxClients(clients).maxHandshakes(Math.max(256, parallelism * 2))

@@ -92,7 +92,7 @@ public final class WhoFloodScenario implements Callable<Integer> {
       return 2;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
-    ServerConfig config = ServerConfig.builder().bind(InetAddress.getLoopbackAddress()).port(0)
+    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(InetAddress.getLoopbackAddress()).port(0)
         .discovery(false).connectRate(0, 1).maxClients(hogs + members + 10)
         .maxPerAddress(hogs + members + 10).build();
     LoadRun.Settings settings =

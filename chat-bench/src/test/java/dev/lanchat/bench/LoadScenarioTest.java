@@ -56,6 +56,7 @@ class LoadScenarioTest {
   @Timeout(60)
   void aTinyJoinStormEndsWithEveryRosterWhole() throws Exception {
     ServerConfig config = ServerConfig.builder()
+        .dataFile(dir.resolve("server" + (++stores) + ".db"))
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .discovery(false)
@@ -77,6 +78,7 @@ class LoadScenarioTest {
   @Timeout(60)
   void aStormFailsWhenAJoinIsRefused() throws Exception {
     ServerConfig config = ServerConfig.builder()
+        .dataFile(dir.resolve("server" + (++stores) + ".db"))
         .bind(InetAddress.getLoopbackAddress())
         .port(0)
         .discovery(false)

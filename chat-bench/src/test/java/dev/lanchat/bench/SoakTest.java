@@ -38,7 +38,7 @@ class SoakTest {
   void twoHundredClientsForFiveMinutesLoseNothingAndTheHeapDoesNotGrow() throws Exception {
     long seconds = Long.getLong("lanchat.soak.seconds", 300);
     int messages = (int) (seconds * RATE);
-    ServerConfig config = ServerConfig.builder().bind(InetAddress.getLoopbackAddress()).port(0)
+    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(InetAddress.getLoopbackAddress()).port(0)
         .discovery(false).connectRate(0, 1).maxPerAddress(CLIENTS + 10)
         .idleTimeout(Duration.ZERO).build(); // the members who only read never send
     LoadRun.Settings settings = new LoadRun.Settings(CLIENTS, SENDERS, messages, 96, RATE, 4);
