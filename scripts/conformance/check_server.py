@@ -1408,6 +1408,33 @@ def run_join_code_checks(R, jar):
         R.check("join code: a number with no invite fails like a wrong code (14)", outcome == "refused", outcome)
     finally:
         srv.stop()
+    run_join_code_rate_check(R, jar)
+
+
+def run_join_code_rate_check(R, jar):
+    """§7: a failed join-code exchange counts as one more new connection from its source."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-jcr-")
+    port = free_port()
+    # a bucket of 4 that hardly refills: start_server's probe takes 1, the failed try 2
+    srv, fp = start_server(jar, home, port, ["--access", "allowlist", "--connect-rate", "0.001",
+                                             "--connect-burst", "4"])
+    try:
+        rc, out = admin(jar, home, "invite")
+        m = re.search(r"\b(\d{1,2})-[a-z]+-[a-z]+\b", out)
+        outcome = join_code_try(port, "%s-zzzz-yyyy" % (m.group(1) if m else "0"),
+                                L.Ed25519PrivateKey.generate(), "guesser")[0]
+        seen = []
+        for _ in range(2):
+            sock = socket.create_connection((LOOPBACK, port), timeout=T)
+            sock.settimeout(T)
+            closed, frames = raw_closed(sock, limit=1)
+            seen.append(len(frames))
+            sock.close()
+        R.check("join code: a failed exchange takes one more token of the address's connect rate"
+                " (burst 4: probe, try + failure, one more connection, then closed before the ServerHello)",
+                outcome == "refused" and seen == [1, 0], "outcome=%s ServerHellos=%r" % (outcome, seen))
+    finally:
+        srv.stop()
 
 
 if __name__ == "__main__":
