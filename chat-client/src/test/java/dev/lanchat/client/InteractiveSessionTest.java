@@ -245,6 +245,9 @@ class InteractiveSessionTest {
         assertEquals(new ClientMessage.Say("hello"), peer.receive(), "the half line was cleared");
         peer.send(new ServerMessage.Chat(T1201, "alice", "hello"));
         at = vt.await("<alice> hello", at);
+        // the prompt drawn again means the line reader is back: a Ctrl-C typed between two
+        // reads reaches a cooked terminal, which turns it into a signal instead of input
+        vt.await("> ", at + "<alice> hello".length());
         vt.type("\u0003"); // on an empty line: quit
         peer.answerGoodbye();
       }
