@@ -4,6 +4,10 @@
     python3 scripts/conformance/check_client.py --jar chat-client/target/chat-client.jar
 """
 import argparse
+import base64
+import hashlib
+import hmac
+import secrets
 import os
 import re
 import socket
@@ -15,6 +19,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
+import check_join_code_vectors as J  # noqa: E402  (P-256, Schnorr proofs, round layouts)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
@@ -130,11 +135,14 @@ def unsafe_chars(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-client", "target", "chat-client.jar"))
+    ap.add_argument("--only", choices=["join-code"], help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
     C = Ctx(os.path.abspath(a.jar))
     try:
-        scenarios(R, C)
+        if a.only != "join-code":
+            scenarios(R, C)
+        join_code_scenarios(R, C)
     finally:
         C.lsock.close()
     sys.exit(R.summary())
@@ -631,6 +639,131 @@ def scenarios(R, C):
         return f1 in outs[1] and f2 in outs[1] and "carol" in outs[1] and f2 not in outs[0], \
             "second run output=%r" % outs[1][-500:]
     R.run("known peers: a name back with another key -> loud warning with both fingerprints (§6.6)", known_peers)
+
+
+# ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")
+
+def _scalar():
+    return secrets.randbelow(J.N - 1) + 1
+
+
+def serve_join_code(srv, code, ci, bad_confirm=False):
+    """The server side of the exchange on `code` (canonical) after CLIENT_AUTH.
+
+    Returns (client_confirm_matched, invite_number, detail); on a match it sends its own
+    confirmation (a wrong one when `bad_confirm`), otherwise ERROR JOIN_CODE_FAILED(14)."""
+    r1 = srv.recv_raw()
+    if r1[0] != 0x17:
+        return False, None, "first record after CLIENT_AUTH is type %02x, not JOIN_CODE_1" % r1[0]
+    c1 = r1[1:]
+    b = J.Body(c1)
+    invite = b.take(1)[0]
+    gx1, gx2 = b.point(), b.point()
+    ok = J.verify(J.G, gx1, b.point(), b.scalar(), "lanchat-client")
+    ok = J.verify(J.G, gx2, b.point(), b.scalar(), "lanchat-client") and ok
+    b.end()
+    s = int.from_bytes(code.encode("ascii"), "big") % J.N
+    x3, x4 = _scalar(), _scalar()
+    gx3, gx4 = J.mul(J.G, x3), J.mul(J.G, x4)
+    s1 = (J.point_field(gx3) + J.point_field(gx4)
+          + J.proof(J.G, x3, _scalar(), "lanchat-server") + J.proof(J.G, x4, _scalar(), "lanchat-server"))
+    g_b, x4s = J.add(J.add(gx1, gx2), gx3), x4 * s % J.N
+    s2 = J.point_field(J.mul(g_b, x4s)) + J.proof(g_b, x4s, _scalar(), "lanchat-server")
+    L.send_frame(srv.s, srv.tx.seal(b"\x29" + s1))
+    L.send_frame(srv.s, srv.tx.seal(b"\x2a" + s2))
+    r2, r3 = srv.recv_raw(), srv.recv_raw()
+    if r2[0] != 0x18 or r3[0] != 0x19 or len(r3) != 33:
+        return False, invite, "client round 2 / confirm: types %02x %02x" % (r2[0], r3[0])
+    c2 = r2[1:]
+    b = J.Body(c2)
+    big_a = b.point()
+    g_a = J.add(J.add(gx1, gx3), gx4)
+    ok = J.verify(g_a, big_a, b.point(), b.scalar(), "lanchat-client") and ok
+    b.end()
+    if not ok:
+        return False, invite, "a client proof does not verify"
+    k_pt = J.mul(J.add(big_a, J.neg(J.mul(gx2, x4s))), x4)
+    km = k_pt[0].to_bytes(32, "big")
+    si = L.ed25519_pub(srv.key)
+    pt = hashlib.sha256(c1 + s1 + c2 + s2).digest()
+    prk = hmac.new(srv.th, km, hashlib.sha256).digest()
+    k = hmac.new(prk, b"lanchat v2 join code" + si + ci + pt + b"\x01", hashlib.sha256).digest()
+    bound = srv.th + si + ci
+    want = hmac.new(k, b"lanchat v2 client confirm" + bound, hashlib.sha256).digest()
+    if not hmac.compare_digest(r3[1:], want):
+        srv.send(L.ERROR, code=14, text="the join code did not match")
+        return False, invite, "client confirmation does not match"
+    mine = hmac.new(k, b"lanchat v2 server confirm" + bound, hashlib.sha256).digest()
+    if bad_confirm:
+        mine = bytes(32)
+    L.send_frame(srv.s, srv.tx.seal(b"\x2b" + mine))
+    return True, invite, "matched"
+
+
+def join_code_scenarios(R, C):
+    """chat-client --join-code against our server: a match pins Si without asking; a refusal
+    or a bad server confirmation pins nothing."""
+    code = "7-crater-lantern"
+
+    def run(typed, server_code, bad_confirm=False):
+        known = os.path.join(C.home, "known-jc-%s" % secrets.token_hex(4))
+        args = C.java() + ["--host", LOOPBACK, "--port", str(C.port), "--name", "newbie",
+                           "--known-servers", known, "--identity", C.identity, "--join-code", typed]
+        p = Proc(args, C.home, stdin_data=b"hi\n")
+        info = {}
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth()
+            ca, ca_ok = srv.read_client_auth()
+            matched, invite, detail = serve_join_code(srv, server_code, ca.get("key", b""), bad_confirm)
+            info.update(matched=matched, invite=invite, detail=detail)
+            after = []
+            if matched and not bad_confirm:
+                for _ in range(20):
+                    m = L.decode_c2s(srv.recv_raw())
+                    after.append(m["type"])
+                    if m["type"] == "JOIN":
+                        srv.welcome(m["name"], ca["key"])
+                    elif m["type"] == "PING":
+                        srv.send(L.PONG, token=m["token"])
+                    elif m["type"] == "BYE":
+                        break
+            info["after"] = after
+            info["closed"], frames = srv.frames_until_close()
+            try:
+                info["frames"] = [L.decode_c2s(srv.rx.open(f))["type"] for f in frames]
+            except Exception as e:  # noqa
+                info["frames"] = ["unreadable: %r" % (e,)]
+            s.close()
+            info["rc"] = p.wait(15)
+        except Exception as e:  # noqa
+            info["error"] = repr(e)
+        finally:
+            p.stop()
+        text = open(known, encoding="utf-8").read() if os.path.exists(known) else ""
+        si64 = base64.b64encode(L.ed25519_pub(C.key)).decode()
+        info["pinned"] = ("%s:%d ed25519 %s" % (LOOPBACK, C.port, si64)) in text
+        info["any_pin"] = any(l.strip() and not l.startswith("#") for l in text.splitlines())
+        info["out"] = (bytes(p.out) + bytes(p.err)).decode("utf-8", "replace")[-300:]
+        return info
+
+    i = run("7 Crater lantern", code)
+    R.check("join code: the client runs the exchange right after CLIENT_AUTH, invite number 7, proofs verify,"
+            " its confirmation matches (typed '7 Crater lantern')",
+            i.get("matched") and i.get("invite") == 7, repr(i))
+    R.check("join code: after our confirmation the client JOINs and ends normally (exit 0)",
+            i.get("after", [])[:1] == ["JOIN"] and "BYE" in i.get("after", []) and i.get("rc") == 0, repr(i))
+    R.check("join code: the server key is pinned without --accept-new or a question",
+            i.get("pinned"), repr(i))
+    i = run(code, "7-lantern-crater")
+    R.check("join code: a wrong code -> our ERROR 14; the client exits non-zero and pins nothing",
+            not i.get("matched") and i.get("rc") not in (0, None) and not i.get("any_pin"), repr(i))
+    i = run(code, code, bad_confirm=True)
+    R.check("join code: a server confirmation that does not verify -> the client stops, sends no JOIN,"
+            " exits non-zero and pins nothing",
+            i.get("matched") and i.get("rc") not in (0, None) and not i.get("any_pin")
+            and "JOIN" not in i.get("frames", []), repr(i))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@
 Loopback only (127.0.0.1); every wait is bounded.
 """
 import argparse
+import hashlib
+import hmac
 import os
 import re
+import secrets
 import signal
 import socket
 import struct
@@ -17,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
+import check_join_code_vectors as J  # noqa: E402  (P-256, Schnorr proofs, round layouts)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
@@ -145,8 +149,12 @@ def raw_closed(sock, limit=20):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
+    ap.add_argument("--only", choices=["join-code"], help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
+    if a.only == "join-code":
+        run_join_code_checks(R, os.path.abspath(a.jar))
+        sys.exit(R.summary())
     home = tempfile.mkdtemp(prefix="lanchat-conf-srv-")
     port = free_port()
     srv, printed_fp = start_server(os.path.abspath(a.jar), home, port,
@@ -162,6 +170,7 @@ def main():
     run_limit_checks(R, os.path.abspath(a.jar), home)
     run_store_checks(R, os.path.abspath(a.jar))
     run_allowlist_checks(R, os.path.abspath(a.jar))
+    run_join_code_checks(R, os.path.abspath(a.jar))
     sys.exit(R.summary())
 
 
@@ -1252,6 +1261,178 @@ def run_allowlist_checks(R, jar):
             b = holder.get("b")
             return b is not None and sync(b, 9) == [], "holder still served"
         R.run("allowlist: the server still serves an allowed client after the refusals", still)
+    finally:
+        srv.stop()
+
+
+# ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")
+
+def _scalar():
+    return secrets.randbelow(J.N - 1) + 1
+
+
+def _canonical(code):
+    parts = re.split(r"[- ]+", code.strip().lower())
+    return "%d-%s-%s" % (int(parts[0]), parts[1], parts[2])
+
+
+def join_code_try(port, code, identity, name):
+    """Runs the exchange as the page's client would, after CLIENT_AUTH, with `code`.
+
+    Returns (outcome, detail): "welcome" (server confirmation verified, JOIN -> WELCOME; the
+    connection is left), "refused" (ERROR JOIN_CODE_FAILED(14), then the server closed), or
+    "bad: ..." for anything else the page does not allow."""
+    code = _canonical(code)
+    s = int.from_bytes(code.encode("ascii"), "big") % J.N
+    c = connect(port, identity=identity)
+    try:
+        x1, x2 = _scalar(), _scalar()
+        gx1, gx2 = J.mul(J.G, x1), J.mul(J.G, x2)
+        c1 = (bytes([int(code.split("-")[0])]) + J.point_field(gx1) + J.point_field(gx2)
+              + J.proof(J.G, x1, _scalar(), "lanchat-client") + J.proof(J.G, x2, _scalar(), "lanchat-client"))
+        c.send_raw_plain(b"\x17" + c1)
+        r1, r2 = c.recv_raw(), c.recv_raw()
+        if r1[0] != 0x29 or r2[0] != 0x2A:
+            return "bad: server rounds are types %02x, %02x" % (r1[0], r2[0]), c
+        s1, s2 = r1[1:], r2[1:]
+        b = J.Body(s1)
+        gx3, gx4 = b.point(), b.point()
+        ok = J.verify(J.G, gx3, b.point(), b.scalar(), "lanchat-server")
+        ok = J.verify(J.G, gx4, b.point(), b.scalar(), "lanchat-server") and ok
+        b.end()
+        g_b = J.add(J.add(gx1, gx2), gx3)
+        b = J.Body(s2)
+        big_b = b.point()
+        ok = J.verify(g_b, big_b, b.point(), b.scalar(), "lanchat-server") and ok
+        b.end()
+        if not ok:
+            return "bad: a server proof does not verify", c
+        g_a, x2s = J.add(J.add(gx1, gx3), gx4), x2 * s % J.N
+        c2 = J.point_field(J.mul(g_a, x2s)) + J.proof(g_a, x2s, _scalar(), "lanchat-client")
+        k_pt = J.mul(J.add(big_b, J.neg(J.mul(gx4, x2s))), x2)
+        km = k_pt[0].to_bytes(32, "big")
+        pt = hashlib.sha256(c1 + s1 + c2 + s2).digest()
+        bound = c.th + c.si + c.ci
+        prk = hmac.new(c.th, km, hashlib.sha256).digest()
+        k = hmac.new(prk, b"lanchat v2 join code" + c.si + c.ci + pt + b"\x01", hashlib.sha256).digest()
+        c.send_raw_plain(b"\x18" + c2)
+        c.send_raw_plain(b"\x19" + hmac.new(k, b"lanchat v2 client confirm" + bound, hashlib.sha256).digest())
+        answer = c.recv_raw()
+        if answer[0] == 0x27:
+            m = L.decode_s2c(answer)
+            closed, seen = closed_by_peer(c)
+            if m["code"] == 14 and closed:
+                return "refused", c
+            return "bad: %r, closed=%s, then %r" % (m, closed, seen), c
+        want = hmac.new(k, b"lanchat v2 server confirm" + bound, hashlib.sha256).digest()
+        if answer[0] != 0x2B or len(answer) != 33 or not hmac.compare_digest(answer[1:], want):
+            return "bad: no valid server confirmation: %s" % answer.hex(), c
+        c.send(L.JOIN, name=name)
+        w = c.recv()
+        if w["type"] != "WELCOME":
+            return "bad: JOIN after the confirmation -> %r" % (w,), c
+        return "welcome", c
+    except Exception as e:  # noqa
+        return "bad: %r" % (e,), c
+
+
+def run_join_code_checks(R, jar):
+    """The join-code exchange live against an allowlist server, codes made by `invite`."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-jc-")
+    if "invite" not in server_help(jar, home):
+        R.check("join code: server --help lists the invite subcommand", False, "no invite in --help")
+        return
+    port = free_port()
+    srv, fp = start_server(jar, home, port, ["--access", "allowlist", "--connect-rate", "0"])
+
+    def invite(*args):
+        rc, out = admin(jar, home, "invite", *args)
+        m = re.search(r"\b(\d{1,2}-[a-z]+-[a-z]+)\b", out)
+        return (m.group(1) if rc == 0 and m else None), out
+
+    def wrong(code):
+        n, w1, w2 = code.split("-")
+        return "%s-%s-%s" % (n, "zzzz" if w1 != "zzzz" else "yyyy", w2)
+
+    def plain_join(key, name):
+        c, m = join_result(port, name, key)
+        if c:
+            leave(c)
+        return c is not None, m
+
+    try:
+        code, out = invite("--name", "newbie")
+        R.check("join code: `chat-server invite --name newbie` exits 0 and prints an N-word-word code",
+                code is not None, out[-300:])
+        if code is None:
+            return
+        kn = L.Ed25519PrivateKey.generate()
+        res = {}
+
+        def right():
+            outcome, c = join_code_try(port, code, kn, "newbie")
+            res["c"] = c
+            return outcome == "welcome", outcome
+        R.run("join code: the right code -> server confirmation verifies, JOIN -> WELCOME (within 1 s of invite)",
+              lambda: eventually(right))
+        if res.get("c"):
+            res["c"].close()
+        rc, out = admin(jar, home, "names")
+        R.check("join code: `chat-server names` binds the invite's name to the newcomer's key",
+                rc == 0 and "newbie" in out and L.fingerprint(L.ed25519_pub(kn)) in out, out[-300:])
+        ok, m = plain_join(kn, "newbie")
+        R.check("join code: the newcomer's key is now allowlisted (plain JOIN -> WELCOME)", ok, repr(m))
+        ok, m = plain_join(L.Ed25519PrivateKey.generate(), "other")
+        R.check("join code: another unknown key is still NOT_ALLOWED(13)",
+                not ok and m.get("code") == 13, repr(m))
+        outcome, _ = join_code_try(port, code, L.Ed25519PrivateKey.generate(), "again")
+        R.check("join code: a used-up one-use code -> JOIN_CODE_FAILED(14)", outcome == "refused", outcome)
+
+        code2, out = invite("--uses", "5")
+        kw = L.Ed25519PrivateKey.generate()
+        outcome, _ = join_code_try(port, wrong(code2), kw, "guesser")
+        R.check("join code: a wrong code -> ERROR JOIN_CODE_FAILED(14), close", outcome == "refused", outcome)
+        ok, m = plain_join(kw, "guesser")
+        R.check("join code: after a wrong code nothing joins (the key stays NOT_ALLOWED(13))",
+                not ok and m.get("code") == 13, repr(m))
+        outs = [join_code_try(port, wrong(code2), L.Ed25519PrivateKey.generate(), "g%d" % i)[0]
+                for i in range(2)]
+        R.check("join code: the 2nd and 3rd wrong codes -> JOIN_CODE_FAILED(14)",
+                outs == ["refused", "refused"], repr(outs))
+        outcome, _ = join_code_try(port, code2, L.Ed25519PrivateKey.generate(), "late")
+        R.check("join code: after three wrong codes the right one fails too (burned)",
+                outcome == "refused", outcome)
+        outcome, _ = join_code_try(port, "%d-%s" % ((int(code2.split("-")[0]) + 50) % 100,
+                                                   code2.split("-", 1)[1]),
+                                   L.Ed25519PrivateKey.generate(), "nobody")
+        R.check("join code: a number with no invite fails like a wrong code (14)", outcome == "refused", outcome)
+    finally:
+        srv.stop()
+    run_join_code_rate_check(R, jar)
+
+
+def run_join_code_rate_check(R, jar):
+    """§7: a failed join-code exchange counts as one more new connection from its source."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-jcr-")
+    port = free_port()
+    # a bucket of 4 that hardly refills: start_server's probe takes 1, the failed try 2
+    srv, fp = start_server(jar, home, port, ["--access", "allowlist", "--connect-rate", "0.001",
+                                             "--connect-burst", "4"])
+    try:
+        rc, out = admin(jar, home, "invite")
+        m = re.search(r"\b(\d{1,2})-[a-z]+-[a-z]+\b", out)
+        outcome = join_code_try(port, "%s-zzzz-yyyy" % (m.group(1) if m else "0"),
+                                L.Ed25519PrivateKey.generate(), "guesser")[0]
+        seen = []
+        for _ in range(2):
+            sock = socket.create_connection((LOOPBACK, port), timeout=T)
+            sock.settimeout(T)
+            closed, frames = raw_closed(sock, limit=1)
+            seen.append(len(frames))
+            sock.close()
+        R.check("join code: a failed exchange takes one more token of the address's connect rate"
+                " (burst 4: probe, try + failure, one more connection, then closed before the ServerHello)",
+                outcome == "refused" and seen == [1, 0], "outcome=%s ServerHellos=%r" % (outcome, seen))
     finally:
         srv.stop()
 

@@ -45,6 +45,14 @@ final class AdmissionControl {
       this.source = source;
     }
 
+    /**
+     * Charges one more new connection to the source's rate, as protocol §7 asks for a failed
+     * join-code exchange, so guessing codes costs a guesser its connect rate.
+     */
+    void chargeFailure() {
+      owner.charge(source);
+    }
+
     /** Hands the place back (the connection has ended). */
     void release() {
       if (released.compareAndSet(false, true)) {
@@ -121,6 +129,13 @@ final class AdmissionControl {
       return InetAddress.getByAddress(prefix);
     } catch (UnknownHostException e) {
       throw new AssertionError("16 bytes are an IPv6 address", e);
+    }
+  }
+
+  /** Takes a token from the source's bucket if one is left; a connection thread calls this. */
+  private synchronized void charge(InetAddress source) {
+    if (rate != 0) {
+      buckets.computeIfAbsent(source, a -> new RateLimiter(rate, burst, nanoClock)).tryAcquire();
     }
   }
 

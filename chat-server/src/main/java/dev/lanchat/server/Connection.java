@@ -202,6 +202,7 @@ final class Connection implements Subscriber {
       return endingFor(e);
     }
     if (result instanceof JoinCodeExchange.Result.Refused) {
+      place.chargeFailure(); // each failure counts against the address's rate (§7)
       beginClose(JoinCodeExchange.REFUSAL);
       return drain(link);
     }

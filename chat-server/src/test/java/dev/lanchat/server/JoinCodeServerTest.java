@@ -217,6 +217,33 @@ class JoinCodeServerTest {
   }
 
   @Test
+  void eachFailedCodeCountsAgainstTheAddressConnectRate() throws Exception {
+    // A bucket of 5 that hardly refills: the watcher takes 1, each failed try 1 to connect and
+    // 1 for its failure, so after two failures nothing is left; uncharged, 2 would be.
+    watcher.close();
+    server.close();
+    server = TestServers.start(TestServers.config().toBuilder().dataFile(store())
+        .access(ServerConfig.Access.ALLOWLIST).connectRate(0.001, 5).build());
+    Identity watcherKey = Identity.generate(RANDOM);
+    admin("allow", watcherKey.fingerprint());
+    watcher = TestClient.join(server.port(), "watcher2", watcherKey);
+    String code = invite("--uses", "5");
+    for (int i = 0; i < 2; i++) {
+      assertFalse(tryCode(wrong(code), "guesser" + i), "try " + (i + 1));
+    }
+    try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      raw.setSoTimeout((int) TestClient.WAIT.toMillis());
+      int first;
+      try {
+        first = raw.getInputStream().read();
+      } catch (IOException e) {
+        first = -1; // reset: refused just the same
+      }
+      assertEquals(-1, first, "refused as too fast: no ServerHello");
+    }
+  }
+
+  @Test
   void aNumberWithNoInviteFailsLikeAWrongCode() throws Exception {
     String code = invite();
     int number = Integer.parseInt(code.split("-")[0]);
