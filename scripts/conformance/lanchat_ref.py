@@ -33,6 +33,7 @@ CLIENT_HELLO_LEN = 40
 JOIN, SAY, C_DM, WHO, PING, C_BYE, CLIENT_AUTH = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16
 SERVER_AUTH, WELCOME, MESSAGE, JOINED, LEFT, S_DM, ROSTER, PONG, ERROR, S_BYE = (
     0x01, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28)
+MEMBERS_CHANGED = 0x31  # §4.3, §5.8
 
 ERR = {1: "NAME_TAKEN", 2: "NAME_INVALID", 3: "NO_SUCH_USER", 4: "TEXT_INVALID",
        5: "TEXT_TOO_LONG", 6: "RATE_LIMITED", 7: "SERVER_FULL", 8: "NOT_JOINED",
@@ -445,6 +446,35 @@ def decode_s2c(b):
     return _decode(S2C, b)
 
 
+def decode_members_changed(b):
+    """MEMBERS_CHANGED (§4.3, §5.8) as the events it stands for: with rest = 0, one JOINED or
+    LEFT per change, each with the record's time, in order; with rest = 1, one WELCOME_REST
+    carrying the members a WELCOME had no room for."""
+    r = Reader(b)
+    if r.u8() != MEMBERS_CHANGED:
+        raise ProtocolError("not MEMBERS_CHANGED")
+    time, rest = r.u64(), r.u8()
+    if rest > 1:
+        raise ProtocolError("MEMBERS_CHANGED rest %d" % rest)
+    n = r.u16()
+    if n == 0 or n * 7 > len(r.b) - r.i:
+        raise ProtocolError("change count %d cannot fit" % n)
+    events = []
+    for _ in range(n):
+        tag = r.u8()
+        if tag == 0x01:
+            events.append({"type": "JOINED", "time": time, "member": r.member()})
+        elif tag == 0x02 and not rest:
+            events.append({"type": "LEFT", "time": time, "name": r.str(), "reason": r.str(),
+                           "message": r.str()})
+        else:
+            raise ProtocolError("change tag 0x%02x (rest %d)" % (tag, rest))
+    r.end()
+    if rest:
+        return [{"type": "WELCOME_REST", "members": [e["member"] for e in events]}]
+    return events
+
+
 # ------------------------------------------------------- session rules (§5)
 
 import re
@@ -572,7 +602,14 @@ class ClientConn:
         return self.rx.open(recv_frame(self.sock))
 
     def recv(self):
-        return decode_s2c(self.recv_raw())
+        queued = self.__dict__.setdefault("_queued", [])
+        if queued:
+            return queued.pop(0)
+        b = self.recv_raw()
+        if b[:1] == bytes([MEMBERS_CHANGED]):
+            queued.extend(decode_members_changed(b))
+            return queued.pop(0)
+        return decode_s2c(b)
 
     def close(self):
         try:

@@ -35,15 +35,22 @@ final class LoadClient implements AutoCloseable {
   private final MessageChannel channel;
   private final long handshakeNanos;
   private final long joinNanos;
+  private final ServerMessage.Welcome welcome;
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      MessageChannel channel, long handshakeNanos, long joinNanos) {
+      MessageChannel channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
     this.channel = channel;
     this.handshakeNanos = handshakeNanos;
     this.joinNanos = joinNanos;
+    this.welcome = welcome;
+  }
+
+  /** The WELCOME that answered this client's JOIN. */
+  ServerMessage.Welcome welcome() {
+    return welcome;
   }
 
   /**
@@ -72,12 +79,12 @@ final class LoadClient implements AutoCloseable {
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
       ServerMessage first = channel.receiveFromServer();
-      if (!(first instanceof ServerMessage.Welcome)) {
+      if (!(first instanceof ServerMessage.Welcome welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
       long welcomed = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
-          welcomed - handshaken);
+          welcomed - handshaken, welcome);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

@@ -1,5 +1,6 @@
 package dev.lanchat.bench;
 
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Texts;
 import java.io.IOException;
@@ -128,6 +129,10 @@ final class LoadRun {
   private final SecureRandom random = new SecureRandom();
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final String[] senderNames;
+  // set once by drive(), read by summarize() on the same thread
+  private long start;
+  private long cpuStart;
+  private long readsBefore;
 
   private LoadRun(Settings settings, InetSocketAddress server, String namePrefix,
       long deadlineNanoTime) {
@@ -163,33 +168,12 @@ final class LoadRun {
     Receiver[] receivers = new Receiver[n];
     List<LoadClient> clients = new ArrayList<>(n);
     List<Thread> threads = new ArrayList<>();
-    long start = 0;
-    long cpuStart = 0;
-    long readsBefore = 0;
     try {
       connectAll(clients, connect, handshake);
       if (failure.get() != null) {
         return failed(settings, connect, handshake, latency, failure.get());
       }
-      for (LoadClient c : clients) {
-        readsBefore += c.socketReads();
-      }
-      CountDownLatch go = new CountDownLatch(1);
-      CountDownLatch received = new CountDownLatch(n);
-      for (int i = 0; i < n; i++) {
-        receivers[i] = new Receiver(i, clients.get(i), settings, received);
-        threads.add(Thread.ofPlatform().name("load-recv-" + i).daemon(true)
-            .start(receivers[i]::run));
-      }
-      for (int s = 0; s < settings.senders(); s++) {
-        Receiver own = receivers[s];
-        threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
-            .start(() -> send(own, go)));
-      }
-      cpuStart = processCpuNanos();
-      start = System.nanoTime();
-      go.countDown();
-      awaitAll(received, receivers);
+      drive(clients, receivers, threads);
     } finally {
       boolean clean = failure.get() == null;
       for (LoadClient c : clients) {
@@ -203,10 +187,41 @@ final class LoadRun {
         joinQuietly(t);
       }
     }
+    return summarize(receivers, connect, handshake, latency);
+  }
+
+  /** Starts a receiver per client and the senders, lets them go, and waits for the end. */
+  private void drive(List<LoadClient> clients, Receiver[] receivers, List<Thread> threads) {
+    int n = clients.size();
+    for (LoadClient c : clients) {
+      readsBefore += c.socketReads();
+    }
+    CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch received = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      receivers[i] = new Receiver(i, clients.get(i), settings, received);
+      threads.add(Thread.ofPlatform().name("load-recv-" + i).daemon(true)
+          .start(receivers[i]::run));
+    }
+    for (int s = 0; s < settings.senders(); s++) {
+      Receiver own = receivers[s];
+      threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
+          .start(() -> send(own, go)));
+    }
+    cpuStart = processCpuNanos();
+    start = System.nanoTime();
+    go.countDown();
+    awaitAll(received, receivers);
+  }
+
+  /** The result of a run whose receivers have all ended: counts, windows, order check. */
+  private Result summarize(Receiver[] receivers, Histogram connect, Histogram handshake,
+      Histogram latency) {
     long cpu = processCpuNanos() - cpuStart;
     long clientCpu = 0;
     long lastDelivery = start;
     long lastEcho = start;
+    long sendEnd = start;
     long delivered = 0;
     long reads = -readsBefore;
     for (Receiver r : receivers) {
@@ -218,9 +233,6 @@ final class LoadRun {
       }
       reads += r.client.socketReads();
       clientCpu += r.cpuNanos + r.sendCpuNanos;
-    }
-    long sendEnd = start;
-    for (Receiver r : receivers) {
       sendEnd = Math.max(sendEnd, r.sentAt);
     }
     for (int s = 0; s < settings.senders(); s++) {
@@ -494,33 +506,15 @@ final class LoadRun {
         while (got < expected) {
           ServerMessage m = client.receive();
           long now = System.nanoTime();
-          switch (m) {
-            case ServerMessage.Chat chat -> {
-              long id = Payload.id(chat.text());
-              if (id < 0 || (id >>> 32) >= senderNames.length
-                  || !chat.from().equals(senderNames[(int) (id >>> 32)])) {
-                fail(client.name() + " got a MESSAGE that no sender of this run sent");
-                return;
-              }
-              latency.recordValue(Math.max(0, now - Payload.sentAt(chat.text())));
-              ids[got++] = id;
-              count = got;
-              lastAt = now;
-              if ((id >>> 32) == index && (int) id == settings.messages() - 1) {
-                ownLastAt = now;
-              }
-            }
-            case ServerMessage.Joined joined -> {
-              // a client that joined after this one: part of the set-up
-            }
-            case ServerMessage.Left left when !left.name().startsWith(namePrefix) -> {
-              // someone outside this run left (a flooding client the server dropped, say)
-            }
-            default -> {
-              fail(client.name() + " got " + LoadClient.describe(m)
-                  + " during the run (a LEFT means the server dropped a client)");
+          if (m instanceof ServerMessage.Chat chat) {
+            if (!record(chat, now, got)) {
               return;
             }
+            got++;
+          } else if (!isSetUp(m)) {
+            fail(client.name() + " got " + LoadClient.describe(m)
+                + " during the run (a LEFT means the server dropped a client)");
+            return;
           }
         }
       } catch (java.io.EOFException e) {
@@ -534,6 +528,40 @@ final class LoadRun {
         cpuNanos = threadCpuNanos() - cpuStart;
         received.countDown();
       }
+    }
+
+    /** Records one MESSAGE as delivery number {@code at}; false (and the run fails) if foreign. */
+    private boolean record(ServerMessage.Chat chat, long now, int at) {
+      long id = Payload.id(chat.text());
+      if (id < 0 || (id >>> 32) >= senderNames.length
+          || !chat.from().equals(senderNames[(int) (id >>> 32)])) {
+        fail(client.name() + " got a MESSAGE that no sender of this run sent");
+        return false;
+      }
+      latency.recordValue(Math.max(0, now - Payload.sentAt(chat.text())));
+      ids[at] = id;
+      count = at + 1;
+      lastAt = now;
+      if ((id >>> 32) == index && (int) id == settings.messages() - 1) {
+        ownLastAt = now;
+      }
+      return true;
+    }
+
+    /**
+     * True for what may arrive during a run without harm: joins of clients after this one (part
+     * of the set-up), and leaves of names outside this run (a flooding client the server
+     * dropped, say), alone or coalesced by the room.
+     */
+    private boolean isSetUp(ServerMessage m) {
+      return switch (m) {
+        case ServerMessage.Joined joined -> true;
+        case ServerMessage.Left left -> !left.name().startsWith(namePrefix);
+        case ServerMessage.MembersChanged changed -> changed.changes().stream()
+            .allMatch(c -> c instanceof MemberChange.Joined
+                || c instanceof MemberChange.Left l && !l.name().startsWith(namePrefix));
+        default -> false;
+      };
     }
   }
 }

@@ -203,6 +203,12 @@ public final class LoadScenario implements Callable<Integer> {
         }
       }
     }
+    printMedians(out, byConfig);
+    return true;
+  }
+
+  /** The medians of each configuration over the measured rounds, and their ratios. */
+  private static void printMedians(PrintWriter out, List<List<LoadRun.Result>> byConfig) {
     out.println();
     out.println("medians over the measured rounds:");
     double[] deliveries = new double[COMPARED.length];
@@ -224,7 +230,6 @@ public final class LoadScenario implements Callable<Integer> {
     out.printf(Locale.ROOT, "  fan-out 50 / fan-out 2, several senders:   %.2f%n", deliveries[1] / deliveries[3]);
     out.printf(Locale.ROOT, "  10 senders / 1 sender, fan-out 50:         %.2f%n", deliveries[1] / deliveries[0]);
     out.printf(Locale.ROOT, "  2 senders / 1 sender, fan-out 2:           %.2f%n", deliveries[3] / deliveries[2]);
-    return true;
   }
 
   private LoadRun.Settings compared(int[] config, int deliveries) {

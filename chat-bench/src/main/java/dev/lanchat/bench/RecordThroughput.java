@@ -170,24 +170,8 @@ public final class RecordThroughput {
           new FrameWriter(receiverSocket.getOutputStream()),
           CipherState.of(otherKey), CipherState.of(key)));
 
-      CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
-        try {
-          for (int i = 0; i < records; i++) {
-            receiver.receiveFromServer();
-            if ((i + 1) % mode.batch == 0) {
-              latency.recordValue(System.nanoTime() - batchStart.get(i / mode.batch));
-              delivered.release();
-            }
-          }
-          return System.nanoTime();
-        } catch (IOException e) {
-          throw new IllegalStateException("the receiver failed: " + e.getMessage(), e);
-        }
-      }, runnable -> {
-        Thread thread = new Thread(runnable, "record-receiver");
-        thread.setDaemon(true);
-        thread.start();
-      });
+      CompletableFuture<Long> received =
+          receive(receiver, records, mode.batch, batchStart, latency, delivered);
 
       long start = System.nanoTime();
       for (int b = 0; b < batches; b++) {
@@ -200,18 +184,47 @@ public final class RecordThroughput {
           case SEND_ENCODED_1, SEND_ENCODED_64 -> sender.sendEncoded(batch);
         }
       }
-      long end;
+      return new Result(mode, flooded, records, awaitEnd(received) - start, latency);
+    }
+  }
+
+  /**
+   * Reads {@code records} records on a daemon thread, timing each batch of {@code batch} from
+   * its start in {@code batchStart} and releasing {@code delivered} for it; completes with the
+   * time the last arrived.
+   */
+  private static CompletableFuture<Long> receive(MessageChannel receiver, int records,
+      int batch, AtomicLongArray batchStart, Histogram latency, Semaphore delivered) {
+    return CompletableFuture.supplyAsync(() -> {
       try {
-        end = received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the receiver", e);
-      } catch (ExecutionException e) {
-        throw new IOException(e.getCause().getMessage(), e.getCause());
-      } catch (TimeoutException e) {
-        throw new IOException("the receiver did not finish within " + TIMEOUT_SECONDS + " s", e);
+        for (int i = 0; i < records; i++) {
+          receiver.receiveFromServer();
+          if ((i + 1) % batch == 0) {
+            latency.recordValue(System.nanoTime() - batchStart.get(i / batch));
+            delivered.release();
+          }
+        }
+        return System.nanoTime();
+      } catch (IOException e) {
+        throw new IllegalStateException("the receiver failed: " + e.getMessage(), e);
       }
-      return new Result(mode, flooded, records, end - start, latency);
+    }, runnable -> {
+      Thread thread = new Thread(runnable, "record-receiver");
+      thread.setDaemon(true);
+      thread.start();
+    });
+  }
+
+  private static long awaitEnd(CompletableFuture<Long> received) throws IOException {
+    try {
+      return received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the receiver", e);
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("the receiver did not finish within " + TIMEOUT_SECONDS + " s", e);
     }
   }
 

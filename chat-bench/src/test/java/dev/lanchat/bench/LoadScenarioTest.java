@@ -54,6 +54,72 @@ class LoadScenarioTest {
 
   @Test
   @Timeout(60)
+  void aTinyJoinStormEndsWithEveryRosterWhole() throws Exception {
+    ServerConfig config = ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1).build();
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      JoinStorm.Result r = JoinStorm.run(server.localAddress(), "s-", 12, 4,
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+      try {
+        assertNull(r.problem());
+        assertEquals(12, r.held().size());
+      } finally {
+        r.held().forEach(LoadClient::abort);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aStormFailsWhenAJoinIsRefused() throws Exception {
+    ServerConfig config = ServerConfig.builder()
+        .bind(InetAddress.getLoopbackAddress())
+        .port(0)
+        .discovery(false)
+        .messageRate(0, 1)
+        .connectRate(0, 1).build();
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      // a stranger holds a name of the storm's own range, so that join is refused
+      LoadClient stray = LoadClient.connect(server.localAddress(), "x-0", 10_000,
+          new SecureRandom());
+      JoinStorm.Result r = JoinStorm.run(server.localAddress(), "x-", 2, 1,
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(3));
+      r.held().forEach(LoadClient::abort);
+      stray.abort();
+      assertTrue(r.problem() != null, "a storm with a refused join must fail");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void handshakeCommandCountsEveryCompletedSession() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new HandshakeScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--sessions", "6", "--threads", "2", "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("6 of 6 sessions"), out.toString());
+  }
+
+  @Test
+  @Timeout(60)
+  void stormCommandRunsAnInProcessServer() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new StormScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--clients", "8", "--connect-parallelism", "2", "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("every roster whole after"), out.toString());
+  }
+
+  @Test
+  @Timeout(60)
   void commandRunsAnInProcessServerAndReportsTheOrderCheck() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  * 12:01 * bob left
  * 12:01 * bob left (connection lost)
  * 12:01 * carol left: see you tomorrow
+ * 12:01 * dave joined; erin joined; bob left: bye
+ * 12:01 * +37 joined, -5 left (/who lists everyone)
  * * here: alice, carol
  * ! name taken: the name alice is taken
  * * server closed the connection: shutting down
@@ -35,6 +38,8 @@ import java.util.regex.Pattern;
  * only) are added around names afterwards. Immutable and thread-safe.
  */
 public final class EventFormat {
+  /** Up to this many changes in one MEMBERS_CHANGED are shown by name, more only counted. */
+  static final int NAMED_CHANGES = 5;
   private static final String REVERSE = "\u001B[7m";
   private static final String REVERSE_OFF = "\u001B[27m";
 
@@ -122,6 +127,8 @@ public final class EventFormat {
       case ServerMessage.Error m -> new Shown("", error(m));
       case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
           + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
+      case ServerMessage.MembersChanged m ->
+          m.welcomeRest() ? null : new Shown(time(m.time()) + " ", "* " + changes(m));
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
@@ -131,6 +138,34 @@ public final class EventFormat {
       case ServerMessage.JoinCodeConfirm m -> null;
     };
     return Optional.ofNullable(shown);
+  }
+
+  /**
+   * Several membership changes in one line: each named when there are a few, else only counted,
+   * because during a join storm a line per name would bury the conversation.
+   */
+  private String changes(ServerMessage.MembersChanged m) {
+    if (m.changes().size() <= NAMED_CHANGES) {
+      StringBuilder out = new StringBuilder();
+      for (MemberChange change : m.changes()) {
+        if (!out.isEmpty()) {
+          out.append("; ");
+        }
+        out.append(switch (change) {
+          case MemberChange.Joined j -> name(j.member().name()) + " joined";
+          case MemberChange.Left l -> left(l.name(), l.reason(), l.message());
+        });
+      }
+      return out.toString();
+    }
+    long joined = m.changes().stream().filter(MemberChange.Joined.class::isInstance).count();
+    long left = m.changes().size() - joined;
+    return "+" + joined + " joined, -" + left + " left (/who lists everyone)";
+  }
+
+  private String left(String who, String reason, String message) {
+    return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")")
+        + (message.isEmpty() ? "" : ": " + text(message));
   }
 
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */

@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.session.Session;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
 import java.util.List;
@@ -43,6 +44,12 @@ final class RoomView implements Session.Listener {
     switch (m) {
       case ServerMessage.Joined joined -> names.add(joined.member().name());
       case ServerMessage.Left left -> names.remove(left.name());
+      case ServerMessage.MembersChanged changed -> changed.changes().forEach(change -> {
+        switch (change) {
+          case MemberChange.Joined j -> names.add(j.member().name());
+          case MemberChange.Left l -> names.remove(l.name());
+        }
+      });
       case ServerMessage.Roster roster -> {
         names.clear();
         roster.members().forEach(member -> names.add(member.name()));

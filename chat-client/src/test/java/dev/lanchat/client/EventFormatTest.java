@@ -3,7 +3,10 @@ package dev.lanchat.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,25 @@ class EventFormatTest {
     assertEquals("12:01 <bob> hi", plain.format(new ServerMessage.Chat(T, "bob", "hi")).orElseThrow());
     assertEquals("! error 77: odd", plain.error(new ServerMessage.Error(77, "odd")));
     assertTrue(plain.format(new ServerMessage.Pong(1)).isEmpty());
+  }
+
+  @Test
+  void aFewCoalescedChangesAreNamedOnOneLineAndManyAreCounted() {
+    EventFormat plain = new EventFormat(ZoneOffset.UTC, false);
+    assertEquals("12:01 * dave joined; bob left (connection lost): b\\x1Bye", plain.format(
+        new ServerMessage.MembersChanged(T, false, List.of(
+            new MemberChange.Joined(FakeServer.member("dave")),
+            new MemberChange.Left("bob", "connection lost", "b\u001bye")))).orElseThrow());
+    List<MemberChange> storm = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      storm.add(new MemberChange.Joined(FakeServer.member("u" + i)));
+    }
+    storm.add(new MemberChange.Left("bob", "", ""));
+    assertEquals("12:01 * +40 joined, -1 left (/who lists everyone)",
+        plain.format(new ServerMessage.MembersChanged(T, false, storm)).orElseThrow());
+    assertTrue(plain.format(new ServerMessage.MembersChanged(T, true,
+        List.of(new MemberChange.Joined(FakeServer.member("old"))))).isEmpty(),
+        "the rest of a WELCOME is not news");
   }
 
   @Test

@@ -64,7 +64,7 @@ public final class ChatServer implements AutoCloseable {
     this.services = new ServerServices(config, identity, keys);
     this.listener = listener;
     this.room = new Room(RoomInfo.of(config), new NameRegistry(), keys, config.roomBudget(),
-        System::nanoTime);
+        System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
     this.handshakes = new HandshakeSlots(config.maxHandshakes());
     Acceptor loop = new Acceptor(listener, new AdmissionControl(config.connectRate(),
         config.connectBurst(), config.maxPerAddress()), services::isClosed, this::serve);

@@ -1,6 +1,7 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
@@ -28,6 +29,10 @@ import java.util.function.LongSupplier;
  * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget}
  * for SAY across all senders, and ROSTER encoded once per membership change, so WHO costs no
  * new bytes.
+ *
+ * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link PendingNotices} and go
+ * out at most once per {@link NoticePacing#window()}, and always before any other event, so the
+ * room's single order is kept. A room that was quiet for a window sends a change at once.
  */
 final class Room {
   /** LEFT reason for a client that closed or reset its connection without BYE. */
@@ -47,6 +52,11 @@ final class Room {
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final RateLimiter messageBudget;
   private final RateLimiter byteBudget;
+  private final PendingNotices pending = new PendingNotices();
+  private final NoticePacing pacing;
+  private final long windowNanos;
+  private long lastFlush;
+  private boolean flushScheduled;
   private boolean closed;
   private long lastTime;
   /** ROSTER as sent, encoded once per membership change; null after a change. */
@@ -58,28 +68,53 @@ final class Room {
    * @param binder which key owns which name across sessions (the server's store)
    * @param budget what the room carries for everyone together
    * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
+   * @param pacing when membership notices go out
    */
   Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock, NoticePacing pacing) {
     this.info = info;
     this.names = names;
     this.binder = binder;
+    this.pacing = pacing;
+    this.windowNanos = pacing.window().toNanos();
+    this.lastFlush = pacing.nanoTime() - windowNanos;
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
     this.byteBudget = new RateLimiter(budget.bytesPerSecond(), budget.byteBurst(), nanoClock);
   }
 
-  /** A room with a room-wide budget whose names are bound to no store. */
+  /** A room with a room-wide budget that sends every membership change at once. */
+  Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock) {
+    this(info, names, binder, budget, nanoClock, NoticePacing.immediate());
+  }
+
+  /**
+   * A room with a room-wide budget whose names are bound to no store and that sends every
+   * membership change at once.
+   */
   Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget, LongSupplier nanoClock) {
     this(info, names, NameBinder.NONE, budget, nanoClock);
   }
 
-  /** A room without a room-wide budget. */
+  /** A room without a room-wide budget that sends every membership change at once. */
   Room(RoomInfo info, NameRegistry names, NameBinder binder) {
     this(info, names, binder, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
   }
 
-  /** A room without a room-wide budget whose names are bound to no store. */
+  /**
+   * A room without a room-wide budget whose names are bound to no store and whose membership
+   * notices are paced by {@code pacing}.
+   */
+  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
+    this(info, names, NameBinder.NONE, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime,
+        pacing);
+  }
+
+  /**
+   * A room without a room-wide budget whose names are bound to no store and that sends every
+   * membership change at once.
+   */
   Room(RoomInfo info, NameRegistry names) {
     this(info, names, NameBinder.NONE);
   }
@@ -104,14 +139,9 @@ final class Room {
       }
       members.put(member.skeleton(), member);
       roster = null;
-      offer(member, MessageCodec.encode(new ServerMessage.Welcome(name, info.server(),
-          info.motd(), info.rate(), info.burst(), membersInOrder())), slow);
-      byte[] joined = MessageCodec.encode(new ServerMessage.Joined(now(), member.onWire()));
-      for (Member other : members.values()) {
-        if (other != member) {
-          offer(other, joined, slow);
-        }
-      }
+      welcome(member, slow);
+      pending.joined(member);
+      changed(slow);
       return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
     });
   }
@@ -163,6 +193,7 @@ final class Room {
       if (!withinBudget(encoded.length)) {
         return false;
       }
+      flush(slow);
       for (Member m : members.values()) {
         offer(m, encoded, slow);
       }
@@ -185,6 +216,7 @@ final class Room {
       if (target == null) {
         return false;
       }
+      flush(slow);
       byte[] dm =
           MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
       offer(target, dm, slow);
@@ -199,6 +231,7 @@ final class Room {
   void who(Member to) {
     event(slow -> {
       if (isMember(to)) {
+        flush(slow);
         if (roster == null) {
           roster = MessageCodec.encode(new ServerMessage.Roster(membersInOrder()));
         }
@@ -228,7 +261,8 @@ final class Room {
         return false;
       }
       remove(member);
-      broadcast(new ServerMessage.Left(now(), member.name(), reason, message), slow);
+      pending.left(member, reason, message);
+      changed(slow);
       return true;
     });
   }
@@ -248,6 +282,7 @@ final class Room {
         names.release(m.name(), m);
       }
       members.clear();
+      pending.clear();
       roster = null;
       return all;
     } finally {
@@ -290,6 +325,77 @@ final class Room {
       m.evicted(TOO_SLOW);
     }
     return result;
+  }
+
+  /**
+   * WELCOME to a new member with everyone here; members past what one record holds follow in
+   * MEMBERS_CHANGED records marked as the rest of the WELCOME. Lock held.
+   */
+  private void welcome(Member member, List<Member> slow) {
+    List<dev.lanchat.common.message.Member> all = membersInOrder();
+    int size = 1 + 2 + 2 + 2 + 4 + 4 + 2 + utf8(member.name()) + utf8(info.server())
+        + utf8(info.motd());
+    int fit = 0;
+    while (fit < all.size()) {
+      size += 2 + utf8(all.get(fit).name()) + dev.lanchat.common.message.Member.KEY_SIZE;
+      if (size > dev.lanchat.common.crypto.CipherState.MAX_PLAINTEXT || fit == 0xFFFF) {
+        break;
+      }
+      fit++;
+    }
+    offer(member, MessageCodec.encode(new ServerMessage.Welcome(member.name(), info.server(),
+        info.motd(), info.rate(), info.burst(), all.subList(0, fit))), slow);
+    if (fit < all.size()) {
+      List<MemberChange> rest = new ArrayList<>(all.size() - fit);
+      for (dev.lanchat.common.message.Member m : all.subList(fit, all.size())) {
+        rest.add(new MemberChange.Joined(m));
+      }
+      for (byte[] encoded : PendingNotices.encode(now(), true, rest)) {
+        offer(member, encoded, slow);
+      }
+    }
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * After a membership change was recorded: sends what waits now if the room was quiet for a
+   * window, else makes sure a timer will. Lock held.
+   */
+  private void changed(List<Member> slow) {
+    if (pacing.nanoTime() - lastFlush >= windowNanos) {
+      flush(slow);
+    } else {
+      scheduleFlush();
+    }
+  }
+
+  /** Starts the timer that flushes at the end of the current window, unless one runs. */
+  private void scheduleFlush() {
+    if (flushScheduled || pending.isEmpty()) {
+      return;
+    }
+    flushScheduled = true;
+    long delay = Math.max(0, lastFlush + windowNanos - pacing.nanoTime());
+    pacing.after(delay, () -> event(slow -> {
+      flushScheduled = false;
+      if (!closed) {
+        flush(slow);
+      }
+      return null;
+    }));
+  }
+
+  /** Sends every waiting membership change to the members that have not seen it. Lock held. */
+  private void flush(List<Member> slow) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    if (pending.flush(now(), members.values(), (m, encoded) -> offer(m, encoded, slow))) {
+      lastFlush = pacing.nanoTime();
+    }
   }
 
   private boolean isMember(Member member) {
@@ -344,17 +450,10 @@ final class Room {
     }
   }
 
-  /** Encodes once, offers to every member. Lock held. */
-  private void broadcast(ServerMessage event, List<Member> slow) {
-    byte[] encoded = MessageCodec.encode(event);
-    for (Member m : members.values()) {
-      offer(m, encoded, slow);
-    }
-  }
-
   /**
-   * Removes every member in {@code slow} with LEFT "too slow"; each LEFT may overflow another
-   * member, which is removed in turn. Lock held.
+   * Removes every member in {@code slow} with LEFT "too slow", which waits with the other
+   * membership changes; a flush of those may overflow another member, removed in turn. Lock
+   * held.
    *
    * @return the members removed, in removal order
    */
@@ -368,10 +467,14 @@ final class Room {
       }
       remove(m);
       removed.add(m);
-      int before = slow.size();
-      broadcast(new ServerMessage.Left(now(), m.name(), TOO_SLOW, ""), slow);
-      pending.addAll(slow.subList(before, slow.size()));
+      this.pending.left(m, TOO_SLOW, "");
+      if (windowNanos == 0) {
+        int before = slow.size();
+        flush(slow);
+        pending.addAll(slow.subList(before, slow.size()));
+      }
     }
+    scheduleFlush();
     return removed;
   }
 }

@@ -161,8 +161,9 @@ public final class ServerCommand implements Callable<Integer> {
       description = "message bytes the whole room may carry at once (default: ${DEFAULT-VALUE})")
   private long roomByteBurst = DEFAULTS.roomBudget().byteBurst();
   @Option(names = "--data", paramLabel = "FILE",
-      description = "the server's store (SQLite): name bindings, the allowlist, invites; created"
-          + " owner-only on first start, never replaced (default: ${DEFAULT-VALUE})")
+      // the default path on a line of its own, as for --identity
+      description = {"the server's store (SQLite): name bindings, the allowlist, invites;"
+          + " created owner-only on first start, never replaced; default:", "${DEFAULT-VALUE}"})
   private Path data = DEFAULTS.dataFile();
 
   @Option(names = "--access", paramLabel = "MODE",

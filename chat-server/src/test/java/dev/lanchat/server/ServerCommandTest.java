@@ -58,10 +58,13 @@ class ServerCommandTest {
   }
 
   @Test
-  void helpNeverBreaksTheDefaultIdentityPathInsideAWord() {
+  void helpNeverBreaksADefaultPathInsideAWord() {
     assertEquals(0, commandLine(new ServerCommand()).execute("--help"));
-    String path = ServerConfig.defaults().identityFile().toString();
-    assertTrue(out.toString().contains(path), "the whole path on one line:\n" + out);
+    for (Path path : List.of(ServerConfig.defaults().identityFile(),
+        ServerConfig.defaults().dataFile())) {
+      assertTrue(out.toString().contains(path.toString()),
+          "the whole path " + path + " on one line:\n" + out);
+    }
   }
 
   @Test

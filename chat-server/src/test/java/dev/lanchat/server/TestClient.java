@@ -13,6 +13,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -175,12 +176,32 @@ final class TestClient implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * A MEMBERS_CHANGED as the JOINED and LEFT it stands for, in its order and with its time
+   * (protocol §5.5), so tests that await one change need not know how the room paced them.
+   */
+  static List<ServerMessage> unbatched(ServerMessage m) {
+    if (!(m instanceof ServerMessage.MembersChanged changed) || changed.welcomeRest()) {
+      return List.of(m);
+    }
+    List<ServerMessage> out = new ArrayList<>();
+    for (MemberChange change : changed.changes()) {
+      out.add(switch (change) {
+        case MemberChange.Joined j -> new ServerMessage.Joined(changed.time(), j.member());
+        case MemberChange.Left l ->
+            new ServerMessage.Left(changed.time(), l.name(), l.reason(), l.message());
+      });
+    }
+    return out;
+  }
+
   private void read() {
     try {
       while (true) {
-        ServerMessage m = channel.receiveFromServer();
-        log.add(m);
-        queue.add(m);
+        for (ServerMessage m : unbatched(channel.receiveFromServer())) {
+          log.add(m);
+          queue.add(m);
+        }
       }
     } catch (IOException e) {
       closedBy = e;

@@ -56,6 +56,8 @@ public final class MessageCodec {
       case ServerMessage.Pong m -> w.u64(m.token());
       case ServerMessage.Error m -> w.u16(m.code()).str(m.text());
       case ServerMessage.Bye m -> w.str(m.reason());
+      case ServerMessage.MembersChanged m ->
+          w.u64(m.time()).u8(m.welcomeRest() ? 1 : 0).changes(m.changes());
       case ServerMessage.JoinCode1 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCode2 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
@@ -117,6 +119,7 @@ public final class MessageCodec {
       case ServerMessage.Pong.TYPE -> new ServerMessage.Pong(r.u64());
       case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
       case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
+      case ServerMessage.MembersChanged.TYPE -> membersChanged(r);
       // the join-code bodies have layouts of their own (points, scalars, proofs): the pake
       // package parses them, as strictly, from everything after the type byte
       case ClientMessage.JoinCode1.TYPE -> new ClientMessage.JoinCode1(
@@ -134,6 +137,20 @@ public final class MessageCodec {
     return message;
   }
 
+  private static ServerMessage.MembersChanged membersChanged(Reader r) throws ProtocolException {
+    long time = r.u64();
+    int flag = r.u8();
+    if (flag > 1) {
+      throw malformed("MEMBERS_CHANGED flag %d is neither 0 nor 1", flag);
+    }
+    List<MemberChange> changes = r.changes();
+    if (changes.isEmpty()
+        || flag == 1 && !changes.stream().allMatch(MemberChange.Joined.class::isInstance)) {
+      throw malformed("MEMBERS_CHANGED with no change, or a WELCOME rest with a leave");
+    }
+    return new ServerMessage.MembersChanged(time, flag == 1, changes);
+  }
+
   private static ProtocolException malformed(String format, Object... args) {
     return new ProtocolException(Reason.MALFORMED_MESSAGE, String.format(format, args));
   }
@@ -144,6 +161,11 @@ public final class MessageCodec {
 
     Writer(int type) {
       out.u8(type);
+    }
+
+    Writer u8(int value) {
+      out.u8(value);
+      return this;
     }
 
     Writer u16(int value) {
@@ -191,6 +213,21 @@ public final class MessageCodec {
       u16(values.size());
       for (Member value : values) {
         member(value);
+      }
+      return this;
+    }
+
+    Writer changes(List<MemberChange> values) {
+      if (values.size() > 0xFFFF) {
+        throw new IllegalArgumentException("a list<change> holds at most 65,535 changes");
+      }
+      u16(values.size());
+      for (MemberChange value : values) {
+        switch (value) {
+          case MemberChange.Joined j -> u8(MemberChange.JOINED).member(j.member());
+          case MemberChange.Left l ->
+              u8(MemberChange.LEFT).str(l.name()).str(l.reason()).str(l.message());
+        }
       }
       return this;
     }
@@ -260,6 +297,22 @@ public final class MessageCodec {
       List<Member> values = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         values.add(member());
+      }
+      return values;
+    }
+
+    List<MemberChange> changes() throws ProtocolException {
+      int count = u16();
+      // the shortest change is a leave with three empty strs: 1 + 3 * 2 bytes
+      need(count * 7, "list<change>");
+      List<MemberChange> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        int tag = u8();
+        values.add(switch (tag) {
+          case MemberChange.JOINED -> new MemberChange.Joined(member());
+          case MemberChange.LEFT -> new MemberChange.Left(str(), str(), str());
+          default -> throw malformed("unknown change tag 0x%02x", tag);
+        });
       }
       return values;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Messages the server sends to a client (protocol §4.3, types 0x01 and 0x20 to 0x2B). */
+/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B and 0x31). */
 public sealed interface ServerMessage extends Message {
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
@@ -167,6 +167,31 @@ public sealed interface ServerMessage extends Message {
     /** The code as a known {@link ErrorCode}, if this version knows it. */
     public Optional<ErrorCode> errorCode() {
       return ErrorCode.of(code);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * MEMBERS_CHANGED (0x31): several membership changes of one room, in the order they happened,
+   * sent as one event at {@code time}. When {@code welcomeRest} is true it carries only joins:
+   * the members a WELCOME had no room for, which the client adds without announcing them.
+   */
+  record MembersChanged(long time, boolean welcomeRest, List<MemberChange> changes)
+      implements ServerMessage {
+    public static final int TYPE = 0x31;
+
+    public MembersChanged {
+      changes = List.copyOf(changes);
+      if (changes.isEmpty()) {
+        throw new IllegalArgumentException("MEMBERS_CHANGED carries at least one change");
+      }
+      if (welcomeRest && !changes.stream().allMatch(MemberChange.Joined.class::isInstance)) {
+        throw new IllegalArgumentException("the rest of a WELCOME carries only joins");
+      }
     }
 
     @Override

@@ -125,13 +125,26 @@ class MessageCodecTest {
       case 14 -> new ServerMessage.Error(random.nextInt(0x10000), randomString(random));
       case 15 -> new ServerMessage.Bye(randomString(random));
       case 16 -> new ClientMessage.ClientAuth(randomBytes(random, 32), randomBytes(random, 64));
+      case 17 -> randomMembersChanged(random);
       // join-code bodies must hold points on the curve and valid proofs: one real exchange's
-      case 17, 18, 19, 20, 21, 22 -> JoinCodeMessagesTest.EXCHANGE[which - 17];
+      case 18, 19, 20, 21, 22, 23 -> JoinCodeMessagesTest.EXCHANGE[which - 18];
       default -> throw new IllegalArgumentException("no message kind " + which);
     };
   }
 
-  private static final int KINDS = 23;
+  private static final int KINDS = 24;
+
+  private static ServerMessage.MembersChanged randomMembersChanged(Random random) {
+    boolean rest = random.nextBoolean();
+    List<MemberChange> changes = new ArrayList<>();
+    int count = 1 + random.nextInt(5);
+    for (int i = 0; i < count; i++) {
+      changes.add(rest || random.nextBoolean()
+          ? new MemberChange.Joined(randomMember(random))
+          : new MemberChange.Left(randomString(random), randomString(random), randomString(random)));
+    }
+    return new ServerMessage.MembersChanged(randomLong(random), rest, changes);
+  }
 
   @Test
   void everyMessageTypeRoundTripsWithRandomValues() throws Exception {
@@ -193,6 +206,33 @@ class MessageCodecTest {
     assertEquals(0x26, new ServerMessage.Pong(0).type());
     assertEquals(0x27, new ServerMessage.Error(1, "").type());
     assertEquals(0x28, new ServerMessage.Bye("").type());
+    assertEquals(0x31, new ServerMessage.MembersChanged(0, false,
+        List.of(new MemberChange.Left("a", "", ""))).type());
+  }
+
+  @Test
+  void membersChangedIsTimeFlagAndTaggedChangesInOrder() throws Exception {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 7);
+    ServerMessage.MembersChanged m = new ServerMessage.MembersChanged(1, false, List.of(
+        new MemberChange.Joined(new Member("b", key)), new MemberChange.Left("c", "", "x")));
+    String hex = "31" + "0000000000000001" + "00" + "0002"
+        + "01" + "000162" + "07".repeat(32) + "02" + "000163" + "0000" + "000178";
+    assertEquals(hex, HEX.formatHex(MessageCodec.encode(m)));
+    assertEquals(m, MessageCodec.decode(HEX.parseHex(hex)));
+  }
+
+  @Test
+  void membersChangedWithNoChangeAnUnknownTagOrALeaveInAWelcomeRestIsMalformed() {
+    for (String hex : List.of("31000000000000000100" + "0000",
+        "31000000000000000100" + "0001" + "03" + "000000000000",
+        "31000000000000000101" + "0001" + "02" + "000163" + "0000" + "0000",
+        "31000000000000000102" + "0001" + "02" + "000163" + "0000" + "0000",
+        "31000000000000000100" + "ffff" + "02" + "000163" + "0000" + "0000")) {
+      ProtocolException e = assertThrows(ProtocolException.class,
+          () -> MessageCodec.decode(HEX.parseHex(hex)), hex);
+      assertEquals(Reason.MALFORMED_MESSAGE, e.reason());
+    }
   }
 
   @Test

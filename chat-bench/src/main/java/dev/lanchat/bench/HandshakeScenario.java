@@ -1,0 +1,133 @@
+package dev.lanchat.bench;
+
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.server.ChatServer;
+import dev.lanchat.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Completed sessions a second: each is a TCP connect, the handshake with BouncyCastle-based
+ * chat-common on both sides, client authentication, JOIN, WELCOME, BYE and close, from
+ * {@code --threads} load threads at once against a server in this JVM (or {@code --port}).
+ * Every session must end in WELCOME under its own name; one that does not fails the run.
+ *
+ * <p>Compare with the floor of the two handshake roles' crypto on the same cores:
+ * {@code HandshakeBenchmark} in the same script run. Exit code 0 when every session completed.
+ */
+@Command(name = "handshake-scenario", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Complete LanChat sessions a second (connect, handshake, auth, JOIN, BYE).")
+public final class HandshakeScenario implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--sessions", description = "Sessions in all, after as many for warm-up (default: ${DEFAULT-VALUE}).")
+  int sessions = 2000;
+
+  @Option(names = "--threads", description = "Sessions in flight at once (default: ${DEFAULT-VALUE}).")
+  int threads = 4;
+
+  @Option(names = "--port", description = "Port of a server on 127.0.0.1 with rate limits off; without it one starts in this JVM.")
+  Integer port;
+
+  @Option(names = "--deadline", description = "Seconds after which it fails (default: ${DEFAULT-VALUE}).")
+  int deadlineSeconds = 120;
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LoadScenario.LOGBACK_RESOURCE);
+    }
+    System.exit(new CommandLine(new HandshakeScenario()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (sessions < 1 || sessions > 1_000_000 || threads < 1 || threads > 256
+        || deadlineSeconds < 1) {
+      spec.commandLine().getErr().println("handshake-scenario: sessions 1 to 1000000, threads 1"
+          + " to 256, deadline at least 1");
+      return 2;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    if (port != null) {
+      return measure(out, new InetSocketAddress(loopback, port), deadline) ? 0 : 1;
+    }
+    ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
+        .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
+        .maxClients(Math.max(1000, threads * 4)).maxPerAddress(100_000)
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).build();
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      return measure(out, server.localAddress(), deadline) ? 0 : 1;
+    }
+  }
+
+  private boolean measure(PrintWriter out, InetSocketAddress server, long deadline) {
+    out.printf(Locale.ROOT, "handshakes: %,d sessions (after %,d warm-up), %d at once; load"
+        + " average %s%n", sessions, sessions, threads, LoadScenario.loadAverage());
+    Outcome warm = sessions(server, "w", deadline);
+    if (warm.problem() != null) {
+      out.println("handshakes: FAILED in warm-up: " + warm.problem());
+      return false;
+    }
+    Outcome r = sessions(server, "h", deadline);
+    out.printf(Locale.ROOT, "handshakes: %,d of %,d sessions in %.3f s = %,.0f sessions/s: %s%n",
+        r.completed(), sessions, r.nanos() / 1e9, r.completed() * 1e9 / r.nanos(),
+        r.problem() == null ? "OK" : "FAILED: " + r.problem());
+    out.flush();
+    return r.problem() == null;
+  }
+
+  /** What one pass of sessions did. */
+  private record Outcome(int completed, long nanos, String problem) {}
+
+  private Outcome sessions(InetSocketAddress server, String prefix, long deadline) {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger completed = new AtomicInteger();
+    AtomicReference<String> failure = new AtomicReference<>();
+    SecureRandom random = new SecureRandom();
+    Thread[] workers = new Thread[threads];
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      workers[t] = Thread.ofPlatform().name("handshake-" + t).daemon(true).start(() -> {
+        int i;
+        while (failure.get() == null && (i = next.getAndIncrement()) < sessions) {
+          int left = (int) TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (left <= 0) {
+            failure.compareAndSet(null, "the deadline passed");
+            return;
+          }
+          try (LoadClient c = LoadClient.connect(server, prefix + i, left, random)) {
+            completed.incrementAndGet();
+          } catch (IOException | RuntimeException e) {
+            failure.compareAndSet(null, "session " + i + ": " + e.getMessage());
+          }
+        }
+      });
+    }
+    for (Thread w : workers) {
+      try {
+        w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure.compareAndSet(null, "interrupted");
+      }
+    }
+    return new Outcome(completed.get(), System.nanoTime() - start, failure.get());
+  }
+}

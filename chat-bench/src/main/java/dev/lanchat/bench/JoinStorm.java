@@ -1,0 +1,195 @@
+package dev.lanchat.bench;
+
+import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
+import dev.lanchat.common.message.ServerMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A join storm: {@code clients} clients connect, authenticate and join one room, a few at a
+ * time, and each keeps the room's roster from its WELCOME and every membership notice after it.
+ * The storm is over when every client's roster holds exactly the names of all clients; a LEFT,
+ * a name seen twice, a refused join or a lost connection fails it.
+ *
+ * <p>A roster is kept as a count and a sum of name hashes, not a list, so that 10,000 clients
+ * do not need 10,000² entries on the load side; a lost, duplicated or foreign name changes the
+ * count or (with overwhelming likelihood) the sum. One run per instance.
+ */
+final class JoinStorm {
+  /** What a storm measured. */
+  record Result(int clients, long joinedNanos, long settledNanos, List<LoadClient> held,
+      String problem) {
+    boolean ok() {
+      return problem == null;
+    }
+  }
+
+  private final InetSocketAddress server;
+  private final String prefix;
+  private final int clients;
+  private final int parallelism;
+  private final long deadline;
+  private final long expectedSum;
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private final CountDownLatch settled;
+  private final SecureRandom random = new SecureRandom();
+
+  private JoinStorm(InetSocketAddress server, String prefix, int clients, int parallelism,
+      long deadline) {
+    this.server = server;
+    this.prefix = prefix;
+    this.clients = clients;
+    this.parallelism = parallelism;
+    this.deadline = deadline;
+    this.settled = new CountDownLatch(clients);
+    long sum = 0;
+    for (int i = 0; i < clients; i++) {
+      sum += hash(prefix + i);
+    }
+    this.expectedSum = sum;
+  }
+
+  /**
+   * Runs a storm of {@code clients} joins against {@code server}; the clients stay connected
+   * in {@link Result#held} (the caller closes them) so an idle measurement can follow.
+   */
+  static Result run(InetSocketAddress server, String prefix, int clients, int parallelism,
+      long deadlineNanoTime) {
+    return new JoinStorm(server, prefix, clients, parallelism, deadlineNanoTime).run();
+  }
+
+  private Result run() {
+    List<LoadClient> held = new ArrayList<>(clients);
+    ConcurrentLinkedQueue<LoadClient> connected = new ConcurrentLinkedQueue<>();
+    long start = System.nanoTime();
+    Semaphore slots = new Semaphore(parallelism);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < clients && failure.get() == null; i++) {
+        if (!acquire(slots)) {
+          break;
+        }
+        String name = prefix + i;
+        pool.submit(() -> {
+          try {
+            LoadClient c = LoadClient.connect(server, name, remainingMillis(), random);
+            connected.add(c);
+            Thread.ofVirtual().name("storm-" + name).start(() -> keepRoster(c));
+          } catch (IOException | RuntimeException e) {
+            fail(name + " could not join: " + e.getMessage());
+          } finally {
+            slots.release();
+          }
+        });
+      }
+    }
+    long joined = System.nanoTime() - start;
+    held.addAll(connected);
+    if (failure.get() == null) {
+      awaitSettled();
+    }
+    long settledAt = System.nanoTime() - start;
+    return new Result(clients, joined, settledAt, held, failure.get());
+  }
+
+  /** Follows one client's roster until the connection ends; counts it down once complete. */
+  private void keepRoster(LoadClient c) {
+    int count = 0;
+    long sum = 0;
+    for (Member m : c.welcome().members()) {
+      count++;
+      sum += hash(m.name());
+    }
+    boolean done = false;
+    try {
+      c.readTimeout(0);
+      while (true) {
+        if (!done && count == clients && sum == expectedSum) {
+          done = true;
+          settled.countDown();
+        }
+        ServerMessage m = c.receive();
+        switch (m) {
+          case ServerMessage.Joined j -> {
+            count++;
+            sum += hash(j.member().name());
+          }
+          case ServerMessage.MembersChanged changed -> {
+            for (MemberChange change : changed.changes()) {
+              if (change instanceof MemberChange.Joined j) {
+                count++;
+                sum += hash(j.member().name());
+              } else {
+                fail(c.name() + " was told someone left during the storm");
+              }
+            }
+          }
+          default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
+        }
+        if (count > clients) {
+          fail(c.name() + " counts " + count + " members, more than joined");
+        }
+      }
+    } catch (IOException e) {
+      if (!done) {
+        fail(c.name() + " lost its connection with " + count + " of " + clients + " members");
+      }
+    }
+  }
+
+  private void awaitSettled() {
+    try {
+      while (failure.get() == null && settled.getCount() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail(settled.getCount() + " clients never had the whole roster");
+          return;
+        }
+        settled.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
+    }
+  }
+
+  private boolean acquire(Semaphore slots) {
+    try {
+      if (slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      fail("the deadline passed while clients were still joining");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
+    }
+    return false;
+  }
+
+  private int remainingMillis() {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+  }
+
+  private void fail(String problem) {
+    failure.compareAndSet(null, problem);
+  }
+
+  /** A 64-bit mix of a name (SplitMix64 over its String hash), for the roster sum. */
+  static long hash(String name) {
+    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lanchat.bench;
+
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.server.ChatServer;
+import dev.lanchat.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The join storm and idle scenarios of issue 12: many clients join one room, every roster is
+ * checked, and, against a server in its own process ({@code --port} and {@code --server-pid}),
+ * the server's heap after a full GC and its resident set are measured before the storm and
+ * while every client sits idle after it, per connection.
+ *
+ * <p>Exit code 0 when every client joined and had the whole roster, 1 otherwise, 2 for a bad
+ * option. Bounded by {@code --deadline}.
+ */
+@Command(name = "storm-scenario", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Join storm and idle memory per connection against a LanChat server.")
+public final class StormScenario implements Callable<Integer> {
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+  private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--clients", description = "Clients that join (default: ${DEFAULT-VALUE}).")
+  int clients = 200;
+
+  @Option(names = "--connect-parallelism", description = "Clients connecting at once (default: ${DEFAULT-VALUE}).")
+  int parallelism = 16;
+
+  @Option(names = "--port", description = "Port of a server on 127.0.0.1 with rate limits off; without it one starts in this JVM.")
+  Integer port;
+
+  @Option(names = "--server-pid", description = "Process id of that server, for heap (jcmd) and RSS (/proc) per connection.")
+  Long serverPid;
+
+  @Option(names = "--deadline", description = "Seconds after which it fails (default: ${DEFAULT-VALUE}).")
+  int deadlineSeconds = 120;
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LoadScenario.LOGBACK_RESOURCE);
+    }
+    System.exit(new CommandLine(new StormScenario()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (clients < 2 || clients > 60_000 || parallelism < 1 || deadlineSeconds < 1
+        || serverPid != null && port == null) {
+      spec.commandLine().getErr().println("storm-scenario: clients 2 to 60000, parallelism and"
+          + " deadline at least 1, --server-pid only with --port");
+      return 2;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    if (port != null) {
+      return storm(out, new InetSocketAddress(loopback, port), deadline) ? 0 : 1;
+    }
+    ServerConfig config = ServerConfig.builder().bind(loopback).port(0).discovery(false)
+        .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
+        .handshakeTimeout(Duration.ofSeconds(deadlineSeconds))
+        .maxClients(clients).maxHandshakes(Math.max(256, parallelism * 2))
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).maxPerAddress(100_000).build();
+    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+      return storm(out, server.localAddress(), deadline) ? 0 : 1;
+    }
+  }
+
+  private boolean storm(PrintWriter out, InetSocketAddress server, long deadline) {
+    OptionalLong heapBefore = heapAfterGc();
+    OptionalLong rssBefore = rss();
+    out.printf(Locale.ROOT, "join storm: %,d clients, %d connecting at once; load average %s%n",
+        clients, parallelism, LoadScenario.loadAverage());
+    JoinStorm.Result r = JoinStorm.run(server, "storm-", clients, parallelism, deadline);
+    try {
+      out.printf(Locale.ROOT, "storm: all joined in %.2f s, every roster whole after %.2f s: %s%n",
+          r.joinedNanos() / 1e9, r.settledNanos() / 1e9, r.ok() ? "OK" : "FAILED: " + r.problem());
+      OptionalLong heapAfter = heapAfterGc();
+      OptionalLong rssAfter = rss();
+      if (heapBefore.isPresent() && heapAfter.isPresent()) {
+        out.printf(Locale.ROOT, "idle: server heap after full GC %,d KiB -> %,d KiB: %.1f KiB per"
+            + " connection%n", heapBefore.getAsLong(), heapAfter.getAsLong(),
+            (heapAfter.getAsLong() - heapBefore.getAsLong()) / (double) r.held().size());
+      }
+      if (rssBefore.isPresent() && rssAfter.isPresent()) {
+        out.printf(Locale.ROOT, "idle: server RSS %,d KiB -> %,d KiB: %.1f KiB per connection%n",
+            rssBefore.getAsLong(), rssAfter.getAsLong(),
+            (rssAfter.getAsLong() - rssBefore.getAsLong()) / (double) r.held().size());
+      }
+    } finally {
+      for (LoadClient c : r.held()) {
+        c.abort();
+      }
+    }
+    out.flush();
+    return r.ok();
+  }
+
+  /** The server's used heap after a full GC, via jcmd; empty for an in-process server. */
+  private OptionalLong heapAfterGc() {
+    if (serverPid == null) {
+      return OptionalLong.empty();
+    }
+    jcmd("GC.run");
+    Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+    return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  private OptionalLong rss() {
+    if (serverPid == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      Matcher m = RSS.matcher(Files.readString(Path.of("/proc", serverPid.toString(), "status")));
+      return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private String jcmd(String command) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), serverPid.toString(), command)
+          .redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(60, TimeUnit.SECONDS);
+      return text;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}
