@@ -2,16 +2,13 @@ package dev.lanchat.client;
 
 import dev.lanchat.client.session.Connector;
 import dev.lanchat.client.session.Ending;
-import dev.lanchat.client.session.JoinResult;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
 import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
-import dev.lanchat.common.pake.JoinCode;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.time.ZoneId;
@@ -41,21 +38,6 @@ public final class ChatProgram {
     }
   }
 
-  /** Where the join dialog left us. */
-  private sealed interface Joining {
-    /** In the room. */
-    record Entered(ServerMessage.Welcome welcome) implements Joining {}
-
-    /** The server gave up while the user answered: connect again and join as {@code name}. */
-    record Again(String name) implements Joining {}
-
-    /** Not allowed, but the person typed a join code: connect again with it, as {@code name}. */
-    record WithCode(String name, JoinCode code) implements Joining {}
-
-    /** Not joining: exit with {@code exitCode} (the user has been told why). */
-    record Exit(int exitCode) implements Joining {}
-  }
-
   private static final int MAX_SESSIONS = 5;
 
   private final Settings settings;
@@ -65,7 +47,7 @@ public final class ChatProgram {
   private final NamePrompt names;
   private final RoomView room;
   private final KnownPeers knownPeers;
-  private final Refusals refusals;
+  private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
@@ -80,10 +62,11 @@ public final class ChatProgram {
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
     this.knownPeers = Objects.requireNonNull(knownPeers, "knownPeers");
-    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
+    this.dialog = new JoinDialog(console, format, names, room,
+        new Refusals(console, settings.session().identity().fingerprint()));
   }
 
   /**
@@ -115,18 +98,18 @@ public final class ChatProgram {
       Opened opened = Connector.open(sessionSettings, trust);
       if (!(opened instanceof Opened.Ready ready)) {
         return opened instanceof Opened.Failed failed
-            ? fail(exitCode(failed.problem()), "! " + failed.problem().message())
+            ? fail(ExitCode.of(failed.problem()), "! " + failed.problem().message())
             : ExitCode.UNTRUSTED; // the trust decision told the user why
       }
       try (Session session = ready.session()) {
-        switch (join(session, name, ready.askedPerson())) {
-          case Joining.Entered entered -> {
+        switch (dialog.join(session, name, ready.askedPerson())) {
+          case JoinDialog.Joining.Entered entered -> {
             return converse(session, entered.welcome());
           }
-          case Joining.Exit exit -> {
+          case JoinDialog.Joining.Exit exit -> {
             return exit.exitCode();
           }
-          case Joining.Again again -> {
+          case JoinDialog.Joining.Again again -> {
             if (attempt >= MAX_SESSIONS) {
               return fail(ExitCode.CONNECTION,
                   "! connection lost: the server closed the connection before we joined");
@@ -134,7 +117,7 @@ public final class ChatProgram {
             console.problem("* the server stopped waiting while you answered; connecting again");
             name = again.name();
           }
-          case Joining.WithCode coded -> {
+          case JoinDialog.Joining.WithCode coded -> {
             if (attempt >= MAX_SESSIONS) {
               return ExitCode.NOT_JOINED;
             }
@@ -144,69 +127,6 @@ public final class ChatProgram {
         }
       }
     }
-  }
-
-  /** Joins as {@code first}; after a name error, asks for another when interactive. */
-  private Joining join(Session session, String first, boolean askedPerson) {
-    String name = first;
-    boolean asked = askedPerson;
-    while (true) {
-      switch (session.join(name)) {
-        case JoinResult.Joined joined -> {
-          return new Joining.Entered(joined.welcome());
-        }
-        case JoinResult.Refused refused -> {
-          console.problem(format.error(refused.error()));
-          if (offersCode(refused.error())) {
-            return offerCode(refused.error(), name);
-          }
-          if (!EventFormat.isNameProblem(refused.error()) || !console.interactive()) {
-            return new Joining.Exit(refusals.explain(refused.error(), name));
-          }
-          switch (names.usable(null)) {
-            case NamePrompt.Answer.Named named -> name = named.name();
-            case NamePrompt.Answer.None none -> {
-              return new Joining.Exit(ExitCode.CANCELLED);
-            }
-            case NamePrompt.Answer.Unreadable unreadable -> {
-              return new Joining.Exit(fail(ExitCode.CONNECTION,
-                  "! cannot read input: " + unreadable.why()));
-            }
-          }
-          asked = true;
-        }
-        case JoinResult.ServerBye bye -> {
-          if (asked) {
-            // its handshake deadline passed while a person answered: the person never sees it
-            return new Joining.Again(name);
-          }
-          room.show(bye.bye());
-          return new Joining.Exit(ExitCode.NOT_JOINED);
-        }
-        case JoinResult.Closed closed -> {
-          return asked ? new Joining.Again(name) : new Joining.Exit(fail(ExitCode.CONNECTION,
-              "! connection lost: the server closed the connection before we joined"));
-        }
-        case JoinResult.Failed failed -> {
-          return new Joining.Exit(fail(exitCode(failed.problem()),
-              "! " + failed.problem().message()));
-        }
-      }
-    }
-  }
-
-  /** True when a person could type a join code instead (NOT_ALLOWED, at a terminal). */
-  private boolean offersCode(ServerMessage.Error error) {
-    return console.interactive()
-        && error.errorCode().orElse(null) == ErrorCode.NOT_ALLOWED;
-  }
-
-  /** Explains NOT_ALLOWED, then offers to type a join code and connect again with it. */
-  private Joining offerCode(ServerMessage.Error error, String name) {
-    int exit = refusals.explain(error, name);
-    return new JoinCodePrompt(console).ask()
-        .<Joining>map(code -> new Joining.WithCode(name, code))
-        .orElse(new Joining.Exit(exit));
   }
 
   /** The joined part: input on one thread, events on the session's; returns the exit code. */
@@ -305,15 +225,6 @@ public final class ChatProgram {
       case Commands.Input.Blank blank -> { }
     }
     return true;
-  }
-
-  /** A server that fails to prove its key is not trusted; every other problem is the connection's. */
-  private static int exitCode(Problem problem) {
-    return switch (problem.kind()) {
-      case NOT_AUTHENTIC -> ExitCode.UNTRUSTED;
-      case CODE_MISMATCH -> ExitCode.CODE_MISMATCH;
-      case CONNECT, HANDSHAKE, LOST -> ExitCode.CONNECTION;
-    };
   }
 
   private int fail(int exitCode, String message) {

@@ -258,64 +258,75 @@ public final class ClientCommand implements Callable<Integer> {
     }
     boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
     try (Console console = consoles.open(color)) {
-      if (name == null && !console.interactive() && !discover) {
-        throw new ParameterException(spec.commandLine(),
-            "--name is required when input is not a terminal");
-      }
-      KnownServers known;
-      try {
-        known = KnownServers.load(knownServers);
-      } catch (BadFileException e) {
-        console.problem("! cannot use the known-servers file: " + e.getMessage());
-        console.problem("! Fix or remove that file; it is never treated as empty.");
-        return ExitCode.UNTRUSTED;
-      }
-      KnownPeers peers;
-      Path peersFile = knownPeers != null ? knownPeers
-          : knownServers.toAbsolutePath().resolveSibling("known_peers");
-      try {
-        peers = KnownPeers.load(peersFile);
-      } catch (BadFileException e) {
-        console.problem("! cannot use the known-peers file: " + e.getMessage());
-        console.problem("! Fix or remove that file; it is never treated as empty.");
-        return ExitCode.UNTRUSTED;
-      }
-      String serverHost = host;
-      int serverPort = port;
-      String expected = fingerprint;
-      if (host == null) {
-        ServerFinder finder = new ServerFinder(known, console);
-        List<Found> found = discover(discoveryTargets, console);
-        if (found == null) {
-          return ExitCode.CONNECTION;
-        }
-        if (discover) {
-          return finder.list(found);
-        }
-        ServerFinder.Choice choice = finder.choose(found);
-        if (choice instanceof ServerFinder.Choice.Stop stop) {
-          return stop.exitCode();
-        }
-        ServerFinder.Choice.Connect chosen = (ServerFinder.Choice.Connect) choice;
-        serverHost = chosen.server().tcpAddress().getAddress().getHostAddress();
-        serverPort = chosen.server().tcpAddress().getPort();
-        if (expected == null) {
-          expected = chosen.expectedFingerprint();
-        }
-      }
-      Identity me;
-      try {
-        me = Identity.loadOrCreate(identity, new SecureRandom());
-      } catch (BadFileException e) {
-        console.problem("! cannot use the identity file " + e.getMessage());
-        console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
-        return ExitCode.CONNECTION;
-      }
-      return chat(console, known, peers, me, serverHost, serverPort, expected);
+      return run(console, discoveryTargets);
     } catch (IOException e) {
       spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
       return ExitCode.CONNECTION;
     }
+  }
+
+  /** With the console open: the trust files, then {@link #connect}. */
+  private int run(Console console, List<InetAddress> discoveryTargets) throws IOException {
+    if (name == null && !console.interactive() && !discover) {
+      throw new ParameterException(spec.commandLine(),
+          "--name is required when input is not a terminal");
+    }
+    KnownServers known;
+    try {
+      known = KnownServers.load(knownServers);
+    } catch (BadFileException e) {
+      console.problem("! cannot use the known-servers file: " + e.getMessage());
+      console.problem("! Fix or remove that file; it is never treated as empty.");
+      return ExitCode.UNTRUSTED;
+    }
+    KnownPeers peers;
+    Path peersFile = knownPeers != null ? knownPeers
+        : knownServers.toAbsolutePath().resolveSibling("known_peers");
+    try {
+      peers = KnownPeers.load(peersFile);
+    } catch (BadFileException e) {
+      console.problem("! cannot use the known-peers file: " + e.getMessage());
+      console.problem("! Fix or remove that file; it is never treated as empty.");
+      return ExitCode.UNTRUSTED;
+    }
+    return connect(console, known, peers, discoveryTargets);
+  }
+
+  /** Finds the server (by discovery unless --host), loads the identity, then {@link #chat}s. */
+  private int connect(Console console, KnownServers known, KnownPeers peers,
+      List<InetAddress> discoveryTargets) throws IOException {
+    String serverHost = host;
+    int serverPort = port;
+    String expected = fingerprint;
+    if (host == null) {
+      ServerFinder finder = new ServerFinder(known, console);
+      List<Found> found = discover(discoveryTargets, console);
+      if (found == null) {
+        return ExitCode.CONNECTION;
+      }
+      if (discover) {
+        return finder.list(found);
+      }
+      ServerFinder.Choice choice = finder.choose(found);
+      if (choice instanceof ServerFinder.Choice.Stop stop) {
+        return stop.exitCode();
+      }
+      ServerFinder.Choice.Connect chosen = (ServerFinder.Choice.Connect) choice;
+      serverHost = chosen.server().tcpAddress().getAddress().getHostAddress();
+      serverPort = chosen.server().tcpAddress().getPort();
+      if (expected == null) {
+        expected = chosen.expectedFingerprint();
+      }
+    }
+    Identity me;
+    try {
+      me = Identity.loadOrCreate(identity, new SecureRandom());
+    } catch (BadFileException e) {
+      console.problem("! cannot use the identity file " + e.getMessage());
+      console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
+      return ExitCode.CONNECTION;
+    }
+    return chat(console, known, peers, me, serverHost, serverPort, expected);
   }
 
   /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
@@ -480,6 +491,11 @@ public final class ClientCommand implements Callable<Integer> {
       throw new ParameterException(cl, "--discovery-wait-ms must be 1 to "
           + DiscoveryClient.MAX_WAIT.toMillis());
     }
+    return resolveDiscoveryAddresses(cl);
+  }
+
+  /** The {@code --discovery-address} values, resolved; a blank or unknown one is a usage error. */
+  private List<InetAddress> resolveDiscoveryAddresses(CommandLine cl) {
     List<InetAddress> resolved = new ArrayList<>();
     for (String address : discoveryAddresses) {
       if (address.isBlank()) {

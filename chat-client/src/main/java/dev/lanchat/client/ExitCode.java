@@ -1,5 +1,7 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Problem;
+
 /** The client's exit codes, as listed at the foot of {@code --help}. */
 public final class ExitCode {
   /** The user quit, or input ended and the server confirmed everything sent. */
@@ -30,4 +32,13 @@ public final class ExitCode {
   public static final int CODE_MISMATCH = 6;
 
   private ExitCode() {}
+
+  /** A server that fails to prove its key is not trusted; other problems are the connection's. */
+  static int of(Problem problem) {
+    return switch (problem.kind()) {
+      case NOT_AUTHENTIC -> UNTRUSTED;
+      case CODE_MISMATCH -> CODE_MISMATCH;
+      case CONNECT, HANDSHAKE, LOST -> CONNECTION;
+    };
+  }
 }

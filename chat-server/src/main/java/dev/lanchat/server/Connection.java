@@ -1,34 +1,30 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.BuildInfo;
-import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
-import dev.lanchat.common.handshake.ClientAuthOutcome;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's TCP connection, from accept to close: the handshake under a deadline, then a
- * read loop that hands each message to its {@link SessionRules}, and the close. Its writes go
- * through its own {@link Outbox}; the room knows it only as a {@link Subscriber}, and it knows
- * the server only as a {@link ServerContext}.
+ * One client's TCP connection, from accept to close: the handshake under a deadline
+ * ({@link HandshakeStep}), the client's access ({@link AccessStep}), then a read loop
+ * ({@link ClientReader}) that hands each message to its {@link SessionRules}, and the close.
+ * Its writes go through its own {@link Outbox}; the room knows it only as a
+ * {@link Subscriber}, and it knows the server only as a {@link ServerContext}.
  *
  * <p>Its life is one {@link Lifecycle.State} at a time, moving forward only. {@link #run} runs on
  * the connection's own virtual thread; {@link #beginClose}, {@link #evicted} and
  * {@link #closeSocket} may be called from any thread.
  */
-final class Connection implements Subscriber {
+final class Connection implements Subscriber, ClientReader.Host {
   /** The BYE reason every client gets when the server shuts down. */
   static final String SHUTDOWN_REASON = "server shutting down";
   /** The BYE reason for a client whose key an administrator took off the allowlist. */
@@ -49,7 +45,7 @@ final class Connection implements Subscriber {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
   private volatile Optional<ByteString> key = Optional.empty();
-  private volatile ScheduledFuture<?> deadline;
+  private final HandshakeDeadline deadline = new HandshakeDeadline();
   private boolean slotTaken;
 
   /**
@@ -95,31 +91,15 @@ final class Connection implements Subscriber {
   }
 
   private Ending session() {
-    if (!config.handshakeTimeout().isZero()) {
-      deadline = server.schedule(this::handshakeDeadlinePassed, config.handshakeTimeout());
-    }
-    ClientLink link;
-    try {
-      socket.prepare(config.handshakeTimeout());
-      link = ClientLink.handshake(socket, server.identity(), server.random());
-      handshakeSlot.leave();
-    } catch (ProtocolException e) {
-      if (e.peerVersion().isPresent()) { // protocol §2.6: nothing the client could read is sent
-        log.info("client at {} speaks LanChat protocol {}; this server speaks {}", peer(),
-            e.peerVersion().getAsInt(), BuildInfo.PROTOCOL_VERSION);
-      } else {
-        log.warn("protocol error from {} during the handshake: {}", peer(), e.getMessage());
-      }
-      return Ending.LOST;
-    } catch (IOException e) {
-      log.debug("connection from {} ended during the handshake ({})", peer(), Peers.brief(e));
-      return Ending.LOST;
-    }
-    return established(link);
+    deadline.start(server, this::handshakeDeadlinePassed);
+    return HandshakeStep.run(server, socket, handshakeSlot).map(this::established)
+        .orElse(Ending.LOST);
   }
 
   /** After the handshake: the outbox, a client slot, client authentication, then the session. */
   private Ending established(ClientLink link) {
+    ClientReader reader =
+        new ClientReader(link, socket, life, config.idleTimeout(), LINGER, this);
     Outbox box = new Outbox(link, server.outboundBudget(), config.maxBacklog(),
         config.maxBacklogBytes(), socket::writerDone);
     life.establish(box);
@@ -133,86 +113,20 @@ final class Connection implements Subscriber {
     slotTaken = server.slots().tryTake();
     if (!slotTaken) { // ERROR, then whatever comes is dropped until the client hangs up
       log.info("refused {}: server full ({} clients)", peer(), config.maxClients());
-      beginClose(new ServerMessage.Error(ErrorCode.SERVER_FULL,
+      return reader.refuse(new ServerMessage.Error(ErrorCode.SERVER_FULL,
           "the server is full (" + config.maxClients() + " clients); try again later"));
-      return drain(link);
     }
-    ClientAuthOutcome outcome;
-    try {
-      outcome = link.authenticate();
-    } catch (IOException e) {
-      return endingFor(e); // as for any failed read: a protocol error is said as such
-    }
-    return switch (outcome) {
-      case ClientAuthOutcome.Authenticated a -> admitted(link, a.key());
-      case ClientAuthOutcome.Refused r -> refused(link, r);
+    return switch (new AccessStep(server, link, peer(), this::reply, place::chargeFailure).run()) {
+      case AccessStep.Verdict.Admitted a -> session(reader, a.key(), a.first());
+      case AccessStep.Verdict.Refused r -> reader.refuse(r.error());
+      case AccessStep.Verdict.Failed f -> reader.failed(f.cause());
     };
-  }
-
-  /**
-   * Protocol §2.5 step 4: a proven key goes on to JOIN if the server admits it, or after a
-   * matching join-code exchange, which an unknown key in allowlist mode may run first.
-   */
-  private Ending admitted(ClientLink link, ByteString proven) {
-    ClientKeys.Admission admission = server.keys().admit(proven);
-    if (admission instanceof ClientKeys.Admission.Unavailable) {
-      beginClose(SessionRules.STORE_UNAVAILABLE);
-      return drain(link);
-    }
-    ClientMessage first;
-    try {
-      first = link.receive();
-    } catch (IOException e) {
-      return endingFor(e);
-    }
-    if (first instanceof ClientMessage.JoinCode1 opening) {
-      return joinCode(link, proven, opening);
-    }
-    if (admission instanceof ClientKeys.Admission.NotAllowed n) {
-      log.info("refused {}: key {} is not on the allowlist", peer(), n.fingerprint());
-      beginClose(new ServerMessage.Error(ErrorCode.NOT_ALLOWED, "your key " + n.fingerprint()
-          + " is not allowed on this server; its administrator can allow it"));
-      return drain(link);
-    }
-    return session(link, proven, Optional.of(first));
-  }
-
-  /** The join-code exchange the client opened; a match lets the key in, anything else ends. */
-  private Ending joinCode(ClientLink link, ByteString proven, ClientMessage.JoinCode1 opening) {
-    JoinCodeExchange.Wire wire = new JoinCodeExchange.Wire() {
-      @Override
-      public ClientMessage receive() throws IOException {
-        return link.receive();
-      }
-
-      @Override
-      public void send(java.util.List<ServerMessage> messages) {
-        messages.forEach(Connection.this::reply);
-      }
-    };
-    JoinCodeExchange.Result result;
-    try {
-      result = server.keys().exchange(server.random(), peer()).run(opening, link.th(),
-          server.identity().publicKey(), proven, wire);
-    } catch (dev.lanchat.server.store.StoreException e) {
-      log.warn("cannot run a join code from {}: {}", peer(), e.getMessage());
-      beginClose(SessionRules.STORE_UNAVAILABLE);
-      return drain(link);
-    } catch (IOException e) {
-      return endingFor(e);
-    }
-    if (result instanceof JoinCodeExchange.Result.Refused) {
-      place.chargeFailure(); // each failure counts against the address's rate (§7)
-      beginClose(JoinCodeExchange.REFUSAL);
-      return drain(link);
-    }
-    return session(link, proven, Optional.empty());
   }
 
   /** The session of an admitted key, starting with {@code first} if it was read already. */
-  private Ending session(ClientLink link, ByteString proven, Optional<ClientMessage> first) {
+  private Ending session(ClientReader reader, ByteString proven, Optional<ClientMessage> first) {
     key = Optional.of(proven);
-    return readLoop(link, new SessionRules(room, this, proven, config.rate(), config.burst()),
+    return reader.session(new SessionRules(room, this, proven, config.rate(), config.burst()),
         first);
   }
 
@@ -228,70 +142,9 @@ final class Connection implements Subscriber {
     }
   }
 
-  /**
-   * A client whose first record proved no key (protocol §2.5): its ERROR, then whatever it
-   * pipelined is dropped until it hangs up; it joins nothing.
-   */
-  private Ending refused(ClientLink link, ClientAuthOutcome.Refused refusal) {
-    log.info("refused {}: {}", peer(), refusal.error().text());
-    beginClose(refusal.error());
-    return drain(link);
-  }
-
-  /** Reads and drops records until the client hangs up or the linger time passes. */
-  private Ending drain(ClientLink link) {
-    socket.readTimeout(LINGER);
-    while (true) {
-      try {
-        link.skip();
-      } catch (IOException e) {
-        return Ending.LOST;
-      }
-    }
-  }
-
-  /** Reads until the client leaves or the socket ends; a closing connection's reads are dropped. */
-  private Ending readLoop(ClientLink link, SessionRules rules, Optional<ClientMessage> first) {
-    Optional<ClientMessage> pending = first;
-    while (true) {
-      if (life.isClosing()) {
-        socket.readTimeout(LINGER); // bounds the wait for the client to hang up
-      }
-      ClientMessage message;
-      try {
-        message = pending.isPresent() ? pending.get() : link.receive();
-        pending = Optional.empty();
-      } catch (IOException e) {
-        return endingFor(e);
-      }
-      if (life.isClosing()) {
-        continue; // read and dropped
-      }
-      if (message instanceof ClientMessage.Bye bye) {
-        return Ending.bye(bye.message());
-      }
-      switch (rules.handle(message, member)) {
-        case SessionRules.Outcome.Reply r -> reply(r.message());
-        case SessionRules.Outcome.JoinedAs j -> joinedAs(j.member());
-        case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
-        case SessionRules.Outcome.Close c -> beginClose(c.bye());
-      }
-    }
-  }
-
-  private Ending endingFor(IOException e) {
-    if (life.isClosing()) {
-      return Ending.LOST;
-    }
-    if (e instanceof ProtocolException p) {
-      log.warn("protocol error from {}: {} ({})", peer(), p.getMessage(), p.reason());
-    }
-    return Ending.readFailed(e, member.isPresent(), config.idleTimeout());
-  }
-
   private void end(Ending ending) {
     handshakeSlot.leave();
-    cancelDeadline();
+    deadline.cancel();
     member.ifPresent(m -> {
       if (room.leave(m, ending.leaveReason(), ending.leaveMessage())) {
         log.info("leave {} from {}: {}", m.name(), peer(),
@@ -320,16 +173,18 @@ final class Connection implements Subscriber {
     return ended.await(timeout, unit);
   }
 
-  private void joinedAs(Member m) {
-    member = Optional.of(m);
-    life.joined();
-    cancelDeadline();
-    log.info("join {} from {}", m.name(), peer());
-    socket.readTimeout(config.idleTimeout());
+  @Override
+  public Optional<Member> member() {
+    return member;
   }
 
-  private void cancelDeadline() {
-    Optional.ofNullable(deadline).ifPresent(d -> d.cancel(false));
+  @Override
+  public void joinedAs(Member m) {
+    member = Optional.of(m);
+    life.joined();
+    deadline.cancel();
+    log.info("join {} from {}", m.name(), peer());
+    socket.readTimeout(config.idleTimeout());
   }
 
   @Override
@@ -338,7 +193,8 @@ final class Connection implements Subscriber {
   }
 
   /** Queues a direct answer to this client; a full backlog removes it as too slow. */
-  private void reply(ServerMessage message) {
+  @Override
+  public void reply(ServerMessage message) {
     if (!offer(MessageCodec.encode(message))
         && member.map(m -> room.leave(m, Room.TOO_SLOW)).orElse(true)) {
       evicted(Room.TOO_SLOW);
@@ -359,7 +215,8 @@ final class Connection implements Subscriber {
    * is queued is flushed, then the output is shut down; the socket is closed at the latest after
    * {@link #LINGER}. Messages the client sends meanwhile are read and ignored.
    */
-  void beginClose(ServerMessage last) {
+  @Override
+  public void beginClose(ServerMessage last) {
     if (life.beginClose(last == null ? null : MessageCodec.encode(last))) {
       server.schedule(socket::close, LINGER);
     }
@@ -374,6 +231,7 @@ final class Connection implements Subscriber {
   void closeSocket() {
     socket.close();
   }
+
   private void handshakeDeadlinePassed() {
     if (member.isPresent() || life.isClosing()) {
       return;

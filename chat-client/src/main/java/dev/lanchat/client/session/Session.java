@@ -1,18 +1,12 @@
 package dev.lanchat.client.session;
 
-import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One connection to a server, made by {@link Connector#open} (connect, handshake, trust):
@@ -51,9 +45,8 @@ public final class Session implements AutoCloseable {
   private final Confirmation confirmation = new Confirmation();
   private final CompletableFuture<Ending> ending = new CompletableFuture<>();
   private final KeepAlive keepAlive;
-  private final BlockingQueue<ClientMessage> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final SendQueue queue = new SendQueue(QUEUE_CAPACITY, this::isOver);
   private volatile SendLimits limits = SendLimits.SERVER_DEFAULTS;
-  private volatile Pacer pacer;
   private int joinsSent;
   private volatile boolean leaving;
 
@@ -87,51 +80,28 @@ public final class Session implements AutoCloseable {
    * before it are skipped. May be called again after a {@link JoinResult.Refused}.
    */
   public JoinResult join(String name) {
-    try {
-      input.arm(settings.handshakeDeadline());
-      write(new ClientMessage.Join(name));
+    input.arm(settings.handshakeDeadline());
+    JoinResult result = JoinStep.run(wire, m -> {
+      write(m);
       joinsSent++;
-      while (true) {
-        switch (wire.receive()) {
-          case ServerMessage.Welcome welcome -> {
-            limits = new SendLimits(welcome.rate(), welcome.burst()); // the server's own limits
-            return new JoinResult.Joined(welcome);
-          }
-          case ServerMessage.Error error -> {
-            return new JoinResult.Refused(error);
-          }
-          case ServerMessage.Bye bye -> {
-            return new JoinResult.ServerBye(bye);
-          }
-          default -> { }
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      return new JoinResult.Failed(lost("the server did not answer JOIN"));
-    } catch (ProtocolException e) {
-      return new JoinResult.Failed(lost(Problem.describe(e)));
-    } catch (IOException e) {
-      // closed (EOF) or reset, depending on how the server's close and our JOIN crossed
-      return new JoinResult.Closed();
+    }, name);
+    if (result instanceof JoinResult.Joined joined) { // the server's own limits
+      limits = new SendLimits(joined.welcome().rate(), joined.welcome().burst());
     }
+    return result;
   }
 
   /** After joining: starts the reader thread, giving events to {@code listener}, and the keep-alive. */
   public void start(Listener listener) {
     Objects.requireNonNull(listener, "listener");
-    long now = System.nanoTime();
-    Pacer started = new Pacer(limits, now);
-    for (int i = 0; i < joinsSent; i++) {
-      started.reserve(now); // each JOIN took a token from the server's bucket
-    }
-    pacer = started;
+    queue.pace(limits, joinsSent);
     Duration idle = settings.pingInterval().multipliedBy(3);
     input.idle(idle.compareTo(MIN_IDLE_TIMEOUT) > 0 ? idle : MIN_IDLE_TIMEOUT);
     keepAlive.start();
     Thread reader = new Thread(() -> read(listener), "lanchat-reader");
     reader.setDaemon(true); // a session the program abandons never keeps the JVM alive
     reader.start();
-    Thread sender = new Thread(this::sendQueued, "lanchat-sender");
+    Thread sender = new Thread(() -> queue.sendQueued(this::trySend), "lanchat-sender");
     sender.setDaemon(true);
     sender.start();
   }
@@ -143,16 +113,7 @@ public final class Session implements AutoCloseable {
    */
   public boolean send(ClientMessage message) {
     Objects.requireNonNull(message, "message");
-    try {
-      while (!isOver()) {
-        if (queue.offer(message, 100, TimeUnit.MILLISECONDS)) {
-          return true;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return false;
+    return queue.put(message);
   }
 
   /** {@link #goodbye(String)} without a parting line. */
@@ -175,7 +136,7 @@ public final class Session implements AutoCloseable {
       return;
     }
     // the PING waits behind every queued line: the deadline grows with what is still queued
-    Duration wait = GOODBYE_TIMEOUT.plusNanos(pacer.drainNanos(queue.size() + 1L));
+    Duration wait = GOODBYE_TIMEOUT.plusNanos(queue.drainNanos());
     switch (confirmation.await(wait)) {
       case CONFIRMED -> { }
       case TIMED_OUT -> {
@@ -229,38 +190,10 @@ public final class Session implements AutoCloseable {
           default -> listener.received(m);
         }
       }
-    } catch (EOFException e) {
-      end(new Ending.Failed("connection lost: the server closed the connection"));
-    } catch (SocketTimeoutException e) {
-      end(new Ending.Failed("connection lost: the server stopped answering"));
-    } catch (ProtocolException e) {
-      end(new Ending.Failed("connection closed: the server broke the protocol ("
-          + Problem.describe(e) + ")"));
     } catch (IOException e) {
-      end(new Ending.Failed("connection lost: " + Problem.describe(e)));
+      end(Ending.Failed.readFailed(e));
     } finally {
       confirmation.abandon();
-    }
-  }
-
-  /** The sender thread: takes each queued message when the pacing allows, and writes it. */
-  private void sendQueued() {
-    try {
-      while (!isOver()) {
-        ClientMessage next = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (next == null) {
-          continue;
-        }
-        long wait = pacer.reserve(System.nanoTime());
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        if (!trySend(next)) {
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -288,10 +221,6 @@ public final class Session implements AutoCloseable {
       return;
     }
     ending.complete(how);
-  }
-
-  private Problem lost(String why) {
-    return new Problem(Problem.Kind.LOST, "connection lost: " + why);
   }
 
   static void closeQuietly(Socket socket) {
