@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
  * event. Labels keep these hashes apart from every other SHA-256 in the protocol.
  */
 public final class ChainHash {
-  /** Size of a head: one SHA-256. */
-  public static final int SIZE = 32;
+  /** Size of a head: one SHA-256 (the value lives with {@link ChainHead}). */
+  public static final int SIZE = ChainHead.SIZE;
 
   private static final byte[] GENESIS_LABEL =
       "lanchat v2 room genesis".getBytes(StandardCharsets.US_ASCII);

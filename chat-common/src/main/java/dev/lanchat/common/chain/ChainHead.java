@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param head the 32-byte head
  */
 public record ChainHead(String room, long id, ByteString head) {
+  /** Size of a head: one SHA-256. */
+  public static final int SIZE = 32;
+
   /**
    * Checks the fields.
    *
@@ -24,7 +27,7 @@ public record ChainHead(String room, long id, ByteString head) {
     if (id < 0) {
       throw new IllegalArgumentException("an event id is not negative");
     }
-    if (head.size() != ChainHash.SIZE) {
+    if (head.size() != SIZE) {
       throw new IllegalArgumentException("a head is 32 bytes, not " + head.size());
     }
   }
