@@ -86,6 +86,7 @@ class ContinuityEndToEndIT {
       try (CutLink link = CutLink.to(server.port())) {
         OnTerminal alice = lan.terminalClient(link.port(), "alice");
         int at = alice.await("as alice", 0);
+        alice.awaitPrompt();
         bob.type("before-1");
         at = alice.await("<bob> before-1", at);
         alice.type("half typ");

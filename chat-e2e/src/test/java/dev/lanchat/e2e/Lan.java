@@ -88,8 +88,19 @@ final class Lan implements AutoCloseable {
   /** As {@link #client(int, String, String...)}, with {@code limits} (JVM options). */
   Launched client(int port, String person, Launched.Limits limits, String... extra)
       throws IOException {
+    return client(port, person, person, limits, extra);
+  }
+
+  /** A piped client of {@code person} (their key) joining under another {@code name}. */
+  Launched clientNamed(int port, String person, String name, String... extra)
+      throws IOException {
+    return client(port, person, name, Launched.Limits.NONE, extra);
+  }
+
+  private Launched client(int port, String person, String name, Launched.Limits limits,
+      String... extra) throws IOException {
     Launched process = Launched.start("chat-client", home(person), limits,
-        clientArgs(port, person, extra));
+        clientArgs(port, name, extra));
     started.push(process);
     return process;
   }
@@ -102,9 +113,9 @@ final class Lan implements AutoCloseable {
     return terminal;
   }
 
-  private static String[] clientArgs(int port, String person, String... extra) {
+  private static String[] clientArgs(int port, String name, String... extra) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1",
-        "--port", Integer.toString(port), "--name", person, "--accept-new"));
+        "--port", Integer.toString(port), "--name", name, "--accept-new"));
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
   }

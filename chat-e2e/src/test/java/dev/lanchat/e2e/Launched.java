@@ -153,15 +153,39 @@ final class Launched implements AutoCloseable {
     }
   }
 
-  private String await(List<String> lines, Predicate<String> test, String what)
-      throws InterruptedException {
-    return await(lines, test, what, WAIT);
+  /** How many standard-output lines were printed so far: a mark to wait from. */
+  synchronized int mark() {
+    return out.size();
   }
 
-  private synchronized String await(List<String> lines, Predicate<String> test, String what,
+  /**
+   * Waits for a standard-output line after {@code mark} (see {@link #mark()}) matching
+   * {@code test}, for the answer to something just typed; returns it.
+   */
+  String awaitOutAfter(int mark, Predicate<String> test, String what)
+      throws InterruptedException {
+    return await(out, mark, test, what, WAIT);
+  }
+
+  /** Every standard-output line printed after {@code mark}, so far. */
+  synchronized List<String> stdoutAfter(int mark) {
+    return List.copyOf(out.subList(mark, out.size()));
+  }
+
+  private String await(List<String> lines, Predicate<String> test, String what)
+      throws InterruptedException {
+    return await(lines, 0, test, what, WAIT);
+  }
+
+  private String await(List<String> lines, Predicate<String> test, String what,
       Duration within) throws InterruptedException {
+    return await(lines, 0, test, what, within);
+  }
+
+  private synchronized String await(List<String> lines, int from, Predicate<String> test,
+      String what, Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
-    int seen = 0;
+    int seen = from;
     while (true) {
       for (; seen < lines.size(); seen++) {
         if (test.test(lines.get(seen))) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +29,8 @@ final class OnTerminal implements AutoCloseable {
   /** CSI and OSC sequences and two-character escapes: what a terminal interprets, not shows. */
   private static final Pattern ESCAPES = Pattern.compile(
       "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)|\u001B[^\\[\\]]");
+
+  private static final Pattern QUERIES = Pattern.compile("\u001B\\[(?:\\?(\\d+)\\$p|0?c|(6)n)");
 
   private final String name;
   private final Process process;
@@ -77,12 +80,16 @@ final class OnTerminal implements AutoCloseable {
 
   private void record() {
     byte[] buffer = new byte[8192];
+    int answered = 0;
     try (InputStream in = process.getInputStream()) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
+        String queries;
         synchronized (this) {
           drawn.write(buffer, 0, n);
           notifyAll();
+          queries = drawn.toString(StandardCharsets.UTF_8).substring(answered);
         }
+        answered += answer(queries);
       }
     } catch (IOException e) {
       // the terminal closed; what was drawn is kept
@@ -93,15 +100,57 @@ final class OnTerminal implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers the queries a terminal answers, as xterm would, so the program does not wait for
+   * a reply that never comes (and then takes typed keys for one): primary device attributes
+   * ({@code ESC [ c}: a VT220), mode reports ({@code ESC [ ? n $ p}: mode not recognised) and
+   * the cursor position ({@code ESC [ 6 n}). Returns how many characters of
+   * {@code drawn} were dealt with (up to the last complete query).
+   */
+  private int answer(String drawn) throws IOException {
+    Matcher m = QUERIES.matcher(drawn);
+    int end = 0;
+    StringBuilder replies = new StringBuilder();
+    while (m.find()) {
+      if (m.group(1) != null) {
+        replies.append("\u001B[?").append(m.group(1)).append(";0$y");
+      } else if (m.group(2) != null) {
+        replies.append("\u001B[1;1R"); // the cursor is at the start of the line
+      } else {
+        replies.append("\u001B[?62;22c");
+      }
+      end = m.end();
+    }
+    if (!replies.isEmpty()) {
+      type(replies.toString());
+    }
+    // keep a tail that may be the start of a query cut between two reads
+    return end > 0 ? end : Math.max(0, drawn.length() - 16);
+  }
+
   /** Types {@code keys} as they are, with no Enter added. */
   void type(String text) throws IOException {
-    keys.write(text.getBytes(StandardCharsets.UTF_8));
-    keys.flush();
+    synchronized (keys) { // the pump answers queries from its own thread
+      keys.write(text.getBytes(StandardCharsets.UTF_8));
+      keys.flush();
+    }
   }
 
   /** Types {@code line} and Enter. */
   void typeLine(String line) throws IOException {
     type(line + "\r");
+  }
+
+  /**
+   * Types {@code line} and Enter, and waits until the line has been echoed at or after
+   * {@code from}; returns the position after the echo, so what is awaited next is the answer,
+   * not the typed text.
+   */
+  int typeLine(String line, int from) throws IOException, InterruptedException {
+    type(line);
+    int echoed = await(line, from);
+    type("\r");
+    return echoed;
   }
 
   /** Pastes {@code text} as a terminal does with bracketed paste on: in one piece, marked. */
@@ -146,6 +195,21 @@ final class OnTerminal implements AutoCloseable {
       if (left <= 0 || (!process.isAlive() && !pump.isAlive())) {
         fail(name + " on a terminal never drew \"" + expected + "\"\n--- drawn:\n"
             + visible(raw()));
+      }
+      wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+    }
+  }
+
+  /**
+   * Waits until the line editor has started reading (it switches bracketed paste on as it
+   * does), so typed keys go to it and not to the terminal's own echo.
+   */
+  synchronized void awaitPrompt() throws InterruptedException {
+    long deadline = System.nanoTime() + Launched.WAIT.toNanos();
+    while (!raw().contains("\u001B[?2004h")) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || (!process.isAlive() && !pump.isAlive())) {
+        fail(name + " on a terminal never started reading a line\n" + visible(raw()));
       }
       wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
     }
