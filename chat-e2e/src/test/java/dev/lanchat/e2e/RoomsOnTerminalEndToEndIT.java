@@ -60,7 +60,7 @@ class RoomsOnTerminalEndToEndIT {
       alice.await("#general", at);
       at = alice.typeLine("/away brb", at);
       at = alice.typeLine("/who", at);
-      at = alice.await("brb", at); // alice is marked away in /who
+      at = alice.await("alice (away: brb)", at); // marked away in /who
       at = alice.typeLine("/back", at);
       at = alice.typeLine("/ignore bob", at);
       at = alice.typeLine("/ignore", at);
