@@ -82,6 +82,8 @@ class KeyUpdateEndToEndIT {
         }
       }
     }
+    System.out.printf("key updates at a threshold of 3 records: %d client to server, %d server"
+        + " to client%n", toServer.get(), toClient.get());
     // 60 lines and their confirmations each way: a new key every third record, about 20 each way
     assertTrue(toServer.get() >= 15, "client to server updates: " + toServer.get());
     assertTrue(toClient.get() >= 15, "server to client updates: " + toClient.get());
