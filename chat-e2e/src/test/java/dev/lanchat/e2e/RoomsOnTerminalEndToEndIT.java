@@ -67,17 +67,23 @@ class RoomsOnTerminalEndToEndIT {
       at = alice.await("bob", at); // the list
 
       bob.type("ignored-line");
-      bob.type("/nick robert");
+      bob.awaitOut(l -> l.endsWith("<bob> ignored-line"), "bob's line in the room");
+      at = alice.typeLine("/rooms", at); // answered after bob's line on alice's connection
+      at = alice.await("rooms:", at);
+      assertEquals(0, alice.count("ignored-line"), "an ignored line is not shown\n"
+          + alice.transcript());
       at = alice.typeLine("/unignore bob", at);
-      at = alice.typeLine("/nick al", at); // sent after the unignore took effect
+      at = alice.await("no longer ignoring bob", at);
+      bob.type("/nick robert");
+      at = alice.await("bob is now known as robert", at);
+      at = alice.typeLine("/nick al", at);
       bob.awaitOut(l -> l.endsWith("* alice is now known as al"), "alice's rename");
       bob.type("after-unignore");
       at = alice.await("<robert> after-unignore", at);
-      assertEquals(0, alice.count("ignored-line"), alice.transcript());
 
       at = alice.typeLine("/part #dev", at);
       at = alice.typeLine("/rooms", at); // answered after the PART was handled
-      alice.await("#dev", at);
+      at = alice.await("#general:", at); // #dev, empty now, is no longer listed
       bob.type("/join #dev");
       bob.type("dev-after-part");
       bob.type("/switch #general");
