@@ -186,6 +186,11 @@ class RoomsEndToEndIT {
       who = alice.awaitOutAfter(mark, l -> l.contains("here:"), "/who");
       assertFalse(who.contains("lunch"), "back: no longer marked: " + who);
 
+      bob.type("thanks alice");
+      String mention = alice.awaitOut(says("bob", "thanks alice"), "a mention");
+      assertTrue(mention.chars().noneMatch(c -> c == 0x07 || c == 0x1B),
+          "piped: a mention is a plain line, no bell, no highlight: " + mention);
+
       alice.type("/ignore carol");
       mark = alice.mark();
       alice.type("/ignore");
