@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -57,6 +59,9 @@ public final class StormScenario implements Callable<Integer> {
   @Option(names = "--deadline", description = "Seconds after which it fails (default: ${DEFAULT-VALUE}).")
   int deadlineSeconds = 120;
 
+  @Option(names = "--histogram", description = "With --server-pid: write the server's class histogram (jcmd GC.class_histogram) while every client sits idle to this file, and its threads (Thread.dump_to_file) next to it.")
+  Path histogram;
+
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LoadScenario.LOGBACK_RESOURCE);
@@ -99,6 +104,7 @@ public final class StormScenario implements Callable<Integer> {
           r.joinedNanos() / 1e9, r.settledNanos() / 1e9, r.ok() ? "OK" : "FAILED: " + r.problem());
       OptionalLong heapAfter = heapAfterGc();
       OptionalLong rssAfter = rss();
+      writeHistogram(out);
       if (heapBefore.isPresent() && heapAfter.isPresent()) {
         out.printf(Locale.ROOT, "idle: server heap after full GC %,d KiB -> %,d KiB: %.1f KiB per"
             + " connection%n", heapBefore.getAsLong(), heapAfter.getAsLong(),
@@ -116,6 +122,22 @@ public final class StormScenario implements Callable<Integer> {
     }
     out.flush();
     return r.ok();
+  }
+
+  /** With {@code --histogram}: what fills the server's heap while the clients sit idle. */
+  private void writeHistogram(PrintWriter out) {
+    if (histogram == null || serverPid == null) {
+      return;
+    }
+    try {
+      Files.writeString(histogram, jcmd("GC.class_histogram"));
+      Path threads = histogram.resolveSibling(histogram.getFileName() + ".threads");
+      jcmd("Thread.dump_to_file", "-overwrite", threads.toAbsolutePath().toString());
+      out.println("idle: class histogram of the server in " + histogram + ", threads in "
+          + threads);
+    } catch (IOException e) {
+      out.println("idle: could not write the class histogram: " + e.getMessage());
+    }
   }
 
   /** The server's used heap after a full GC, via jcmd; empty for an in-process server. */
@@ -140,10 +162,12 @@ public final class StormScenario implements Callable<Integer> {
     }
   }
 
-  private String jcmd(String command) {
+  private String jcmd(String... command) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), serverPid.toString()));
+    line.addAll(List.of(command));
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), serverPid.toString(), command)
+      Process p = new ProcessBuilder(line)
           .redirectErrorStream(true).start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(60, TimeUnit.SECONDS);
