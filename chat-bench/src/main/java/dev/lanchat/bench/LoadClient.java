@@ -7,7 +7,9 @@ import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
+import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One load-generating chat client: a loopback TCP connection, the client handshake (trusting any
@@ -29,16 +32,73 @@ import java.security.SecureRandom;
 final class LoadClient implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 16;
 
+  /** How messages travel: sealed records of a secure channel, or plaintext frames. */
+  private interface Link {
+    void send(Message message) throws IOException;
+
+    ServerMessage receive() throws IOException;
+  }
+
+  /** LanChat's record layer: a channel after the handshake. */
+  private record Sealed(MessageChannel channel) implements Link {
+    @Override
+    public void send(Message message) throws IOException {
+      channel.send(message);
+    }
+
+    @Override
+    public ServerMessage receive() throws IOException {
+      return channel.receiveFromServer();
+    }
+  }
+
+  /**
+   * The no-crypto yardstick's framing ({@link PlainServer}): one encoded message per frame. The
+   * lock serialises senders, as the secure channel's does.
+   */
+  private static final class Plain implements Link {
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final ReentrantLock sendLock = new ReentrantLock();
+
+    Plain(FrameReader reader, FrameWriter writer) {
+      this.reader = reader;
+      this.writer = writer;
+    }
+
+    @Override
+    public void send(Message message) throws IOException {
+      sendLock.lock();
+      try {
+        writer.writeFrame(MessageCodec.encode(message));
+      } finally {
+        sendLock.unlock();
+      }
+    }
+
+    @Override
+    public ServerMessage receive() throws IOException {
+      return MessageCodec.decodeServer(reader.readFrame());
+    }
+  }
+
+  /** Connects a load client to a server: LanChat's ({@link #connect}) or the yardstick. */
+  @FunctionalInterface
+  interface Connector {
+    LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
+        SecureRandom random) throws IOException;
+  }
+
   private final String name;
   private final Socket socket;
   private final CountingInputStream counted;
-  private final MessageChannel channel;
+  private final Link channel;
   private final long handshakeNanos;
   private final long joinNanos;
   private final ServerMessage.Welcome welcome;
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      MessageChannel channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome) {
+      Link channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
@@ -63,6 +123,40 @@ final class LoadClient implements AutoCloseable {
    */
   static LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
       SecureRandom random) throws IOException {
+    // a fresh key per load client: each binds its own name on the server under test
+    return connect(server, name, timeoutMillis, random, Identity.generate(random));
+  }
+
+  /**
+   * As {@link #connect(InetSocketAddress, String, int, SecureRandom)}, proving {@code identity}
+   * (one key may hold many names): a handshake run then costs what a returning client's does,
+   * without making a key first.
+   */
+  static LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
+      SecureRandom random, Identity identity) throws IOException {
+    return open(server, name, timeoutMillis, (reader, writer) ->
+        new Sealed(new MessageChannel(ClientHandshake.run(reader, writer, identity,
+            X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer))));
+  }
+
+  /**
+   * Connects to the no-crypto yardstick ({@link PlainServer}) and joins as {@code name}: no
+   * handshake, plaintext frames, the same messages.
+   *
+   * @throws IOException as {@link #connect} does
+   */
+  static LoadClient connectPlain(InetSocketAddress server, String name, int timeoutMillis,
+      SecureRandom random) throws IOException {
+    return open(server, name, timeoutMillis, Plain::new);
+  }
+
+  /** What makes a link from a connected socket's frames (the handshake, if any, runs here). */
+  private interface LinkMaker {
+    Link make(FrameReader reader, FrameWriter writer) throws IOException;
+  }
+
+  private static LoadClient open(InetSocketAddress server, String name, int timeoutMillis,
+      LinkMaker maker) throws IOException {
     long start = System.nanoTime();
     Socket socket = new Socket();
     try {
@@ -72,13 +166,10 @@ final class LoadClient implements AutoCloseable {
       CountingInputStream counted = new CountingInputStream(socket.getInputStream());
       FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      // a fresh key per load client: each binds its own name on the server under test
-      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
-          Identity.generate(random), X25519.generate(random), ServerKeyVerifier.TRUST_ANY)
-          .channel(reader, writer));
+      Link channel = maker.make(reader, writer);
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
-      ServerMessage first = channel.receiveFromServer();
+      ServerMessage first = channel.receive();
       if (!(first instanceof ServerMessage.Welcome welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
@@ -135,7 +226,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails or the record is bad
    */
   ServerMessage receive() throws IOException {
-    return channel.receiveFromServer();
+    return channel.receive();
   }
 
   /** Says BYE if it still can, then closes the socket. */
