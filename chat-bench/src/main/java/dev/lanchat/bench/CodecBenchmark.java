@@ -28,8 +28,8 @@ public class CodecBenchmark {
   static final String TYPICAL_LINE =
       "Lunch at 12:30 in the small room? I'll bring coffee \u2615 and a cr\u00e8me br\u00fbl\u00e9e.";
 
-  private final Message say = new ClientMessage.Say(TYPICAL_LINE);
-  private final Message chat = new ServerMessage.Chat(1_764_000_000_000L, "alice", TYPICAL_LINE);
+  private final Message say = new ClientMessage.Say(1, PlainWire.ROOM, TYPICAL_LINE);
+  private final Message chat = PlainWire.chat(1, "alice", TYPICAL_LINE);
 
   @Benchmark
   public ClientMessage sayEncodeDecode() throws ProtocolException {

@@ -1,6 +1,5 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -17,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A join storm: {@code clients} clients connect, authenticate and join one room, a few at a
- * time, and each keeps the room's roster from its WELCOME and every membership notice after it.
+ * A join storm: {@code clients} clients connect, authenticate, join and enter one room, a few at
+ * a time, and each keeps the room's roster from its ROSTER pages and every membership notice
+ * after its own JOINED.
  * The storm is over when every client's roster holds exactly the names of all clients; a LEFT,
  * a name seen twice, a refused join or a lost connection fails it.
  *
@@ -55,7 +55,7 @@ final class JoinStorm {
     this.settled = new CountDownLatch(clients);
     long sum = 0;
     for (int i = 0; i < clients; i++) {
-      sum += hash(prefix + i);
+      sum += LoadClient.hash(prefix + i);
     }
     this.expectedSum = sum;
   }
@@ -102,14 +102,16 @@ final class JoinStorm {
     return new Result(clients, joined, settledAt, held, failure.get());
   }
 
-  /** Follows one client's roster until the connection ends; counts it down once complete. */
+  /**
+   * Follows one client's roster until the connection ends; counts it down once complete. The
+   * ROSTER it entered with lists everyone up to and including itself; its own JOINED is its
+   * first live event, alone or inside a MEMBERS_CHANGED, and a change with an event id at or
+   * below that one is therefore already in the roster.
+   */
   private void keepRoster(LoadClient c) {
-    int count = 0;
-    long sum = 0;
-    for (Member m : c.welcome().members()) {
-      count++;
-      sum += hash(m.name());
-    }
+    int count = c.roster().count();
+    long sum = c.roster().nameSum();
+    long ownId = -1;
     boolean done = false;
     try {
       c.readTimeout(0);
@@ -121,17 +123,30 @@ final class JoinStorm {
         ServerMessage m = c.receive();
         switch (m) {
           case ServerMessage.Joined j -> {
-            count++;
-            sum += hash(j.member().name());
+            if (ownId < 0 && j.member().name().equals(c.name())) {
+              ownId = j.event().id();
+            } else if (ownId < 0) {
+              fail(c.name() + " heard of " + j.member().name() + " before its own JOINED");
+            } else if (j.event().id() > ownId) {
+              count++;
+              sum += LoadClient.hash(j.member().name());
+            }
           }
           case ServerMessage.MembersChanged changed -> {
-            for (MemberChange change : changed.changes()) {
-              if (change instanceof MemberChange.Joined j) {
-                count++;
-                sum += hash(j.member().name());
-              } else {
+            List<MemberChange> changes = changed.changes();
+            for (int i = 0; i < changes.size(); i++) {
+              long id = changed.firstId() + i;
+              if (!(changes.get(i) instanceof MemberChange.Joined j)) {
                 fail(c.name() + " was told someone left during the storm");
+              } else if (ownId < 0 && j.member().name().equals(c.name())) {
+                ownId = id;
+              } else if (ownId >= 0 && id > ownId) {
+                count++;
+                sum += LoadClient.hash(j.member().name());
               }
+            }
+            if (ownId < 0) {
+              fail(c.name() + " had membership changes before its own JOINED");
             }
           }
           default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
@@ -185,11 +200,4 @@ final class JoinStorm {
     failure.compareAndSet(null, problem);
   }
 
-  /** A 64-bit mix of a name (SplitMix64 over its String hash), for the roster sum. */
-  static long hash(String name) {
-    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }

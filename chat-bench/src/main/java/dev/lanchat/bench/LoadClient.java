@@ -10,6 +10,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
@@ -95,22 +96,39 @@ final class LoadClient implements AutoCloseable {
   private final Link channel;
   private final long handshakeNanos;
   private final long joinNanos;
-  private final ServerMessage.Welcome welcome;
+  private final Roster roster;
+  // the next client message id: ids are any u64 but 0, unique per key (one key per client here)
+  private long nextId = 1;
+
+  /**
+   * The room's members as the ROSTER pages after ENTERED listed them: how many, and the sum of
+   * {@link #hash} of their names, so a storm of 10,000 clients needs no 10,000 lists of
+   * 10,000 names on the load side.
+   */
+  record Roster(int count, long nameSum) {}
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      Link channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome) {
+      Link channel, long handshakeNanos, long joinNanos, Roster roster) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
     this.channel = channel;
     this.handshakeNanos = handshakeNanos;
     this.joinNanos = joinNanos;
-    this.welcome = welcome;
+    this.roster = roster;
   }
 
-  /** The WELCOME that answered this client's JOIN. */
-  ServerMessage.Welcome welcome() {
-    return welcome;
+  /** The room's members when this client entered, itself included. */
+  Roster roster() {
+    return roster;
+  }
+
+  /** A 64-bit mix of a name (SplitMix64 over its String hash), for roster sums. */
+  static long hash(String name) {
+    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /**
@@ -170,16 +188,49 @@ final class LoadClient implements AutoCloseable {
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
       ServerMessage first = channel.receive();
-      if (!(first instanceof ServerMessage.Welcome welcome)) {
+      if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
-      long welcomed = System.nanoTime();
+      Roster roster = enter(channel, name);
+      long entered = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
-          welcomed - handshaken, welcome);
+          entered - handshaken, roster);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
     }
+  }
+
+  /**
+   * ENTER of the room, as a new member ({@code since} 0): ENTERED, the ROSTER pages, then the
+   * history it announced, read and dropped; what follows is live, starting with this client's
+   * own JOINED.
+   */
+  private static Roster enter(Link channel, String name) throws IOException {
+    channel.send(new ClientMessage.Enter(PlainWire.ROOM, 0));
+    ServerMessage answer = channel.receive();
+    if (!(answer instanceof ServerMessage.Entered entered)) {
+      throw new IOException("ENTER as " + name + " got " + describe(answer)
+          + " instead of ENTERED");
+    }
+    int count = 0;
+    long sum = 0;
+    boolean more = true;
+    while (more) {
+      ServerMessage m = channel.receive();
+      if (!(m instanceof ServerMessage.Roster page)) {
+        throw new IOException(name + " got " + describe(m) + " where a ROSTER page was due");
+      }
+      for (RosterEntry e : page.entries()) {
+        count++;
+        sum += hash(e.member().name());
+      }
+      more = page.more();
+    }
+    for (long i = 0; i < entered.history(); i++) {
+      channel.receive(); // context from before this client: not part of any run
+    }
+    return new Roster(count, sum);
   }
 
   String name() {
@@ -191,7 +242,7 @@ final class LoadClient implements AutoCloseable {
     return handshakeNanos;
   }
 
-  /** From sending JOIN until WELCOME was read. */
+  /** From sending JOIN until ENTERED, the roster and any history were read. */
   long joinNanos() {
     return joinNanos;
   }
@@ -217,7 +268,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails
    */
   void say(String text) throws IOException {
-    channel.send(new ClientMessage.Say(text));
+    channel.send(new ClientMessage.Say(nextId++, PlainWire.ROOM, text));
   }
 
   /**

@@ -11,8 +11,9 @@ import java.net.Socket;
 
 /**
  * One yardstick connection: reads plaintext frames on its own (virtual) thread, as LanChat's
- * connection reads records, and writes through a {@link PlainOutbox}. The session is JOIN first,
- * then SAY, PING and BYE; anything else is ignored.
+ * connection reads records, and writes through a {@link PlainOutbox}. The session is JOIN first
+ * (answered with WELCOME), ENTER of the one room, then SAY, PING and BYE; anything else is
+ * ignored.
  */
 final class PlainConnection implements PlainRoom.Member {
   /** Most messages queued for one client: LanChat's load runs use the same backlog. */
@@ -60,9 +61,12 @@ final class PlainConnection implements PlainRoom.Member {
       while (true) {
         ClientMessage m = MessageCodec.decodeClient(reader.readFrame());
         switch (m) {
-          case ClientMessage.Join j when !joined -> {
+          case ClientMessage.Join j when name == null -> {
             name = j.name();
-            joined = room.join(this);
+            offer(MessageCodec.encode(PlainWire.welcome(name)));
+          }
+          case ClientMessage.Enter e when name != null && !joined -> {
+            joined = room.enter(this);
             if (!joined) {
               return;
             }

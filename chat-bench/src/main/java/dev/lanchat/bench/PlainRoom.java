@@ -1,7 +1,6 @@
 package dev.lanchat.bench;
 
 import dev.lanchat.common.message.MessageCodec;
-import dev.lanchat.common.message.ServerMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The yardstick's one room: members by name, and each MESSAGE encoded once under the room's lock
- * and offered to every member, as LanChat's room does, with no notices, checks or store.
+ * The yardstick's one room: members by name, and each MESSAGE encoded once under the room's lock,
+ * with the room's next event id, and offered to every member, as LanChat's room does, with no
+ * notices, chain, checks or store.
  * Thread-safe.
  */
 final class PlainRoom {
@@ -27,15 +27,21 @@ final class PlainRoom {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Member> members = new LinkedHashMap<>();
+  // guarded by lock: the id of the room's last event
+  private long lastId;
 
-  /** Adds {@code m} and sends it WELCOME; false (and nothing sent) when its name is taken. */
-  boolean join(Member m) {
+  /**
+   * Enters {@code m} (after its JOIN was answered): ENTERED and an empty ROSTER; false (and
+   * nothing sent) when its name is in the room already.
+   */
+  boolean enter(Member m) {
     lock.lock();
     try {
       if (members.putIfAbsent(m.name(), m) != null) {
         return false;
       }
-      m.offer(MessageCodec.encode(PlainWire.welcome(m.name())));
+      m.offer(MessageCodec.encode(PlainWire.entered(members.size())));
+      m.offer(MessageCodec.encode(PlainWire.roster()));
       return true;
     } finally {
       lock.unlock();
@@ -47,8 +53,7 @@ final class PlainRoom {
     List<Member> slow = new ArrayList<>(0);
     lock.lock();
     try {
-      byte[] encoded = MessageCodec.encode(new ServerMessage.Chat(System.currentTimeMillis(),
-          from.name(), text));
+      byte[] encoded = MessageCodec.encode(PlainWire.chat(++lastId, from.name(), text));
       for (Member m : members.values()) {
         if (!m.offer(encoded)) {
           slow.add(m);

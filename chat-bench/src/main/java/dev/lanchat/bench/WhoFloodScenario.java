@@ -166,6 +166,7 @@ public final class WhoFloodScenario implements Callable<Integer> {
         MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
             Identity.generate(random), random, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
         channel.send(new ClientMessage.Join("hog" + i));
+        channel.send(new ClientMessage.Enter(PlainWire.ROOM, 0));
         sockets.add(socket);
         joined.incrementAndGet();
         threads.add(Thread.ofVirtual().start(() -> askWho(channel)));
@@ -177,7 +178,7 @@ public final class WhoFloodScenario implements Callable<Integer> {
       long pause = (long) (1000 / whoRate);
       try {
         while (!stopping.get()) {
-          channel.send(new ClientMessage.Who());
+          channel.send(new ClientMessage.Who(PlainWire.ROOM));
           whos.incrementAndGet();
           Thread.sleep(pause);
         }
