@@ -130,7 +130,10 @@ public final class StormScenario implements Callable<Integer> {
       return;
     }
     try {
-      Files.writeString(histogram, jcmd("GC.class_histogram"));
+      // the heap's committed size and, if the server runs with -XX:NativeMemoryTracking, where
+      // the rest of its resident memory is: RSS is more than the heap
+      Files.writeString(histogram, jcmd("GC.heap_info") + jcmd("VM.native_memory", "summary")
+          + jcmd("GC.class_histogram"));
       Path threads = histogram.resolveSibling(histogram.getFileName() + ".threads");
       jcmd("Thread.dump_to_file", "-overwrite", threads.toAbsolutePath().toString());
       out.println("idle: class histogram of the server in " + histogram + ", threads in "
