@@ -109,55 +109,79 @@ final class JoinStorm {
    * below that one is therefore already in the roster.
    */
   private void keepRoster(LoadClient c) {
-    int count = c.roster().count();
-    long sum = c.roster().nameSum();
-    long ownId = -1;
+    View view = new View(c);
     boolean done = false;
     try {
       c.readTimeout(0);
       while (true) {
-        if (!done && count == clients && sum == expectedSum) {
+        if (!done && view.count == clients && view.sum == expectedSum) {
           done = true;
           settled.countDown();
         }
         ServerMessage m = c.receive();
         switch (m) {
-          case ServerMessage.Joined j -> {
-            if (ownId < 0 && j.member().name().equals(c.name())) {
-              ownId = j.event().id();
-            } else if (ownId < 0) {
-              fail(c.name() + " heard of " + j.member().name() + " before its own JOINED");
-            } else if (j.event().id() > ownId) {
-              count++;
-              sum += LoadClient.hash(j.member().name());
-            }
-          }
+          case ServerMessage.Joined j -> view.joined(j.member().name(), j.event().id());
           case ServerMessage.MembersChanged changed -> {
             List<MemberChange> changes = changed.changes();
+            view.findOwn(changed);
             for (int i = 0; i < changes.size(); i++) {
-              long id = changed.firstId() + i;
-              if (!(changes.get(i) instanceof MemberChange.Joined j)) {
+              if (changes.get(i) instanceof MemberChange.Joined j) {
+                view.joined(j.member().name(), changed.firstId() + i);
+              } else {
                 fail(c.name() + " was told someone left during the storm");
-              } else if (ownId < 0 && j.member().name().equals(c.name())) {
-                ownId = id;
-              } else if (ownId >= 0 && id > ownId) {
-                count++;
-                sum += LoadClient.hash(j.member().name());
               }
-            }
-            if (ownId < 0) {
-              fail(c.name() + " had membership changes before its own JOINED");
             }
           }
           default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
         }
-        if (count > clients) {
-          fail(c.name() + " counts " + count + " members, more than joined");
+        if (view.count > clients) {
+          fail(c.name() + " counts " + view.count + " members, more than joined");
         }
       }
     } catch (IOException e) {
       if (!done) {
-        fail(c.name() + " lost its connection with " + count + " of " + clients + " members");
+        fail(c.name() + " lost its connection with " + view.count + " of " + clients
+            + " members");
+      }
+    }
+  }
+
+  /** One client's roster as a count and a name sum, and the id of its own JOINED. */
+  private final class View {
+    private final LoadClient client;
+    int count;
+    long sum;
+    private long ownId = -1;
+
+    View(LoadClient client) {
+      this.client = client;
+      this.count = client.roster().count();
+      this.sum = client.roster().nameSum();
+    }
+
+    /**
+     * Its own JOINED may share a MEMBERS_CHANGED with joins flushed together with it; those
+     * before it (lower ids) are in the roster it entered with.
+     */
+    void findOwn(ServerMessage.MembersChanged changed) {
+      List<MemberChange> changes = changed.changes();
+      for (int i = 0; i < changes.size() && ownId < 0; i++) {
+        if (changes.get(i) instanceof MemberChange.Joined j
+            && j.member().name().equals(client.name())) {
+          ownId = changed.firstId() + i;
+        }
+      }
+    }
+
+    /** {@code name} entered as event {@code id}: new unless the roster already had it. */
+    void joined(String name, long id) {
+      if (ownId < 0 && name.equals(client.name())) {
+        ownId = id;
+      } else if (ownId < 0) {
+        fail(client.name() + " heard of " + name + " before its own JOINED");
+      } else if (id > ownId) {
+        count++;
+        sum += LoadClient.hash(name);
       }
     }
   }

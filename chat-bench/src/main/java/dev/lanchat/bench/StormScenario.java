@@ -95,7 +95,7 @@ public final class StormScenario implements Callable<Integer> {
 
   private boolean storm(PrintWriter out, InetSocketAddress server, long deadline) {
     OptionalLong heapBefore = heapAfterGc();
-    OptionalLong rssBefore = rss();
+    OptionalLong rssBefore = settledRss();
     out.printf(Locale.ROOT, "join storm: %,d clients, %d connecting at once; load average %s%n",
         clients, parallelism, LoadScenario.loadAverage());
     JoinStorm.Result r = JoinStorm.run(server, "storm-", clients, parallelism, deadline);
@@ -103,7 +103,7 @@ public final class StormScenario implements Callable<Integer> {
       out.printf(Locale.ROOT, "storm: all joined in %.2f s, every roster whole after %.2f s: %s%n",
           r.joinedNanos() / 1e9, r.settledNanos() / 1e9, r.ok() ? "OK" : "FAILED: " + r.problem());
       OptionalLong heapAfter = heapAfterGc();
-      OptionalLong rssAfter = rss();
+      OptionalLong rssAfter = settledRss();
       writeHistogram(out);
       if (heapBefore.isPresent() && heapAfter.isPresent()) {
         out.printf(Locale.ROOT, "idle: server heap after full GC %,d KiB -> %,d KiB: %.1f KiB per"
@@ -151,6 +151,32 @@ public final class StormScenario implements Callable<Integer> {
     jcmd("GC.run");
     Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
     return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  /**
+   * The server's RSS once it stops falling after the full GC: G1 gives the heap regions it no
+   * longer needs back to the system on a background thread, seconds after the GC itself.
+   * Polled every half second, at most 30 s.
+   */
+  private OptionalLong settledRss() {
+    OptionalLong last = rss();
+    for (int i = 0; i < 60 && last.isPresent(); i++) {
+      sleepMillis(500);
+      OptionalLong now = rss();
+      if (now.isEmpty() || now.getAsLong() >= last.getAsLong() - last.getAsLong() / 200) {
+        return now.isPresent() ? now : last;
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private OptionalLong rss() {
