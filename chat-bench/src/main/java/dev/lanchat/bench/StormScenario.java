@@ -106,6 +106,7 @@ public final class StormScenario implements Callable<Integer> {
       OptionalLong rssAfter = settledRss();
       writeHistogram(out);
       if (heapBefore.isPresent() && heapAfter.isPresent()) {
+        out.printf(Locale.ROOT, "idle: %,d connections held%n", r.held().size());
         out.printf(Locale.ROOT, "idle: server heap after full GC %,d KiB -> %,d KiB: %.1f KiB per"
             + " connection%n", heapBefore.getAsLong(), heapAfter.getAsLong(),
             (heapAfter.getAsLong() - heapBefore.getAsLong()) / (double) r.held().size());
