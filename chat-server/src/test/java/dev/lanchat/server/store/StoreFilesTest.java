@@ -71,11 +71,11 @@ class StoreFilesTest {
     byte[] encoded = TEXT.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 50; i++) {
       history.append(RoomEventDraft.ofMember("#general", i, HistoryTest.MESSAGE,
-          HistoryTest.key(1), i), id -> encoded);
+          HistoryTest.key(1), i), (id, head) -> encoded);
       dms.deliverLater(HistoryTest.key(2), HistoryTest.key(1), 1_000 + i, i, encoded);
     }
     history.append(RoomEventDraft.ofMember("#general", 99, HistoryTest.MESSAGE,
-        HistoryTest.key(1), 0), id -> encoded);
+        HistoryTest.key(1), 0), (id, head) -> encoded);
     history.recent("#general");
     history.after("#general", 0);
     dms.take(HistoryTest.key(2));
@@ -110,11 +110,11 @@ class StoreFilesTest {
     try (Store store = Store.open(dir.resolve("server.db"), Clock.systemUTC())) {
       History history = store.history(new Retention(1, Optional.empty()));
       history.append(RoomEventDraft.ofServer("#general", 0, HistoryTest.JOINED),
-          id -> old.getBytes(StandardCharsets.UTF_8));
+          (id, head) -> old.getBytes(StandardCharsets.UTF_8));
       // keeping 1 event, the next one prunes it: without secure_delete its bytes would stay
       // in the page's free space (this test fails with that PRAGMA removed)
       history.append(RoomEventDraft.ofServer("#general", 1, HistoryTest.JOINED),
-          id -> ("later " + id).getBytes(StandardCharsets.UTF_8));
+          (id, head) -> ("later " + id).getBytes(StandardCharsets.UTF_8));
       assertEquals(List.of(2L), history.recent("#general").stream()
           .map(StoredEvent::eventId).toList());
     }
