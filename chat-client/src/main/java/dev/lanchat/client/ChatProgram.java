@@ -9,11 +9,14 @@ import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client program around a {@link Session}: asks for a name, opens a session (once more if
@@ -49,6 +52,7 @@ public final class ChatProgram {
   private final KnownPeers knownPeers;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
+  private final MessageIds ids = new MessageIds();
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -134,11 +138,19 @@ public final class ChatProgram {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
-    peers.welcomed(welcome);
+    CountDownLatch entered = new CountDownLatch(1);
     session.start(message -> {
       peers.received(message);
       received(message);
+      if (message instanceof ServerMessage.Roster r && !r.more()
+          || message instanceof ServerMessage.Error) {
+        entered.countDown();
+      }
     });
+    // logged in, in no room yet: everyone starts in #general because we enter it; lines are
+    // read once we know who is there, as they were when WELCOME listed everyone
+    session.send(new ClientMessage.Enter(RoomNames.GENERAL, 0));
+    awaitEntered(session, entered);
     Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
@@ -150,6 +162,17 @@ public final class ChatProgram {
       }
       case Ending.Failed failed -> fail(ExitCode.CONNECTION, "! " + failed.why());
     };
+  }
+
+  /** Waits for the answer to our ENTER, or for the session to end without one. */
+  private static void awaitEntered(Session session, CountDownLatch entered) {
+    try {
+      while (!entered.await(100, TimeUnit.MILLISECONDS) && !session.isOver()) {
+        // the session's end is the other way out
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -197,15 +220,15 @@ public final class ChatProgram {
     switch (Commands.parse(line)) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        session.send(new ClientMessage.Say(say.text()));
+        session.send(new ClientMessage.Say(ids.next(), RoomNames.GENERAL, say.text()));
       }
       case Commands.Input.Msg msg -> {
         sent.sent(number, line, SentLines.Answer.OWN_DM);
-        session.send(new ClientMessage.Dm(msg.to(), msg.text()));
+        session.send(new ClientMessage.Dm(ids.next(), msg.to(), msg.text()));
       }
       case Commands.Input.Who who -> {
         sent.sent(number, line, SentLines.Answer.ROSTER);
-        session.send(new ClientMessage.Who());
+        session.send(new ClientMessage.Who(RoomNames.GENERAL));
       }
       case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
       case Commands.Input.Quit quit -> {

@@ -35,23 +35,23 @@ class PipedSessionTest {
       ClientRun client = start(server, "--name", "alice");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0,
-            List.of(FakeServer.member("alice"), FakeServer.member("bob"))));
+        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0, 20),
+            List.of(FakeServer.member("alice"), FakeServer.member("bob")));
         client.type("hello").type("/msg bob psst");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receive());
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
+        peer.expectSay("hello");
+        peer.expectDm("bob", "psst");
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
             new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
-            new ServerMessage.Joined(T1201, FakeServer.member("carol")),
-            new ServerMessage.Left(T1201, "bob", "", ""),
-            new ServerMessage.Left(T1201, "carol", "connection lost", ""));
+            FakeServer.joined(T1201, FakeServer.member("carol")),
+            FakeServer.left(T1201, "bob", "", ""),
+            FakeServer.left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
-        assertEquals(new ClientMessage.Who(), peer.receive());
-        peer.send(new ServerMessage.Roster(List.of(FakeServer.member("alice"))));
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        peer.send(FakeServer.roster(List.of(FakeServer.member("alice"))));
         // every input line arrives, in order, before the closing PING and BYE
-        assertEquals(new ClientMessage.Say("one"), peer.receive());
-        assertEquals(new ClientMessage.Say("two"), peer.receive());
+        peer.expectSay("one");
+        peer.expectSay("two");
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
@@ -151,7 +151,7 @@ class PipedSessionTest {
           peer.send(new ServerMessage.Pong(p.token()));
           next = peer.receive();
         }
-        assertEquals(new ClientMessage.Say("still here"), next);
+        FakeServer.Peer.assertSay("still here", next);
         client.endInput();
         ClientMessage.Ping last = peer.expect(ClientMessage.Ping.class);
         peer.send(new ServerMessage.Pong(last.token() + 1000)); // the wrong token confirms nothing
@@ -174,8 +174,8 @@ class PipedSessionTest {
         peer.welcome("");
         client.type("/x something").type("bad \u001B[2J line").type("a".repeat(4097))
             .type("/msg").type("/msg b@d hi").type("   ").type("//slash").type("ok");
-        assertEquals(new ClientMessage.Say("/slash"), peer.receive());
-        assertEquals(new ClientMessage.Say("ok"), peer.receive());
+        peer.expectSay("/slash");
+        peer.expectSay("ok");
         client.endInput();
         peer.answerGoodbye();
       }
@@ -203,17 +203,17 @@ class PipedSessionTest {
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receive());
-        assertEquals(new ClientMessage.Who(), peer.receive());
-        assertEquals(new ClientMessage.Say("bye"), peer.receive());
+        peer.expectSay("hello");
+        peer.expectDm("dave", "hi");
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        peer.expectSay("bye");
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
-            new ServerMessage.Chat(T1201, "bob", "hi alice"),
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
+            FakeServer.chat(T1201, "bob", "hi alice"),
             new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
-            new ServerMessage.Roster(List.of(FakeServer.member("alice"),
+            FakeServer.roster(List.of(FakeServer.member("alice"),
                 FakeServer.member("bob"))),
-            new ServerMessage.Chat(T1201, "alice", "bye"));
+            FakeServer.chat(T1201, "alice", "bye"));
         client.endInput();
         peer.answerGoodbye();
       }
