@@ -33,7 +33,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: every method is one transaction of the {@link Store} it came from.
  */
-public final class History {
+public final class History implements RoomLog {
   /** Events a new member gets as context. */
   public static final int CONTEXT_EVENTS = 20;
 
@@ -73,6 +73,7 @@ public final class History {
    * @throws IllegalStateException if the store spells the room otherwise than the draft
    * @throws StoreException if the store cannot be written (the event has no id: do not fan out)
    */
+  @Override
   public AppendResult append(RoomEventDraft draft, EventEncoder encoder) throws StoreException {
     return append(draft, encoder, Optional.empty());
   }
@@ -83,6 +84,7 @@ public final class History {
    *
    * @throws StoreException if the store cannot be written (nothing changed)
    */
+  @Override
   public AppendResult appendTopic(RoomEventDraft draft, EventEncoder encoder, String topic)
       throws StoreException {
     return append(draft, encoder, Optional.of(topic));
@@ -124,6 +126,7 @@ public final class History {
    *     message id, or the drafts are not all of one room
    * @throws StoreException if the store cannot be written (no event has an id: do not fan out)
    */
+  @Override
   public List<AppendResult.Appended> appendAll(List<RoomEventDraft> drafts,
       List<EventEncoder> encoders) throws StoreException {
     if (drafts.size() != encoders.size()) {
@@ -152,6 +155,7 @@ public final class History {
    * @throws IllegalArgumentException if {@code room} is not a valid room name
    * @throws StoreException if the store cannot be read
    */
+  @Override
   public Optional<StoredRoom> room(String room) throws StoreException {
     String key = RoomKeys.key(room);
     return store.read("read a room", c -> headRow(c, key).map(h -> h.stored(room)));
@@ -203,15 +207,14 @@ public final class History {
   }
 
   private static Optional<HeadRow> headRow(Connection c, String key) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "SELECT last_event_id, name, head, topic FROM room_head WHERE room = ?")) {
-      Sql.bindAll(select, key);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next()
-            ? Optional.of(new HeadRow(row.getLong(1), row.getString(2), row.getBytes(3),
-                row.getString(4)))
-            : Optional.empty();
-      }
+    PreparedStatement select =
+        Sql.prepared(c, "SELECT last_event_id, name, head, topic FROM room_head WHERE room = ?");
+    Sql.bindAll(select, key);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next()
+          ? Optional.of(new HeadRow(row.getLong(1), row.getString(2), row.getBytes(3),
+              row.getString(4)))
+          : Optional.empty();
     }
   }
 
@@ -232,6 +235,7 @@ public final class History {
    *
    * @throws StoreException if the store cannot be read
    */
+  @Override
   public List<StoredEvent> recent(String room) throws StoreException {
     String key = RoomKeys.key(room);
     long now = clock.millis();
@@ -249,6 +253,7 @@ public final class History {
    * @throws IllegalArgumentException if {@code lastSeen} is negative
    * @throws StoreException if the store cannot be read
    */
+  @Override
   public CatchUp after(String room, long lastSeen) throws StoreException {
     if (lastSeen < 0) {
       throw new IllegalArgumentException("event ids start at 1; 0 means none seen");

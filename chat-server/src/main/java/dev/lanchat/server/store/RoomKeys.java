@@ -1,6 +1,6 @@
 package dev.lanchat.server.store;
 
-import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Names;
 
 /**

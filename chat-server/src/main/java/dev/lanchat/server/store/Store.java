@@ -183,6 +183,18 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
+   * The binding of the name with {@code name}'s skeleton, if a key owns it: where a DM to
+   * someone who is not connected is kept for.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules
+   * @throws StoreException if the store cannot be read
+   */
+  public Optional<NameBinding> binding(String name) throws StoreException {
+    String skeleton = skeletonOf(name);
+    return read("look up a name", c -> bindingBy(c, "skeleton", skeleton));
+  }
+
+  /**
    * Moves {@code key}'s binding to {@code newName} in one transaction: the old name is free the
    * moment the new one is bound, and never both or neither.
    *
