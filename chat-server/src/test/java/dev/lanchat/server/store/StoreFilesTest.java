@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store's files (the database, its {@code -wal} and {@code -shm}), while the server runs and
  * after; and pruned text does not linger in the file.
  */
-class StoreFilesTest {
+public class StoreFilesTest {
   private static final String TEXT = "zebra-quartz-7c1f9e-nobody-else-writes-this";
 
   @TempDir
@@ -29,17 +29,28 @@ class StoreFilesTest {
 
   /** Every file of the store's folder (the database and whatever SQLite made beside it). */
   private List<Path> files() throws IOException {
+    return files(dir);
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> all = Files.list(dir)) {
       return all.filter(Files::isRegularFile).toList();
     }
   }
 
-  /** The files whose bytes contain {@code text} in UTF-8 or UTF-16 (either order). */
   private List<String> filesHolding(String text) throws IOException {
+    return filesHolding(dir, text);
+  }
+
+  /**
+   * The files of {@code dir} whose bytes contain {@code text} in UTF-8 or UTF-16 (either
+   * order); the server's own tests search its store folder with it too.
+   */
+  public static List<String> filesHolding(Path dir, String text) throws IOException {
     List<byte[]> needles = List.of(text.getBytes(StandardCharsets.UTF_8),
         text.getBytes(StandardCharsets.UTF_16LE), text.getBytes(StandardCharsets.UTF_16BE));
     List<String> found = new ArrayList<>();
-    for (Path file : files()) {
+    for (Path file : files(dir)) {
       byte[] haystack = Files.readAllBytes(file);
       for (byte[] needle : needles) {
         if (indexOf(haystack, needle) >= 0) {
