@@ -102,19 +102,23 @@ final class JoinStorm {
     return new Result(clients, joined, settledAt, held, failure.get());
   }
 
-  /** Follows one client's roster until the connection ends; counts it down once complete. */
+  /**
+   * Follows one client's roster until the connection ends; counts it down once complete. The
+   * roster from ENTER counts everyone at that moment, so the changes that reach the client before
+   * its own JOINED (stored during the same notice window) are in it already; from its own JOINED
+   * on, each JOINED adds one.
+   */
   private void keepRoster(LoadClient c) {
     int count = 0;
     long sum = 0;
     for (Member m : c.roster()) {
-      // the client itself comes again as its own JOINED, its first live event, alone or
-      // first in a MEMBERS_CHANGED: count it there
-      if (!m.name().equals(c.name())) {
+      if (!m.name().equals(c.name())) { // the client itself is counted at its own JOINED
         count++;
         sum += hash(m.name());
       }
     }
     boolean done = false;
+    boolean ownSeen = false;
     try {
       c.readTimeout(0);
       while (true) {
@@ -123,22 +127,29 @@ final class JoinStorm {
           settled.countDown();
         }
         ServerMessage m = c.receive();
-        switch (m) {
-          case ServerMessage.Joined j -> {
-            count++;
-            sum += hash(j.member().name());
-          }
-          case ServerMessage.MembersChanged changed -> {
-            for (MemberChange change : changed.changes()) {
-              if (change instanceof MemberChange.Joined j) {
-                count++;
-                sum += hash(j.member().name());
-              } else {
-                fail(c.name() + " was told someone left during the storm");
-              }
+        List<Member> joined = switch (m) {
+          case ServerMessage.Joined j -> List.of(j.member());
+          case ServerMessage.MembersChanged changed -> changed.changes().stream().map(change -> {
+            if (!(change instanceof MemberChange.Joined j)) {
+              fail(c.name() + " was told someone left during the storm");
+              return null;
             }
+            return j.member();
+          }).toList();
+          default -> {
+            fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
+            yield List.of();
           }
-          default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
+        };
+        for (Member member : joined) {
+          if (member == null) {
+            continue;
+          }
+          if (ownSeen || member.name().equals(c.name())) {
+            ownSeen = true;
+            count++;
+            sum += hash(member.name());
+          }
         }
         if (count > clients) {
           fail(c.name() + " counts " + count + " members, more than joined");

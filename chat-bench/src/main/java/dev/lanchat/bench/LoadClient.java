@@ -108,14 +108,16 @@ final class LoadClient implements AutoCloseable {
   }
 
   /**
-   * Enters #general as our client does after WELCOME and reads ENTERED and the ROSTER records;
-   * the client's own JOINED, its first live event, is left to the reader.
+   * Enters #general as our client does after WELCOME and reads ENTERED, the ROSTER records (who
+   * is here at the ENTER, this client included) and the history events ENTERED announced, which
+   * that roster already counts; the live events, from the changes that came just before this
+   * client's own JOINED on, are left to the reader.
    */
   private static List<Member> enter(MessageChannel channel, String name) throws IOException {
     channel.send(new ClientMessage.Enter(GENERAL, 0));
-    ServerMessage entered = channel.receiveFromServer();
-    if (!(entered instanceof ServerMessage.Entered)) {
-      throw new IOException("ENTER as " + name + " got " + describe(entered)
+    ServerMessage first = channel.receiveFromServer();
+    if (!(first instanceof ServerMessage.Entered entered)) {
+      throw new IOException("ENTER as " + name + " got " + describe(first)
           + " instead of ENTERED");
     }
     List<Member> members = new ArrayList<>();
@@ -126,9 +128,16 @@ final class LoadClient implements AutoCloseable {
       }
       members.addAll(roster.members());
       if (!roster.more()) {
-        return members;
+        break;
       }
     }
+    for (long i = 0; i < entered.history(); i++) {
+      ServerMessage m = channel.receiveFromServer();
+      if (!(m instanceof ServerMessage.Event)) {
+        throw new IOException("ENTER as " + name + " got " + describe(m) + " in its history");
+      }
+    }
+    return members;
   }
 
   String name() {
