@@ -1,9 +1,11 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Backoff;
 import dev.lanchat.client.session.Connector;
-import dev.lanchat.client.session.Ending;
+import dev.lanchat.client.session.MessageIds;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
+import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
@@ -11,7 +13,12 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,10 +38,21 @@ public final class ChatProgram {
    * @param name the name to join as, or null to ask (interactive only)
    * @param zone the time zone of the timestamps shown
    */
-  public record Settings(SessionSettings session, String name, ZoneId zone) {
+  public record Settings(SessionSettings session, String name, ZoneId zone,
+      Optional<Duration> reconnectFor, Optional<Path> logDir) {
+    /** Piped, a lost connection is retried this long by default ({@code --reconnect-for}). */
+    public static final Duration PIPED_RECONNECT = Duration.ofSeconds(60);
+
     public Settings {
       Objects.requireNonNull(session, "session");
       Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(reconnectFor, "reconnectFor");
+      Objects.requireNonNull(logDir, "logDir");
+    }
+
+    /** Settings that reconnect as {@code --reconnect-for} does by default, with no chat log. */
+    public Settings(SessionSettings session, String name, ZoneId zone) {
+      this(session, name, zone, Optional.of(PIPED_RECONNECT), Optional.empty());
     }
   }
 
@@ -49,6 +67,9 @@ public final class ChatProgram {
   private final KnownPeers knownPeers;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
+  private final Refusals refusals;
+  private final MessageIds ids = new MessageIds(new SecureRandom());
+  private final LogTap log;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -65,8 +86,9 @@ public final class ChatProgram {
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
-    this.dialog = new JoinDialog(console, format, names, room,
-        new Refusals(console, settings.session().identity().fingerprint()));
+    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
+    this.dialog = new JoinDialog(console, format, names, room, refusals);
+    this.log = new LogTap(settings.zone());
   }
 
   /**
@@ -129,27 +151,33 @@ public final class ChatProgram {
     }
   }
 
-  /** The joined part: input on one thread, events on the session's; returns the exit code. */
+  /**
+   * The joined part: input on one thread, events on the session's, and a new session whenever
+   * the connection is lost (as {@link Reconnector} decides); returns the exit code.
+   */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
+    log.open(settings.logDir(), session.hostPort(), console);
+    log.welcomed(session.hostPort(), welcome);
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
     peers.welcomed(welcome);
-    session.start(message -> {
+    Optional<Duration> retry = console.interactive() ? Optional.empty() : settings.reconnectFor();
+    Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
+        new Reconnector.Options(retry, console.interactive()),
+        new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), ids, System::nanoTime);
+    Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       peers.received(message);
       received(message);
-    });
-    Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
+    }, log::append);
+    Thread input = new Thread(() -> readInput(link, peers), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
-    return switch (session.awaitEnd()) {
-      case Ending.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
-      case Ending.ServerBye bye -> {
-        room.show(bye.bye());
-        yield ExitCode.CONNECTION;
-      }
-      case Ending.Failed failed -> fail(ExitCode.CONNECTION, "! " + failed.why());
-    };
+    try {
+      return shown.exitCode(link.run(session, List.of(), shown), failedLine, welcome.name());
+    } finally {
+      log.close();
+    }
   }
 
   /**
@@ -158,9 +186,11 @@ public final class ChatProgram {
    */
   private void received(ServerMessage message) {
     if (console.interactive()) {
+      log.event(message);
       room.received(message);
       return;
     }
+    log.event(message);
     Optional<SentLines.Line> about = sent.received(message);
     if (message instanceof ServerMessage.Error error) {
       failedLine = true;
@@ -170,7 +200,7 @@ public final class ChatProgram {
     room.received(message);
   }
 
-  private void readInput(Session session, PeerKeys peers) {
+  private void readInput(Reconnector session, PeerKeys peers) {
     long number = 0;
     try {
       while (!session.isOver()) {
@@ -180,7 +210,7 @@ public final class ChatProgram {
           return;
         }
         if (line == null) {
-          session.goodbye();
+          session.goodbye("");
           return;
         }
         if (!relay(session, peers, line, number)) {
@@ -193,19 +223,19 @@ public final class ChatProgram {
   }
 
   /** Acts on input line {@code number}; false once the user has quit. */
-  private boolean relay(Session session, PeerKeys peers, String line, long number) {
+  private boolean relay(Reconnector session, PeerKeys peers, String line, long number) {
     switch (Commands.parse(line)) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        session.send(new ClientMessage.Say(say.text()));
+        deliver(session, new ClientMessage.Say(say.text()));
       }
       case Commands.Input.Msg msg -> {
         sent.sent(number, line, SentLines.Answer.OWN_DM);
-        session.send(new ClientMessage.Dm(msg.to(), msg.text()));
+        deliver(session, new ClientMessage.Dm(msg.to(), msg.text()));
       }
       case Commands.Input.Who who -> {
         sent.sent(number, line, SentLines.Answer.ROSTER);
-        session.send(new ClientMessage.Who());
+        deliver(session, new ClientMessage.Who());
       }
       case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
       case Commands.Input.Quit quit -> {
@@ -225,6 +255,19 @@ public final class ChatProgram {
       case Commands.Input.Blank blank -> { }
     }
     return true;
+  }
+
+  /**
+   * Hands one message to the conversation; while disconnected it waits for the connection, and
+   * at a terminal a line beyond {@link Reconnector#MAX_QUEUED} is refused and said so.
+   */
+  private void deliver(Reconnector link, ClientMessage message) {
+    switch (link.send(message)) {
+      case SENT, OVER -> { }
+      case QUEUED -> console.problem("* not connected: kept to send once the connection is back");
+      case REFUSED -> console.problem("! not sent: " + Reconnector.MAX_QUEUED
+          + " lines already wait for the connection to come back");
+    }
   }
 
   private int fail(int exitCode, String message) {

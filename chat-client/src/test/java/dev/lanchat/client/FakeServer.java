@@ -167,6 +167,20 @@ final class FakeServer implements AutoCloseable {
       return channel.receiveFromClient();
     }
 
+    /**
+     * The next message that is not a PING: the client sends a PING to confirm its lines when
+     * nothing else waits, so between lines there may be one; each is answered with its PONG.
+     */
+    ClientMessage receiveLine() throws IOException {
+      while (true) {
+        ClientMessage next = receive();
+        if (!(next instanceof ClientMessage.Ping ping)) {
+          return next;
+        }
+        send(new ServerMessage.Pong(ping.token()));
+      }
+    }
+
     /** Asserts the next message and returns it. */
     <T extends ClientMessage> T expect(Class<T> type) throws IOException {
       return assertInstanceOf(type, receive());
@@ -195,11 +209,23 @@ final class FakeServer implements AutoCloseable {
       return name;
     }
 
-    /** Answers the client's closing PING and asserts the BYE and the close that follow. */
+    /**
+     * Answers the client's closing PING and asserts the BYE and the close that follow. PINGs
+     * that confirm what was sent (one after a line when nothing else waits) may come first;
+     * each is answered, as a server does.
+     */
     void answerGoodbye() throws IOException {
       ClientMessage.Ping ping = expect(ClientMessage.Ping.class);
-      send(new ServerMessage.Pong(ping.token()));
-      assertEquals(new ClientMessage.Bye(), receive());
+      ClientMessage next;
+      while (true) {
+        send(new ServerMessage.Pong(ping.token()));
+        next = receive();
+        if (!(next instanceof ClientMessage.Ping more)) {
+          break;
+        }
+        ping = more;
+      }
+      assertEquals(new ClientMessage.Bye(), next);
       expectEnd();
     }
 

@@ -35,7 +35,7 @@ class InteractiveSessionTest {
             dev.lanchat.common.crypto.Identity.generate(new java.security.SecureRandom()))
             .withPingInterval(Duration.ofSeconds(30)),
         name, ZoneOffset.UTC), console, pins, KnownPeers.load(home.resolve("known_peers")));
-    return CompletableFuture.supplyAsync(program::run);
+    return ClientRun.onOwnThread(program::run);
   }
 
   @Test
@@ -242,7 +242,7 @@ class InteractiveSessionTest {
         vt.type("\u0003");
         vt.await("> ", at);
         vt.type("hello\r");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive(), "the half line was cleared");
+        assertEquals(new ClientMessage.Say("hello"), peer.receiveLine(), "the half line was cleared");
         peer.send(new ServerMessage.Chat(T1201, "alice", "hello"));
         at = vt.await("<alice> hello", at);
         // the prompt drawn again means the line reader is back: a Ctrl-C typed between two

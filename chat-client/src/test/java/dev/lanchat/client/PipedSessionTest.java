@@ -38,8 +38,8 @@ class PipedSessionTest {
         peer.send(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0,
             List.of(FakeServer.member("alice"), FakeServer.member("bob"))));
         client.type("hello").type("/msg bob psst");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receive());
+        assertEquals(new ClientMessage.Say("hello"), peer.receiveLine());
+        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receiveLine());
         peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
             new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
             new ServerMessage.Joined(T1201, FakeServer.member("carol")),
@@ -47,11 +47,11 @@ class PipedSessionTest {
             new ServerMessage.Left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
-        assertEquals(new ClientMessage.Who(), peer.receive());
+        assertEquals(new ClientMessage.Who(), peer.receiveLine());
         peer.send(new ServerMessage.Roster(List.of(FakeServer.member("alice"))));
         // every input line arrives, in order, before the closing PING and BYE
-        assertEquals(new ClientMessage.Say("one"), peer.receive());
-        assertEquals(new ClientMessage.Say("two"), peer.receive());
+        assertEquals(new ClientMessage.Say("one"), peer.receiveLine());
+        assertEquals(new ClientMessage.Say("two"), peer.receiveLine());
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
@@ -112,7 +112,8 @@ class PipedSessionTest {
   @Test
   void serverClosingTheConnectionExitsOneWithAClearMessage() throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server, "--name", "alice");
+      // with reconnecting off, as before reconnecting existed (ReconnectTest covers it on)
+      ClientRun client = start(server, "--name", "alice", "--reconnect-for", "0");
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
       }
@@ -125,7 +126,7 @@ class PipedSessionTest {
   @Test
   void serverByeExitsOneShowingTheReason() throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server, "--name", "alice");
+      ClientRun client = start(server, "--name", "alice", "--reconnect-for", "0");
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         peer.send(new ServerMessage.Bye("shutting down"));
@@ -153,11 +154,12 @@ class PipedSessionTest {
         }
         assertEquals(new ClientMessage.Say("still here"), next);
         client.endInput();
-        ClientMessage.Ping last = peer.expect(ClientMessage.Ping.class);
-        peer.send(new ServerMessage.Pong(last.token() + 1000)); // the wrong token confirms nothing
-        peer.send(new ServerMessage.Pong(last.token()));
-        ClientMessage bye = peer.receive();
-        while (bye instanceof ClientMessage.Ping) {
+        // the PING confirming the line, then the goodbye's: each answered with a wrong token
+        // first, which confirms nothing, so BYE comes only after the right one
+        ClientMessage bye = peer.expect(ClientMessage.Ping.class);
+        while (bye instanceof ClientMessage.Ping last) {
+          peer.send(new ServerMessage.Pong(last.token() + 1000));
+          peer.send(new ServerMessage.Pong(last.token()));
           bye = peer.receive();
         }
         assertEquals(new ClientMessage.Bye(), bye);
@@ -174,8 +176,8 @@ class PipedSessionTest {
         peer.welcome("");
         client.type("/x something").type("bad \u001B[2J line").type("a".repeat(4097))
             .type("/msg").type("/msg b@d hi").type("   ").type("//slash").type("ok");
-        assertEquals(new ClientMessage.Say("/slash"), peer.receive());
-        assertEquals(new ClientMessage.Say("ok"), peer.receive());
+        assertEquals(new ClientMessage.Say("/slash"), peer.receiveLine());
+        assertEquals(new ClientMessage.Say("ok"), peer.receiveLine());
         client.endInput();
         peer.answerGoodbye();
       }
@@ -203,10 +205,10 @@ class PipedSessionTest {
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receive());
-        assertEquals(new ClientMessage.Who(), peer.receive());
-        assertEquals(new ClientMessage.Say("bye"), peer.receive());
+        assertEquals(new ClientMessage.Say("hello"), peer.receiveLine());
+        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receiveLine());
+        assertEquals(new ClientMessage.Who(), peer.receiveLine());
+        assertEquals(new ClientMessage.Say("bye"), peer.receiveLine());
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
         peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
             new ServerMessage.Chat(T1201, "bob", "hi alice"),
