@@ -110,6 +110,8 @@ public final class Reconnector {
   // guarded by lock
   private Session current;
   private boolean live;
+  // true from a loss until the next session is live: what is sent meanwhile is "queued"
+  private boolean down;
   private boolean over;
   private int queuedWhileDown;
   private String leaving;
@@ -186,6 +188,10 @@ public final class Reconnector {
       if (over || leaving != null) {
         return Sent.OVER;
       }
+      if (!live && !down) { // the first session is about to go live: it takes this in order
+        outstanding.add(message, false);
+        return Sent.SENT;
+      }
       if (!live) {
         if (queuedWhileDown >= MAX_QUEUED) {
           return Sent.REFUSED;
@@ -257,6 +263,7 @@ public final class Reconnector {
     } finally {
       synchronized (lock) {
         live = false;
+        down = true;
         current = null;
       }
     }
@@ -274,6 +281,7 @@ public final class Reconnector {
         next = outstanding.toHandOver();
         if (next.isEmpty()) { // under the lock: no line the input thread adds can slip past
           live = true;
+          down = false;
           current = session;
           queuedWhileDown = 0;
           bye = leaving;
