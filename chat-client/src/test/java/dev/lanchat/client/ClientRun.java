@@ -136,6 +136,19 @@ final class ClientRun {
     return out();
   }
 
+  /** Waits, at most 15 s, until stderr holds {@code text}, and returns stderr. */
+  String awaitErr(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!err().contains(text)) {
+      if (System.nanoTime() > deadline || exit.isDone()) {
+        throw new AssertionError("the client never said \"" + text + "\"; stdout:\n"
+            + out() + "\nstderr:\n" + err());
+      }
+      Thread.sleep(10); // stderr is a plain buffer with nothing to wait on
+    }
+    return err();
+  }
+
   String out() {
     synchronized (stdout) {
       return stdout.toString(StandardCharsets.UTF_8);
