@@ -239,14 +239,15 @@ class ReconnectTest {
 
   @Test
   void quittingWhileDisconnectedEndsAtOnce() throws Exception {
-    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+    FakeServer server = new FakeServer(); // closed in the test: it never comes back
+    try (VirtualTerminal vt = new VirtualTerminal()) {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
       CompletableFuture<Integer> exit = interactive(server, console);
       try (FakeServer.Peer first = server.accept()) {
         first.welcome("");
         vt.await("* connected", 0);
       }
-      server.close(); // it never comes back
+      server.close();
       vt.await("reconnecting", 0);
       vt.type("/quit\r");
       assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
