@@ -106,9 +106,13 @@ final class JoinStorm {
   private void keepRoster(LoadClient c) {
     int count = 0;
     long sum = 0;
-    for (Member m : c.welcome().members()) {
-      count++;
-      sum += hash(m.name());
+    for (Member m : c.roster()) {
+      // the client itself comes again as its own JOINED, its first live event, alone or
+      // first in a MEMBERS_CHANGED: count it there
+      if (!m.name().equals(c.name())) {
+        count++;
+        sum += hash(m.name());
+      }
     }
     boolean done = false;
     try {

@@ -2,7 +2,6 @@ package dev.lanchat.client;
 
 import dev.lanchat.client.session.Backoff;
 import dev.lanchat.client.session.Connector;
-import dev.lanchat.client.session.MessageIds;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
 import dev.lanchat.client.session.Reconnector;
@@ -11,16 +10,18 @@ import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client program around a {@link Session}: asks for a name, opens a session (once more if
@@ -68,7 +69,6 @@ public final class ChatProgram {
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
   private final Refusals refusals;
-  private final MessageIds ids = new MessageIds(new SecureRandom());
   private final LogTap log;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
@@ -159,24 +159,47 @@ public final class ChatProgram {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
     log.open(settings.logDir(), session.hostPort(), console);
-    log.welcomed(session.hostPort(), welcome);
+    log.append("* connected to " + session.hostPort() + " as "
+        + dev.lanchat.common.rules.TerminalText.render(welcome.name()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
-    peers.welcomed(welcome);
     Optional<Duration> retry = console.interactive() ? Optional.empty() : settings.reconnectFor();
     Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
         new Reconnector.Options(retry, console.interactive()),
-        new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), ids, System::nanoTime);
+        new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
+    CountDownLatch entered = new CountDownLatch(1);
     Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       peers.received(message);
       received(message);
+      if (message instanceof ServerMessage.Roster r && !r.more()
+          || message instanceof ServerMessage.Error) {
+        entered.countDown();
+      }
     }, log::append);
-    Thread input = new Thread(() -> readInput(link, peers), "lanchat-input");
+    // lines are read once we know who is there, as they were when WELCOME listed everyone
+    Thread input = new Thread(() -> {
+      awaitEntered(link, entered);
+      readInput(link, peers);
+    }, "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     try {
-      return shown.exitCode(link.run(session, List.of(), shown), failedLine, welcome.name());
+      // logged in, in no room yet: everyone starts in #general because we enter it
+      return shown.exitCode(link.run(session,
+          List.of(new ClientMessage.Enter(RoomNames.GENERAL, 0)), shown), failedLine,
+          welcome.name());
     } finally {
       log.close();
+    }
+  }
+
+  /** Waits for the answer to our first ENTER, or for the conversation to end without one. */
+  private static void awaitEntered(Reconnector link, CountDownLatch entered) {
+    try {
+      while (!entered.await(100, TimeUnit.MILLISECONDS) && !link.isOver()) {
+        // the conversation's end is the other way out
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -227,15 +250,16 @@ public final class ChatProgram {
     switch (Commands.parse(line)) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        deliver(session, new ClientMessage.Say(say.text()));
+        deliver(session, new ClientMessage.Say(session.nextId(), RoomNames.GENERAL,
+            say.text()));
       }
       case Commands.Input.Msg msg -> {
         sent.sent(number, line, SentLines.Answer.OWN_DM);
-        deliver(session, new ClientMessage.Dm(msg.to(), msg.text()));
+        deliver(session, new ClientMessage.Dm(session.nextId(), msg.to(), msg.text()));
       }
       case Commands.Input.Who who -> {
         sent.sent(number, line, SentLines.Answer.ROSTER);
-        deliver(session, new ClientMessage.Who());
+        deliver(session, new ClientMessage.Who(RoomNames.GENERAL));
       }
       case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
       case Commands.Input.Quit quit -> {

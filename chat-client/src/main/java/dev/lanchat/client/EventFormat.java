@@ -81,11 +81,12 @@ public final class EventFormat {
   }
 
   /** The lines shown on joining: who we are and who is there, then the motd if any. */
-  public List<String> welcome(String hostPort, ServerMessage.Welcome welcome) {
+  public List<String> welcome(String hostPort, ServerMessage.Welcome welcome,
+      List<Member> here) {
     String server = welcome.server().isEmpty() ? ""
         : " (server " + TerminalText.render(welcome.server()) + ")";
     String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + server + "; here: " + names(welcome.members());
+        + name(welcome.name()) + server + "; here: " + names(here);
     if (welcome.motd().isEmpty()) {
       return List.of(first);
     }
@@ -127,8 +128,19 @@ public final class EventFormat {
       case ServerMessage.Error m -> new Shown("", error(m));
       case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
           + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
-      case ServerMessage.MembersChanged m ->
-          m.welcomeRest() ? null : new Shown(time(m.time()) + " ", "* " + changes(m));
+      case ServerMessage.MembersChanged m -> new Shown(time(m.time()) + " ", "* " + changes(m));
+      case ServerMessage.Action m -> new Shown(time(m.event().time()) + " ", "* "
+          + name(m.from()) + " " + text(m.text()));
+      case ServerMessage.Renamed m -> new Shown(time(m.event().time()) + " ", "* "
+          + name(m.oldName()) + " is now known as " + name(m.newName()));
+      case ServerMessage.Topic m -> new Shown(time(m.event().time()) + " ", "* "
+          + name(m.by()) + (m.topic().isEmpty() ? " cleared the topic"
+              : " set the topic: " + text(m.topic())));
+      case ServerMessage.RoomList m -> new Shown("* ", "rooms: " + rooms(m));
+      // ENTERED is followed by the ROSTER, which says who is here; a signed head is the
+      // chain's business, not a line
+      case ServerMessage.Entered m -> null;
+      case ServerMessage.SignedHead m -> null;
       case ServerMessage.Welcome m -> null;
       case ServerMessage.Pong m -> null;
       case ServerMessage.ServerAuth m -> null;
@@ -161,6 +173,23 @@ public final class EventFormat {
     long joined = m.changes().stream().filter(MemberChange.Joined.class::isInstance).count();
     long left = m.changes().size() - joined;
     return "+" + joined + " joined, -" + left + " left (/who lists everyone)";
+  }
+
+  private String rooms(ServerMessage.RoomList m) {
+    if (m.rooms().isEmpty()) {
+      return "none";
+    }
+    StringBuilder out = new StringBuilder();
+    for (var room : m.rooms()) {
+      if (!out.isEmpty()) {
+        out.append("; ");
+      }
+      out.append(room.room()).append(" (").append(room.members()).append(")");
+      if (!room.topic().isEmpty()) {
+        out.append(": ").append(text(room.topic()));
+      }
+    }
+    return out.toString();
   }
 
   private String left(String who, String reason, String message) {

@@ -36,11 +36,6 @@ final class LogTap implements AutoCloseable {
     }
   }
 
-  /** The lines shown on joining. */
-  void welcomed(String hostPort, ServerMessage.Welcome welcome) {
-    plain.welcome(hostPort, welcome).forEach(this::append);
-  }
-
   /** One server event as its line; errors are about our input, not the chat, and stay out. */
   void event(ServerMessage message) {
     if (log.isPresent() && !(message instanceof ServerMessage.Error)) {

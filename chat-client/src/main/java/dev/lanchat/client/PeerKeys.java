@@ -30,6 +30,8 @@ final class PeerKeys {
   private final Console console;
   /** Members here, by name skeleton. */
   private final Map<String, Member> here = new ConcurrentHashMap<>();
+  /** True when the next ROSTER record starts a new list (the last one had {@code more} 0). */
+  private volatile boolean rosterDone = true;
   /** Names warned about this session (by skeleton), with the key remembered for each. */
   private final Map<String, String> changed = new HashMap<>();
   private boolean writeFailed;
@@ -45,10 +47,6 @@ final class PeerKeys {
     this.console = Objects.requireNonNull(console, "console");
   }
 
-  /** Takes the members of our WELCOME. */
-  void welcomed(ServerMessage.Welcome welcome) {
-    welcome.members().forEach(this::arrived);
-  }
 
   /** Follows who is here through JOINED, LEFT and ROSTER; other messages are ignored. */
   void received(ServerMessage message) {
@@ -56,8 +54,11 @@ final class PeerKeys {
       case ServerMessage.Joined joined -> arrived(joined.member());
       case ServerMessage.Left left -> here.remove(Names.skeleton(left.name()));
       case ServerMessage.Roster roster -> {
-        here.clear();
+        if (rosterDone) {
+          here.clear();
+        }
         roster.members().forEach(this::arrived);
+        rosterDone = !roster.more();
       }
       default -> { }
     }

@@ -4,6 +4,7 @@ import dev.lanchat.client.session.Session;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -20,6 +21,13 @@ final class RoomView implements Session.Listener {
   private final EventFormat format;
   private final Set<String> names = new ConcurrentSkipListSet<>(String.CASE_INSENSITIVE_ORDER);
   private volatile String me = "";
+  /** The WELCOME, shown once the ROSTER of our ENTER says who is here; null after that. */
+  private volatile ServerMessage.Welcome welcome;
+  private volatile String hostPort = "";
+  /** The members the ROSTER of our ENTER listed so far, in join order. */
+  private final List<dev.lanchat.common.message.Member> entering = new ArrayList<>();
+  /** True when the next ROSTER record starts a new list (the last one had {@code more} 0). */
+  private volatile boolean rosterDone = true;
   private volatile Pattern mention = Pattern.compile("(?!)");
 
   RoomView(Console console, EventFormat format) {
@@ -33,14 +41,46 @@ final class RoomView implements Session.Listener {
     me = welcome.name();
     mention = Pattern.compile("(?<![A-Za-z0-9_.-])" + Pattern.quote(welcome.name())
         + "(?![A-Za-z0-9_.-])", Pattern.CASE_INSENSITIVE);
-    welcome.members().forEach(m -> names.add(m.name()));
-    for (String line : format.welcome(hostPort, welcome)) {
-      console.event(line);
+    this.welcome = welcome;
+    this.hostPort = hostPort;
+  }
+
+  /**
+   * Follows the ENTER of #general: its ROSTER records say who is here, and the WELCOME line is
+   * shown with them once the last has come, as one line.
+   *
+   * @return true when {@code m} belonged to the ENTER and has been taken care of
+   */
+  private boolean entered(ServerMessage m) {
+    ServerMessage.Welcome w = welcome;
+    if (w == null || !(m instanceof ServerMessage.Roster roster)) {
+      return false;
     }
+    synchronized (entering) {
+      entering.addAll(roster.members());
+      if (roster.more()) {
+        return true;
+      }
+      names.clear();
+      entering.forEach(member -> names.add(member.name()));
+      for (String line : format.welcome(hostPort, w, entering)) {
+        console.event(line);
+      }
+      entering.clear();
+    }
+    welcome = null;
+    return true;
   }
 
   @Override
   public void received(ServerMessage m) {
+    if (m instanceof ServerMessage.Entered || entered(m)) {
+      return;
+    }
+    if (m instanceof ServerMessage.Joined joined
+        && Names.skeleton(joined.member().name()).equals(Names.skeleton(me))) {
+      return; // our own entry: the WELCOME line said so already
+    }
     switch (m) {
       case ServerMessage.Joined joined -> names.add(joined.member().name());
       case ServerMessage.Left left -> names.remove(left.name());
@@ -51,8 +91,11 @@ final class RoomView implements Session.Listener {
         }
       });
       case ServerMessage.Roster roster -> {
-        names.clear();
+        if (rosterDone) {
+          names.clear();
+        }
         roster.members().forEach(member -> names.add(member.name()));
+        rosterDone = !roster.more();
       }
       default -> { }
     }

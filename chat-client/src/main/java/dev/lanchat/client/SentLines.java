@@ -35,6 +35,8 @@ final class SentLines {
 
   private final Deque<Line> waiting = new ArrayDeque<>();
   private volatile String me = "";
+  /** True between ENTERED and the last record of the ROSTER that follows it. */
+  private boolean entering;
 
   /** Our own name, to recognise our own MESSAGE and DM. */
   void joinedAs(String name) {
@@ -57,10 +59,18 @@ final class SentLines {
     if (message instanceof ServerMessage.Error) {
       return Optional.ofNullable(waiting.pollFirst());
     }
+    if (message instanceof ServerMessage.Entered) {
+      entering = true; // the ROSTER that follows answers our ENTER, not a typed /who
+      return Optional.empty();
+    }
     Answer answer = switch (message) {
       case ServerMessage.Chat chat when own(chat.from()) -> Answer.OWN_MESSAGE;
       case ServerMessage.Dm dm when own(dm.from()) -> Answer.OWN_DM;
-      case ServerMessage.Roster roster -> Answer.ROSTER;
+      case ServerMessage.Roster roster when entering -> {
+        entering = roster.more();
+        yield null;
+      }
+      case ServerMessage.Roster roster -> roster.more() ? null : Answer.ROSTER;
       default -> null;
     };
     if (answer == null) {

@@ -16,7 +16,7 @@ class EventFormatTest {
   @Test
   void withoutColourLinesCarryNoEscapeCodes() {
     EventFormat plain = new EventFormat(ZoneOffset.UTC, false);
-    assertEquals("12:01 <bob> hi", plain.format(new ServerMessage.Chat(T, "bob", "hi")).orElseThrow());
+    assertEquals("12:01 <bob> hi", plain.format(FakeServer.chat(T, "bob", "hi")).orElseThrow());
     assertEquals("! error 77: odd", plain.error(new ServerMessage.Error(77, "odd")));
     assertTrue(plain.format(new ServerMessage.Pong(1)).isEmpty());
   }
@@ -25,26 +25,28 @@ class EventFormatTest {
   void aFewCoalescedChangesAreNamedOnOneLineAndManyAreCounted() {
     EventFormat plain = new EventFormat(ZoneOffset.UTC, false);
     assertEquals("12:01 * dave joined; bob left (connection lost): b\\x1Bye", plain.format(
-        new ServerMessage.MembersChanged(T, false, List.of(
-            new MemberChange.Joined(FakeServer.member("dave")),
-            new MemberChange.Left("bob", "connection lost", "b\u001bye")))).orElseThrow());
+        changed(List.of(new MemberChange.Joined(FakeServer.member("dave")),
+            new MemberChange.Left(FakeServer.member("bob").key(), "bob", "connection lost",
+                "b\u001bye")))).orElseThrow());
     List<MemberChange> storm = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       storm.add(new MemberChange.Joined(FakeServer.member("u" + i)));
     }
-    storm.add(new MemberChange.Left("bob", "", ""));
+    storm.add(new MemberChange.Left(FakeServer.member("bob").key(), "bob", "", ""));
     assertEquals("12:01 * +40 joined, -1 left (/who lists everyone)",
-        plain.format(new ServerMessage.MembersChanged(T, false, storm)).orElseThrow());
-    assertTrue(plain.format(new ServerMessage.MembersChanged(T, true,
-        List.of(new MemberChange.Joined(FakeServer.member("old"))))).isEmpty(),
-        "the rest of a WELCOME is not news");
+        plain.format(changed(storm)).orElseThrow());
+  }
+
+  private static ServerMessage.MembersChanged changed(List<MemberChange> changes) {
+    return new ServerMessage.MembersChanged(FakeServer.GENERAL, 1,
+        dev.lanchat.common.bytes.ByteString.copyOf(new byte[32]), T, changes);
   }
 
   @Test
   void timestampsUseTheGivenZone() {
     EventFormat paris = new EventFormat(ZoneOffset.ofHours(1), false);
     assertEquals("13:01 * bob joined", paris.format(
-        new ServerMessage.Joined(T, FakeServer.member("bob"))).orElseThrow());
+        FakeServer.joined(T, FakeServer.member("bob"))).orElseThrow());
   }
 
   @Test

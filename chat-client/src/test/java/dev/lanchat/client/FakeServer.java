@@ -13,7 +13,9 @@ import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -197,16 +199,71 @@ final class FakeServer implements AutoCloseable {
       channel.sendEncoded(List.of(plaintext));
     }
 
-    /** Reads the client's JOIN and welcomes it; everyone in {@code users} is "here". */
+    /**
+     * Reads the client's JOIN and welcomes it, then its ENTER of #general, answered with
+     * ENTERED, a ROSTER of the client and everyone in {@code others}, and its own JOINED.
+     */
     String welcome(String motd, String... others) throws IOException {
       String name = expect(ClientMessage.Join.class).name();
       List<Member> users = new java.util.ArrayList<>();
-      users.add(new Member(name, clientKey));
       for (String other : others) {
         users.add(member(other));
       }
-      send(new ServerMessage.Welcome(name, "fake", motd, 0, 0, users));
+      send(new ServerMessage.Welcome(name, "fake", motd, 0, 0, 20));
+      enter(new Member(name, clientKey), users);
       return name;
+    }
+
+    /**
+     * Reads the client's ENTER of #general and answers it: ENTERED, the ROSTER ({@code self}
+     * and then {@code others}), and the client's own JOINED.
+     */
+    void enter(Member self, List<Member> others) throws IOException {
+      assertEquals(new ClientMessage.Enter(GENERAL, 0), receive());
+      List<RosterEntry> entries = new java.util.ArrayList<>();
+      entries.add(new RosterEntry(self));
+      others.forEach(m -> entries.add(new RosterEntry(m)));
+      send(new ServerMessage.Entered(GENERAL, "", entries.size(), 0, 0),
+          new ServerMessage.Roster(GENERAL, false, entries),
+          new ServerMessage.Joined(event(System.currentTimeMillis(), self.key()), self));
+    }
+
+    /**
+     * Sends {@code welcome}, then answers the client's ENTER of #general with ENTERED, a ROSTER
+     * of exactly {@code here}, and the client's own JOINED.
+     */
+    void welcomeAndEnter(ServerMessage.Welcome welcome, List<Member> here) throws IOException {
+      send(welcome);
+      assertEquals(new ClientMessage.Enter(GENERAL, 0), receive());
+      Member self = here.stream().filter(m -> m.name().equals(welcome.name())).findFirst()
+          .orElse(new Member(welcome.name(), clientKey));
+      send(new ServerMessage.Entered(GENERAL, "", here.size(), 0, 0),
+          new ServerMessage.Roster(GENERAL, false, here.stream().map(RosterEntry::new).toList()),
+          new ServerMessage.Joined(event(System.currentTimeMillis(), self.key()), self));
+    }
+
+    /** Asserts the next message is SAY of {@code text} in #general, with an id. */
+    void expectSay(String text) throws IOException {
+      assertSay(text, receiveLine());
+    }
+
+    /** As {@link #expectSay}, with a message that was received already. */
+    static void assertSay(String text, ClientMessage m) {
+      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, m);
+      assertEquals(GENERAL, say.room());
+      assertEquals(text, say.text());
+    }
+
+    /** As {@link #expectSay}, with a message and a failure text. */
+    void expectSay(String text, String what) throws IOException {
+      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, receiveLine(), what);
+      assertEquals(new ClientMessage.Say(say.id(), GENERAL, text), say, what);
+    }
+
+    /** Asserts the next message is DM of {@code text} to {@code to}, with an id. */
+    void expectDm(String to, String text) throws IOException {
+      ClientMessage.Dm dm = assertInstanceOf(ClientMessage.Dm.class, receiveLine());
+      assertEquals(new ClientMessage.Dm(dm.id(), to, text), dm);
     }
 
     /**
@@ -241,6 +298,41 @@ final class FakeServer implements AutoCloseable {
     }
   }
 
+  /** The room our client enters. */
+  static final String GENERAL = "#general";
+  private static final java.util.concurrent.atomic.AtomicLong EVENT_IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * An envelope in #general with the next event id; the head is a stand-in, since the client
+   * does not check the chain yet.
+   */
+  static EventHeader event(long time, ByteString sender) {
+    return new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
+        ByteString.copyOf(new byte[32]), time, sender);
+  }
+
+  /** MESSAGE from {@code from} in #general. */
+  static ServerMessage.Chat chat(long time, String from, String text) {
+    return new ServerMessage.Chat(event(time, member(from).key()), from, text);
+  }
+
+  /** JOINED of {@code member} in #general. */
+  static ServerMessage.Joined joined(long time, Member member) {
+    return new ServerMessage.Joined(event(time, member.key()), member);
+  }
+
+  /** LEFT of {@code name} from #general. */
+  static ServerMessage.Left left(long time, String name, String reason, String message) {
+    return new ServerMessage.Left(event(time, member(name).key()), name, reason, message);
+  }
+
+  /** ROSTER of #general in one record. */
+  static ServerMessage.Roster roster(List<Member> members) {
+    return new ServerMessage.Roster(GENERAL, false,
+        members.stream().map(RosterEntry::new).toList());
+  }
+
   /** Builds message plaintexts by hand, byte by byte as protocol §4 lays them out. */
   static final class Raw {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -249,6 +341,11 @@ final class FakeServer implements AutoCloseable {
       Raw raw = new Raw();
       raw.out.write(type);
       return raw;
+    }
+
+    Raw u8(int v) {
+      out.write(v);
+      return this;
     }
 
     Raw u16(int v) {
@@ -281,6 +378,23 @@ final class FakeServer implements AutoCloseable {
     /** A {@code member}: the name, then a key made from it (see {@link FakeServer#member}). */
     Raw member(String name) {
       return str(name).key(FakeServer.member(name).key().toByteArray());
+    }
+
+    /**
+     * An event envelope in #general with event id {@code id} at {@code time}; head and sender
+     * are zeros, which the client does not check yet.
+     */
+    Raw event(long id, long time) {
+      return str(GENERAL).u64(id).key(new byte[32]).u64(time).key(new byte[32]);
+    }
+
+    /** ROSTER entries: each name as a {@code member} and the away text {@code away}. */
+    Raw entries(String away, String... names) {
+      u16(names.length);
+      for (String name : names) {
+        member(name).str(away);
+      }
+      return this;
     }
 
     /** A {@code list<member>} of these names. */

@@ -41,15 +41,21 @@ class HostileServerTest {
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("srv" + EVIL)
-            .str("motd" + EVIL).u32(10_000).u32(20).members("alice" + EVIL, EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).u64(T1201).str(EVIL).str("hi" + EVIL)
+            .str("motd" + EVIL).u32(10_000).u32(20).u16(20).bytes());
+        assertEquals(new ClientMessage.Enter(FakeServer.GENERAL, 0), peer.receive());
+        peer.sendRaw(Raw.type(ServerMessage.Entered.TYPE).str(FakeServer.GENERAL).str(EVIL)
+            .u32(2).u32(0).u64(0).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str(FakeServer.GENERAL).u8(0)
+            .entries(EVIL, "alice" + EVIL, EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).event(1, T1201).str(EVIL).str("hi" + EVIL)
             .bytes());
         peer.sendRaw(Raw.type(ServerMessage.Dm.TYPE).u64(T1201).str(EVIL).str("alice" + EVIL)
+            .str(EVIL).u8(2).str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).event(2, T1201).member(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).event(3, T1201).str(EVIL).str(EVIL)
             .str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).u64(T1201).member(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).u64(T1201).str(EVIL).str(EVIL).str(EVIL)
-            .bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).members(EVIL, "b" + EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str(FakeServer.GENERAL).u8(0)
+            .entries(EVIL, EVIL, "b" + EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(3).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(999).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Bye.TYPE).str(EVIL).bytes());

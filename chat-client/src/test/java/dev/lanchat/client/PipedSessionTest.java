@@ -35,23 +35,23 @@ class PipedSessionTest {
       ClientRun client = start(server, "--name", "alice");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0,
-            List.of(FakeServer.member("alice"), FakeServer.member("bob"))));
+        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0, 20),
+            List.of(FakeServer.member("alice"), FakeServer.member("bob")));
         client.type("hello").type("/msg bob psst");
-        assertEquals(new ClientMessage.Say("hello"), peer.receiveLine());
-        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receiveLine());
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
+        peer.expectSay("hello");
+        peer.expectDm("bob", "psst");
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
             new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
-            new ServerMessage.Joined(T1201, FakeServer.member("carol")),
-            new ServerMessage.Left(T1201, "bob", "", ""),
-            new ServerMessage.Left(T1201, "carol", "connection lost", ""));
+            FakeServer.joined(T1201, FakeServer.member("carol")),
+            FakeServer.left(T1201, "bob", "", ""),
+            FakeServer.left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
-        assertEquals(new ClientMessage.Who(), peer.receiveLine());
-        peer.send(new ServerMessage.Roster(List.of(FakeServer.member("alice"))));
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
+        peer.send(FakeServer.roster(List.of(FakeServer.member("alice"))));
         // every input line arrives, in order, before the closing PING and BYE
-        assertEquals(new ClientMessage.Say("one"), peer.receiveLine());
-        assertEquals(new ClientMessage.Say("two"), peer.receiveLine());
+        peer.expectSay("one");
+        peer.expectSay("two");
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
@@ -152,7 +152,7 @@ class PipedSessionTest {
           peer.send(new ServerMessage.Pong(p.token()));
           next = peer.receive();
         }
-        assertEquals(new ClientMessage.Say("still here"), next);
+        FakeServer.Peer.assertSay("still here", next);
         client.endInput();
         // the PING confirming the line, then the goodbye's: each answered with a wrong token
         // first, which confirms nothing, so BYE comes only after the right one
@@ -176,8 +176,8 @@ class PipedSessionTest {
         peer.welcome("");
         client.type("/x something").type("bad \u001B[2J line").type("a".repeat(4097))
             .type("/msg").type("/msg b@d hi").type("   ").type("//slash").type("ok");
-        assertEquals(new ClientMessage.Say("/slash"), peer.receiveLine());
-        assertEquals(new ClientMessage.Say("ok"), peer.receiveLine());
+        peer.expectSay("/slash");
+        peer.expectSay("ok");
         client.endInput();
         peer.answerGoodbye();
       }
@@ -205,17 +205,17 @@ class PipedSessionTest {
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
-        assertEquals(new ClientMessage.Say("hello"), peer.receiveLine());
-        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receiveLine());
-        assertEquals(new ClientMessage.Who(), peer.receiveLine());
-        assertEquals(new ClientMessage.Say("bye"), peer.receiveLine());
+        peer.expectSay("hello");
+        peer.expectDm("dave", "hi");
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
+        peer.expectSay("bye");
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
-            new ServerMessage.Chat(T1201, "bob", "hi alice"),
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
+            FakeServer.chat(T1201, "bob", "hi alice"),
             new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
-            new ServerMessage.Roster(List.of(FakeServer.member("alice"),
+            FakeServer.roster(List.of(FakeServer.member("alice"),
                 FakeServer.member("bob"))),
-            new ServerMessage.Chat(T1201, "alice", "bye"));
+            FakeServer.chat(T1201, "alice", "bye"));
         client.endInput();
         peer.answerGoodbye();
       }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,19 +59,23 @@ class RealServerReconnectTest {
     return lines.stream().filter(l -> l.endsWith(suffix)).count();
   }
 
-  @Test
-  void aResetConnectionComesBackByItselfAndEveryLineArrivesOnceInOrder() throws Exception {
+  /**
+   * Runs the cut: alice (through the proxy) and bob chat, alice's connection is reset while bob
+   * speaks, alice types during the outage and after; both leave. Returns {alice, bob}.
+   */
+  private List<ClientRun> chatAcrossACut(ChatServer server, Path logs) throws Exception {
     AtomicBoolean cut = new AtomicBoolean();
-    try (ChatServer server = server();
-        FaultProxy proxy = FaultProxy.start(server.port(), () -> new FaultProxy.Plan(
-            Tamper.none(), resetWhen(cut), FaultProxy.Chunking.WHOLE))) {
+    try (FaultProxy proxy = FaultProxy.start(server.port(), () -> new FaultProxy.Plan(
+        Tamper.none(), resetWhen(cut), FaultProxy.Chunking.WHOLE))) {
       ClientRun bob = client(server.port(), "bob");
       bob.awaitOut("as bob");
-      Path logs = home.resolve("logs");
       ClientRun alice = client(proxy.port(), "alice", "--log", logs.toString());
       alice.awaitOut("as alice");
       alice.type("before");
       bob.awaitOut("<alice> before");
+      // the ROSTER comes after the PONG that confirms "before": nothing of alice's is pending
+      alice.type("/who");
+      alice.awaitOut("* here: ");
 
       cut.set(true);
       bob.type("while alice is cut off"); // its record to alice meets the reset
@@ -86,16 +91,45 @@ class RealServerReconnectTest {
       assertEquals(ExitCode.OK, alice.exitCode(), alice.err());
       bob.endInput();
       assertEquals(ExitCode.OK, bob.exitCode(), bob.err());
+      return List.of(alice, bob);
+    }
+  }
 
+  @Test
+  void aResetConnectionComesBackByItselfAndEveryLineArrivesOnce() throws Exception {
+    try (ChatServer server = server()) {
+      Path logs = home.resolve("logs");
+      List<ClientRun> runs = chatAcrossACut(server, logs);
+      ClientRun bob = runs.get(1);
       List<String> heard = bob.outLines();
       for (String line : List.of("<alice> before", "<alice> typed during the outage",
           "<alice> after")) {
         assertEquals(1, count(heard, line), line + " once: " + bob.out());
       }
-      List<String> seen = alice.outLines();
-      assertEquals(1, count(seen, "<bob> welcome back"), alice.out());
+      assertEquals(1, count(runs.get(0).outLines(), "<bob> welcome back"), runs.get(0).out());
       String log = Files.readString(Files.list(logs).findFirst().orElseThrow());
       assertTrue(log.contains("<alice> before") && log.contains("* reconnected as alice"), log);
+    }
+  }
+
+  @Test
+  @Disabled("needs the server's catch-up after ENTER with since (the rooms server); the client "
+      + "side is checked against a scripted server in ReconnectTest")
+  void whatWasSaidDuringTheCutIsShownOnceInTheRoomsOrder() throws Exception {
+    try (ChatServer server = server()) {
+      ClientRun alice = chatAcrossACut(server, home.resolve("logs")).get(0);
+      List<String> seen = alice.outLines();
+      List<String> expected = List.of("<alice> before", "<bob> while alice is cut off",
+          "<alice> typed during the outage", "<alice> after", "<bob> welcome back");
+      for (String line : expected) {
+        assertEquals(1, count(seen, line), line + " once: " + alice.out());
+      }
+      List<String> order = seen.stream()
+          .filter(l -> expected.stream().anyMatch(l::endsWith)).toList();
+      assertEquals(expected.size(), order.size(), alice.out());
+      for (int i = 0; i < expected.size(); i++) {
+        assertTrue(order.get(i).endsWith(expected.get(i)), "in order: " + alice.out());
+      }
     }
   }
 }

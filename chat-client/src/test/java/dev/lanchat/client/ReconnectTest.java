@@ -7,7 +7,11 @@ import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ErrorCode;
+import dev.lanchat.common.message.EventHeader;
+import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.trust.KnownPeers;
 import dev.lanchat.common.trust.KnownServers;
@@ -40,8 +44,26 @@ class ReconnectTest {
     return ClientRun.start(args.toArray(String[]::new));
   }
 
-  private static ClientMessage say(String text) {
-    return new ClientMessage.Say(text);
+  /** Asserts {@code m} is a SAY of {@code text} in #general and returns its id. */
+  private static long say(String text, ClientMessage m) {
+    FakeServer.Peer.assertSay(text, m);
+    return ((ClientMessage.Say) m).id();
+  }
+
+  /**
+   * Welcomes a reconnecting client back: its JOIN, WELCOME, then its ENTER of #general from
+   * the last event it saw (returned, 0 when it saw none), answered with ENTERED, ROSTER and its own JOINED.
+   */
+  private static long welcomeBack(FakeServer.Peer peer) throws IOException {
+    assertEquals(new ClientMessage.Join("alice"), peer.receive(), "the same name");
+    peer.send(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20));
+    ClientMessage.Enter enter = peer.expect(ClientMessage.Enter.class);
+    assertEquals(FakeServer.GENERAL, enter.room());
+    Member self = new Member("alice", peer.clientKey());
+    peer.send(new ServerMessage.Entered(FakeServer.GENERAL, "", 1, 0, 0),
+        new ServerMessage.Roster(FakeServer.GENERAL, false, List.of(new RosterEntry(self))),
+        new ServerMessage.Joined(FakeServer.event(FakeServer.T1201, self.key()), self));
+    return enter.since();
   }
 
   @Test
@@ -49,16 +71,18 @@ class ReconnectTest {
       throws Exception {
     try (FakeServer server = new FakeServer()) {
       ClientRun client = piped(server);
+      long id;
       try (FakeServer.Peer first = server.accept()) {
         first.welcome("");
         client.type("one");
-        assertEquals(say("one"), first.receiveLine()); // received, never confirmed
+        id = say("one", first.receiveLine()); // received, never confirmed
       } // the connection drops before the server answered the PING
       try (FakeServer.Peer second = server.accept()) {
-        assertEquals("alice", second.welcome(""), "the same name");
-        assertEquals(say("one"), second.receiveLine(), "resent: the server drops a repeat");
+        assertTrue(welcomeBack(second) > 0, "entered again from the last event seen");
+        assertEquals(id, say("one", second.receiveLine()), "resent with its id: the server "
+            + "drops a repeat");
         client.type("two");
-        assertEquals(say("two"), second.receiveLine());
+        say("two", second.receiveLine());
         client.endInput();
         second.answerGoodbye();
       }
@@ -72,6 +96,47 @@ class ReconnectTest {
     }
   }
 
+  /** MESSAGE {@code id} of #general from bob. */
+  private static ServerMessage.Chat fromBob(long id, String text) {
+    return new ServerMessage.Chat(new EventHeader(FakeServer.GENERAL, id,
+        ByteString.copyOf(new byte[32]), FakeServer.T1201, FakeServer.member("bob").key()),
+        "bob", text);
+  }
+
+  @Test
+  void theCatchUpStartsAfterTheLastEventSeenAndNoEventIsShownTwice() throws Exception {
+    try (FakeServer server = new FakeServer()) {
+      ClientRun client = piped(server);
+      long seen = 1_000_000;
+      try (FakeServer.Peer first = server.accept()) {
+        first.welcome("");
+        first.send(fromBob(seen, "one"));
+        client.awaitOut("<bob> one");
+      }
+      try (FakeServer.Peer second = server.accept()) {
+        assertEquals(new ClientMessage.Join("alice"), second.receive());
+        second.send(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20));
+        assertEquals(new ClientMessage.Enter(FakeServer.GENERAL, seen), second.receive(),
+            "entered again from the last event seen");
+        Member self = new Member("alice", second.clientKey());
+        second.send(new ServerMessage.Entered(FakeServer.GENERAL, "", 2, 3, 1234),
+            new ServerMessage.Roster(FakeServer.GENERAL, false, List.of(new RosterEntry(self))),
+            fromBob(seen, "one"), // a server may overlap what was seen: it is not shown again
+            fromBob(seen + 1, "two"),
+            fromBob(seen + 2, "three"),
+            fromBob(seen + 1, "two")); // nor is a repeat
+        client.endInput();
+        second.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, client.exitCode(), client.err());
+      List<String> shown = client.outLines().stream()
+          .filter(l -> l.contains("<bob>") || l.contains("earlier messages")).toList();
+      assertEquals(List.of("12:01 <bob> one",
+          "… 1234 earlier messages in #general not shown",
+          "12:01 <bob> two", "12:01 <bob> three"), shown, client.out());
+    }
+  }
+
   @Test
   void aConfirmedLineIsNotSentAgainAfterTheDrop() throws Exception {
     try (FakeServer server = new FakeServer()) {
@@ -79,16 +144,16 @@ class ReconnectTest {
       try (FakeServer.Peer first = server.accept()) {
         first.welcome("");
         client.type("one");
-        assertEquals(say("one"), first.receive());
+        say("one", first.receive());
         ClientMessage.Ping ping = first.expect(ClientMessage.Ping.class);
         first.send(new ServerMessage.Pong(ping.token())); // the server has it
-        first.send(new ServerMessage.Chat(FakeServer.T1201, "alice", "one"));
+        first.send(FakeServer.chat(FakeServer.T1201, "alice", "one"));
         client.awaitOut("<alice> one");
       }
       try (FakeServer.Peer second = server.accept()) {
-        second.welcome("");
+        welcomeBack(second);
         client.type("two");
-        assertEquals(say("two"), second.receiveLine(), "one was confirmed: not resent");
+        say("two", second.receiveLine()); // one was confirmed: not resent
         client.endInput();
         second.answerGoodbye();
       }
@@ -126,7 +191,7 @@ class ReconnectTest {
         second.send(new ServerMessage.Error(ErrorCode.NAME_TAKEN, "alice is here already"));
       }
       try (FakeServer.Peer third = server.accept()) {
-        third.welcome("");
+        welcomeBack(third);
         client.endInput();
         third.answerGoodbye();
       }
@@ -158,7 +223,7 @@ class ReconnectTest {
     try (FakeServer.Peer first = server.accept()) {
       first.welcome("");
       client.type("one");
-      assertEquals(say("one"), first.receiveLine());
+      say("one", first.receiveLine());
       server.close(); // nothing listens any more: every attempt is refused
     }
     assertEquals(ExitCode.CONNECTION, client.exitCode(), client.err());
@@ -194,11 +259,11 @@ class ReconnectTest {
       int at = vt.await("! connection lost: the server closed the connection; reconnecting "
           + "(/quit or Ctrl-D to stop)", 0);
       try (FakeServer.Peer second = server.accept()) {
-        second.welcome("");
+        welcomeBack(second);
         at = vt.await("* reconnected as alice", at);
         vt.await("> half ty", at); // redrawn under the notices, as it was
         vt.type("ped\r");
-        assertEquals(say("half typed"), second.receiveLine());
+        say("half typed", second.receiveLine());
         vt.type("/quit\r");
         second.answerGoodbye();
       }
@@ -225,9 +290,9 @@ class ReconnectTest {
       vt.type(keys.toString()); // the server does not answer: no session takes them yet
       vt.await("! not sent: 100 lines already wait for the connection to come back", at);
       try (FakeServer.Peer second = server.accept()) {
-        second.welcome("");
+        welcomeBack(second);
         for (int i = 1; i <= Reconnector.MAX_QUEUED; i++) {
-          assertEquals(say("line " + i), second.receiveLine());
+          say("line " + i, second.receiveLine());
         }
         vt.type("/quit\r");
         second.answerGoodbye(); // line 101 never comes

@@ -45,7 +45,8 @@ final class Outstanding {
 
   /** True for the messages a server drops when repeated: those with a client message id. */
   static boolean resendable(ClientMessage message) {
-    return message instanceof ClientMessage.Say || message instanceof ClientMessage.Dm;
+    return message instanceof ClientMessage.Say || message instanceof ClientMessage.Dm
+        || message instanceof ClientMessage.Me;
   }
 
   /** Notes {@code message} as sent by the program; {@code handed} when a session has it. */

@@ -3,6 +3,8 @@ package dev.lanchat.client.session;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Names;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -102,7 +104,7 @@ public final class Reconnector {
   private final Options options;
   private final Backoff backoff;
   private final LongSupplier nanoTime;
-  private final MessageIds ids;
+  private final MessageIds ids = new MessageIds(new SecureRandom());
   private final Outstanding outstanding = new Outstanding();
   private final RoomCursors rooms = new RoomCursors();
   private final Object lock = new Object();
@@ -122,13 +124,12 @@ public final class Reconnector {
    * the first session (a join code is not proven again).
    */
   public Reconnector(SessionSettings settings, ServerTrust trust, String name, Options options,
-      Backoff backoff, MessageIds ids, LongSupplier nanoTime) {
+      Backoff backoff, LongSupplier nanoTime) {
     this.settings = Objects.requireNonNull(settings, "settings").withoutJoinCode();
     this.trust = Objects.requireNonNull(trust, "trust");
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
-    this.ids = Objects.requireNonNull(ids, "ids");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
@@ -150,6 +151,7 @@ public final class Reconnector {
     Objects.requireNonNull(events, "events");
     Session session = first;
     List<ClientMessage> enter = List.copyOf(opening);
+    // the ENTERs are ours, not the user's: they go first and are never resent as such
     while (true) {
       Ending ending = converse(session, enter, events);
       Optional<Outcome> end = ended(ending);
@@ -166,7 +168,7 @@ public final class Reconnector {
           session = back.session();
           name = back.welcome().name();
           events.reconnected(back.welcome());
-          enter = rooms.reentries();
+          enter = rooms.reentries(opening);
         }
       }
     }
@@ -178,6 +180,9 @@ public final class Reconnector {
    */
   public Sent send(ClientMessage message) {
     Objects.requireNonNull(message, "message");
+    if (message instanceof ClientMessage.Part part) {
+      rooms.parted(part.room()); // a reconnect does not take us back into a room we left
+    }
     Session to;
     synchronized (lock) {
       while (!live && !over && !options.interactive() && queuedWhileDown >= MAX_QUEUED) {
@@ -252,11 +257,10 @@ public final class Reconnector {
   private Ending converse(Session session, List<ClientMessage> enter, Events events) {
     try (session) {
       outstanding.newSession();
-      session.start(m -> {
-        if (rooms.fresh(m)) {
-          events.received(m);
-        }
-      }, outstanding);
+      session.start(m -> rooms.fresh(m).ifPresent(fresh -> {
+        renamed(fresh);
+        events.received(fresh);
+      }), outstanding);
       enter.forEach(session::send);
       handOver(session);
       return session.awaitEnd();
@@ -393,6 +397,14 @@ public final class Reconnector {
           return Optional.empty();
         }
       }
+    }
+  }
+
+  /** Follows our own NICK: a reconnect joins under the name we have now. */
+  private void renamed(ServerMessage message) {
+    if (message instanceof ServerMessage.Renamed r
+        && Names.skeleton(r.oldName()).equals(Names.skeleton(name))) {
+      name = r.newName();
     }
   }
 

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OutstandingTest {
-  private static final ClientMessage ONE = new ClientMessage.Say("one");
-  private static final ClientMessage TWO = new ClientMessage.Say("two");
-  private static final ClientMessage WHO = new ClientMessage.Who();
+  private static final ClientMessage ONE = new ClientMessage.Say(1, "#general", "one");
+  private static final ClientMessage TWO = new ClientMessage.Me(2, "#general", "two");
+  private static final ClientMessage WHO = new ClientMessage.Who("#general");
 
   @Test
   void aWrittenLineStaysUntilAPingWrittenAfterItIsAnswered() {
@@ -71,7 +71,7 @@ class OutstandingTest {
   void aServerThatNeverAnswersCannotMakeItGrowWithoutEnd() {
     Outstanding o = new Outstanding();
     for (int i = 0; i < Outstanding.CAPACITY + 10; i++) {
-      ClientMessage m = new ClientMessage.Say("line " + i);
+      ClientMessage m = new ClientMessage.Dm(i + 1, "bob", "line " + i);
       o.add(m, true);
       o.written(m);
     }
