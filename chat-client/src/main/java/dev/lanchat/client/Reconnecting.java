@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.ConversationEnd;
 import dev.lanchat.client.session.Ending;
 import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.common.message.ServerMessage;
@@ -78,30 +79,30 @@ final class Reconnecting implements Reconnector.Events {
   }
 
   /** Says how the conversation ended and returns the exit code ({@link ExitCode}). */
-  int exitCode(Reconnector.Outcome outcome, boolean failedLine, String name) {
+  int exitCode(ConversationEnd outcome, boolean failedLine, String name) {
     return switch (outcome) {
-      case Reconnector.Outcome.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
-      case Reconnector.Outcome.Quit quit -> {
+      case ConversationEnd.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
+      case ConversationEnd.Quit quit -> {
         if (quit.unconfirmed() > 0) {
           console.problem("! " + quit.unconfirmed() + " of your messages may not have reached "
               + "the server");
         }
         yield ExitCode.OK;
       }
-      case Reconnector.Outcome.Lost lost -> lost(lost);
-      case Reconnector.Outcome.NotTrusted refused -> ExitCode.UNTRUSTED;
-      case Reconnector.Outcome.Failed failed -> {
+      case ConversationEnd.Lost lost -> lost(lost);
+      case ConversationEnd.NotTrusted refused -> ExitCode.UNTRUSTED;
+      case ConversationEnd.Failed failed -> {
         console.problem("! " + failed.problem().message());
         yield ExitCode.of(failed.problem());
       }
-      case Reconnector.Outcome.Refused refused -> {
+      case ConversationEnd.Refused refused -> {
         console.problem(format.error(refused.error()));
         yield refusals.explain(refused.error(), name);
       }
     };
   }
 
-  private int lost(Reconnector.Outcome.Lost lost) {
+  private int lost(ConversationEnd.Lost lost) {
     if (lost.gaveUp()) {
       console.problem("! connection lost: not back within " + giveUpAfter.orElseThrow()
           .toSeconds() + " s (--reconnect-for)" + unconfirmed(lost.unconfirmed()));

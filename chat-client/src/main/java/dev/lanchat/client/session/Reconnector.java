@@ -1,7 +1,6 @@
 package dev.lanchat.client.session;
 
 import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
 import java.security.SecureRandom;
@@ -13,12 +12,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps a conversation going across connections: when a joined session is lost (not by our
- * goodbye), it opens new ones with {@link Backoff} until one joins under the same name, checks
- * the server's key again each time (a changed key is refused as at first connect), enters the
- * rooms again from the last event seen ({@link RoomCursors}), and hands the new session whatever
- * the server had not confirmed ({@link Outstanding}), then what was typed meanwhile, in order.
+ * goodbye), it opens new ones ({@link Redial}, waiting as {@link Backoff} says) until one joins
+ * under the same name, checking the server's key again each time (a changed key is refused as
+ * at first connect); it enters the rooms again from the last event seen ({@link RoomCursors}),
+ * and hands the new session whatever the server had not confirmed ({@link Outstanding}), then
+ * what was typed meanwhile, in order.
  * Events shown once are never shown again. It prints nothing: the program hears of it through
- * {@link Events} and the {@link Outcome}.
+ * {@link Events} and the {@link ConversationEnd}.
  *
  * <p>Threads: {@link #run} works on the caller's thread until the end; {@link #send} and
  * {@link #goodbye} come from the input thread; events arrive on the current session's reader.
@@ -63,30 +63,6 @@ public final class Reconnector {
     void reconnected(ServerMessage.Welcome welcome);
   }
 
-  /** How the conversation ended for good. */
-  public sealed interface Outcome {
-    /** We said goodbye and the server confirmed everything sent. */
-    record Left() implements Outcome {}
-
-    /** The user quit while disconnected; {@code unconfirmed} messages may not have arrived. */
-    record Quit(int unconfirmed) implements Outcome {}
-
-    /**
-     * The connection was lost and not restored ({@code how}); {@code gaveUp} when reconnecting
-     * was tried for the whole time allowed.
-     */
-    record Lost(Ending how, boolean gaveUp, int unconfirmed) implements Outcome {}
-
-    /** Reconnecting found a server whose key is not trusted (the user was told why). */
-    record NotTrusted() implements Outcome {}
-
-    /** Reconnecting failed in a way retrying cannot mend (the server's proof failed). */
-    record Failed(Problem problem) implements Outcome {}
-
-    /** The server refused the name or the key on reconnecting. */
-    record Refused(ServerMessage.Error error) implements Outcome {}
-  }
-
   /** What became of one {@link #send}. */
   public enum Sent {
     /** Given to the connected session. */
@@ -99,10 +75,8 @@ public final class Reconnector {
     OVER
   }
 
-  private final SessionSettings settings;
-  private final ServerTrust trust;
   private final Options options;
-  private final Backoff backoff;
+  private final Redial redial;
   private final LongSupplier nanoTime;
   private final MessageIds ids = new MessageIds(new SecureRandom());
   private final Outstanding outstanding = new Outstanding();
@@ -125,12 +99,11 @@ public final class Reconnector {
    */
   public Reconnector(SessionSettings settings, ServerTrust trust, String name, Options options,
       Backoff backoff, LongSupplier nanoTime) {
-    this.settings = Objects.requireNonNull(settings, "settings").withoutJoinCode();
-    this.trust = Objects.requireNonNull(trust, "trust");
     this.name = Objects.requireNonNull(name, "name");
     this.options = Objects.requireNonNull(options, "options");
-    this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.redial = new Redial(Objects.requireNonNull(settings, "settings").withoutJoinCode(),
+        trust, options.giveUpAfter(), backoff, nanoTime);
   }
 
   /** A fresh client message id for a SAY, DM or ME. */
@@ -147,24 +120,27 @@ public final class Reconnector {
    * Runs the conversation from {@code first} (joined, not started) until it ends for good,
    * sending {@code opening} first (the rooms to enter).
    */
-  public Outcome run(Session first, List<ClientMessage> opening, Events events) {
+  public ConversationEnd run(Session first, List<ClientMessage> opening, Events events) {
     Objects.requireNonNull(events, "events");
     Session session = first;
     List<ClientMessage> enter = List.copyOf(opening);
     // the ENTERs are ours, not the user's: they go first and are never resent as such
     while (true) {
       Ending ending = converse(session, enter, events);
-      Optional<Outcome> end = ended(ending);
+      Optional<ConversationEnd> end = ended(ending);
       if (end.isPresent()) {
         return end.get();
       }
       events.lost(ending);
-      Reopened again = reopen(ending);
-      switch (again) {
-        case Reopened.Stop stop -> {
+      Ending lost = ending;
+      switch (redial.run(name, lost, outstanding::size, wait -> pause(wait, lost))) {
+        case Redial.Result.Stop stop -> {
+          synchronized (lock) {
+            finish(stop.outcome());
+          }
           return stop.outcome();
         }
-        case Reopened.Back back -> {
+        case Redial.Result.Back back -> {
           session = back.session();
           name = back.welcome().name();
           events.reconnected(back.welcome());
@@ -301,96 +277,40 @@ public final class Reconnector {
   }
 
   /** The outcome when {@code ending} ends the conversation for good; empty to reconnect. */
-  private Optional<Outcome> ended(Ending ending) {
+  private Optional<ConversationEnd> ended(Ending ending) {
     synchronized (lock) {
       if (ending instanceof Ending.Left) {
-        return finish(new Outcome.Left());
+        return finish(new ConversationEnd.Left());
       }
       if (stopped != null || options.never()) {
-        return finish(new Outcome.Lost(ending, false, outstanding.size()));
+        return finish(new ConversationEnd.Lost(ending, false, outstanding.size()));
       }
       if (leaving != null && options.interactive()) {
-        return finish(new Outcome.Quit(outstanding.size()));
+        return finish(new ConversationEnd.Quit(outstanding.size()));
       }
       return Optional.empty();
     }
   }
 
-  private Optional<Outcome> finish(Outcome outcome) {
+  private Optional<ConversationEnd> finish(ConversationEnd outcome) {
     over = true;
     lock.notifyAll();
     return Optional.of(outcome);
-  }
-
-  /** Where one round of reconnecting left us. */
-  private sealed interface Reopened {
-    record Back(Session session, ServerMessage.Welcome welcome) implements Reopened {}
-
-    record Stop(Outcome outcome) implements Reopened {}
-  }
-
-  /** Opens sessions with backoff until one joins, or there is a reason to stop. */
-  private Reopened reopen(Ending lost) {
-    long start = nanoTime.getAsLong();
-    backoff.reset();
-    while (true) {
-      Duration wait = backoff.next();
-      if (options.giveUpAfter().isPresent()) {
-        Duration left = options.giveUpAfter().get().minusNanos(nanoTime.getAsLong() - start);
-        if (left.isNegative() || left.isZero()) {
-          return stop(new Outcome.Lost(lost, true, outstanding.size()));
-        }
-        wait = wait.compareTo(left) < 0 ? wait : left;
-      }
-      Optional<Outcome> quit = pause(wait, lost);
-      if (quit.isPresent()) {
-        return new Reopened.Stop(quit.get());
-      }
-      Optional<Reopened> attempt = attempt();
-      if (attempt.isPresent()) {
-        return attempt.get();
-      }
-    }
-  }
-
-  /** One try: connect, trust, join. Empty when it is worth trying again later. */
-  private Optional<Reopened> attempt() {
-    switch (Connector.open(settings, trust)) {
-      case Opened.NotTrusted refused -> {
-        return Optional.of(stop(new Outcome.NotTrusted()));
-      }
-      case Opened.Failed failed -> {
-        Problem.Kind kind = failed.problem().kind();
-        return kind == Problem.Kind.NOT_AUTHENTIC || kind == Problem.Kind.CODE_MISMATCH
-            ? Optional.of(stop(new Outcome.Failed(failed.problem()))) : Optional.empty();
-      }
-      case Opened.Ready ready -> {
-        Session session = ready.session();
-        JoinResult joined = session.join(name);
-        if (joined instanceof JoinResult.Joined j) {
-          return Optional.of(new Reopened.Back(session, j.welcome()));
-        }
-        session.close();
-        // our own session may still hold the name until the server notices the drop
-        return joined instanceof JoinResult.Refused refused && !heldByUs(refused.error())
-            ? Optional.of(stop(new Outcome.Refused(refused.error()))) : Optional.empty();
-      }
-    }
   }
 
   /**
    * Waits {@code wait}; an outcome when the program stopped, or the user quit (interactive)
    * meanwhile.
    */
-  private Optional<Outcome> pause(Duration wait, Ending lost) {
+  private Optional<ConversationEnd> pause(Duration wait, Ending lost) {
     long until = nanoTime.getAsLong() + wait.toNanos();
     synchronized (lock) {
       while (true) {
         if (stopped != null) {
-          return finish(new Outcome.Lost(lost, false, outstanding.size()));
+          return finish(new ConversationEnd.Lost(lost, false, outstanding.size()));
         }
         if (leaving != null && options.interactive()) {
-          return finish(new Outcome.Quit(outstanding.size()));
+          return finish(new ConversationEnd.Quit(outstanding.size()));
         }
         long left = until - nanoTime.getAsLong();
         if (left <= 0 || !waitOn(Duration.ofNanos(left))) {
@@ -406,22 +326,6 @@ public final class Reconnector {
         && Names.skeleton(r.oldName()).equals(Names.skeleton(name))) {
       name = r.newName();
     }
-  }
-
-  /**
-   * True when a refused JOIN says the name is held by a connected client: the name is bound to
-   * our key (another key would get NAME_BOUND), so the holder is our own lost session, which the
-   * server has not noticed yet.
-   */
-  private static boolean heldByUs(ServerMessage.Error error) {
-    return error.errorCode().orElse(null) == ErrorCode.NAME_TAKEN;
-  }
-
-  private Reopened stop(Outcome outcome) {
-    synchronized (lock) {
-      finish(outcome);
-    }
-    return new Reopened.Stop(outcome);
   }
 
   /** Waits on the lock (held) for at most {@code d}; false when interrupted. */
