@@ -244,10 +244,14 @@ public final class Session implements AutoCloseable {
   }
 
   private void write(ClientMessage message) throws IOException {
+    Outstanding tracking = outstanding;
+    boolean ping = message instanceof ClientMessage.Ping;
+    if (tracking != null && ping) {
+      tracking.written(message); // before the bytes go: its PONG may be read at once
+    }
     wire.send(message);
     keepAlive.sent();
-    Outstanding tracking = outstanding;
-    if (tracking != null) {
+    if (tracking != null && !ping) {
       tracking.written(message);
     }
   }
