@@ -106,6 +106,7 @@ class ContinuityEndToEndIT {
         alice.await("> half typ", at);
 
         alice.type("ed line\r");
+        alice.await("<alice> half typed line", at);
         bob.awaitOut("<alice> half typed line");
         for (int i = 1; i <= 5; i++) {
           assertEquals(1, alice.count("<bob> during-" + i), "during-" + i + " shown once\n"
