@@ -1391,35 +1391,40 @@ def run_rooms_checks(R, jar):
 
 
 def _rooms_block(R, port, new, conns):
-    a = new("roomA")
-    b = new("roomB")
-    c = new("roomC")
+    a = new("roomA", room=None)
+    b = new("roomB", room=None)
+    c = new("roomC", room=None)
+    R1 = "#r1"
 
     # -- enter a new room
-    ea = enter(a, "#r1")
+    ea = enter(a, R1)
+    if "error" in ea:  # a server with one room: go on in #general, so the rest still says something
+        R.check("ENTER a new room #r1 is possible", False, repr(ea["error"]))
+        R1 = "#general"
+        ea = enter(a, R1)
     R.check("ENTER a new room #r1: ENTERED(#r1, topic '', members 1, history 0, skipped 0), ROSTER [(A, key, '')] more 0, "
             "own JOINED id 1 whose head extends the genesis head",
-            "entered" in ea and ea["entered"] == {"type": "ENTERED", "room": "#r1", "topic": "", "members": 1,
+            "own" in ea and ea["entered"] == {"type": "ENTERED", "room": R1, "topic": "", "members": 1,
                                                   "history": 0, "skipped": 0}
             and ea["entries"] == [(("roomA", a.ci), "")] and ea["rosters"][-1]["more"] == 0
-            and ea["own"]["id"] == 1 and ea["own"]["head"] == L.chain_next(L.genesis("#r1"), ea["own"])
+            and ea["own"]["id"] == 1 and ea["own"]["head"] == L.chain_next(L.genesis(R1), ea["own"])
             and ea["order"][:2] == ["ENTERED", "ROSTER"], repr(ea))
-    eb = enter(b, "#R1")
-    ja = room_events(a, "#r1", 1)[0]
+    eb = enter(b, R1.upper())
+    ja = room_events(a, R1, 1)[0]
     R.check("ENTER #R1 (another spelling): the creator's spelling #r1, members 2, history 1 (the context: A's JOINED id 1), "
             "ROSTER [A, B] in entry order, own JOINED id 2; A gets the same JOINED id 2 and head",
-            eb.get("entered", {}).get("room") == "#r1" and eb["entered"]["members"] == 2 and eb["entered"]["history"] == 1
+            "own" in eb and eb.get("entered", {}).get("room") == R1 and eb["entered"]["members"] == 2 and eb["entered"]["history"] == 1
             and [h["id"] for h in eb["history"]] == [1] and eb["history"][0]["head"] == ea["own"]["head"]
             and [e for e, _ in eb["entries"]] == [("roomA", a.ci), ("roomB", b.ci)]
             and eb["own"]["id"] == 2 and ja["id"] == 2 and ja["head"] == eb["own"]["head"]
             and ja["member"] == ("roomB", b.ci), "B: %r; A got %r" % (eb, ja))
     R.check("the answer to ENTER comes in the order ENTERED, ROSTER..., history, own JOINED (§5.9)",
-            eb["order"] == ["ENTERED"] + ["ROSTER"] * len(eb["rosters"]) + ["JOINED", "JOINED"], repr(eb["order"]))
+            "own" in eb and eb["order"] == ["ENTERED"] + ["ROSTER"] * len(eb["rosters"]) + ["JOINED", "JOINED"], repr(eb["order"]))
 
     def errs():
         out = {}
-        out["ENTER #r1 again"] = (errcode(ask(b, L.ENTER, room="#r1", since=0)), 17)
-        out["ENTER #R1 again (skeleton)"] = (errcode(ask(b, L.ENTER, room="#R1", since=0)), 17)
+        out["ENTER #r1 again"] = (errcode(ask(b, L.ENTER, room=R1, since=0)), 17)
+        out["ENTER #R1 again (skeleton)"] = (errcode(ask(b, L.ENTER, room=R1.upper(), since=0)), 17)
         for bad in ("general", "#", "#" + "x" * 33, "#a b", "#caf\u00e9", "##x", "#a.b", ""):
             out["ENTER %r" % bad] = (errcode(ask(b, L.ENTER, room=bad, since=0)), 15)
         out["SAY to '#a b'"] = (errcode(ask(b, L.SAY, room="#a b", text="x")), 15)
@@ -1436,23 +1441,25 @@ def _rooms_block(R, port, new, conns):
 
     # -- isolation
     ec = enter(c, "#r2")
+    if "error" in ec:
+        R.check("ENTER a second room #r2 is possible", False, repr(ec["error"]))
 
     def isolation():
-        a.send(L.SAY, room="#r1", text="only r1")
-        ma = room_events(a, "#r1", 1)[0]
-        mb = room_events(b, "#r1", 1)[0]
+        a.send(L.SAY, room=R1, text="only r1")
+        ma = room_events(a, R1, 1)[0]
+        mb = room_events(b, R1, 1)[0]
         c.send(L.SAY, room="#r2", text="only r2")
         mc = room_events(c, "#r2", 1)[0]
         leaks = {"C": sync(c, 0x41), "A": [m for m in sync(a, 0x42)], "B": sync(b, 0x43)}
-        leaks = {k: [m for m in v if m.get("room") in ("#r1", "#r2") or m["type"] in ("MESSAGE", "ROSTER")]
+        leaks = {k: [m for m in v if m.get("room") in (R1, "#r2") or m["type"] in ("MESSAGE", "ROSTER")]
                  for k, v in leaks.items()}
         return ma == mb and ma["text"] == "only r1" and mc["text"] == "only r2" and mc["id"] == 2 \
             and not any(leaks.values()), "A %r; C %r; leaks %r" % (ma, mc, leaks)
     R.run("per-room isolation: a SAY in #r1 reaches its members only, #r2's ids start at 1 on their own", isolation)
 
     def me_action():
-        a.send(L.ME, room="#r1", text="waves")
-        x, y = room_events(a, "#r1", 1)[0], room_events(b, "#r1", 1)[0]
+        a.send(L.ME, room=R1, text="waves")
+        x, y = room_events(a, R1, 1)[0], room_events(b, R1, 1)[0]
         return x == y and x["type"] == "ACTION" and x["from"] == "roomA" and x["text"] == "waves" \
             and x["sender"] == a.ci, repr(x)
     R.run("ME -> ACTION(envelope, from, text) to every member, the sender included", me_action)
@@ -1460,9 +1467,9 @@ def _rooms_block(R, port, new, conns):
     # -- exactly once (§5.10)
     def resend():
         mid = a.next_id()
-        a.send(L.SAY, id=mid, room="#r1", text="once")
-        a.send(L.SAY, id=mid, room="#r1", text="twice")
-        a.send(L.ME, id=mid, room="#r1", text="thrice")
+        a.send(L.SAY, id=mid, room=R1, text="once")
+        a.send(L.SAY, id=mid, room=R1, text="twice")
+        a.send(L.ME, id=mid, room=R1, text="thrice")
         seen_a, seen_b = sync(a, 0x51), sync(b, 0x52)
         texts = [m.get("text") for m in seen_b if m["type"] in ("MESSAGE", "ACTION")]
         return texts == ["once"] and not [m for m in seen_a if m["type"] == "ERROR"], \
@@ -1471,26 +1478,26 @@ def _rooms_block(R, port, new, conns):
 
     def resend_after_reconnect():
         k = L.Ed25519PrivateKey.generate()
-        d = new("roomD", room="#r1", identity=k)
-        room_events(a, "#r1", 1)
+        d = new("roomD", room=R1, identity=k)
+        room_events(a, R1, 1)
         mid = d.next_id()
-        d.send(L.SAY, id=mid, room="#r1", text="first copy")
-        first = room_events(a, "#r1", 1)[0]
+        d.send(L.SAY, id=mid, room=R1, text="first copy")
+        first = room_events(a, R1, 1)[0]
         d.close()
-        room_events(a, "#r1", 1)  # LEFT connection lost
+        room_events(a, R1, 1)  # LEFT connection lost
         d2 = new("roomD", room=None, identity=k)
         since = first["id"]
-        e = enter(d2, "#r1", since=since)
-        d2.send(L.SAY, id=mid, room="#r1", text="second copy")
-        d2.send(L.SAY, id=mid + 1, room="#r1", text="new one")
-        got = [m for m in room_events(a, "#r1", 2)]
+        e = enter(d2, R1, since=since)
+        d2.send(L.SAY, id=mid, room=R1, text="second copy")
+        d2.send(L.SAY, id=mid + 1, room=R1, text="new one")
+        got = [m for m in room_events(a, R1, 2)]
         return [m["type"] for m in got] == ["JOINED", "MESSAGE"] and got[1]["text"] == "new one", \
             "A saw %r" % [(m["type"], m.get("text")) for m in got]
     R.run("after a reconnect the same key's resent id is dropped; its next id is delivered", resend_after_reconnect)
 
     def dm_same_id():
         mid = a.next_id()
-        a.send(L.SAY, id=mid, room="#r1", text="said")
+        a.send(L.SAY, id=mid, room=R1, text="said")
         a.send(L.C_DM, id=mid, to="roomB", text="dm with the SAY's id")
         seen = sync(b, 0x53)
         return [m["type"] for m in seen if m["type"] in ("MESSAGE", "DM")] == ["MESSAGE"], \
@@ -1500,13 +1507,13 @@ def _rooms_block(R, port, new, conns):
 
     # -- context of 20 on enter
     for i in range(30):
-        a.send(L.SAY, room="#r1", text="ctx %d" % i)
-    a_seen = room_events(a, "#r1", 30)
+        a.send(L.SAY, room=R1, text="ctx %d" % i)
+    a_seen = room_events(a, R1, 30)
     sync(b, 0x55)
     heads_a = {m["id"]: m["head"] for m in a_seen}
     last_id = a_seen[-1]["id"]
     e = new("roomE", room=None)
-    ee = enter(e, "#r1")
+    ee = enter(e, R1)
     R.check("ENTER with since 0 after 30 SAYs: history 20 (the last 20 events, oldest first, with the heads "
             "the members got), skipped 0, own JOINED right after",
             ee["entered"]["history"] == 20 and ee["entered"]["skipped"] == 0
@@ -1515,19 +1522,19 @@ def _rooms_block(R, port, new, conns):
             and ee["own"]["id"] == last_id + 1,
             "ENTERED %r, history ids %r, own %r" % (ee.get("entered"), [h["id"] for h in ee["history"]],
                                                     ee.get("own", {}).get("id")))
-    room_events(a, "#r1", 1); room_events(b, "#r1", 1)
+    room_events(a, R1, 1); room_events(b, R1, 1)
 
     # -- PART and catch-up with since
     def part_catch_up():
-        e.send(L.PART, room="#r1", message="brb")
-        la = room_events(a, "#r1", 1)[0]
+        e.send(L.PART, room=R1, message="brb")
+        la = room_events(a, R1, 1)[0]
         after = sync(e, 0x56)
-        own_left = [m for m in after if m.get("room") == "#r1"]
+        own_left = [m for m in after if m.get("room") == R1]
         e_last = e.chains.state.get("#rl", (ee["own"]["id"], None))[0] if own_left else ee["own"]["id"]
         for i in range(5):
-            a.send(L.SAY, room="#r1", text="missed %d" % i)
-        room_events(a, "#r1", 5)
-        ec = enter(e, "#r1", since=e_last)
+            a.send(L.SAY, room=R1, text="missed %d" % i)
+        room_events(a, R1, 5)
+        ec = enter(e, R1, since=e_last)
         ids = [h["id"] for h in ec["history"]]
         ok = la["type"] == "LEFT" and la["name"] == "roomE" and la["reason"] == "parted" and la["message"] == "brb" \
             and ec["entered"]["history"] == la["id"] + 5 - e_last and ec["entered"]["skipped"] == 0 \
@@ -1536,14 +1543,14 @@ def _rooms_block(R, port, new, conns):
             la, [m["type"] for m in after], e_last, ec.get("entered"), ids, ec.get("own", {}).get("id"))
     R.run("PART -> LEFT 'parted' with the message; ENTER since=last seen id -> every event after it, skipped 0, "
           "then own JOINED", part_catch_up)
-    room_events(a, "#r1", 1); room_events(b, "#r1", 1)
+    room_events(a, R1, 1); room_events(b, R1, 1)
 
     def own_left_on_part():
-        e.send(L.PART, room="#r1", message="x" * 201)
-        la = room_events(a, "#r1", 1)[0]
-        after = [m for m in sync(e, 0x57) if m.get("room") == "#r1"]
-        ec2 = enter(e, "#r1", since=(after[-1]["id"] if after else la["id"] - 1))
-        room_events(a, "#r1", 1); room_events(b, "#r1", 1)
+        e.send(L.PART, room=R1, message="x" * 201)
+        la = room_events(a, R1, 1)[0]
+        after = [m for m in sync(e, 0x57) if m.get("room") == R1]
+        ec2 = enter(e, R1, since=(after[-1]["id"] if after else la["id"] - 1))
+        room_events(a, R1, 1); room_events(b, R1, 1)
         return la["message"] == "", "LEFT %r; the parting member itself got %r" % (la, [m["type"] for m in after])
     R.run("PART with a 201-byte message -> LEFT 'parted' with message '' (§4.2)", own_left_on_part)
     R.check("note: whether the parting member gets its own LEFT (the page does not say)", True,
@@ -1551,22 +1558,22 @@ def _rooms_block(R, port, new, conns):
 
     def long_catch_up():
         k = L.Ed25519PrivateKey.generate()
-        f = new("roomF", room="#r1", identity=k)
-        room_events(a, "#r1", 1); room_events(b, "#r1", 1); room_events(e, "#r1", 1)
+        f = new("roomF", room=R1, identity=k)
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
         f_last = f.entry["own"]["id"]
         f.send(L.C_BYE, message="gone")
         closed_by_peer(f)
-        left = room_events(a, "#r1", 1)[0]
+        left = room_events(a, R1, 1)[0]
         for i in range(1010):
-            a.send(L.SAY, room="#r1", text="bulk %d" % i)
-        bulk = room_events(a, "#r1", 1010)
+            a.send(L.SAY, room=R1, text="bulk %d" % i)
+        bulk = room_events(a, R1, 1010)
         sync(b, 0x58); sync(e, 0x59)
         f2 = new("roomF", room=None, identity=k)
-        ef = enter(f2, "#r1", since=f_last)
+        ef = enter(f2, R1, since=f_last)
         newest = bulk[-1]["id"]
         want_first = newest - 999
         ids = [h["id"] for h in ef["history"]]
-        room_events(a, "#r1", 1); room_events(b, "#r1", 1); room_events(e, "#r1", 1)
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
         return left["reason"] == "" and left["message"] == "gone" and ef["entered"]["history"] == 1000 \
             and ef["entered"]["skipped"] == want_first - f_last - 1 and ids == list(range(want_first, newest + 1)) \
             and ef["own"]["id"] == newest + 1 and not f2.chains.issues, \
@@ -1580,9 +1587,9 @@ def _rooms_block(R, port, new, conns):
     def nick():
         before = {"A": a.welcome["name"]}
         a.send(L.NICK, name="RoomA2")
-        r1 = room_events(a, "#r1", 1)[0]
+        r1 = room_events(a, R1, 1)[0]
         rg = room_events(a, "#general", 1)[0]
-        rb = room_events(b, "#r1", 1)[0]
+        rb = room_events(b, R1, 1)[0]
         rb_g = room_events(b, "#general", 1)[0]
         return all(x["type"] == "RENAMED" and x["old"] == "roomA" and x["new"] == "RoomA2" and x["sender"] == a.ci
                    for x in (r1, rg, rb, rb_g)) and rb == r1, "%r %r" % (r1, rg)
@@ -1602,8 +1609,8 @@ def _rooms_block(R, port, new, conns):
 
     def nick_own_spelling():
         a.send(L.NICK, name="ROOMA2")
-        x = room_events(a, "#r1", 1)[0]
-        room_events(a, "#general", 1); room_events(b, "#r1", 1); room_events(b, "#general", 1)
+        x = room_events(a, R1, 1)[0]
+        room_events(a, "#general", 1); room_events(b, R1, 1); room_events(b, "#general", 1)
         return x["type"] == "RENAMED" and x["new"] == "ROOMA2", repr(x)
     R.run("NICK to a new spelling of the client's own skeleton is allowed", nick_own_spelling)
 
@@ -1619,19 +1626,19 @@ def _rooms_block(R, port, new, conns):
 
     # -- TOPIC
     def topic():
-        a.send(L.C_TOPIC, room="#r1", topic="lunch at noon")
-        x, y = room_events(a, "#r1", 1)[0], room_events(b, "#r1", 1)[0]
+        a.send(L.C_TOPIC, room=R1, topic="lunch at noon")
+        x, y = room_events(a, R1, 1)[0], room_events(b, R1, 1)[0]
         g = new("roomG", room=None)
-        eg = enter(g, "#r1")
-        room_events(a, "#r1", 1); room_events(b, "#r1", 1); room_events(e, "#r1", 1)
+        eg = enter(g, R1)
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
         return x == y and x["type"] == "TOPIC" and x["by"] == "ROOMA2" and x["topic"] == "lunch at noon" \
             and eg["entered"]["topic"] == "lunch at noon", "%r; newcomer's ENTERED %r" % (x, eg.get("entered"))
     R.run("TOPIC -> TOPIC event (by, topic) to every member incl. the setter; ENTERED of a newcomer carries it", topic)
 
     def topic_errors():
-        out = {"201 bytes": (errcode(ask(a, L.C_TOPIC, room="#r1", topic="t" * 201)), 5),
-               "line feed": (errcode(ask(a, L.C_TOPIC, room="#r1", topic="a\nb")), 4),
-               "ESC": (errcode(ask(a, L.C_TOPIC, room="#r1", topic="a\x1bb")), 4),
+        out = {"201 bytes": (errcode(ask(a, L.C_TOPIC, room=R1, topic="t" * 201)), 5),
+               "line feed": (errcode(ask(a, L.C_TOPIC, room=R1, topic="a\nb")), 4),
+               "ESC": (errcode(ask(a, L.C_TOPIC, room=R1, topic="a\x1bb")), 4),
                "invalid room": (errcode(ask(a, L.C_TOPIC, room="r1", topic="x")), 15)}
         bad = {k: v for k, v in out.items() if v[0] != v[1]}
         return not bad and sync(b, 0x61) == [], "got/wanted %r" % out
@@ -1644,7 +1651,7 @@ def _rooms_block(R, port, new, conns):
         names = [r for r, _, _ in m.get("rooms", [])]
         d = {r: (n, t) for r, n, t in m.get("rooms", [])}
         return m["type"] == "ROOM_LIST" and names == sorted(names) and d.get("#r2") == (1, "") \
-            and d.get("#r1", (0, ""))[1] == "lunch at noon" and d["#r1"][0] >= 4, repr(m)
+            and d.get(R1, (0, ""))[1] == "lunch at noon" and d[R1][0] >= 4, repr(m)
     R.run("ROOMS -> ROOM_LIST sorted by name with member counts and topics", rooms)
 
     def rooms_sorted_how():
@@ -1657,13 +1664,13 @@ def _rooms_block(R, port, new, conns):
     def away():
         a.send(L.AWAY, text="lunch")
         quiet = sync(a, 0x71)
-        b.send(L.WHO, room="#r1")
+        b.send(L.WHO, room=R1)
         ros = recv_until(b, "ROSTER")[0]
         b.send(L.C_DM, to="rooma2", text="are you there")
         echo, got = recv_until(b, "DM")[0], recv_until(a, "DM")[0]
         a.send(L.AWAY, text="")
         sync(a, 0x72)
-        b.send(L.WHO, room="#r1")
+        b.send(L.WHO, room=R1)
         ros2 = recv_until(b, "ROSTER")[0]
         mine = [w for (n, k), w in ros["entries"] if k == a.ci]
         mine2 = [w for (n, k), w in ros2["entries"] if k == a.ci]
