@@ -553,7 +553,7 @@ def scenarios(R, C):
     def inj_unknown(srv):
         L.send_frame(srv.s, srv.tx.seal(b"\x7f"))
     def inj_c2s_type(srv):
-        L.send_frame(srv.s, srv.tx.seal(L.encode_c2s(L.SAY, text="SECRET")))
+        L.send_frame(srv.s, srv.tx.seal(L.encode_c2s(L.SAY, id=1, room="#general", text="SECRET")))
     def secret(srv, text="SECRET"):
         return srv.room.event(L.MESSAGE, BOB, text=text, **{"from": "x"})
     def inj_trailing(srv):
@@ -882,7 +882,7 @@ def rooms_scenarios(R, C):
                 r.event(L.S_TOPIC, BOB, t=t0, by="bob", topic="the topic")]
         srv.send(L.ENTERED, room=m["room"], topic="the topic", members=3, history=2, skipped=0)
         srv.send(L.ROSTER, room=m["room"], more=1, entries=[(("bob", BOB), "lunch")])
-        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("carol", ERIN[::-1]), ""), (("tester", C.ci), "")])
+        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("cora", ERIN[::-1]), ""), (("tester", C.ci), "")])
         for h in hist:
             srv.send_raw(h)
         srv.send_raw(r.event(L.JOINED, C.ci, member=("tester", C.ci)))
