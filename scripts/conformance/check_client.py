@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  #
 
 T = 10.0
 SHOWN = {}  # what --show-identity printed
-BOB = L.ed25519_pub(Ed25519PrivateKey.generate())  # another member's key
+BOB_PRIV = Ed25519PrivateKey.generate()
+BOB = L.ed25519_pub(BOB_PRIV)  # another member's key
 
 
 class Ctx:
@@ -863,6 +864,7 @@ def session(C, lines, on_enter, extra=()):
         srv = Srv(s, C.key)
         srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
         got = serve(srv, C, on_enter)
+        C.last_srv = srv
         s.close()
         rc = p.wait(15)
     finally:
@@ -926,6 +928,20 @@ def rooms_scenarios(R, C):
     R.check("client output: no chain warning for an honest room (ids consecutive, heads right, MEMBERS_CHANGED "
             "intermediate heads)", not re.search(r"(?i)gap|mismatch|chain|out of order|missing", out + err),
             (out + err)[-800:])
+    heads = [m for m in got if m["type"] == "SIGNED_HEAD"]
+
+    def head_ok(m):
+        room, eid, head, signer, sig = m["signed_head"]
+        try:
+            L.Ed25519PublicKey.from_public_bytes(signer).verify(
+                sig, b"lanchat v2 room head" + L.enc_str(room) + struct.pack(">Q", eid) + head)
+        except Exception:  # noqa
+            return False
+        return room == "#general" and signer == C.ci and C.last_srv.room.heads.get(eid) == head
+    R.check("client sends SIGNED_HEAD (1b) of #general: signed by its key over 'lanchat v2 room head' || room || id || "
+            "head, and the head is the true head at that id (page \"Room chain\")",
+            heads and all(head_ok(m) for m in heads),
+            "%d SIGNED_HEADs: %r" % (len(heads), [(m["signed_head"][0], m["signed_head"][1]) for m in heads]))
     R.check("client output: a status-1 echo says the DM waits (stored/offline/not connected)",
             re.search(r"(?i)stored|offline|not connected|deliver.* when|waiting", out) is not None, out[-800:])
 
@@ -944,6 +960,26 @@ def rooms_scenarios(R, C):
     warn = [l for l in lines if re.search(r"(?i)warn|!|chain|gap|mismatch|missing", l) and "#general" in l]
     R.check("client: a wrong head and a gap of ids are each shown as a warning naming the room (page \"Room chain\")",
             len(warn) >= 2 and "after a gap" in out, "warnings %r; output %r" % (warn, (out + err)[-800:]))
+
+    def signed(srv, m):
+        srv.entered(m)
+        r = srv.room
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "first"}))
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "second"}))
+
+        def body(eid, head, sig_ok=True):
+            sig = BOB_PRIV.sign(b"lanchat v2 room head" + L.enc_str(r.name) + struct.pack(">Q", eid) + head)
+            if not sig_ok:
+                sig = bytes([sig[0] ^ 1]) + sig[1:]
+            return (r.name, eid, head, BOB, sig)
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id, r.head))                         # agrees
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id - 1, bytes(32)))                  # disagrees
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id, r.head, sig_ok=False))           # bad signature
+    got, rc, out, err = session(C, [], signed)
+    lines = [l for l in (out + err).splitlines() if "bob" in l and re.search(r"(?i)head|verify|sign|disagree|differ", l)]
+    R.check("client: a relayed SIGNED_HEAD that disagrees with its own head, and one whose signature does not verify, "
+            "are each warned about naming bob (an agreeing one is not)", len(lines) >= 2 and rc == 0,
+            "lines %r; rc=%r; output %r" % (lines, rc, (out + err)[-600:]))
 
     def skipped(srv, m):
         r = srv.room

@@ -566,6 +566,10 @@ def run_tcp_checks(R, port, printed_fp):
     strict("overlong UTF-8 (C0 AF) -> close", say_head + b"\x00\x03a\xc0\xaf")
     strict("surrogate UTF-8 (ED A0 80) -> close", say_head + b"\x00\x03\xed\xa0\x80")
     strict("truncated UTF-8 seq (E2 82) -> close", say_head + b"\x00\x02\xe2\x82")
+    strict("SIGNED_HEAD with event id 0 -> close (page \"Room chain\": parsing is strict)",
+           b"\x1b" + L.enc_str("#general") + bytes(8) + bytes(128))
+    strict("SIGNED_HEAD whose room breaks §5.2 -> close", b"\x1b" + L.enc_str("general") + struct.pack(">Q", 1) + bytes(128))
+    strict("SIGNED_HEAD one byte short -> close", b"\x1b" + L.enc_str("#general") + struct.pack(">Q", 1) + bytes(127))
     strict("invalid UTF-8 in a room name -> close", b"\x11" + struct.pack(">Q", 78) + b"\x00\x02#\xff" + L.enc_str("x"))
     strict("invalid UTF-8 in JOIN before WELCOME -> close", b"\x10\x00\x02\xc3\x28", before_join=True)
 
@@ -1583,6 +1587,29 @@ def _rooms_block(R, port, new, conns):
                 ef.get("own", {}).get("id"), f2.chains.issues[:3])
     R.run("reconnect after 1,011 events: ENTER since -> the newest 1,000, skipped = first - since - 1, "
           "the client's chain takes the jump as 'started'", long_catch_up)
+
+    # -- signed heads (page "Room chain": relayed unchanged to the room's other members)
+    def signed_heads():
+        for x in (a, b, e):
+            sync(x, 0x65)
+        st = a.chains.state.get(L.room_skeleton(R1))
+        eid, head = st
+        signed = b"lanchat v2 room head" + L.enc_str(R1) + struct.pack(">Q", eid) + head
+        body = (R1, eid, head, a.ci, a.identity.sign(signed))
+        a.send(L.C_SIGNED_HEAD, signed_head=body)
+        sa, sb, sc = sync(a, 0x66), sync(b, 0x67), sync(c, 0x68)
+        rb = [m for m in sb if m["type"] == "SIGNED_HEAD"]
+        return rb and rb[0]["signed_head"] == body and not [m for m in sa if m["type"] == "SIGNED_HEAD"] \
+            and not [m for m in sc if m["type"] == "SIGNED_HEAD"], \
+            "B got %r; A (the signer) got %r; C (not in the room) got %r" % (
+                [m["type"] for m in sb], [m["type"] for m in sa], [m["type"] for m in sc])
+    R.run("SIGNED_HEAD -> relayed unchanged as 0x2D to the room's other members only", signed_heads)
+
+    def signed_head_not_in():
+        body = ("#r2", 1, bytes(32), b.ci, bytes(64))
+        m = ask(b, L.C_SIGNED_HEAD, signed_head=body)
+        return errcode(m) == 16, repr(m)
+    R.run("SIGNED_HEAD for a room the client is not in -> NOT_IN_ROOM(16)", signed_head_not_in)
 
     # -- NICK
     def nick():
