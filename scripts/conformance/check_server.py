@@ -202,6 +202,7 @@ def main():
         sys.exit(R.summary())
     if a.only == "rooms":
         run_rooms_checks(R, os.path.abspath(a.jar))
+        run_room_option_checks(R, os.path.abspath(a.jar))
         sys.exit(R.summary())
     home = tempfile.mkdtemp(prefix="lanchat-conf-srv-")
     port = free_port()
@@ -216,6 +217,7 @@ def main():
     if a.only == "basic":
         sys.exit(R.summary())
     run_rooms_checks(R, os.path.abspath(a.jar))
+    run_room_option_checks(R, os.path.abspath(a.jar))
     run_discovery_checks(R, os.path.abspath(a.jar), home)
     run_rate_check(R, os.path.abspath(a.jar), home)
     run_limit_checks(R, os.path.abspath(a.jar), home)
@@ -1820,6 +1822,44 @@ def _rooms_block(R, port, new, conns):
         return ids == list(range(2, 10)) and mcs, "ids %r, MEMBERS_CHANGED records %d (sizes %r)" % (
             ids, len(mcs), [len(m["changes"]) for m in mcs])
     R.run("8 ENTERs at once -> the watcher gets consecutive ids 2..9, some coalesced into MEMBERS_CHANGED", storm)
+
+
+def run_room_option_checks(R, jar):
+    """§7's room options, when the server's --help lists them."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-ropt-")
+    h = server_help(jar, home)
+    if "--max-rooms-per-client" not in h or "--history" not in h:
+        R.check("room options: --help lists --max-rooms, --max-rooms-per-client and --history", False, "missing")
+        return
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--max-rooms", "3",
+                                            "--max-rooms-per-client", "2", "--history", "0"])
+    try:
+        def limits():
+            a = joined(port, "optA", room=None)
+            b = joined(port, "optB", room=None)
+            ra = [enter(a, r) for r in ("#o1", "#o2", "#o3")]
+            rb = [enter(b, r) for r in ("#o3", "#o4")]
+            ea, eb = ra[2].get("error", {}), rb[1].get("error", {})
+            ok = a.welcome["max_rooms"] == 2 and "own" in ra[0] and "own" in ra[1] and ea.get("code") == 18 \
+                and "own" in rb[0] and eb.get("code") == 18 and ea.get("text") != eb.get("text")
+            a.close(); b.close()
+            return ok, "WELCOME max_rooms %r; A's third room %r; B's #o4 (server full of rooms) %r" % (
+                a.welcome["max_rooms"], ea, eb)
+        R.run("--max-rooms-per-client 2 (WELCOME max_rooms 2) and --max-rooms 3: each limit -> TOO_MANY_ROOMS(18), "
+              "the texts say which", limits)
+
+        def no_store():
+            k = L.Ed25519PrivateKey.generate()
+            x = joined(port, "optGone", identity=k, room=None)
+            x.send(L.C_BYE, message=""); closed_by_peer(x)
+            c = joined(port, "optC", room=None)
+            m = ask(c, L.C_DM, to="optGone", text="kept?")
+            c.close()
+            return errcode(m) == 19, repr(m)
+        R.run("--history 0: a DM for a bound name not connected -> OFFLINE_FULL(19) saying so (§5.11)", no_store)
+    finally:
+        srv.stop()
 
 
 def _paged_roster(R, port, new):
