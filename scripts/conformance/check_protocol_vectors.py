@@ -64,6 +64,23 @@ def run_section_4_examples(R, text):
                 ("`" + hx.replace(" ", " ") in flat or hx in flat), b.hex())
 
 
+def run_chain_self_test(R, V):
+    """lanchat_ref.Chains must be able to fail: a changed head, a gap, a repeat and a skip."""
+    evs = [L.decode_s2c(V[k]) for k in ("joined_plaintext", "message_plaintext", "action_plaintext",
+                                        "topic_plaintext", "renamed_plaintext", "left_plaintext")]
+    c = L.Chains()
+    bad = dict(evs[1], head=bytes(32))
+    out = [c.event(dict(evs[0])), c.event(bad), c.event(dict(evs[3])), c.event(dict(evs[3]))]
+    c2 = L.Chains()
+    c2.event(dict(evs[0]))
+    c2.entered("#general", 1, 2)
+    out2 = [c2.event(dict(evs[3])), c2.event(dict(evs[4]))]
+    R.check("room chain checker: a changed head -> mismatch, a missing id -> gap, a repeat -> out of order, "
+            "an announced skip -> started, then extended",
+            out == ["extended", "mismatch", "gap", "out of order"] and out2 == ["started", "extended"],
+            "%r %r" % (out, out2))
+
+
 def run_key_update_vectors(R, text):
     """The worked example of the page's "Key update" section."""
     sec = text[text.index("## Key update"):text.index("## Room chain")]
@@ -217,6 +234,7 @@ def main():
         except Exception as e:  # noqa
             ok, m = False, e
         R.check("§9.2 %s decodes strictly and re-encodes" % k, ok, repr(m))
+    run_chain_self_test(R, V)
     run_section_4_examples(R, doc_text(a.doc))
     run_key_update_vectors(R, doc_text(a.doc))
     R.check("§2.5 Ci of RFC 8032 TEST 1 is a valid key", L.ed25519_key_problem(got["Ci"]) is None, "")
