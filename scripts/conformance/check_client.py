@@ -1047,6 +1047,46 @@ def rooms_scenarios(R, C):
     R.run("client reconnects after a lost connection and ENTERs #general with since = the last id it saw (§5.1, §5.9)",
           reconnect)
 
+    def resend_after_reconnect():
+        p = C.client(["not sure of this one"], extra=["--reconnect-for", "20"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            first = []
+            for _ in range(10):
+                m = L.decode_c2s(srv.recv_raw())
+                first.append(m)
+                if m["type"] == "JOIN":
+                    srv.welcome(m["name"], C.ci, [("bob", BOB)])
+                elif m["type"] == "ENTER":
+                    srv.entered(m)
+                elif m["type"] == "SAY":
+                    break  # taken, never echoed or confirmed: the client cannot be sure of it
+            say = first[-1]
+            s.close()
+            C.lsock.settimeout(8)
+            try:
+                s2 = C.accept()
+            except socket.timeout:
+                return False, "no reconnect within 8 s"
+            finally:
+                C.lsock.settimeout(30)
+            srv2 = Srv(s2, C.key)
+            srv2.read_client_hello(); srv2.send_auth(); srv2.read_client_auth()
+            srv2.room = srv.room
+            second = serve(srv2, C, lambda sv, m: sv.entered(m))
+            s2.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        again = [m for m in second if m["type"] == "SAY"]
+        return say["type"] == "SAY" and again and again[0]["id"] == say["id"] and again[0]["text"] == say["text"] \
+            and len(again) == 1 and rc == 0, "first SAY %r; after the reconnect %r; rc=%r" % (
+                say, [(m["type"], m.get("id"), m.get("text")) for m in second], rc)
+    R.run("a SAY the server never confirmed is sent again after the reconnect with the same id (§5.10), once; exit 0",
+          resend_after_reconnect)
+
 
 # ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")
 
