@@ -223,6 +223,7 @@ public final class ChatProgram {
         }
       }
       case Commands.Input.Blank blank -> { }
+      default -> console.problem("! this server does not know rooms yet");
     }
     return true;
   }
