@@ -97,11 +97,12 @@ class InteractiveConsoleTest {
       InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
       CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
       vt.await("> ", 0);
-      vt.type("\u001B[200~first line\r\nsecond line\rthird line\u001B[201~");
+      vt.type("\u001B[200~first line\r\n\tsecond line\rthird line\r\n\u001B[201~");
       vt.await("third line", 0);
       assertTrue(!line.isDone(), "a paste is not sent until Enter");
       vt.type("\r");
-      assertEquals("first line\nsecond line\nthird line", line.get(10, TimeUnit.SECONDS));
+      assertEquals("first line\n    second line\nthird line", line.get(10, TimeUnit.SECONDS),
+          "line ends made line feeds, a tab (forbidden in text) four spaces, the last end gone");
       console.close();
     }
   }
