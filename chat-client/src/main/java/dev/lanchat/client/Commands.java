@@ -235,11 +235,11 @@ public final class Commands {
   }
 
   private static Input quit(String message) {
-    if (Texts.isValidByeMessage(message)) {
+    if (Texts.isValidShortText(message)) {
       return new Input.Quit(message);
     }
     return new Input.Invalid("not sent: a /quit message is a line of at most "
-        + Texts.MAX_BYE_MESSAGE_BYTES + " bytes of UTF-8 with no control character");
+        + Texts.MAX_SHORT_BYTES + " bytes of UTF-8 with no control character");
   }
 
   private static Input msg(String rest) {

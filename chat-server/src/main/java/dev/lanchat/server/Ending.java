@@ -32,7 +32,7 @@ record Ending(String leaveReason, String leaveMessage, Optional<ServerMessage> l
    * none when it breaks the rule of protocol §4.2.
    */
   static Ending bye(String message) {
-    return Texts.isValidByeMessage(message)
+    return Texts.isValidShortText(message)
         ? new Ending("", message, Optional.empty()) : BYE;
   }
 

@@ -253,7 +253,7 @@ final class Room {
 
   /**
    * As {@link #leave(Member, String)}, with the parting line of the member's BYE ({@code ""} for
-   * none), already checked against {@link dev.lanchat.common.rules.Texts#isValidByeMessage}.
+   * none), already checked against {@link dev.lanchat.common.rules.Texts#isValidShortText}.
    */
   boolean leave(Member member, String reason, String message) {
     return event(slow -> {

@@ -1,5 +1,6 @@
 package dev.lanchat.common.chain;
 
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.bytes.ByteWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.lanchat.common.chain;
 
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteReader;

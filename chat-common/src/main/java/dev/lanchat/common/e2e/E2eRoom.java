@@ -3,7 +3,7 @@ package dev.lanchat.common.e2e;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.bytes.ByteWriter;
-import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.crypto.Identity;

@@ -4,7 +4,7 @@ import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteReader;
 import dev.lanchat.common.bytes.ByteWriter;
-import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.crypto.Bytes;
 import java.nio.charset.StandardCharsets;
 

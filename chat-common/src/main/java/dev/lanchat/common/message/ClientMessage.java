@@ -6,7 +6,10 @@ import dev.lanchat.common.pake.CodeConfirm;
 import dev.lanchat.common.pake.CodeRound2;
 import java.util.Objects;
 
-/** Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19). */
+/**
+ * Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19, 0x1B and 0x40 to
+ * 0x46; 0x1A, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ */
 public sealed interface ClientMessage extends Message {
 
   /** JOIN (0x10): ask to join the room under {@code name}. */
@@ -23,11 +26,16 @@ public sealed interface ClientMessage extends Message {
     }
   }
 
-  /** SAY (0x11): a line for everyone. */
-  record Say(String text) implements ClientMessage {
+  /**
+   * SAY (0x11): a line for {@code room}; {@code id} is the client message id (not 0, unique per
+   * client key) by which the server drops a repeat.
+   */
+  record Say(long id, String room, String text) implements ClientMessage {
     public static final int TYPE = 0x11;
 
     public Say {
+      checkId(id);
+      Objects.requireNonNull(room, "room");
       Objects.requireNonNull(text, "text");
     }
 
@@ -37,11 +45,12 @@ public sealed interface ClientMessage extends Message {
     }
   }
 
-  /** DM (0x12): a private line for the user {@code to}. */
-  record Dm(String to, String text) implements ClientMessage {
+  /** DM (0x12): a private line for the user {@code to}; {@code id} as for {@link Say}. */
+  record Dm(long id, String to, String text) implements ClientMessage {
     public static final int TYPE = 0x12;
 
     public Dm {
+      checkId(id);
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(text, "text");
     }
@@ -52,9 +61,13 @@ public sealed interface ClientMessage extends Message {
     }
   }
 
-  /** WHO (0x13): ask for the roster. */
-  record Who() implements ClientMessage {
+  /** WHO (0x13): ask for the roster of {@code room}. */
+  record Who(String room) implements ClientMessage {
     public static final int TYPE = 0x13;
+
+    public Who {
+      Objects.requireNonNull(room, "room");
+    }
 
     @Override
     public int type() {
@@ -165,6 +178,133 @@ public sealed interface ClientMessage extends Message {
     @Override
     public int type() {
       return TYPE;
+    }
+  }
+
+  /** SIGNED_HEAD (0x1B): the client's signed head of a room, for the room's other members. */
+  record SignedHead(dev.lanchat.common.chain.SignedHead head) implements ClientMessage {
+    public static final int TYPE = 0x1B;
+
+    public SignedHead {
+      Objects.requireNonNull(head, "head");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * ENTER (0x40): enter {@code room}; {@code since} is 0 for a newcomer (context) or the last
+   * event id this client saw there (catch-up), a u64 below 2^63.
+   */
+  record Enter(String room, long since) implements ClientMessage {
+    public static final int TYPE = 0x40;
+
+    public Enter {
+      Objects.requireNonNull(room, "room");
+      if (since < 0) {
+        throw new IllegalArgumentException("since fits in 63 bits");
+      }
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** PART (0x41): leave {@code room} with a parting line (a short text, empty for none). */
+  record Part(String room, String message) implements ClientMessage {
+    public static final int TYPE = 0x41;
+
+    public Part {
+      Objects.requireNonNull(room, "room");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * ME (0x42): an action ({@code /me}) for {@code room}; {@code id} as for {@link Say}.
+   */
+  record Me(long id, String room, String text) implements ClientMessage {
+    public static final int TYPE = 0x42;
+
+    public Me {
+      checkId(id);
+      Objects.requireNonNull(room, "room");
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** NICK (0x43): rename this client's key to {@code name}. */
+  record Nick(String name) implements ClientMessage {
+    public static final int TYPE = 0x43;
+
+    public Nick {
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** TOPIC (0x44): set the topic of {@code room} (a short text; empty clears it). */
+  record Topic(String room, String topic) implements ClientMessage {
+    public static final int TYPE = 0x44;
+
+    public Topic {
+      Objects.requireNonNull(room, "room");
+      Objects.requireNonNull(topic, "topic");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** AWAY (0x45): mark this client away with {@code text} (a short text; empty: back). */
+  record Away(String text) implements ClientMessage {
+    public static final int TYPE = 0x45;
+
+    public Away {
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** ROOMS (0x46): ask for the list of rooms with members. */
+  record Rooms() implements ClientMessage {
+    public static final int TYPE = 0x46;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** Refuses a client message id of 0; any other u64 (a negative long) is an id. */
+  private static void checkId(long id) {
+    if (id == 0) {
+      throw new IllegalArgumentException("a client message id is never 0");
     }
   }
 }

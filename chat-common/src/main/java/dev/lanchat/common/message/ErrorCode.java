@@ -22,7 +22,19 @@ public enum ErrorCode {
   /** The server admits only allowed keys, and the client's is not one. */
   NOT_ALLOWED(13),
   /** A join-code exchange did not match: a wrong, expired, revoked or used-up code. */
-  JOIN_CODE_FAILED(14);
+  JOIN_CODE_FAILED(14),
+  /** A room name that breaks the room-name rule. */
+  ROOM_INVALID(15),
+  /** SAY, ME, WHO, PART, TOPIC or SIGNED_HEAD for a room the client is not in. */
+  NOT_IN_ROOM(16),
+  /** ENTER of a room the client is already in. */
+  ALREADY_IN_ROOM(17),
+  /** The server's room limit or the per-client room limit is reached; the text says which. */
+  TOO_MANY_ROOMS(18),
+  /** The recipient's offline box is full, or the server keeps no messages. */
+  OFFLINE_FULL(19),
+  /** The server could not write the event to its store; nothing was sent. */
+  STORE_FAILED(20);
 
   private final int code;
 

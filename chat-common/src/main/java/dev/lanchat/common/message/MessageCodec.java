@@ -5,10 +5,13 @@ import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteReader;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.bytes.ByteWriter;
+import dev.lanchat.common.chain.ChainHead;
+import dev.lanchat.common.chain.SignedHead;
 import dev.lanchat.common.pake.ClientCodeRound1;
 import dev.lanchat.common.pake.CodeConfirm;
 import dev.lanchat.common.pake.CodeRound1;
 import dev.lanchat.common.pake.CodeRound2;
+import dev.lanchat.common.rules.RoomNames;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,35 +37,70 @@ public final class MessageCodec {
   public static byte[] encode(Message message) {
     Writer w = new Writer(message.type());
     switch (message) {
+      case ClientMessage m -> client(w, m);
+      case ServerMessage m -> server(w, m);
+    }
+    return w.toByteArray();
+  }
+
+  /**
+   * The payload of a room event: its fields after the envelope, the bytes its canonical form
+   * carries (protocol "Room chain").
+   */
+  static byte[] payload(ServerMessage.Event event) {
+    return new Writer().payload(event).toByteArray();
+  }
+
+  /** The payload of the JOINED or LEFT event one MEMBERS_CHANGED change stands for. */
+  static byte[] changePayload(MemberChange change) {
+    return new Writer().changePayload(change).toByteArray();
+  }
+
+  private static void client(Writer w, ClientMessage message) {
+    switch (message) {
       case ClientMessage.Join m -> w.str(m.name());
-      case ClientMessage.Say m -> w.str(m.text());
-      case ClientMessage.Dm m -> w.str(m.to()).str(m.text());
-      case ClientMessage.Who m -> { }
+      case ClientMessage.Say m -> w.u64(m.id()).str(m.room()).str(m.text());
+      case ClientMessage.Dm m -> w.u64(m.id()).str(m.to()).str(m.text());
+      case ClientMessage.Who m -> w.str(m.room());
       case ClientMessage.Ping m -> w.u64(m.token());
       case ClientMessage.Bye m -> w.str(m.message());
       case ClientMessage.ClientAuth m -> w.bytes(m.key()).bytes(m.sig());
       case ClientMessage.JoinCode1 m -> w.raw(m.round().encode());
       case ClientMessage.JoinCode2 m -> w.raw(m.round().encode());
       case ClientMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
+      case ClientMessage.SignedHead m -> w.raw(m.head().encode());
+      case ClientMessage.Enter m -> w.str(m.room()).u64(m.since());
+      case ClientMessage.Part m -> w.str(m.room()).str(m.message());
+      case ClientMessage.Me m -> w.u64(m.id()).str(m.room()).str(m.text());
+      case ClientMessage.Nick m -> w.str(m.name());
+      case ClientMessage.Topic m -> w.str(m.room()).str(m.topic());
+      case ClientMessage.Away m -> w.str(m.text());
+      case ClientMessage.Rooms m -> { }
+    }
+  }
+
+  private static void server(Writer w, ServerMessage message) {
+    switch (message) {
       case ServerMessage.ServerAuth m -> w.bytes(m.sig());
       case ServerMessage.Welcome m -> w.str(m.name()).str(m.server()).str(m.motd())
-          .u32(m.rate()).u32(m.burst()).members(m.members());
-      case ServerMessage.Chat m -> w.u64(m.time()).str(m.from()).str(m.text());
-      case ServerMessage.Joined m -> w.u64(m.time()).member(m.member());
-      case ServerMessage.Left m ->
-          w.u64(m.time()).str(m.name()).str(m.reason()).str(m.message());
-      case ServerMessage.Dm m -> w.u64(m.time()).str(m.from()).str(m.to()).str(m.text());
-      case ServerMessage.Roster m -> w.members(m.members());
+          .u32(m.rate()).u32(m.burst()).u16(m.maxRooms());
+      case ServerMessage.Event m -> w.header(m.event()).payload(m);
+      case ServerMessage.Dm m -> w.u64(m.time()).str(m.from()).str(m.to()).str(m.text())
+          .u8(m.status().code()).str(m.note());
+      case ServerMessage.Roster m -> w.str(m.room()).u8(m.more() ? 1 : 0).roster(m.entries());
       case ServerMessage.Pong m -> w.u64(m.token());
       case ServerMessage.Error m -> w.u16(m.code()).str(m.text());
       case ServerMessage.Bye m -> w.str(m.reason());
-      case ServerMessage.MembersChanged m ->
-          w.u64(m.time()).u8(m.welcomeRest() ? 1 : 0).changes(m.changes());
+      case ServerMessage.MembersChanged m -> w.str(m.room()).u64(m.firstId()).bytes(m.head())
+          .u64(m.time()).changes(m.changes());
+      case ServerMessage.Entered m -> w.str(m.room()).str(m.topic()).u32(m.members())
+          .u32(m.history()).u64(m.skipped());
+      case ServerMessage.RoomList m -> w.rooms(m.rooms());
+      case ServerMessage.SignedHead m -> w.raw(m.head().encode());
       case ServerMessage.JoinCode1 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCode2 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
     }
-    return w.toByteArray();
   }
 
   /**
@@ -97,58 +135,87 @@ public final class MessageCodec {
   public static Message decode(byte[] plaintext) throws ProtocolException {
     Reader r = new Reader(plaintext);
     int type = r.u8();
-    Message message = switch (type) {
+    Message message;
+    try {
+      message = isServerType(type) ? server(type, r) : client(type, r);
+    } catch (IllegalArgumentException e) {
+      // the reader checks every field before the records do; this only keeps a record's own
+      // check from escaping as anything but a malformed message
+      throw new ProtocolException(Reason.MALFORMED_MESSAGE,
+          String.format("type 0x%02x: %s", type, e.getMessage()), e);
+    }
+    r.expectEnd();
+    return message;
+  }
+
+  /** Server-to-client types are 0x01 and 0x20 to 0x3F; everything else is a client's. */
+  private static boolean isServerType(int type) {
+    return type == ServerMessage.ServerAuth.TYPE || type >= 0x20 && type < 0x40;
+  }
+
+  private static ClientMessage client(int type, Reader r) throws ProtocolException {
+    return switch (type) {
       case ClientMessage.Join.TYPE -> new ClientMessage.Join(r.str());
-      case ClientMessage.Say.TYPE -> new ClientMessage.Say(r.str());
-      case ClientMessage.Dm.TYPE -> new ClientMessage.Dm(r.str(), r.str());
-      case ClientMessage.Who.TYPE -> new ClientMessage.Who();
+      case ClientMessage.Say.TYPE -> new ClientMessage.Say(r.clientId(), r.str(), r.str());
+      case ClientMessage.Dm.TYPE -> new ClientMessage.Dm(r.clientId(), r.str(), r.str());
+      case ClientMessage.Who.TYPE -> new ClientMessage.Who(r.str());
       case ClientMessage.Ping.TYPE -> new ClientMessage.Ping(r.u64());
       case ClientMessage.Bye.TYPE -> new ClientMessage.Bye(r.str());
       case ClientMessage.ClientAuth.TYPE -> new ClientMessage.ClientAuth(
           r.bytes(ClientMessage.ClientAuth.KEY_SIZE), r.bytes(ClientMessage.ClientAuth.SIG_SIZE));
-      case ServerMessage.ServerAuth.TYPE ->
-          new ServerMessage.ServerAuth(r.bytes(ServerMessage.ServerAuth.SIG_SIZE));
-      case ServerMessage.Welcome.TYPE ->
-          new ServerMessage.Welcome(r.str(), r.str(), r.str(), r.u32(), r.u32(), r.members());
-      case ServerMessage.Chat.TYPE -> new ServerMessage.Chat(r.u64(), r.str(), r.str());
-      case ServerMessage.Joined.TYPE -> new ServerMessage.Joined(r.u64(), r.member());
-      case ServerMessage.Left.TYPE ->
-          new ServerMessage.Left(r.u64(), r.str(), r.str(), r.str());
-      case ServerMessage.Dm.TYPE -> new ServerMessage.Dm(r.u64(), r.str(), r.str(), r.str());
-      case ServerMessage.Roster.TYPE -> new ServerMessage.Roster(r.members());
-      case ServerMessage.Pong.TYPE -> new ServerMessage.Pong(r.u64());
-      case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
-      case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
-      case ServerMessage.MembersChanged.TYPE -> membersChanged(r);
       // the join-code bodies have layouts of their own (points, scalars, proofs): the pake
-      // package parses them, as strictly, from everything after the type byte
+      // package parses them, as strictly, from everything after the type byte; the chain
+      // package does the same for a signed head
       case ClientMessage.JoinCode1.TYPE -> new ClientMessage.JoinCode1(
           ClientCodeRound1.parse(r.rest()));
       case ClientMessage.JoinCode2.TYPE -> new ClientMessage.JoinCode2(CodeRound2.parse(r.rest()));
       case ClientMessage.JoinCodeConfirm.TYPE ->
           new ClientMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
+      case ClientMessage.SignedHead.TYPE ->
+          new ClientMessage.SignedHead(SignedHead.parse(r.rest()));
+      case ClientMessage.Enter.TYPE -> new ClientMessage.Enter(r.str(), r.count());
+      case ClientMessage.Part.TYPE -> new ClientMessage.Part(r.str(), r.str());
+      case ClientMessage.Me.TYPE -> new ClientMessage.Me(r.clientId(), r.str(), r.str());
+      case ClientMessage.Nick.TYPE -> new ClientMessage.Nick(r.str());
+      case ClientMessage.Topic.TYPE -> new ClientMessage.Topic(r.str(), r.str());
+      case ClientMessage.Away.TYPE -> new ClientMessage.Away(r.str());
+      case ClientMessage.Rooms.TYPE -> new ClientMessage.Rooms();
+      default -> throw malformed("unknown message type 0x%02x", type);
+    };
+  }
+
+  private static ServerMessage server(int type, Reader r) throws ProtocolException {
+    return switch (type) {
+      case ServerMessage.ServerAuth.TYPE ->
+          new ServerMessage.ServerAuth(r.bytes(ServerMessage.ServerAuth.SIG_SIZE));
+      case ServerMessage.Welcome.TYPE ->
+          new ServerMessage.Welcome(r.str(), r.str(), r.str(), r.u32(), r.u32(), r.u16());
+      case ServerMessage.Chat.TYPE -> new ServerMessage.Chat(r.header(), r.str(), r.str());
+      case ServerMessage.Joined.TYPE -> new ServerMessage.Joined(r.header(), r.member());
+      case ServerMessage.Left.TYPE ->
+          new ServerMessage.Left(r.header(), r.str(), r.str(), r.str());
+      case ServerMessage.Action.TYPE -> new ServerMessage.Action(r.header(), r.str(), r.str());
+      case ServerMessage.Renamed.TYPE -> new ServerMessage.Renamed(r.header(), r.str(), r.str());
+      case ServerMessage.Topic.TYPE -> new ServerMessage.Topic(r.header(), r.str(), r.str());
+      case ServerMessage.Dm.TYPE -> new ServerMessage.Dm(r.u64(), r.str(), r.str(), r.str(),
+          r.dmStatus(), r.str());
+      case ServerMessage.Roster.TYPE -> new ServerMessage.Roster(r.room(), r.flag(), r.roster());
+      case ServerMessage.Pong.TYPE -> new ServerMessage.Pong(r.u64());
+      case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
+      case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
+      case ServerMessage.MembersChanged.TYPE -> new ServerMessage.MembersChanged(r.room(),
+          r.eventId(), ByteString.copyOf(r.bytes(ChainHead.SIZE)), r.u64(), r.changes());
+      case ServerMessage.Entered.TYPE -> new ServerMessage.Entered(r.room(), r.str(), r.u32(),
+          r.u32(), r.count());
+      case ServerMessage.RoomList.TYPE -> new ServerMessage.RoomList(r.rooms());
+      case ServerMessage.SignedHead.TYPE ->
+          new ServerMessage.SignedHead(SignedHead.parse(r.rest()));
       case ServerMessage.JoinCode1.TYPE -> new ServerMessage.JoinCode1(CodeRound1.parse(r.rest()));
       case ServerMessage.JoinCode2.TYPE -> new ServerMessage.JoinCode2(CodeRound2.parse(r.rest()));
       case ServerMessage.JoinCodeConfirm.TYPE ->
           new ServerMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
       default -> throw malformed("unknown message type 0x%02x", type);
     };
-    r.expectEnd();
-    return message;
-  }
-
-  private static ServerMessage.MembersChanged membersChanged(Reader r) throws ProtocolException {
-    long time = r.u64();
-    int flag = r.u8();
-    if (flag > 1) {
-      throw malformed("MEMBERS_CHANGED flag %d is neither 0 nor 1", flag);
-    }
-    List<MemberChange> changes = r.changes();
-    if (changes.isEmpty()
-        || flag == 1 && !changes.stream().allMatch(MemberChange.Joined.class::isInstance)) {
-      throw malformed("MEMBERS_CHANGED with no change, or a WELCOME rest with a leave");
-    }
-    return new ServerMessage.MembersChanged(time, flag == 1, changes);
   }
 
   private static ProtocolException malformed(String format, Object... args) {
@@ -161,6 +228,54 @@ public final class MessageCodec {
 
     Writer(int type) {
       out.u8(type);
+    }
+
+    /** A writer for a bare payload, with no type byte. */
+    Writer() {}
+
+    Writer header(EventHeader h) {
+      return str(h.room()).u64(h.id()).bytes(h.head()).u64(h.time()).bytes(h.sender());
+    }
+
+    Writer payload(ServerMessage.Event event) {
+      return switch (event) {
+        case ServerMessage.Chat m -> str(m.from()).str(m.text());
+        case ServerMessage.Joined m -> member(m.member());
+        case ServerMessage.Left m -> str(m.name()).str(m.reason()).str(m.message());
+        case ServerMessage.Action m -> str(m.from()).str(m.text());
+        case ServerMessage.Renamed m -> str(m.oldName()).str(m.newName());
+        case ServerMessage.Topic m -> str(m.by()).str(m.topic());
+      };
+    }
+
+    Writer changePayload(MemberChange change) {
+      return switch (change) {
+        case MemberChange.Joined j -> member(j.member());
+        case MemberChange.Left l -> str(l.name()).str(l.reason()).str(l.message());
+      };
+    }
+
+    Writer roster(List<RosterEntry> values) {
+      u16(count(values.size(), "a roster record holds at most 65,535 entries"));
+      for (RosterEntry value : values) {
+        member(value.member()).str(value.away());
+      }
+      return this;
+    }
+
+    Writer rooms(List<RoomSummary> values) {
+      u16(count(values.size(), "a room list holds at most 65,535 rooms"));
+      for (RoomSummary value : values) {
+        str(value.room()).u32(value.members()).str(value.topic());
+      }
+      return this;
+    }
+
+    private static int count(int size, String tooMany) {
+      if (size > 0xFFFF) {
+        throw new IllegalArgumentException(tooMany);
+      }
+      return size;
     }
 
     Writer u8(int value) {
@@ -206,17 +321,6 @@ public final class MessageCodec {
       return str(value.name()).bytes(value.key());
     }
 
-    Writer members(List<Member> values) {
-      if (values.size() > 0xFFFF) {
-        throw new IllegalArgumentException("a list<member> holds at most 65,535 members");
-      }
-      u16(values.size());
-      for (Member value : values) {
-        member(value);
-      }
-      return this;
-    }
-
     Writer changes(List<MemberChange> values) {
       if (values.size() > 0xFFFF) {
         throw new IllegalArgumentException("a list<change> holds at most 65,535 changes");
@@ -224,9 +328,8 @@ public final class MessageCodec {
       u16(values.size());
       for (MemberChange value : values) {
         switch (value) {
-          case MemberChange.Joined j -> u8(MemberChange.JOINED).member(j.member());
-          case MemberChange.Left l ->
-              u8(MemberChange.LEFT).str(l.name()).str(l.reason()).str(l.message());
+          case MemberChange.Joined j -> u8(MemberChange.JOINED).changePayload(j);
+          case MemberChange.Left l -> u8(MemberChange.LEFT).bytes(l.key()).changePayload(l);
         }
       }
       return this;
@@ -289,28 +392,98 @@ public final class MessageCodec {
       return new Member(str(), bytes(Member.KEY_SIZE));
     }
 
-    List<Member> members() throws ProtocolException {
+    /** A room name that must follow the rule: a server names only real rooms. */
+    String room() throws ProtocolException {
+      int at = in.position();
+      String room = str();
+      if (!RoomNames.isValid(room)) {
+        throw malformed("the room name at byte %d breaks the room-name rule", at);
+      }
+      return room;
+    }
+
+    /** A client message id: any u64 but 0. */
+    long clientId() throws ProtocolException {
+      long id = u64();
+      if (id == 0) {
+        throw malformed("a client message id of 0");
+      }
+      return id;
+    }
+
+    /** An event id: 1 to 2^63 - 1 (a room never gets further). */
+    long eventId() throws ProtocolException {
+      long id = u64();
+      if (id < 1) {
+        throw malformed("an event id of 0 or above 2^63 - 1");
+      }
+      return id;
+    }
+
+    /** An ENTER's {@code since} or an ENTERED's {@code skipped}: 0 to 2^63 - 1. */
+    long count() throws ProtocolException {
+      long value = u64();
+      if (value < 0) {
+        throw malformed("an event id or count above 2^63 - 1");
+      }
+      return value;
+    }
+
+    boolean flag() throws ProtocolException {
+      int flag = u8();
+      if (flag > 1) {
+        throw malformed("a flag of %d is neither 0 nor 1", flag);
+      }
+      return flag == 1;
+    }
+
+    DmStatus dmStatus() throws ProtocolException {
+      int code = u8();
+      return DmStatus.of(code).orElseThrow(() -> malformed("unknown DM status %d", code));
+    }
+
+    EventHeader header() throws ProtocolException {
+      return new EventHeader(room(), eventId(), ByteString.copyOf(bytes(ChainHead.SIZE)), u64(),
+          ByteString.copyOf(bytes(EventHeader.KEY_SIZE)));
+    }
+
+    List<RosterEntry> roster() throws ProtocolException {
       int count = u16();
-      // each member needs at least its 2-byte name length and its key: refuse an impossible
-      // count before allocating
-      need(count * (2 + Member.KEY_SIZE), "list<member>");
-      List<Member> values = new ArrayList<>(count);
+      // each entry needs at least its name length, its key and its away length: refuse an
+      // impossible count before allocating
+      need(count * (2 + Member.KEY_SIZE + 2), "roster");
+      List<RosterEntry> values = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        values.add(member());
+        values.add(new RosterEntry(member(), str()));
+      }
+      return values;
+    }
+
+    List<RoomSummary> rooms() throws ProtocolException {
+      int count = u16();
+      // the shortest room is 2 + 2 bytes of name, 4 of members and 2 of an empty topic
+      need(count * 10, "room list");
+      List<RoomSummary> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        values.add(new RoomSummary(room(), u32(), str()));
       }
       return values;
     }
 
     List<MemberChange> changes() throws ProtocolException {
       int count = u16();
-      // the shortest change is a leave with three empty strs: 1 + 3 * 2 bytes
-      need(count * 7, "list<change>");
+      if (count == 0) {
+        throw malformed("MEMBERS_CHANGED with no change");
+      }
+      // the shortest change is a join with an empty name: 1 + 2 + 32 bytes
+      need(count * (1 + 2 + Member.KEY_SIZE), "list<change>");
       List<MemberChange> values = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         int tag = u8();
         values.add(switch (tag) {
           case MemberChange.JOINED -> new MemberChange.Joined(member());
-          case MemberChange.LEFT -> new MemberChange.Left(str(), str(), str());
+          case MemberChange.LEFT -> new MemberChange.Left(
+              ByteString.copyOf(bytes(Member.KEY_SIZE)), str(), str(), str());
           default -> throw malformed("unknown change tag 0x%02x", tag);
         });
       }

@@ -1,15 +1,24 @@
 package dev.lanchat.common.message;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.ChainHead;
+import dev.lanchat.common.chain.RoomEvent;
 import dev.lanchat.common.pake.CodeConfirm;
 import dev.lanchat.common.pake.CodeRound1;
 import dev.lanchat.common.pake.CodeRound2;
+import dev.lanchat.common.rules.RoomNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B and 0x31). */
+/**
+ * Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B, 0x2D and 0x31
+ * to 0x36; 0x2C, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ */
 public sealed interface ServerMessage extends Message {
+  /** Largest value of a u32 field. */
+  long MAX_U32 = 0xFFFF_FFFFL;
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
   record ServerAuth(ByteString sig) implements ServerMessage {
@@ -34,16 +43,14 @@ public sealed interface ServerMessage extends Message {
   }
 
   /**
-   * WELCOME (0x20): joined as {@code name} on the server called {@code server}; {@code rate} is
-   * the sustained per-client message limit in thousandths of a message a second (0: none) and
-   * {@code burst} the bucket size in messages, both u32; {@code members} is everyone joined, you
-   * included.
+   * WELCOME (0x20): logged in as {@code name} on the server called {@code server}, in no room
+   * yet; {@code rate} is the sustained per-client message limit in thousandths of a message a
+   * second (0: none) and {@code burst} the bucket size in messages, both u32; {@code maxRooms}
+   * (u16) is how many rooms this client may be in at once.
    */
-  record Welcome(String name, String server, String motd, long rate, long burst,
-      List<Member> members) implements ServerMessage {
+  record Welcome(String name, String server, String motd, long rate, long burst, int maxRooms)
+      implements ServerMessage {
     public static final int TYPE = 0x20;
-    /** Largest value of a u32 field. */
-    public static final long MAX_U32 = 0xFFFF_FFFFL;
 
     public Welcome {
       Objects.requireNonNull(name, "name");
@@ -52,36 +59,9 @@ public sealed interface ServerMessage extends Message {
       if (rate < 0 || rate > MAX_U32 || burst < 0 || burst > MAX_U32) {
         throw new IllegalArgumentException("rate and burst are u32");
       }
-      members = List.copyOf(members);
-    }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-  }
-
-  /** MESSAGE (0x21): {@code from} said {@code text} to everyone at {@code time}. */
-  record Chat(long time, String from, String text) implements ServerMessage {
-    public static final int TYPE = 0x21;
-
-    public Chat {
-      Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(text, "text");
-    }
-
-    @Override
-    public int type() {
-      return TYPE;
-    }
-  }
-
-  /** JOINED (0x22): {@code member} joined. */
-  record Joined(long time, Member member) implements ServerMessage {
-    public static final int TYPE = 0x22;
-
-    public Joined {
-      Objects.requireNonNull(member, "member");
+      if (maxRooms < 0 || maxRooms > 0xFFFF) {
+        throw new IllegalArgumentException("max_rooms is a u16");
+      }
     }
 
     @Override
@@ -91,16 +71,38 @@ public sealed interface ServerMessage extends Message {
   }
 
   /**
-   * LEFT (0x23): {@code name} left; {@code reason} is empty for a normal leave, {@code message}
-   * is the leaver's BYE line (empty if none).
+   * A room event (protocol §4.3, "Event envelope"): an {@link EventHeader} and the type's payload.
+   * Its {@linkplain #chainEvent chain event} is built from exactly the bytes on the wire, so
+   * client and server compute the same room chain heads.
    */
-  record Left(long time, String name, String reason, String message) implements ServerMessage {
-    public static final int TYPE = 0x23;
+  sealed interface Event extends ServerMessage {
+    /** The envelope: room, event id, head after this event, time, sender. */
+    EventHeader event();
 
-    public Left {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(reason, "reason");
-      Objects.requireNonNull(message, "message");
+    /** This event as the room chain hashes it: its envelope, type and encoded payload. */
+    default RoomEvent chainEvent() {
+      return event().chainEvent(type(), MessageCodec.payload(this));
+    }
+
+    /** The canonical bytes of this event (protocol "Room chain"). */
+    default byte[] canonical() {
+      return chainEvent().canonical();
+    }
+  }
+
+  /** MESSAGE (0x21): {@code from} said {@code text} in the event's room. */
+  record Chat(EventHeader event, String from, String text) implements Event {
+    public static final int TYPE = 0x21;
+
+    public Chat {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(text, "text");
+    }
+
+    /** The event's time, from its envelope. */
+    public long time() {
+      return event.time();
     }
 
     @Override
@@ -109,13 +111,60 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** DM (0x24): a private line from {@code from} to {@code to}, canonical names. */
-  record Dm(long time, String from, String to, String text) implements ServerMessage {
-    public static final int TYPE = 0x24;
+  /** JOINED (0x22): {@code member} entered the event's room. */
+  record Joined(EventHeader event, Member member) implements Event {
+    public static final int TYPE = 0x22;
 
-    public Dm {
+    public Joined {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(member, "member");
+    }
+
+    /** The event's time, from its envelope. */
+    public long time() {
+      return event.time();
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * LEFT (0x23): {@code name} left the event's room; {@code reason} is empty after BYE and
+   * {@code "parted"} after PART, {@code message} is the leaver's BYE or PART line (empty if none).
+   */
+  record Left(EventHeader event, String name, String reason, String message) implements Event {
+    public static final int TYPE = 0x23;
+    /** The reason of a LEFT caused by PART. */
+    public static final String PARTED = "parted";
+
+    public Left {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
+
+    /** The event's time, from its envelope. */
+    public long time() {
+      return event.time();
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** ACTION (0x32): {@code from} did {@code text} ({@code /me}) in the event's room. */
+  record Action(EventHeader event, String from, String text) implements Event {
+    public static final int TYPE = 0x32;
+
+    public Action {
+      Objects.requireNonNull(event, "event");
       Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(to, "to");
       Objects.requireNonNull(text, "text");
     }
 
@@ -125,12 +174,136 @@ public sealed interface ServerMessage extends Message {
     }
   }
 
-  /** ROSTER (0x25): everyone joined, with their keys. */
-  record Roster(List<Member> members) implements ServerMessage {
+  /** RENAMED (0x33): the member once called {@code oldName} is now {@code newName}. */
+  record Renamed(EventHeader event, String oldName, String newName) implements Event {
+    public static final int TYPE = 0x33;
+
+    public Renamed {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(oldName, "oldName");
+      Objects.requireNonNull(newName, "newName");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** TOPIC (0x34): {@code by} set the room's topic to {@code topic} (empty: cleared). */
+  record Topic(EventHeader event, String by, String topic) implements Event {
+    public static final int TYPE = 0x34;
+
+    public Topic {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(by, "by");
+      Objects.requireNonNull(topic, "topic");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * DM (0x24): a private line from {@code from} to {@code to}, canonical names, sent at {@code
+   * time}; {@code status} says how it was delivered and {@code note} is the recipient's away
+   * text when the status is {@link DmStatus#AWAY}, empty otherwise.
+   */
+  record Dm(long time, String from, String to, String text, DmStatus status, String note)
+      implements ServerMessage {
+    public static final int TYPE = 0x24;
+
+    public Dm {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(note, "note");
+    }
+
+    /** A DM delivered live, with no note. */
+    public Dm(long time, String from, String to, String text) {
+      this(time, from, to, text, DmStatus.DELIVERED, "");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * ROSTER (0x25): members of {@code room} in join order with their away texts; {@code more}
+   * is true on every record of a paged roster but the last.
+   */
+  record Roster(String room, boolean more, List<RosterEntry> entries) implements ServerMessage {
     public static final int TYPE = 0x25;
 
     public Roster {
-      members = List.copyOf(members);
+      RoomNames.check(room);
+      entries = List.copyOf(entries);
+    }
+
+    /** The members listed, without their away texts. */
+    public List<Member> members() {
+      return entries.stream().map(RosterEntry::member).toList();
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * ENTERED (0x35): the answer to ENTER; {@code members} (u32) counts the room's members, the
+   * new one included, exactly {@code history} (u32) event messages of the room follow the
+   * ROSTER records, and {@code skipped} (u64) events between {@code since} and the first of
+   * them were left out.
+   */
+  record Entered(String room, String topic, long members, long history, long skipped)
+      implements ServerMessage {
+    public static final int TYPE = 0x35;
+
+    public Entered {
+      RoomNames.check(room);
+      Objects.requireNonNull(topic, "topic");
+      if (members < 0 || members > MAX_U32 || history < 0 || history > MAX_U32) {
+        throw new IllegalArgumentException("members and history are u32");
+      }
+      if (skipped < 0) {
+        throw new IllegalArgumentException("skipped fits in 63 bits");
+      }
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** ROOM_LIST (0x36): the rooms with members, sorted by name. */
+  record RoomList(List<RoomSummary> rooms) implements ServerMessage {
+    public static final int TYPE = 0x36;
+
+    public RoomList {
+      rooms = List.copyOf(rooms);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /** SIGNED_HEAD (0x2D): a member's signed head of a room, relayed from its SIGNED_HEAD. */
+  record SignedHead(dev.lanchat.common.chain.SignedHead head) implements ServerMessage {
+    public static final int TYPE = 0x2D;
+
+    public SignedHead {
+      Objects.requireNonNull(head, "head");
     }
 
     @Override
@@ -176,22 +349,47 @@ public sealed interface ServerMessage extends Message {
   }
 
   /**
-   * MEMBERS_CHANGED (0x31): several membership changes of one room, in the order they happened,
-   * sent as one event at {@code time}. When {@code welcomeRest} is true it carries only joins:
-   * the members a WELCOME had no room for, which the client adds without announcing them.
+   * MEMBERS_CHANGED (0x31): several membership changes of {@code room}, in the order they
+   * happened, sent together at {@code time}. Change i is the room event with id {@code firstId +
+   * i}; {@code head} is the chain head after the last of them.
    */
-  record MembersChanged(long time, boolean welcomeRest, List<MemberChange> changes)
-      implements ServerMessage {
+  record MembersChanged(String room, long firstId, ByteString head, long time,
+      List<MemberChange> changes) implements ServerMessage {
     public static final int TYPE = 0x31;
 
     public MembersChanged {
+      RoomNames.check(room);
+      Objects.requireNonNull(head, "head");
+      if (head.size() != ChainHead.SIZE) {
+        throw new IllegalArgumentException("a head is 32 bytes");
+      }
       changes = List.copyOf(changes);
       if (changes.isEmpty()) {
         throw new IllegalArgumentException("MEMBERS_CHANGED carries at least one change");
       }
-      if (welcomeRest && !changes.stream().allMatch(MemberChange.Joined.class::isInstance)) {
-        throw new IllegalArgumentException("the rest of a WELCOME carries only joins");
+      if (firstId < 1 || firstId + changes.size() - 1 < firstId) {
+        throw new IllegalArgumentException("the changes' event ids run from 1 to 2^63 - 1");
       }
+    }
+
+    /** The id of the last change: the event the carried head is after. */
+    public long lastId() {
+      return firstId + changes.size() - 1;
+    }
+
+    /**
+     * The changes as the room chain sees them, in order: JOINED or LEFT events with this
+     * message's room and time, ids from {@link #firstId}, sender the member's key.
+     */
+    public List<RoomEvent> chainEvents() {
+      List<RoomEvent> events = new ArrayList<>(changes.size());
+      for (int i = 0; i < changes.size(); i++) {
+        MemberChange change = changes.get(i);
+        int type = change instanceof MemberChange.Joined ? Joined.TYPE : Left.TYPE;
+        events.add(new RoomEvent(change.key(), room, firstId + i, time, type,
+            ByteString.copyOf(MessageCodec.changePayload(change))));
+      }
+      return events;
     }
 
     @Override

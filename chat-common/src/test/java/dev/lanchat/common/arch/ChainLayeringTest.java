@@ -29,7 +29,8 @@ class ChainLayeringTest {
     classes().that().resideInAPackage("dev.lanchat.common.chain..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("dev.lanchat.common.chain..",
             "dev.lanchat.common.bytes..", "dev.lanchat.common.crypto..",
-            "dev.lanchat.common.pake..", "dev.lanchat.common", "java..",
+            "dev.lanchat.common.pake..", "dev.lanchat.common.rules..", "dev.lanchat.common",
+            "java..",
             "org.bouncycastle.crypto.generators..")
         .check(common);
   }

@@ -75,9 +75,9 @@ class SecureChannelTest {
   private static List<byte[]> clientRecords() throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     MessageChannel c = client(new byte[0], wire);
-    c.send(new ClientMessage.Say("zero"));
-    c.send(new ClientMessage.Say("one"));
-    c.send(new ClientMessage.Say("two"));
+    c.send(new ClientMessage.Say(1, "#general", "zero"));
+    c.send(new ClientMessage.Say(1, "#general", "one"));
+    c.send(new ClientMessage.Say(1, "#general", "two"));
     return records(wire.toByteArray());
   }
 
@@ -92,9 +92,9 @@ class SecureChannelTest {
   void recordsInOrderAreDelivered() throws Exception {
     List<byte[]> r = clientRecords();
     MessageChannel s = server(frames(r.get(0), r.get(1), r.get(2)), new ByteArrayOutputStream());
-    assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
-    assertEquals(new ClientMessage.Say("one"), s.receiveFromClient());
-    assertEquals(new ClientMessage.Say("two"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "zero"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "one"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "two"), s.receiveFromClient());
     assertThrows(EOFException.class, s::receiveFromClient);
   }
 
@@ -102,7 +102,7 @@ class SecureChannelTest {
   void replayedRecordFails() throws Exception {
     List<byte[]> r = clientRecords();
     MessageChannel s = server(frames(r.get(0), r.get(0)), new ByteArrayOutputStream());
-    assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "zero"), s.receiveFromClient());
     assertRecordRefused(s);
   }
 
@@ -110,7 +110,7 @@ class SecureChannelTest {
   void droppedRecordMakesTheNextOneFail() throws Exception {
     List<byte[]> r = clientRecords();
     MessageChannel s = server(frames(r.get(0), r.get(2)), new ByteArrayOutputStream());
-    assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "zero"), s.receiveFromClient());
     assertRecordRefused(s);
   }
 
@@ -146,7 +146,7 @@ class SecureChannelTest {
     MessageChannel s = server(frames(clientRecords().get(0)), serverWire);
     s.send(new ServerMessage.Pong(1));
     s.send(new ServerMessage.Pong(2));
-    assertEquals(new ClientMessage.Say("zero"), s.receiveFromClient());
+    assertEquals(new ClientMessage.Say(1, "#general", "zero"), s.receiveFromClient());
     assertArrayEquals(new long[] {2, 1}, s.records().seqs());
     MessageChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
     assertEquals(new ServerMessage.Pong(1), c.receiveFromServer());
@@ -154,17 +154,22 @@ class SecureChannelTest {
     assertArrayEquals(new long[] {0, 2}, c.records().seqs());
   }
 
+  private static final dev.lanchat.common.message.EventHeader EVENT =
+      new dev.lanchat.common.message.EventHeader("#general", 5,
+          dev.lanchat.common.bytes.ByteString.copyOf(new byte[32]), 5,
+          dev.lanchat.common.bytes.ByteString.copyOf(new byte[32]));
+
   @Test
   void sendEncodedSealsEachMessageAsItsOwnRecordInOneWrite() throws Exception {
     ByteArrayOutputStream serverWire = new ByteArrayOutputStream();
     MessageChannel s = server(new byte[0], serverWire);
     byte[] chat = dev.lanchat.common.message.MessageCodec.encode(
-        new ServerMessage.Chat(5, "bob", "hi"));
+        new ServerMessage.Chat(EVENT, "bob", "hi"));
     s.sendEncoded(List.of(chat, chat, chat));
     assertEquals(3, records(serverWire.toByteArray()).size());
     MessageChannel c = client(serverWire.toByteArray(), new ByteArrayOutputStream());
     for (int i = 0; i < 3; i++) {
-      assertEquals(new ServerMessage.Chat(5, "bob", "hi"), c.receiveFromServer());
+      assertEquals(new ServerMessage.Chat(EVENT, "bob", "hi"), c.receiveFromServer());
     }
   }
 

@@ -113,7 +113,7 @@ class TamperedRecordsTest {
   private static List<ClientMessage> expected(int count) {
     List<ClientMessage> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      out.add(new ClientMessage.Say("line " + i));
+      out.add(new ClientMessage.Say(i + 1, "#general", "line " + i));
     }
     return out;
   }

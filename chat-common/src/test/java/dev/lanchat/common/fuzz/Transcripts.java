@@ -1,5 +1,6 @@
 package dev.lanchat.common.fuzz;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.discovery.DiscoveryReply;
@@ -10,10 +11,12 @@ import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ClientHello;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,20 +37,32 @@ final class Transcripts {
   static final byte[] NONCE = fill(0x33);
 
   static final List<ClientMessage> FROM_CLIENT = List.of(
-      new ClientMessage.Join("alice"), new ClientMessage.Say("hello everyone"),
-      new ClientMessage.Dm("bob", "psst \u00e9\u4e16"), new ClientMessage.Who(),
+      new ClientMessage.Join("alice"), new ClientMessage.Enter("#general", 0),
+      new ClientMessage.Say(1, "#general", "hello everyone"),
+      new ClientMessage.Dm(2, "bob", "psst \u00e9\u4e16"), new ClientMessage.Who("#general"),
       new ClientMessage.Ping(0x0102030405060708L), new ClientMessage.Bye("see you"));
   static final List<ServerMessage> FROM_SERVER = List.of(
-      new ServerMessage.Welcome("alice", "lab", "be nice", 10_000, 20,
-          List.of(new Member("alice", fill(0x66)), new Member("bob", fill(0x77)))),
-      new ServerMessage.Joined(1_700_000_000_000L, new Member("carol", fill(0x88))),
-      new ServerMessage.Chat(1_700_000_000_001L, "bob", "hi alice"),
+      new ServerMessage.Welcome("alice", "lab", "be nice", 10_000, 20, 20),
+      new ServerMessage.Entered("#general", "", 2, 0, 0),
+      new ServerMessage.Roster("#general", false, List.of(
+          new RosterEntry(new Member("bob", fill(0x77))),
+          new RosterEntry(new Member("alice", fill(0x66))))),
+      new ServerMessage.Joined(event(1, 1_700_000_000_000L, 0x88), new Member("carol", fill(0x88))),
+      new ServerMessage.Chat(event(2, 1_700_000_000_001L, 0x77), "bob", "hi alice"),
       new ServerMessage.Dm(1_700_000_000_002L, "bob", "alice", "secret"),
-      new ServerMessage.Roster(List.of(new Member("alice", fill(0x66)),
-          new Member("bob", fill(0x77)), new Member("carol", fill(0x88)))),
+      new ServerMessage.Roster("#general", false, List.of(
+          new RosterEntry(new Member("alice", fill(0x66))),
+          new RosterEntry(new Member("bob", fill(0x77)), "lunch"),
+          new RosterEntry(new Member("carol", fill(0x88))))),
       new ServerMessage.Pong(0x0102030405060708L),
-      new ServerMessage.Left(1_700_000_000_003L, "carol", "", "bye all"),
+      new ServerMessage.Left(event(3, 1_700_000_000_003L, 0x88), "carol", "", "bye all"),
       new ServerMessage.Error(3, "name taken"), new ServerMessage.Bye("server stopping"));
+
+  /** An envelope in #general; the head is a stand-in, the fuzz targets do not chain. */
+  private static EventHeader event(long id, long time, int sender) {
+    return new EventHeader("#general", id, ByteString.copyOf(fill(0x99)), time,
+        ByteString.copyOf(fill(sender)));
+  }
 
   private static final Transcripts ONE = build();
 

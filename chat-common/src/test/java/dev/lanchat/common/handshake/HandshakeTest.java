@@ -123,8 +123,7 @@ class HandshakeTest {
         ClientAuthentication.read(s, result.th()));
     assertEquals(new ClientMessage.Join("alice"), s.receiveFromClient());
     ServerMessage.Welcome welcome = new ServerMessage.Welcome("alice", "lab", "hello", 10_000,
-        20, java.util.List.of(new dev.lanchat.common.message.Member("alice",
-            clientIdentity.publicKey())));
+        20, 20);
     s.send(welcome);
     assertEquals(welcome, client.receiveFromServer());
     for (int i = 0; i < 50; i++) {

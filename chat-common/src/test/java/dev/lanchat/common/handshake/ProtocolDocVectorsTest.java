@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.ChainHash;
 import dev.lanchat.common.crypto.Hkdf;
 import dev.lanchat.common.discovery.DiscoveryReply;
 import dev.lanchat.common.discovery.DiscoveryRequest;
@@ -12,9 +14,11 @@ import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -161,12 +165,21 @@ class ProtocolDocVectorsTest {
     VECTORS.put("welcome_plaintext", MessageCodec.encode(welcome()));
     VECTORS.put("welcome_record", serverFrames.get(2));
     // the other messages v2 changed, as plaintexts (protocol §4)
-    VECTORS.put("joined_plaintext", MessageCodec.encode(
-        new ServerMessage.Joined(EVENT_TIME, new Member("alice", client.publicKey()))));
-    VECTORS.put("left_plaintext", MessageCodec.encode(
-        new ServerMessage.Left(EVENT_TIME, "alice", "", "see you")));
-    VECTORS.put("roster_plaintext", MessageCodec.encode(
-        new ServerMessage.Roster(List.of(new Member("alice", client.publicKey())))));
+    ByteString ci = ByteString.copyOf(client.publicKey());
+    ServerMessage.Joined joined = new ServerMessage.Joined(
+        new EventHeader(ROOM, 1, ZERO_HEAD, EVENT_TIME, ci), new Member("alice", ci));
+    ByteString head1 = ChainHash.next(ChainHash.genesis(ROOM).head(), joined.chainEvent());
+    joined = new ServerMessage.Joined(new EventHeader(ROOM, 1, head1, EVENT_TIME, ci),
+        joined.member());
+    VECTORS.put("joined_plaintext", MessageCodec.encode(joined));
+    ServerMessage.Left left = new ServerMessage.Left(
+        new EventHeader(ROOM, 2, ZERO_HEAD, EVENT_TIME, ci), "alice", "", "see you");
+    ByteString head2 = ChainHash.next(head1, left.chainEvent());
+    left = new ServerMessage.Left(new EventHeader(ROOM, 2, head2, EVENT_TIME, ci), "alice", "",
+        "see you");
+    VECTORS.put("left_plaintext", MessageCodec.encode(left));
+    VECTORS.put("roster_plaintext", MessageCodec.encode(new ServerMessage.Roster(ROOM, false,
+        List.of(new RosterEntry(new Member("alice", client.publicKey()))))));
     VECTORS.put("bye_plaintext", MessageCodec.encode(new ClientMessage.Bye("see you")));
 
     // discovery (protocol §8): the same identity answers a request carrying a fixed nonce
@@ -190,12 +203,15 @@ class ProtocolDocVectorsTest {
       "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
   private static final String RFC8032_TEST1_PUBLIC =
       "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+  /** The room of the event examples. */
+  private static final String ROOM = "#general";
+  /** A stand-in head while an event's real head, which its canonical bytes omit, is made. */
+  private static final ByteString ZERO_HEAD = ByteString.copyOf(new byte[32]);
   /** The {@code time} of the JOINED and LEFT examples: 2023-11-14T22:13:20Z. */
   private static final long EVENT_TIME = 1_700_000_000_000L;
 
   private static ServerMessage.Welcome welcome() {
-    return new ServerMessage.Welcome("alice", DISCOVERY_NAME, "hi", 10_000, 20,
-        List.of(new Member("alice", HEX.parseHex(RFC8032_TEST1_PUBLIC))));
+    return new ServerMessage.Welcome("alice", DISCOVERY_NAME, "hi", 10_000, 20, 20);
   }
 
   private static String get(String name) {
@@ -235,6 +251,17 @@ class ProtocolDocVectorsTest {
       mac.update(part);
     }
     return mac.doFinal();
+  }
+
+  /** {@code SHA-256("lanchat v2 room chain" ‖ previous ‖ canonical)}: the room chain's step. */
+  private static byte[] roomChain(byte[] previous, byte[] canonical) throws Exception {
+    return MessageDigest.getInstance("SHA-256")
+        .digest(concat(ascii("lanchat v2 room chain"), previous, canonical));
+  }
+
+  private static byte[] u32(int value) {
+    return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8),
+        (byte) value};
   }
 
   private static byte[] ascii(String s) {
@@ -337,18 +364,32 @@ class ProtocolDocVectorsTest {
     byte[] welcome = concat(new byte[] {0x20, 0x00, 0x05}, ascii("alice"),
         new byte[] {0x00, 0x09}, ascii(DISCOVERY_NAME), new byte[] {0x00, 0x02}, ascii("hi"),
         new byte[] {0x00, 0x00, 0x27, 0x10}, new byte[] {0x00, 0x00, 0x00, 0x14},
-        new byte[] {0x00, 0x01}, alice);
+        new byte[] {0x00, 0x14});
     assertEquals(get("welcome_plaintext"), HEX.formatHex(welcome));
     assertEquals(get("welcome_record"), HEX.formatHex(gcm(kS2c, 1, welcome)));
 
     byte[] time = HEX.parseHex("0000018bcfe56800");
     assertEquals(EVENT_TIME, new BigInteger(1, time).longValueExact());
-    assertEquals(get("joined_plaintext"), HEX.formatHex(concat(new byte[] {0x22}, time, alice)));
-    assertEquals(get("left_plaintext"), HEX.formatHex(concat(new byte[] {0x23}, time,
-        new byte[] {0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x00},
-        new byte[] {0x00, 0x07}, ascii("see you"))));
-    assertEquals(get("roster_plaintext"),
-        HEX.formatHex(concat(new byte[] {0x25, 0x00, 0x01}, alice)));
+    // the envelope: room "#general", id, the room chain head after the event, time, sender Ci
+    byte[] room = concat(new byte[] {0x00, 0x08}, ascii(ROOM));
+    byte[] genesis = MessageDigest.getInstance("SHA-256")
+        .digest(concat(ascii("lanchat v2 room genesis"), room));
+    byte[] joinedPayload = alice;
+    byte[] id1 = HEX.parseHex("0000000000000001");
+    byte[] head1 = roomChain(genesis, concat(ci, room, id1, time, new byte[] {0x22},
+        u32(joinedPayload.length), joinedPayload));
+    assertEquals(get("joined_plaintext"), HEX.formatHex(
+        concat(new byte[] {0x22}, room, id1, head1, time, ci, joinedPayload)));
+    byte[] leftPayload = concat(new byte[] {0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x00},
+        new byte[] {0x00, 0x07}, ascii("see you"));
+    byte[] id2 = HEX.parseHex("0000000000000002");
+    byte[] head2 = roomChain(head1, concat(ci, room, id2, time, new byte[] {0x23},
+        u32(leftPayload.length), leftPayload));
+    assertEquals(get("left_plaintext"), HEX.formatHex(
+        concat(new byte[] {0x23}, room, id2, head2, time, ci, leftPayload)));
+    assertEquals(get("roster_plaintext"), HEX.formatHex(
+        concat(new byte[] {0x25}, room, new byte[] {0x00, 0x00, 0x01}, alice,
+            new byte[] {0x00, 0x00})));
     assertEquals(get("bye_plaintext"),
         HEX.formatHex(concat(new byte[] {0x15, 0x00, 0x07}, ascii("see you"))));
   }

@@ -64,9 +64,28 @@ class TextsTest {
     for (int c : forbidden) {
       String hex = Integer.toHexString(c);
       assertTrue(Texts.isForbidden(c), hex);
-      assertEquals(Verdict.INVALID, Texts.check("hello " + cp(c) + " world"), hex);
-      assertEquals(Verdict.INVALID, Texts.check(cp(c)), hex);
+      assertEquals(Verdict.INVALID, Texts.check("hello " + cp(c) + " world", Texts.MAX_BYTES,
+          Texts.Lines.ONE), hex);
+      assertEquals(Verdict.INVALID, Texts.check(cp(c), Texts.MAX_BYTES, Texts.Lines.ONE), hex);
+      if (c != '\n') {
+        assertEquals(Verdict.INVALID, Texts.check("hello " + cp(c) + " world"), hex);
+        assertEquals(Verdict.INVALID, Texts.check(cp(c)), hex);
+      }
     }
+  }
+
+  @Test
+  void messageTextsMayHoldLineFeedsButShortTextsMayNot() {
+    assertEquals(Verdict.OK, Texts.check("line one\nline two\n\nfour"));
+    assertEquals(Verdict.OK, Texts.check("\nx"));
+    assertEquals(Verdict.INVALID, Texts.check("\n"));
+    assertEquals(Verdict.INVALID, Texts.check(" \n \t\n"));
+    assertEquals(Verdict.INVALID, Texts.check("a\r\nb"), "CR stays forbidden");
+    assertFalse(Texts.isValidShortText("away\nback soon"));
+    assertTrue(Texts.isValidShortText(""));
+    assertTrue(Texts.isValidShortText("lunch"));
+    assertTrue(Texts.isValidShortText("x".repeat(Texts.MAX_SHORT_BYTES)));
+    assertFalse(Texts.isValidShortText("x".repeat(Texts.MAX_SHORT_BYTES + 1)));
   }
 
   @Test
@@ -96,14 +115,14 @@ class TextsTest {
 
   @Test
   void byeMessageIsEmptyOrAValidTextOfAtMost200Bytes() {
-    assertTrue(Texts.isValidByeMessage(""));
-    assertTrue(Texts.isValidByeMessage("see you tomorrow"));
-    assertTrue(Texts.isValidByeMessage("x".repeat(Texts.MAX_BYE_MESSAGE_BYTES)));
-    assertTrue(Texts.isValidByeMessage("\u00e9".repeat(100)));
-    assertFalse(Texts.isValidByeMessage("x".repeat(Texts.MAX_BYE_MESSAGE_BYTES + 1)));
-    assertFalse(Texts.isValidByeMessage("\u00e9".repeat(100) + "x"));
-    assertFalse(Texts.isValidByeMessage("   "));
-    assertFalse(Texts.isValidByeMessage("bye\u001b[2J"));
-    assertFalse(Texts.isValidByeMessage("bye\u202e"));
+    assertTrue(Texts.isValidShortText(""));
+    assertTrue(Texts.isValidShortText("see you tomorrow"));
+    assertTrue(Texts.isValidShortText("x".repeat(Texts.MAX_SHORT_BYTES)));
+    assertTrue(Texts.isValidShortText("\u00e9".repeat(100)));
+    assertFalse(Texts.isValidShortText("x".repeat(Texts.MAX_SHORT_BYTES + 1)));
+    assertFalse(Texts.isValidShortText("\u00e9".repeat(100) + "x"));
+    assertFalse(Texts.isValidShortText("   "));
+    assertFalse(Texts.isValidShortText("bye\u001b[2J"));
+    assertFalse(Texts.isValidShortText("bye\u202e"));
   }
 }

@@ -1,14 +1,17 @@
-package dev.lanchat.common.chain;
+package dev.lanchat.common.rules;
 
 /**
- * The room-name rule the chain relies on (issue 11): {@code #} and 1 to 32 ASCII letters,
- * digits, {@code _} or {@code -}. The chain checks it itself because the name is hashed and
- * shown in the {@code /verify} line, so nothing else (control characters, non-ASCII) may reach
- * either.
+ * The room-name rule (protocol §5.2): {@code #} and 1 to 32 ASCII letters, digits, {@code _} or
+ * {@code -}; two room names clash when their {@linkplain #skeleton skeletons} are equal. The
+ * codec, the chain and the server all check names here, because a room name is hashed, signed
+ * and shown, so nothing else (control characters, non-ASCII) may reach any of them.
  */
 public final class RoomNames {
   /** Longest room name in characters, the {@code #} included. */
   public static final int MAX_LENGTH = 33;
+
+  /** The room every client of ours enters first. */
+  public static final String GENERAL = "#general";
 
   private RoomNames() {}
 
@@ -40,5 +43,13 @@ public final class RoomNames {
           "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
     }
     return room;
+  }
+
+  /**
+   * The form two valid room names are compared in: {@code #} and the {@linkplain
+   * Names#skeleton name skeleton} of the rest, so "#Dev" and "#dev" are one room.
+   */
+  public static String skeleton(String room) {
+    return "#" + Names.skeleton(check(room).substring(1));
   }
 }
