@@ -7,10 +7,11 @@ import dev.lanchat.client.session.Problem;
 import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
-import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +39,27 @@ public final class ChatProgram {
     }
   }
 
+  /**
+   * How the conversation goes: the room to start in, whether the bell may ring, and whose
+   * lines to hide.
+   */
+  public record RoomSettings(String room, boolean bell, IgnoreList ignores) {
+    public RoomSettings {
+      RoomNames.check(room);
+      Objects.requireNonNull(ignores, "ignores");
+    }
+
+    /** #general, the bell on, and the ignore file next to {@code knownPeers}'s file. */
+    static RoomSettings defaults(KnownPeers knownPeers) {
+      try {
+        return new RoomSettings(RoomNames.GENERAL, true,
+            IgnoreList.load(knownPeers.file().toAbsolutePath().resolveSibling("ignored")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
   private static final int MAX_SESSIONS = 5;
 
   private final Settings settings;
@@ -47,6 +69,7 @@ public final class ChatProgram {
   private final NamePrompt names;
   private final RoomView room;
   private final KnownPeers knownPeers;
+  private final RoomSettings roomSettings;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
   // set by either thread when a piped line failed; read once the session has ended
@@ -54,17 +77,24 @@ public final class ChatProgram {
 
   /**
    * A program on {@code console}; {@code trust} decides about each server key proven, and
-   * {@code knownPeers} remembers the members' keys.
+   * {@code knownPeers} remembers the members' keys; {@link RoomSettings#defaults}.
    */
   public ChatProgram(Settings settings, Console console, ServerTrust trust,
       KnownPeers knownPeers) {
+    this(settings, console, trust, knownPeers, RoomSettings.defaults(knownPeers));
+  }
+
+  /** {@link #ChatProgram(Settings, Console, ServerTrust, KnownPeers)} in {@code rooms}' way. */
+  public ChatProgram(Settings settings, Console console, ServerTrust trust,
+      KnownPeers knownPeers, RoomSettings rooms) {
+    this.roomSettings = Objects.requireNonNull(rooms, "rooms");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
     this.knownPeers = Objects.requireNonNull(knownPeers, "knownPeers");
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
-    this.room = new RoomView(console, format);
+    this.room = new RoomView(console, format, rooms.bell());
     this.dialog = new JoinDialog(console, format, names, room,
         new Refusals(console, settings.session().identity().fingerprint()));
   }
@@ -133,17 +163,19 @@ public final class ChatProgram {
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
+    room.ignoring(roomSettings.ignores().forServer(session.serverKey()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
-    peers.welcomed(welcome);
+    Relay relay = new Relay(console, room, format, peers, sent, new SessionLink(session));
     session.start(message -> {
       peers.received(message);
       received(message);
     });
-    Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
+    relay.enterFirst(roomSettings.room());
+    Thread input = new Thread(() -> readInput(session, relay), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     return switch (session.awaitEnd()) {
-      case Ending.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
+      case Ending.Left left -> failedLine || relay.failed() ? ExitCode.LINE_FAILED : ExitCode.OK;
       case Ending.ServerBye bye -> {
         room.show(bye.bye());
         yield ExitCode.CONNECTION;
@@ -157,20 +189,18 @@ public final class ChatProgram {
    * our lines: it names that line and the process will end with {@link ExitCode#LINE_FAILED}.
    */
   private void received(ServerMessage message) {
-    if (console.interactive()) {
-      room.received(message);
+    if (console.interactive() || !(message instanceof ServerMessage.Error error)) {
+      if (room.received(message) && !console.interactive()) {
+        sent.received(message); // only live answers: history may hold old lines of ours
+      }
       return;
     }
     Optional<SentLines.Line> about = sent.received(message);
-    if (message instanceof ServerMessage.Error error) {
-      failedLine = true;
-      console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
-      return;
-    }
-    room.received(message);
+    failedLine = true;
+    console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
   }
 
-  private void readInput(Session session, PeerKeys peers) {
+  private void readInput(Session session, Relay relay) {
     long number = 0;
     try {
       while (!session.isOver()) {
@@ -183,49 +213,13 @@ public final class ChatProgram {
           session.goodbye();
           return;
         }
-        if (!relay(session, peers, line, number)) {
+        if (!relay.relay(line, number)) {
           return;
         }
       }
     } catch (IOException | RuntimeException e) {
       session.stop("cannot read input: " + Problem.describe(e));
     }
-  }
-
-  /** Acts on input line {@code number}; false once the user has quit. */
-  private boolean relay(Session session, PeerKeys peers, String line, long number) {
-    switch (Commands.parse(line)) {
-      case Commands.Input.Say say -> {
-        sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        session.send(new ClientMessage.Say(say.text()));
-      }
-      case Commands.Input.Msg msg -> {
-        sent.sent(number, line, SentLines.Answer.OWN_DM);
-        session.send(new ClientMessage.Dm(msg.to(), msg.text()));
-      }
-      case Commands.Input.Who who -> {
-        sent.sent(number, line, SentLines.Answer.ROSTER);
-        session.send(new ClientMessage.Who());
-      }
-      case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
-      case Commands.Input.Quit quit -> {
-        session.goodbye(quit.message());
-        return false;
-      }
-      case Commands.Input.Help help -> Commands.HELP.forEach(console::event);
-      case Commands.Input.Invalid invalid -> {
-        if (console.interactive()) {
-          console.problem("! " + invalid.why());
-        } else {
-          failedLine = true;
-          console.problem("! " + invalid.why() + " ("
-              + new SentLines.Line(number, line, SentLines.Answer.OWN_MESSAGE).describe() + ")");
-        }
-      }
-      case Commands.Input.Blank blank -> { }
-      default -> console.problem("! this server does not know rooms yet");
-    }
-    return true;
   }
 
   private int fail(int exitCode, String message) {

@@ -1,6 +1,6 @@
 package dev.lanchat.client;
 
-import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
 import dev.lanchat.common.rules.Texts;
@@ -208,9 +208,9 @@ public final class Commands {
       }
       message = space < 0 ? "" : typed.substring(space + 1).strip();
     }
-    if (!Texts.isValidByeMessage(message)) {
+    if (!Texts.isValidShortText(message)) {
       return new Input.Invalid("not sent: a /part message is a line of at most "
-          + Texts.MAX_BYE_MESSAGE_BYTES + " bytes of UTF-8 with no control character");
+          + Texts.MAX_SHORT_BYTES + " bytes of UTF-8 with no control character");
     }
     return new Input.Part(room, message);
   }
@@ -222,16 +222,16 @@ public final class Commands {
     if (text.equals("-")) {
       return new Input.SetTopic("");
     }
-    return Texts.isValidByeMessage(text) ? new Input.SetTopic(text)
+    return Texts.isValidShortText(text) ? new Input.SetTopic(text)
         : new Input.Invalid("not set: a topic is a line of at most "
-            + Texts.MAX_BYE_MESSAGE_BYTES + " bytes of UTF-8 with no control character");
+            + Texts.MAX_SHORT_BYTES + " bytes of UTF-8 with no control character");
   }
 
   private static Input away(String text) {
     String away = text.isEmpty() ? DEFAULT_AWAY : text;
-    return Texts.isValidByeMessage(away) ? new Input.Away(away)
+    return Texts.isValidShortText(away) ? new Input.Away(away)
         : new Input.Invalid("not sent: an away text is a line of at most "
-            + Texts.MAX_BYE_MESSAGE_BYTES + " bytes of UTF-8 with no control character");
+            + Texts.MAX_SHORT_BYTES + " bytes of UTF-8 with no control character");
   }
 
   private static Input quit(String message) {
@@ -278,21 +278,12 @@ public final class Commands {
   }
 
   private static Input say(String text) {
-    return switch (checkText(text)) {
+    return switch (Texts.check(text)) {
       case OK -> new Input.Say(text);
       case TOO_LONG -> new Input.Invalid("not sent: a line holds at most " + Texts.MAX_BYTES
           + " bytes of UTF-8");
       case INVALID -> new Input.Invalid("not sent: " + whyInvalid(text));
     };
-  }
-
-  /**
-   * The text rules with line feeds allowed (protocol §5.3): a line feed is one UTF-8 byte and
-   * white space, as a space is, so checking the text with each line feed read as a space gives
-   * the same length, the same "only white space" answer and every other forbidden character.
-   */
-  static Texts.Verdict checkText(String text) {
-    return Texts.check(text.replace('\n', ' '));
   }
 
   private static String whyInvalid(String text) {

@@ -3,6 +3,7 @@ package dev.lanchat.client;
 import dev.lanchat.common.rules.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ final class JoinedRooms {
   /** The room to make current when its ENTERED comes (an ENTER we asked for). */
   private final Set<String> switchOnEnter = new TreeSet<>();
   private final List<String> listed = new ArrayList<>();
+  /** Away texts by name skeleton, as the last rosters said (AWAY itself makes no event). */
+  private final Map<String, String> away = new HashMap<>();
   private String current;
 
   /** The form two room names are compared in: {@code #} and the skeleton of the rest. */
@@ -186,6 +189,20 @@ final class JoinedRooms {
     }
   }
 
+  /** A roster said {@code name} is away with {@code text} (empty: not away). */
+  synchronized void away(String name, String text) {
+    if (text.isEmpty()) {
+      away.remove(Names.skeleton(name));
+    } else if (away.size() < MAX_MEMBERS || away.containsKey(Names.skeleton(name))) {
+      away.put(Names.skeleton(name), text);
+    }
+  }
+
+  /** {@code name}'s away text as the last roster with it said; empty when not away. */
+  synchronized Optional<String> awayOf(String name) {
+    return Optional.ofNullable(away.get(Names.skeleton(name)));
+  }
+
   /** {@code from} is now called {@code to}, in every room. */
   synchronized void renamed(String from, String to) {
     for (Room r : rooms.values()) {
@@ -193,6 +210,15 @@ final class JoinedRooms {
         r.members.add(to);
       }
     }
+    String text = away.remove(Names.skeleton(from));
+    if (text != null) {
+      away.put(Names.skeleton(to), text);
+    }
+  }
+
+  /** True when {@code name} is in one of our rooms. */
+  synchronized boolean isPresent(String name) {
+    return rooms.values().stream().anyMatch(r -> r.members.contains(name));
   }
 
   /** Everyone in any of our rooms, for completion. */

@@ -1,6 +1,6 @@
 package dev.lanchat.client;
 
-import dev.lanchat.common.chain.RoomNames;
+import dev.lanchat.common.rules.RoomNames;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

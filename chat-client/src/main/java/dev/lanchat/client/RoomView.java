@@ -1,94 +1,292 @@
 package dev.lanchat.client;
 
-import dev.lanchat.client.session.Session;
 import dev.lanchat.common.message.MemberChange;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.regex.Pattern;
 
 /**
- * What the user sees of the room: each event as a line on the console, the bell for a DM or a
- * mention of their name, and the names present (for completion).
+ * What the user sees of their rooms: each server event as a line on the console, with the
+ * room's name in front when it is not the current room, history marked as such, ignored names'
+ * lines left out, and the bell for a DM or a mention of our name. It keeps {@link JoinedRooms}
+ * up to date, which the input side asks where a line goes, and gives completion the names and
+ * rooms known.
  *
- * <p>Thread-safe: the session's reader thread delivers events while completion reads names.
+ * <p>History: the events announced by ENTERED's {@code history} count are shown at a terminal
+ * under a separator line ({@code -- history of #dev: 20 events --}) and, piped, each starts
+ * with {@link #HISTORY} so a script can tell them from live ones ({@code grep -v '^\[history\]'}).
+ *
+ * <p>Thread-safe: the session's reader thread delivers events while the input thread asks.
  */
-final class RoomView implements Session.Listener {
+final class RoomView {
+  /** What starts a history event's line when piped. */
+  static final String HISTORY = "[history] ";
+  /** Most roster entries gathered over the pages of one ROSTER (more are counted only). */
+  static final int MAX_ROSTER = 10_000;
+
   private final Console console;
   private final EventFormat format;
-  private final Set<String> names = new ConcurrentSkipListSet<>(String.CASE_INSENSITIVE_ORDER);
+  private final NoticeFormat notices;
+  private final JoinedRooms rooms = new JoinedRooms();
+  private final boolean bell;
+  private final Map<String, Pages> rosters = new HashMap<>();
+  /** Rooms (by skeleton) whose ROSTER is the one that comes with ENTERED. */
+  private final Set<String> enteringRosters = new HashSet<>();
+  /** Rooms (by skeleton) whose history separator line is out. */
+  private final Set<String> historyStarted = new HashSet<>();
+  private volatile IgnoreList.Server ignored;
   private volatile String me = "";
-  private volatile Pattern mention = Pattern.compile("(?!)");
+  private volatile Mentions mentions = new Mentions("");
+  private String lastRename = "";
 
-  RoomView(Console console, EventFormat format) {
+  /** A roster being gathered over its pages. */
+  private static final class Pages {
+    final List<RosterEntry> entries = new ArrayList<>();
+    long total;
+  }
+
+  RoomView(Console console, EventFormat format, boolean bell) {
     this.console = console;
     this.format = format;
-    console.completeNamesFrom(() -> names.stream().filter(Names::isValid).toList());
+    this.notices = new NoticeFormat(format);
+    this.bell = bell;
+    console.completeNamesFrom(() -> rooms.names().stream().filter(Names::isValid).toList());
+    console.completeRoomsFrom(rooms::roomNames);
   }
 
-  /** Shows the WELCOME and remembers who we are and who is here. */
+  /** The rooms as the events so far tell them. */
+  JoinedRooms rooms() {
+    return rooms;
+  }
+
+  /** Whose lines are hidden: the ignore list of the server we are on. */
+  void ignoring(IgnoreList.Server list) {
+    this.ignored = list;
+  }
+
+  /** The names whose lines are hidden, or nobody before {@link #ignoring}. */
+  Optional<IgnoreList.Server> ignored() {
+    return Optional.ofNullable(ignored);
+  }
+
+  /** Shows the WELCOME and remembers who we are. */
   void welcomed(String hostPort, ServerMessage.Welcome welcome) {
-    me = welcome.name();
-    mention = Pattern.compile("(?<![A-Za-z0-9_.-])" + Pattern.quote(welcome.name())
-        + "(?![A-Za-z0-9_.-])", Pattern.CASE_INSENSITIVE);
-    welcome.members().forEach(m -> names.add(m.name()));
-    for (String line : format.welcome(hostPort, welcome)) {
-      console.event(line);
-    }
+    named(welcome.name());
+    notices.welcome(hostPort, welcome).forEach(console::event);
   }
 
-  @Override
-  public void received(ServerMessage m) {
-    switch (m) {
-      case ServerMessage.Joined joined -> names.add(joined.member().name());
-      case ServerMessage.Left left -> names.remove(left.name());
-      case ServerMessage.MembersChanged changed -> changed.changes().forEach(change -> {
-        switch (change) {
-          case MemberChange.Joined j -> names.add(j.member().name());
-          case MemberChange.Left l -> names.remove(l.name());
-        }
-      });
-      case ServerMessage.Roster roster -> {
-        names.clear();
-        roster.members().forEach(member -> names.add(member.name()));
+  private void named(String name) {
+    me = name;
+    mentions = new Mentions(name);
+  }
+
+  /** Our own name, as the server spells it. */
+  String me() {
+    return me;
+  }
+
+  /**
+   * Shows one server event and follows what it changes. Returns false for what is not news
+   * from the server about our own requests: history events and the roster that comes with
+   * ENTERED (so a piped run does not take an old line of ours for the answer to a new one).
+   */
+  synchronized boolean received(ServerMessage m) {
+    return switch (m) {
+      case ServerMessage.Event event -> roomEvent(event);
+      case ServerMessage.MembersChanged changed -> membersChanged(changed);
+      case ServerMessage.Entered entered -> {
+        entered(entered);
+        yield true;
       }
+      case ServerMessage.Roster roster -> roster(roster);
+      case ServerMessage.RoomList list -> {
+        rooms.listed(list.rooms().stream().map(r -> r.room()).toList());
+        notices.rooms(list).forEach(console::event);
+        yield true;
+      }
+      case ServerMessage.Dm dm -> {
+        dm(dm);
+        yield true;
+      }
+      default -> {
+        show(m);
+        yield true;
+      }
+    };
+  }
+
+  private void entered(ServerMessage.Entered m) {
+    rooms.entered(m.room(), m.topic(), m.history());
+    String key = JoinedRooms.skeleton(m.room());
+    rosters.remove(key);
+    enteringRosters.add(key);
+    historyStarted.remove(key);
+    notices.entered(m).forEach(console::event);
+  }
+
+  /** Gathers ROSTER pages; shows the roster once its last page is in. */
+  private boolean roster(ServerMessage.Roster m) {
+    String key = JoinedRooms.skeleton(m.room());
+    Pages pages = rosters.computeIfAbsent(key, k -> new Pages());
+    for (RosterEntry entry : m.entries()) {
+      if (pages.entries.size() < MAX_ROSTER) {
+        pages.entries.add(entry);
+      }
+      pages.total++;
+    }
+    if (m.more()) {
+      return false;
+    }
+    rosters.remove(key);
+    boolean entering = enteringRosters.remove(key);
+    rooms.members(m.room(), pages.entries.stream().map(e -> e.member().name()).toList());
+    pages.entries.forEach(e -> rooms.away(e.member().name(), e.away()));
+    String label = rooms.isCurrent(m.room()) ? "here" : "in " + EventFormat.text(m.room());
+    console.event(notices.roster(label, pages.entries, pages.total));
+    return !entering;
+  }
+
+  private boolean roomEvent(ServerMessage.Event event) {
+    String room = event.event().room();
+    boolean history = rooms.takeHistory(room);
+    follow(event);
+    if (hidden(event) || repeatedRename(event)) {
+      return !history;
+    }
+    boolean mentioned = !history && mentionsMe(event);
+    EventFormat.Shown shown = format.event(event, seen(room, mentioned));
+    print(room, history, shown);
+    if (mentioned) {
+      ring();
+    }
+    return !history;
+  }
+
+  private boolean membersChanged(ServerMessage.MembersChanged m) {
+    boolean history = rooms.takeHistory(m.room());
+    for (MemberChange change : m.changes()) {
+      switch (change) {
+        case MemberChange.Joined j -> rooms.arrived(m.room(), j.member().name());
+        case MemberChange.Left l -> rooms.departed(m.room(), l.name());
+      }
+    }
+    print(m.room(), history, format.changes(m, seen(m.room(), false)));
+    return !history;
+  }
+
+  /** Updates the room state for one event (history included: it is the room's past). */
+  private void follow(ServerMessage.Event event) {
+    String room = event.event().room();
+    switch (event) {
+      case ServerMessage.Joined m -> rooms.arrived(room, m.member().name());
+      case ServerMessage.Left m -> {
+        rooms.departed(room, m.name());
+        if (isMe(m.name())) {
+          rooms.left(room);
+        }
+      }
+      case ServerMessage.Renamed m -> renamed(m.oldName(), m.newName());
+      case ServerMessage.Topic m -> rooms.topic(room, m.topic());
       default -> { }
     }
-    boolean concernsMe = concernsMe(m);
-    if (concernsMe && m instanceof ServerMessage.Chat chat) {
-      EventFormat.Shown shown = format.mentioning(chat, mention); // highlighted as well as rung
-      console.event(shown.head(), shown.body());
-    } else {
-      show(m);
+  }
+
+  private void renamed(String from, String to) {
+    rooms.renamed(from, to);
+    if (isMe(from)) {
+      named(to);
     }
-    if (concernsMe) {
-      console.bell();
+    IgnoreList.Server list = ignored;
+    if (list != null) {
+      try {
+        list.renamed(from, to);
+      } catch (IOException e) {
+        console.problem("! cannot write the ignore file: " + e.getMessage());
+      }
+    }
+  }
+
+  /** A RENAMED comes once per room we share with the renamer; the user needs it once. */
+  private boolean repeatedRename(ServerMessage.Event event) {
+    if (!(event instanceof ServerMessage.Renamed m)) {
+      return false;
+    }
+    String key = Names.skeleton(m.oldName()) + " " + Names.skeleton(m.newName());
+    boolean repeated = key.equals(lastRename);
+    lastRename = key;
+    return repeated;
+  }
+
+  private void print(String room, boolean history, EventFormat.Shown shown) {
+    if (history && console.interactive()
+        && historyStarted.add(JoinedRooms.skeleton(room))) {
+      console.event("-- history of " + EventFormat.text(room) + " --");
+    }
+    EventFormat.Shown out = history && !console.interactive() ? shown.prefixed(HISTORY) : shown;
+    console.event(out.head(), out.lines());
+  }
+
+  private void dm(ServerMessage.Dm m) {
+    if (!isMe(m.from()) && isIgnored(m.from())) {
+      return;
+    }
+    EventFormat.Shown shown = format.dm(m, mentions);
+    console.event(shown.head(), shown.lines());
+    if (!isMe(m.from())) {
+      ring();
     }
   }
 
   /** Shows one server message as its line, if it has one: an ERROR as a problem (stderr). */
   void show(ServerMessage m) {
-    if (m instanceof ServerMessage.Error error) {
-      console.problem(format.error(error));
-    } else {
-      format.shown(m).ifPresent(shown -> console.event(shown.head(), shown.body()));
+    switch (m) {
+      case ServerMessage.Error error -> console.problem(format.error(error));
+      case ServerMessage.Bye bye -> console.event(notices.bye(bye));
+      default -> { } // PONG, SIGNED_HEAD, the join-code rounds: nothing to show
     }
   }
 
-  private boolean concernsMe(ServerMessage m) {
-    String self = Names.skeleton(me);
-    return switch (m) {
-      case ServerMessage.Dm dm -> !Names.skeleton(dm.from()).equals(self);
-      case ServerMessage.Chat chat -> !Names.skeleton(chat.from()).equals(self)
-          && mention.matcher(chat.text()).find();
+  private EventFormat.Seen seen(String room, boolean mentioned) {
+    String label = rooms.isCurrent(room) ? "" : EventFormat.text(room) + " ";
+    return new EventFormat.Seen(label, me, mentioned ? mentions : null);
+  }
+
+  private boolean hidden(ServerMessage.Event event) {
+    return switch (event) {
+      case ServerMessage.Chat m -> !isMe(m.from()) && isIgnored(m.from());
+      case ServerMessage.Action m -> !isMe(m.from()) && isIgnored(m.from());
       default -> false;
     };
   }
 
-  /** The names currently known to be in the room. */
-  List<String> names() {
-    return List.copyOf(names);
+  private boolean mentionsMe(ServerMessage.Event event) {
+    return switch (event) {
+      case ServerMessage.Chat m -> !isMe(m.from()) && mentions.in(m.text());
+      case ServerMessage.Action m -> !isMe(m.from()) && mentions.in(m.text());
+      default -> false;
+    };
+  }
+
+  private boolean isIgnored(String name) {
+    IgnoreList.Server list = ignored;
+    return list != null && list.isIgnored(name);
+  }
+
+  private boolean isMe(String name) {
+    return Names.skeleton(name).equals(Names.skeleton(me));
+  }
+
+  private void ring() {
+    if (bell) {
+      console.bell();
+    }
   }
 }
