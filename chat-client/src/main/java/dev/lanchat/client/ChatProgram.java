@@ -196,6 +196,7 @@ public final class ChatProgram {
       return;
     }
     Optional<SentLines.Line> about = sent.received(message);
+    room.refused();
     failedLine = true;
     console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
   }
@@ -203,6 +204,7 @@ public final class ChatProgram {
   private void readInput(Session session, Relay relay) {
     long number = 0;
     try {
+      room.awaitFirstRoom(session::isOver);
       while (!session.isOver()) {
         String line = console.readLine();
         number++;
@@ -219,6 +221,9 @@ public final class ChatProgram {
       }
     } catch (IOException | RuntimeException e) {
       session.stop("cannot read input: " + Problem.describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      session.stop("interrupted");
     }
   }
 

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the user sees of their rooms: each server event as a line on the console, with the
@@ -46,6 +49,8 @@ final class RoomView {
   private volatile String me = "";
   private volatile Mentions mentions = new Mentions("");
   private String lastRename = "";
+  /** Open once the first room is entered (its roster and history in) or refused. */
+  private final CountDownLatch settled = new CountDownLatch(1);
 
   /** A roster being gathered over its pages. */
   private static final class Pages {
@@ -86,6 +91,24 @@ final class RoomView {
   private void named(String name) {
     me = name;
     mentions = new Mentions(name);
+  }
+
+  /**
+   * Waits until the first room is entered, with its roster and history shown, or refused, or
+   * {@code over} says the session ended; so the first lines read go to that room, and
+   * {@code /whois} knows who is there.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  void awaitFirstRoom(BooleanSupplier over) throws InterruptedException {
+    while (!settled.await(100, TimeUnit.MILLISECONDS) && !over.getAsBoolean()) {
+      // the session's end is polled: it may end without any event reaching us
+    }
+  }
+
+  /** An ERROR came (shown by the caller): perhaps the first ENTER's refusal. */
+  void refused() {
+    settled.countDown();
   }
 
   /** Our own name, as the server spells it. */
@@ -151,6 +174,9 @@ final class RoomView {
     pages.entries.forEach(e -> rooms.away(e.member().name(), e.away()));
     String label = rooms.isCurrent(m.room()) ? "here" : "in " + EventFormat.text(m.room());
     console.event(notices.roster(label, pages.entries, pages.total));
+    if (entering && rooms.historyLeft(m.room()) == 0) {
+      settled.countDown();
+    }
     return !entering;
   }
 
@@ -226,6 +252,9 @@ final class RoomView {
   }
 
   private void print(String room, boolean history, EventFormat.Shown shown) {
+    if (history && rooms.historyLeft(room) == 0) {
+      settled.countDown(); // the last history event: what follows is live
+    }
     if (history && console.interactive()
         && historyStarted.add(JoinedRooms.skeleton(room))) {
       console.event("-- history of " + EventFormat.text(room) + " --");
@@ -248,8 +277,14 @@ final class RoomView {
   /** Shows one server message as its line, if it has one: an ERROR as a problem (stderr). */
   void show(ServerMessage m) {
     switch (m) {
-      case ServerMessage.Error error -> console.problem(format.error(error));
-      case ServerMessage.Bye bye -> console.event(notices.bye(bye));
+      case ServerMessage.Error error -> {
+        settled.countDown(); // perhaps the first ENTER's refusal: lines then meet "no room"
+        console.problem(format.error(error));
+      }
+      case ServerMessage.Bye bye -> {
+        settled.countDown();
+        console.event(notices.bye(bye));
+      }
       default -> { } // PONG, SIGNED_HEAD, the join-code rounds: nothing to show
     }
   }

@@ -13,7 +13,10 @@ import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.DmStatus;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -29,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny scripted LanChat server for client tests, on 127.0.0.1 and a free port: it runs the
@@ -84,6 +88,48 @@ final class FakeServer implements AutoCloseable {
   /** From the next connection on, prove this identity instead. */
   void useIdentity(Identity next) {
     this.identity = next;
+  }
+
+  /** The room our client enters first. */
+  static final String GENERAL = "#general";
+  private static final AtomicLong EVENT_IDS = new AtomicLong();
+
+  /**
+   * An event envelope in {@code room} at {@code time}, sent by {@code sender}'s made-up key, with
+   * a fresh id and a zero head (the client shows events; the chain check is not its job here).
+   */
+  static EventHeader header(String room, long time, String sender) {
+    return new EventHeader(room, EVENT_IDS.incrementAndGet(), ByteString.copyOf(new byte[32]),
+        time, member(sender).key());
+  }
+
+  /** MESSAGE in #general. */
+  static ServerMessage.Chat chat(long time, String from, String text) {
+    return new ServerMessage.Chat(header(GENERAL, time, from), from, text);
+  }
+
+  /** JOINED in #general. */
+  static ServerMessage.Joined joined(long time, String name) {
+    return new ServerMessage.Joined(header(GENERAL, time, name), member(name));
+  }
+
+  /** LEFT in #general. */
+  static ServerMessage.Left left(long time, String name, String reason, String message) {
+    return new ServerMessage.Left(header(GENERAL, time, name), name, reason, message);
+  }
+
+  /** A DM delivered live. */
+  static ServerMessage.Dm dm(long time, String from, String to, String text) {
+    return new ServerMessage.Dm(time, from, to, text, DmStatus.DELIVERED, "");
+  }
+
+  /** The whole roster of #general, nobody away. */
+  static ServerMessage.Roster roster(String... names) {
+    List<RosterEntry> entries = new java.util.ArrayList<>();
+    for (String name : names) {
+      entries.add(new RosterEntry(member(name)));
+    }
+    return new ServerMessage.Roster(GENERAL, false, entries);
   }
 
   /** A member named {@code name} with a key made from the name (tests need no real one). */
@@ -183,16 +229,58 @@ final class FakeServer implements AutoCloseable {
       channel.sendEncoded(List.of(plaintext));
     }
 
-    /** Reads the client's JOIN and welcomes it; everyone in {@code users} is "here". */
+    /**
+     * Reads the client's JOIN and welcomes it, then takes its ENTER of #general as a server
+     * does: ENTERED, the ROSTER (the client and {@code others}) and the client's own JOINED.
+     */
     String welcome(String motd, String... others) throws IOException {
       String name = expect(ClientMessage.Join.class).name();
-      List<Member> users = new java.util.ArrayList<>();
-      users.add(new Member(name, clientKey));
+      List<Member> members = new java.util.ArrayList<>();
       for (String other : others) {
-        users.add(member(other));
+        members.add(member(other));
       }
-      send(new ServerMessage.Welcome(name, "fake", motd, 0, 0, users));
+      enter(new ServerMessage.Welcome(name, "fake", motd, 0, 0, 20), members);
       return name;
+    }
+
+    /**
+     * Sends {@code welcome} (the client's JOIN already read), then takes the client's ENTER of
+     * #general: ENTERED, the ROSTER ({@code others}, then the client) and its own JOINED.
+     */
+    void enter(ServerMessage.Welcome welcome, List<Member> others) throws IOException {
+      send(welcome);
+      assertEquals(new ClientMessage.Enter(GENERAL, 0), receive());
+      List<RosterEntry> users = new java.util.ArrayList<>();
+      for (Member other : others) {
+        users.add(new RosterEntry(other));
+      }
+      Member self = new Member(welcome.name(), clientKey);
+      users.add(new RosterEntry(self));
+      send(new ServerMessage.Entered(GENERAL, "", users.size(), 0, 0),
+          new ServerMessage.Roster(GENERAL, false, users),
+          new ServerMessage.Joined(new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
+              ByteString.copyOf(new byte[32]), T1201, clientKey), self));
+    }
+
+    /** The lines {@link #welcome} makes a piped client print after its first. */
+    static List<String> welcomeLines(String name, String... others) {
+      List<String> here = new java.util.ArrayList<>(List.of(others));
+      here.add(name);
+      return List.of("* #general: " + here.size() + (here.size() == 1 ? " member" : " members"),
+          "* here: " + String.join(", ", here), "12:01 * you entered #general");
+    }
+
+    /** Asserts the next message is a SAY of {@code text} to #general. */
+    void expectSay(String text) throws IOException {
+      ClientMessage.Say say = expect(ClientMessage.Say.class);
+      assertEquals(GENERAL, say.room());
+      assertEquals(text, say.text());
+    }
+
+    /** Asserts the next message is a DM of {@code text} to {@code to}. */
+    void expectDm(String to, String text) throws IOException {
+      ClientMessage.Dm dm = expect(ClientMessage.Dm.class);
+      assertEquals(List.of(to, text), List.of(dm.to(), dm.text()));
     }
 
     /** Answers the client's closing PING and asserts the BYE and the close that follow. */

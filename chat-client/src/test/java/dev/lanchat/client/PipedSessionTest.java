@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import static dev.lanchat.client.FakeServer.T1201;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,36 +35,37 @@ class PipedSessionTest {
     try (FakeServer server = new FakeServer()) {
       ClientRun client = start(server, "--name", "alice");
       try (FakeServer.Peer peer = server.accept()) {
-        assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.send(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0,
-            List.of(FakeServer.member("alice"), FakeServer.member("bob"))));
+        peer.welcome("be nice", "bob");
         client.type("hello").type("/msg bob psst");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("bob", "psst"), peer.receive());
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
-            new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
-            new ServerMessage.Joined(T1201, FakeServer.member("carol")),
-            new ServerMessage.Left(T1201, "bob", "", ""),
-            new ServerMessage.Left(T1201, "carol", "connection lost", ""));
+        peer.expectSay("hello");
+        peer.expectDm("bob", "psst");
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
+            FakeServer.dm(T1201, "alice", "bob", "psst"),
+            FakeServer.joined(T1201, "carol"),
+            FakeServer.left(T1201, "bob", "", ""),
+            FakeServer.left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
-        assertEquals(new ClientMessage.Who(), peer.receive());
-        peer.send(new ServerMessage.Roster(List.of(FakeServer.member("alice"))));
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        peer.send(FakeServer.roster("alice"));
         // every input line arrives, in order, before the closing PING and BYE
-        assertEquals(new ClientMessage.Say("one"), peer.receive());
-        assertEquals(new ClientMessage.Say("two"), peer.receive());
+        peer.expectSay("one");
+        peer.expectSay("two");
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
-      assertEquals(List.of(
-          "* connected to 127.0.0.1:" + server.port() + " as alice (server fake); here: alice, bob",
-          "* motd: be nice",
+      List<String> expected = new java.util.ArrayList<>(List.of(
+          "* connected to 127.0.0.1:" + server.port() + " as alice (server fake)",
+          "* motd: be nice"));
+      expected.addAll(FakeServer.Peer.welcomeLines("alice", "bob"));
+      expected.addAll(List.of(
           "12:01 <alice> hello",
           "12:01 [alice -> bob] psst",
           "12:01 * carol joined",
           "12:01 * bob left",
           "12:01 * carol left (connection lost)",
-          "* here: alice"), client.outLines());
+          "* here: alice"));
+      assertEquals(expected, client.outLines());
     }
   }
 
@@ -77,9 +79,10 @@ class PipedSessionTest {
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode());
-      assertEquals(List.of("* connected to 127.0.0.1:" + server.port()
-          + " as alice (server fake); here: alice"),
-          client.outLines());
+      List<String> expected = new java.util.ArrayList<>(List.of("* connected to 127.0.0.1:"
+          + server.port() + " as alice (server fake)"));
+      expected.addAll(FakeServer.Peer.welcomeLines("alice"));
+      assertEquals(expected, client.outLines());
     }
   }
 
@@ -151,7 +154,8 @@ class PipedSessionTest {
           peer.send(new ServerMessage.Pong(p.token()));
           next = peer.receive();
         }
-        assertEquals(new ClientMessage.Say("still here"), next);
+        ClientMessage.Say said = assertInstanceOf(ClientMessage.Say.class, next);
+        assertEquals("still here", said.text());
         client.endInput();
         ClientMessage.Ping last = peer.expect(ClientMessage.Ping.class);
         peer.send(new ServerMessage.Pong(last.token() + 1000)); // the wrong token confirms nothing
@@ -174,8 +178,8 @@ class PipedSessionTest {
         peer.welcome("");
         client.type("/x something").type("bad \u001B[2J line").type("a".repeat(4097))
             .type("/msg").type("/msg b@d hi").type("   ").type("//slash").type("ok");
-        assertEquals(new ClientMessage.Say("/slash"), peer.receive());
-        assertEquals(new ClientMessage.Say("ok"), peer.receive());
+        peer.expectSay("/slash");
+        peer.expectSay("ok");
         client.endInput();
         peer.answerGoodbye();
       }
@@ -203,17 +207,16 @@ class PipedSessionTest {
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
-        assertEquals(new ClientMessage.Say("hello"), peer.receive());
-        assertEquals(new ClientMessage.Dm("dave", "hi"), peer.receive());
-        assertEquals(new ClientMessage.Who(), peer.receive());
-        assertEquals(new ClientMessage.Say("bye"), peer.receive());
+        peer.expectSay("hello");
+        peer.expectDm("dave", "hi");
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        peer.expectSay("bye");
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
-        peer.send(new ServerMessage.Chat(T1201, "alice", "hello"),
-            new ServerMessage.Chat(T1201, "bob", "hi alice"),
+        peer.send(FakeServer.chat(T1201, "alice", "hello"),
+            FakeServer.chat(T1201, "bob", "hi alice"),
             new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
-            new ServerMessage.Roster(List.of(FakeServer.member("alice"),
-                FakeServer.member("bob"))),
-            new ServerMessage.Chat(T1201, "alice", "bye"));
+            FakeServer.roster("alice", "bob"),
+            FakeServer.chat(T1201, "alice", "bye"));
         client.endInput();
         peer.answerGoodbye();
       }

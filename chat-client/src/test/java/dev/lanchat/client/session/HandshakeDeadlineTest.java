@@ -129,7 +129,7 @@ class HandshakeDeadlineTest {
       CompletableFuture<ClientMessage> joined = CompletableFuture.supplyAsync(() -> {
         try (ScriptedServer.Peer peer = server.accept()) {
           ClientMessage join = peer.receive();
-          peer.send(new ServerMessage.Welcome("alice", "", "", 0, 0, List.of()));
+          peer.send(new ServerMessage.Welcome("alice", "", "", 0, 0, 20));
           return join;
         } catch (IOException e) {
           throw new UncheckedIOException(e);

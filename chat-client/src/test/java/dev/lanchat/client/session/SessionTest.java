@@ -3,7 +3,9 @@ package dev.lanchat.client.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
@@ -52,8 +54,7 @@ class SessionTest {
   }
 
   private static ServerMessage.Welcome welcome(String name) {
-    return new ServerMessage.Welcome(name, "", "", 0, 0,
-        List.of(new Member(name, ScriptedServer.CLIENT.publicKey())));
+    return new ServerMessage.Welcome(name, "", "", 0, 0, 20);
   }
 
   @Test
@@ -103,8 +104,7 @@ class SessionTest {
       assertEquals(SendLimits.SERVER_DEFAULTS, session.limits(), "until WELCOME says otherwise");
       CompletableFuture<JoinResult> joined = join(session, "alice");
       assertEquals(new ClientMessage.Join("alice"), pair.peer().receive());
-      pair.peer().send(new ServerMessage.Welcome("alice", "Kitchen", "", 2_500, 5,
-          List.of(new Member("alice", ScriptedServer.CLIENT.publicKey()))));
+      pair.peer().send(new ServerMessage.Welcome("alice", "Kitchen", "", 2_500, 5, 20));
       assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
       assertEquals(new SendLimits(2_500, 5), session.limits());
     }
@@ -132,7 +132,8 @@ class SessionTest {
       assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
       BlockingQueue<ServerMessage> events = new LinkedBlockingQueue<>();
       session.start(events::add);
-      ServerMessage.Chat chat = new ServerMessage.Chat(1L, "bob", "hi");
+      ServerMessage.Chat chat = new ServerMessage.Chat(new EventHeader("#general", 1,
+          ByteString.copyOf(new byte[32]), 1L, ByteString.copyOf(new byte[32])), "bob", "hi");
       ServerMessage.Bye bye = new ServerMessage.Bye("shutting down");
       peer.send(chat, new ServerMessage.Pong(99), bye);
       assertEquals(new Ending.ServerBye(bye), session.awaitEnd());
