@@ -204,7 +204,7 @@ public final class ChatProgram {
   private void readInput(Session session, Relay relay) {
     long number = 0;
     try {
-      room.awaitFirstRoom(session::isOver);
+      relay.awaitEntered();
       while (!session.isOver()) {
         String line = console.readLine();
         number++;
@@ -221,9 +221,6 @@ public final class ChatProgram {
       }
     } catch (IOException | RuntimeException e) {
       session.stop("cannot read input: " + Problem.describe(e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      session.stop("interrupted");
     }
   }
 

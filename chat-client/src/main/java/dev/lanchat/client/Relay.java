@@ -29,6 +29,9 @@ final class Relay {
 
     /** Says goodbye with {@code message} (may be empty) and ends the conversation. */
     void goodbye(String message);
+
+    /** True once the conversation has ended. */
+    boolean isOver();
   }
 
   private final Console console;
@@ -58,7 +61,7 @@ final class Relay {
 
   /** Enters {@code room} as the first room (the program's ENTER, not a line of the user's). */
   void enterFirst(String room) {
-    rooms.entering(room);
+    view.entering(room);
     sent.sent(0, "--room " + room, SentLines.Answer.ENTERED);
     link.send(new ClientMessage.Enter(room, 0));
   }
@@ -123,8 +126,18 @@ final class Relay {
       console.event("* now in " + rooms.current().orElseThrow());
       return;
     }
-    rooms.entering(room);
+    view.entering(room);
     send(number, line, SentLines.Answer.ENTERED, new ClientMessage.Enter(room, 0));
+    awaitEntered();
+  }
+
+  /** Waits for the answer to our ENTER, so the lines after {@code /join} go to that room. */
+  void awaitEntered() {
+    try {
+      view.awaitEntered(link::isOver);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void part(Input.Part part, String line, long number) {

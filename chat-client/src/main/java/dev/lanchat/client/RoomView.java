@@ -32,6 +32,8 @@ import java.util.function.BooleanSupplier;
 final class RoomView {
   /** What starts a history event's line when piped. */
   static final String HISTORY = "[history] ";
+  /** Longest wait for an ENTER's answer before reading on (the server answers at once). */
+  static final long ENTER_WAIT_MS = 15_000;
   /** Most roster entries gathered over the pages of one ROSTER (more are counted only). */
   static final int MAX_ROSTER = 10_000;
 
@@ -49,8 +51,8 @@ final class RoomView {
   private volatile String me = "";
   private volatile Mentions mentions = new Mentions("");
   private String lastRename = "";
-  /** Open once the first room is entered (its roster and history in) or refused. */
-  private final CountDownLatch settled = new CountDownLatch(1);
+  /** Open once the room last asked for is entered (its roster and history in) or refused. */
+  private volatile CountDownLatch settled = new CountDownLatch(1);
 
   /** A roster being gathered over its pages. */
   private static final class Pages {
@@ -93,15 +95,24 @@ final class RoomView {
     mentions = new Mentions(name);
   }
 
+  /** An ENTER is about to be sent: {@link #awaitEntered} waits for its answer. */
+  void entering(String room) {
+    rooms.entering(room);
+    settled = new CountDownLatch(1);
+  }
+
   /**
-   * Waits until the first room is entered, with its roster and history shown, or refused, or
-   * {@code over} says the session ended; so the first lines read go to that room, and
-   * {@code /whois} knows who is there.
+   * Waits until the room last asked for is entered, with its roster and history shown, or
+   * refused, or {@code over} says the session ended, or {@link #ENTER_WAIT_MS} passed; so the
+   * lines read next go to that room, and {@code /whois} knows who is there.
    *
    * @throws InterruptedException if interrupted while waiting
    */
-  void awaitFirstRoom(BooleanSupplier over) throws InterruptedException {
-    while (!settled.await(100, TimeUnit.MILLISECONDS) && !over.getAsBoolean()) {
+  void awaitEntered(BooleanSupplier over) throws InterruptedException {
+    CountDownLatch latch = settled;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ENTER_WAIT_MS);
+    while (!latch.await(100, TimeUnit.MILLISECONDS) && !over.getAsBoolean()
+        && System.nanoTime() < deadline) {
       // the session's end is polled: it may end without any event reaching us
     }
   }

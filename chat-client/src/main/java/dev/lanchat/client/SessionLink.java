@@ -36,4 +36,9 @@ final class SessionLink implements Relay.Link {
   public void goodbye(String message) {
     session.goodbye(message);
   }
+
+  @Override
+  public boolean isOver() {
+    return session.isOver();
+  }
 }

@@ -174,15 +174,15 @@ class RoomViewTest {
   }
 
   @Test
-  void theFirstRoomIsSettledOnceItsRosterAndHistoryAreIn() throws Exception {
+  void anEnterIsSettledOnceItsRosterAndHistoryAreIn() throws Exception {
     RoomView view = view(piped, true);
-    view.rooms().entering("#general");
+    view.entering("#general");
     view.received(new ServerMessage.Entered("#general", "", 1, 1, 0));
     view.received(new ServerMessage.Roster("#general", false, List.of()));
     java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
     Thread waiter = new Thread(() -> {
       try {
-        view.awaitFirstRoom(over::get);
+        view.awaitEntered(over::get);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
