@@ -281,4 +281,33 @@ class InteractiveSessionTest {
       console.close();
     }
   }
+
+  @Test
+  void aFortyLinePasteIsSentAsOneMessageAndShownIndentedUnderItsFirstLine() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("y\r");
+        peer.welcome("", "bob");
+        int at = vt.await("> ", vt.await("here: ", 0));
+        StringBuilder paste = new StringBuilder();
+        for (int i = 1; i <= 40; i++) {
+          paste.append("line ").append(i).append(i < 40 ? "\r" : "");
+        }
+        vt.type("\u001B[200~" + paste + "\u001B[201~\r");
+        String text = paste.toString().replace('\r', '\n');
+        peer.expectSay(text);
+        peer.send(FakeServer.chat(FakeServer.T1201, "alice", text));
+        String head = "12:01 <alice> ";
+        at = vt.await(head + "line 1", at);
+        vt.await("\n" + " ".repeat(head.length()) + "line 40", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
 }
