@@ -95,7 +95,7 @@ class ClientCommandTest {
       assertTrue(help.contains(command + ",") || help.contains(command + ".")
           || help.contains(command + " "), command);
     }
-    for (String option : List.of("--room=#ROOM", "--no-bell", "--ignore-file=FILE", "'  | '",
+    for (String option : List.of("--room=#ROOM", "--no-bell", "--ignore-file=FILE", "' | '",
         "'[history] '")) {
       assertTrue(help.contains(option), option + " in " + help);
     }
