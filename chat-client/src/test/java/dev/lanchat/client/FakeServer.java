@@ -319,6 +319,20 @@ final class FakeServer implements AutoCloseable {
       return this;
     }
 
+    Raw u8(int v) {
+      out.write(v);
+      return this;
+    }
+
+    /**
+     * An event envelope: {@code room}, a fresh id, a zero head, 12:01, and the key made from
+     * {@code sender} (see {@link FakeServer#member}).
+     */
+    Raw event(String room, String sender) {
+      str(room).u64(EVENT_IDS.incrementAndGet()).key(new byte[32]).u64(T1201);
+      return key(FakeServer.member(sender).key().toByteArray());
+    }
+
     Raw u64(long v) {
       for (int shift = 56; shift >= 0; shift -= 8) {
         out.write((int) (v >>> shift));
