@@ -45,12 +45,12 @@ class Ctx:
         self.key = Ed25519PrivateKey.generate()
         self.identity = os.path.join(self.home, "me.pem")
 
-    def java(self):
+    def java(self, jvm=()):
         # -Duser.home keeps every default file (known_peers too) inside the temp home
-        return [JAVA, "-Duser.home=" + self.home, "-jar", self.jar]
+        return [JAVA, "-Duser.home=" + self.home] + list(jvm) + ["-jar", self.jar]
 
-    def client(self, lines, name="tester", extra=()):
-        args = self.java() + ["--host", LOOPBACK, "--port", str(self.port),
+    def client(self, lines, name="tester", extra=(), jvm=()):
+        args = self.java(jvm) + ["--host", LOOPBACK, "--port", str(self.port),
                               "--name", name, "--accept-new", "--known-servers", self.known,
                               "--identity", self.identity] + list(extra)
         data = "".join(l + "\n" for l in lines).encode()
@@ -107,7 +107,23 @@ class Srv:
         L.send_frame(self.s, self.tx.seal(L.encode_s2c(t, **f)))
 
     def recv_raw(self):
-        return self.rx.open(L.recv_frame(self.s))
+        """The next plaintext; the client's KEY_UPDATEs (exactly 0x1a) are followed and counted
+        here, below the messages, as the page's "Key update" says."""
+        in_a_row = 0
+        while True:
+            pt = self.rx.open(L.recv_frame(self.s))
+            if pt != bytes([L.KEY_UPDATE_C2S]):
+                return pt
+            in_a_row += 1
+            if in_a_row > L.KEY_UPDATE_MAX_IN_A_ROW:
+                raise L.ProtocolError("more than 16 KEY_UPDATE records in a row")
+            self.key_updates_seen = getattr(self, "key_updates_seen", 0) + 1
+            self.rx.update()
+
+    def update_key(self):
+        """Seals KEY_UPDATE (0x2c) under k, then everything after under k'."""
+        L.send_frame(self.s, self.tx.seal(bytes([L.KEY_UPDATE_S2C])))
+        self.tx.update()
 
     def frames_until_close(self, limit=20):
         """Raw frames the client sends until it closes (bounded)."""
@@ -495,6 +511,68 @@ def scenarios(R, C):
     bad_after_welcome("client: skipped seq -> closes, record not shown", inj_skip)
     bad_after_welcome("client: frame length 0 -> closes", inj_len0)
     bad_after_welcome("client: frame length 65537 -> closes", inj_len_big)
+
+    # ---------------------------------------------------------- key update (page "Key update")
+    def inj_stale(srv):
+        old = L.Channel(srv.tx.key)
+        old.seq = srv.tx.seq + 1  # the next record k would have sealed after KEY_UPDATE
+        srv.update_key()
+        L.send_frame(srv.s, old.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})))
+    def inj_update_replayed(srv):
+        ct = srv.tx.seal(bytes([L.KEY_UPDATE_S2C]))
+        L.send_frame(srv.s, ct)
+        srv.tx.update()
+        L.send_frame(srv.s, ct)
+        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+    def inj_update_dropped(srv):
+        srv.tx.seal(bytes([L.KEY_UPDATE_S2C]))  # sealed, never sent
+        srv.tx.update()
+        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+    def inj_seventeen(srv):
+        for _ in range(L.KEY_UPDATE_MAX_IN_A_ROW + 1):
+            srv.update_key()
+        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+    bad_after_welcome("client: record under the old key after KEY_UPDATE -> closes, not shown", inj_stale)
+    bad_after_welcome("client: replayed KEY_UPDATE -> closes, nothing after shown", inj_update_replayed)
+    bad_after_welcome("client: record under k' whose KEY_UPDATE was dropped -> closes, not shown",
+                      inj_update_dropped)
+    bad_after_welcome("client: 17 KEY_UPDATEs in a row -> closes, nothing after shown", inj_seventeen)
+
+    def both_directions():
+        lines = ["k%d" % i for i in range(20)]
+        p = C.client(lines, jvm=["-Dlanchat.test.keyUpdateRecords=3"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            says, sent_updates = [], 0
+            for _ in range(80):
+                m = L.decode_c2s(srv.recv_raw())
+                t = m["type"]
+                if t == "JOIN":
+                    srv.welcome(m["name"], C.ci)
+                elif t == "SAY":
+                    says.append(m["text"])
+                    srv.send(L.MESSAGE, time=int(time.time() * 1000), text=m["text"], **{"from": "tester"})
+                    if len(says) % 2 == 0:
+                        srv.update_key()
+                        sent_updates += 1
+                elif t == "PING":
+                    srv.send(L.PONG, token=m["token"])
+                elif t == "BYE":
+                    break
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        out = bytes(p.out).decode("utf-8", "replace")
+        seen = getattr(srv, "key_updates_seen", 0)
+        shown = [l for l in lines if re.search(r"<tester> %s$" % l, out, re.M)]
+        return (says == lines and seen >= 6 and rc == 0 and shown == lines,
+                "SAYs in order: %s, KEY_UPDATEs from the client: %d, ours: %d, rc=%r, shown %d/20, "
+                "stderr=%r" % (says == lines, seen, sent_updates, rc, len(shown), bytes(p.err)[-200:]))
+    R.run("key update both ways: the client (test property 3) sends KEY_UPDATE 1a every 3 records "
+          "and follows ours (2c) every 2 SAYs; 20 lines sent and shown in order, exit 0", both_directions)
 
     # ---------------------------------------------------------- join errors
     def name_taken():

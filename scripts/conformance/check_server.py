@@ -47,9 +47,9 @@ def store_path(home):
     return os.path.join(home, ".lanchat", "server.db")
 
 
-def start_server(jar, home, port, extra=(), discovery=False):
+def start_server(jar, home, port, extra=(), discovery=False, jvm=()):
     # -Duser.home keeps every default file (the store included) inside the temp home
-    args = [JAVA, "-Duser.home=" + home, "-jar", jar, "--bind", LOOPBACK, "--port", str(port),
+    args = [JAVA, "-Duser.home=" + home] + list(jvm) + ["-jar", jar, "--bind", LOOPBACK, "--port", str(port),
             "--identity", os.path.join(home, "id.pem")] + list(extra)
     if "--data" in server_help(jar, home):
         args += ["--data", store_path(home)]
@@ -149,11 +149,15 @@ def raw_closed(sock, limit=20):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
-    ap.add_argument("--only", choices=["join-code"], help="run one block of checks only")
+    ap.add_argument("--only", choices=["join-code", "key-update"],
+                    help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
     if a.only == "join-code":
         run_join_code_checks(R, os.path.abspath(a.jar))
+        sys.exit(R.summary())
+    if a.only == "key-update":
+        run_key_update_checks(R, os.path.abspath(a.jar))
         sys.exit(R.summary())
     home = tempfile.mkdtemp(prefix="lanchat-conf-srv-")
     port = free_port()
@@ -171,6 +175,7 @@ def main():
     run_store_checks(R, os.path.abspath(a.jar))
     run_allowlist_checks(R, os.path.abspath(a.jar))
     run_join_code_checks(R, os.path.abspath(a.jar))
+    run_key_update_checks(R, os.path.abspath(a.jar))
     sys.exit(R.summary())
 
 
@@ -1433,6 +1438,95 @@ def run_join_code_rate_check(R, jar):
         R.check("join code: a failed exchange takes one more token of the address's connect rate"
                 " (burst 4: probe, try + failure, one more connection, then closed before the ServerHello)",
                 outcome == "refused" and seen == [1, 0], "outcome=%s ServerHellos=%r" % (outcome, seen))
+    finally:
+        srv.stop()
+
+
+# ------------------------------------------------------------------ key update (page "Key update")
+
+def run_key_update_checks(R, jar):
+    """Both directions of a key update against the real server, started with the page's test
+    property so that it updates its own direction every 3 records."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-ku-")
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0"],
+                          jvm=["-Dlanchat.test.keyUpdateRecords=3"])
+    try:
+        def follows_ours():
+            a = joined(port, "kuAlice")
+            b = joined(port, "kuBob")
+            sync(b, 1)
+            for i in range(5):
+                a.update_key()
+                sync(a, 0x100 + i)
+            a.send(L.SAY, text="after five updates")
+            m, _ = recv_until(b, "MESSAGE")
+            a.close()
+            b.close()
+            return m["text"] == "after five updates" and a.tx.seq <= 2, repr(m)
+        R.run("client KEY_UPDATE (1a) under k, then records under k' from seq 0: PONGs and a SAY "
+              "delivered after five updates", follows_ours)
+
+        def sixteen():
+            c = joined(port, "kuSixteen")
+            for _ in range(L.KEY_UPDATE_MAX_IN_A_ROW):
+                c.update_key()
+            sync(c, 0x16)
+            c.close()
+            return True, ""
+        R.run("16 KEY_UPDATEs in a row, then PING -> PONG", sixteen)
+
+        def refused(name, act):
+            def f():
+                c = joined(port, name)
+                sync(c, 1)
+                act(c)
+                closed, seen = closed_by_peer(c)
+                c.close()
+                return closed and not any(isinstance(m, dict) and m.get("type") == "PONG"
+                                          for m in seen), repr(seen)
+            return f
+
+        def seventeen(c):
+            for _ in range(L.KEY_UPDATE_MAX_IN_A_ROW + 1):
+                c.update_key()
+            c.send(L.PING, token=0x17)
+        R.run("17 KEY_UPDATEs in a row -> close", refused("kuSeventeen", seventeen))
+
+        def stale(c):
+            old = L.Channel(c.tx.key)
+            old.seq = c.tx.seq + 1  # the next record k would have sealed after KEY_UPDATE
+            c.update_key()
+            L.send_frame(c.sock, old.seal(L.encode_c2s(L.PING, token=2)))
+        R.run("record under the old key after KEY_UPDATE -> close", refused("kuStale", stale))
+
+        def replayed(c):
+            ct = c.tx.seal(bytes([L.KEY_UPDATE_C2S]))
+            L.send_frame(c.sock, ct)
+            c.tx.update()
+            L.send_frame(c.sock, ct)
+        R.run("replayed KEY_UPDATE -> close", refused("kuReplay", replayed))
+
+        def dropped(c):
+            c.tx.seal(bytes([L.KEY_UPDATE_C2S]))  # sealed, never sent
+            c.tx.update()
+            c.send(L.PING, token=3)
+        R.run("record under k' whose KEY_UPDATE was dropped -> close", refused("kuDropped", dropped))
+
+        def server_updates():
+            c = joined(port, "kuServer")
+            tokens = []
+            for i in range(30):
+                c.send(L.PING, token=0x500 + i)
+                m, _ = recv_until(c, "PONG")
+                tokens.append(m["token"])
+            seen = getattr(c, "key_updates_seen", 0)
+            c.close()
+            return tokens == [0x500 + i for i in range(30)] and seen >= 8, \
+                "updates from the server: %d, tokens in order: %s" % (
+                    seen, tokens == [0x500 + i for i in range(30)])
+        R.run("server sends KEY_UPDATE (2c) every 3 records; every later record opens under its "
+              "k', 30 PONGs in order", server_updates)
     finally:
         srv.stop()
 

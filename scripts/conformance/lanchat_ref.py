@@ -250,12 +250,28 @@ def nonce(seq):
     return b"\x00\x00\x00\x00" + struct.pack(">Q", seq)
 
 
+KEY_UPDATE_C2S = 0x1A          # page "Key update": one type byte, no fields
+KEY_UPDATE_S2C = 0x2C
+KEY_UPDATE_LABEL = b"lanchat v2 key update"
+KEY_UPDATE_MAX_IN_A_ROW = 16
+
+
+def next_key(k):
+    """k' = HKDF-Expand(k, "lanchat v2 key update", 32) (the current key is the PRK)."""
+    return hkdf_expand(k, KEY_UPDATE_LABEL, 32)
+
+
 class Channel:
     """One direction's AEAD state."""
 
     def __init__(self, key):
+        self.key = key
         self.aead = AESGCM(key)
         self.seq = 0
+
+    def update(self):
+        """Moves this direction to k' at seq 0 (page "Key update")."""
+        self.__init__(next_key(self.key))
 
     def seal(self, plaintext):
         if len(plaintext) > MAX_PLAINTEXT:
@@ -598,8 +614,24 @@ class ClientConn:
     def send(self, mtype, **f):
         self.send_raw_plain(encode_c2s(mtype, **f))
 
+    def update_key(self):
+        """Seals KEY_UPDATE (0x1A) under k, then seals everything after under k'."""
+        self.send_raw_plain(bytes([KEY_UPDATE_C2S]))
+        self.tx.update()
+
     def recv_raw(self):
-        return self.rx.open(recv_frame(self.sock))
+        """The next plaintext; the server's KEY_UPDATEs (exactly 0x2C) are followed here and
+        counted in key_updates_seen, as the page says the record layer does."""
+        in_a_row = 0
+        while True:
+            pt = self.rx.open(recv_frame(self.sock))
+            if pt != bytes([KEY_UPDATE_S2C]):
+                return pt
+            in_a_row += 1
+            if in_a_row > KEY_UPDATE_MAX_IN_A_ROW:
+                raise ProtocolError("more than 16 KEY_UPDATE records in a row")
+            self.key_updates_seen = getattr(self, "key_updates_seen", 0) + 1
+            self.rx.update()
 
     def recv(self):
         queued = self.__dict__.setdefault("_queued", [])

@@ -36,6 +36,38 @@ public record KeyUpdatePolicy(long maxRecords, Duration maxAge, Clock clock) {
     }
   }
 
+  /**
+   * The system property that lowers the record threshold of {@link #standard()}: a test-only
+   * knob, not a user option, so that a test of the real programs (in process or through the
+   * launchers, with {@code -D}) sees many key updates in a short session.
+   */
+  public static final String TEST_RECORDS_PROPERTY = "lanchat.test.keyUpdateRecords";
+
+  /**
+   * The policy both programs use, read in this one place: {@link #defaults()}, unless the system
+   * property {@value #TEST_RECORDS_PROPERTY} lowers the record threshold.
+   *
+   * @throws IllegalArgumentException if the property is set but is not a whole number from 1 to
+   *     2^20 (it can only make updates come sooner, never later than the protocol says)
+   */
+  public static KeyUpdatePolicy standard() {
+    String lowered = System.getProperty(TEST_RECORDS_PROPERTY);
+    if (lowered == null) {
+      return defaults();
+    }
+    long records;
+    try {
+      records = Long.parseLong(lowered.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(TEST_RECORDS_PROPERTY + " is not a number", e);
+    }
+    if (records < 1 || records > DEFAULT_MAX_RECORDS) {
+      throw new IllegalArgumentException(
+          TEST_RECORDS_PROPERTY + " must be from 1 to " + DEFAULT_MAX_RECORDS);
+    }
+    return new KeyUpdatePolicy(records, DEFAULT_MAX_AGE, Clock.systemUTC());
+  }
+
   /** 2^20 records or one hour, by the system clock. */
   public static KeyUpdatePolicy defaults() {
     return new KeyUpdatePolicy(DEFAULT_MAX_RECORDS, DEFAULT_MAX_AGE, Clock.systemUTC());

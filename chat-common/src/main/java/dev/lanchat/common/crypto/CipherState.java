@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,7 +36,7 @@ public final class CipherState {
 
   private static final byte[] NO_AAD = new byte[0];
 
-  private final SecretKeySpec key;
+  private final RecordKey key;
   private final Cipher cipher;
   private final byte[] nonce = new byte[NONCE_SIZE];
   private long seq;
@@ -47,7 +48,7 @@ public final class CipherState {
     if (key.length != 32) {
       throw new IllegalArgumentException("an AES-256 key is 32 bytes, not " + key.length);
     }
-    this.key = new SecretKeySpec(key, "AES");
+    this.key = new RecordKey(key);
     try {
       this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
@@ -74,15 +75,21 @@ public final class CipherState {
    */
   public CipherState next() {
     checkLive();
-    byte[] current = key.getEncoded(); // a copy: the key spec itself cannot be wiped
+    byte[] current = key.getEncoded();
     byte[] following = KeyUpdate.nextKey(current);
     try {
       return new CipherState(following);
     } finally {
       retired = true;
+      key.destroy(); // k is gone once k' exists: nothing can seal or open under it again
       Bytes.wipe(current);
       Bytes.wipe(following); // the new state holds its own copy
     }
+  }
+
+  /** For tests: true once a key update wiped this state's key bytes. */
+  boolean keyWiped() {
+    return key.isDestroyed();
   }
 
   private void checkLive() {
@@ -184,7 +191,7 @@ public final class CipherState {
   }
 
   /** One AES-GCM operation with a 128-bit tag; the JDK releases no plaintext unless the tag verifies. */
-  private static byte[] crypt(Cipher cipher, int mode, SecretKeySpec key, byte[] nonce, byte[] aad,
+  private static byte[] crypt(Cipher cipher, int mode, SecretKey key, byte[] nonce, byte[] aad,
       byte[] input) throws GeneralSecurityException {
     cipher.init(mode, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
     if (aad.length > 0) {
@@ -202,5 +209,51 @@ public final class CipherState {
       s >>>= 8;
     }
     return nonce;
+  }
+
+  /**
+   * A record key whose bytes can be wiped. A {@link SecretKeySpec} keeps a private copy that
+   * nothing can clear, so a key replaced by a key update would stay readable in memory until the
+   * collector reuses it; this one hands the cipher a fresh copy on each use (which the JDK's
+   * AES-GCM clears after expanding it) and zeroes its own bytes on {@link #destroy}.
+   */
+  private static final class RecordKey implements SecretKey {
+    private static final long serialVersionUID = 1L;
+
+    private final byte[] bytes;
+    private volatile boolean destroyed;
+
+    RecordKey(byte[] key) {
+      this.bytes = key.clone();
+    }
+
+    @Override
+    public String getAlgorithm() {
+      return "AES";
+    }
+
+    @Override
+    public String getFormat() {
+      return "RAW";
+    }
+
+    @Override
+    public byte[] getEncoded() {
+      if (destroyed) {
+        throw new IllegalStateException("this key was wiped");
+      }
+      return bytes.clone();
+    }
+
+    @Override
+    public void destroy() {
+      destroyed = true;
+      Bytes.wipe(bytes);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+      return destroyed;
+    }
   }
 }

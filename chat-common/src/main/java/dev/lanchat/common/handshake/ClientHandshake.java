@@ -3,6 +3,8 @@ package dev.lanchat.common.handshake;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.channel.KeyUpdatePolicy;
+import dev.lanchat.common.channel.KeyUpdates;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.Ed25519;
@@ -103,7 +105,8 @@ public final class ClientHandshake {
       shared = ephemeral.agree(hello.ephemeral().toByteArray());
       keys = KeySchedule.derive(shared, hello.salt().toByteArray(), serverHello, clientHello);
       result = new HandshakeResult(CipherState.of(keys.kC2s()), CipherState.of(keys.kS2c()),
-          ByteString.copyOf(keys.th()), Optional.of(hello.identity()));
+          ByteString.copyOf(keys.th()), Optional.of(hello.identity()),
+          KeyUpdates.client(KeyUpdatePolicy.standard()));
     } finally {
       ephemeral.wipe();
       Bytes.wipe(shared);

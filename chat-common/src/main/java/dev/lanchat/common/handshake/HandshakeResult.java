@@ -1,6 +1,7 @@
 package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.channel.KeyUpdates;
 import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.frame.FrameReader;
@@ -23,19 +24,25 @@ import java.util.Optional;
  * @param peerKey the peer's long-term public key: the server's Ed25519 key {@code Si} on a
  *     client; empty on a server, which learns the client's key {@code Ci} only from the
  *     CLIENT_AUTH record that follows ({@link ClientAuthentication})
+ * @param updates this side's key updates (protocol "Key update"): which KEY_UPDATE it sends and
+ *     expects, and when it updates by itself
  */
 public record HandshakeResult(CipherState send, CipherState receive, ByteString th,
-    Optional<ByteString> peerKey) {
+    Optional<ByteString> peerKey, KeyUpdates updates) {
 
   public HandshakeResult {
     Objects.requireNonNull(send, "send");
     Objects.requireNonNull(receive, "receive");
     Objects.requireNonNull(th, "th");
     Objects.requireNonNull(peerKey, "peerKey");
+    Objects.requireNonNull(updates, "updates");
   }
 
-  /** The record layer over {@code reader} and {@code writer}, the ones the handshake used. */
+  /**
+   * The record layer over {@code reader} and {@code writer}, the ones the handshake used; it
+   * updates its keys by {@link #updates}, so the layers above never see a KEY_UPDATE.
+   */
   public SecureChannel channel(FrameReader reader, FrameWriter writer) {
-    return new SecureChannel(reader, writer, send, receive);
+    return new SecureChannel(reader, writer, send, receive, updates);
   }
 }

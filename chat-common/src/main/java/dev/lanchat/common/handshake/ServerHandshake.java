@@ -1,6 +1,8 @@
 package dev.lanchat.common.handshake;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.channel.KeyUpdatePolicy;
+import dev.lanchat.common.channel.KeyUpdates;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.Identity;
@@ -59,7 +61,8 @@ public final class ServerHandshake {
       // SERVER_AUTH is record 0 of the server's direction (protocol §2.4)
       writer.writeFrame(send.seal(MessageCodec.encode(new ServerMessage.ServerAuth(sig))));
       return new HandshakeResult(send, CipherState.of(keys.kC2s()),
-          ByteString.copyOf(keys.th()), Optional.empty());
+          ByteString.copyOf(keys.th()), Optional.empty(),
+          KeyUpdates.server(KeyUpdatePolicy.standard()));
     } finally {
       ephemeral.wipe();
       Bytes.wipe(shared);

@@ -440,4 +440,28 @@ class KeyUpdateChannelTest {
     assertEquals(Duration.ofHours(1), defaults.maxAge());
     assertInstanceOf(Clock.class, defaults.clock());
   }
+
+  @Test
+  void bothProgramsTakeThePolicyFromOnePlaceWhichATestMayLowerButNeverRaise() {
+    String property = KeyUpdatePolicy.TEST_RECORDS_PROPERTY;
+    String before = System.getProperty(property);
+    try {
+      System.clearProperty(property);
+      assertEquals(KeyUpdatePolicy.DEFAULT_MAX_RECORDS, KeyUpdatePolicy.standard().maxRecords());
+      System.setProperty(property, "3");
+      KeyUpdatePolicy lowered = KeyUpdatePolicy.standard();
+      assertEquals(3, lowered.maxRecords());
+      assertEquals(KeyUpdatePolicy.DEFAULT_MAX_AGE, lowered.maxAge());
+      for (String bad : List.of("0", "-1", "three", String.valueOf((1L << 20) + 1))) {
+        System.setProperty(property, bad);
+        assertThrows(IllegalArgumentException.class, KeyUpdatePolicy::standard, bad);
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
 }

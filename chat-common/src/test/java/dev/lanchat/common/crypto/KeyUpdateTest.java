@@ -106,4 +106,17 @@ class KeyUpdateTest {
     assertArrayEquals(new byte[] {9}, receiver.open(fresh));
     assertFalse(Arrays.equals(stale, fresh));
   }
+
+  @Test
+  void theOldKeysBytesAreWipedOnceTheNextKeyExists() throws Exception {
+    CipherState old = CipherState.of(KEY);
+    old.seal(new byte[] {1});
+    assertFalse(old.keyWiped());
+    CipherState next = old.next();
+    assertTrue(old.keyWiped(), "k is zeroed, not just left for the collector");
+    assertFalse(next.keyWiped());
+    byte[] plaintext = {2};
+    assertArrayEquals(jdkSeal(jdkExpand32(KEY, KeyUpdate.LABEL), 0, plaintext),
+        next.seal(plaintext), "the wipe touched only k, never k'");
+  }
 }
