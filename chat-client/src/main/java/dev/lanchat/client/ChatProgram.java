@@ -163,7 +163,7 @@ public final class ChatProgram {
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
-    room.ignoring(roomSettings.ignores().forServer(session.serverKey()));
+    room.attention().ignoring(roomSettings.ignores().forServer(session.serverKey()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
     Relay relay = new Relay(console, room, format, peers, sent, new SessionLink(session));
     session.start(message -> {

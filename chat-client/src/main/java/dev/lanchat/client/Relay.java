@@ -168,11 +168,11 @@ final class Relay {
   }
 
   private void ignore(String name, String line, long number) {
-    if (Names.skeleton(name).equals(Names.skeleton(view.me()))) {
+    if (Names.skeleton(name).equals(Names.skeleton(view.attention().me()))) {
       refuse(line, number, "you cannot ignore yourself");
       return;
     }
-    Optional<IgnoreList.Server> list = view.ignored();
+    Optional<IgnoreList.Server> list = view.attention().ignored();
     if (list.isEmpty()) {
       refuse(line, number, "not connected to a server yet");
       return;
@@ -190,7 +190,7 @@ final class Relay {
   }
 
   private void unignore(String name) {
-    Optional<IgnoreList.Server> list = view.ignored();
+    Optional<IgnoreList.Server> list = view.attention().ignored();
     try {
       boolean was = list.isPresent() && list.get().unignore(name);
       console.event(was ? "* no longer ignoring " + name : "* " + name + " was not ignored");
@@ -200,7 +200,7 @@ final class Relay {
   }
 
   private void listIgnored() {
-    var names = view.ignored().map(IgnoreList.Server::names).orElse(java.util.List.of());
+    var names = view.attention().ignored().map(IgnoreList.Server::names).orElse(java.util.List.of());
     console.event(names.isEmpty() ? "* nobody is ignored on this server"
         : "* ignored on this server: " + String.join(", ", names));
   }

@@ -4,16 +4,10 @@ import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,39 +26,23 @@ import java.util.function.BooleanSupplier;
 final class RoomView {
   /** What starts a history event's line when piped. */
   static final String HISTORY = "[history] ";
-  /** Longest wait for an ENTER's answer before reading on (the server answers at once). */
-  static final long ENTER_WAIT_MS = 15_000;
-  /** Most roster entries gathered over the pages of one ROSTER (more are counted only). */
-  static final int MAX_ROSTER = 10_000;
 
   private final Console console;
   private final EventFormat format;
   private final NoticeFormat notices;
   private final JoinedRooms rooms = new JoinedRooms();
-  private final boolean bell;
-  private final Map<String, Pages> rosters = new HashMap<>();
-  /** Rooms (by skeleton) whose ROSTER is the one that comes with ENTERED. */
-  private final Set<String> enteringRosters = new HashSet<>();
+  private final Attention attention;
+  private final RosterPages rosters = new RosterPages();
+  private final EnterWait enterWait = new EnterWait();
   /** Rooms (by skeleton) whose history separator line is out. */
   private final Set<String> historyStarted = new HashSet<>();
-  private volatile IgnoreList.Server ignored;
-  private volatile String me = "";
-  private volatile Mentions mentions = new Mentions("");
   private String lastRename = "";
-  /** Open once the room last asked for is entered (its roster and history in) or refused. */
-  private volatile CountDownLatch settled = new CountDownLatch(1);
-
-  /** A roster being gathered over its pages. */
-  private static final class Pages {
-    final List<RosterEntry> entries = new ArrayList<>();
-    long total;
-  }
 
   RoomView(Console console, EventFormat format, boolean bell) {
     this.console = console;
     this.format = format;
     this.notices = new NoticeFormat(format);
-    this.bell = bell;
+    this.attention = new Attention(console, bell);
     console.completeNamesFrom(() -> rooms.names().stream().filter(Names::isValid).toList());
     console.completeRoomsFrom(rooms::roomNames);
   }
@@ -74,57 +52,36 @@ final class RoomView {
     return rooms;
   }
 
-  /** Whose lines are hidden: the ignore list of the server we are on. */
-  void ignoring(IgnoreList.Server list) {
-    this.ignored = list;
-  }
-
-  /** The names whose lines are hidden, or nobody before {@link #ignoring}. */
-  Optional<IgnoreList.Server> ignored() {
-    return Optional.ofNullable(ignored);
+  /** Who we are, whom we hide, when we ring. */
+  Attention attention() {
+    return attention;
   }
 
   /** Shows the WELCOME and remembers who we are. */
   void welcomed(String hostPort, ServerMessage.Welcome welcome) {
-    named(welcome.name());
+    attention.named(welcome.name());
     notices.welcome(hostPort, welcome).forEach(console::event);
-  }
-
-  private void named(String name) {
-    me = name;
-    mentions = new Mentions(name);
   }
 
   /** An ENTER is about to be sent: {@link #awaitEntered} waits for its answer. */
   void entering(String room) {
     rooms.entering(room);
-    settled = new CountDownLatch(1);
+    enterWait.expect();
   }
 
   /**
-   * Waits until the room last asked for is entered, with its roster and history shown, or
-   * refused, or {@code over} says the session ended, or {@link #ENTER_WAIT_MS} passed; so the
-   * lines read next go to that room, and {@code /whois} knows who is there.
+   * Waits for the answer to the ENTER sent last ({@link EnterWait}), so the lines read next go
+   * to that room and {@code /whois} knows who is there.
    *
    * @throws InterruptedException if interrupted while waiting
    */
   void awaitEntered(BooleanSupplier over) throws InterruptedException {
-    CountDownLatch latch = settled;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ENTER_WAIT_MS);
-    while (!latch.await(100, TimeUnit.MILLISECONDS) && !over.getAsBoolean()
-        && System.nanoTime() < deadline) {
-      // the session's end is polled: it may end without any event reaching us
-    }
+    enterWait.await(over);
   }
 
-  /** An ERROR came (shown by the caller): perhaps the first ENTER's refusal. */
+  /** An ERROR came (shown by the caller): perhaps the refusal of our ENTER. */
   void refused() {
-    settled.countDown();
-  }
-
-  /** Our own name, as the server spells it. */
-  String me() {
-    return me;
+    enterWait.settle();
   }
 
   /**
@@ -159,50 +116,40 @@ final class RoomView {
 
   private void entered(ServerMessage.Entered m) {
     rooms.entered(m.room(), m.topic(), m.history());
-    String key = JoinedRooms.skeleton(m.room());
-    rosters.remove(key);
-    enteringRosters.add(key);
-    historyStarted.remove(key);
+    rosters.entered(m.room());
+    historyStarted.remove(JoinedRooms.skeleton(m.room()));
     notices.entered(m).forEach(console::event);
   }
 
   /** Gathers ROSTER pages; shows the roster once its last page is in. */
   private boolean roster(ServerMessage.Roster m) {
-    String key = JoinedRooms.skeleton(m.room());
-    Pages pages = rosters.computeIfAbsent(key, k -> new Pages());
-    for (RosterEntry entry : m.entries()) {
-      if (pages.entries.size() < MAX_ROSTER) {
-        pages.entries.add(entry);
-      }
-      pages.total++;
-    }
-    if (m.more()) {
+    Optional<RosterPages.Whole> whole = rosters.add(m);
+    if (whole.isEmpty()) {
       return false;
     }
-    rosters.remove(key);
-    boolean entering = enteringRosters.remove(key);
-    rooms.members(m.room(), pages.entries.stream().map(e -> e.member().name()).toList());
-    pages.entries.forEach(e -> rooms.away(e.member().name(), e.away()));
+    List<RosterEntry> entries = whole.get().entries();
+    rooms.members(m.room(), entries.stream().map(e -> e.member().name()).toList());
+    entries.forEach(e -> rooms.away(e.member().name(), e.away()));
     String label = rooms.isCurrent(m.room()) ? "here" : "in " + EventFormat.text(m.room());
-    console.event(notices.roster(label, pages.entries, pages.total));
-    if (entering && rooms.historyLeft(m.room()) == 0) {
-      settled.countDown();
+    console.event(notices.roster(label, entries, whole.get().total()));
+    if (whole.get().entering() && rooms.historyLeft(m.room()) == 0) {
+      enterWait.settle();
     }
-    return !entering;
+    return !whole.get().entering();
   }
 
   private boolean roomEvent(ServerMessage.Event event) {
     String room = event.event().room();
     boolean history = rooms.takeHistory(room);
     follow(event);
-    if (hidden(event) || repeatedRename(event)) {
+    if (attention.hides(event) || repeatedRename(event)) {
       return !history;
     }
-    boolean mentioned = !history && mentionsMe(event);
+    boolean mentioned = !history && attention.mentionedIn(event);
     EventFormat.Shown shown = format.event(event, seen(room, mentioned));
     print(room, history, shown);
     if (mentioned) {
-      ring();
+      attention.ring();
     }
     return !history;
   }
@@ -226,28 +173,16 @@ final class RoomView {
       case ServerMessage.Joined m -> rooms.arrived(room, m.member().name());
       case ServerMessage.Left m -> {
         rooms.departed(room, m.name());
-        if (isMe(m.name())) {
+        if (attention.isMe(m.name())) {
           rooms.left(room);
         }
       }
-      case ServerMessage.Renamed m -> renamed(m.oldName(), m.newName());
+      case ServerMessage.Renamed m -> {
+        rooms.renamed(m.oldName(), m.newName());
+        attention.renamed(m.oldName(), m.newName());
+      }
       case ServerMessage.Topic m -> rooms.topic(room, m.topic());
       default -> { }
-    }
-  }
-
-  private void renamed(String from, String to) {
-    rooms.renamed(from, to);
-    if (isMe(from)) {
-      named(to);
-    }
-    IgnoreList.Server list = ignored;
-    if (list != null) {
-      try {
-        list.renamed(from, to);
-      } catch (IOException e) {
-        console.problem("! cannot write the ignore file: " + e.getMessage());
-      }
     }
   }
 
@@ -264,7 +199,7 @@ final class RoomView {
 
   private void print(String room, boolean history, EventFormat.Shown shown) {
     if (history && rooms.historyLeft(room) == 0) {
-      settled.countDown(); // the last history event: what follows is live
+      enterWait.settle(); // the last history event: what follows is live
     }
     if (history && console.interactive()
         && historyStarted.add(JoinedRooms.skeleton(room))) {
@@ -275,13 +210,13 @@ final class RoomView {
   }
 
   private void dm(ServerMessage.Dm m) {
-    if (!isMe(m.from()) && isIgnored(m.from())) {
+    if (attention.isIgnored(m.from())) {
       return;
     }
-    EventFormat.Shown shown = format.dm(m, mentions);
+    EventFormat.Shown shown = format.dm(m, attention.mentions());
     console.event(shown.head(), shown.lines());
-    if (!isMe(m.from())) {
-      ring();
+    if (!attention.isMe(m.from())) {
+      attention.ring();
     }
   }
 
@@ -289,11 +224,11 @@ final class RoomView {
   void show(ServerMessage m) {
     switch (m) {
       case ServerMessage.Error error -> {
-        settled.countDown(); // perhaps the first ENTER's refusal: lines then meet "no room"
+        enterWait.settle(); // perhaps our ENTER's refusal: lines then meet "no room"
         console.problem(format.error(error));
       }
       case ServerMessage.Bye bye -> {
-        settled.countDown();
+        enterWait.settle();
         console.event(notices.bye(bye));
       }
       default -> { } // PONG, SIGNED_HEAD, the join-code rounds: nothing to show
@@ -302,37 +237,6 @@ final class RoomView {
 
   private EventFormat.Seen seen(String room, boolean mentioned) {
     String label = rooms.isCurrent(room) ? "" : EventFormat.text(room) + " ";
-    return new EventFormat.Seen(label, me, mentioned ? mentions : null);
-  }
-
-  private boolean hidden(ServerMessage.Event event) {
-    return switch (event) {
-      case ServerMessage.Chat m -> !isMe(m.from()) && isIgnored(m.from());
-      case ServerMessage.Action m -> !isMe(m.from()) && isIgnored(m.from());
-      default -> false;
-    };
-  }
-
-  private boolean mentionsMe(ServerMessage.Event event) {
-    return switch (event) {
-      case ServerMessage.Chat m -> !isMe(m.from()) && mentions.in(m.text());
-      case ServerMessage.Action m -> !isMe(m.from()) && mentions.in(m.text());
-      default -> false;
-    };
-  }
-
-  private boolean isIgnored(String name) {
-    IgnoreList.Server list = ignored;
-    return list != null && list.isIgnored(name);
-  }
-
-  private boolean isMe(String name) {
-    return Names.skeleton(name).equals(Names.skeleton(me));
-  }
-
-  private void ring() {
-    if (bell) {
-      console.bell();
-    }
+    return new EventFormat.Seen(label, attention.me(), mentioned ? attention.mentions() : null);
   }
 }

@@ -110,7 +110,7 @@ class RoomViewTest {
   void anIgnoredNamesLinesAreNotShownAndTheIgnoreFollowsARename() throws Exception {
     RoomView view = view(piped, true);
     IgnoreList.Server list = IgnoreList.load(dir.resolve("ignored")).forServer(new byte[32]);
-    view.ignoring(list);
+    view.attention().ignoring(list);
     list.ignore("bob");
     enter(view, "#general", 0, "bob");
     piped.clear();
@@ -144,7 +144,7 @@ class RoomViewTest {
     enter(view, "#general", 0);
     view.received(new ServerMessage.Renamed(FakeServer.header("#general", T, "al"), "alice",
         "al"));
-    assertEquals("al", view.me());
+    assertEquals("al", view.attention().me());
     view.received(chat("#general", "bob", "al: lunch?"));
     assertEquals(1, terminal.bells());
   }
