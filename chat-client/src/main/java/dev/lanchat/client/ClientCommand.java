@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -289,12 +290,8 @@ public final class ClientCommand implements Callable<Integer> {
       console.problem("! Fix or remove that file; it is never treated as empty.");
       return ExitCode.UNTRUSTED;
     }
-    IgnoreList ignores;
-    try {
-      ignores = IgnoreList.load(rooms.ignoreFile(knownServers));
-    } catch (BadFileException e) {
-      console.problem("! cannot use the ignore file: " + e.getMessage());
-      console.problem("! Fix or remove that file; it is never treated as empty.");
+    Optional<ChatProgram.RoomSettings> conversation = rooms.settings(knownServers, console);
+    if (conversation.isEmpty()) {
       return ExitCode.UNTRUSTED;
     }
     KnownPeers peers;
@@ -307,8 +304,7 @@ public final class ClientCommand implements Callable<Integer> {
       console.problem("! Fix or remove that file; it is never treated as empty.");
       return ExitCode.UNTRUSTED;
     }
-    return connect(console, known, peers, discoveryTargets,
-        new ChatProgram.RoomSettings(rooms.room().orElseThrow(), rooms.bell(), ignores));
+    return connect(console, known, peers, discoveryTargets, conversation.get());
   }
 
   /** Finds the server (by discovery unless --host), loads the identity, then {@link #chat}s. */
@@ -504,9 +500,7 @@ public final class ClientCommand implements Callable<Integer> {
       throw new ParameterException(cl, "--join-code: " + JoinCode.problem(joinCode).orElseThrow()
           + " (a code looks like 7-crater-lantern)");
     }
-    if (rooms.room().isEmpty()) {
-      throw new ParameterException(cl, RoomOptions.roomProblem());
-    }
+    rooms.validate(cl);
     if (pingIntervalMs < 1) {
       throw new ParameterException(cl, "--ping-interval-ms must be positive");
     }
