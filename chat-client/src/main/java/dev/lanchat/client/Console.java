@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -82,6 +83,9 @@ public interface Console extends Closeable {
 
   /** Where completion finds the room names (words starting with {@code #}). */
   default void completeRoomsFrom(Supplier<? extends Collection<String>> rooms) {}
+
+  /** Where the prompt finds the current room, so a person sees where a line goes. */
+  default void promptRoomFrom(Supplier<Optional<String>> room) {}
 
   @Override
   void close();

@@ -1,9 +1,11 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.rules.TerminalText;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
@@ -31,6 +33,7 @@ public final class InteractiveConsole implements Console {
   private final boolean color;
   private volatile Supplier<? extends Collection<String>> names = List::of;
   private volatile Supplier<? extends Collection<String>> rooms = List::of;
+  private volatile Supplier<Optional<String>> room = Optional::empty;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   // true while a thread waits at a prompt (JLine's own flag is not set until it draws)
@@ -104,7 +107,8 @@ public final class InteractiveConsole implements Console {
     while (true) {
       try {
         reading = true;
-        return reader.readLine(PROMPT);
+        return reader.readLine(room.get().map(r -> TerminalText.render(r) + PROMPT)
+            .orElse(PROMPT));
       } catch (EndOfFileException e) {
         return null;
       } catch (UserInterruptException e) {
@@ -195,6 +199,12 @@ public final class InteractiveConsole implements Console {
   @Override
   public void completeRoomsFrom(Supplier<? extends Collection<String>> rooms) {
     this.rooms = Objects.requireNonNull(rooms, "rooms");
+  }
+
+  /** The prompt becomes {@code #dev> } from the next line read on. */
+  @Override
+  public void promptRoomFrom(Supplier<Optional<String>> room) {
+    this.room = Objects.requireNonNull(room, "room");
   }
 
   /**

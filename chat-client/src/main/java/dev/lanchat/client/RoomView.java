@@ -45,6 +45,7 @@ final class RoomView {
     this.attention = new Attention(console, bell);
     console.completeNamesFrom(() -> rooms.names().stream().filter(Names::isValid).toList());
     console.completeRoomsFrom(rooms::roomNames);
+    console.promptRoomFrom(rooms::current);
   }
 
   /** The rooms as the events so far tell them. */

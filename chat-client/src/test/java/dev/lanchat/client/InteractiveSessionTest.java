@@ -291,7 +291,7 @@ class InteractiveSessionTest {
         vt.await("[y/N] ", 0);
         vt.type("y\r");
         peer.welcome("", "bob");
-        int at = vt.await("> ", vt.await("here: ", 0));
+        int at = vt.await("#general> ", vt.await("here: ", 0)); // the prompt names the room
         StringBuilder paste = new StringBuilder();
         for (int i = 1; i <= 40; i++) {
           paste.append("line ").append(i).append(i < 40 ? "\r" : "");
