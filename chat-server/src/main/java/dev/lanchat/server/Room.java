@@ -1,12 +1,16 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
-import dev.lanchat.common.message.MemberChange;
+import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RoomSummary;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
+import dev.lanchat.common.rules.RoomNames;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,12 @@ import java.util.function.LongSupplier;
  * room's single order is kept. A room that was quiet for a window sends a change at once.
  */
 final class Room {
+  /** The one room this server has for now; every room-named message must name it. */
+  static final String NAME = RoomNames.GENERAL;
+  /** How many rooms a client may be in at once, as WELCOME says: this server has one. */
+  static final int ROOMS_PER_CLIENT = 1;
+  /** LEFT reason for a member that left with PART. */
+  static final String PARTED = ServerMessage.Left.PARTED;
   /** LEFT reason for a client that closed or reset its connection without BYE. */
   static final String CONNECTION_LOST = "connection lost";
   /** LEFT reason for a client that broke the protocol. */
@@ -50,6 +60,12 @@ final class Room {
   private final ReentrantLock lock = new ReentrantLock();
   /** Members by skeleton, in join order. */
   private final Map<String, Member> members = new LinkedHashMap<>();
+  /** Everyone logged in (JOIN answered with WELCOME), by skeleton, whether in the room or not. */
+  private final Map<String, Member> present = new LinkedHashMap<>();
+  /** Away texts of members that are away. */
+  private final Map<Member, String> away = new IdentityHashMap<>();
+  private final EventStamps stamps = new EventStamps(NAME);
+  private String topic = "";
   private final RateLimiter messageBudget;
   private final RateLimiter byteBudget;
   private final PendingNotices pending = new PendingNotices();
@@ -60,7 +76,7 @@ final class Room {
   private boolean closed;
   private long lastTime;
   /** ROSTER as sent, encoded once per membership change; null after a change. */
-  private byte[] roster;
+  private List<byte[]> roster;
 
   /**
    * @param info what every WELCOME carries besides the member list
@@ -137,13 +153,49 @@ final class Room {
       if (refused.isPresent()) {
         return refused.get();
       }
-      members.put(member.skeleton(), member);
-      roster = null;
-      welcome(member, slow);
-      pending.joined(member);
-      changed(slow);
+      present.put(member.skeleton(), member);
+      offer(member, MessageCodec.encode(new ServerMessage.Welcome(member.name(), info.server(),
+          info.motd(), info.rate(), info.burst(), ROOMS_PER_CLIENT)), slow);
       return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
     });
+  }
+
+  /**
+   * Enters a logged-in {@code member} into the room: ENTERED and the ROSTER to it, then JOINED
+   * to everyone, the member included (its first live event). No history is kept yet, so
+   * ENTERED announces none.
+   *
+   * @return false when it is in the room already (the caller answers ALREADY_IN_ROOM)
+   */
+  boolean enter(Member member) {
+    return event(slow -> {
+      if (closed || present.get(member.skeleton()) != member) {
+        return true;
+      }
+      if (isMember(member)) {
+        return false;
+      }
+      members.put(member.skeleton(), member);
+      roster = null;
+      offer(member, MessageCodec.encode(
+          new ServerMessage.Entered(NAME, topic, members.size(), 0, 0)), slow);
+      for (byte[] record : rosterRecords()) {
+        offer(member, record, slow);
+      }
+      pending.joined(member);
+      changed(slow);
+      return true;
+    });
+  }
+
+  /** True when {@code member} is in the room (entered and not left). */
+  boolean isIn(Member member) {
+    lock.lock();
+    try {
+      return isMember(member);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -185,19 +237,87 @@ final class Room {
    *     RATE_LIMITED)
    */
   boolean say(Member from, String text) {
+    return roomEvent(from, text, h -> new ServerMessage.Chat(h, from.name(), text));
+  }
+
+  /** As {@link #say}, for an ACTION ({@code /me}). */
+  boolean act(Member from, String text) {
+    return roomEvent(from, text, h -> new ServerMessage.Action(h, from.name(), text));
+  }
+
+  /** A text event from {@code from}, within the room budget (sized by its text). */
+  private boolean roomEvent(Member from, String text,
+      Function<dev.lanchat.common.message.EventHeader, ServerMessage.Event> build) {
     return event(slow -> {
       if (!isMember(from)) {
         return true;
       }
-      byte[] encoded = MessageCodec.encode(new ServerMessage.Chat(now(), from.name(), text));
-      if (!withinBudget(encoded.length)) {
+      if (!withinBudget(1 + 2 + NAME.length() + 8 + 32 + 8 + 32 + 2 + utf8(from.name()) + 2
+          + utf8(text))) {
         return false;
       }
       flush(slow);
+      byte[] encoded = MessageCodec.encode(stamps.next(now(), from.key(), build));
       for (Member m : members.values()) {
         offer(m, encoded, slow);
       }
       return true;
+    });
+  }
+
+  /** Sets the topic ({@code ""} clears it) and sends TOPIC to everyone, the setter included. */
+  void topic(Member by, String text) {
+    event(slow -> {
+      if (isMember(by)) {
+        flush(slow);
+        topic = text;
+        byte[] encoded = MessageCodec.encode(
+            stamps.next(now(), by.key(), h -> new ServerMessage.Topic(h, by.name(), text)));
+        for (Member m : members.values()) {
+          offer(m, encoded, slow);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Marks {@code member} away with {@code text}, or back for {@code ""}; shows in ROSTER. */
+  void away(Member member, String text) {
+    event(slow -> {
+      if (present.get(member.skeleton()) == member) {
+        if (text.isEmpty()) {
+          away.remove(member);
+        } else {
+          away.put(member, text);
+        }
+        roster = null;
+      }
+      return null;
+    });
+  }
+
+  /** Sends ROOM_LIST (this room, while it has members) to {@code to}. */
+  void rooms(Member to) {
+    event(slow -> {
+      List<RoomSummary> list = members.isEmpty() ? List.of()
+          : List.of(new RoomSummary(NAME, members.size(), topic));
+      offer(to, MessageCodec.encode(new ServerMessage.RoomList(list)), slow);
+      return null;
+    });
+  }
+
+  /** Relays a member's signed head to the room's other members. */
+  void relay(Member from, dev.lanchat.common.chain.SignedHead head) {
+    event(slow -> {
+      if (isMember(from)) {
+        byte[] encoded = MessageCodec.encode(new ServerMessage.SignedHead(head));
+        for (Member m : members.values()) {
+          if (m != from) {
+            offer(m, encoded, slow);
+          }
+        }
+      }
+      return null;
     });
   }
 
@@ -209,19 +329,21 @@ final class Room {
    */
   boolean dm(Member from, String to, String text) {
     return event(slow -> {
-      if (!isMember(from)) {
+      if (closed || present.get(from.skeleton()) != from) {
         return true;
       }
-      Member target = members.get(Names.skeleton(to));
+      Member target = present.get(Names.skeleton(to));
       if (target == null) {
         return false;
       }
       flush(slow);
-      byte[] dm =
-          MessageCodec.encode(new ServerMessage.Dm(now(), from.name(), target.name(), text));
-      offer(target, dm, slow);
+      String note = away.getOrDefault(target, "");
+      offer(target, MessageCodec.encode(
+          new ServerMessage.Dm(now(), from.name(), target.name(), text)), slow);
       if (target != from) {
-        offer(from, dm, slow);
+        offer(from, MessageCodec.encode(new ServerMessage.Dm(lastTime, from.name(),
+            target.name(), text, note.isEmpty() ? DmStatus.DELIVERED : DmStatus.AWAY, note)),
+            slow);
       }
       return true;
     });
@@ -232,10 +354,9 @@ final class Room {
     event(slow -> {
       if (isMember(to)) {
         flush(slow);
-        if (roster == null) {
-          roster = MessageCodec.encode(new ServerMessage.Roster(membersInOrder()));
+        for (byte[] record : rosterRecords()) {
+          offer(to, record, slow); // shared, never changed: every queue may hold the same array
         }
-        offer(to, roster, slow); // shared, never changed: every queue may hold the same array
       }
       return null;
     });
@@ -257,11 +378,33 @@ final class Room {
    */
   boolean leave(Member member, String reason, String message) {
     return event(slow -> {
+      if (closed || present.get(member.skeleton()) != member) {
+        return false;
+      }
+      if (isMember(member)) {
+        members.remove(member.skeleton());
+        pending.left(member, reason, message);
+        changed(slow);
+      }
+      forget(member);
+      return true;
+    });
+  }
+
+  /**
+   * Takes {@code member} out of the room with LEFT "parted" and its PART {@code message}; it
+   * stays logged in.
+   *
+   * @return false when it was not in the room (the caller answers NOT_IN_ROOM)
+   */
+  boolean part(Member member, String message) {
+    return event(slow -> {
       if (!isMember(member)) {
         return false;
       }
-      remove(member);
-      pending.left(member, reason, message);
+      members.remove(member.skeleton());
+      roster = null;
+      pending.left(member, PARTED, message);
       changed(slow);
       return true;
     });
@@ -277,11 +420,13 @@ final class Room {
     lock.lock();
     try {
       closed = true;
-      List<Member> all = new ArrayList<>(members.values());
+      List<Member> all = new ArrayList<>(present.values());
       for (Member m : all) {
         names.release(m.name(), m);
       }
       members.clear();
+      present.clear();
+      away.clear();
       pending.clear();
       roster = null;
       return all;
@@ -290,7 +435,7 @@ final class Room {
     }
   }
 
-  /** The names of everyone here, in join order. */
+  /** The names of everyone logged in, in join order. */
   List<String> roster() {
     lock.lock();
     try {
@@ -328,32 +473,37 @@ final class Room {
   }
 
   /**
-   * WELCOME to a new member with everyone here; members past what one record holds follow in
-   * MEMBERS_CHANGED records marked as the rest of the WELCOME. Lock held.
+   * ROSTER of the room in join order with away texts, split over as many records as it takes,
+   * every one but the last marked {@code more}; encoded once per change. Lock held.
    */
-  private void welcome(Member member, List<Member> slow) {
-    List<dev.lanchat.common.message.Member> all = membersInOrder();
-    int size = 1 + 2 + 2 + 2 + 4 + 4 + 2 + utf8(member.name()) + utf8(info.server())
-        + utf8(info.motd());
-    int fit = 0;
-    while (fit < all.size()) {
-      size += 2 + utf8(all.get(fit).name()) + dev.lanchat.common.message.Member.KEY_SIZE;
-      if (size > dev.lanchat.common.crypto.CipherState.MAX_PLAINTEXT || fit == 0xFFFF) {
-        break;
+  private List<byte[]> rosterRecords() {
+    if (roster == null) {
+      List<RosterEntry> entries = new ArrayList<>(members.size());
+      for (Member m : members.values()) {
+        entries.add(new RosterEntry(m.onWire(), away.getOrDefault(m, "")));
       }
-      fit++;
+      List<byte[]> records = new ArrayList<>();
+      int header = 1 + 2 + NAME.length() + 1 + 2;
+      int from = 0;
+      int size = header;
+      for (int i = 0; i < entries.size(); i++) {
+        RosterEntry e = entries.get(i);
+        int next = 2 + utf8(e.member().name()) + dev.lanchat.common.message.Member.KEY_SIZE + 2
+            + utf8(e.away());
+        if (size + next > dev.lanchat.common.crypto.CipherState.MAX_PLAINTEXT
+            || i - from == 0xFFFF) {
+          records.add(MessageCodec.encode(
+              new ServerMessage.Roster(NAME, true, entries.subList(from, i))));
+          from = i;
+          size = header;
+        }
+        size += next;
+      }
+      records.add(MessageCodec.encode(
+          new ServerMessage.Roster(NAME, false, entries.subList(from, entries.size()))));
+      roster = List.copyOf(records);
     }
-    offer(member, MessageCodec.encode(new ServerMessage.Welcome(member.name(), info.server(),
-        info.motd(), info.rate(), info.burst(), all.subList(0, fit))), slow);
-    if (fit < all.size()) {
-      List<MemberChange> rest = new ArrayList<>(all.size() - fit);
-      for (dev.lanchat.common.message.Member m : all.subList(fit, all.size())) {
-        rest.add(new MemberChange.Joined(m));
-      }
-      for (byte[] encoded : PendingNotices.encode(now(), true, rest)) {
-        offer(member, encoded, slow);
-      }
-    }
+    return roster;
   }
 
   private static int utf8(String s) {
@@ -393,7 +543,8 @@ final class Room {
     if (pending.isEmpty()) {
       return;
     }
-    if (pending.flush(now(), members.values(), (m, encoded) -> offer(m, encoded, slow))) {
+    if (pending.flush(now(), stamps, members.values(),
+        (m, encoded) -> offer(m, encoded, slow))) {
       lastFlush = pacing.nanoTime();
     }
   }
@@ -402,23 +553,18 @@ final class Room {
     return !closed && members.get(member.skeleton()) == member;
   }
 
-  private void remove(Member member) {
+  /** Logs {@code member} out: out of the room and the name registry, no longer away. */
+  private void forget(Member member) {
     members.remove(member.skeleton());
+    present.remove(member.skeleton());
+    away.remove(member);
     roster = null;
     names.release(member.name(), member);
   }
 
-  private List<dev.lanchat.common.message.Member> membersInOrder() {
-    List<dev.lanchat.common.message.Member> list = new ArrayList<>(members.size());
-    for (Member m : members.values()) {
-      list.add(m.onWire());
-    }
-    return list;
-  }
-
   private List<String> namesInOrder() {
-    List<String> list = new ArrayList<>(members.size());
-    for (Member m : members.values()) {
+    List<String> list = new ArrayList<>(present.size());
+    for (Member m : present.values()) {
       list.add(m.name());
     }
     return list;
@@ -462,12 +608,14 @@ final class Room {
     ArrayDeque<Member> pending = new ArrayDeque<>(slow);
     while (!pending.isEmpty()) {
       Member m = pending.poll();
-      if (!isMember(m)) {
+      if (closed || present.get(m.skeleton()) != m) {
         continue;
       }
-      remove(m);
+      if (isMember(m)) {
+        this.pending.left(m, TOO_SLOW, "");
+      }
+      forget(m);
       removed.add(m);
-      this.pending.left(m, TOO_SLOW, "");
       if (windowNanos == 0) {
         int before = slow.size();
         flush(slow);

@@ -5,6 +5,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Texts;
 import java.util.Optional;
 import java.util.function.Function;
@@ -78,12 +79,38 @@ final class SessionRules {
       case ClientMessage.Join join -> member.isPresent()
           ? error(ErrorCode.ALREADY_JOINED, "you already joined as " + member.get().name())
           : join(join.name());
-      case ClientMessage.Say say -> asMember(member, m -> say(m, say.text()));
+      case ClientMessage.Say say -> inRoom(member, say.room(), m -> say(m, say.text(), false));
+      case ClientMessage.Me me -> inRoom(member, me.room(), m -> say(m, me.text(), true));
       case ClientMessage.Dm dm -> asMember(member, m -> dm(m, dm));
-      case ClientMessage.Who who -> asMember(member, m -> {
+      case ClientMessage.Who who -> inRoom(member, who.room(), m -> {
         room.who(m);
         return DONE;
       });
+      case ClientMessage.Enter enter -> asMember(member, m -> enter(m, enter.room()));
+      case ClientMessage.Part part -> inRoom(member, part.room(), m -> {
+        room.part(m, Texts.isValidShortText(part.message()) ? part.message() : "");
+        return DONE;
+      });
+      case ClientMessage.Topic t -> inRoom(member, t.room(), m -> shortText(t.topic(), "a topic")
+          .orElseGet(() -> {
+            room.topic(m, t.topic());
+            return DONE;
+          }));
+      case ClientMessage.Away a -> asMember(member, m -> shortText(a.text(), "an away text")
+          .orElseGet(() -> {
+            room.away(m, a.text());
+            return DONE;
+          }));
+      case ClientMessage.Rooms r -> asMember(member, m -> {
+        room.rooms(m);
+        return DONE;
+      });
+      case ClientMessage.SignedHead h -> inRoom(member, h.head().room(), m -> {
+        room.relay(m, h.head());
+        return DONE;
+      });
+      case ClientMessage.Nick nick -> asMember(member, m -> error(ErrorCode.NAME_BOUND,
+          "this server cannot rename yet: leave and join again as " + nick.name()));
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
       case ClientMessage.ClientAuth auth ->
           throw new IllegalStateException("CLIENT_AUTH is the link's own");
@@ -109,9 +136,53 @@ final class SessionRules {
     };
   }
 
-  private Outcome say(Member m, String text) {
-    return textProblem(text)
-        .orElseGet(() -> room.say(m, text) ? DONE : new Outcome.Reply(ROOM_BUSY));
+  private Outcome say(Member m, String text, boolean action) {
+    return textProblem(text).orElseGet(() -> (action ? room.act(m, text) : room.say(m, text))
+        ? DONE : new Outcome.Reply(ROOM_BUSY));
+  }
+
+  private Outcome enter(Member m, String name) {
+    if (!RoomNames.isValid(name)) {
+      return error(ErrorCode.ROOM_INVALID,
+          "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
+    }
+    if (!RoomNames.skeleton(name).equals(RoomNames.skeleton(Room.NAME))) {
+      return error(ErrorCode.TOO_MANY_ROOMS,
+          "this server has one room, " + Room.NAME + ", and no room for " + name);
+    }
+    return room.enter(m) ? DONE
+        : error(ErrorCode.ALREADY_IN_ROOM, "you are in " + Room.NAME + " already");
+  }
+
+  /**
+   * Runs {@code action} for a logged-in member that is in the room {@code name}; otherwise the
+   * ERROR that says why not.
+   */
+  private Outcome inRoom(Optional<Member> member, String name,
+      Function<Member, Outcome> action) {
+    return asMember(member, m -> {
+      if (!RoomNames.isValid(name)) {
+        return error(ErrorCode.ROOM_INVALID,
+            "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
+      }
+      if (!RoomNames.skeleton(name).equals(RoomNames.skeleton(Room.NAME)) || !room.isIn(m)) {
+        return error(ErrorCode.NOT_IN_ROOM, "you are not in " + name);
+      }
+      return action.apply(m);
+    });
+  }
+
+  /** The ERROR for a topic or away text that breaks the short-text rule, if it does. */
+  private static Optional<Outcome> shortText(String text, String what) {
+    if (Texts.isValidShortText(text)) {
+      return Optional.empty();
+    }
+    return Optional.of(Texts.check(text, Texts.MAX_SHORT_BYTES, Texts.Lines.ONE)
+        == Texts.Verdict.TOO_LONG
+        ? error(ErrorCode.TEXT_TOO_LONG, what + " has at most " + Texts.MAX_SHORT_BYTES
+            + " UTF-8 bytes")
+        : error(ErrorCode.TEXT_INVALID, what + " is one line with no control or format"
+            + " characters"));
   }
 
   private Outcome dm(Member m, ClientMessage.Dm dm) {

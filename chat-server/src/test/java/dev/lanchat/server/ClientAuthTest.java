@@ -93,12 +93,12 @@ class ClientAuthTest {
     assertEquals(code, error.errorCode().orElseThrow());
     assertTrue(error.text().contains(text), error.text());
     watcher.sync();
-    assertTrue(watcher.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
+    assertTrue(watcher.log().stream().noneMatch(watcher::isOthersJoined),
         "the refused client joined nothing");
     try (TestClient later = TestClient.join(server.port(), "later")) {
       assertEquals(later.as("later"), watcher.await(ServerMessage.Joined.class).member(),
           "the server still serves everyone else");
-      later.send(new ClientMessage.Say("still chatting"));
+      later.send(TestClient.say("still chatting"));
       assertEquals("still chatting", watcher.await(ServerMessage.Chat.class).text());
     }
   }

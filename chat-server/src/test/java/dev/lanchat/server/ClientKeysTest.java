@@ -71,7 +71,7 @@ class ClientKeysTest {
   /** {@code honest} (joined) still chats: its SAY reaches {@code other}. */
   private static void stillChats(TestClient honest, TestClient other) throws IOException {
     String text = "still here " + RANDOM.nextInt(1_000_000);
-    honest.send(new ClientMessage.Say(text));
+    honest.send(TestClient.say(text));
     other.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals(text),
         "MESSAGE " + text);
   }
@@ -92,6 +92,7 @@ class ClientKeysTest {
         mallory.awaitError(ErrorCode.NAME_BOUND);
         mallory.send(new ClientMessage.Join("mallory"));
         mallory.await(ServerMessage.Welcome.class);
+        mallory.enter();
         stillChats(bob, mallory);
       }
       try (TestClient back = TestClient.join(server.port(), "Alice", aliceKey)) {
@@ -138,6 +139,7 @@ class ClientKeysTest {
       admin("release", "dave"); // while the server runs
       other.send(new ClientMessage.Join("dave"));
       assertEquals("dave", other.await(ServerMessage.Welcome.class).name());
+      other.enter();
       stillChats(watcher, other);
       try (TestClient former = TestClient.connect(second.port(), owner)) {
         former.send(new ClientMessage.Join("dave"));
@@ -161,7 +163,7 @@ class ClientKeysTest {
         refused.awaitClosed();
       }
       watcher.sync();
-      assertTrue(watcher.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
+      assertTrue(watcher.log().stream().noneMatch(watcher::isOthersJoined),
           "the refused key joined nothing");
       admin("allow", fingerprint);
       try (TestClient allowed = TestClient.join(server.port(), "newcomer", newcomer)) {

@@ -69,6 +69,8 @@ class CoalescedNoticesPropertyTest {
     final List<Member> roster = new ArrayList<>();
     final List<ServerMessage> received = new ArrayList<>();
     boolean welcomed;
+    String self;
+    boolean entered;
 
     @Override
     public boolean offer(byte[] encoded) {
@@ -83,12 +85,16 @@ class CoalescedNoticesPropertyTest {
         case ServerMessage.Welcome w -> {
           assertTrue(!welcomed, "one WELCOME");
           welcomed = true;
-          roster.addAll(w.members());
+          self = w.name();
+        }
+        case ServerMessage.Roster r -> {
+          assertTrue(welcomed && !entered, "the ROSTER of ENTER comes before any notice");
+          roster.addAll(r.members());
         }
         case ServerMessage.Joined j -> add(j.member());
         case ServerMessage.Left l -> remove(l.name());
         case ServerMessage.MembersChanged c -> {
-          assertTrue(c.changes().size() > 1 || c.welcomeRest(), "a lone change is JOINED or LEFT");
+          assertTrue(c.changes().size() > 1, "a lone change is JOINED or LEFT");
           for (MemberChange change : c.changes()) {
             switch (change) {
               case MemberChange.Joined j -> add(j.member());
@@ -103,6 +109,13 @@ class CoalescedNoticesPropertyTest {
 
     private void add(Member member) {
       assertTrue(welcomed, "no notice before WELCOME");
+      if (!entered) {
+        // the first notice an entering member gets is its own JOINED; the ROSTER had it
+        assertEquals(self, member.name(), "the first notice is the member's own JOINED");
+        assertTrue(roster.contains(member), "the ROSTER lists the member itself");
+        entered = true;
+        return;
+      }
       assertTrue(roster.stream().noneMatch(m -> m.name().equals(member.name())),
           "joined twice: " + member.name());
       roster.add(member);
@@ -156,12 +169,11 @@ class CoalescedNoticesPropertyTest {
         }
         ByteString key = keyOf(name, step);
         RosterKeeper keeper = new RosterKeeper();
-        dev.lanchat.server.Member member = assertInstanceOf(JoinResult.Joined.class,
-            room.join(keeper, name, key)).member();
+        dev.lanchat.server.Member member = enter(room, keeper, name, key);
         model.put(name, new Member(name, key));
         handles.put(name, member);
         keepers.put(name, keeper);
-        assertEquals(List.copyOf(model.values()), keeper.roster, "the WELCOME of " + name);
+        assertEquals(List.copyOf(model.values()), keeper.roster, "the ROSTER of " + name);
       } else if (op < 7) {
         String name = List.copyOf(model.keySet()).get(random.nextInt(model.size()));
         assertTrue(room.leave(handles.remove(name), random.nextBoolean() ? "" : "connection lost",
@@ -192,39 +204,51 @@ class CoalescedNoticesPropertyTest {
     ManualPacing pacing = new ManualPacing();
     Room room = new Room(new RoomInfo("prop", "", 0, 1), new NameRegistry(), pacing);
     RosterKeeper first = new RosterKeeper();
-    room.join(first, "first", keyOf("first", 0));
+    enter(room, first, "first", keyOf("first", 0));
     for (int i = 0; i < 30; i++) {
-      room.join(new RosterKeeper(), "j" + i, keyOf("j" + i, 0));
+      enter(room, new RosterKeeper(), "j" + i, keyOf("j" + i, 0));
     }
-    // the first join after a quiet window went at once; the other 29 wait for the window
-    assertEquals(2, first.received.size(), "WELCOME and JOINED j0: " + first.received);
+    // the first join after a quiet window went at once; the other 30 wait for the window
+    assertEquals(4, first.received.size(),
+        "WELCOME, ENTERED, ROSTER and its own JOINED: " + first.received);
     pacing.advance(WINDOW - 1);
-    assertEquals(2, first.received.size());
+    assertEquals(4, first.received.size());
     pacing.advance(1);
     ServerMessage.MembersChanged batch =
-        assertInstanceOf(ServerMessage.MembersChanged.class, first.received.get(2));
-    assertEquals(29, batch.changes().size());
+        assertInstanceOf(ServerMessage.MembersChanged.class, first.received.get(4));
+    assertEquals(30, batch.changes().size());
     assertEquals(31, first.roster.size());
   }
 
   @Test
-  void aWelcomeTooLargeForOneRecordContinuesInMembersChanged() {
+  void aRosterTooLargeForOneRecordIsPagedWithMore() {
     ManualPacing pacing = new ManualPacing();
     Room room = new Room(new RoomInfo("prop", "", 0, 1), new NameRegistry(), pacing);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 1_500; i++) {
       String name = String.format("member-with-a-long-%05d", i);
       names.add(name);
-      room.join(new RosterKeeper(), name, keyOf(name, 0));
+      enter(room, new RosterKeeper(), name, keyOf(name, 0));
     }
     RosterKeeper late = new RosterKeeper();
-    room.join(late, "late", keyOf("late", 0));
-    ServerMessage.Welcome welcome =
-        assertInstanceOf(ServerMessage.Welcome.class, late.received.getFirst());
-    assertTrue(welcome.members().size() < 1_500, "one record cannot hold 1,501 members");
-    assertTrue(late.received.stream().skip(1).allMatch(m ->
-        m instanceof ServerMessage.MembersChanged c && c.welcomeRest()));
+    enter(room, late, "late", keyOf("late", 0));
+    List<ServerMessage.Roster> pages = late.received.stream()
+        .filter(ServerMessage.Roster.class::isInstance).map(ServerMessage.Roster.class::cast)
+        .toList();
+    assertTrue(pages.size() > 1, "one record cannot hold 1,501 members");
+    for (int i = 0; i < pages.size(); i++) {
+      assertEquals(i < pages.size() - 1, pages.get(i).more(), "more on every page but the last");
+    }
     names.add("late");
     assertEquals(names, late.roster.stream().map(Member::name).toList());
+  }
+
+  /** Joins {@code keeper} as {@code name} and enters the room, as our client does. */
+  private static dev.lanchat.server.Member enter(Room room, RosterKeeper keeper, String name,
+      ByteString key) {
+    dev.lanchat.server.Member member =
+        assertInstanceOf(JoinResult.Joined.class, room.join(keeper, name, key)).member();
+    assertTrue(room.enter(member));
+    return member;
   }
 }

@@ -78,10 +78,10 @@ class FaultProxyServerTest {
         observer.sync(); // everyone has joined before anyone speaks
         for (int line = 0; line < 10; line++) {
           for (TestClient c : clients) {
-            c.send(new ClientMessage.Say(c.name() + " line " + line + " \u00e9\u4e16"));
+            c.send(TestClient.say(c.name() + " line " + line + " \u00e9\u4e16"));
           }
         }
-        observer.send(new ClientMessage.Say("END"));
+        observer.send(TestClient.say("END"));
         List<TestClient> everyone = new ArrayList<>(clients);
         everyone.add(observer);
         List<List<String>> transcripts = new ArrayList<>();
@@ -121,11 +121,11 @@ class FaultProxyServerTest {
         int session = s;
         Random random = new Random(seed + s);
         Kind kind = Kind.values()[s % Kind.values().length];
-        // frame 0 is the ClientHello, 1 CLIENT_AUTH, 2 the JOIN, 3.. the SAYs, then a PING: one
-        // always follows
-        int at = 3 + random.nextInt(MESSAGES);
+        // frame 0 is the ClientHello, 1 CLIENT_AUTH, 2 the JOIN, 3 the ENTER, 4.. the SAYs,
+        // then a PING: one always follows
+        int at = 4 + random.nextInt(MESSAGES);
         Tamper tamper = tamper(kind, at, random, donor);
-        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 3;
+        int genuineSays = (kind == Kind.DUPLICATE ? at + 1 : at) - 4;
         work.add(pool.submit(() -> {
           String name = "t" + session;
           List<String> said = new ArrayList<>();
@@ -137,7 +137,7 @@ class FaultProxyServerTest {
               TestClient c = TestClient.join(proxy.port(), name)) {
             try {
               for (int j = 0; j < MESSAGES; j++) {
-                c.send(new ClientMessage.Say(name + " #" + j));
+                c.send(TestClient.say(name + " #" + j));
               }
               c.send(new ClientMessage.Ping(1));
             } catch (IOException e) {
@@ -210,11 +210,11 @@ class FaultProxyServerTest {
   void aFrozenDirectionDeliversNothingAndKeepsTheConnectionOpenUntilTheProxyCloses() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer")) {
       FaultProxy proxy = FaultProxy.start(server.port(),
-          // client frame 3 is the first SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN)
-          () -> new Plan(Tamper.freeze(3), Tamper.none(), Chunking.WHOLE));
+          // client frame 4 is the first SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN, 3 ENTER)
+          () -> new Plan(Tamper.freeze(4), Tamper.none(), Chunking.WHOLE));
       try (TestClient frozen = TestClient.join(proxy.port(), "frozen")) {
-        frozen.send(new ClientMessage.Say("never arrives"));
-        observer.send(new ClientMessage.Say("still here"));
+        frozen.send(TestClient.say("never arrives"));
+        observer.send(TestClient.say("still here"));
         frozen.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals("still here"),
             "the other direction still flows");
         observer.sync();
@@ -231,11 +231,12 @@ class FaultProxyServerTest {
   void aResetEndsTheSessionAfterTheRecordsBeforeIt() throws Exception {
     try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer");
         FaultProxy proxy = FaultProxy.start(server.port(),
-            // client frame 4 is the second SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN, 3 first SAY)
-            () -> new Plan(Tamper.reset(4), Tamper.none(), Chunking.WHOLE));
+            // client frame 5 is the second SAY (0 ClientHello, 1 CLIENT_AUTH, 2 JOIN, 3 ENTER,
+            // 4 first SAY)
+            () -> new Plan(Tamper.reset(5), Tamper.none(), Chunking.WHOLE));
         TestClient reset = TestClient.join(proxy.port(), "reset")) {
-      reset.send(new ClientMessage.Say("first"));
-      reset.send(new ClientMessage.Say("second"));
+      reset.send(TestClient.say("first"));
+      reset.send(TestClient.say("second"));
       reset.awaitClosed();
       observer.awaitLeft("reset");
       observer.sync();
@@ -263,14 +264,15 @@ class FaultProxyServerTest {
     try (FaultProxy proxy = FaultProxy.start(port, () -> new Plan(Tamper.record(frames), Tamper.none(), Chunking.WHOLE));
         TestClient donor = TestClient.join(proxy.port(), "donor")) {
       for (int j = 0; j < MESSAGES; j++) {
-        donor.send(new ClientMessage.Say("donor #" + j));
+        donor.send(TestClient.say("donor #" + j));
       }
       donor.sync();
       donor.send(new ClientMessage.Bye());
       donor.awaitClosed();
     }
     synchronized (frames) {
-      assertTrue(frames.size() >= 3 + MESSAGES, "hello, JOIN, SAYs, PING: " + frames.size());
+      assertTrue(frames.size() >= 4 + MESSAGES, "hello, JOIN, ENTER, SAYs, PING: "
+          + frames.size());
       return List.copyOf(frames);
     }
   }

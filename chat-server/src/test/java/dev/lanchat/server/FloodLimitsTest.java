@@ -142,7 +142,7 @@ class FloodLimitsTest {
         for (int i = 0; i < 20_000 && !alice.log().stream().anyMatch(
             m -> m instanceof ServerMessage.Left l && l.name().equals("hog")); i++) {
           try {
-            hog.channel().send(new ClientMessage.Who());
+            hog.channel().send(TestClient.who());
           } catch (IOException e) {
             break; // the server closed it
           }
@@ -165,13 +165,13 @@ class FloodLimitsTest {
     try (ChatServer server = TestServers.start(config);
         TestClient alice = TestClient.join(server.port(), "alice");
         TestClient bob = TestClient.join(server.port(), "bob")) {
-      alice.send(new ClientMessage.Say("one"));
+      alice.send(TestClient.say("one"));
       alice.sync(); // each SAY handled before the next is sent: the order is the test's
-      bob.send(new ClientMessage.Say("two"));
+      bob.send(TestClient.say("two"));
       bob.sync();
-      alice.send(new ClientMessage.Say("three"));
+      alice.send(TestClient.say("three"));
       alice.sync();
-      bob.send(new ClientMessage.Say("four")); // the room's fourth: over its burst of 3
+      bob.send(TestClient.say("four")); // the room's fourth: over its burst of 3
       ServerMessage.Error error = bob.awaitError(ErrorCode.RATE_LIMITED);
       assertTrue(error.text().contains("room is busy"), error.text());
       assertTrue(error.text().contains("not delivered"), error.text());

@@ -145,6 +145,7 @@ class JoinCodeServerTest {
       assertInstanceOf(JoinCodeClient.Matched.class, client.finish(confirm.confirm()));
       channel.send(new ClientMessage.Join(name));
       assertInstanceOf(ServerMessage.Welcome.class, channel.receiveFromServer());
+      channel.send(new ClientMessage.Enter(TestClient.GENERAL, 0));
       watcher.awaitMatching(
           m -> m instanceof ServerMessage.Joined j && j.member().name().equals(name),
           "JOINED " + name);
@@ -154,7 +155,7 @@ class JoinCodeServerTest {
 
   private void stillServes() throws IOException {
     String text = "still here " + RANDOM.nextInt(1_000_000);
-    watcher.send(new ClientMessage.Say(text));
+    watcher.send(TestClient.say(text));
     watcher.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals(text),
         "MESSAGE " + text);
   }

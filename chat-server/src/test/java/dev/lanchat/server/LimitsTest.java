@@ -112,21 +112,23 @@ class LimitsTest {
       assertEquals("timed out", left.reason());
       quiet.awaitClosed();
       assertTrue(quiet.log().stream().anyMatch(m -> m instanceof ServerMessage.Bye));
-      chatty.send(new ClientMessage.Who());
+      chatty.send(TestClient.who());
       assertEquals(List.of("chatty"), TestClient.names(chatty.await(ServerMessage.Roster.class).members()));
     }
   }
 
   @Test
   void messagesOverTheRateGetRateLimitedAndAreNotDelivered() throws Exception {
-    // 0.001 a second: nothing refills during the test, so exactly the burst gets through
-    ServerConfig config = TestServers.config().toBuilder().messageRate(0.001, 3).build();
+    // 0.001 a second: nothing refills during the test, so exactly the burst of 4 (JOIN, ENTER
+    // and two SAYs) gets through
+    ServerConfig config = TestServers.config().toBuilder().messageRate(0.001, 4).build();
     try (ChatServer server = TestServers.start(config)) {
       TestClient alice = TestClient.connect(server.port());
       alice.send(new ClientMessage.Join("alice")); // counts as one message
       alice.await(ServerMessage.Welcome.class);
+      alice.enter(); // and one more
       for (int i = 0; i < 6; i++) {
-        alice.send(new ClientMessage.Say("line " + i));
+        alice.send(TestClient.say("line " + i));
       }
       int delivered = 0;
       int limited = 0;
@@ -135,7 +137,7 @@ class LimitsTest {
             x -> x instanceof ServerMessage.Chat || x instanceof ServerMessage.Error, "answer");
         if (m instanceof ServerMessage.Error e) {
           assertEquals(ErrorCode.RATE_LIMITED.code(), e.code());
-          assertTrue(e.text().contains("at most 0.001 a second (bursts of 3)"), e.text());
+          assertTrue(e.text().contains("at most 0.001 a second (bursts of 4)"), e.text());
           limited++;
         } else {
           delivered++;
@@ -152,7 +154,7 @@ class LimitsTest {
     try (ChatServer server = TestServers.start(TestServers.config().toBuilder().messageRate(0, 1).build());
         TestClient alice = TestClient.join(server.port(), "alice")) {
       for (int i = 0; i < 100; i++) {
-        alice.send(new ClientMessage.Say("line " + i));
+        alice.send(TestClient.say("line " + i));
       }
       for (int i = 0; i < 100; i++) {
         assertEquals("line " + i, alice.await(ServerMessage.Chat.class).text());

@@ -38,9 +38,9 @@ class LoggingTest {
     try (ChatServer server = TestServers.start();
         TestClient alice = TestClient.join(server.port(), "alice")) {
       TestClient bob = TestClient.join(server.port(), "bob");
-      bob.send(new ClientMessage.Say(secret));
-      bob.send(new ClientMessage.Dm("alice", secret));
-      bob.send(new ClientMessage.Say(secret + "\u0007")); // refused text is not logged either
+      bob.send(TestClient.say(secret));
+      bob.send(TestClient.dm("alice", secret));
+      bob.send(TestClient.say(secret + "\u0007")); // refused text is not logged either
       bob.send(new ClientMessage.Bye());
       alice.awaitLeft("bob");
       TestClient mallory = TestClient.join(server.port(), "mallory");

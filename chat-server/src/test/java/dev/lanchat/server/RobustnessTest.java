@@ -44,7 +44,7 @@ class RobustnessTest {
         for (TestClient s : sending) {
           work.add(pool.submit(() -> {
             for (int i = 0; i < perSender; i++) {
-              s.send(new ClientMessage.Say(s.name() + " #" + i));
+              s.send(TestClient.say(s.name() + " #" + i));
             }
             s.awaitMatching(m -> m instanceof ServerMessage.Chat c
                 && c.text().equals(s.name() + " #" + (perSender - 1)), "own last line");
@@ -63,7 +63,7 @@ class RobustnessTest {
           f.get(60, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        everyone.get(0).send(new ClientMessage.Say("END"));
+        everyone.get(0).send(TestClient.say("END"));
         List<List<String>> orders = new ArrayList<>();
         for (TestClient c : everyone) {
           c.awaitMatching(m -> m instanceof ServerMessage.Chat ch && ch.text().equals("END"), "END");
@@ -115,7 +115,7 @@ class RobustnessTest {
       // bounded: 4,000 lines of 4 KB are far more than every buffer between here and "stuck"
       while (!removed && sent < 4000) {
         for (int i = 0; i < 32; i++) {
-          sender.send(new ClientMessage.Say(sent + ":" + line));
+          sender.send(TestClient.say(sent + ":" + line));
           sent++;
         }
         // the readers keep up with each batch, so only "stuck" can overflow its backlog
@@ -132,7 +132,7 @@ class RobustnessTest {
           .filter(m -> m instanceof ServerMessage.Left l && l.name().equals("stuck"))
           .map(ServerMessage.Left.class::cast).findFirst().orElseThrow();
       assertEquals("too slow", left.reason());
-      sender.send(new ClientMessage.Say("after"));
+      sender.send(TestClient.say("after"));
       watcher.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals("after"),
           "MESSAGE after");
       int seen = (int) watcher.log().stream().filter(m -> m instanceof ServerMessage.Chat).count();
@@ -184,7 +184,7 @@ class RobustnessTest {
       pool.shutdown();
       try (TestClient alice = TestClient.join(port, "alice");
           TestClient bob = TestClient.join(port, "bob")) {
-        alice.send(new ClientMessage.Say("still serving"));
+        alice.send(TestClient.say("still serving"));
         assertEquals("still serving", bob.await(ServerMessage.Chat.class).text());
       }
     }

@@ -73,7 +73,14 @@ class RoomTest {
   private final Room room = new Room(new RoomInfo("room test", "hello", 10_000, 20), names);
 
   private Member join(Subscriber s, String name) {
-    return assertInstanceOf(JoinResult.Joined.class, room.join(s, name, keyOf(name))).member();
+    return entered(room, s, name);
+  }
+
+  /** Joins {@code s} to {@code in} as {@code name} and enters it, as our client does. */
+  private static Member entered(Room in, Subscriber s, String name) {
+    Member m = assertInstanceOf(JoinResult.Joined.class, in.join(s, name, keyOf(name))).member();
+    assertTrue(in.enter(m), "entered " + name);
+    return m;
   }
 
   /** A key per name, so members can be told apart by key too. */
@@ -85,21 +92,48 @@ class RoomTest {
   }
 
   @Test
-  void joinSendsWelcomeWithTheRosterAndJoinedToTheOthers() {
+  void joinSendsWelcomeAndEnterSendsEnteredTheRosterAndJoinedToEveryone() {
     FakeSubscriber a = new FakeSubscriber(room);
     FakeSubscriber b = new FakeSubscriber(room);
     join(a, "alice");
     join(b, "bob");
     ServerMessage.Welcome welcome = assertInstanceOf(ServerMessage.Welcome.class, b.received.get(0));
-    assertEquals(List.of(new dev.lanchat.common.message.Member("alice", keyOf("alice")),
-        new dev.lanchat.common.message.Member("bob", keyOf("bob"))), welcome.members());
     assertEquals("hello", welcome.motd());
     assertEquals("room test", welcome.server());
     assertEquals(10_000, welcome.rate());
     assertEquals(20, welcome.burst());
-    assertEquals(new dev.lanchat.common.message.Member("bob", keyOf("bob")),
-        a.all(ServerMessage.Joined.class).get(0).member());
-    assertTrue(b.all(ServerMessage.Joined.class).isEmpty());
+    assertEquals(Room.ROOMS_PER_CLIENT, welcome.maxRooms());
+    assertEquals(new ServerMessage.Entered(Room.NAME, "", 2, 0, 0), b.received.get(1));
+    ServerMessage.Roster roster = assertInstanceOf(ServerMessage.Roster.class, b.received.get(2));
+    assertEquals(List.of(new dev.lanchat.common.message.Member("alice", keyOf("alice")),
+        new dev.lanchat.common.message.Member("bob", keyOf("bob"))), roster.members());
+    assertFalse(roster.more());
+    dev.lanchat.common.message.Member bob =
+        new dev.lanchat.common.message.Member("bob", keyOf("bob"));
+    assertEquals(bob, a.all(ServerMessage.Joined.class).get(1).member());
+    // the entering member's first live event is its own JOINED, the same event the others get
+    assertEquals(List.of(a.all(ServerMessage.Joined.class).get(1)),
+        b.all(ServerMessage.Joined.class));
+  }
+
+  @Test
+  void eventsCarryConsecutiveIdsAndTheRoomChainHeads() {
+    FakeSubscriber a = new FakeSubscriber(room);
+    FakeSubscriber b = new FakeSubscriber(room);
+    Member alice = join(a, "alice");
+    join(b, "bob");
+    room.say(alice, "hi");
+    dev.lanchat.common.chain.ChainHead head =
+        dev.lanchat.common.chain.ChainHash.genesis(Room.NAME);
+    long id = 0;
+    for (ServerMessage m : a.received) {
+      if (m instanceof ServerMessage.Event e) {
+        head = dev.lanchat.common.chain.ChainHash.after(head, e.chainEvent());
+        assertEquals(++id, e.event().id());
+        assertEquals(head.head(), e.event().head(), "the head after event " + id);
+      }
+    }
+    assertEquals(3, id, "alice's JOINED, bob's JOINED, the MESSAGE");
   }
 
   @Test
@@ -307,13 +341,14 @@ class RoomTest {
     join(new FakeSubscriber(room), "bob");
     room.who(alice);
     room.who(alice);
+    // ROSTER 0 came with alice's own ENTER
     List<byte[]> rosters = rosterBytes(a);
-    assertSame(rosters.get(0), rosters.get(1), "the second WHO reused the encoded ROSTER");
+    assertSame(rosters.get(1), rosters.get(2), "the second WHO reused the encoded ROSTER");
     join(new FakeSubscriber(room), "carol");
     room.who(alice);
-    assertNotSame(rosters.get(0), rosterBytes(a).get(2), "a join made a new ROSTER");
+    assertNotSame(rosters.get(1), rosterBytes(a).get(3), "a join made a new ROSTER");
     assertEquals(List.of("alice", "bob", "carol"),
-        TestClient.names(a.all(ServerMessage.Roster.class).get(2).members()));
+        TestClient.names(a.all(ServerMessage.Roster.class).get(3).members()));
     assertTrue(room.leave(alice, "bye"));
     FakeSubscriber d = new FakeSubscriber(room);
     Member dave = join(d, "dave");
@@ -343,7 +378,7 @@ class RoomTest {
     for (int i = 0; i < 3; i++) {
       FakeSubscriber s = new FakeSubscriber(busy);
       subs.add(s);
-      senders.add(assertInstanceOf(JoinResult.Joined.class, busy.join(s, "u" + i, keyOf("u" + i))).member());
+      senders.add(entered(busy, s, "u" + i));
     }
     int delivered = 0;
     for (int i = 0; i < 9; i++) {
@@ -364,7 +399,7 @@ class RoomTest {
     Room busy = new Room(new RoomInfo("", "", 0, 1), new NameRegistry(),
         new ServerConfig.RoomBudget(0, 1, 1000, 3000), nanos::get);
     FakeSubscriber a = new FakeSubscriber(busy);
-    Member alice = assertInstanceOf(JoinResult.Joined.class, busy.join(a, "alice", keyOf("alice"))).member();
+    Member alice = entered(busy, a, "alice");
     String big = "x".repeat(1200);
     assertTrue(busy.say(alice, big));
     assertTrue(busy.say(alice, big));

@@ -35,14 +35,28 @@ class SessionRulesTest {
     try (TestClient alice = TestClient.connect(port); TestClient bob = TestClient.connect(port)) {
       alice.send(new ClientMessage.Join("Alice"));
       assertEquals(new ServerMessage.Welcome("Alice", "test server", "welcome to the test", 0, 1,
-          List.of(alice.as("Alice"))), alice.await(ServerMessage.Welcome.class));
+          Room.ROOMS_PER_CLIENT), alice.await(ServerMessage.Welcome.class));
+      alice.send(new ClientMessage.Enter("#general", 0));
+      assertEquals(new ServerMessage.Entered("#general", "", 1, 0, 0),
+          alice.await(ServerMessage.Entered.class));
+      assertEquals(List.of(alice.as("Alice")), alice.await(ServerMessage.Roster.class).members());
       bob.send(new ClientMessage.Join("bob"));
       assertEquals(new ServerMessage.Welcome("bob", "test server", "welcome to the test", 0, 1,
-          List.of(alice.as("Alice"), bob.as("bob"))), bob.await(ServerMessage.Welcome.class));
-      assertEquals(bob.as("bob"), alice.await(ServerMessage.Joined.class).member());
+          Room.ROOMS_PER_CLIENT), bob.await(ServerMessage.Welcome.class));
       bob.sync();
-      assertTrue(bob.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined),
-          "the joiner gets WELCOME, not JOINED about itself");
+      assertTrue(alice.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined j
+          && j.member().name().equals("bob")), "logged in is not in a room yet");
+      bob.send(new ClientMessage.Enter("#general", 0));
+      assertEquals(new ServerMessage.Entered("#general", "", 2, 0, 0),
+          bob.await(ServerMessage.Entered.class));
+      assertEquals(List.of(alice.as("Alice"), bob.as("bob")),
+          bob.await(ServerMessage.Roster.class).members());
+      ServerMessage.Joined joinedBob = (ServerMessage.Joined) alice.awaitMatching(
+          m -> m instanceof ServerMessage.Joined j && j.member().name().equals("bob"),
+          "JOINED bob");
+      assertEquals(bob.as("bob"), joinedBob.member());
+      assertEquals(bob.as("bob"), bob.await(ServerMessage.Joined.class).member(),
+          "the entering member's first live event is its own JOINED");
     }
   }
 
@@ -61,6 +75,7 @@ class SessionRulesTest {
       assertEquals("the name Alice is taken", other.awaitError(ErrorCode.NAME_TAKEN).text());
       other.send(new ClientMessage.Join("Alice2"));
       assertEquals("Alice2", other.await(ServerMessage.Welcome.class).name());
+      other.send(new ClientMessage.Enter("#general", 0));
       assertEquals("Alice2", alice.await(ServerMessage.Joined.class).member().name());
     }
   }
@@ -81,11 +96,11 @@ class SessionRulesTest {
   @Test
   void beforeWelcomeOnlyJoinPingAndByeAreAccepted() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice"); TestClient client = TestClient.connect(port)) {
-      client.send(new ClientMessage.Say("hello"));
+      client.send(TestClient.say("hello"));
       client.awaitError(ErrorCode.NOT_JOINED);
-      client.send(new ClientMessage.Dm("alice", "hello"));
+      client.send(TestClient.dm("alice", "hello"));
       client.awaitError(ErrorCode.NOT_JOINED);
-      client.send(new ClientMessage.Who());
+      client.send(TestClient.who());
       client.awaitError(ErrorCode.NOT_JOINED);
       client.send(new ClientMessage.Ping(42));
       assertEquals(42, client.await(ServerMessage.Pong.class).token());
@@ -102,7 +117,7 @@ class SessionRulesTest {
     try (TestClient alice = TestClient.join(port, "alice")) {
       alice.send(new ClientMessage.Join("alice2"));
       alice.awaitError(ErrorCode.ALREADY_JOINED);
-      alice.send(new ClientMessage.Who());
+      alice.send(TestClient.who());
       assertEquals(List.of("alice"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
@@ -110,7 +125,7 @@ class SessionRulesTest {
   @Test
   void sayBecomesOneMessageForEveryoneSenderIncluded() throws Exception {
     try (TestClient alice = TestClient.join(port, "Alice"); TestClient bob = TestClient.join(port, "bob")) {
-      alice.send(new ClientMessage.Say("hello, \u00e9t\u00e9 \uD83D\uDC4B\u200D"));
+      alice.send(TestClient.say("hello, \u00e9t\u00e9 \uD83D\uDC4B\u200D"));
       for (TestClient c : List.of(alice, bob)) {
         ServerMessage.Chat chat = c.await(ServerMessage.Chat.class);
         assertEquals("Alice", chat.from());
@@ -128,18 +143,18 @@ class SessionRulesTest {
       for (String bad : List.of("", " ", " \t ", "bell\u0007", "del\u007F", "c1\u0085",
           "bidi\u202Eevil", "zero\u200Bwidth", "bom\uFEFF", "line\u2028sep", "para\u2029sep",
           "tag\uDB40\uDC41", "isolate\u2066x")) {
-        alice.send(new ClientMessage.Say(bad));
+        alice.send(TestClient.say(bad));
         alice.awaitError(ErrorCode.TEXT_INVALID);
-        alice.send(new ClientMessage.Dm("bob", bad));
+        alice.send(TestClient.dm("bob", bad));
         alice.awaitError(ErrorCode.TEXT_INVALID);
       }
-      alice.send(new ClientMessage.Say("x".repeat(4097)));
+      alice.send(TestClient.say("x".repeat(4097)));
       alice.awaitError(ErrorCode.TEXT_TOO_LONG);
-      alice.send(new ClientMessage.Say("\u00e9".repeat(2049)));
+      alice.send(TestClient.say("\u00e9".repeat(2049)));
       alice.awaitError(ErrorCode.TEXT_TOO_LONG);
-      alice.send(new ClientMessage.Dm("bob", "x".repeat(4097)));
+      alice.send(TestClient.dm("bob", "x".repeat(4097)));
       alice.awaitError(ErrorCode.TEXT_TOO_LONG);
-      alice.send(new ClientMessage.Say("x".repeat(4096)));
+      alice.send(TestClient.say("x".repeat(4096)));
       assertEquals("x".repeat(4096), bob.await(ServerMessage.Chat.class).text());
       bob.sync();
       assertEquals(1, bob.log().stream()
@@ -152,7 +167,7 @@ class SessionRulesTest {
   void dmReachesTheSkeletonMatchAndIsEchoedWithCanonicalNames() throws Exception {
     try (TestClient alice = TestClient.join(port, "Alice"); TestClient bob = TestClient.join(port, "bob");
         TestClient carol = TestClient.join(port, "carol")) {
-      alice.send(new ClientMessage.Dm("B0B", "psst"));
+      alice.send(TestClient.dm("B0B", "psst"));
       ServerMessage.Dm received = bob.await(ServerMessage.Dm.class);
       assertEquals("Alice", received.from());
       assertEquals("bob", received.to());
@@ -166,9 +181,9 @@ class SessionRulesTest {
   @Test
   void dmToAnUnknownNameGetsNoSuchUser() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice")) {
-      alice.send(new ClientMessage.Dm("nobody", "hello"));
+      alice.send(TestClient.dm("nobody", "hello"));
       assertEquals("no such user: nobody", alice.awaitError(ErrorCode.NO_SUCH_USER).text());
-      alice.send(new ClientMessage.Dm("not a name!", "hello"));
+      alice.send(TestClient.dm("not a name!", "hello"));
       alice.awaitError(ErrorCode.NO_SUCH_USER);
     }
   }
@@ -176,9 +191,9 @@ class SessionRulesTest {
   @Test
   void whoGetsTheRosterInJoinOrder() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice"); TestClient bob = TestClient.join(port, "Bob")) {
-      bob.send(new ClientMessage.Who());
+      bob.send(TestClient.who());
       assertEquals(List.of("alice", "Bob"), TestClient.names(bob.await(ServerMessage.Roster.class).members()));
-      alice.send(new ClientMessage.Who());
+      alice.send(TestClient.who());
       assertEquals(List.of("alice", "Bob"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
@@ -199,7 +214,7 @@ class SessionRulesTest {
       bob.send(new ClientMessage.Bye());
       assertEquals("", alice.awaitLeft("bob").reason());
       bob.awaitClosed();
-      alice.send(new ClientMessage.Who());
+      alice.send(TestClient.who());
       assertEquals(List.of("alice"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
   }
@@ -217,13 +232,13 @@ class SessionRulesTest {
   void anAbruptResetGivesExactlyOneLeft() throws Exception {
     try (TestClient alice = TestClient.join(port, "alice")) {
       TestClient bob = TestClient.join(port, "bob");
-      bob.send(new ClientMessage.Say("about to vanish"));
+      bob.send(TestClient.say("about to vanish"));
       alice.await(ServerMessage.Chat.class);
       bob.reset();
       assertEquals("connection lost", alice.awaitLeft("bob").reason());
       // a later event proves everything about bob has arrived
       try (TestClient carol = TestClient.join(port, "carol")) {
-        carol.send(new ClientMessage.Say("after"));
+        carol.send(TestClient.say("after"));
         alice.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals("after"),
             "MESSAGE after");
       }
@@ -240,7 +255,7 @@ class SessionRulesTest {
       alice.awaitLeft("bob");
       try (TestClient bob2 = TestClient.join(port, "BOB", bob.identity())) {
         assertEquals("BOB", alice.await(ServerMessage.Joined.class).member().name());
-        bob2.send(new ClientMessage.Who());
+        bob2.send(TestClient.who());
         assertEquals(List.of("alice", "BOB"), TestClient.names(bob2.await(ServerMessage.Roster.class).members()));
       }
     }
@@ -254,7 +269,7 @@ class SessionRulesTest {
           16, 17, 18, 19, 20});
       assertEquals("protocol error", alice.awaitLeft("mallory").reason());
       mallory.awaitClosed();
-      alice.send(new ClientMessage.Say("still here"));
+      alice.send(TestClient.say("still here"));
       assertEquals("still here", alice.await(ServerMessage.Chat.class).text());
     }
   }

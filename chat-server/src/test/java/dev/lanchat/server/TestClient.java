@@ -13,6 +13,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedInputStream;
@@ -127,6 +128,7 @@ final class TestClient implements AutoCloseable {
     MessageChannel channel = handshake(socket.getInputStream(), socket.getOutputStream(),
         Identity.generate(RANDOM));
     channel.send(new ClientMessage.Join(name));
+    channel.send(new ClientMessage.Enter(GENERAL, 0));
     return new Silent(socket, channel);
   }
 
@@ -152,13 +154,55 @@ final class TestClient implements AutoCloseable {
     return join(port, name, Identity.generate(RANDOM));
   }
 
-  /** Connects proving {@code identity}, joins as {@code name} and waits for WELCOME. */
+  /**
+   * Connects proving {@code identity}, joins as {@code name}, waits for WELCOME and enters
+   * #general as our client does, waiting for ENTERED (its own JOINED follows the ROSTER).
+   */
   static TestClient join(int port, String name, Identity identity) throws IOException {
     TestClient client = connect(port, identity);
     client.send(new ClientMessage.Join(name));
     client.await(ServerMessage.Welcome.class);
     client.name = name;
+    client.enter();
     return client;
+  }
+
+  /**
+   * Enters #general as our client does right after WELCOME, and waits for ENTERED and then the
+   * client's own JOINED, its first live event.
+   */
+  void enter() throws IOException {
+    send(new ClientMessage.Enter(GENERAL, 0));
+    await(ServerMessage.Entered.class);
+    ByteString own = ByteString.copyOf(identity.publicKey());
+    awaitMatching(m -> m instanceof ServerMessage.Joined j && j.member().key().equals(own),
+        "its own JOINED");
+  }
+
+  /** True for a JOINED about anyone but this client. */
+  boolean isOthersJoined(ServerMessage m) {
+    ByteString own = ByteString.copyOf(identity.publicKey());
+    return m instanceof ServerMessage.Joined j && !j.member().key().equals(own);
+  }
+
+  /** The room every test client enters. */
+  static final String GENERAL = "#general";
+  private static final java.util.concurrent.atomic.AtomicLong IDS =
+      new java.util.concurrent.atomic.AtomicLong(RANDOM.nextLong(1, Long.MAX_VALUE / 2));
+
+  /** SAY of {@code text} in #general with a fresh client message id. */
+  static ClientMessage.Say say(String text) {
+    return new ClientMessage.Say(IDS.incrementAndGet(), GENERAL, text);
+  }
+
+  /** DM of {@code text} to {@code to} with a fresh client message id. */
+  static ClientMessage.Dm dm(String to, String text) {
+    return new ClientMessage.Dm(IDS.incrementAndGet(), to, text);
+  }
+
+  /** WHO of #general. */
+  static ClientMessage.Who who() {
+    return new ClientMessage.Who(GENERAL);
   }
 
   String name() {
@@ -177,19 +221,22 @@ final class TestClient implements AutoCloseable {
   }
 
   /**
-   * A MEMBERS_CHANGED as the JOINED and LEFT it stands for, in its order and with its time
-   * (protocol §5.5), so tests that await one change need not know how the room paced them.
+   * A MEMBERS_CHANGED as the JOINED and LEFT it stands for, in its order and with its ids and
+   * time (protocol §5.8), so tests that await one change need not know how the room paced them.
+   * Each carries the batch's head: the heads between are the client's to compute.
    */
   static List<ServerMessage> unbatched(ServerMessage m) {
-    if (!(m instanceof ServerMessage.MembersChanged changed) || changed.welcomeRest()) {
+    if (!(m instanceof ServerMessage.MembersChanged changed)) {
       return List.of(m);
     }
     List<ServerMessage> out = new ArrayList<>();
-    for (MemberChange change : changed.changes()) {
+    for (int i = 0; i < changed.changes().size(); i++) {
+      MemberChange change = changed.changes().get(i);
+      EventHeader h = new EventHeader(changed.room(), changed.firstId() + i, changed.head(),
+          changed.time(), change.key());
       out.add(switch (change) {
-        case MemberChange.Joined j -> new ServerMessage.Joined(changed.time(), j.member());
-        case MemberChange.Left l ->
-            new ServerMessage.Left(changed.time(), l.name(), l.reason(), l.message());
+        case MemberChange.Joined j -> new ServerMessage.Joined(h, j.member());
+        case MemberChange.Left l -> new ServerMessage.Left(h, l.name(), l.reason(), l.message());
       });
     }
     return out;
