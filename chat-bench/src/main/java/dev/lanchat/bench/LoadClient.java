@@ -7,6 +7,7 @@ import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
@@ -17,6 +18,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One load-generating chat client: a loopback TCP connection, the client handshake (trusting any
@@ -28,6 +31,8 @@ import java.security.SecureRandom;
  */
 final class LoadClient implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 16;
+  /** The room every load client enters, as our client does. */
+  static final String GENERAL = "#general";
 
   private final String name;
   private final Socket socket;
@@ -36,9 +41,13 @@ final class LoadClient implements AutoCloseable {
   private final long handshakeNanos;
   private final long joinNanos;
   private final ServerMessage.Welcome welcome;
+  private final List<Member> roster;
+  /** The last client message id used: a random start, one more per SAY. */
+  private long lastId;
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      MessageChannel channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome) {
+      MessageChannel channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome,
+      List<Member> roster) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
@@ -46,6 +55,13 @@ final class LoadClient implements AutoCloseable {
     this.handshakeNanos = handshakeNanos;
     this.joinNanos = joinNanos;
     this.welcome = welcome;
+    this.roster = List.copyOf(roster);
+    this.lastId = new SecureRandom().nextLong(1, Long.MAX_VALUE / 2);
+  }
+
+  /** Who the ROSTER of this client's ENTER of #general listed, itself included. */
+  List<Member> roster() {
+    return roster;
   }
 
   /** The WELCOME that answered this client's JOIN. */
@@ -84,10 +100,34 @@ final class LoadClient implements AutoCloseable {
       }
       long welcomed = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
-          welcomed - handshaken, welcome);
+          welcomed - handshaken, welcome, enter(channel, name));
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
+    }
+  }
+
+  /**
+   * Enters #general as our client does after WELCOME and reads ENTERED and the ROSTER records;
+   * the client's own JOINED, its first live event, is left to the reader.
+   */
+  private static List<Member> enter(MessageChannel channel, String name) throws IOException {
+    channel.send(new ClientMessage.Enter(GENERAL, 0));
+    ServerMessage entered = channel.receiveFromServer();
+    if (!(entered instanceof ServerMessage.Entered)) {
+      throw new IOException("ENTER as " + name + " got " + describe(entered)
+          + " instead of ENTERED");
+    }
+    List<Member> members = new ArrayList<>();
+    while (true) {
+      ServerMessage m = channel.receiveFromServer();
+      if (!(m instanceof ServerMessage.Roster roster)) {
+        throw new IOException("ENTER as " + name + " got " + describe(m) + " instead of ROSTER");
+      }
+      members.addAll(roster.members());
+      if (!roster.more()) {
+        return members;
+      }
     }
   }
 
@@ -126,7 +166,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails
    */
   void say(String text) throws IOException {
-    channel.send(new ClientMessage.Say(text));
+    channel.send(new ClientMessage.Say(++lastId, GENERAL, text));
   }
 
   /**

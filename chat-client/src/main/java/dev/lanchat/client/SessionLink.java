@@ -2,17 +2,14 @@ package dev.lanchat.client;
 
 import dev.lanchat.client.session.Session;
 import dev.lanchat.common.message.ClientMessage;
-import java.security.SecureRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One session as the {@link Relay} sees it, with client message ids (protocol "Client →
- * server": any u64 but 0, unique per client key) that start at random, so two runs with one
- * key do not reuse ids, and go up by one per message. Thread-safe.
+ * One session as the {@link Relay} sees it, with client message ids from {@link MessageIds}.
+ * Thread-safe.
  */
 final class SessionLink implements Relay.Link {
   private final Session session;
-  private final AtomicLong ids = new AtomicLong(new SecureRandom().nextLong());
+  private final MessageIds ids = new MessageIds();
 
   SessionLink(Session session) {
     this.session = session;
@@ -25,11 +22,7 @@ final class SessionLink implements Relay.Link {
 
   @Override
   public long nextId() {
-    long id;
-    do {
-      id = ids.getAndIncrement();
-    } while (id == 0); // 0 is not an id
-    return id;
+    return ids.next();
   }
 
   @Override

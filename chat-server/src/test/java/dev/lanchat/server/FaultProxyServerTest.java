@@ -111,7 +111,12 @@ class FaultProxyServerTest {
       throws Exception {
     long seed = RANDOM.nextLong();
     System.out.println("toServer seed " + seed);
-    try (ChatServer server = TestServers.start(); TestClient observer = TestClient.join(server.port(), "observer")) {
+    // the observer only listens while the tampered sessions run, which on a loaded machine can
+    // outlast the default idle timeout
+    ServerConfig patient = TestServers.config().toBuilder()
+        .idleTimeout(java.time.Duration.ofMinutes(10)).build();
+    try (ChatServer server = TestServers.start(patient);
+        TestClient observer = TestClient.join(server.port(), "observer")) {
       int port = server.port();
       List<byte[]> donor = donorFrames(port);
       Map<String, List<String>> expected = new ConcurrentHashMap<>();

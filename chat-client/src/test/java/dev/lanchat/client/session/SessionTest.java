@@ -3,9 +3,7 @@ package dev.lanchat.client.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
@@ -132,8 +130,9 @@ class SessionTest {
       assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
       BlockingQueue<ServerMessage> events = new LinkedBlockingQueue<>();
       session.start(events::add);
-      ServerMessage.Chat chat = new ServerMessage.Chat(new EventHeader("#general", 1,
-          ByteString.copyOf(new byte[32]), 1L, ByteString.copyOf(new byte[32])), "bob", "hi");
+      ServerMessage.Chat chat = new ServerMessage.Chat(new dev.lanchat.common.message.EventHeader(
+          "#general", 1, dev.lanchat.common.bytes.ByteString.copyOf(new byte[32]), 1L,
+          dev.lanchat.common.bytes.ByteString.copyOf(new byte[32])), "bob", "hi");
       ServerMessage.Bye bye = new ServerMessage.Bye("shutting down");
       peer.send(chat, new ServerMessage.Pong(99), bye);
       assertEquals(new Ending.ServerBye(bye), session.awaitEnd());
