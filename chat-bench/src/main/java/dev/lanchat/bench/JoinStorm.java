@@ -107,10 +107,13 @@ final class JoinStorm {
     int count = 0;
     long sum = 0;
     for (Member m : c.roster()) {
-      count++;
-      sum += hash(m.name());
+      // the client itself comes again as its own JOINED, its first live event, alone or
+      // first in a MEMBERS_CHANGED: count it there
+      if (!m.name().equals(c.name())) {
+        count++;
+        sum += hash(m.name());
+      }
     }
-    boolean ownJoinSeen = false; // the first live event: the ROSTER counted it already
     boolean done = false;
     try {
       c.readTimeout(0);
@@ -122,12 +125,8 @@ final class JoinStorm {
         ServerMessage m = c.receive();
         switch (m) {
           case ServerMessage.Joined j -> {
-            if (!ownJoinSeen && j.member().name().equals(c.name())) {
-              ownJoinSeen = true;
-            } else {
-              count++;
-              sum += hash(j.member().name());
-            }
+            count++;
+            sum += hash(j.member().name());
           }
           case ServerMessage.MembersChanged changed -> {
             for (MemberChange change : changed.changes()) {
