@@ -174,7 +174,9 @@ public final class ChatProgram {
     Thread input = new Thread(() -> readInput(session, relay), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
-    return switch (session.awaitEnd()) {
+    Ending ending = session.awaitEnd();
+    room.refused(); // the WELCOME's lines, if no room was entered before the end
+    return switch (ending) {
       case Ending.Left left -> failedLine || relay.failed() ? ExitCode.LINE_FAILED : ExitCode.OK;
       case Ending.ServerBye bye -> {
         room.show(bye.bye());

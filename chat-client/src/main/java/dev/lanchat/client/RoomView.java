@@ -33,6 +33,8 @@ final class RoomView {
   private final JoinedRooms rooms = new JoinedRooms();
   private final Attention attention;
   private final RosterPages rosters = new RosterPages();
+  /** The WELCOME's lines, until the first ENTERED (or a refusal) shows them. */
+  private List<String> pendingWelcome = List.of();
   private final EnterWait enterWait = new EnterWait();
   /** Rooms (by skeleton) whose history separator line is out. */
   private final Set<String> historyStarted = new HashSet<>();
@@ -58,10 +60,19 @@ final class RoomView {
     return attention;
   }
 
-  /** Shows the WELCOME and remembers who we are. */
+  /**
+   * Remembers who we are; the WELCOME's lines are shown once the first room is entered (or
+   * refused), so "connected ... as alice" means alice is in a room, as it did when WELCOME
+   * listed the members.
+   */
   void welcomed(String hostPort, ServerMessage.Welcome welcome) {
     attention.named(welcome.name());
-    notices.welcome(hostPort, welcome).forEach(console::event);
+    pendingWelcome = notices.welcome(hostPort, welcome);
+  }
+
+  private synchronized void flushWelcome() {
+    pendingWelcome.forEach(console::event);
+    pendingWelcome = List.of();
   }
 
   /** An ENTER is about to be sent: {@link #awaitEntered} waits for its answer. */
@@ -80,8 +91,9 @@ final class RoomView {
     enterWait.await(over);
   }
 
-  /** An ERROR came (shown by the caller): perhaps the refusal of our ENTER. */
+  /** An ERROR came (shown by the caller), or the session ended: perhaps no ENTERED comes. */
   void refused() {
+    flushWelcome();
     enterWait.settle();
   }
 
@@ -116,6 +128,7 @@ final class RoomView {
   }
 
   private void entered(ServerMessage.Entered m) {
+    flushWelcome();
     rooms.entered(m.room(), m.topic(), m.history());
     rosters.entered(m.room());
     historyStarted.remove(JoinedRooms.skeleton(m.room()));
@@ -225,10 +238,12 @@ final class RoomView {
   void show(ServerMessage m) {
     switch (m) {
       case ServerMessage.Error error -> {
+        flushWelcome();
         enterWait.settle(); // perhaps our ENTER's refusal: lines then meet "no room"
         console.problem(format.error(error));
       }
       case ServerMessage.Bye bye -> {
+        flushWelcome();
         enterWait.settle();
         console.event(notices.bye(bye));
       }
