@@ -1,20 +1,28 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Backoff;
+import dev.lanchat.client.session.ConversationEnd;
 import dev.lanchat.client.session.Connector;
-import dev.lanchat.client.session.Ending;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
+import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
+import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.RoomNames;
+import dev.lanchat.common.rules.TerminalText;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client program around a {@link Session}: asks for a name, opens a session (once more if
@@ -32,10 +40,21 @@ public final class ChatProgram {
    * @param name the name to join as, or null to ask (interactive only)
    * @param zone the time zone of the timestamps shown
    */
-  public record Settings(SessionSettings session, String name, ZoneId zone) {
+  public record Settings(SessionSettings session, String name, ZoneId zone,
+      Optional<Duration> reconnectFor, Optional<Path> logDir) {
+    /** Piped, a lost connection is retried this long by default ({@code --reconnect-for}). */
+    public static final Duration PIPED_RECONNECT = Duration.ofSeconds(60);
+
     public Settings {
       Objects.requireNonNull(session, "session");
       Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(reconnectFor, "reconnectFor");
+      Objects.requireNonNull(logDir, "logDir");
+    }
+
+    /** Settings that reconnect as {@code --reconnect-for} does by default, with no chat log. */
+    public Settings(SessionSettings session, String name, ZoneId zone) {
+      this(session, name, zone, Optional.of(PIPED_RECONNECT), Optional.empty());
     }
   }
 
@@ -72,6 +91,8 @@ public final class ChatProgram {
   private final RoomSettings roomSettings;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
+  private final Refusals refusals;
+  private final LogTap log;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -95,8 +116,9 @@ public final class ChatProgram {
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format, rooms.bell());
-    this.dialog = new JoinDialog(console, format, names, room,
-        new Refusals(console, settings.session().identity().fingerprint()));
+    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
+    this.dialog = new JoinDialog(console, format, names, room, refusals);
+    this.log = new LogTap(settings.zone());
   }
 
   /**
@@ -159,31 +181,40 @@ public final class ChatProgram {
     }
   }
 
-  /** The joined part: input on one thread, events on the session's; returns the exit code. */
+  /**
+   * The joined part: input on one thread, events on the session's, and a new session whenever
+   * the connection is lost (as {@link Reconnector} decides); returns the exit code.
+   */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
     room.attention().ignoring(roomSettings.ignores().forServer(session.serverKey()));
+    log.open(settings.logDir(), session.hostPort(), welcome.name(), console);
+    log.append("* connected to " + TerminalText.render(session.hostPort()) + " as "
+        + TerminalText.render(welcome.name()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
-    Relay relay = new Relay(console, room, format, peers, sent, new SessionLink(session));
-    session.start(message -> {
+    Optional<Duration> retry = console.interactive() ? Optional.empty() : settings.reconnectFor();
+    Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
+        new Reconnector.Options(retry, console.interactive()),
+        new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
+    Relay relay = new Relay(console, room, format, peers, sent, new ReconnectorLink(link, console));
+    Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       peers.received(message);
       received(message);
-    });
-    relay.enterFirst(roomSettings.room());
-    Thread input = new Thread(() -> readInput(session, relay), "lanchat-input");
+    }, log::append);
+    // the first ENTER opens every session's conversation, before anything the user typed
+    ClientMessage.Enter first = relay.enterFirst(roomSettings.room());
+    Thread input = new Thread(() -> readInput(link, relay), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
-    Ending ending = session.awaitEnd();
-    room.refused(); // the WELCOME's lines, if no room was entered before the end
-    return switch (ending) {
-      case Ending.Left left -> failedLine || relay.failed() ? ExitCode.LINE_FAILED : ExitCode.OK;
-      case Ending.ServerBye bye -> {
-        room.show(bye.bye());
-        yield ExitCode.CONNECTION;
-      }
-      case Ending.Failed failed -> fail(ExitCode.CONNECTION, "! " + failed.why());
-    };
+    try {
+      // a reconnect enters again every room the user is in, as the room list shows them
+      ConversationEnd end = link.run(session, List.of(first), () -> room.rooms().joined(), shown);
+      room.refused(); // the WELCOME's lines, if no room was entered before the end
+      return shown.exitCode(end, failedLine || relay.failed(), welcome.name());
+    } finally {
+      log.close();
+    }
   }
 
   /**
@@ -191,6 +222,7 @@ public final class ChatProgram {
    * our lines: it names that line and the process will end with {@link ExitCode#LINE_FAILED}.
    */
   private void received(ServerMessage message) {
+    log.event(message);
     if (console.interactive() || !(message instanceof ServerMessage.Error error)) {
       if (room.received(message) && !console.interactive()) {
         sent.received(message); // only live answers: history may hold old lines of ours
@@ -203,18 +235,18 @@ public final class ChatProgram {
     console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
   }
 
-  private void readInput(Session session, Relay relay) {
+  private void readInput(Reconnector link, Relay relay) {
     long number = 0;
     try {
       relay.awaitEntered();
-      while (!session.isOver()) {
+      while (!link.isOver()) {
         String line = console.readLine();
         number++;
-        if (session.isOver()) {
+        if (link.isOver()) {
           return;
         }
         if (line == null) {
-          session.goodbye();
+          link.goodbye("");
           return;
         }
         if (!relay.relay(line, number)) {
@@ -222,7 +254,7 @@ public final class ChatProgram {
         }
       }
     } catch (IOException | RuntimeException e) {
-      session.stop("cannot read input: " + Problem.describe(e));
+      link.stop("cannot read input: " + Problem.describe(e));
     }
   }
 

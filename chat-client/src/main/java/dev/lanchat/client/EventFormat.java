@@ -192,6 +192,24 @@ public final class EventFormat {
     return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")") + tail;
   }
 
+  /**
+   * The chat log's line for {@code message} ({@code --log}): the piped format with the room's
+   * name on every room line, since a log is read later, apart from which room was current;
+   * {@code me} is our name (our own joins read "you"). Empty for what is not chat (ERRORs are
+   * about our input; PONG, WELCOME and the like show nothing).
+   */
+  Optional<String> logLine(ServerMessage message, String me) {
+    Shown shown = switch (message) {
+      case ServerMessage.Event e -> event(e, new Seen(text(e.event().room()) + " ", me, null));
+      case ServerMessage.MembersChanged m -> changes(m, new Seen(text(m.room()) + " ", me, null));
+      case ServerMessage.Dm m -> dm(m, null);
+      case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
+          + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
+      default -> null;
+    };
+    return Optional.ofNullable(shown).map(Shown::line);
+  }
+
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */
   public String error(ServerMessage.Error error) {
     String label = error.errorCode()

@@ -59,11 +59,15 @@ final class Relay {
     return failed;
   }
 
-  /** Enters {@code room} as the first room (the program's ENTER, not a line of the user's). */
-  void enterFirst(String room) {
+  /**
+   * Readies entering {@code room} as the first room (the program's ENTER, not a line of the
+   * user's) and returns that ENTER; the caller opens the conversation with it, so it is sent
+   * once per session and never as a line to resend.
+   */
+  ClientMessage.Enter enterFirst(String room) {
     view.entering(room);
     sent.sent(0, "--room " + room, SentLines.Answer.ENTERED);
-    link.send(new ClientMessage.Enter(room, 0));
+    return new ClientMessage.Enter(room, 0);
   }
 
   /** Acts on entry {@code number} ({@code line}); false once the user has quit. */

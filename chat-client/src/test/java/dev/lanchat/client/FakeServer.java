@@ -103,6 +103,12 @@ final class FakeServer implements AutoCloseable {
         time, member(sender).key());
   }
 
+  /** An envelope in #general with the next event id, sent by the key {@code sender}. */
+  static EventHeader event(long time, ByteString sender) {
+    return new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
+        ByteString.copyOf(new byte[32]), time, sender);
+  }
+
   /** MESSAGE in #general. */
   static ServerMessage.Chat chat(long time, String from, String text) {
     return new ServerMessage.Chat(header(GENERAL, time, from), from, text);
@@ -213,6 +219,20 @@ final class FakeServer implements AutoCloseable {
       return channel.receiveFromClient();
     }
 
+    /**
+     * The next message that is not a PING: the client sends a PING to confirm its lines when
+     * nothing else waits, so between lines there may be one; each is answered with its PONG.
+     */
+    ClientMessage receiveLine() throws IOException {
+      while (true) {
+        ClientMessage next = receive();
+        if (!(next instanceof ClientMessage.Ping ping)) {
+          return next;
+        }
+        send(new ServerMessage.Pong(ping.token()));
+      }
+    }
+
     /** Asserts the next message and returns it. */
     <T extends ClientMessage> T expect(Class<T> type) throws IOException {
       return assertInstanceOf(type, receive());
@@ -272,22 +292,45 @@ final class FakeServer implements AutoCloseable {
 
     /** Asserts the next message is a SAY of {@code text} to #general. */
     void expectSay(String text) throws IOException {
-      ClientMessage.Say say = expect(ClientMessage.Say.class);
+      assertSay(text, receiveLine());
+    }
+
+    /** As {@link #expectSay}, with a message that was received already. */
+    static void assertSay(String text, ClientMessage m) {
+      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, m);
       assertEquals(GENERAL, say.room());
       assertEquals(text, say.text());
     }
 
-    /** Asserts the next message is a DM of {@code text} to {@code to}. */
-    void expectDm(String to, String text) throws IOException {
-      ClientMessage.Dm dm = expect(ClientMessage.Dm.class);
-      assertEquals(List.of(to, text), List.of(dm.to(), dm.text()));
+    /** As {@link #expectSay}, with a message and a failure text. */
+    void expectSay(String text, String what) throws IOException {
+      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, receiveLine(), what);
+      assertEquals(new ClientMessage.Say(say.id(), GENERAL, text), say, what);
     }
 
-    /** Answers the client's closing PING and asserts the BYE and the close that follow. */
+    /** Asserts the next message is DM of {@code text} to {@code to}, with an id. */
+    void expectDm(String to, String text) throws IOException {
+      ClientMessage.Dm dm = assertInstanceOf(ClientMessage.Dm.class, receiveLine());
+      assertEquals(new ClientMessage.Dm(dm.id(), to, text), dm);
+    }
+
+    /**
+     * Answers the client's closing PING and asserts the BYE and the close that follow. PINGs
+     * that confirm what was sent (one after a line when nothing else waits) may come first;
+     * each is answered, as a server does.
+     */
     void answerGoodbye() throws IOException {
       ClientMessage.Ping ping = expect(ClientMessage.Ping.class);
-      send(new ServerMessage.Pong(ping.token()));
-      assertEquals(new ClientMessage.Bye(), receive());
+      ClientMessage next;
+      while (true) {
+        send(new ServerMessage.Pong(ping.token()));
+        next = receive();
+        if (!(next instanceof ClientMessage.Ping more)) {
+          break;
+        }
+        ping = more;
+      }
+      assertEquals(new ClientMessage.Bye(), next);
       expectEnd();
     }
 
