@@ -87,13 +87,15 @@ final class JoinedRooms {
 
   /**
    * We are in {@code room} (ENTERED); the next {@code history} events of it are history. It
-   * becomes current when we asked for it, or when we were in no room.
+   * becomes current when we asked for it, or when we were in no room. Entered again while in
+   * it (a reconnect), its catch-up is what the user missed, shown as live; and an event of it
+   * seen before is dropped before it gets here, so a count would take live events for history.
    */
   synchronized void entered(String room, String topic, long history) {
     String key = skeleton(room);
     Room entered = new Room(room);
     entered.topic = topic;
-    entered.historyLeft = history;
+    entered.historyLeft = rooms.containsKey(key) ? 0 : history;
     rooms.put(key, entered);
     if (switchOnEnter.remove(key) || current == null) {
       current = key;
