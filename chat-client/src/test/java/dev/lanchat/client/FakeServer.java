@@ -103,6 +103,11 @@ final class FakeServer implements AutoCloseable {
         time, member(sender).key());
   }
 
+  /** A fresh event id (ids only grow, as a room's do). */
+  static long nextEventId() {
+    return EVENT_IDS.incrementAndGet();
+  }
+
   /** An envelope in #general with the next event id, sent by the key {@code sender}. */
   static EventHeader event(long time, ByteString sender) {
     return new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
@@ -231,6 +236,11 @@ final class FakeServer implements AutoCloseable {
         }
         send(new ServerMessage.Pong(ping.token()));
       }
+    }
+
+    /** As {@link #expect}, skipping (and answering) PINGs as {@link #receiveLine} does. */
+    <T extends ClientMessage> T expectLine(Class<T> type) throws IOException {
+      return assertInstanceOf(type, receiveLine());
     }
 
     /** Asserts the next message and returns it. */

@@ -42,8 +42,10 @@ class PipedRoomsTest {
     for (String line : history) {
       peer.send(new ServerMessage.Chat(FakeServer.header(room, T1201, "bob"), "bob", line));
     }
-    peer.send(new ServerMessage.Joined(new EventHeader(room, 99, ByteString.copyOf(new byte[32]),
-        T1201, peer.clientKey()), new Member("alice", peer.clientKey())));
+    // the room's next event id: a client shows each event id of a room once
+    peer.send(new ServerMessage.Joined(new EventHeader(room, FakeServer.nextEventId(),
+        ByteString.copyOf(new byte[32]), T1201, peer.clientKey()),
+        new Member("alice", peer.clientKey())));
   }
 
   private static ServerMessage.Chat chat(String room, String from, String text) {
@@ -60,7 +62,7 @@ class PipedRoomsTest {
         assertEquals(new ClientMessage.Enter("#dev", 0), peer.receive());
         entered(peer, "#dev", "an old line");
         client.type("hello");
-        ClientMessage.Say say = peer.expect(ClientMessage.Say.class);
+        ClientMessage.Say say = peer.expectLine(ClientMessage.Say.class);
         assertEquals(List.of("#dev", "hello"), List.of(say.room(), say.text()));
         assertTrue(say.id() != 0, "0 is not a message id");
         peer.send(chat("#dev", "alice", "hello"));
@@ -86,15 +88,15 @@ class PipedRoomsTest {
         client.type("/me waves").type("/topic ship it").type("/nick al").type("/away lunch")
             .type("/back").type("/rooms").type("/switch #general").type("/part #dev bye")
             .type("/who");
-        ClientMessage.Me me = peer.expect(ClientMessage.Me.class);
+        ClientMessage.Me me = peer.expectLine(ClientMessage.Me.class);
         assertEquals(List.of("#dev", "waves"), List.of(me.room(), me.text()));
-        assertEquals(new ClientMessage.Topic("#dev", "ship it"), peer.receive());
-        assertEquals(new ClientMessage.Nick("al"), peer.receive());
-        assertEquals(new ClientMessage.Away("lunch"), peer.receive());
-        assertEquals(new ClientMessage.Away(""), peer.receive());
-        assertEquals(new ClientMessage.Rooms(), peer.receive());
-        assertEquals(new ClientMessage.Part("#dev", "bye"), peer.receive());
-        assertEquals(new ClientMessage.Who("#general"), peer.receive(), "/switch is local");
+        assertEquals(new ClientMessage.Topic("#dev", "ship it"), peer.receiveLine());
+        assertEquals(new ClientMessage.Nick("al"), peer.receiveLine());
+        assertEquals(new ClientMessage.Away("lunch"), peer.receiveLine());
+        assertEquals(new ClientMessage.Away(""), peer.receiveLine());
+        assertEquals(new ClientMessage.Rooms(), peer.receiveLine());
+        assertEquals(new ClientMessage.Part("#dev", "bye"), peer.receiveLine());
+        assertEquals(new ClientMessage.Who("#general"), peer.receiveLine(), "/switch is local");
         EventHeader dev = FakeServer.header("#dev", T1201, "alice");
         peer.send(new ServerMessage.Action(dev, "alice", "waves"),
             new ServerMessage.Topic(FakeServer.header("#dev", T1201, "alice"), "alice", "ship it"),
@@ -132,8 +134,8 @@ class PipedRoomsTest {
         peer.send(new ServerMessage.Entered("#dev", "", 1, 1, 0),
             new ServerMessage.Roster("#dev", false, List.of()),
             new ServerMessage.Chat(FakeServer.header("#dev", T1201, "alice"), "alice", "mine"));
-        peer.expect(ClientMessage.Say.class);
-        peer.expect(ClientMessage.Topic.class);
+        peer.expectLine(ClientMessage.Say.class);
+        peer.expectLine(ClientMessage.Topic.class);
         peer.send(new ServerMessage.Error(ErrorCode.STORE_FAILED, "try again"),
             new ServerMessage.Topic(FakeServer.header("#dev", T1201, "alice"), "alice", "x"));
         client.endInput();
