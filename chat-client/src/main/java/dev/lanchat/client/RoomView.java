@@ -187,7 +187,9 @@ final class RoomView {
       case ServerMessage.Joined m -> rooms.arrived(room, m.member().name());
       case ServerMessage.Left m -> {
         rooms.departed(room, m.name());
-        if (attention.isMe(m.name())) {
+        // only a PART takes us out while we read on; any other reason ended a connection of
+        // ours, so it is about a session lost before this one (its catch-up, or its late end)
+        if (attention.isMe(m.name()) && m.reason().equals("parted")) {
           rooms.left(room);
         }
       }
