@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,22 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in-process on loopback. A piped client's end of input is the barrier before a negative
  * assertion: it exits only after the server answered its closing PING, so every event the
  * server sent it before that is in its output.
- *
- * <p>The tests of several rooms, PART and NICK need the server's rooms ({@code Rooms},
- * {@code Lobby}); until that work is merged the server knows only #general, and they are
- * skipped. Remove {@link #serverHasRooms} once it is on main.
  */
 class RoomsLoopbackTest {
-  /** True once the server side of rooms is in the build. */
-  static boolean serverHasRooms() {
-    try {
-      Class.forName("dev.lanchat.server.Rooms");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
   @TempDir
   Path home;
 
@@ -76,7 +61,6 @@ class RoomsLoopbackTest {
   }
 
   @Test
-  @EnabledIf("serverHasRooms")
   void aClientInNoRoomGetsNothingOfTheRoomsAndOneInManyGetsEachWithItsName() throws Exception {
     try (ChatServer server = server()) {
       ClientRun none = client(server, "nobody");
@@ -106,7 +90,6 @@ class RoomsLoopbackTest {
   }
 
   @Test
-  @EnabledIf("serverHasRooms")
   void eachRoomKeepsItsOwnOrder() throws Exception {
     try (ChatServer server = server()) {
       ClientRun watcher = client(server, "watcher", "--room", "#x");
@@ -154,7 +137,6 @@ class RoomsLoopbackTest {
   }
 
   @Test
-  @EnabledIf("serverHasRooms")
   void enteringARoomShowsItsHistoryMarked() throws Exception {
     try (ChatServer server = server()) {
       ClientRun alice = client(server, "alice", "--room", "#dev");
@@ -175,7 +157,6 @@ class RoomsLoopbackTest {
   }
 
   @Test
-  @EnabledIf("serverHasRooms")
   void aRenameMovesTheKeysBindingTheOldNameIsFreeAndTheNewOneRefusedToOthers()
       throws Exception {
     try (ChatServer server = server()) {
