@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Where {@link ChatProgram} hands what it shows for the chat log ({@code --log}): each event in
  * the piped line format with the room named on every room line (no colour, no emphasis,
- * whatever the console shows), and the program's own notes about the connection. Without {@code --log} it does nothing.
+ * whatever the console shows), and the program's own notes about the connection. Without
+ * {@code --log} it does nothing.
  *
  * <p>Thread-safe.
  */

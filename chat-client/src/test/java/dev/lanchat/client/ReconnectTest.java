@@ -132,7 +132,8 @@ class ReconnectTest {
       List<String> shown = client.outLines().stream()
           .filter(l -> l.contains("<bob>") || l.contains("earlier events")).toList();
       assertEquals(List.of("12:01 <bob> one",
-          "* 1234 earlier events of #general were not sent (only the newest are kept for a catch-up)",
+          "* 1234 earlier events of #general were not sent (only the newest are kept for a "
+              + "catch-up)",
           "12:01 <bob> two", "12:01 <bob> three"), shown, client.out());
     }
   }
