@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /rooms}, {@code /away} and {@code /back}, {@code /ignore}, {@code /nick} moving the key's
  * binding, and the server's room limit.
  */
-@Disabled("the rooms client (issue 11, branch w/rooms) was not on main at 06:00; every test here"
-    + " passes with w/rooms a048d3d merged: drop this line once it lands")
 @Timeout(240)
 class RoomsEndToEndIT {
   @TempDir

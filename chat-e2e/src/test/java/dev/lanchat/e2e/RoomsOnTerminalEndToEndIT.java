@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --no-bell}), a 40-line bracketed paste arriving at the others as one message, and
  * {@code /help} and {@code --help} listing all of it.
  */
-@Disabled("the rooms client (issue 11, branch w/rooms) was not on main at 06:00; every test here"
-    + " passes with w/rooms a048d3d merged: drop this line once it lands")
 @Timeout(240)
 class RoomsOnTerminalEndToEndIT {
   private static final List<String> COMMANDS = List.of("/join", "/part", "/switch", "/rooms",
