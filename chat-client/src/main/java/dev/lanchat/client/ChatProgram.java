@@ -53,6 +53,8 @@ public final class ChatProgram {
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
   private final MessageIds ids = new MessageIds();
+  private final ChainWatch chains;
+  private final VerifyCommand verify;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -71,6 +73,8 @@ public final class ChatProgram {
     this.room = new RoomView(console, format);
     this.dialog = new JoinDialog(console, format, names, room,
         new Refusals(console, settings.session().identity().fingerprint()));
+    this.chains = new ChainWatch(settings.session().identity(), console, knownPeers);
+    this.verify = new VerifyCommand(console, chains, () -> Optional.of(RoomNames.GENERAL));
   }
 
   /**
@@ -78,6 +82,12 @@ public final class ChatProgram {
    * on the console; nothing is thrown for a network or server failure.
    */
   public int run() {
+    try (chains) {
+      return runOnce();
+    }
+  }
+
+  private int runOnce() {
     // asked before connecting: the server allows only 10 s from accept to WELCOME
     return switch (names.usable(settings.name())) {
       case NamePrompt.Answer.Named named -> connect(named.name());
@@ -139,7 +149,9 @@ public final class ChatProgram {
     sent.joinedAs(welcome.name());
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
     CountDownLatch entered = new CountDownLatch(1);
+    chains.connected(session.serverKey(), session::send);
     session.start(message -> {
+      chains.received(message);
       peers.received(message);
       received(message);
       if (message instanceof ServerMessage.Roster r && !r.more()
@@ -217,7 +229,12 @@ public final class ChatProgram {
 
   /** Acts on input line {@code number}; false once the user has quit. */
   private boolean relay(Session session, PeerKeys peers, String line, long number) {
-    switch (Commands.parse(line)) {
+    Commands.Input input = switch (verify.handle(line)) {
+      case VerifyCommand.Parsed.Other other -> Commands.parse(line);
+      case VerifyCommand.Parsed.Invalid invalid -> new Commands.Input.Invalid(invalid.why());
+      case VerifyCommand.Parsed.Verify answered -> new Commands.Input.Blank();
+    };
+    switch (input) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
         session.send(new ClientMessage.Say(ids.next(), RoomNames.GENERAL, say.text()));

@@ -22,6 +22,7 @@ public final class Commands {
       "* /msg NAME TEXT  send TEXT to NAME only",
       "* /who            list who is here",
       "* /whois NAME     show NAME's key fingerprint, to compare with what NAME sees",
+      VerifyCommand.HELP,
       "* /quit [MESSAGE] leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
       "* /help           show this");
 
