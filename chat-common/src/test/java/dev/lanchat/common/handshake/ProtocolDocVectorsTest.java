@@ -14,10 +14,13 @@ import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RoomSummary;
 import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayInputStream;
@@ -166,20 +169,48 @@ class ProtocolDocVectorsTest {
     VECTORS.put("welcome_record", serverFrames.get(2));
     // the other messages v2 changed, as plaintexts (protocol §4)
     ByteString ci = ByteString.copyOf(client.publicKey());
-    ServerMessage.Joined joined = new ServerMessage.Joined(
-        new EventHeader(ROOM, 1, ZERO_HEAD, EVENT_TIME, ci), new Member("alice", ci));
-    ByteString head1 = ChainHash.next(ChainHash.genesis(ROOM).head(), joined.chainEvent());
-    joined = new ServerMessage.Joined(new EventHeader(ROOM, 1, head1, EVENT_TIME, ci),
-        joined.member());
-    VECTORS.put("joined_plaintext", MessageCodec.encode(joined));
-    ServerMessage.Left left = new ServerMessage.Left(
-        new EventHeader(ROOM, 2, ZERO_HEAD, EVENT_TIME, ci), "alice", "", "see you");
-    ByteString head2 = ChainHash.next(head1, left.chainEvent());
-    left = new ServerMessage.Left(new EventHeader(ROOM, 2, head2, EVENT_TIME, ci), "alice", "",
-        "see you");
-    VECTORS.put("left_plaintext", MessageCodec.encode(left));
+    Member alice = new Member("alice", ci);
+    head = ChainHash.genesis(ROOM).head();
+    VECTORS.put("joined_plaintext", MessageCodec.encode(
+        chained(1, h -> new ServerMessage.Joined(h, alice), ci)));
     VECTORS.put("roster_plaintext", MessageCodec.encode(new ServerMessage.Roster(ROOM, false,
         List.of(new RosterEntry(new Member("alice", client.publicKey()))))));
+    VECTORS.put("message_plaintext", MessageCodec.encode(
+        chained(2, h -> new ServerMessage.Chat(h, "alice", "hello\nworld"), ci)));
+    VECTORS.put("action_plaintext", MessageCodec.encode(
+        chained(3, h -> new ServerMessage.Action(h, "alice", "waves"), ci)));
+    VECTORS.put("topic_plaintext", MessageCodec.encode(
+        chained(4, h -> new ServerMessage.Topic(h, "alice", "lunch at noon"), ci)));
+    VECTORS.put("renamed_plaintext", MessageCodec.encode(
+        chained(5, h -> new ServerMessage.Renamed(h, "alice", "al"), ci)));
+    VECTORS.put("left_plaintext", MessageCodec.encode(
+        chained(6, h -> new ServerMessage.Left(h, "al", "parted", "see you"), ci)));
+    ServerMessage.MembersChanged changed = new ServerMessage.MembersChanged(ROOM, 7, ZERO_HEAD,
+        EVENT_TIME, List.of(new MemberChange.Joined(new Member("al", ci)),
+            new MemberChange.Left(ci, "al", "", "")));
+    for (dev.lanchat.common.chain.RoomEvent e : changed.chainEvents()) {
+      head = ChainHash.next(head, e);
+    }
+    VECTORS.put("members_changed_plaintext", MessageCodec.encode(new ServerMessage.MembersChanged(
+        ROOM, 7, head, EVENT_TIME, changed.changes())));
+    VECTORS.put("entered_plaintext", MessageCodec.encode(
+        new ServerMessage.Entered(ROOM, "lunch at noon", 2, 1, 0)));
+    VECTORS.put("dm_echo_plaintext", MessageCodec.encode(new ServerMessage.Dm(EVENT_TIME,
+        "alice", "bob", "psst", DmStatus.AWAY, "lunch")));
+    VECTORS.put("room_list_plaintext", MessageCodec.encode(new ServerMessage.RoomList(
+        List.of(new RoomSummary(ROOM, 2, "lunch at noon")))));
+    VECTORS.put("enter_plaintext", MessageCodec.encode(new ClientMessage.Enter(ROOM, 0)));
+    VECTORS.put("say_plaintext", MessageCodec.encode(
+        new ClientMessage.Say(1, ROOM, "hello\nworld")));
+    VECTORS.put("me_plaintext", MessageCodec.encode(new ClientMessage.Me(2, ROOM, "waves")));
+    VECTORS.put("dm_plaintext", MessageCodec.encode(new ClientMessage.Dm(3, "bob", "psst")));
+    VECTORS.put("who_plaintext", MessageCodec.encode(new ClientMessage.Who(ROOM)));
+    VECTORS.put("topic_set_plaintext", MessageCodec.encode(
+        new ClientMessage.Topic(ROOM, "lunch at noon")));
+    VECTORS.put("nick_plaintext", MessageCodec.encode(new ClientMessage.Nick("al")));
+    VECTORS.put("away_plaintext", MessageCodec.encode(new ClientMessage.Away("lunch")));
+    VECTORS.put("part_plaintext", MessageCodec.encode(new ClientMessage.Part(ROOM, "see you")));
+    VECTORS.put("rooms_plaintext", MessageCodec.encode(new ClientMessage.Rooms()));
     VECTORS.put("bye_plaintext", MessageCodec.encode(new ClientMessage.Bye("see you")));
 
     // discovery (protocol §8): the same identity answers a request carrying a fixed nonce
@@ -253,10 +284,58 @@ class ProtocolDocVectorsTest {
     return mac.doFinal();
   }
 
+  /** The room chain head after the last event {@link #chained} made. */
+  private static ByteString head;
+
+  /**
+   * The event {@code build} makes with event id {@code id}, {@link #EVENT_TIME} and {@code
+   * sender}, carrying the head after it, chained on {@link #head}.
+   */
+  private static <E extends ServerMessage.Event> E chained(long id,
+      java.util.function.Function<EventHeader, E> build, ByteString sender) {
+    // the canonical bytes leave the head out: a draft with any head hashes the same
+    E draft = build.apply(new EventHeader(ROOM, id, ZERO_HEAD, EVENT_TIME, sender));
+    head = ChainHash.next(head, draft.chainEvent());
+    return build.apply(new EventHeader(ROOM, id, head, EVENT_TIME, sender));
+  }
+
   /** {@code SHA-256("lanchat v2 room chain" ‖ previous ‖ canonical)}: the room chain's step. */
   private static byte[] roomChain(byte[] previous, byte[] canonical) throws Exception {
     return MessageDigest.getInstance("SHA-256")
         .digest(concat(ascii("lanchat v2 room chain"), previous, canonical));
+  }
+
+  /**
+   * A room event laid out by hand: {@code type ‖ room ‖ id ‖ head ‖ time ‖ sender ‖ payload},
+   * with the head after it chained on {@code running[0]}, which it advances.
+   */
+  private static String hexEvent(byte[][] running, int type, long id, byte[] time, byte[] sender,
+      byte[] payload) throws Exception {
+    byte[] room = str(ROOM);
+    running[0] = roomChain(running[0], canonical(sender, room, id, time, type, payload));
+    return HEX.formatHex(concat(new byte[] {(byte) type}, room, u64(id), running[0], time,
+        sender, payload));
+  }
+
+  /** {@code sender ‖ room ‖ id ‖ time ‖ type ‖ u32(length) ‖ payload}, by hand. */
+  private static byte[] canonical(byte[] sender, byte[] room, long id, byte[] time, int type,
+      byte[] payload) throws IOException {
+    return concat(sender, room, u64(id), time, new byte[] {(byte) type}, u32(payload.length),
+        payload);
+  }
+
+  private static byte[] u64(long value) {
+    byte[] out = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      out[i] = (byte) value;
+      value >>>= 8;
+    }
+    return out;
+  }
+
+  private static byte[] str(String value) throws IOException {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    return concat(new byte[] {(byte) (utf8.length >>> 8), (byte) utf8.length}, utf8);
   }
 
   private static byte[] u32(int value) {
@@ -371,25 +450,51 @@ class ProtocolDocVectorsTest {
     byte[] time = HEX.parseHex("0000018bcfe56800");
     assertEquals(EVENT_TIME, new BigInteger(1, time).longValueExact());
     // the envelope: room "#general", id, the room chain head after the event, time, sender Ci
-    byte[] room = concat(new byte[] {0x00, 0x08}, ascii(ROOM));
-    byte[] genesis = MessageDigest.getInstance("SHA-256")
-        .digest(concat(ascii("lanchat v2 room genesis"), room));
-    byte[] joinedPayload = alice;
-    byte[] id1 = HEX.parseHex("0000000000000001");
-    byte[] head1 = roomChain(genesis, concat(ci, room, id1, time, new byte[] {0x22},
-        u32(joinedPayload.length), joinedPayload));
-    assertEquals(get("joined_plaintext"), HEX.formatHex(
-        concat(new byte[] {0x22}, room, id1, head1, time, ci, joinedPayload)));
-    byte[] leftPayload = concat(new byte[] {0x00, 0x05}, ascii("alice"), new byte[] {0x00, 0x00},
-        new byte[] {0x00, 0x07}, ascii("see you"));
-    byte[] id2 = HEX.parseHex("0000000000000002");
-    byte[] head2 = roomChain(head1, concat(ci, room, id2, time, new byte[] {0x23},
-        u32(leftPayload.length), leftPayload));
-    assertEquals(get("left_plaintext"), HEX.formatHex(
-        concat(new byte[] {0x23}, room, id2, head2, time, ci, leftPayload)));
+    byte[] room = str(ROOM);
+    byte[][] running = {MessageDigest.getInstance("SHA-256")
+        .digest(concat(ascii("lanchat v2 room genesis"), room))};
+    assertEquals(get("joined_plaintext"), hexEvent(running, 0x22, 1, time, ci, alice));
     assertEquals(get("roster_plaintext"), HEX.formatHex(
-        concat(new byte[] {0x25}, room, new byte[] {0x00, 0x00, 0x01}, alice,
-            new byte[] {0x00, 0x00})));
+        concat(new byte[] {0x25}, room, new byte[] {0x00, 0x00, 0x01}, alice, str(""))));
+    assertEquals(get("message_plaintext"), hexEvent(running, 0x21, 2, time, ci,
+        concat(str("alice"), str("hello\nworld"))));
+    assertEquals(get("action_plaintext"), hexEvent(running, 0x32, 3, time, ci,
+        concat(str("alice"), str("waves"))));
+    assertEquals(get("topic_plaintext"), hexEvent(running, 0x34, 4, time, ci,
+        concat(str("alice"), str("lunch at noon"))));
+    assertEquals(get("renamed_plaintext"), hexEvent(running, 0x33, 5, time, ci,
+        concat(str("alice"), str("al"))));
+    assertEquals(get("left_plaintext"), hexEvent(running, 0x23, 6, time, ci,
+        concat(str("al"), str("parted"), str("see you"))));
+    // MEMBERS_CHANGED: change 0 is JOINED id 7, change 1 LEFT id 8, both at the flush's time
+    byte[] al = concat(str("al"), ci);
+    byte[] alLeft = concat(str("al"), str(""), str(""));
+    running[0] = roomChain(running[0], canonical(ci, room, 7, time, 0x22, al));
+    running[0] = roomChain(running[0], canonical(ci, room, 8, time, 0x23, alLeft));
+    assertEquals(get("members_changed_plaintext"), HEX.formatHex(concat(new byte[] {0x31}, room,
+        u64(7), running[0], time, new byte[] {0x00, 0x02}, new byte[] {0x01}, al,
+        new byte[] {0x02}, ci, alLeft)));
+    assertEquals(get("entered_plaintext"), HEX.formatHex(concat(new byte[] {0x35}, room,
+        str("lunch at noon"), u32(2), u32(1), u64(0))));
+    assertEquals(get("dm_echo_plaintext"), HEX.formatHex(concat(new byte[] {0x24}, time,
+        str("alice"), str("bob"), str("psst"), new byte[] {0x02}, str("lunch"))));
+    assertEquals(get("room_list_plaintext"), HEX.formatHex(concat(new byte[] {0x36, 0x00, 0x01},
+        room, u32(2), str("lunch at noon"))));
+    assertEquals(get("enter_plaintext"), HEX.formatHex(concat(new byte[] {0x40}, room, u64(0))));
+    assertEquals(get("say_plaintext"), HEX.formatHex(concat(new byte[] {0x11}, u64(1), room,
+        str("hello\nworld"))));
+    assertEquals(get("me_plaintext"), HEX.formatHex(concat(new byte[] {0x42}, u64(2), room,
+        str("waves"))));
+    assertEquals(get("dm_plaintext"), HEX.formatHex(concat(new byte[] {0x12}, u64(3),
+        str("bob"), str("psst"))));
+    assertEquals(get("who_plaintext"), HEX.formatHex(concat(new byte[] {0x13}, room)));
+    assertEquals(get("topic_set_plaintext"), HEX.formatHex(concat(new byte[] {0x44}, room,
+        str("lunch at noon"))));
+    assertEquals(get("nick_plaintext"), HEX.formatHex(concat(new byte[] {0x43}, str("al"))));
+    assertEquals(get("away_plaintext"), HEX.formatHex(concat(new byte[] {0x45}, str("lunch"))));
+    assertEquals(get("part_plaintext"), HEX.formatHex(concat(new byte[] {0x41}, room,
+        str("see you"))));
+    assertEquals(get("rooms_plaintext"), "46");
     assertEquals(get("bye_plaintext"),
         HEX.formatHex(concat(new byte[] {0x15, 0x00, 0x07}, ascii("see you"))));
   }
