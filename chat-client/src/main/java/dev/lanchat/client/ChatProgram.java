@@ -161,7 +161,9 @@ public final class ChatProgram {
     });
     // logged in, in no room yet: everyone starts in #general because we enter it; lines are
     // read once we know who is there, as they were when WELCOME listed everyone
-    session.send(new ClientMessage.Enter(RoomNames.GENERAL, 0));
+    ClientMessage.Enter enter = new ClientMessage.Enter(RoomNames.GENERAL, 0);
+    chains.sent(enter); // since 0: the room's chain starts afresh from the context it gets
+    session.send(enter);
     awaitEntered(session, entered);
     Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
