@@ -80,7 +80,7 @@ final class ChainWatch implements AutoCloseable {
       t.setDaemon(true); // a watch the program forgets to close never keeps the JVM alive
       return t;
     });
-    tick.ifPresent(t -> timer.scheduleWithFixedDelay(this::signDue, t.toMillis(),
+    tick.ifPresent(t -> timer.scheduleWithFixedDelay(this::signDueOrSay, t.toMillis(),
         t.toMillis(), TimeUnit.MILLISECONDS));
     this.signing = tick.isPresent() ? timer : Runnable::run;
   }
@@ -154,6 +154,19 @@ final class ChainWatch implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #signDue} for the timer: a scheduled task that throws is never run again, so a
+   * failure is shown (the kind of failure only) and the timer goes on.
+   */
+  private void signDueOrSay() {
+    try {
+      signDue();
+    } catch (RuntimeException e) {
+      console.problem("! could not sign a room head this time (" + e.getClass().getSimpleName()
+          + "); the next try is in " + TICK.toSeconds() + " s");
+    }
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
@@ -213,7 +226,8 @@ final class ChainWatch implements AutoCloseable {
     if (!(outcome instanceof ChainOutcome.OutOfOrder || outcome instanceof ChainOutcome.NotJoined)
         && signingAsked.compareAndSet(false, true)) {
       try {
-        signing.execute(this::signDue); // on the timer's thread: sending may wait on the queue
+        // on the timer's thread: sending may wait on a full queue, the reader must not
+        signing.execute(this::signDueOrSay);
       } catch (RejectedExecutionException closed) {
         signingAsked.set(false); // the program is ending: nothing more is signed
       }
