@@ -4,7 +4,8 @@
     python3 scripts/bench-chart.py OUT.svg RESULTS.tsv [RESULTS.tsv ...]
 
 Left: deliveries a second and p99 latency against offered load (messages a second), one point
-per paced run. Right: server heap and RSS per connection against clients, one point per join
+per paced run; LanChat in colour, the no-crypto yardstick of the same launch (where the file has
+it) in grey. Right: server heap and RSS per connection against clients, one point per join
 storm. Plain Python writing SVG, no network and no plotting library.
 """
 import csv
@@ -64,6 +65,9 @@ def main(argv):
     paced = [(num(r['offered_msg_s']), num(r['per_s']), num(r['p99_ms'])) for r in data
              if r['scenario'].startswith(('paced', 'latency')) and num(r['offered_msg_s'])
              and num(r['per_s'])]
+    plain = [(num(r['offered_msg_s']), num(r.get('plain_per_s')), num(r.get('plain_p99_ms')))
+             for r in data if r['scenario'].startswith(('paced', 'latency'))
+             and num(r['offered_msg_s']) and num(r.get('plain_per_s'))]
     storms = [(num(r['clients']), num(r['heap_kib_per_conn']), num(r['rss_kib_per_conn']))
               for r in data if r['scenario'].startswith('join storm') and num(r['clients'])]
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W + 40}" height="{H + 40}" '
@@ -71,13 +75,19 @@ def main(argv):
     w, h = W - 2 * PAD, H - 2 * PAD
     if paced:
         xmax = max(p[0] for p in paced) * 1.1
-        ymax = max(p[1] for p in paced) * 1.1
-        pmax = max((p[2] or 0) for p in paced) * 1.1 or 1
+        ymax = max(p[1] for p in paced + plain) * 1.1
+        pmax = max((p[2] or 0) for p in paced + plain) * 1.1 or 1
         svg += axis(PAD, PAD, w, h, xmax, ymax, 'offered messages/s', 'deliveries/s',
                     pmax, 'p99 ms')
         svg += series(PAD, PAD, w, h, xmax, ymax, [(p[0], p[1]) for p in paced], '#2c6fbb')
         svg += series(PAD, PAD, w, h, xmax, pmax, [(p[0], p[2]) for p in paced if p[2]],
                       '#c0392b', '4 3')
+        svg += series(PAD, PAD, w, h, xmax, ymax, [(p[0], p[1]) for p in plain], '#999999')
+        svg += series(PAD, PAD, w, h, xmax, pmax, [(p[0], p[2]) for p in plain if p[2]],
+                      '#bbbbbb', '4 3')
+        if plain:
+            svg.append(f'<text x="{PAD + w}" y="{PAD + 14}" font-size="10" text-anchor="end">'
+                       f'grey: no-crypto yardstick</text>')
     if storms:
         x0 = W + 40 + PAD
         xmax = max(s[0] for s in storms) * 1.1

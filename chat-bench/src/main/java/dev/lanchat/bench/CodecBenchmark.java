@@ -1,9 +1,7 @@
 package dev.lanchat.bench;
 
 import dev.lanchat.common.ProtocolException;
-import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -30,12 +28,8 @@ public class CodecBenchmark {
   static final String TYPICAL_LINE =
       "Lunch at 12:30 in the small room? I'll bring coffee \u2615 and a cr\u00e8me br\u00fbl\u00e9e.";
 
-  /** A typical envelope: #general, a mid-sized event id, a head and a sender key. */
-  static final EventHeader TYPICAL_EVENT = new EventHeader("#general", 123_456,
-      ByteString.copyOf(new byte[32]), 1_764_000_000_000L, ByteString.copyOf(new byte[32]));
-
-  private final Message say = new ClientMessage.Say(123_456, "#general", TYPICAL_LINE);
-  private final Message chat = new ServerMessage.Chat(TYPICAL_EVENT, "alice", TYPICAL_LINE);
+  private final Message say = new ClientMessage.Say(1, PlainWire.ROOM, TYPICAL_LINE);
+  private final Message chat = PlainWire.chat(1, "alice", TYPICAL_LINE);
 
   @Benchmark
   public ClientMessage sayEncodeDecode() throws ProtocolException {

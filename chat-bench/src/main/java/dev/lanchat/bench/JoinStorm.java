@@ -1,6 +1,5 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.IOException;
@@ -17,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A join storm: {@code clients} clients connect, authenticate and join one room, a few at a
- * time, and each keeps the room's roster from its WELCOME and every membership notice after it.
+ * A join storm: {@code clients} clients connect, authenticate, join and enter one room, a few at
+ * a time, and each keeps the room's roster from its ROSTER pages and every membership notice
+ * after its own JOINED.
  * The storm is over when every client's roster holds exactly the names of all clients; a LEFT,
  * a name seen twice, a refused join or a lost connection fails it.
  *
@@ -55,7 +55,7 @@ final class JoinStorm {
     this.settled = new CountDownLatch(clients);
     long sum = 0;
     for (int i = 0; i < clients; i++) {
-      sum += hash(prefix + i);
+      sum += LoadClient.hash(prefix + i);
     }
     this.expectedSum = sum;
   }
@@ -102,37 +102,31 @@ final class JoinStorm {
     return new Result(clients, joined, settledAt, held, failure.get());
   }
 
-  /** Follows one client's roster until the connection ends; counts it down once complete. */
+  /**
+   * Follows one client's roster until the connection ends; counts it down once complete. The
+   * ROSTER it entered with lists everyone up to and including itself; its own JOINED is its
+   * first live event, alone or inside a MEMBERS_CHANGED, and a change with an event id at or
+   * below that one is therefore already in the roster.
+   */
   private void keepRoster(LoadClient c) {
-    int count = 0;
-    long sum = 0;
-    for (Member m : c.roster()) {
-      // the client itself comes again as its own JOINED, its first live event, alone or
-      // first in a MEMBERS_CHANGED: count it there
-      if (!m.name().equals(c.name())) {
-        count++;
-        sum += hash(m.name());
-      }
-    }
+    View view = new View(c);
     boolean done = false;
     try {
       c.readTimeout(0);
       while (true) {
-        if (!done && count == clients && sum == expectedSum) {
+        if (!done && view.count == clients && view.sum == expectedSum) {
           done = true;
           settled.countDown();
         }
         ServerMessage m = c.receive();
         switch (m) {
-          case ServerMessage.Joined j -> {
-            count++;
-            sum += hash(j.member().name());
-          }
+          case ServerMessage.Joined j -> view.joined(j.member().name(), j.event().id());
           case ServerMessage.MembersChanged changed -> {
-            for (MemberChange change : changed.changes()) {
-              if (change instanceof MemberChange.Joined j) {
-                count++;
-                sum += hash(j.member().name());
+            List<MemberChange> changes = changed.changes();
+            view.findOwn(changed);
+            for (int i = 0; i < changes.size(); i++) {
+              if (changes.get(i) instanceof MemberChange.Joined j) {
+                view.joined(j.member().name(), changed.firstId() + i);
               } else {
                 fail(c.name() + " was told someone left during the storm");
               }
@@ -140,13 +134,54 @@ final class JoinStorm {
           }
           default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
         }
-        if (count > clients) {
-          fail(c.name() + " counts " + count + " members, more than joined");
+        if (view.count > clients) {
+          fail(c.name() + " counts " + view.count + " members, more than joined");
         }
       }
     } catch (IOException e) {
       if (!done) {
-        fail(c.name() + " lost its connection with " + count + " of " + clients + " members");
+        fail(c.name() + " lost its connection with " + view.count + " of " + clients
+            + " members");
+      }
+    }
+  }
+
+  /** One client's roster as a count and a name sum, and the id of its own JOINED. */
+  private final class View {
+    private final LoadClient client;
+    int count;
+    long sum;
+    private long ownId = -1;
+
+    View(LoadClient client) {
+      this.client = client;
+      this.count = client.roster().count();
+      this.sum = client.roster().nameSum();
+    }
+
+    /**
+     * Its own JOINED may share a MEMBERS_CHANGED with joins flushed together with it; those
+     * before it (lower ids) are in the roster it entered with.
+     */
+    void findOwn(ServerMessage.MembersChanged changed) {
+      List<MemberChange> changes = changed.changes();
+      for (int i = 0; i < changes.size() && ownId < 0; i++) {
+        if (changes.get(i) instanceof MemberChange.Joined j
+            && j.member().name().equals(client.name())) {
+          ownId = changed.firstId() + i;
+        }
+      }
+    }
+
+    /** {@code name} entered as event {@code id}: new unless the roster already had it. */
+    void joined(String name, long id) {
+      if (ownId < 0 && name.equals(client.name())) {
+        ownId = id;
+      } else if (ownId < 0) {
+        fail(client.name() + " heard of " + name + " before its own JOINED");
+      } else if (id > ownId) {
+        count++;
+        sum += LoadClient.hash(name);
       }
     }
   }
@@ -189,11 +224,4 @@ final class JoinStorm {
     failure.compareAndSet(null, problem);
   }
 
-  /** A 64-bit mix of a name (SplitMix64 over its String hash), for the roster sum. */
-  static long hash(String name) {
-    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }

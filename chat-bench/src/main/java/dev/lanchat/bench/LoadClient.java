@@ -7,8 +7,10 @@ import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
-import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
@@ -18,8 +20,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One load-generating chat client: a loopback TCP connection, the client handshake (trusting any
@@ -31,42 +32,103 @@ import java.util.List;
  */
 final class LoadClient implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 16;
-  /** The room every load client enters, as our client does. */
-  static final String GENERAL = "#general";
+
+  /** How messages travel: sealed records of a secure channel, or plaintext frames. */
+  private interface Link {
+    void send(Message message) throws IOException;
+
+    ServerMessage receive() throws IOException;
+  }
+
+  /** LanChat's record layer: a channel after the handshake. */
+  private record Sealed(MessageChannel channel) implements Link {
+    @Override
+    public void send(Message message) throws IOException {
+      channel.send(message);
+    }
+
+    @Override
+    public ServerMessage receive() throws IOException {
+      return channel.receiveFromServer();
+    }
+  }
+
+  /**
+   * The no-crypto yardstick's framing ({@link PlainServer}): one encoded message per frame. The
+   * lock serialises senders, as the secure channel's does.
+   */
+  private static final class Plain implements Link {
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final ReentrantLock sendLock = new ReentrantLock();
+
+    Plain(FrameReader reader, FrameWriter writer) {
+      this.reader = reader;
+      this.writer = writer;
+    }
+
+    @Override
+    public void send(Message message) throws IOException {
+      sendLock.lock();
+      try {
+        writer.writeFrame(MessageCodec.encode(message));
+      } finally {
+        sendLock.unlock();
+      }
+    }
+
+    @Override
+    public ServerMessage receive() throws IOException {
+      return MessageCodec.decodeServer(reader.readFrame());
+    }
+  }
+
+  /** Connects a load client to a server: LanChat's ({@link #connect}) or the yardstick. */
+  @FunctionalInterface
+  interface Connector {
+    LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
+        SecureRandom random) throws IOException;
+  }
 
   private final String name;
   private final Socket socket;
   private final CountingInputStream counted;
-  private final MessageChannel channel;
+  private final Link channel;
   private final long handshakeNanos;
   private final long joinNanos;
-  private final ServerMessage.Welcome welcome;
-  private final List<Member> roster;
-  /** The last client message id used: a random start, one more per SAY. */
-  private long lastId;
+  private final Roster roster;
+  // the next client message id: ids are any u64 but 0, unique per key (one key per client here)
+  private long nextId = 1;
+
+  /**
+   * The room's members as the ROSTER pages after ENTERED listed them: how many, and the sum of
+   * {@link #hash} of their names, so a storm of 10,000 clients needs no 10,000 lists of
+   * 10,000 names on the load side.
+   */
+  record Roster(int count, long nameSum) {}
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      MessageChannel channel, long handshakeNanos, long joinNanos, ServerMessage.Welcome welcome,
-      List<Member> roster) {
+      Link channel, long handshakeNanos, long joinNanos, Roster roster) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
     this.channel = channel;
     this.handshakeNanos = handshakeNanos;
     this.joinNanos = joinNanos;
-    this.welcome = welcome;
-    this.roster = List.copyOf(roster);
-    this.lastId = new SecureRandom().nextLong(1, Long.MAX_VALUE / 2);
+    this.roster = roster;
   }
 
-  /** Who the ROSTER of this client's ENTER of #general listed, itself included. */
-  List<Member> roster() {
+  /** The room's members when this client entered, itself included. */
+  Roster roster() {
     return roster;
   }
 
-  /** The WELCOME that answered this client's JOIN. */
-  ServerMessage.Welcome welcome() {
-    return welcome;
+  /** A 64-bit mix of a name (SplitMix64 over its String hash), for roster sums. */
+  static long hash(String name) {
+    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /**
@@ -79,6 +141,40 @@ final class LoadClient implements AutoCloseable {
    */
   static LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
       SecureRandom random) throws IOException {
+    // a fresh key per load client: each binds its own name on the server under test
+    return connect(server, name, timeoutMillis, random, Identity.generate(random));
+  }
+
+  /**
+   * As {@link #connect(InetSocketAddress, String, int, SecureRandom)}, proving {@code identity}
+   * (one key may hold many names): a handshake run then costs what a returning client's does,
+   * without making a key first.
+   */
+  static LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
+      SecureRandom random, Identity identity) throws IOException {
+    return open(server, name, timeoutMillis, (reader, writer) ->
+        new Sealed(new MessageChannel(ClientHandshake.run(reader, writer, identity,
+            X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer))));
+  }
+
+  /**
+   * Connects to the no-crypto yardstick ({@link PlainServer}) and joins as {@code name}: no
+   * handshake, plaintext frames, the same messages.
+   *
+   * @throws IOException as {@link #connect} does
+   */
+  static LoadClient connectPlain(InetSocketAddress server, String name, int timeoutMillis,
+      SecureRandom random) throws IOException {
+    return open(server, name, timeoutMillis, Plain::new);
+  }
+
+  /** What makes a link from a connected socket's frames (the handshake, if any, runs here). */
+  private interface LinkMaker {
+    Link make(FrameReader reader, FrameWriter writer) throws IOException;
+  }
+
+  private static LoadClient open(InetSocketAddress server, String name, int timeoutMillis,
+      LinkMaker maker) throws IOException {
     long start = System.nanoTime();
     Socket socket = new Socket();
     try {
@@ -88,19 +184,17 @@ final class LoadClient implements AutoCloseable {
       CountingInputStream counted = new CountingInputStream(socket.getInputStream());
       FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      // a fresh key per load client: each binds its own name on the server under test
-      MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
-          Identity.generate(random), X25519.generate(random), ServerKeyVerifier.TRUST_ANY)
-          .channel(reader, writer));
+      Link channel = maker.make(reader, writer);
       long handshaken = System.nanoTime();
       channel.send(new ClientMessage.Join(name));
-      ServerMessage first = channel.receiveFromServer();
-      if (!(first instanceof ServerMessage.Welcome welcome)) {
+      ServerMessage first = channel.receive();
+      if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
-      long welcomed = System.nanoTime();
+      Roster roster = enter(channel, name);
+      long entered = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
-          welcomed - handshaken, welcome, enter(channel, name));
+          entered - handshaken, roster);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
@@ -108,27 +202,35 @@ final class LoadClient implements AutoCloseable {
   }
 
   /**
-   * Enters #general as our client does after WELCOME and reads ENTERED and the ROSTER records;
-   * the client's own JOINED, its first live event, is left to the reader.
+   * ENTER of the room, as a new member ({@code since} 0): ENTERED, the ROSTER pages, then the
+   * history it announced, read and dropped; what follows is live, starting with this client's
+   * own JOINED.
    */
-  private static List<Member> enter(MessageChannel channel, String name) throws IOException {
-    channel.send(new ClientMessage.Enter(GENERAL, 0));
-    ServerMessage entered = channel.receiveFromServer();
-    if (!(entered instanceof ServerMessage.Entered)) {
-      throw new IOException("ENTER as " + name + " got " + describe(entered)
+  private static Roster enter(Link channel, String name) throws IOException {
+    channel.send(new ClientMessage.Enter(PlainWire.ROOM, 0));
+    ServerMessage answer = channel.receive();
+    if (!(answer instanceof ServerMessage.Entered entered)) {
+      throw new IOException("ENTER as " + name + " got " + describe(answer)
           + " instead of ENTERED");
     }
-    List<Member> members = new ArrayList<>();
-    while (true) {
-      ServerMessage m = channel.receiveFromServer();
-      if (!(m instanceof ServerMessage.Roster roster)) {
-        throw new IOException("ENTER as " + name + " got " + describe(m) + " instead of ROSTER");
+    int count = 0;
+    long sum = 0;
+    boolean more = true;
+    while (more) {
+      ServerMessage m = channel.receive();
+      if (!(m instanceof ServerMessage.Roster page)) {
+        throw new IOException(name + " got " + describe(m) + " where a ROSTER page was due");
       }
-      members.addAll(roster.members());
-      if (!roster.more()) {
-        return members;
+      for (RosterEntry e : page.entries()) {
+        count++;
+        sum += hash(e.member().name());
       }
+      more = page.more();
     }
+    for (long i = 0; i < entered.history(); i++) {
+      channel.receive(); // context from before this client: not part of any run
+    }
+    return new Roster(count, sum);
   }
 
   String name() {
@@ -140,7 +242,7 @@ final class LoadClient implements AutoCloseable {
     return handshakeNanos;
   }
 
-  /** From sending JOIN until WELCOME was read. */
+  /** From sending JOIN until ENTERED, the roster and any history were read. */
   long joinNanos() {
     return joinNanos;
   }
@@ -166,7 +268,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails
    */
   void say(String text) throws IOException {
-    channel.send(new ClientMessage.Say(++lastId, GENERAL, text));
+    channel.send(new ClientMessage.Say(nextId++, PlainWire.ROOM, text));
   }
 
   /**
@@ -175,7 +277,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails or the record is bad
    */
   ServerMessage receive() throws IOException {
-    return channel.receiveFromServer();
+    return channel.receive();
   }
 
   /** Says BYE if it still can, then closes the socket. */

@@ -123,6 +123,7 @@ final class LoadRun {
   }
 
   private final Settings settings;
+  private final LoadClient.Connector connector;
   private final InetSocketAddress server;
   private final String namePrefix;
   private final long deadline;
@@ -135,8 +136,9 @@ final class LoadRun {
   private long readsBefore;
 
   private LoadRun(Settings settings, InetSocketAddress server, String namePrefix,
-      long deadlineNanoTime) {
+      long deadlineNanoTime, LoadClient.Connector connector) {
     this.settings = settings;
+    this.connector = connector;
     this.server = server;
     this.namePrefix = namePrefix;
     this.senderNames = new String[settings.senders()];
@@ -157,7 +159,16 @@ final class LoadRun {
    */
   static Result run(Settings settings, InetSocketAddress server, String namePrefix,
       long deadlineNanoTime) {
-    return new LoadRun(settings, server, namePrefix, deadlineNanoTime).run();
+    return run(settings, server, namePrefix, deadlineNanoTime, LoadClient::connect);
+  }
+
+  /**
+   * As {@link #run(Settings, InetSocketAddress, String, long)}, with clients made by
+   * {@code connector}: {@link LoadClient#connectPlain} for the no-crypto yardstick.
+   */
+  static Result run(Settings settings, InetSocketAddress server, String namePrefix,
+      long deadlineNanoTime, LoadClient.Connector connector) {
+    return new LoadRun(settings, server, namePrefix, deadlineNanoTime, connector).run();
   }
 
   private Result run() {
@@ -260,7 +271,7 @@ final class LoadRun {
       List<Future<LoadClient>> pending = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         String name = namePrefix + i;
-        pending.add(pool.submit(() -> LoadClient.connect(server, name, remainingMillis(), random)));
+        pending.add(pool.submit(() -> connector.connect(server, name, remainingMillis(), random)));
       }
       for (int i = 0; i < n; i++) {
         try {

@@ -85,6 +85,9 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up runs before the measured one: the same clients and SAYs, sent as fast as possible (default: ${DEFAULT-VALUE}).")
   int warmups = 1;
 
+  @Option(names = "--yardstick", description = "After the run against LanChat, the same run against the no-crypto yardstick server (same threads and framing, plaintext records), and the ratios of the two.")
+  boolean yardstick;
+
   @Option(names = "--compare-batching", description = "Run fan-out 50 vs 2 and 1 sender vs many in one launch.")
   boolean compareBatching;
 
@@ -118,6 +121,8 @@ public final class LoadScenario implements Callable<Integer> {
       require(warmups >= 0 && warmups <= 5, "warm-up runs must be 0 to 5, not " + warmups);
       require(port == null || (port >= 1 && port <= 65_535),
           "the port must be 1 to 65535, not " + port);
+      require(!yardstick || port == null && !compareBatching,
+          "--yardstick starts its own servers: not with --port or --compare-batching");
       target = loopback(host);
       plan = compareBatching ? List.of() : List.of(new LoadRun.Settings(clients, senders,
           messages, size, rate, connectParallelism));
@@ -146,27 +151,61 @@ public final class LoadScenario implements Callable<Integer> {
   private boolean single(PrintWriter out, PrintWriter err, InetAddress target,
       LoadRun.Settings settings, long deadline) {
     out.println("run: " + settings.describe());
-    // the same run unpaced: the JIT sees the same code paths without a paced run's wait
-    LoadRun.Settings warm = new LoadRun.Settings(settings.clients(), settings.senders(),
-        settings.messages(), settings.textBytes(), 0, settings.connectParallelism());
-    for (int i = 0; i < warmups; i++) {
-      LoadRun.Result w = runOnce(err, target, warm, deadline);
-      if (w == null || !w.ok()) {
-        err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
-        return false;
-      }
-      out.printf(Locale.ROOT, "warm-up %d (the same SAYs as fast as possible): %,.0f deliveries/s,"
-          + " OK%n", i + 1, w.deliveredPerSecond());
-    }
-    LoadRun.Result r = runOnce(err, target, settings, deadline);
+    LoadRun.Result r = warmedRun(out, err, target, settings, deadline, false);
     if (r == null) {
       return false;
     }
     report(out, r);
     if (!r.ok()) {
       err.println("load-scenario: FAILED: " + r.problem());
+      return false;
     }
-    return r.ok();
+    if (!yardstick) {
+      return true;
+    }
+    out.println();
+    out.println("the same run against the no-crypto yardstick (same threads and framing,"
+        + " plaintext records, no handshake, no store):");
+    LoadRun.Result y = warmedRun(out, err, target, settings, deadline, true);
+    if (y == null) {
+      return false;
+    }
+    report(out, y);
+    if (!y.ok()) {
+      err.println("load-scenario: FAILED against the yardstick: " + y.problem());
+      return false;
+    }
+    Histogram l = r.latencyNanos();
+    Histogram p = y.latencyNanos();
+    out.printf(Locale.ROOT, "yardstick ratio, LanChat / no-crypto: deliveries/s %.2f"
+        + " (%,.0f / %,.0f); p99 %.2f (%.2f / %.2f ms); p99.9 %.2f (%.2f / %.2f ms)%n",
+        r.deliveredPerSecond() / y.deliveredPerSecond(), r.deliveredPerSecond(),
+        y.deliveredPerSecond(), ratio(l, p, 99), l.getValueAtPercentile(99) / 1e6,
+        p.getValueAtPercentile(99) / 1e6, ratio(l, p, 99.9), l.getValueAtPercentile(99.9) / 1e6,
+        p.getValueAtPercentile(99.9) / 1e6);
+    return true;
+  }
+
+  private static double ratio(Histogram a, Histogram b, double percentile) {
+    return (double) a.getValueAtPercentile(percentile) / b.getValueAtPercentile(percentile);
+  }
+
+  /** The warm-up runs (unpaced), then the measured run; null when a warm-up failed. */
+  private LoadRun.Result warmedRun(PrintWriter out, PrintWriter err, InetAddress target,
+      LoadRun.Settings settings, long deadline, boolean plain) {
+    // the same run unpaced: the JIT sees the same code paths without a paced run's wait
+    LoadRun.Settings warm = new LoadRun.Settings(settings.clients(), settings.senders(),
+        settings.messages(), settings.textBytes(), 0, settings.connectParallelism());
+    for (int i = 0; i < warmups; i++) {
+      LoadRun.Result w = runOnce(err, target, warm, deadline, plain);
+      if (w == null || !w.ok()) {
+        err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
+        return null;
+      }
+      out.printf(Locale.ROOT, "warm-up %d (the same SAYs as fast as possible): %,.0f deliveries/s,"
+          + " OK%n", i + 1, w.deliveredPerSecond());
+    }
+    return runOnce(err, target, settings, deadline, plain);
   }
 
   private boolean compare(PrintWriter out, PrintWriter err, InetAddress target, long deadline) {
@@ -183,7 +222,7 @@ public final class LoadScenario implements Callable<Integer> {
     for (int round = 0; round <= rounds; round++) {
       for (int i = 0; i < COMPARED.length; i++) {
         LoadRun.Settings s = compared(COMPARED[i], compareDeliveries);
-        LoadRun.Result r = runOnce(err, target, s, deadline);
+        LoadRun.Result r = runOnce(err, target, s, deadline, false);
         if (r == null) {
           return false;
         }
@@ -243,10 +282,22 @@ public final class LoadScenario implements Callable<Integer> {
     return "fan-out " + config[0] + ", " + config[1] + (config[1] == 1 ? " sender" : " senders");
   }
 
-  /** One run against the target: a fresh in-process server, or the external one. */
+  /**
+   * One run against the target: a fresh in-process server (LanChat's, or with {@code plain} the
+   * no-crypto yardstick), or the external one.
+   */
   private LoadRun.Result runOnce(PrintWriter err, InetAddress target, LoadRun.Settings settings,
-      long deadline) {
+      long deadline, boolean plain) {
     String prefix = "load" + (++runNumber) + "-";
+    if (plain) {
+      try (PlainServer server = PlainServer.start(target)) {
+        return LoadRun.run(settings, server.localAddress(), prefix, deadline,
+            LoadClient::connectPlain);
+      } catch (IOException e) {
+        err.println("load-scenario: could not start the yardstick: " + e.getMessage());
+        return null;
+      }
+    }
     if (port != null) {
       return LoadRun.run(settings, new InetSocketAddress(target, port), prefix, deadline);
     }

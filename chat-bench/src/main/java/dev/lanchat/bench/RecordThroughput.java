@@ -106,7 +106,7 @@ public final class RecordThroughput {
 
   static void run(int records, PrintStream out) throws IOException {
     byte[] payload = MessageCodec.encode(
-        new ServerMessage.Chat(CodecBenchmark.TYPICAL_EVENT, "alice", CodecBenchmark.TYPICAL_LINE));
+        PlainWire.chat(1, "alice", CodecBenchmark.TYPICAL_LINE));
     out.printf(Locale.ROOT, "MESSAGE records of %d plaintext bytes (%d on the wire), %d per pass"
         + " after a warm-up of %d; loopback TCP, TCP_NODELAY%n",
         payload.length, payload.length + CipherState.TAG_SIZE + 4, records, WARMUP_RECORDS);
@@ -145,7 +145,7 @@ public final class RecordThroughput {
     random.nextBytes(key);
     random.nextBytes(otherKey);
     Message message =
-        new ServerMessage.Chat(CodecBenchmark.TYPICAL_EVENT, "alice", CodecBenchmark.TYPICAL_LINE);
+        PlainWire.chat(1, "alice", CodecBenchmark.TYPICAL_LINE);
     byte[] encoded = MessageCodec.encode(message);
     List<byte[]> batch = Collections.nCopies(mode.batch, encoded);
     int batches = records / mode.batch;

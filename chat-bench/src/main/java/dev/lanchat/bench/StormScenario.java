@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -57,6 +59,9 @@ public final class StormScenario implements Callable<Integer> {
   @Option(names = "--deadline", description = "Seconds after which it fails (default: ${DEFAULT-VALUE}).")
   int deadlineSeconds = 120;
 
+  @Option(names = "--histogram", description = "With --server-pid: write the server's class histogram (jcmd GC.class_histogram) while every client sits idle to this file, and its threads (Thread.dump_to_file) next to it.")
+  Path histogram;
+
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LoadScenario.LOGBACK_RESOURCE);
@@ -90,7 +95,7 @@ public final class StormScenario implements Callable<Integer> {
 
   private boolean storm(PrintWriter out, InetSocketAddress server, long deadline) {
     OptionalLong heapBefore = heapAfterGc();
-    OptionalLong rssBefore = rss();
+    OptionalLong rssBefore = settledRss();
     out.printf(Locale.ROOT, "join storm: %,d clients, %d connecting at once; load average %s%n",
         clients, parallelism, LoadScenario.loadAverage());
     JoinStorm.Result r = JoinStorm.run(server, "storm-", clients, parallelism, deadline);
@@ -98,8 +103,10 @@ public final class StormScenario implements Callable<Integer> {
       out.printf(Locale.ROOT, "storm: all joined in %.2f s, every roster whole after %.2f s: %s%n",
           r.joinedNanos() / 1e9, r.settledNanos() / 1e9, r.ok() ? "OK" : "FAILED: " + r.problem());
       OptionalLong heapAfter = heapAfterGc();
-      OptionalLong rssAfter = rss();
+      OptionalLong rssAfter = settledRss();
+      writeHistogram(out);
       if (heapBefore.isPresent() && heapAfter.isPresent()) {
+        out.printf(Locale.ROOT, "idle: %,d connections held%n", r.held().size());
         out.printf(Locale.ROOT, "idle: server heap after full GC %,d KiB -> %,d KiB: %.1f KiB per"
             + " connection%n", heapBefore.getAsLong(), heapAfter.getAsLong(),
             (heapAfter.getAsLong() - heapBefore.getAsLong()) / (double) r.held().size());
@@ -118,6 +125,25 @@ public final class StormScenario implements Callable<Integer> {
     return r.ok();
   }
 
+  /** With {@code --histogram}: what fills the server's heap while the clients sit idle. */
+  private void writeHistogram(PrintWriter out) {
+    if (histogram == null || serverPid == null) {
+      return;
+    }
+    try {
+      // the heap's committed size and, if the server runs with -XX:NativeMemoryTracking, where
+      // the rest of its resident memory is: RSS is more than the heap
+      Files.writeString(histogram, jcmd("GC.heap_info") + jcmd("VM.native_memory", "summary")
+          + jcmd("GC.class_histogram"));
+      Path threads = histogram.resolveSibling(histogram.getFileName() + ".threads");
+      jcmd("Thread.dump_to_file", "-overwrite", threads.toAbsolutePath().toString());
+      out.println("idle: class histogram of the server in " + histogram + ", threads in "
+          + threads);
+    } catch (IOException e) {
+      out.println("idle: could not write the class histogram: " + e.getMessage());
+    }
+  }
+
   /** The server's used heap after a full GC, via jcmd; empty for an in-process server. */
   private OptionalLong heapAfterGc() {
     if (serverPid == null) {
@@ -126,6 +152,32 @@ public final class StormScenario implements Callable<Integer> {
     jcmd("GC.run");
     Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
     return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  /**
+   * The server's RSS once it stops falling after the full GC: G1 gives the heap regions it no
+   * longer needs back to the system on a background thread, seconds after the GC itself.
+   * Polled every half second, at most 30 s.
+   */
+  private OptionalLong settledRss() {
+    OptionalLong last = rss();
+    for (int i = 0; i < 60 && last.isPresent(); i++) {
+      sleepMillis(500);
+      OptionalLong now = rss();
+      if (now.isEmpty() || now.getAsLong() >= last.getAsLong() - last.getAsLong() / 200) {
+        return now.isPresent() ? now : last;
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private OptionalLong rss() {
@@ -140,10 +192,12 @@ public final class StormScenario implements Callable<Integer> {
     }
   }
 
-  private String jcmd(String command) {
+  private String jcmd(String... command) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), serverPid.toString()));
+    line.addAll(List.of(command));
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), serverPid.toString(), command)
+      Process p = new ProcessBuilder(line)
           .redirectErrorStream(true).start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(60, TimeUnit.SECONDS);

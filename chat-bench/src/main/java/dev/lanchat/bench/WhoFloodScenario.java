@@ -45,8 +45,6 @@ import picocli.CommandLine.Spec;
 public final class WhoFloodScenario implements Callable<Integer> {
   /** What a queue may hold whatever the server-wide budget (the server's OutboundBudget). */
   private static final long RESERVE_PER_CLIENT = 32 << 10;
-  /** The room the hogs enter to ask WHO of. */
-  private static final String GENERAL = "#general";
 
   @Spec
   CommandSpec spec;
@@ -168,7 +166,7 @@ public final class WhoFloodScenario implements Callable<Integer> {
         MessageChannel channel = new MessageChannel(ClientHandshake.run(reader, writer,
             Identity.generate(random), random, ServerKeyVerifier.TRUST_ANY).channel(reader, writer));
         channel.send(new ClientMessage.Join("hog" + i));
-        channel.send(new ClientMessage.Enter(GENERAL, 0));
+        channel.send(new ClientMessage.Enter(PlainWire.ROOM, 0));
         sockets.add(socket);
         joined.incrementAndGet();
         threads.add(Thread.ofVirtual().start(() -> askWho(channel)));
@@ -180,7 +178,7 @@ public final class WhoFloodScenario implements Callable<Integer> {
       long pause = (long) (1000 / whoRate);
       try {
         while (!stopping.get()) {
-          channel.send(new ClientMessage.Who(GENERAL));
+          channel.send(new ClientMessage.Who(PlainWire.ROOM));
           whos.incrementAndGet();
           Thread.sleep(pause);
         }

@@ -153,8 +153,8 @@ class ComparisonsComputeTheSameThingTest {
       // the client's record 0 is CLIENT_AUTH
       assertEquals(ClientMessage.ClientAuth.TYPE,
           serverThread.submit(serverSide::receiveFromClient).get(10, TimeUnit.SECONDS).type());
-      client.send(new ClientMessage.Say(1, "#general", CodecBenchmark.TYPICAL_LINE));
-      assertEquals(new ClientMessage.Say(1, "#general", CodecBenchmark.TYPICAL_LINE),
+      client.send(new ClientMessage.Say(1, PlainWire.ROOM, CodecBenchmark.TYPICAL_LINE));
+      assertEquals(new ClientMessage.Say(1, PlainWire.ROOM, CodecBenchmark.TYPICAL_LINE),
           serverThread.submit(serverSide::receiveFromClient).get(10, TimeUnit.SECONDS));
     } finally {
       serverThread.shutdownNow();

@@ -54,6 +54,37 @@ class LoadScenarioTest {
 
   @Test
   @Timeout(60)
+  void theYardstickDeliversEveryMessageToEveryClientInOneOrder() throws Exception {
+    LoadRun.Settings settings = new LoadRun.Settings(3, 3, 5, 64, 0, 2);
+    try (PlainServer server = PlainServer.start(InetAddress.getLoopbackAddress())) {
+      LoadRun.Result r = LoadRun.run(settings, server.localAddress(), "p-",
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(30), LoadClient::connectPlain);
+      assertNull(r.problem());
+      assertEquals(3 * 3 * 5, r.delivered());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aYardstickRunReportsBothServersAndTheirRatio() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new LoadScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--clients", "3", "--senders", "2", "--messages", "5", "--warmup", "0",
+            "--yardstick", "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("yardstick ratio, LanChat / no-crypto"), out.toString());
+  }
+
+  @Test
+  void theYardstickListensOnLoopbackOnly() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PlainServer.start(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1})));
+  }
+
+  @Test
+  @Timeout(60)
   void aTinyJoinStormEndsWithEveryRosterWhole() throws Exception {
     ServerConfig config = ServerConfig.builder()
         .dataFile(dir.resolve("server" + (++stores) + ".db"))

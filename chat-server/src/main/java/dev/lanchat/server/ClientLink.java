@@ -3,6 +3,7 @@ package dev.lanchat.server;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.frame.ElasticInputStream;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientAuthOutcome;
@@ -11,7 +12,6 @@ import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageChannel;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.List;
@@ -25,13 +25,6 @@ import java.util.List;
  * Reading is for the connection's reader thread, {@link #send} for its outbox writer.
  */
 final class ClientLink implements Outbox.Sink {
-  /**
-   * The read buffer: small, because a stalled handshake holds it. A frame larger than this is
-   * read straight into the array sized to that frame ({@link BufferedInputStream} skips its own
-   * buffer for a read at least as large as it), so only a large frame costs a large array.
-   */
-  static final int READ_BUFFER = 2048;
-
   private final MessageChannel channel;
   private final ByteString th;
 
@@ -48,7 +41,9 @@ final class ClientLink implements Outbox.Sink {
    */
   static ClientLink handshake(ClientSocket socket, Identity identity, SecureRandom random)
       throws IOException {
-    FrameReader reader = new FrameReader(new BufferedInputStream(socket.input(), READ_BUFFER));
+    // nearly every connection waits in a read most of the time: its buffer is sized to what
+    // arrives, small while it waits, and a large frame is read straight into its own array
+    FrameReader reader = new FrameReader(new ElasticInputStream(socket.input()));
     FrameWriter writer = new FrameWriter(socket.output());
     HandshakeResult result = ServerHandshake.run(reader, writer, identity, random);
     return new ClientLink(new MessageChannel(result.channel(reader, writer)), result.th());

@@ -6,14 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection's outbound queue of encoded messages, bounded by a message count and a byte
  * count (protocol §7, "outbound backlog"), and the writer that drains it: whatever is queued
- * when the writer wakes is sealed with this connection's {@code k_s2c} and written in one write,
+ * when the writer runs is sealed with this connection's {@code k_s2c} and written in one write,
  * so one slow client never delays another.
+ *
+ * <p>The writer is a virtual thread that runs only while there is something to write: an offer
+ * to an empty, idle outbox starts one, and it ends when it finds the queue empty. An idle
+ * connection therefore holds no parked writer and no writer stack (a few KiB each, which at
+ * 10,000 connections is most of the server's heap); a busy one keeps its writer running from
+ * batch to batch.
  *
  * <p>It writes to a {@link Sink}, not to a socket, so it can be tested in memory.
  *
@@ -25,6 +30,8 @@ final class Outbox {
   private static final int BATCH_MESSAGES = 512;
   /** Most plaintext bytes sealed and written together. */
   private static final long BATCH_BYTES = 1L << 20;
+  /** The queue's room while nothing waits; more than this and an emptied queue is replaced. */
+  private static final int IDLE_CAPACITY = 8;
 
   /** Where the writer puts each batch: the connection's record layer, or a fake in tests. */
   interface Sink {
@@ -44,12 +51,17 @@ final class Outbox {
   private final long maxBytes;
   private final Finisher finisher;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  // small: an idle connection's queue is empty, and ArrayDeque grows by itself under load (and
+  // never shrinks, so a queue that grew is replaced once it is empty: see next())
+  private ArrayDeque<byte[]> queue = new ArrayDeque<>(IDLE_CAPACITY);
+  private int peak;
   private final CountDownLatch done = new CountDownLatch(1);
   private long queuedBytes;
   private boolean finishing;
   private boolean aborted;
+  // guarded by lock: the name writers get once started, and whether one is running now
+  private String threadName;
+  private boolean writing;
 
   /**
    * @param sink where batches are written
@@ -66,9 +78,26 @@ final class Outbox {
     this.finisher = finisher;
   }
 
-  /** Starts the writer on a new virtual thread. */
+  /**
+   * Lets writers run, on virtual threads named {@code threadName}; what was queued before is
+   * written now.
+   */
   void start(String threadName) {
-    Thread.ofVirtual().name(threadName).start(this::drain);
+    lock.lock();
+    try {
+      this.threadName = threadName;
+      wake();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock, after a change: starts a writer if there is work and none is running. */
+  private void wake() {
+    if (threadName != null && !writing && (!queue.isEmpty() || finishing || aborted)) {
+      writing = true;
+      Thread.ofVirtual().name(threadName).start(this::drain);
+    }
   }
 
   /**
@@ -91,7 +120,8 @@ final class Outbox {
       }
       queue.add(encoded);
       queuedBytes += encoded.length;
-      changed.signal();
+      peak = Math.max(peak, queue.size());
+      wake();
       return true;
     } finally {
       lock.unlock();
@@ -114,7 +144,7 @@ final class Outbox {
         budget.take(last.length);
       }
       finishing = true;
-      changed.signal();
+      wake();
     } finally {
       lock.unlock();
     }
@@ -128,7 +158,17 @@ final class Outbox {
       queue.clear();
       budget.give(queuedBytes);
       queuedBytes = 0;
-      changed.signal();
+      wake();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True while a writer thread is running (for tests: an idle outbox holds none). */
+  boolean writerRunning() {
+    lock.lock();
+    try {
+      return writing && done.getCount() > 0;
     } finally {
       lock.unlock();
     }
@@ -143,35 +183,47 @@ final class Outbox {
     return done.await(timeout, unit);
   }
 
+  /** One writer's run: batches until the queue is empty (the writer ends) or the outbox is. */
   private void drain() {
-    boolean flushed = false;
     try {
       while (true) {
-        List<byte[]> batch = next();
-        if (batch == null) {
-          flushed = true;
-          return;
-        }
-        if (batch.isEmpty()) {
-          return;
-        }
-        try {
-          sink.send(batch);
-        } finally {
-          // given back only now: a writer blocked on a client that does not read still counts
-          budget.give(sizeOf(batch));
+        switch (next()) {
+          case Step.Write w -> {
+            try {
+              sink.send(w.batch());
+            } finally {
+              // given back only now: a writer blocked on a client that does not read still counts
+              budget.give(sizeOf(w.batch()));
+            }
+          }
+          case Step.Idle i -> {
+            return; // a later offer starts the next writer
+          }
+          case Step.Flushed f -> {
+            stopped(true);
+            return;
+          }
+          case Step.Aborted a -> {
+            stopped(false);
+            return;
+          }
         }
       }
     } catch (IOException e) {
       // the socket failed or the key is used up: the reader sees the closed socket and ends the
       // session with "connection lost"
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      dropRest();
-      done.countDown();
-      finisher.finished(flushed);
+      stopped(false);
+    } catch (RuntimeException | Error e) {
+      stopped(false);
+      throw e;
     }
+  }
+
+  /** The outbox is over: nothing more will be written, and whoever waits is told. */
+  private void stopped(boolean flushed) {
+    dropRest();
+    done.countDown();
+    finisher.finished(flushed);
   }
 
   /** After the writer stopped: what is still queued will never be written, so give it back. */
@@ -195,18 +247,37 @@ final class Outbox {
     return bytes;
   }
 
-  /** The next batch; empty when aborted; null when finishing and everything was written. */
-  private List<byte[]> next() throws InterruptedException {
+  /** What the writer does next. */
+  private sealed interface Step {
+    /** Write this batch. */
+    record Write(List<byte[]> batch) implements Step {}
+
+    /** Nothing to write for now: the writer ends, and the next offer starts another. */
+    record Idle() implements Step {}
+
+    /** Finishing, and everything was written. */
+    record Flushed() implements Step {}
+
+    /** Aborted: nothing more is written. */
+    record Aborted() implements Step {}
+  }
+
+  private Step next() {
     lock.lock();
     try {
-      while (queue.isEmpty() && !finishing && !aborted) {
-        changed.await();
-      }
       if (aborted) {
-        return List.of();
+        return new Step.Aborted();
       }
       if (queue.isEmpty()) {
-        return null;
+        if (finishing) {
+          return new Step.Flushed();
+        }
+        writing = false;
+        if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
+          queue = new ArrayDeque<>(IDLE_CAPACITY);
+          peak = 0;
+        }
+        return new Step.Idle();
       }
       List<byte[]> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
       long bytes = 0;
@@ -217,8 +288,7 @@ final class Outbox {
         batch.add(message);
       }
       queuedBytes -= bytes;
-      return batch; // its bytes stay in the budget until written: see drain()
-
+      return new Step.Write(batch); // its bytes stay in the budget until written: see drain()
     } finally {
       lock.unlock();
     }

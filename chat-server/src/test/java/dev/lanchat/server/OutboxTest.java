@@ -88,6 +88,31 @@ class OutboxTest {
   }
 
   @Test
+  void anIdleOutboxHoldsNoWriterAndTheNextOfferStartsOne() throws Exception {
+    RecordingSink sink = new RecordingSink(new CountDownLatch(0));
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 1 << 20, flushed -> { });
+    box.start("test-out");
+    assertFalse(box.writerRunning(), "nothing queued, no writer");
+    box.offer(message(1));
+    awaitWriterGone(box);
+    assertEquals(List.of(1), sink.sent());
+    box.offer(message(2));
+    box.offer(message(3));
+    awaitWriterGone(box);
+    assertEquals(List.of(1, 2, 3), sink.sent(), "a later offer started a writer again");
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+  }
+
+  /** The writer ends by itself once the queue is empty; bounded, since it must. */
+  private static void awaitWriterGone(Outbox box) throws InterruptedException {
+    for (int i = 0; i < 1000 && box.writerRunning(); i++) {
+      Thread.sleep(10);
+    }
+    assertFalse(box.writerRunning(), "the writer ended when the queue was empty");
+  }
+
+  @Test
   void whatWaitsIsWrittenInOrderInOneBatch() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);

@@ -1,6 +1,5 @@
 package dev.lanchat.common.frame;
 
-import dev.lanchat.common.bytes.ByteWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class FrameWriter {
    * @throws IOException if the stream fails
    */
   public void writeFrames(List<byte[]> payloads) throws IOException {
-    int size = 0;
+    long size = 0;
     for (byte[] payload : payloads) {
       if (!Frames.isValidLength(payload.length)) {
         throw new IllegalArgumentException(
@@ -44,11 +43,22 @@ public final class FrameWriter {
       }
       size += Frames.HEADER_SIZE + payload.length;
     }
-    ByteWriter buffer = new ByteWriter(size);
-    for (byte[] payload : payloads) {
-      buffer.u32(payload.length).bytes(payload);
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a batch of " + size + " bytes is too large for one write");
     }
-    out.write(buffer.toByteArray());
+    // one array of exactly the batch's size, written once: no growing buffer, no copy of it
+    byte[] batch = new byte[(int) size];
+    int at = 0;
+    for (byte[] payload : payloads) {
+      int n = payload.length;
+      batch[at] = (byte) (n >>> 24);
+      batch[at + 1] = (byte) (n >>> 16);
+      batch[at + 2] = (byte) (n >>> 8);
+      batch[at + 3] = (byte) n;
+      System.arraycopy(payload, 0, batch, at + Frames.HEADER_SIZE, n);
+      at += Frames.HEADER_SIZE + n;
+    }
+    out.write(batch);
     out.flush();
   }
 }

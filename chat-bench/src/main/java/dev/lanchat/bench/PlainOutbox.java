@@ -1,0 +1,136 @@
+package dev.lanchat.bench;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The yardstick's outbound queue, shaped as LanChat's server outbox: offers never block, and a
+ * writer on a virtual thread, running only while there is work, writes up to 512 queued messages
+ * (or 1 MiB) at a time with one write. The only difference is what a batch costs: frames of
+ * plaintext, where LanChat seals a record per message. Thread-safe.
+ */
+final class PlainOutbox {
+  private static final int BATCH_MESSAGES = 512;
+  private static final long BATCH_BYTES = 1L << 20;
+
+  /** Writes a batch of frames with one write. */
+  interface Sink {
+    void writeFrames(List<byte[]> payloads) throws IOException;
+  }
+
+  private final Sink sink;
+  private final int maxMessages;
+  private final String threadName;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
+  // guarded by lock
+  private boolean writing;
+  private boolean stopped;
+  private Runnable then;
+
+  PlainOutbox(Sink sink, int maxMessages, String threadName) {
+    this.sink = sink;
+    this.maxMessages = maxMessages;
+    this.threadName = threadName;
+  }
+
+  /** Queues one message; false when the backlog is full (the client is too slow). */
+  boolean offer(byte[] encoded) {
+    lock.lock();
+    try {
+      if (stopped || then != null) {
+        return true; // ending anyway
+      }
+      if (queue.size() >= maxMessages) {
+        return false;
+      }
+      queue.add(encoded);
+      wake();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes what is queued, then runs {@code after} (at once if the writer already failed). */
+  void finish(Runnable after) {
+    boolean now;
+    lock.lock();
+    try {
+      then = after;
+      now = stopped;
+      wake();
+    } finally {
+      lock.unlock();
+    }
+    if (now) {
+      after.run();
+    }
+  }
+
+  private void wake() {
+    if (!writing && !stopped) {
+      writing = true;
+      Thread.ofVirtual().name(threadName).start(this::drain);
+    }
+  }
+
+  private void drain() {
+    try {
+      while (true) {
+        List<byte[]> batch = List.of();
+        Runnable after = null;
+        lock.lock();
+        try {
+          if (queue.isEmpty()) {
+            writing = false;
+            if (then != null) {
+              stopped = true;
+              after = then;
+            }
+          } else {
+            batch = take();
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (batch.isEmpty()) {
+          if (after != null) {
+            after.run();
+          }
+          return; // idle: the next offer starts a writer again
+        }
+        sink.writeFrames(batch);
+      }
+    } catch (IOException e) {
+      Runnable after;
+      lock.lock();
+      try {
+        stopped = true;
+        queue.clear();
+        after = then;
+      } finally {
+        lock.unlock();
+      }
+      if (after != null) {
+        after.run();
+      }
+    }
+  }
+
+  /** Under the lock: up to a batch's worth of what is queued. */
+  private List<byte[]> take() {
+    List<byte[]> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
+    long bytes = 0;
+    while (!queue.isEmpty() && batch.size() < BATCH_MESSAGES
+        && (batch.isEmpty() || bytes + queue.peek().length <= BATCH_BYTES)) {
+      byte[] m = queue.poll();
+      bytes += m.length;
+      batch.add(m);
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Reads a results.tsv of scripts/bench and says, target by target of issue 12, what was
+measured, whether it is met, and by how much it is missed.
+
+    python3 scripts/bench-targets.py RESULTS.tsv
+
+A paced rate is *held* when the deliveries a second reach 98 % of offered × clients, p99 is at
+most 50 ms and the run's check passed. Ratios compare LanChat with the no-crypto yardstick of
+the same launch.
+"""
+import csv
+import sys
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def held(per_s, p99, offered, clients):
+    return (per_s is not None and p99 is not None and offered and clients
+            and per_s >= 0.98 * offered * clients and p99 <= 50)
+
+
+def verdict(ok, text):
+    return ('met   ' if ok else 'MISSED') + '  ' + text
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    with open(argv[1], newline='') as f:
+        rows = list(csv.DictReader(f, delimiter='\t'))
+    out = []
+    storms = [r for r in rows if r['scenario'].startswith('join storm')]
+    for r in storms:
+        n, heap, rss = num(r['clients']), num(r['heap_kib_per_conn']), num(r['rss_kib_per_conn'])
+        if heap is not None:
+            out.append(verdict(heap <= 16, f'idle heap at {n:,.0f} clients: {heap:.1f} KiB per '
+                               f'connection (target <= 16; {heap / 16:.2f}x)'))
+        if rss is not None:
+            out.append(verdict(rss <= 48, f'idle RSS growth at {n:,.0f} clients: {rss:.1f} KiB '
+                               f'per connection (target <= 48; {rss / 48:.2f}x)'))
+        secs = num(r['seconds'])
+        text = (f'join storm of {n:,.0f}: every roster whole after {r["seconds"]} s, check '
+                f'{r["check"]} (target: 10,000 within 20 s)')
+        if n >= 10_000:
+            out.append(verdict(r['check'] == 'OK' and secs is not None and secs <= 20, text))
+        else:
+            out.append('  -     ' + text + ': smaller than the target size')
+    paced = [r for r in rows if r['scenario'].startswith('paced')]
+    best, best_plain = 0, 0
+    for r in paced:
+        offered, clients = num(r['offered_msg_s']), num(r['clients'])
+        if r['check'] == 'OK' and held(num(r['per_s']), num(r['p99_ms']), offered, clients):
+            best = max(best, offered)
+        if r['check'] == 'OK' and held(num(r['plain_per_s']), num(r['plain_p99_ms']), offered,
+                                       clients):
+            best_plain = max(best_plain, offered)
+    if paced:
+        rates = ', '.join(r['offered_msg_s'] for r in paced)
+        out.append(verdict(best >= 4000, f'paced fan-out: LanChat held {best:,.0f} msg/s of '
+                           f'{rates} offered (target >= 4,000 with p99 <= 50 ms)'))
+        if best_plain:
+            out.append(verdict(best >= 0.8 * best_plain,
+                               f'paced fan-out vs no-crypto: {best:,.0f} / {best_plain:,.0f} '
+                               f'msg/s held = {best / best_plain:.2f}x (target >= 0.8x)'))
+        else:
+            out.append('  ?     paced fan-out vs no-crypto: the yardstick held none of the rates')
+    for r in rows:
+        if r['scenario'].startswith('latency'):
+            p99, p999 = num(r['p99_ms']), num(r['p999_ms'])
+            q99, q999 = num(r['plain_p99_ms']), num(r['plain_p999_ms'])
+            if None in (p99, p999, q99, q999):
+                out.append(f'  ?     {r["scenario"]}: no figures ({r["check"]})')
+                continue
+            out.append(verdict(p99 <= 1.5 * q99 and p999 <= 1.5 * q999,
+                               f'{r["scenario"]}: p99 {p99:.2f} vs {q99:.2f} ms = {p99 / q99:.2f}x,'
+                               f' p99.9 {p999:.2f} vs {q999:.2f} ms = {p999 / q999:.2f}x '
+                               f'(target <= 1.5x each)'))
+    hs = {r['scenario']: num(r['per_s']) for r in rows if r['scenario'].startswith('handshake')}
+    floor = next((v for k, v in hs.items() if k.startswith('handshake floor')), None)
+    wall = hs.get('handshakes')
+    cpu = hs.get('handshakes by CPU time (all cores)')
+    if floor:
+        if wall:
+            out.append(verdict(wall >= 0.8 * floor, f'handshakes: {wall:,.0f} sessions/s vs '
+                               f'floor {floor:,.0f} = {wall / floor:.2f}x (target >= 0.8x)'))
+        if cpu:
+            out.append(verdict(cpu >= 0.8 * floor, f'handshakes by CPU time: {cpu:,.0f} '
+                               f'sessions/s if all cores were ours vs floor {floor:,.0f} = '
+                               f'{cpu / floor:.2f}x (target >= 0.8x)'))
+    print('targets of issue 12:')
+    for line in out:
+        print('  ' + line)
+
+
+if __name__ == '__main__':
+    main(sys.argv)
