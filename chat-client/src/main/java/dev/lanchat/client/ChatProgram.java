@@ -1,9 +1,10 @@
 package dev.lanchat.client;
 
+import dev.lanchat.client.session.Backoff;
 import dev.lanchat.client.session.Connector;
-import dev.lanchat.client.session.Ending;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
+import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.client.session.ServerTrust;
 import dev.lanchat.client.session.Session;
 import dev.lanchat.client.session.SessionSettings;
@@ -12,7 +13,11 @@ import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +39,21 @@ public final class ChatProgram {
    * @param name the name to join as, or null to ask (interactive only)
    * @param zone the time zone of the timestamps shown
    */
-  public record Settings(SessionSettings session, String name, ZoneId zone) {
+  public record Settings(SessionSettings session, String name, ZoneId zone,
+      Optional<Duration> reconnectFor, Optional<Path> logDir) {
+    /** Piped, a lost connection is retried this long by default ({@code --reconnect-for}). */
+    public static final Duration PIPED_RECONNECT = Duration.ofSeconds(60);
+
     public Settings {
       Objects.requireNonNull(session, "session");
       Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(reconnectFor, "reconnectFor");
+      Objects.requireNonNull(logDir, "logDir");
+    }
+
+    /** Settings that reconnect as {@code --reconnect-for} does by default, with no chat log. */
+    public Settings(SessionSettings session, String name, ZoneId zone) {
+      this(session, name, zone, Optional.of(PIPED_RECONNECT), Optional.empty());
     }
   }
 
@@ -52,9 +68,10 @@ public final class ChatProgram {
   private final KnownPeers knownPeers;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
-  private final MessageIds ids = new MessageIds();
   private final ChainWatch chains;
   private final VerifyCommand verify;
+  private final Refusals refusals;
+  private final LogTap log;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -71,8 +88,9 @@ public final class ChatProgram {
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
     this.room = new RoomView(console, format);
-    this.dialog = new JoinDialog(console, format, names, room,
-        new Refusals(console, settings.session().identity().fingerprint()));
+    this.refusals = new Refusals(console, settings.session().identity().fingerprint());
+    this.dialog = new JoinDialog(console, format, names, room, refusals);
+    this.log = new LogTap(settings.zone());
     this.chains = new ChainWatch(settings.session().identity(), console, knownPeers);
     this.verify = new VerifyCommand(console, chains, () -> Optional.of(RoomNames.GENERAL));
   }
@@ -143,14 +161,25 @@ public final class ChatProgram {
     }
   }
 
-  /** The joined part: input on one thread, events on the session's; returns the exit code. */
+  /**
+   * The joined part: input on one thread, events on the session's, and a new session whenever
+   * the connection is lost (as {@link Reconnector} decides); returns the exit code.
+   */
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
+    log.open(settings.logDir(), session.hostPort(), console);
+    log.append("* connected to " + session.hostPort() + " as "
+        + dev.lanchat.common.rules.TerminalText.render(welcome.name()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
+    Optional<Duration> retry = console.interactive() ? Optional.empty() : settings.reconnectFor();
+    Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
+        new Reconnector.Options(retry, console.interactive()),
+        new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
     CountDownLatch entered = new CountDownLatch(1);
-    chains.connected(session.serverKey(), session::send);
-    session.start(message -> {
+    // one watch for the whole conversation: the link carries it across reconnects
+    chains.connected(session.serverKey(), link::send);
+    Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       chains.received(message);
       peers.received(message);
       received(message);
@@ -158,31 +187,30 @@ public final class ChatProgram {
           || message instanceof ServerMessage.Error) {
         entered.countDown();
       }
-    });
-    // logged in, in no room yet: everyone starts in #general because we enter it; lines are
-    // read once we know who is there, as they were when WELCOME listed everyone
-    ClientMessage.Enter enter = new ClientMessage.Enter(RoomNames.GENERAL, 0);
-    chains.sent(enter); // since 0: the room's chain starts afresh from the context it gets
-    session.send(enter);
-    awaitEntered(session, entered);
-    Thread input = new Thread(() -> readInput(session, peers), "lanchat-input");
+    }, log::append);
+    // lines are read once we know who is there, as they were when WELCOME listed everyone
+    Thread input = new Thread(() -> {
+      awaitEntered(link, entered);
+      readInput(link, peers);
+    }, "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
-    return switch (session.awaitEnd()) {
-      case Ending.Left left -> failedLine ? ExitCode.LINE_FAILED : ExitCode.OK;
-      case Ending.ServerBye bye -> {
-        room.show(bye.bye());
-        yield ExitCode.CONNECTION;
-      }
-      case Ending.Failed failed -> fail(ExitCode.CONNECTION, "! " + failed.why());
-    };
+    try {
+      // logged in, in no room yet: everyone starts in #general because we enter it
+      ClientMessage.Enter enter = new ClientMessage.Enter(RoomNames.GENERAL, 0);
+      chains.sent(enter); // since 0: the room's chain starts afresh from the context it gets
+      return shown.exitCode(link.run(session, List.of(enter), shown), failedLine,
+          welcome.name());
+    } finally {
+      log.close();
+    }
   }
 
-  /** Waits for the answer to our ENTER, or for the session to end without one. */
-  private static void awaitEntered(Session session, CountDownLatch entered) {
+  /** Waits for the answer to our first ENTER, or for the conversation to end without one. */
+  private static void awaitEntered(Reconnector link, CountDownLatch entered) {
     try {
-      while (!entered.await(100, TimeUnit.MILLISECONDS) && !session.isOver()) {
-        // the session's end is the other way out
+      while (!entered.await(100, TimeUnit.MILLISECONDS) && !link.isOver()) {
+        // the conversation's end is the other way out
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -195,9 +223,11 @@ public final class ChatProgram {
    */
   private void received(ServerMessage message) {
     if (console.interactive()) {
+      log.event(message);
       room.received(message);
       return;
     }
+    log.event(message);
     Optional<SentLines.Line> about = sent.received(message);
     if (message instanceof ServerMessage.Error error) {
       failedLine = true;
@@ -207,7 +237,7 @@ public final class ChatProgram {
     room.received(message);
   }
 
-  private void readInput(Session session, PeerKeys peers) {
+  private void readInput(Reconnector session, PeerKeys peers) {
     long number = 0;
     try {
       while (!session.isOver()) {
@@ -217,7 +247,7 @@ public final class ChatProgram {
           return;
         }
         if (line == null) {
-          session.goodbye();
+          session.goodbye("");
           return;
         }
         if (!relay(session, peers, line, number)) {
@@ -230,7 +260,7 @@ public final class ChatProgram {
   }
 
   /** Acts on input line {@code number}; false once the user has quit. */
-  private boolean relay(Session session, PeerKeys peers, String line, long number) {
+  private boolean relay(Reconnector session, PeerKeys peers, String line, long number) {
     Commands.Input input = switch (verify.handle(line)) {
       case VerifyCommand.Parsed.Other other -> Commands.parse(line);
       case VerifyCommand.Parsed.Invalid invalid -> new Commands.Input.Invalid(invalid.why());
@@ -239,15 +269,16 @@ public final class ChatProgram {
     switch (input) {
       case Commands.Input.Say say -> {
         sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        session.send(new ClientMessage.Say(ids.next(), RoomNames.GENERAL, say.text()));
+        deliver(session, new ClientMessage.Say(session.nextId(), RoomNames.GENERAL,
+            say.text()));
       }
       case Commands.Input.Msg msg -> {
         sent.sent(number, line, SentLines.Answer.OWN_DM);
-        session.send(new ClientMessage.Dm(ids.next(), msg.to(), msg.text()));
+        deliver(session, new ClientMessage.Dm(session.nextId(), msg.to(), msg.text()));
       }
       case Commands.Input.Who who -> {
         sent.sent(number, line, SentLines.Answer.ROSTER);
-        session.send(new ClientMessage.Who(RoomNames.GENERAL));
+        deliver(session, new ClientMessage.Who(RoomNames.GENERAL));
       }
       case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
       case Commands.Input.Quit quit -> {
@@ -267,6 +298,19 @@ public final class ChatProgram {
       case Commands.Input.Blank blank -> { }
     }
     return true;
+  }
+
+  /**
+   * Hands one message to the conversation; while disconnected it waits for the connection, and
+   * at a terminal a line beyond {@link Reconnector#MAX_QUEUED} is refused and said so.
+   */
+  private void deliver(Reconnector link, ClientMessage message) {
+    switch (link.send(message)) {
+      case SENT, OVER -> { }
+      case QUEUED -> console.problem("* not connected: kept to send once the connection is back");
+      case REFUSED -> console.problem("! not sent: " + Reconnector.MAX_QUEUED
+          + " lines already wait for the connection to come back");
+    }
   }
 
   private int fail(int exitCode, String message) {

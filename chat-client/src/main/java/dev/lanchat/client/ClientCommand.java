@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +59,11 @@ import picocli.CommandLine;
           + "(for about 1.5 s): if one answers it connects to it; if several answer it lets you "
           + "pick one by number at a terminal, and otherwise exits 2 listing them; if none "
           + "answers it exits 1. --discover only lists them.",
+      "A lost connection is said in one line and retried, waiting 1 s, then twice as long each "
+          + "time up to 30 s: at a terminal until you quit, from a script for --reconnect-for "
+          + "seconds. Each reconnect checks the server's key again. Once back, the client says "
+          + "so, enters its rooms again and shows what was missed, each message once; lines "
+          + "typed meanwhile (up to 100) and lines the server had not confirmed are sent then.",
       ""
     },
     footerHeading = "%nServer trust:%n",
@@ -81,8 +87,8 @@ import picocli.CommandLine;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:you quit, or input ended and the server confirmed everything sent",
-      "1:the connection failed or was lost, no server answered discovery, or the identity "
-          + "file cannot be used",
+      "1:the connection failed, or was lost and not back within --reconnect-for, no server "
+          + "answered discovery, or the identity file cannot be used",
       "2:usage error, or several servers answered discovery and none was chosen",
       "3:the server is not trusted (unknown, changed key, bad known-servers file), the "
           + "known-peers file cannot be used, or you pressed Ctrl-C or Ctrl-D at the trust or "
@@ -114,6 +120,9 @@ public final class ClientCommand implements Callable<Integer> {
       return BuildInfo.current().versionLines("LanChat client").toArray(String[]::new);
     }
   }
+
+  /** A week: long enough for any script, short enough to stay far from overflow. */
+  private static final long MAX_RECONNECT_SECONDS = 7 * 24 * 3600;
 
   @Spec
   private CommandSpec spec;
@@ -190,6 +199,18 @@ public final class ClientCommand implements Callable<Integer> {
           + "known-servers file, atomically, and exit; the next run meets the server as new. "
           + "For a server whose key changed and whose operator confirmed the new fingerprint.")
   private String forget;
+
+  @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "60",
+      description = "When input is not a terminal: after a lost connection, try to reconnect "
+          + "for this long (default: ${DEFAULT-VALUE}; 0: never), then exit 1. At a terminal the "
+          + "client tries until you quit. Waits grow from 1 s to 30 s.")
+  private long reconnectFor;
+
+  @Option(names = "--log", paramLabel = "DIR",
+      description = "Append every event shown, as the lines a script gets, to one file per "
+          + "server and day: DIR/HOST_PORT-YYYY-MM-DD.log. DIR is created owner-only if "
+          + "missing, each file is owner-only (0600). Off by default: no chat is written to disk.")
+  private Path log;
 
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   private boolean noColor;
@@ -339,8 +360,9 @@ public final class ClientCommand implements Callable<Integer> {
     if (joinCode != null) {
       session = session.withJoinCode(JoinCode.parse(joinCode));
     }
-    return new ChatProgram(new ChatProgram.Settings(session, name, zone), console, pins, peers)
-        .run();
+    Optional<Duration> retry = Optional.of(Duration.ofSeconds(reconnectFor));
+    return new ChatProgram(new ChatProgram.Settings(session, name, zone, retry,
+        Optional.ofNullable(log)), console, pins, peers).run();
   }
 
   /**
@@ -483,6 +505,18 @@ public final class ClientCommand implements Callable<Integer> {
     if (joinCode != null && JoinCode.problem(joinCode).isPresent()) {
       throw new ParameterException(cl, "--join-code: " + JoinCode.problem(joinCode).orElseThrow()
           + " (a code looks like 7-crater-lantern)");
+    }
+    if (reconnectFor < 0 || reconnectFor > MAX_RECONNECT_SECONDS) {
+      throw new ParameterException(cl, "--reconnect-for must be 0 (never) to "
+          + MAX_RECONNECT_SECONDS + " seconds, not " + reconnectFor);
+    }
+    if (log != null) {
+      try {
+        ChatLog.prepare(log);
+      } catch (IOException e) {
+        throw new ParameterException(cl, "--log: cannot use " + log + " as the chat log's "
+            + "folder: " + e.getMessage());
+      }
     }
     if (pingIntervalMs < 1) {
       throw new ParameterException(cl, "--ping-interval-ms must be positive");

@@ -118,7 +118,7 @@ public final class EventFormat {
       case ServerMessage.Chat m -> new Shown(time(m.time()) + " <" + name(m.from()) + "> ",
           text(m.text()));
       case ServerMessage.Dm m -> new Shown(time(m.time()) + " [" + name(m.from()) + " -> "
-          + name(m.to()) + "] ", text(m.text()));
+          + name(m.to()) + "] ", text(m.text()) + dmNote(m));
       case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* "
           + name(m.member().name()) + " joined");
       case ServerMessage.Left m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
@@ -195,6 +195,16 @@ public final class EventFormat {
   private String left(String who, String reason, String message) {
     return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")")
         + (message.isEmpty() ? "" : ": " + text(message));
+  }
+
+  /** What a DM's status adds: the recipient is offline or away, or it waited for us. */
+  private String dmNote(ServerMessage.Dm m) {
+    return switch (m.status()) {
+      case DELIVERED -> "";
+      case STORED -> " (" + name(m.to()) + " is offline: delivered when they return)";
+      case AWAY -> " (" + name(m.to()) + " is away: " + text(m.note()) + ")";
+      case FROM_STORAGE -> " (sent " + time(m.time()) + " while you were away)";
+    };
   }
 
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */

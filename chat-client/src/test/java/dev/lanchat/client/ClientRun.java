@@ -33,7 +33,9 @@ final class ClientRun {
     PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
     ClientCommand command = new ClientCommand(color -> new PipedConsole(in, out, err), env,
         ZoneOffset.UTC);
-    exit = CompletableFuture.supplyAsync(() -> ClientCommand.commandLine(command)
+    // a thread of its own, not the common pool: a run still reconnecting after its test must
+    // not hold up the next test's run
+    exit = onOwnThread(() -> ClientCommand.commandLine(command)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args));
@@ -68,6 +70,24 @@ final class ClientRun {
         throw new AssertionError("discovery in tests stays on loopback, not " + target);
       }
     }
+  }
+
+  /**
+   * Runs {@code work} on a daemon thread of its own (not the common pool, whose one or two
+   * threads a client still reconnecting after its test would hold).
+   */
+  static <T> CompletableFuture<T> onOwnThread(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        result.complete(work.get());
+      } catch (RuntimeException | Error e) {
+        result.completeExceptionally(e);
+      }
+    }, "client-run");
+    thread.setDaemon(true);
+    thread.start();
+    return result;
   }
 
   /** Starts the client with {@code args}. */
@@ -114,6 +134,19 @@ final class ClientRun {
       Thread.sleep(10); // stdout is a plain buffer with nothing to wait on
     }
     return out();
+  }
+
+  /** Waits, at most 15 s, until stderr holds {@code text}, and returns stderr. */
+  String awaitErr(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!err().contains(text)) {
+      if (System.nanoTime() > deadline || exit.isDone()) {
+        throw new AssertionError("the client never said \"" + text + "\"; stdout:\n"
+            + out() + "\nstderr:\n" + err());
+      }
+      Thread.sleep(10); // stderr is a plain buffer with nothing to wait on
+    }
+    return err();
   }
 
   String out() {

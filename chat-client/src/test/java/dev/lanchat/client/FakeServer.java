@@ -176,6 +176,20 @@ final class FakeServer implements AutoCloseable {
       return message;
     }
 
+    /**
+     * The next message that is not a PING: the client sends a PING to confirm its lines when
+     * nothing else waits, so between lines there may be one; each is answered with its PONG.
+     */
+    ClientMessage receiveLine() throws IOException {
+      while (true) {
+        ClientMessage next = receive();
+        if (!(next instanceof ClientMessage.Ping ping)) {
+          return next;
+        }
+        send(new ServerMessage.Pong(ping.token()));
+      }
+    }
+
     /** Asserts the next message and returns it. */
     <T extends ClientMessage> T expect(Class<T> type) throws IOException {
       return assertInstanceOf(type, receive());
@@ -237,7 +251,7 @@ final class FakeServer implements AutoCloseable {
 
     /** Asserts the next message is SAY of {@code text} in #general, with an id. */
     void expectSay(String text) throws IOException {
-      assertSay(text, receive());
+      assertSay(text, receiveLine());
     }
 
     /** As {@link #expectSay}, with a message that was received already. */
@@ -249,21 +263,33 @@ final class FakeServer implements AutoCloseable {
 
     /** As {@link #expectSay}, with a message and a failure text. */
     void expectSay(String text, String what) throws IOException {
-      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, receive(), what);
+      ClientMessage.Say say = assertInstanceOf(ClientMessage.Say.class, receiveLine(), what);
       assertEquals(new ClientMessage.Say(say.id(), GENERAL, text), say, what);
     }
 
     /** Asserts the next message is DM of {@code text} to {@code to}, with an id. */
     void expectDm(String to, String text) throws IOException {
-      ClientMessage.Dm dm = assertInstanceOf(ClientMessage.Dm.class, receive());
+      ClientMessage.Dm dm = assertInstanceOf(ClientMessage.Dm.class, receiveLine());
       assertEquals(new ClientMessage.Dm(dm.id(), to, text), dm);
     }
 
-    /** Answers the client's closing PING and asserts the BYE and the close that follow. */
+    /**
+     * Answers the client's closing PING and asserts the BYE and the close that follow. PINGs
+     * that confirm what was sent (one after a line when nothing else waits) may come first;
+     * each is answered, as a server does.
+     */
     void answerGoodbye() throws IOException {
       ClientMessage.Ping ping = expect(ClientMessage.Ping.class);
-      send(new ServerMessage.Pong(ping.token()));
-      assertEquals(new ClientMessage.Bye(), receive());
+      ClientMessage next;
+      while (true) {
+        send(new ServerMessage.Pong(ping.token()));
+        next = receive();
+        if (!(next instanceof ClientMessage.Ping more)) {
+          break;
+        }
+        ping = more;
+      }
+      assertEquals(new ClientMessage.Bye(), next);
       expectEnd();
     }
 

@@ -29,7 +29,7 @@ class HostileServerTest {
 
   private ClientRun start(FakeServer server) throws IOException {
     return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
-        "--name", "alice", "--accept-new", "--known-servers",
+        "--name", "alice", "--accept-new", "--reconnect-for", "0", "--known-servers",
         home.resolve("known_servers").toString(), "--identity",
         home.resolve("identity.pem").toString());
   }

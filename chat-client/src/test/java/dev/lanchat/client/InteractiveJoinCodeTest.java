@@ -49,7 +49,7 @@ class InteractiveJoinCodeTest {
       ChatProgram program = new ChatProgram(new ChatProgram.Settings(
           SessionSettings.of("127.0.0.1", server.port(), Identity.generate(new SecureRandom())),
           "dave", ZoneOffset.UTC), console, pins, KnownPeers.load(home.resolve("known_peers")));
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(program::run);
+      CompletableFuture<Integer> exit = ClientRun.onOwnThread(program::run);
 
       int at = vt.await("Trust this server and remember its key? [y/N] ", 0);
       vt.type("y\r");

@@ -35,7 +35,7 @@ class InteractiveSessionTest {
             dev.lanchat.common.crypto.Identity.generate(new java.security.SecureRandom()))
             .withPingInterval(Duration.ofSeconds(30)),
         name, ZoneOffset.UTC), console, pins, KnownPeers.load(home.resolve("known_peers")));
-    return CompletableFuture.supplyAsync(program::run);
+    return ClientRun.onOwnThread(program::run);
   }
 
   @Test

@@ -47,7 +47,7 @@ class PipedSessionTest {
             FakeServer.left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
-        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
         peer.send(FakeServer.roster(List.of(FakeServer.member("alice"))));
         // every input line arrives, in order, before the closing PING and BYE
         peer.expectSay("one");
@@ -112,7 +112,8 @@ class PipedSessionTest {
   @Test
   void serverClosingTheConnectionExitsOneWithAClearMessage() throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server, "--name", "alice");
+      // with reconnecting off, as before reconnecting existed (ReconnectTest covers it on)
+      ClientRun client = start(server, "--name", "alice", "--reconnect-for", "0");
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
       }
@@ -125,7 +126,7 @@ class PipedSessionTest {
   @Test
   void serverByeExitsOneShowingTheReason() throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server, "--name", "alice");
+      ClientRun client = start(server, "--name", "alice", "--reconnect-for", "0");
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         peer.send(new ServerMessage.Bye("shutting down"));
@@ -153,11 +154,12 @@ class PipedSessionTest {
         }
         FakeServer.Peer.assertSay("still here", next);
         client.endInput();
-        ClientMessage.Ping last = peer.expect(ClientMessage.Ping.class);
-        peer.send(new ServerMessage.Pong(last.token() + 1000)); // the wrong token confirms nothing
-        peer.send(new ServerMessage.Pong(last.token()));
-        ClientMessage bye = peer.receive();
-        while (bye instanceof ClientMessage.Ping) {
+        // the PING confirming the line, then the goodbye's: each answered with a wrong token
+        // first, which confirms nothing, so BYE comes only after the right one
+        ClientMessage bye = peer.expect(ClientMessage.Ping.class);
+        while (bye instanceof ClientMessage.Ping last) {
+          peer.send(new ServerMessage.Pong(last.token() + 1000));
+          peer.send(new ServerMessage.Pong(last.token()));
           bye = peer.receive();
         }
         assertEquals(new ClientMessage.Bye(), bye);
@@ -205,7 +207,7 @@ class PipedSessionTest {
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
         peer.expectSay("hello");
         peer.expectDm("dave", "hi");
-        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receive());
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
         peer.expectSay("bye");
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
         peer.send(FakeServer.chat(T1201, "alice", "hello"),

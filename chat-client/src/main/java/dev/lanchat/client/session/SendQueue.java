@@ -28,6 +28,11 @@ final class SendQueue {
     return queue.offer(message);
   }
 
+  /** True when nothing waits to be sent. */
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
   /** Queues {@code message}, waiting while the queue is full; false once the session is over. */
   boolean put(ClientMessage message) {
     try {

@@ -47,6 +47,7 @@ public final class Session implements AutoCloseable {
   private final KeepAlive keepAlive;
   private final SendQueue queue = new SendQueue(QUEUE_CAPACITY, this::isOver);
   private volatile SendLimits limits = SendLimits.SERVER_DEFAULTS;
+  private volatile Outstanding outstanding;
   private int joinsSent;
   private volatile boolean leaving;
 
@@ -94,6 +95,21 @@ public final class Session implements AutoCloseable {
   /** After joining: starts the reader thread, giving events to {@code listener}, and the keep-alive. */
   public void start(Listener listener) {
     Objects.requireNonNull(listener, "listener");
+    startThreads(listener);
+  }
+
+  /**
+   * {@link #start}, telling {@code tracking} what is written and which PINGs are answered, and
+   * sending a PING whenever a SAY, DM or ME was written and nothing else waits, so that what
+   * the server has is confirmed soon and a reconnect resends little.
+   */
+  void start(Listener listener, Outstanding tracking) {
+    Objects.requireNonNull(listener, "listener");
+    this.outstanding = Objects.requireNonNull(tracking, "tracking");
+    startThreads(listener);
+  }
+
+  private void startThreads(Listener listener) {
     queue.pace(limits, joinsSent);
     Duration idle = settings.pingInterval().multipliedBy(3);
     input.idle(idle.compareTo(MIN_IDLE_TIMEOUT) > 0 ? idle : MIN_IDLE_TIMEOUT);
@@ -101,7 +117,7 @@ public final class Session implements AutoCloseable {
     Thread reader = new Thread(() -> read(listener), "lanchat-reader");
     reader.setDaemon(true); // a session the program abandons never keeps the JVM alive
     reader.start();
-    Thread sender = new Thread(() -> queue.sendQueued(this::trySend), "lanchat-sender");
+    Thread sender = new Thread(() -> queue.sendQueued(this::sendAndConfirm), "lanchat-sender");
     sender.setDaemon(true);
     sender.start();
   }
@@ -180,7 +196,13 @@ public final class Session implements AutoCloseable {
       while (!isOver()) {
         ServerMessage m = wire.receive();
         switch (m) {
-          case ServerMessage.Pong pong -> confirmation.answered(pong.token());
+          case ServerMessage.Pong pong -> {
+            Outstanding tracking = outstanding;
+            if (tracking != null) {
+              tracking.confirmed(pong.token());
+            }
+            confirmation.answered(pong.token());
+          }
           case ServerMessage.Bye bye -> {
             if (!leaving) {
               end(new Ending.ServerBye(bye));
@@ -197,6 +219,17 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /** The sender thread's send: {@link #trySend}, then a PING to confirm a tracked message. */
+  private boolean sendAndConfirm(ClientMessage message) {
+    if (!trySend(message)) {
+      return false;
+    }
+    if (outstanding != null && Outstanding.resendable(message) && queue.isEmpty()) {
+      queue.offer(new ClientMessage.Ping(confirmation.nextToken()));
+    }
+    return true;
+  }
+
   /** Sends, or ends the session when the connection has failed; true when sent. */
   private boolean trySend(ClientMessage message) {
     try {
@@ -211,8 +244,16 @@ public final class Session implements AutoCloseable {
   }
 
   private void write(ClientMessage message) throws IOException {
+    Outstanding tracking = outstanding;
+    boolean ping = message instanceof ClientMessage.Ping;
+    if (tracking != null && ping) {
+      tracking.written(message); // before the bytes go: its PONG may be read at once
+    }
     wire.send(message);
     keepAlive.sent();
+    if (tracking != null && !ping) {
+      tracking.written(message);
+    }
   }
 
   /** Ends the session once; the first end wins, and once leaving only the goodbye may end it. */

@@ -53,6 +53,15 @@ public record SessionSettings(String host, int port, Identity identity, Duration
         Optional.of(code));
   }
 
+  /**
+   * The same settings without a join code: a reconnect proves nothing again, since the code
+   * is used up and the server's key is pinned by then.
+   */
+  public SessionSettings withoutJoinCode() {
+    return new SessionSettings(host, port, identity, pingInterval, handshakeDeadline,
+        Optional.empty());
+  }
+
   /** {@code host:port} as the known-servers file writes it. */
   public String hostPort() {
     return KnownServers.hostPort(host, port);
