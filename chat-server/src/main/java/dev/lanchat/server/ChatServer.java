@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running LanChat server (protocol §5–7): it listens on a TCP port, admits connections within
- * the per-address limit, runs each on its own virtual thread, and keeps one {@link Room}.
+ * the per-address limit, runs each on its own virtual thread, and keeps the rooms ({@link
+ * Rooms}) and who is logged in ({@link Lobby}).
  *
  * <p>Start it with {@link #start}, stop it with {@link #close}: every client then gets BYE with
  * {@link #SHUTDOWN_REASON}, and close returns once their last messages were written or a bounded
@@ -50,7 +51,7 @@ public final class ChatServer implements AutoCloseable {
 
   private final ServerServices services;
   private final ServerSocket listener;
-  private final Room room;
+  private final Chat chat;
   private final HandshakeSlots handshakes;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<AutoCloseable> companions = new ConcurrentLinkedQueue<>();
@@ -63,12 +64,25 @@ public final class ChatServer implements AutoCloseable {
     ClientKeys keys = new ClientKeys(store, config.access());
     this.services = new ServerServices(config, identity, keys);
     this.listener = listener;
-    this.room = new Room(RoomInfo.of(config), new NameRegistry(), keys, config.roomBudget(),
-        System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW));
+    this.chat = chat(config, store, keys);
     this.handshakes = new HandshakeSlots(config.maxHandshakes());
     Acceptor loop = new Acceptor(listener, new AdmissionControl(config.connectRate(),
         config.connectBurst(), config.maxPerAddress()), services::isClosed, this::serve);
     this.acceptor = Thread.ofPlatform().name("lanchat-accept").daemon(false).unstarted(loop::run);
+  }
+
+  /** The lobby, rooms and DMs of a server over {@code store}. */
+  private static Chat chat(ServerConfig config, Store store, ClientKeys keys) {
+    Lobby lobby = new Lobby(new NameRegistry(), keys);
+    Rooms rooms = new Rooms(store.history(config.retention()), config.roomBudget(),
+        System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW), config.maxRooms(),
+        config.maxRoomsPerClient());
+    DirectMessages dms = new DirectMessages(lobby, store.offlineDms(config.retention()),
+        keys::binding, slow -> {
+          rooms.leaveAll(slow, Room.TOO_SLOW, "");
+          slow.evicted(Room.TOO_SLOW);
+        });
+    return new Chat(RoomInfo.of(config), lobby, rooms, dms);
   }
 
   /**
@@ -101,6 +115,7 @@ public final class ChatServer implements AutoCloseable {
     }
     ChatServer server = new ChatServer(config, identity, listener, store);
     server.watch(store);
+    server.sweep(store, config);
     server.acceptor.start();
     // the fingerprint is the start-up banner's to show, once; the log says where, in DEBUG
     log.debug("listening on {}", Peers.describe(listener.getLocalSocketAddress()));
@@ -185,9 +200,24 @@ public final class ChatServer implements AutoCloseable {
     return services.slots().count();
   }
 
-  /** The names of everyone joined, in join order. */
+  /** The names of everyone joined (logged in), in join order. */
   public List<String> roster() {
-    return room.roster();
+    return chat.lobby().names();
+  }
+
+  /** The names of everyone in the room named {@code room}, in the order they entered it. */
+  public List<String> roster(String room) {
+    return chat.rooms().named(room).map(Room::names).orElse(List.of());
+  }
+
+  /**
+   * Prunes what fell out of retention ({@code --history}, {@code --history-days}) now, in
+   * bounded steps, and again every {@link HistorySweeper#PERIOD} while the server runs.
+   */
+  private void sweep(Store store, ServerConfig config) {
+    HistorySweeper sweeper = new HistorySweeper(store.history(config.retention()),
+        store.offlineDms(config.retention()), services);
+    sweeper.run();
   }
 
   /** True once {@link #close} has begun. */
@@ -225,7 +255,8 @@ public final class ChatServer implements AutoCloseable {
 
   /** BYE to every connection, a bounded wait for it to leave, then every socket closed. */
   private void sayGoodbye() throws InterruptedException {
-    List<Member> members = room.close();
+    chat.rooms().close();
+    List<Member> members = chat.lobby().close();
     log.info("shutting down: saying BYE to {} clients ({} joined)", connections.size(),
         members.size());
     ServerMessage.Bye bye = new ServerMessage.Bye(SHUTDOWN_REASON);
@@ -301,7 +332,7 @@ public final class ChatServer implements AutoCloseable {
       log.debug("closed {}: displaced by a newer handshake", client.peer());
       client.close();
     });
-    Connection connection = new Connection(services, room, client, id, place, slot);
+    Connection connection = new Connection(services, chat, client, id, place, slot);
     connections.add(connection);
     if (services.isClosed()) {
       connection.closeSocket();

@@ -4,11 +4,13 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.server.store.BindResult;
 import dev.lanchat.server.store.KeyFingerprint;
+import dev.lanchat.server.store.NameBinding;
 import dev.lanchat.server.store.RenameResult;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
 import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,16 @@ final class ClientKeys implements NameBinder {
       }
     }
     return gone;
+  }
+
+  /**
+   * The binding of {@code name} (valid), if a key owns it: where a DM to someone who is not
+   * connected waits.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  Optional<NameBinding> binding(String name) throws StoreException {
+    return store.binding(name);
   }
 
   /** A join-code exchange against this store, for the client at {@code peer}. */

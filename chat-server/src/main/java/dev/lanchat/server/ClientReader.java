@@ -74,10 +74,10 @@ final class ClientReader {
         return Ending.bye(bye.message());
       }
       switch (rules.handle(message, host.member())) {
-        case SessionRules.Outcome.Reply r -> host.reply(r.message());
-        case SessionRules.Outcome.JoinedAs j -> host.joinedAs(j.member());
-        case SessionRules.Outcome.Done d -> { } // the room has done what there was to do
-        case SessionRules.Outcome.Close c -> host.beginClose(c.bye());
+        case Outcome.Reply r -> host.reply(r.message());
+        case Outcome.JoinedAs j -> host.joinedAs(j.member());
+        case Outcome.Done d -> { } // the room has done what there was to do
+        case Outcome.Close c -> host.beginClose(c.bye());
       }
     }
   }

@@ -36,7 +36,7 @@ final class Connection implements Subscriber, ClientReader.Host {
 
   private final ServerContext server;
   private final ServerConfig config;
-  private final Room room;
+  private final Chat chat;
   private final ClientSocket socket;
   private final long id;
   private final AdmissionControl.Place place;
@@ -45,6 +45,8 @@ final class Connection implements Subscriber, ClientReader.Host {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Optional<Member> member = Optional.empty();
   private volatile Optional<ByteString> key = Optional.empty();
+  /** Why the server removed this client, when it did: the LEFT reason in its other rooms. */
+  private volatile Optional<String> evictedFor = Optional.empty();
   private final HandshakeDeadline deadline = new HandshakeDeadline();
   private boolean slotTaken;
 
@@ -52,13 +54,13 @@ final class Connection implements Subscriber, ClientReader.Host {
    * @param place this connection's place in its source's count, released when it ends
    * @param handshakeSlot its handshake slot, left when the handshake ends
    */
-  Connection(ServerContext server, Room room, ClientSocket socket, long id,
+  Connection(ServerContext server, Chat chat, ClientSocket socket, long id,
       AdmissionControl.Place place, HandshakeSlots.Slot handshakeSlot) {
     this.server = server;
     this.place = place;
     this.handshakeSlot = handshakeSlot;
     this.config = server.config();
-    this.room = room;
+    this.chat = chat;
     this.socket = socket;
     this.id = id;
   }
@@ -126,7 +128,7 @@ final class Connection implements Subscriber, ClientReader.Host {
   /** The session of an admitted key, starting with {@code first} if it was read already. */
   private Ending session(ClientReader reader, ByteString proven, Optional<ClientMessage> first) {
     key = Optional.of(proven);
-    return reader.session(new SessionRules(room, this, proven, config.rate(), config.burst()),
+    return reader.session(new SessionRules(chat, this, proven, config.rate(), config.burst()),
         first);
   }
 
@@ -146,10 +148,9 @@ final class Connection implements Subscriber, ClientReader.Host {
     handshakeSlot.leave();
     deadline.cancel();
     member.ifPresent(m -> {
-      if (room.leave(m, ending.leaveReason(), ending.leaveMessage())) {
-        log.info("leave {} from {}: {}", m.name(), peer(),
-            ending.leaveReason().isEmpty() ? "bye" : ending.leaveReason());
-      }
+      String reason = evictedFor.orElse(ending.leaveReason());
+      chat.logout(m, reason, evictedFor.isPresent() ? "" : ending.leaveMessage());
+      log.info("leave {} from {}: {}", m.name(), peer(), reason.isEmpty() ? "bye" : reason);
     });
     if (life.hasOutbox()) {
       beginClose(ending.last().orElse(null));
@@ -195,8 +196,7 @@ final class Connection implements Subscriber, ClientReader.Host {
   /** Queues a direct answer to this client; a full backlog removes it as too slow. */
   @Override
   public void reply(ServerMessage message) {
-    if (!offer(MessageCodec.encode(message))
-        && member.map(m -> room.leave(m, Room.TOO_SLOW)).orElse(true)) {
+    if (!offer(MessageCodec.encode(message))) {
       evicted(Room.TOO_SLOW);
     }
   }
@@ -204,6 +204,9 @@ final class Connection implements Subscriber, ClientReader.Host {
   /** Removed for an overflowing backlog: drop it, close now. Never called under the room lock. */
   @Override
   public void evicted(String reason) {
+    if (evictedFor.isEmpty()) {
+      evictedFor = Optional.of(reason);
+    }
     if (life.abort()) {
       log.info("leave {} from {}: {}", memberName().orElse("(not joined)"), peer(), reason);
     }

@@ -22,9 +22,19 @@ public final class HistoryOptions {
   /**
    * The retention the options give.
    *
-   * @throws IllegalArgumentException with a sentence naming the option, if one is out of range
+   * @throws ServerConfig.InvalidSetting with a sentence naming the option, if one is out of
+   *     range; its setting is the field ({@code events} or {@code days}), so the command can
+   *     say which file and key a bad value came from
    */
   public Retention retention() {
-    return Retention.of(events, days);
+    if (days < 0) {
+      throw new ServerConfig.InvalidSetting("days",
+          "--history-days is 0 (no limit) or more, not " + days);
+    }
+    try {
+      return Retention.of(events, days);
+    } catch (IllegalArgumentException e) {
+      throw new ServerConfig.InvalidSetting("events", e.getMessage());
+    }
   }
 }

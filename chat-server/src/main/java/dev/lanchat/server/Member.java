@@ -2,23 +2,28 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.rules.Names;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A joined client as the {@link Room} sees it: its canonical name, the skeleton that makes the
- * name unique, the key it proved with CLIENT_AUTH, and the subscriber that receives its events.
+ * A logged-in client as the rooms see it: its name (which NICK changes), the key it proved with
+ * CLIENT_AUTH, its away text, the rooms it is in (by room key), and the subscriber that receives
+ * its events.
  *
- * <p>Immutable. Two members are the same only if they are the same object: a name that is
- * released and claimed again belongs to a new member.
+ * <p>Thread-safe. Two members are the same only if they are the same object: a name that is
+ * released and claimed again belongs to a new member. The name and away text are read by any
+ * room's thread and changed only by the member's own reader thread, so they are volatile; the
+ * set of rooms is concurrent because a room that evicts the member removes itself from it.
  */
 final class Member {
-  private final String name;
-  private final String skeleton;
   private final ByteString key;
   private final Subscriber subscriber;
+  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  private volatile String name;
+  private volatile String away = "";
 
   Member(String name, ByteString key, Subscriber subscriber) {
     this.name = name;
-    this.skeleton = Names.skeleton(name);
     this.key = key;
     this.subscriber = subscriber;
   }
@@ -33,14 +38,34 @@ final class Member {
     return new dev.lanchat.common.message.Member(name, key);
   }
 
-  /** The name as the client spelled it in JOIN. */
+  /** The name as the client spelled it in JOIN or its last NICK. */
   String name() {
     return name;
   }
 
   /** {@link Names#skeleton} of the name: what makes it unique. */
   String skeleton() {
-    return skeleton;
+    return Names.skeleton(name);
+  }
+
+  /** Takes {@code newName} (already claimed for this member). */
+  void rename(String newName) {
+    name = newName;
+  }
+
+  /** The member's away text, {@code ""} when it is not away. */
+  String away() {
+    return away;
+  }
+
+  /** Sets the away text ({@code ""}: back), already checked against the text rules. */
+  void away(String text) {
+    away = text;
+  }
+
+  /** The keys of the rooms this member is in; the rooms registry keeps it. */
+  Set<String> rooms() {
+    return rooms;
   }
 
   /** Queues an encoded message for this member; false when its backlog is full. */
@@ -48,7 +73,7 @@ final class Member {
     return subscriber.offer(encoded);
   }
 
-  /** Tells this member's subscriber that it was removed; never called under the room lock. */
+  /** Tells this member's subscriber that it was removed; never called under a room lock. */
   void evicted(String reason) {
     subscriber.evicted(reason);
   }

@@ -1,50 +1,46 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.bytes.ByteString;
-import dev.lanchat.common.message.DmStatus;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
-import dev.lanchat.common.message.RoomSummary;
-import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
-import dev.lanchat.common.rules.Names;
-import dev.lanchat.common.rules.RoomNames;
+import dev.lanchat.server.store.AppendResult;
+import dev.lanchat.server.store.RoomLog;
+import dev.lanchat.server.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A chat room: who is in it, and the single total order of MESSAGE, JOINED and LEFT events
- * (protocol §5). It knows its members only as {@link Subscriber}s, and their names are held in a
- * {@link NameRegistry} that several rooms can share.
+ * One chat room: who is in it, and its single total order of events (protocol "Rooms", "Event
+ * envelope"). It knows its members only as {@link Member}s, which reach their connections only
+ * through a {@link Subscriber}.
  *
- * <p>Thread-safe. One lock is held around each event; inside it the event is stamped, encoded
- * once and offered to every member. Offering never blocks, so nothing waits on a socket while
- * holding the room, and every member's queue receives events in lock order. A member whose
- * backlog is full is removed under the same lock (LEFT "too slow", which may overflow others in
- * turn); it is told so through {@link Subscriber#evicted} only after the lock is released.
+ * <p>Thread-safe. One lock is held around each event: inside it the event is appended to the
+ * {@link RoomLog} (which gives it its id and chain head and keeps it) and only then offered, as
+ * the very bytes kept, to every member. A store failure sends nothing. Offering never blocks, so
+ * nothing waits on a socket while holding the room; a member whose backlog is full is removed
+ * under the same lock (LEFT "too slow", which may overflow others in turn) and told so through
+ * {@link Member#evicted} only after the lock is released.
  *
- * <p>Two things keep one flood from reaching every member: a {@link ServerConfig.RoomBudget}
- * for SAY across all senders, and ROSTER encoded once per membership change, so WHO costs no
- * new bytes.
- *
- * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link PendingNotices} and go
- * out at most once per {@link NoticePacing#window()}, and always before any other event, so the
- * room's single order is kept. A room that was quiet for a window sends a change at once.
+ * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link PendingNotices} and
+ * go out (stored first, all with the flush's time) at most once per {@link
+ * NoticePacing#window()}, and always before any other event of the room. The ROSTER an
+ * entering member gets lists everyone at its ENTER, itself included, so the changes that were
+ * still waiting, which reach it live just before its own JOINED, are in that ROSTER already.
+ * A room whose last
+ * member leaves stores what waits at once, then is gone: its registry drops it, and entering the
+ * name again makes a new room that continues the stored ids, head and topic.
  */
 final class Room {
-  /** The one room this server has for now; every room-named message must name it. */
-  static final String NAME = RoomNames.GENERAL;
-  /** How many rooms a client may be in at once, as WELCOME says: this server has one. */
-  static final int ROOMS_PER_CLIENT = 1;
-  /** LEFT reason for a member that left with PART. */
-  static final String PARTED = ServerMessage.Left.PARTED;
   /** LEFT reason for a client that closed or reset its connection without BYE. */
   static final String CONNECTION_LOST = "connection lost";
   /** LEFT reason for a client that broke the protocol. */
@@ -53,393 +49,258 @@ final class Room {
   static final String TIMED_OUT = "timed out";
   /** LEFT reason for a client whose outbound backlog overflowed. */
   static final String TOO_SLOW = "too slow";
+  /** LEFT reason for a member that left the room with PART. */
+  static final String PARTED = ServerMessage.Left.PARTED;
 
-  private final RoomInfo info;
-  private final NameRegistry names;
-  private final NameBinder binder;
+  private static final Logger log = LoggerFactory.getLogger(Room.class);
+
+  private final String name;
+  private final String key;
+  private final RoomLog history;
+  private final Consumer<Room> emptied;
   private final ReentrantLock lock = new ReentrantLock();
-  /** Members by skeleton, in join order. */
-  private final Map<String, Member> members = new LinkedHashMap<>();
-  /** Everyone logged in (JOIN answered with WELCOME), by skeleton, whether in the room or not. */
-  private final Map<String, Member> present = new LinkedHashMap<>();
-  /** Away texts of members that are away. */
-  private final Map<Member, String> away = new IdentityHashMap<>();
-  private final EventStamps stamps = new EventStamps(NAME);
-  private String topic = "";
+  /** Members in join order; a member is equal only to itself. */
+  private final Set<Member> members = new LinkedHashSet<>();
   private final RateLimiter messageBudget;
   private final RateLimiter byteBudget;
   private final PendingNotices pending = new PendingNotices();
   private final NoticePacing pacing;
   private final long windowNanos;
+  private final RoomEntry entry;
   private long lastFlush;
   private boolean flushScheduled;
   private boolean closed;
+  /** The last member left and the registry dropped this room; a new one takes its name. */
+  private boolean gone;
   private long lastTime;
-  /** ROSTER as sent, encoded once per membership change; null after a change. */
+  private String topic;
+  /** The ROSTER records as sent, encoded once per change; null after a change. */
   private List<byte[]> roster;
 
   /**
-   * @param info what every WELCOME carries besides the member list
-   * @param names the server-wide names registry this room claims its members' names in
-   * @param binder which key owns which name across sessions (the server's store)
+   * @param name the room's name as the store spells it (the spelling that created it)
+   * @param topic its topic as the store keeps it
+   * @param history where its events are numbered, chained and kept
    * @param budget what the room carries for everyone together
    * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    * @param pacing when membership notices go out
+   * @param emptied told (under the room's lock) when the last member has left: the room is gone
    */
-  Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
-      LongSupplier nanoClock, NoticePacing pacing) {
-    this.info = info;
-    this.names = names;
-    this.binder = binder;
+  Room(String name, String topic, RoomLog history, ServerConfig.RoomBudget budget,
+      LongSupplier nanoClock, NoticePacing pacing, Consumer<Room> emptied) {
+    this.name = name;
+    this.key = dev.lanchat.common.rules.RoomNames.skeleton(name);
+    this.topic = topic;
+    this.history = history;
+    this.emptied = emptied;
     this.pacing = pacing;
     this.windowNanos = pacing.window().toNanos();
     this.lastFlush = pacing.nanoTime() - windowNanos;
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
     this.byteBudget = new RateLimiter(budget.bytesPerSecond(), budget.byteBurst(), nanoClock);
+    this.entry = new RoomEntry(history);
   }
 
-  /** A room with a room-wide budget that sends every membership change at once. */
-  Room(RoomInfo info, NameRegistry names, NameBinder binder, ServerConfig.RoomBudget budget,
-      LongSupplier nanoClock) {
-    this(info, names, binder, budget, nanoClock, NoticePacing.immediate());
+  /** The room's name, as the member who created it spelled it. */
+  String name() {
+    return name;
   }
 
-  /**
-   * A room with a room-wide budget whose names are bound to no store and that sends every
-   * membership change at once.
-   */
-  Room(RoomInfo info, NameRegistry names, ServerConfig.RoomBudget budget, LongSupplier nanoClock) {
-    this(info, names, NameBinder.NONE, budget, nanoClock);
-  }
-
-  /** A room without a room-wide budget that sends every membership change at once. */
-  Room(RoomInfo info, NameRegistry names, NameBinder binder) {
-    this(info, names, binder, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime);
+  /** The room's skeleton: the key it is registered and stored under. */
+  String key() {
+    return key;
   }
 
   /**
-   * A room without a room-wide budget whose names are bound to no store and whose membership
-   * notices are paced by {@code pacing}.
+   * Lets {@code member} in: ENTERED, the ROSTER records and the history (the last 20 events
+   * for {@code since} 0, else everything after {@code since}, at most 1,000) to it, then its
+   * JOINED, the first live event, to everyone (coalesced with other changes).
    */
-  Room(RoomInfo info, NameRegistry names, NoticePacing pacing) {
-    this(info, names, NameBinder.NONE, ServerConfig.RoomBudget.UNLIMITED, System::nanoTime,
-        pacing);
-  }
-
-  /**
-   * A room without a room-wide budget whose names are bound to no store and that sends every
-   * membership change at once.
-   */
-  Room(RoomInfo info, NameRegistry names) {
-    this(info, names, NameBinder.NONE);
-  }
-
-  /**
-   * Joins {@code subscriber}, which proved {@code key}, as {@code name}: WELCOME to it, JOINED
-   * to every other member. Refusals change nothing and send nothing: the caller answers them.
-   */
-  JoinResult join(Subscriber subscriber, String name, ByteString key) {
-    Optional<String> problem = Names.problem(name);
-    if (problem.isPresent()) {
-      return new JoinResult.NameInvalid(problem.get());
-    }
-    Member member = new Member(name, key, subscriber);
+  RoomResult enter(Member member, long since) {
     return event(slow -> {
-      if (closed) {
-        return new JoinResult.Closed();
+      if (closed || emptiedAlready()) {
+        return new RoomResult.Gone();
       }
-      Optional<JoinResult> refused = claim(member);
-      if (refused.isPresent()) {
-        return refused.get();
+      if (members.contains(member)) {
+        return new RoomResult.AlreadyIn();
       }
-      present.put(member.skeleton(), member);
-      offer(member, MessageCodec.encode(new ServerMessage.Welcome(member.name(), info.server(),
-          info.motd(), info.rate(), info.burst(), ROOMS_PER_CLIENT)), slow);
-      return slow.contains(member) ? new JoinResult.Closed() : new JoinResult.Joined(member);
+      RoomEntry.Replay replay;
+      try {
+        replay = entry.replay(name, since);
+      } catch (StoreException e) {
+        log.warn("cannot read the history of {}: {}", name, e.getMessage());
+        return new RoomResult.StoreFailed();
+      }
+      add(member);
+      // everyone here now, itself included: the changes that wait (and come live, before its
+      // own JOINED) are in it already
+      List<byte[]> rosterNow = roster();
+      List<byte[]> live = List.of();
+      if (windowPassed()) {
+        try {
+          live = storePending();
+        } catch (StoreException e) { // its JOINED has no id: it did not enter
+          log.warn("cannot store a JOINED in {}: {}", name, e.getMessage());
+          remove(member);
+          return new RoomResult.StoreFailed();
+        }
+      } else {
+        scheduleFlush();
+      }
+      offer(member, MessageCodec.encode(new ServerMessage.Entered(name, topic, members.size(),
+          replay.events().size(), replay.skipped())), slow);
+      rosterNow.forEach(r -> offer(member, r, slow));
+      replay.events().forEach(e -> offer(member, e.encoded().toByteArray(), slow));
+      fanOut(live, slow);
+      return new RoomResult.Entered();
     });
   }
 
   /**
-   * Enters a logged-in {@code member} into the room: ENTERED and the ROSTER to it, then JOINED
-   * to everyone, the member included (its first live event). No history is kept yet, so
-   * ENTERED announces none.
-   *
-   * @return false when it is in the room already (the caller answers ALREADY_IN_ROOM)
+   * Sends a checked SAY ({@code action} false) or ME from {@code from} with its client message
+   * id to every member, sender included, if the room budget allows it and the store keeps it;
+   * a repeated id is dropped.
    */
-  boolean enter(Member member) {
+  RoomResult say(Member from, long clientId, String text, boolean action) {
     return event(slow -> {
-      if (closed || present.get(member.skeleton()) != member) {
-        return true;
+      if (!isMember(from)) {
+        return new RoomResult.NotMember();
       }
-      if (isMember(member)) {
-        return false;
+      String by = from.name();
+      EventDraft draft = EventDraft.of(name, now(), from.key(), OptionalLong.of(clientId),
+          h -> action ? new ServerMessage.Action(h, by, text) : new ServerMessage.Chat(h, by, text));
+      if (!withinBudget(draft.payloadSize())) {
+        return new RoomResult.Busy();
       }
-      members.put(member.skeleton(), member);
+      return append(draft, slow, false, "");
+    });
+  }
+
+  /** Sets the topic ({@code ""} clears it) and sends TOPIC to every member, setter included. */
+  RoomResult topic(Member by, String newTopic) {
+    return event(slow -> {
+      if (!isMember(by)) {
+        return new RoomResult.NotMember();
+      }
+      String who = by.name();
+      EventDraft draft = EventDraft.of(name, now(), by.key(), OptionalLong.empty(),
+          h -> new ServerMessage.Topic(h, who, newTopic));
+      RoomResult result = append(draft, slow, true, newTopic);
+      if (result instanceof RoomResult.Done) {
+        topic = newTopic;
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Sends RENAMED (the member once called {@code old} is now called by its current name) to
+   * every member, the renamed one included.
+   */
+  RoomResult renamed(Member member, String old) {
+    return event(slow -> {
+      if (!isMember(member)) {
+        return new RoomResult.NotMember();
+      }
+      String now = member.name();
       roster = null;
-      offer(member, MessageCodec.encode(
-          new ServerMessage.Entered(NAME, topic, members.size(), 0, 0)), slow);
-      for (byte[] record : rosterRecords()) {
-        offer(member, record, slow);
-      }
-      pending.joined(member);
-      changed(slow);
-      return true;
+      EventDraft draft = EventDraft.of(name, now(), member.key(), OptionalLong.empty(),
+          h -> new ServerMessage.Renamed(h, old, now));
+      return append(draft, slow, false, "");
     });
   }
 
-  /** True when {@code member} is in the room (entered and not left). */
-  boolean isIn(Member member) {
+  /** Sends the ROSTER records (everyone here in join order, with away texts) to {@code to}. */
+  RoomResult who(Member to) {
+    return event(slow -> {
+      if (!isMember(to)) {
+        return new RoomResult.NotMember();
+      }
+      flush(slow);
+      roster().forEach(r -> offer(to, r, slow)); // shared, never changed: every queue may hold it
+      return new RoomResult.Done();
+    });
+  }
+
+  /** A member's away text changed: the next ROSTER is encoded again. */
+  void awayChanged() {
     lock.lock();
     try {
-      return isMember(member);
+      roster = null;
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * Claims the member's name in the order of protocol §5.1: not bound to another key, then not
-   * held by a joined client, then bound to the member's key. Lock held, so no other join runs
-   * between the store's answer and the claim.
-   *
-   * @return the refusal, or empty when the name is the member's now
-   */
-  private Optional<JoinResult> claim(Member member) {
-    String name = member.name();
-    Optional<JoinResult> unbound = refusal(binder.check(name, member.key()));
-    if (unbound.isPresent()) {
-      return unbound;
-    }
-    if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
-      return Optional.of(new JoinResult.NameTaken(taken.holder()));
-    }
-    Optional<JoinResult> bound = refusal(binder.bind(name, member.key()));
-    if (bound.isPresent()) { // an admin command reserved it meanwhile, or the store failed
-      names.release(name, member);
-    }
-    return bound;
-  }
-
-  private static Optional<JoinResult> refusal(NameBinder.Verdict verdict) {
-    return switch (verdict) {
-      case NameBinder.Verdict.Yours y -> Optional.empty();
-      case NameBinder.Verdict.BoundToOther o -> Optional.of(new JoinResult.NameBound());
-      case NameBinder.Verdict.Unavailable u -> Optional.of(new JoinResult.Unavailable());
-    };
-  }
-
-  /**
-   * Delivers a checked SAY from {@code from} as one MESSAGE to every member, sender included,
-   * if the room budget allows it.
-   *
-   * @return false when the room budget refused it (nothing was sent; the caller answers
-   *     RATE_LIMITED)
-   */
-  boolean say(Member from, String text) {
-    return roomEvent(from, text, h -> new ServerMessage.Chat(h, from.name(), text));
-  }
-
-  /** As {@link #say}, for an ACTION ({@code /me}). */
-  boolean act(Member from, String text) {
-    return roomEvent(from, text, h -> new ServerMessage.Action(h, from.name(), text));
-  }
-
-  /** A text event from {@code from}, within the room budget (sized by its text). */
-  private boolean roomEvent(Member from, String text,
-      Function<dev.lanchat.common.message.EventHeader, ServerMessage.Event> build) {
+  /** Passes {@code encoded} (a relayed SIGNED_HEAD) to every member but {@code from}. */
+  RoomResult relay(Member from, byte[] encoded) {
     return event(slow -> {
       if (!isMember(from)) {
-        return true;
-      }
-      if (!withinBudget(1 + 2 + NAME.length() + 8 + 32 + 8 + 32 + 2 + utf8(from.name()) + 2
-          + utf8(text))) {
-        return false;
+        return new RoomResult.NotMember();
       }
       flush(slow);
-      byte[] encoded = MessageCodec.encode(stamps.next(now(), from.key(), build));
-      for (Member m : members.values()) {
-        offer(m, encoded, slow);
-      }
-      return true;
-    });
-  }
-
-  /** Sets the topic ({@code ""} clears it) and sends TOPIC to everyone, the setter included. */
-  void topic(Member by, String text) {
-    event(slow -> {
-      if (isMember(by)) {
-        flush(slow);
-        topic = text;
-        byte[] encoded = MessageCodec.encode(
-            stamps.next(now(), by.key(), h -> new ServerMessage.Topic(h, by.name(), text)));
-        for (Member m : members.values()) {
+      for (Member m : members) {
+        if (m != from) {
           offer(m, encoded, slow);
         }
       }
-      return null;
-    });
-  }
-
-  /** Marks {@code member} away with {@code text}, or back for {@code ""}; shows in ROSTER. */
-  void away(Member member, String text) {
-    event(slow -> {
-      if (present.get(member.skeleton()) == member) {
-        if (text.isEmpty()) {
-          away.remove(member);
-        } else {
-          away.put(member, text);
-        }
-        roster = null;
-      }
-      return null;
-    });
-  }
-
-  /** Sends ROOM_LIST (this room, while it has members) to {@code to}. */
-  void rooms(Member to) {
-    event(slow -> {
-      List<RoomSummary> list = members.isEmpty() ? List.of()
-          : List.of(new RoomSummary(NAME, members.size(), topic));
-      offer(to, MessageCodec.encode(new ServerMessage.RoomList(list)), slow);
-      return null;
-    });
-  }
-
-  /** Relays a member's signed head to the room's other members. */
-  void relay(Member from, dev.lanchat.common.chain.SignedHead head) {
-    event(slow -> {
-      if (isMember(from)) {
-        byte[] encoded = MessageCodec.encode(new ServerMessage.SignedHead(head));
-        for (Member m : members.values()) {
-          if (m != from) {
-            offer(m, encoded, slow);
-          }
-        }
-      }
-      return null;
+      return new RoomResult.Done();
     });
   }
 
   /**
-   * Delivers a checked DM to the member whose name has the skeleton of {@code to}, and echoes it
-   * to the sender, both with canonical names.
-   *
-   * @return false when nobody here has that name (the caller answers NO_SUCH_USER)
-   */
-  boolean dm(Member from, String to, String text) {
-    return event(slow -> {
-      if (closed || present.get(from.skeleton()) != from) {
-        return true;
-      }
-      Member target = present.get(Names.skeleton(to));
-      if (target == null) {
-        return false;
-      }
-      flush(slow);
-      String note = away.getOrDefault(target, "");
-      offer(target, MessageCodec.encode(
-          new ServerMessage.Dm(now(), from.name(), target.name(), text)), slow);
-      if (target != from) {
-        offer(from, MessageCodec.encode(new ServerMessage.Dm(lastTime, from.name(),
-            target.name(), text, note.isEmpty() ? DmStatus.DELIVERED : DmStatus.AWAY, note)),
-            slow);
-      }
-      return true;
-    });
-  }
-
-  /** Sends ROSTER (everyone here, in join order) to {@code to}. */
-  void who(Member to) {
-    event(slow -> {
-      if (isMember(to)) {
-        flush(slow);
-        for (byte[] record : rosterRecords()) {
-          offer(to, record, slow); // shared, never changed: every queue may hold the same array
-        }
-      }
-      return null;
-    });
-  }
-
-  /**
-   * Removes {@code member} and tells every other member LEFT with {@code reason}. Does nothing if
-   * it already left, so each member leaves exactly once.
+   * Removes {@code member} and tells every other member LEFT with {@code reason} and the
+   * parting {@code message}. Does nothing if it is not here, so each member leaves once.
    *
    * @return true if this call removed it
    */
-  boolean leave(Member member, String reason) {
-    return leave(member, reason, "");
-  }
-
-  /**
-   * As {@link #leave(Member, String)}, with the parting line of the member's BYE ({@code ""} for
-   * none), already checked against {@link dev.lanchat.common.rules.Texts#isValidShortText}.
-   */
   boolean leave(Member member, String reason, String message) {
-    return event(slow -> {
-      if (closed || present.get(member.skeleton()) != member) {
-        return false;
-      }
-      if (isMember(member)) {
-        members.remove(member.skeleton());
-        pending.left(member, reason, message);
-        changed(slow);
-      }
-      forget(member);
-      return true;
-    });
-  }
-
-  /**
-   * Takes {@code member} out of the room with LEFT "parted" and its PART {@code message}; it
-   * stays logged in.
-   *
-   * @return false when it was not in the room (the caller answers NOT_IN_ROOM)
-   */
-  boolean part(Member member, String message) {
     return event(slow -> {
       if (!isMember(member)) {
         return false;
       }
-      members.remove(member.skeleton());
-      roster = null;
-      pending.left(member, PARTED, message);
+      remove(member);
+      pending.left(member, reason, message);
       changed(slow);
       return true;
     });
   }
 
-  /**
-   * Closes the room for a server shutdown: no more joins, no more events, and every member is
-   * forgotten without LEFT (each client gets BYE instead).
-   *
-   * @return the members that were in it
-   */
-  List<Member> close() {
+  /** This room's line in ROOM_LIST: name, member count, topic. */
+  dev.lanchat.common.message.RoomSummary summary() {
     lock.lock();
     try {
-      closed = true;
-      List<Member> all = new ArrayList<>(present.values());
-      for (Member m : all) {
-        names.release(m.name(), m);
-      }
-      members.clear();
-      present.clear();
-      away.clear();
-      pending.clear();
-      roster = null;
-      return all;
+      return new dev.lanchat.common.message.RoomSummary(name, members.size(), topic);
     } finally {
       lock.unlock();
     }
   }
 
-  /** The names of everyone logged in, in join order. */
-  List<String> roster() {
+  /**
+   * Closes the room for a server shutdown: no more events, and every member is forgotten
+   * without LEFT (each client gets BYE instead).
+   */
+  void close() {
     lock.lock();
     try {
-      return namesInOrder();
+      closed = true;
+      for (Member m : members) {
+        m.rooms().remove(key);
+      }
+      members.clear();
+      pending.clear();
+      roster = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The names of everyone here, in join order. */
+  List<String> names() {
+    lock.lock();
+    try {
+      return members.stream().map(Member::name).toList();
     } finally {
       lock.unlock();
     }
@@ -463,6 +324,9 @@ final class Room {
     try {
       result = action.apply(slow);
       removed = removeSlow(slow);
+      if (members.isEmpty() && !closed && !emptiedAlready()) {
+        retire();
+      }
     } finally {
       lock.unlock();
     }
@@ -473,41 +337,68 @@ final class Room {
   }
 
   /**
-   * ROSTER of the room in join order with away texts, split over as many records as it takes,
-   * every one but the last marked {@code more}; encoded once per change. Lock held.
+   * Flushes what waits, then appends the event and offers its bytes to every member. Lock held.
    */
-  private List<byte[]> rosterRecords() {
-    if (roster == null) {
-      List<RosterEntry> entries = new ArrayList<>(members.size());
-      for (Member m : members.values()) {
-        entries.add(new RosterEntry(m.onWire(), away.getOrDefault(m, "")));
-      }
-      List<byte[]> records = new ArrayList<>();
-      int header = 1 + 2 + NAME.length() + 1 + 2;
-      int from = 0;
-      int size = header;
-      for (int i = 0; i < entries.size(); i++) {
-        RosterEntry e = entries.get(i);
-        int next = 2 + utf8(e.member().name()) + dev.lanchat.common.message.Member.KEY_SIZE + 2
-            + utf8(e.away());
-        if (size + next > dev.lanchat.common.crypto.CipherState.MAX_PLAINTEXT
-            || i - from == 0xFFFF) {
-          records.add(MessageCodec.encode(
-              new ServerMessage.Roster(NAME, true, entries.subList(from, i))));
-          from = i;
-          size = header;
-        }
-        size += next;
-      }
-      records.add(MessageCodec.encode(
-          new ServerMessage.Roster(NAME, false, entries.subList(from, entries.size()))));
-      roster = List.copyOf(records);
+  private RoomResult append(EventDraft draft, List<Member> slow, boolean isTopic,
+      String newTopic) {
+    flush(slow);
+    AppendResult result;
+    try {
+      result = isTopic ? history.appendTopic(draft.draft(), draft.encoder(), newTopic)
+          : history.append(draft.draft(), draft.encoder());
+    } catch (StoreException e) {
+      log.warn("cannot store an event of {}: {}", name, e.getMessage());
+      return new RoomResult.StoreFailed();
     }
-    return roster;
+    return switch (result) {
+      case AppendResult.Appended a -> {
+        byte[] encoded = a.event().encoded().toByteArray();
+        for (Member m : members) {
+          offer(m, encoded, slow);
+        }
+        yield new RoomResult.Done();
+      }
+      case AppendResult.Repeat r -> new RoomResult.Repeat();
+    };
   }
 
-  private static int utf8(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  /** The last member left: store what waits (nobody is here to get it), then be gone. */
+  private void retire() {
+    if (!pending.isEmpty()) {
+      try {
+        storePending();
+      } catch (StoreException e) {
+        log.warn("cannot store the last membership changes of {}: {}", name, e.getMessage());
+        pending.clear();
+      }
+    }
+    gone = true;
+    emptied.accept(this);
+  }
+
+  private boolean emptiedAlready() {
+    return gone;
+  }
+
+  /**
+   * Stores every waiting membership change in one transaction, all with one time, and returns
+   * their records; on failure they are dropped (they have no ids, so no member misses one).
+   * Lock held.
+   */
+  private List<byte[]> storePending() throws StoreException {
+    List<MemberChange> changes = pending.changes();
+    long time = now();
+    List<EventDraft> drafts = PendingNotices.drafts(name, time, changes);
+    pending.clear(); // stored or lost: they have no ids, so no member misses one
+    List<AppendResult.Appended> stored = history.appendAll(
+        drafts.stream().map(EventDraft::draft).toList(),
+        drafts.stream().map(EventDraft::encoder).toList());
+    lastFlush = pacing.nanoTime();
+    return PendingNotices.encode(name, time, changes, stored);
+  }
+
+  private boolean windowPassed() {
+    return pacing.nanoTime() - lastFlush >= windowNanos;
   }
 
   /**
@@ -515,7 +406,7 @@ final class Room {
    * window, else makes sure a timer will. Lock held.
    */
   private void changed(List<Member> slow) {
-    if (pacing.nanoTime() - lastFlush >= windowNanos) {
+    if (windowPassed()) {
       flush(slow);
     } else {
       scheduleFlush();
@@ -538,41 +429,52 @@ final class Room {
     }));
   }
 
-  /** Sends every waiting membership change to the members that have not seen it. Lock held. */
+  /** Stores and sends every waiting membership change to every member. Lock held. */
   private void flush(List<Member> slow) {
     if (pending.isEmpty()) {
       return;
     }
-    if (pending.flush(now(), stamps, members.values(),
-        (m, encoded) -> offer(m, encoded, slow))) {
-      lastFlush = pacing.nanoTime();
+    try {
+      fanOut(storePending(), slow);
+    } catch (StoreException e) {
+      log.warn("cannot store membership changes of {}; members were not told: {}", name,
+          e.getMessage());
     }
+  }
+
+  private void fanOut(List<byte[]> records, List<Member> slow) {
+    for (byte[] r : records) {
+      for (Member m : members) {
+        offer(m, r, slow);
+      }
+    }
+  }
+
+  private List<byte[]> roster() {
+    if (roster == null) {
+      roster = RosterPages.encode(name, List.copyOf(members));
+    }
+    return roster;
   }
 
   private boolean isMember(Member member) {
-    return !closed && members.get(member.skeleton()) == member;
+    return !closed && members.contains(member);
   }
 
-  /** Logs {@code member} out: out of the room and the name registry, no longer away. */
-  private void forget(Member member) {
-    members.remove(member.skeleton());
-    present.remove(member.skeleton());
-    away.remove(member);
+  private void add(Member member) {
+    members.add(member);
+    member.rooms().add(key);
     roster = null;
-    names.release(member.name(), member);
+    pending.joined(member);
   }
 
-  private List<String> namesInOrder() {
-    List<String> list = new ArrayList<>(present.size());
-    for (Member m : present.values()) {
-      list.add(m.name());
-    }
-    return list;
+  private void remove(Member member) {
+    members.remove(member);
+    member.rooms().remove(key);
+    roster = null;
   }
 
-  /**
-   * Takes one message and {@code bytes} from the room budget, or neither. Lock held.
-   */
+  /** Takes one message and {@code bytes} from the room budget, or neither. Lock held. */
   private boolean withinBudget(int bytes) {
     if (!byteBudget.tryAcquire(0)) {
       return false; // in debt from a large message: wait before taking a message token
@@ -605,24 +507,27 @@ final class Room {
    */
   private List<Member> removeSlow(List<Member> slow) {
     List<Member> removed = new ArrayList<>();
-    ArrayDeque<Member> pending = new ArrayDeque<>(slow);
-    while (!pending.isEmpty()) {
-      Member m = pending.poll();
-      if (closed || present.get(m.skeleton()) != m) {
+    ArrayDeque<Member> queue = new ArrayDeque<>(slow);
+    while (!queue.isEmpty()) {
+      Member m = queue.poll();
+      if (!isMember(m)) {
         continue;
       }
-      if (isMember(m)) {
-        this.pending.left(m, TOO_SLOW, "");
-      }
-      forget(m);
+      remove(m);
       removed.add(m);
+      pending.left(m, TOO_SLOW, "");
       if (windowNanos == 0) {
         int before = slow.size();
         flush(slow);
-        pending.addAll(slow.subList(before, slow.size()));
+        queue.addAll(slow.subList(before, slow.size()));
       }
     }
     scheduleFlush();
     return removed;
+  }
+
+  @Override
+  public String toString() {
+    return "Room[" + name + "]";
   }
 }

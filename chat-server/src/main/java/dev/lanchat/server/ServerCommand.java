@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -162,7 +163,8 @@ public final class ServerCommand implements Callable<Integer> {
   private long roomByteBurst = DEFAULTS.roomBudget().byteBurst();
   @Option(names = "--data", paramLabel = "FILE",
       // the default path on a line of its own, as for --identity
-      description = {"the server's store (SQLite): name bindings, the allowlist, invites;"
+      description = {"the server's store (SQLite): name bindings, the allowlist, invites,"
+          + " room history and waiting DMs;"
           + " created owner-only on first start, never replaced; default:", "${DEFAULT-VALUE}"})
   private Path data = DEFAULTS.dataFile();
 
@@ -170,6 +172,18 @@ public final class ServerCommand implements Callable<Integer> {
       description = "who may join: open (any client key; names are bound to keys) or allowlist"
           + " (only keys added with chat-server allow) (default: open)")
   private String access = DEFAULTS.access().name().toLowerCase(Locale.ROOT);
+
+  @Option(names = "--max-rooms", paramLabel = "N",
+      description = "rooms with members at once; entering a new room beyond it is refused"
+          + " (default: ${DEFAULT-VALUE})")
+  private int maxRooms = DEFAULTS.maxRooms();
+
+  @Option(names = "--max-rooms-per-client", paramLabel = "N",
+      description = "rooms one client may be in at once (default: ${DEFAULT-VALUE})")
+  private int maxRoomsPerClient = DEFAULTS.maxRoomsPerClient();
+
+  @Mixin
+  private HistoryOptions history = new HistoryOptions();
 
   @Option(names = "--no-discovery",
       description = "do not answer LAN discovery requests (UDP, same port)")
@@ -287,7 +301,8 @@ public final class ServerCommand implements Callable<Integer> {
           .maxOutboundBytes(maxOutboundBytes)
           .roomBudget(new ServerConfig.RoomBudget(roomRate, roomBurst, roomByteRate,
               roomByteBurst))
-          .dataFile(data).access(access()).build();
+          .dataFile(data).access(access()).retention(history.retention())
+          .maxRooms(maxRooms).maxRoomsPerClient(maxRoomsPerClient).build();
     } catch (UnknownHostException e) {
       throw new Refusal(USAGE, from("bind") + "--bind " + bind
           + " is not an address of this machine");

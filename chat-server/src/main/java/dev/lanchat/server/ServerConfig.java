@@ -4,6 +4,7 @@ import dev.lanchat.common.discovery.DiscoveryReply;
 import dev.lanchat.common.message.StrictUtf8;
 import dev.lanchat.common.rules.Texts;
 import dev.lanchat.common.storage.LanchatHome;
+import dev.lanchat.server.store.Retention;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,10 @@ import java.util.Objects;
  * @param roomBudget how much the room as a whole may carry (SAY), whoever sends it
  * @param dataFile the server's store (SQLite): name bindings, the allowlist, invites
  * @param access who may join: any authenticated key, or only allowed keys (protocol §5.7)
+ * @param retention how much history the store keeps ({@code --history}, {@code --history-days})
+ * @param maxRooms most rooms with members at once ({@code --max-rooms})
+ * @param maxRoomsPerClient most rooms one client may be in at once ({@code
+ *     --max-rooms-per-client}; WELCOME carries it as a u16)
  */
 public record ServerConfig(
     InetAddress bind,
@@ -63,7 +68,10 @@ public record ServerConfig(
     long maxOutboundBytes,
     RoomBudget roomBudget,
     Path dataFile,
-    Access access) {
+    Access access,
+    Retention retention,
+    int maxRooms,
+    int maxRoomsPerClient) {
 
   /** Who may join (protocol §5.7). */
   public enum Access {
@@ -78,6 +86,9 @@ public record ServerConfig(
 
   /** Longest server name, in UTF-8 bytes (it must fit a discovery reply, protocol §8). */
   public static final int MAX_NAME_BYTES = DiscoveryReply.MAX_NAME_BYTES;
+
+  /** Most rooms per client that WELCOME can carry (a u16). */
+  public static final int MAX_ROOMS_PER_CLIENT = 0xFFFF;
 
   /** Longest message of the day, in UTF-8 bytes (it must fit a WELCOME record). */
   public static final int MAX_MOTD_BYTES = 4096;
@@ -127,6 +138,10 @@ public record ServerConfig(
         "max connections per address must be at least 1, not " + maxPerAddress);
     require("maxOutboundBytes", maxOutboundBytes >= 1,
         "the outbound budget must allow at least 1 byte, not " + maxOutboundBytes);
+    Objects.requireNonNull(retention, "retention");
+    require("maxRooms", maxRooms >= 1, "max rooms must be at least 1, not " + maxRooms);
+    require("maxRoomsPerClient", maxRoomsPerClient >= 1 && maxRoomsPerClient <= MAX_ROOMS_PER_CLIENT,
+        "max rooms per client must be 1 to " + MAX_ROOMS_PER_CLIENT + ", not " + maxRoomsPerClient);
   }
 
   /**
@@ -135,7 +150,8 @@ public record ServerConfig(
    * (burst 40), 10 s to join, 90 s of silence, 4,096 messages or 4 MiB of backlog, discovery on,
    * 256 handshakes at once, 64 connections per address, 64 MiB of outbound bytes in all, and a
    * room budget of {@link RoomBudget#DEFAULT}, the store in {@code ~/.lanchat/server.db}, open
-   * access.
+   * access, {@link Retention#defaults()} (10,000 events per room, no age limit), 1,000 rooms
+   * with members and 20 rooms per client.
    */
   public static ServerConfig defaults() {
     return builder().build();
@@ -207,6 +223,9 @@ public record ServerConfig(
     private RoomBudget roomBudget = RoomBudget.DEFAULT;
     private Path dataFile;
     private Access access = Access.OPEN;
+    private Retention retention = Retention.defaults();
+    private int maxRooms = 1000;
+    private int maxRoomsPerClient = 20;
 
     private Builder() {
       this.identityFile = defaultIdentityFile();
@@ -236,6 +255,9 @@ public record ServerConfig(
       roomBudget = c.roomBudget;
       dataFile = c.dataFile;
       access = c.access;
+      retention = c.retention;
+      maxRooms = c.maxRooms;
+      maxRoomsPerClient = c.maxRoomsPerClient;
     }
 
     public Builder bind(InetAddress value) {
@@ -337,6 +359,24 @@ public record ServerConfig(
       return this;
     }
 
+    /** How much history the store keeps. */
+    public Builder retention(Retention value) {
+      retention = value;
+      return this;
+    }
+
+    /** Most rooms with members at once. */
+    public Builder maxRooms(int value) {
+      maxRooms = value;
+      return this;
+    }
+
+    /** Most rooms one client may be in at once. */
+    public Builder maxRoomsPerClient(int value) {
+      maxRoomsPerClient = value;
+      return this;
+    }
+
     /**
      * The configuration, every value checked.
      *
@@ -345,7 +385,8 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(bind, port, identityFile, name, motd, maxClients, rate, burst,
           connectRate, connectBurst, handshakeTimeout, idleTimeout, maxBacklog, maxBacklogBytes,
-          discovery, maxHandshakes, maxPerAddress, maxOutboundBytes, roomBudget, dataFile, access);
+          discovery, maxHandshakes, maxPerAddress, maxOutboundBytes, roomBudget, dataFile, access,
+          retention, maxRooms, maxRoomsPerClient);
     }
   }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.ChainOutcome;
+import dev.lanchat.common.chain.RoomChain;
+import dev.lanchat.common.chain.RoomEvent;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
@@ -20,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Coalesced membership notices leave every roster exactly right: random joins, leaves, SAYs and
- * clock steps against a model of the room, with a hand-turned clock and timer. Each seed is
- * printed so a failure can be replayed.
+ * Coalesced membership notices leave every roster exactly right and every member's chain
+ * whole: random enters, leaves, SAYs and clock steps against a model of the room, with a
+ * hand-turned clock and timer. Each seed is printed so a failure can be replayed.
  */
-@Timeout(60)
+@Timeout(120)
 class CoalescedNoticesPropertyTest {
   private static final long WINDOW = Duration.ofMillis(100).toNanos();
 
@@ -64,13 +67,22 @@ class CoalescedNoticesPropertyTest {
     }
   }
 
-  /** A client as the protocol describes it: a roster from WELCOME, kept by every notice. */
+  /**
+   * A client as the protocol describes it: a roster from the ROSTER records after ENTERED (which
+   * count everyone at the ENTER, itself too), kept by every notice after its own JOINED, and the
+   * room chain checked over the history and every live event.
+   */
   static final class RosterKeeper implements Subscriber {
     final List<Member> roster = new ArrayList<>();
     final List<ServerMessage> received = new ArrayList<>();
-    boolean welcomed;
-    String self;
+    final RoomChain chain = new RoomChain();
     boolean entered;
+    boolean rosterDone;
+    /** History events still to come: shown, chained, but already in the ROSTER. */
+    long history;
+    /** This client's key; changes before its own JOINED are in its ROSTER already. */
+    ByteString own;
+    boolean ownJoinedSeen;
 
     @Override
     public boolean offer(byte[] encoded) {
@@ -82,40 +94,81 @@ class CoalescedNoticesPropertyTest {
       }
       received.add(m);
       switch (m) {
-        case ServerMessage.Welcome w -> {
-          assertTrue(!welcomed, "one WELCOME");
-          welcomed = true;
-          self = w.name();
+        case ServerMessage.Entered e -> {
+          assertTrue(!entered, "one ENTERED");
+          entered = true;
+          history = e.history();
+          chain.join(e.room());
         }
         case ServerMessage.Roster r -> {
-          assertTrue(welcomed && !entered, "the ROSTER of ENTER comes before any notice");
+          assertTrue(entered && !rosterDone, "ROSTER records right after ENTERED");
           roster.addAll(r.members());
+          rosterDone = !r.more();
         }
-        case ServerMessage.Joined j -> add(j.member());
-        case ServerMessage.Left l -> remove(l.name());
-        case ServerMessage.MembersChanged c -> {
-          assertTrue(c.changes().size() > 1, "a lone change is JOINED or LEFT");
-          for (MemberChange change : c.changes()) {
-            switch (change) {
-              case MemberChange.Joined j -> add(j.member());
-              case MemberChange.Left l -> remove(l.name());
-            }
-          }
+        case ServerMessage.Event e when history > 0 -> {
+          check(e);
+          history--;
         }
+        case ServerMessage.Joined j -> {
+          check(j);
+          joined(j.member());
+        }
+        case ServerMessage.Left l -> {
+          check(l);
+          left(l.name());
+        }
+        case ServerMessage.Event e -> check(e);
+        case ServerMessage.MembersChanged c -> changes(c);
         default -> { }
       }
       return true;
     }
 
-    private void add(Member member) {
-      assertTrue(welcomed, "no notice before WELCOME");
-      if (!entered) {
-        // the first notice an entering member gets is its own JOINED; the ROSTER had it
-        assertEquals(self, member.name(), "the first notice is the member's own JOINED");
-        assertTrue(roster.contains(member), "the ROSTER lists the member itself");
-        entered = true;
+    private void changes(ServerMessage.MembersChanged c) {
+      assertTrue(c.changes().size() > 1, "a lone change is JOINED or LEFT");
+      assertEquals(0, history, "MEMBERS_CHANGED is never history");
+      List<RoomEvent> events = c.chainEvents();
+      for (int i = 0; i < events.size(); i++) {
+        RoomEvent e = events.get(i);
+        ChainOutcome outcome = i < events.size() - 1
+            ? chain.accept(e, dev.lanchat.common.chain.ChainHash.next(
+                chain.head(e.room()).orElseThrow().head(), e)) // the client computes these
+            : chain.accept(e, c.head());
+        assertInstanceOf(ChainOutcome.Extended.class, outcome, "change " + e.id());
+      }
+      for (MemberChange change : c.changes()) {
+        switch (change) {
+          case MemberChange.Joined j -> joined(j.member());
+          case MemberChange.Left l -> left(l.name());
+        }
+      }
+    }
+
+    private void check(ServerMessage.Event e) {
+      assertTrue(rosterDone, "no event before the ROSTER");
+      ChainOutcome outcome = chain.accept(e.chainEvent(), e.event().head());
+      assertTrue(outcome instanceof ChainOutcome.Extended
+          || (outcome instanceof ChainOutcome.Started s
+              && s.reason() == ChainOutcome.Started.Reason.FIRST_SEEN),
+          "event " + e.event().id() + ": " + outcome);
+    }
+
+    private void joined(Member member) {
+      if (!ownJoinedSeen) { // up to its own, counted in its ROSTER (net of any LEFT after)
+        ownJoinedSeen = member.key().equals(own);
         return;
       }
+      add(member);
+    }
+
+    private void left(String name) {
+      if (!ownJoinedSeen) { // before its own JOINED: counted in its ROSTER already
+        return;
+      }
+      remove(name);
+    }
+
+    private void add(Member member) {
       assertTrue(roster.stream().noneMatch(m -> m.name().equals(member.name())),
           "joined twice: " + member.name());
       roster.add(member);
@@ -134,32 +187,49 @@ class CoalescedNoticesPropertyTest {
   private static ByteString keyOf(String name, int generation) {
     byte[] key = new byte[32];
     key[0] = (byte) generation;
+    key[1] = (byte) (generation >> 8);
     byte[] raw = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    System.arraycopy(raw, 0, key, 1, Math.min(raw.length, 31));
+    System.arraycopy(raw, 0, key, 2, Math.min(raw.length, 30));
     return ByteString.copyOf(key);
   }
 
+  private static Rooms rooms(NoticePacing pacing) {
+    return new Rooms(new MemoryLog(), ServerConfig.RoomBudget.UNLIMITED, System::nanoTime,
+        pacing, 10, 10);
+  }
+
+  private static dev.lanchat.server.Member enter(Lobby lobby, Rooms rooms, RosterKeeper s,
+      String name, ByteString key) {
+    s.own = key;
+    dev.lanchat.server.Member m = assertInstanceOf(JoinResult.Joined.class,
+        lobby.login(s, name, key)).member();
+    assertInstanceOf(Rooms.Entering.Entered.class, rooms.enter(m, "#general", 0));
+    return m;
+  }
+
   @Test
-  void everyRosterMatchesTheModelAfterRandomJoinsLeavesAndSays() {
+  void everyRosterMatchesTheModelAfterRandomEntersLeavesAndSays() {
     long base = System.nanoTime();
-    for (int round = 0; round < 150; round++) {
+    for (int round = 0; round < 60; round++) {
       long seed = base + round;
       try {
-        runOnce(seed, 250);
+        runOnce(seed, 200);
       } catch (AssertionError e) {
         throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
       }
     }
-    System.out.println("CoalescedNoticesPropertyTest: 150 seeds from " + base + " passed");
+    System.out.println("CoalescedNoticesPropertyTest: 60 seeds from " + base + " passed");
   }
 
   private static void runOnce(long seed, int steps) {
     Random random = new Random(seed);
     ManualPacing pacing = new ManualPacing();
-    Room room = new Room(new RoomInfo("prop", "", 0, 1), new NameRegistry(), pacing);
+    Lobby lobby = new Lobby();
+    Rooms rooms = rooms(pacing);
     Map<String, Member> model = new LinkedHashMap<>();
     Map<String, dev.lanchat.server.Member> handles = new LinkedHashMap<>();
     Map<String, RosterKeeper> keepers = new LinkedHashMap<>();
+    long nextId = 1;
     for (int step = 0; step < steps; step++) {
       int op = random.nextInt(10);
       if (op < 4 || model.isEmpty()) {
@@ -169,20 +239,20 @@ class CoalescedNoticesPropertyTest {
         }
         ByteString key = keyOf(name, step);
         RosterKeeper keeper = new RosterKeeper();
-        dev.lanchat.server.Member member = enter(room, keeper, name, key);
+        handles.put(name, enter(lobby, rooms, keeper, name, key));
         model.put(name, new Member(name, key));
-        handles.put(name, member);
         keepers.put(name, keeper);
-        assertEquals(List.copyOf(model.values()), keeper.roster, "the ROSTER of " + name);
       } else if (op < 7) {
         String name = List.copyOf(model.keySet()).get(random.nextInt(model.size()));
-        assertTrue(room.leave(handles.remove(name), random.nextBoolean() ? "" : "connection lost",
-            random.nextBoolean() ? "" : "bye"));
+        dev.lanchat.server.Member gone = handles.remove(name);
+        rooms.leaveAll(gone, random.nextBoolean() ? "" : "connection lost",
+            random.nextBoolean() ? "" : "bye");
+        lobby.logout(gone);
         model.remove(name);
         keepers.remove(name);
       } else if (op < 8) {
         String name = List.copyOf(model.keySet()).get(random.nextInt(model.size()));
-        room.say(handles.get(name), "hi");
+        rooms.named("#general").orElseThrow().say(handles.get(name), nextId++, "hi", false);
         // a MESSAGE comes after every change before it: at the MESSAGE, everyone is up to date
         for (var e : keepers.entrySet()) {
           assertEquals(List.copyOf(model.values()), e.getValue().roster,
@@ -202,53 +272,53 @@ class CoalescedNoticesPropertyTest {
   @Test
   void noticesGoOutAtMostOncePerWindowAndAtOnceAfterAQuietOne() {
     ManualPacing pacing = new ManualPacing();
-    Room room = new Room(new RoomInfo("prop", "", 0, 1), new NameRegistry(), pacing);
+    Lobby lobby = new Lobby();
+    Rooms rooms = rooms(pacing);
     RosterKeeper first = new RosterKeeper();
-    enter(room, first, "first", keyOf("first", 0));
+    enter(lobby, rooms, first, "first", keyOf("first", 0));
+    // the first enter after a quiet window went at once: ENTERED, ROSTER, its own JOINED
+    assertInstanceOf(ServerMessage.Joined.class, first.received.getLast());
+    int before = first.received.size();
     for (int i = 0; i < 30; i++) {
-      enter(room, new RosterKeeper(), "j" + i, keyOf("j" + i, 0));
+      enter(lobby, rooms, new RosterKeeper(), "j" + i, keyOf("j" + i, 0));
     }
-    // the first join after a quiet window went at once; the other 30 wait for the window
-    assertEquals(4, first.received.size(),
-        "WELCOME, ENTERED, ROSTER and its own JOINED: " + first.received);
+    // the next 30 came within the window of that JOINED: they wait for its end
+    assertEquals(before, first.received.size(), "nothing yet: " + first.received);
     pacing.advance(WINDOW - 1);
-    assertEquals(4, first.received.size());
+    assertEquals(before, first.received.size());
     pacing.advance(1);
     ServerMessage.MembersChanged batch =
-        assertInstanceOf(ServerMessage.MembersChanged.class, first.received.get(4));
+        assertInstanceOf(ServerMessage.MembersChanged.class, first.received.getLast());
     assertEquals(30, batch.changes().size());
+    assertEquals(before + 1, first.received.size(), "in one record");
     assertEquals(31, first.roster.size());
+    pacing.advance(WINDOW);
+    enter(lobby, rooms, new RosterKeeper(), "quiet", keyOf("quiet", 0));
+    assertInstanceOf(ServerMessage.Joined.class, first.received.getLast(),
+        "after a quiet window a change goes at once");
   }
 
   @Test
-  void aRosterTooLargeForOneRecordIsPagedWithMore() {
+  void aRosterTooLargeForOneRecordIsPagedAndTheLateMemberEndsUpRight() {
     ManualPacing pacing = new ManualPacing();
-    Room room = new Room(new RoomInfo("prop", "", 0, 1), new NameRegistry(), pacing);
+    Lobby lobby = new Lobby();
+    Rooms rooms = rooms(pacing);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 1_500; i++) {
-      String name = String.format("member-with-a-long-%05d", i);
+      String name = String.format("member-long-%05d", i);
       names.add(name);
-      enter(room, new RosterKeeper(), name, keyOf(name, 0));
+      enter(lobby, rooms, new RosterKeeper(), name, keyOf(name, i));
+      if (i % 100 == 99) {
+        pacing.advance(WINDOW);
+      }
     }
+    pacing.advance(WINDOW);
     RosterKeeper late = new RosterKeeper();
-    enter(room, late, "late", keyOf("late", 0));
-    List<ServerMessage.Roster> pages = late.received.stream()
-        .filter(ServerMessage.Roster.class::isInstance).map(ServerMessage.Roster.class::cast)
-        .toList();
-    assertTrue(pages.size() > 1, "one record cannot hold 1,501 members");
-    for (int i = 0; i < pages.size(); i++) {
-      assertEquals(i < pages.size() - 1, pages.get(i).more(), "more on every page but the last");
-    }
+    enter(lobby, rooms, late, "late", keyOf("late", 0));
+    pacing.advance(WINDOW);
+    long pages = late.received.stream().filter(m -> m instanceof ServerMessage.Roster).count();
+    assertTrue(pages > 1, "one record cannot hold 1,500 members: " + pages);
     names.add("late");
     assertEquals(names, late.roster.stream().map(Member::name).toList());
-  }
-
-  /** Joins {@code keeper} as {@code name} and enters the room, as our client does. */
-  private static dev.lanchat.server.Member enter(Room room, RosterKeeper keeper, String name,
-      ByteString key) {
-    dev.lanchat.server.Member member =
-        assertInstanceOf(JoinResult.Joined.class, room.join(keeper, name, key)).member();
-    assertTrue(room.enter(member));
-    return member;
   }
 }

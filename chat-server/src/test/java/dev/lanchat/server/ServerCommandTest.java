@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.server.store.Retention;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -50,7 +51,9 @@ class ServerCommandTest {
         "--idle-timeout", "(default: 90)", "--max-backlog", "(default: 4096)",
         "--max-backlog-bytes", "(default: 4194304", "--max-handshakes", "(default: 256)",
         "--max-per-address", "(default: 64)", "--max-outbound-bytes", "--room-rate",
-        "--room-burst", "--room-byte-rate", "--room-byte-burst", "--no-discovery",
+        "--room-burst", "--room-byte-rate", "--room-byte-burst", "--max-rooms=N",
+        "--max-rooms-per-client=N", "--history=N", "(default: 10000)", "--history-days=D",
+        "--no-discovery",
         "do not answer LAN discovery requests (UDP, same port)", "--log-level", "--verbose",
         "--version")) {
       assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
@@ -181,7 +184,8 @@ class ServerCommandTest {
     Path file = configFile("bind=127.0.0.1", "port=0", "name=From the file",
         "motd=hello from the file", "max-clients=7", "no-discovery=true",
         "identity=" + dir.resolve("id.pem"), "data=" + dir.resolve("server.db"),
-        "access=allowlist");
+        "access=allowlist", "max-rooms=12", "max-rooms-per-client=3", "history=0",
+        "history-days=2");
     CompletableFuture<ChatServer> started = new CompletableFuture<>();
     CommandLine cl = commandLine(new ServerCommand(started::complete));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(
@@ -197,6 +201,33 @@ class ServerCommandTest {
     assertEquals(dir.resolve("id.pem"), config.identityFile());
     assertEquals(dir.resolve("server.db"), config.dataFile());
     assertEquals(ServerConfig.Access.ALLOWLIST, config.access());
+    assertEquals(12, config.maxRooms());
+    assertEquals(3, config.maxRoomsPerClient());
+    assertEquals(Retention.of(0, 2), config.retention());
+  }
+
+  @Test
+  void roomLimitsAndHistoryHaveTheirDefaults() {
+    ServerConfig config = ServerConfig.defaults();
+    assertEquals(1000, config.maxRooms());
+    assertEquals(20, config.maxRoomsPerClient());
+    assertEquals(Retention.defaults(), config.retention());
+  }
+
+  @Test
+  void aBadHistoryValueInTheFileNamesTheFileAndTheKey() throws Exception {
+    Path file = configFile("history-days=-1");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString(),
+        "--identity", dir.resolve("id.pem").toString()));
+    assertOneLine(err.toString(), file + ": history-days: --history-days is 0");
+    assertFalse(Files.exists(dir.resolve("id.pem")), "nothing was started");
+  }
+
+  @Test
+  void moreRoomsPerClientThanWelcomeCarriesAreRefused() {
+    assertEquals(2, commandLine(new ServerCommand()).execute("--max-rooms-per-client",
+        "65536"));
+    assertOneLine(err.toString(), "chat-server: max rooms per client must be 1 to 65535");
   }
 
   @Test

@@ -35,26 +35,28 @@ class SessionRulesTest {
     try (TestClient alice = TestClient.connect(port); TestClient bob = TestClient.connect(port)) {
       alice.send(new ClientMessage.Join("Alice"));
       assertEquals(new ServerMessage.Welcome("Alice", "test server", "welcome to the test", 0, 1,
-          Room.ROOMS_PER_CLIENT), alice.await(ServerMessage.Welcome.class));
+          ServerConfig.defaults().maxRoomsPerClient()), alice.await(ServerMessage.Welcome.class));
       alice.send(new ClientMessage.Enter("#general", 0));
       assertEquals(new ServerMessage.Entered("#general", "", 1, 0, 0),
           alice.await(ServerMessage.Entered.class));
       assertEquals(List.of(alice.as("Alice")), alice.await(ServerMessage.Roster.class).members());
       bob.send(new ClientMessage.Join("bob"));
       assertEquals(new ServerMessage.Welcome("bob", "test server", "welcome to the test", 0, 1,
-          Room.ROOMS_PER_CLIENT), bob.await(ServerMessage.Welcome.class));
+          ServerConfig.defaults().maxRoomsPerClient()), bob.await(ServerMessage.Welcome.class));
       bob.sync();
       assertTrue(alice.log().stream().noneMatch(m -> m instanceof ServerMessage.Joined j
           && j.member().name().equals("bob")), "logged in is not in a room yet");
       bob.send(new ClientMessage.Enter("#general", 0));
-      assertEquals(new ServerMessage.Entered("#general", "", 2, 0, 0),
-          bob.await(ServerMessage.Entered.class));
+      assertEquals(new ServerMessage.Entered("#general", "", 2, 1, 0),
+          bob.await(ServerMessage.Entered.class), "alice's JOINED is its history");
       assertEquals(List.of(alice.as("Alice"), bob.as("bob")),
           bob.await(ServerMessage.Roster.class).members());
       ServerMessage.Joined joinedBob = (ServerMessage.Joined) alice.awaitMatching(
           m -> m instanceof ServerMessage.Joined j && j.member().name().equals("bob"),
           "JOINED bob");
       assertEquals(bob.as("bob"), joinedBob.member());
+      assertEquals(alice.as("Alice"), bob.await(ServerMessage.Joined.class).member(),
+          "the history: alice entered");
       assertEquals(bob.as("bob"), bob.await(ServerMessage.Joined.class).member(),
           "the entering member's first live event is its own JOINED");
     }

@@ -179,6 +179,59 @@ final class TestClient implements AutoCloseable {
         "its own JOINED");
   }
 
+  /** Connects, joins as {@code name} and waits for WELCOME, entering no room. */
+  static TestClient login(int port, String name) throws IOException {
+    return login(port, name, Identity.generate(RANDOM));
+  }
+
+  /** Connects proving {@code identity}, joins as {@code name}, waits for WELCOME; no room. */
+  static TestClient login(int port, String name, Identity identity) throws IOException {
+    TestClient client = connect(port, identity);
+    client.send(new ClientMessage.Join(name));
+    client.await(ServerMessage.Welcome.class);
+    client.name = name;
+    return client;
+  }
+
+  /** Sends ENTER {@code room} (as new there) and waits for ENTERED and the own JOINED. */
+  ServerMessage.Entered enter(String room) throws IOException {
+    return enter(room, 0);
+  }
+
+  /**
+   * Sends ENTER {@code room} with {@code since} and waits for ENTERED, the ROSTER records, the
+   * history events it announced, and then the own JOINED.
+   */
+  ServerMessage.Entered enter(String room, long since) throws IOException {
+    send(new ClientMessage.Enter(room, since));
+    ServerMessage.Entered entered = await(ServerMessage.Entered.class);
+    while (await(ServerMessage.Roster.class).more()) {
+      // the roster's other pages
+    }
+    for (long i = 0; i < entered.history(); i++) {
+      awaitMatching(m -> m instanceof ServerMessage.Event, "history event " + (i + 1));
+    }
+    ByteString me = key();
+    awaitMatching(m -> m instanceof ServerMessage.Joined j && j.member().key().equals(me)
+        && j.event().room().equals(entered.room()), "own JOINED in " + room);
+    return entered;
+  }
+
+  /** A fresh client message id. */
+  long nextId() {
+    return IDS.incrementAndGet();
+  }
+
+  /** Sends SAY {@code text} to {@code room} with a fresh client message id. */
+  void say(String room, String text) throws IOException {
+    send(new ClientMessage.Say(nextId(), room, text));
+  }
+
+  /** Sends a DM with a fresh client message id. */
+  void sendDm(String to, String text) throws IOException {
+    send(dm(to, text));
+  }
+
   /** True for a JOINED about anyone but this client. */
   boolean isOthersJoined(ServerMessage m) {
     ByteString own = ByteString.copyOf(identity.publicKey());

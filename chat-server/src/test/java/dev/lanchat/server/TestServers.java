@@ -31,10 +31,19 @@ final class TestServers {
         .discovery(false).build();
   }
 
-  /** A store file in a fresh folder of its own, removed when the JVM exits. */
+  /**
+   * A store file in a fresh folder of its own, removed when the JVM exits: in memory
+   * ({@code /dev/shm}) where there is one. Every room event is a synchronous SQLite commit, and
+   * on this shared machine's disk an fsync costs milliseconds, which the many thousands of
+   * sessions of the robustness tests would turn into minutes; what the tests check does not
+   * depend on the disk (the crash tests keep their stores in their own folders on disk).
+   */
   static Path freshStore() {
     try {
-      Path folder = Files.createTempDirectory("lanchat-store");
+      Path shm = Path.of("/dev/shm");
+      Path folder = Files.isDirectory(shm) && Files.isWritable(shm)
+          ? Files.createTempDirectory(shm, "lanchat-store")
+          : Files.createTempDirectory("lanchat-store");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
       return folder.resolve("server.db");
     } catch (IOException e) {

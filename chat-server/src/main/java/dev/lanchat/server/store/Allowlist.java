@@ -18,7 +18,7 @@ final class Allowlist {
   static Optional<AllowEntry> find(Connection c, KeyFingerprint fingerprint) throws SQLException {
     try (PreparedStatement select = c.prepareStatement(
         "SELECT " + COLUMNS + " FROM allowlist WHERE fingerprint = ?")) {
-      Store.bindAll(select, (Object) fingerprint.bytes());
+      Sql.bindAll(select, (Object) fingerprint.bytes());
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(entry(row)) : Optional.empty();
       }
@@ -47,7 +47,7 @@ final class Allowlist {
       }
       try (PreparedStatement update = c.prepareStatement(
           "UPDATE allowlist SET name = ?, name_skeleton = ? WHERE fingerprint = ?")) {
-        Store.bindAll(update, name.get(), skeleton.get(), fingerprint.bytes());
+        Sql.bindAll(update, name.get(), skeleton.get(), fingerprint.bytes());
         update.executeUpdate();
       }
       return new AllowResult.Updated(
@@ -55,7 +55,7 @@ final class Allowlist {
     }
     try (PreparedStatement insert = c.prepareStatement(
         "INSERT INTO allowlist (fingerprint, name, name_skeleton, added_at) VALUES (?, ?, ?, ?)")) {
-      Store.bindAll(insert, fingerprint.bytes(), name.orElse(null), skeleton.orElse(null), now);
+      Sql.bindAll(insert, fingerprint.bytes(), name.orElse(null), skeleton.orElse(null), now);
       insert.executeUpdate();
     }
     return new AllowResult.Added(new AllowEntry(fingerprint, name, Instant.ofEpochMilli(now)));

@@ -1,6 +1,7 @@
 package dev.lanchat.server.store;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.ChainHash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,9 +27,13 @@ import java.util.Optional;
  * to, a lowered {@code --history}) in bounded steps. Reads never return an event outside
  * retention, pruned or not.
  *
+ * <p>Each event also extends the room's chain (protocol "Room chain"): the head after it is
+ * computed from the head before it, kept in {@code room_head}, in the transaction that gives
+ * the id, so a head never skips or repeats an id, across restarts too.
+ *
  * <p>Thread-safe: every method is one transaction of the {@link Store} it came from.
  */
-public final class History {
+public final class History implements RoomLog {
   /** Events a new member gets as context. */
   public static final int CONTEXT_EVENTS = 20;
 
@@ -36,7 +41,7 @@ public final class History {
   public static final int CATCH_UP_LIMIT = 1_000;
 
   /** Client message ids remembered per key: far more than a client queues while away (100). */
-  public static final int SENT_PER_KEY = 1_000;
+  public static final int SENT_PER_KEY = SentMessages.PER_KEY;
 
   /** Rows one append prunes at most, and one {@link #sweep} step per table. */
   static final int PRUNE_PER_WRITE = 64;
@@ -45,11 +50,11 @@ public final class History {
 
   private static final String COLUMNS = "room, event_id, at, type, sender, body";
 
-  private final Store store;
+  private final Transactions store;
   private final Retention retention;
   private final Clock clock;
 
-  History(Store store, Retention retention, Clock clock) {
+  History(Transactions store, Retention retention, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -61,13 +66,32 @@ public final class History {
   }
 
   /**
-   * Gives the event the room's next id, encodes it with that id, and writes it, in one
-   * transaction; or, when the draft carries a client message id its sender had taken before,
-   * does nothing and says so. With {@code --history 0} only the id is written.
+   * Gives the event the room's next id and chain head, encodes it with both, and writes it, in
+   * one transaction; or, when the draft carries a client message id its sender had taken before,
+   * does nothing and says so. With {@code --history 0} only the id and head are written.
    *
+   * @throws IllegalStateException if the store spells the room otherwise than the draft
    * @throws StoreException if the store cannot be written (the event has no id: do not fan out)
    */
+  @Override
   public AppendResult append(RoomEventDraft draft, EventEncoder encoder) throws StoreException {
+    return append(draft, encoder, Optional.empty());
+  }
+
+  /**
+   * As {@link #append(RoomEventDraft, EventEncoder)} for a TOPIC event, keeping {@code topic} as
+   * the room's topic in the same transaction (when text is kept at all).
+   *
+   * @throws StoreException if the store cannot be written (nothing changed)
+   */
+  @Override
+  public AppendResult appendTopic(RoomEventDraft draft, EventEncoder encoder, String topic)
+      throws StoreException {
+    return append(draft, encoder, Optional.of(topic));
+  }
+
+  private AppendResult append(RoomEventDraft draft, EventEncoder encoder, Optional<String> topic)
+      throws StoreException {
     Objects.requireNonNull(encoder, "encoder");
     byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long now = clock.millis();
@@ -79,33 +103,130 @@ public final class History {
           return new AppendResult.Repeat(seen.get());
         }
       }
-      long eventId = nextEventId(c, draft.room());
-      byte[] encoded = encoder.encode(eventId).clone();
-      if (retention.keepsText()) {
-        try (PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO room_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
-          Store.bindAll(insert, draft.room(), eventId, draft.time(), (long) draft.type(), sender,
-              encoded);
-          insert.executeUpdate();
-        }
-        pruneRoom(c, draft.room(), eventId, now);
-      }
+      AppendResult.Appended appended = appendOne(c, draft, encoder, now);
       if (draft.clientMessageId().isPresent()) {
         SentMessages.record(c, sender, draft.clientMessageId().getAsLong(), now,
-            Optional.of(new EventRef(draft.room(), eventId)));
+            Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
       }
-      return new AppendResult.Appended(new StoredEvent(draft.room(), eventId, draft.time(),
-          draft.type(), draft.sender(), ByteString.copyOf(encoded)));
+      if (topic.isPresent() && retention.keepsText()) {
+        Sql.execute(c, "UPDATE room_head SET topic = ? WHERE room = ?", topic.get(),
+            appended.event().room());
+      }
+      return appended;
     });
+  }
+
+  /**
+   * Appends several events of one room in one transaction, in order, with consecutive ids: the
+   * membership changes a room sends together (MEMBERS_CHANGED). None may carry a client message
+   * id.
+   *
+   * @param encoders one per draft, in the same order
+   * @throws IllegalArgumentException if the lists differ in size, a draft carries a client
+   *     message id, or the drafts are not all of one room
+   * @throws StoreException if the store cannot be written (no event has an id: do not fan out)
+   */
+  @Override
+  public List<AppendResult.Appended> appendAll(List<RoomEventDraft> drafts,
+      List<EventEncoder> encoders) throws StoreException {
+    if (drafts.size() != encoders.size()) {
+      throw new IllegalArgumentException("one encoder per draft");
+    }
+    for (RoomEventDraft d : drafts) {
+      if (d.clientMessageId().isPresent() || !d.room().equals(drafts.get(0).room())) {
+        throw new IllegalArgumentException("events appended together are of one room and "
+            + "carry no client message id");
+      }
+    }
+    long now = clock.millis();
+    return store.write("write room events", c -> {
+      List<AppendResult.Appended> all = new ArrayList<>(drafts.size());
+      for (int i = 0; i < drafts.size(); i++) {
+        all.add(appendOne(c, drafts.get(i), encoders.get(i), now));
+      }
+      return all;
+    });
+  }
+
+  /**
+   * What the store keeps of the room named {@code room} (its first spelling, last id, head and
+   * topic), or empty when it never had an event.
+   *
+   * @throws IllegalArgumentException if {@code room} is not a valid room name
+   * @throws StoreException if the store cannot be read
+   */
+  @Override
+  public Optional<StoredRoom> room(String room) throws StoreException {
+    String key = RoomKeys.key(room);
+    return store.read("read a room", c -> headRow(c, key).map(h -> h.stored(room)));
+  }
+
+  /** Numbers, chains, encodes and writes one event inside the caller's transaction. */
+  private AppendResult.Appended appendOne(Connection c, RoomEventDraft draft,
+      EventEncoder encoder, long now) throws SQLException {
+    String key = RoomKeys.key(draft.room());
+    Optional<HeadRow> row = headRow(c, key);
+    StoredRoom before = row.map(h -> h.stored(draft.room()))
+        .orElseGet(() -> genesis(draft.room()));
+    if (!before.name().equals(draft.room())) {
+      throw new IllegalStateException("the store spells this room " + before.name());
+    }
+    long eventId = before.lastEventId() + 1;
+    ByteString head = ChainHash.next(before.head(), draft.chainEvent(before.name(), eventId));
+    byte[] encoded = encoder.encode(eventId, head).clone();
+    if (row.isEmpty()) {
+      Sql.execute(c, "INSERT INTO room_head (room, last_event_id, name, head) "
+          + "VALUES (?, ?, ?, ?)", key, eventId, before.name(), head.toByteArray());
+    } else {
+      Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? WHERE room = ?",
+          eventId, before.name(), head.toByteArray(), key);
+    }
+    if (retention.keepsText()) {
+      Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)", key,
+          eventId, draft.time(), (long) draft.type(),
+          draft.sender().map(ByteString::toByteArray).orElse(null), encoded);
+      pruneRoom(c, key, eventId, now);
+    }
+    return new AppendResult.Appended(new StoredEvent(key, eventId, draft.time(), draft.type(),
+        draft.sender(), ByteString.copyOf(encoded)), head);
+  }
+
+  private static StoredRoom genesis(String room) {
+    return new StoredRoom(room, 0, ChainHash.genesis(room).head(), "");
+  }
+
+  /** A {@code room_head} row; name and head are null in rows written before schema step 4. */
+  private record HeadRow(long lastEventId, String name, byte[] head, String topic) {
+    /** The row as a {@link StoredRoom}, with {@code asked} standing in for a missing name. */
+    StoredRoom stored(String asked) {
+      String spelled = name == null ? asked : name;
+      ByteString chained = head == null ? ChainHash.genesis(spelled).head() // a step-3 row:
+          : ByteString.copyOf(head); // its events carried no heads, so the chain starts here
+      return new StoredRoom(spelled, lastEventId, chained, topic);
+    }
+  }
+
+  private static Optional<HeadRow> headRow(Connection c, String key) throws SQLException {
+    PreparedStatement select =
+        Sql.prepared(c, "SELECT last_event_id, name, head, topic FROM room_head WHERE room = ?");
+    Sql.bindAll(select, key);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next()
+          ? Optional.of(new HeadRow(row.getLong(1), row.getString(2), row.getBytes(3),
+              row.getString(4)))
+          : Optional.empty();
+    }
   }
 
   /**
    * The room's last event id, 0 when it never had one.
    *
+   * @throws IllegalArgumentException if {@code room} is not a valid room name
    * @throws StoreException if the store cannot be read
    */
   public long lastEventId(String room) throws StoreException {
-    return store.read("read a room's last event id", c -> lastEventId(c, room));
+    String key = RoomKeys.key(room);
+    return store.read("read a room's last event id", c -> lastEventId(c, key));
   }
 
   /**
@@ -114,11 +235,13 @@ public final class History {
    *
    * @throws StoreException if the store cannot be read
    */
+  @Override
   public List<StoredEvent> recent(String room) throws StoreException {
+    String key = RoomKeys.key(room);
     long now = clock.millis();
     return store.read("read a room's history", c -> {
-      long last = lastEventId(c, room);
-      return newest(c, room, oldestKept(last) - 1, now, CONTEXT_EVENTS);
+      long last = lastEventId(c, key);
+      return newest(c, key, oldestKept(last) - 1, now, CONTEXT_EVENTS);
     });
   }
 
@@ -130,18 +253,20 @@ public final class History {
    * @throws IllegalArgumentException if {@code lastSeen} is negative
    * @throws StoreException if the store cannot be read
    */
+  @Override
   public CatchUp after(String room, long lastSeen) throws StoreException {
     if (lastSeen < 0) {
       throw new IllegalArgumentException("event ids start at 1; 0 means none seen");
     }
+    String key = RoomKeys.key(room);
     long now = clock.millis();
     return store.read("read what a member missed", c -> {
-      long last = lastEventId(c, room);
+      long last = lastEventId(c, key);
       if (lastSeen > last) {
         return new CatchUp.AheadOfStore(last);
       }
       List<StoredEvent> events =
-          newest(c, room, Math.max(lastSeen, oldestKept(last) - 1), now, CATCH_UP_LIMIT);
+          newest(c, key, Math.max(lastSeen, oldestKept(last) - 1), now, CATCH_UP_LIMIT);
       // ids are given one by one, so every id between lastSeen and the first returned is an
       // event this member will not get: over the limit, pruned, or never stored (--history 0)
       long first = events.isEmpty() ? last + 1 : events.get(0).eventId();
@@ -163,21 +288,21 @@ public final class History {
     return store.write("prune the history", c -> {
       int deleted = 0;
       if (!retention.keepsText()) {
-        deleted += execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
+        deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
             + "(SELECT room, event_id FROM room_event LIMIT ?)", (long) SWEEP_ROWS);
         return deleted;
       }
       for (String room : rooms(c)) {
         long oldest = oldestKept(lastEventId(c, room));
-        deleted += execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT "
+        deleted += Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT "
             + "event_id FROM room_event WHERE room = ? AND event_id < ? ORDER BY event_id "
             + "LIMIT ?)", room, room, oldest, (long) SWEEP_ROWS);
       }
       if (retention.maxAge().isPresent()) {
-        deleted += execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
+        deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
             + "(SELECT room, event_id FROM room_event WHERE at < ? LIMIT ?)", cutoff,
             (long) SWEEP_ROWS);
-        deleted += execute(c, "DELETE FROM sent_message WHERE id IN "
+        deleted += Sql.execute(c, "DELETE FROM sent_message WHERE id IN "
             + "(SELECT id FROM sent_message WHERE at < ? LIMIT ?)", cutoff, (long) SWEEP_ROWS);
       }
       return deleted;
@@ -192,17 +317,11 @@ public final class History {
   private static long lastEventId(Connection c, String room) throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement("SELECT last_event_id FROM room_head WHERE room = ?")) {
-      Store.bindAll(select, room);
+      Sql.bindAll(select, room);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? row.getLong(1) : 0;
       }
     }
-  }
-
-  private static long nextEventId(Connection c, String room) throws SQLException {
-    execute(c, "INSERT INTO room_head (room, last_event_id) VALUES (?, 1) "
-        + "ON CONFLICT (room) DO UPDATE SET last_event_id = last_event_id + 1", room);
-    return lastEventId(c, room);
   }
 
   /**
@@ -212,10 +331,10 @@ public final class History {
    */
   private void pruneRoom(Connection c, String room, long eventId, long now) throws SQLException {
     long below = oldestKept(eventId);
-    execute(c, "DELETE FROM room_event WHERE room = ? AND event_id >= ? AND event_id < ?",
+    Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id >= ? AND event_id < ?",
         room, below - PRUNE_PER_WRITE, below);
     if (retention.maxAge().isPresent()) {
-      execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT event_id FROM "
+      Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT event_id FROM "
           + "room_event WHERE room = ? ORDER BY event_id LIMIT ?) AND at < ?", room, room,
           (long) PRUNE_PER_WRITE, retention.cutoff(now));
     }
@@ -227,7 +346,7 @@ public final class History {
     List<StoredEvent> events = new ArrayList<>();
     try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM room_event "
         + "WHERE room = ? AND event_id > ? AND at >= ? ORDER BY event_id DESC LIMIT ?")) {
-      Store.bindAll(select, room, from, retention.cutoff(now), (long) limit);
+      Sql.bindAll(select, room, from, retention.cutoff(now), (long) limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           byte[] sender = rows.getBytes(5);
@@ -250,12 +369,5 @@ public final class History {
       }
     }
     return rooms;
-  }
-
-  static int execute(Connection c, String sql, Object... values) throws SQLException {
-    try (PreparedStatement statement = c.prepareStatement(sql)) {
-      Store.bindAll(statement, values);
-      return statement.executeUpdate();
-    }
   }
 }

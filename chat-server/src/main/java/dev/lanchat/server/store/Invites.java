@@ -28,7 +28,7 @@ final class Invites {
   static Optional<Row> find(Connection c, int number, long now) throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement("SELECT " + COLUMNS + " FROM invite WHERE number = ?")) {
-      Store.bindAll(select, (long) number);
+      Sql.bindAll(select, (long) number);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(row(row, now)) : Optional.empty();
       }
@@ -39,7 +39,7 @@ final class Invites {
     List<Invite> all = new ArrayList<>();
     try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
         + " FROM invite WHERE " + LIVE + " ORDER BY expires_at, number")) {
-      Store.bindAll(select, now);
+      Sql.bindAll(select, now);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           all.add(row(rows, now).invite());
@@ -55,7 +55,7 @@ final class Invites {
     BitSet taken = new BitSet(JoinCode.MAX_NUMBER + 1);
     try (PreparedStatement select =
         c.prepareStatement("SELECT number FROM invite WHERE " + LIVE)) {
-      Store.bindAll(select, now);
+      Sql.bindAll(select, now);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           taken.set(rows.getInt(1));
@@ -77,12 +77,12 @@ final class Invites {
   /** Puts {@code invite} in, replacing the dead row that held its number, if any. */
   static void insert(Connection c, Invite invite) throws SQLException {
     try (PreparedStatement delete = c.prepareStatement("DELETE FROM invite WHERE number = ?")) {
-      Store.bindAll(delete, (long) invite.code().number());
+      Sql.bindAll(delete, (long) invite.code().number());
       delete.executeUpdate();
     }
     try (PreparedStatement insert = c.prepareStatement("INSERT INTO invite (number, " + COLUMNS
         + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
-      Store.bindAll(insert, (long) invite.code().number(), invite.code().text(),
+      Sql.bindAll(insert, (long) invite.code().number(), invite.code().text(),
           invite.name().orElse(null), invite.createdAt().toEpochMilli(),
           invite.expiresAt().toEpochMilli(), (long) invite.usesLeft(), (long) invite.failures());
       insert.executeUpdate();
@@ -93,7 +93,7 @@ final class Invites {
   static void set(Connection c, int number, String column, long value) throws SQLException {
     try (PreparedStatement update = c.prepareStatement(
         "UPDATE invite SET " + column + " = ? WHERE number = ?")) {
-      Store.bindAll(update, value, (long) number);
+      Sql.bindAll(update, value, (long) number);
       update.executeUpdate();
     }
   }

@@ -13,7 +13,8 @@ import java.util.List;
  * since 1970 UTC ({@code datetime(bound_at / 1000, 'unixepoch')} shows them in the shell).
  * Later steps add tables beside these rather than changing them: step 2 the join-code invites,
  * step 3 the rooms' history (events keyed by room and event id), the record of client messages
- * already taken (for exactly-once delivery) and offline DMs (keyed by the recipient's key).
+ * already taken (for exactly-once delivery) and offline DMs (keyed by the recipient's key);
+ * step 4 gives each room its chain head, the spelling that created it, and its topic.
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
@@ -100,7 +101,18 @@ final class Migrations {
             body      BLOB NOT NULL CHECK (typeof(body) = 'blob')
           )""",
           "CREATE INDEX offline_dm_by_recipient ON offline_dm (recipient)",
-          "CREATE INDEX offline_dm_at ON offline_dm (at)"));
+          "CREATE INDEX offline_dm_at ON offline_dm (at)"),
+      List.of(
+          // the room chain's head after the last event (protocol "Room chain"), so ids and
+          // heads continue across restarts and after a room empties; NULL in rows from step 3
+          """
+          ALTER TABLE room_head ADD COLUMN head BLOB
+            CHECK (head IS NULL OR (typeof(head) = 'blob' AND length(head) = 32))""",
+          // the room's name as the member who created it spelled it (the key is its skeleton):
+          // the chain's genesis and every event carry this spelling
+          "ALTER TABLE room_head ADD COLUMN name TEXT",
+          // the topic, '' for none; never written with --history 0 (no text on disk)
+          "ALTER TABLE room_head ADD COLUMN topic TEXT NOT NULL DEFAULT ''"));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

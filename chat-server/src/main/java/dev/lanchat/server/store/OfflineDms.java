@@ -29,11 +29,11 @@ public final class OfflineDms {
 
   private static final int SWEEP_ROWS = 1_000;
 
-  private final Store store;
+  private final Transactions store;
   private final Retention retention;
   private final Clock clock;
 
-  OfflineDms(Store store, Retention retention, Clock clock) {
+  OfflineDms(Transactions store, Retention retention, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -83,7 +83,7 @@ public final class OfflineDms {
       if (waiting >= MAX_PER_RECIPIENT) {
         return new DmResult.Full();
       }
-      History.execute(c, "INSERT INTO offline_dm (recipient, at, body) VALUES (?, ?, ?)", to,
+      Sql.execute(c, "INSERT INTO offline_dm (recipient, at, body) VALUES (?, ?, ?)", to,
           time, body);
       SentMessages.record(c, from, messageId, now, Optional.empty());
       return new DmResult.Kept(waiting + 1);
@@ -105,14 +105,14 @@ public final class OfflineDms {
       List<WaitingDm> all = new ArrayList<>();
       try (PreparedStatement select = c.prepareStatement(
           "SELECT at, body FROM offline_dm WHERE recipient = ? ORDER BY id")) {
-        Store.bindAll(select, (Object) to);
+        Sql.bindAll(select, (Object) to);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             all.add(new WaitingDm(rows.getLong(1), ByteString.copyOf(rows.getBytes(2))));
           }
         }
       }
-      History.execute(c, "DELETE FROM offline_dm WHERE recipient = ?", (Object) to);
+      Sql.execute(c, "DELETE FROM offline_dm WHERE recipient = ?", (Object) to);
       return all;
     });
   }
@@ -129,14 +129,14 @@ public final class OfflineDms {
 
   /**
    * Deletes, in a bounded step, waiting DMs past the age limit (all of them when {@code
-   * --history} is 0). Run it with {@link History#sweep}.
+   * --history} is 0). Run it with {@code History.sweep}.
    *
    * @return rows deleted by this step
    * @throws StoreException if the store cannot be written
    */
   public int sweep() throws StoreException {
     long cutoff = retention.keepsText() ? retention.cutoff(clock.millis()) : Long.MAX_VALUE;
-    return store.write("expire waiting DMs", c -> History.execute(c, "DELETE FROM offline_dm "
+    return store.write("expire waiting DMs", c -> Sql.execute(c, "DELETE FROM offline_dm "
         + "WHERE id IN (SELECT id FROM offline_dm WHERE at < ? LIMIT ?)", cutoff,
         (long) SWEEP_ROWS));
   }
@@ -144,7 +144,7 @@ public final class OfflineDms {
   private void expire(Connection c, byte[] to, long now) throws SQLException {
     if (retention.maxAge().isPresent()) {
       // at most MAX_PER_RECIPIENT rows wait for one key, so this walk is bounded
-      History.execute(c, "DELETE FROM offline_dm WHERE recipient = ? AND at < ?", to,
+      Sql.execute(c, "DELETE FROM offline_dm WHERE recipient = ? AND at < ?", to,
           retention.cutoff(now));
     }
   }
@@ -152,7 +152,7 @@ public final class OfflineDms {
   private static int waiting(Connection c, byte[] to) throws SQLException {
     try (PreparedStatement count =
         c.prepareStatement("SELECT count(*) FROM offline_dm WHERE recipient = ?")) {
-      Store.bindAll(count, (Object) to);
+      Sql.bindAll(count, (Object) to);
       try (ResultSet row = count.executeQuery()) {
         row.next();
         return row.getInt(1);

@@ -39,7 +39,7 @@ import org.sqlite.SQLiteOpenMode;
  * <p>A file that cannot be opened or read is reported as a {@link StoreException} and left
  * exactly as it is: the store is never recreated over a damaged file.
  */
-public final class Store implements AutoCloseable {
+public final class Store implements AutoCloseable, Transactions {
   /** How long a write waits for another process (an admin command) to finish its own. */
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
@@ -159,7 +159,7 @@ public final class Store implements AutoCloseable {
       }
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO name_binding "
           + "(skeleton, " + BINDING_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-        bindAll(insert, skeleton, name, owner, now, now);
+        Sql.bindAll(insert, skeleton, name, owner, now, now);
         insert.executeUpdate();
       }
       Instant at = Instant.ofEpochMilli(now);
@@ -180,6 +180,18 @@ public final class Store implements AutoCloseable {
     String skeleton = skeletonOf(name);
     KeyFingerprint self = KeyFingerprint.of(checkKey(key));
     return read("look up a name", c -> otherOwner(c, skeleton, Optional.of(self)));
+  }
+
+  /**
+   * The binding of the name with {@code name}'s skeleton, if a key owns it: where a DM to
+   * someone who is not connected is kept for.
+   *
+   * @throws IllegalArgumentException if {@code name} breaks the name rules
+   * @throws StoreException if the store cannot be read
+   */
+  public Optional<NameBinding> binding(String name) throws StoreException {
+    String skeleton = skeletonOf(name);
+    return read("look up a name", c -> bindingBy(c, "skeleton", skeleton));
   }
 
   /**
@@ -209,7 +221,7 @@ public final class Store implements AutoCloseable {
       }
       try (PreparedStatement update = c.prepareStatement("UPDATE name_binding "
           + "SET skeleton = ?, name = ?, last_seen = ? WHERE client_key = ?")) {
-        bindAll(update, skeleton, newName, now, owner);
+        Sql.bindAll(update, skeleton, newName, now, owner);
         update.executeUpdate();
       }
       NameBinding old = held.get();
@@ -233,7 +245,7 @@ public final class Store implements AutoCloseable {
       }
       try (PreparedStatement delete =
           c.prepareStatement("DELETE FROM name_binding WHERE skeleton = ?")) {
-        bindAll(delete, skeleton);
+        Sql.bindAll(delete, skeleton);
         delete.executeUpdate();
       }
       return new ReleaseResult.Released(bound.get());
@@ -425,7 +437,7 @@ public final class Store implements AutoCloseable {
     return write("deny a key", c -> {
       try (PreparedStatement delete =
           c.prepareStatement("DELETE FROM allowlist WHERE fingerprint = ?")) {
-        bindAll(delete, (Object) fingerprint.bytes());
+        Sql.bindAll(delete, (Object) fingerprint.bytes());
         return delete.executeUpdate() > 0;
       }
     });
@@ -506,18 +518,15 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  <T> T write(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T write(String what, Work<T> work) throws StoreException {
     // IMMEDIATE takes the write lock at once: a deferred transaction that reads, then writes,
     // can fail with SQLITE_BUSY without waiting when another process wrote in between
     return transaction("BEGIN IMMEDIATE", what, work);
   }
 
-  <T> T read(String what, Work<T> work) throws StoreException {
+  @Override
+  public <T> T read(String what, Work<T> work) throws StoreException {
     return transaction("BEGIN", what, work);
   }
 
@@ -561,7 +570,7 @@ public final class Store implements AutoCloseable {
       throws SQLException {
     try (PreparedStatement select = c.prepareStatement(
         "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?")) {
-      bindAll(select, value);
+      Sql.bindAll(select, value);
       try (ResultSet row = select.executeQuery()) {
         return row.next() ? Optional.of(binding(row)) : Optional.empty();
       }
@@ -596,7 +605,7 @@ public final class Store implements AutoCloseable {
       throws SQLException {
     try (PreparedStatement select =
         c.prepareStatement("SELECT fingerprint FROM allowlist WHERE name_skeleton = ?")) {
-      bindAll(select, skeleton);
+      Sql.bindAll(select, skeleton);
       try (ResultSet row = select.executeQuery()) {
         return row.next()
             ? Optional.of(KeyFingerprint.fromBytes(row.getBytes(1)))
@@ -608,20 +617,8 @@ public final class Store implements AutoCloseable {
   private static boolean setLastSeen(Connection c, byte[] key, long now) throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement("UPDATE name_binding SET last_seen = ? WHERE client_key = ?")) {
-      bindAll(update, now, key);
+      Sql.bindAll(update, now, key);
       return update.executeUpdate() > 0;
-    }
-  }
-
-  static void bindAll(PreparedStatement statement, Object... values) throws SQLException {
-    for (int i = 0; i < values.length; i++) {
-      switch (values[i]) {
-        case String s -> statement.setString(i + 1, s);
-        case Long n -> statement.setLong(i + 1, n);
-        case byte[] b -> statement.setBytes(i + 1, b);
-        case null -> statement.setNull(i + 1, java.sql.Types.NULL);
-        default -> throw new IllegalArgumentException("cannot bind " + values[i].getClass());
-      }
     }
   }
 

@@ -108,7 +108,7 @@ class CrashDurabilityTest {
         assertArrayEquals(body(-i), waiting.get(0).encoded().toByteArray());
       }
       AppendResult next = history.append(RoomEventDraft.ofServer("#general", 0,
-          HistoryTest.JOINED), CrashDurabilityTest::body);
+          HistoryTest.JOINED), (id, head) -> body(id));
       assertEquals(lastWritten + 1,
           assertInstanceOf(AppendResult.Appended.class, next).event().eventId());
     }

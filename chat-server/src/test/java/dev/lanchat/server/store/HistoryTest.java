@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.ChainHash;
+import dev.lanchat.common.chain.RoomEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -90,13 +92,13 @@ class HistoryTest {
   private StoredEvent say(History history, String room, int sender, long messageId, String text)
       throws StoreException {
     AppendResult r = history.append(RoomEventDraft.ofMember(room, clock.millis(), MESSAGE,
-        key(sender), messageId), id -> body(text, id));
+        key(sender), messageId), (id, head) -> body(text, id));
     return assertInstanceOf(AppendResult.Appended.class, r).event();
   }
 
   private StoredEvent joined(History history, String room, String text) throws StoreException {
     AppendResult r = history.append(RoomEventDraft.ofServer(room, clock.millis(), JOINED),
-        id -> body(text, id));
+        (id, head) -> body(text, id));
     return assertInstanceOf(AppendResult.Appended.class, r).event();
   }
 
@@ -154,7 +156,7 @@ class HistoryTest {
     say(history, "#general", 1, 42, "once");
     int[] encoded = {0};
     AppendResult again = history.append(RoomEventDraft.ofMember("#general", clock.millis(),
-        MESSAGE, key(1), 42), id -> {
+        MESSAGE, key(1), 42), (id, head) -> {
           encoded[0]++;
           return body("once", id);
         });
@@ -173,7 +175,7 @@ class HistoryTest {
     store = Store.open(dir.resolve("server.db"), clock);
     history = store.history(Retention.defaults());
     assertInstanceOf(AppendResult.Repeat.class, history.append(
-        RoomEventDraft.ofMember("#b", clock.millis(), MESSAGE, key(1), 9), id -> new byte[1]));
+        RoomEventDraft.ofMember("#b", clock.millis(), MESSAGE, key(1), 9), (id, head) -> new byte[1]));
     assertEquals(0, history.lastEventId("#b"));
   }
 
@@ -255,9 +257,9 @@ class HistoryTest {
     say(history, "#general", 1, 4, "newest");
     assertEquals(2, rows("room_event WHERE room = '#general'"), "the write pruned it");
     assertEquals(List.of(), history.recent("#quiet"));
-    assertEquals(1, rows("room_event WHERE room = '#quiet'"), "nobody wrote to #quiet");
+    assertEquals(1, rows("room_event WHERE room = '" + RoomKeys.key("#quiet") + "'"), "nobody wrote to #quiet");
     assertTrue(history.sweep() >= 1);
-    assertEquals(0, rows("room_event WHERE room = '#quiet'"), "the sweep got it");
+    assertEquals(0, rows("room_event WHERE room = '" + RoomKeys.key("#quiet") + "'"), "the sweep got it");
     assertEquals(0, history.sweep());
   }
 
@@ -289,7 +291,7 @@ class HistoryTest {
     assertEquals(new CatchUp.Events(List.of(), 2), history.after("#general", 1));
     assertEquals(0, rows("room_event"));
     assertInstanceOf(AppendResult.Repeat.class, history.append(
-        RoomEventDraft.ofMember("#general", 0, MESSAGE, key(1), 0), id -> new byte[1]),
+        RoomEventDraft.ofMember("#general", 0, MESSAGE, key(1), 0), (id, head) -> new byte[1]),
         "exactly-once works without text");
   }
 
@@ -319,6 +321,74 @@ class HistoryTest {
     }
     store = Store.open(old, clock);
     assertEquals(1, say(store.history(Retention.defaults()), "#general", 1, 1, "hi").eventId());
+  }
+
+  @Test
+  void eachEventExtendsTheRoomChainFromItsGenesisAcrossARestart() throws Exception {
+    History history = store.history(Retention.defaults());
+    ByteString payload = ByteString.copyOf("payload".getBytes(StandardCharsets.UTF_8));
+    ByteString[] seen = new ByteString[1];
+    AppendResult.Appended first = assertInstanceOf(AppendResult.Appended.class, history.append(
+        RoomEventDraft.ofMember("#Dev", 1_000, MESSAGE, key(1), 1, payload), (id, head) -> {
+          seen[0] = head;
+          return body("first", id);
+        }));
+    ByteString expected = ChainHash.next(ChainHash.genesis("#Dev").head(),
+        new RoomEvent(key(1), "#Dev", 1, 1_000, MESSAGE, payload));
+    assertEquals(expected, first.head());
+    assertEquals(expected, seen[0], "the encoder is given the head it returns");
+    store.close();
+    store = Store.open(dir.resolve("server.db"), clock);
+    history = store.history(new Retention(0, Optional.empty()));
+    AppendResult.Appended second = assertInstanceOf(AppendResult.Appended.class, history.append(
+        RoomEventDraft.about("#Dev", 2_000, JOINED, key(2), payload), (id, head) -> new byte[1]));
+    assertEquals(ChainHash.next(expected, new RoomEvent(key(2), "#Dev", 2, 2_000, JOINED,
+        payload)), second.head(), "the head continues after a restart, with --history 0 too");
+    assertEquals(Optional.of(new StoredRoom("#Dev", 2, second.head(), "")),
+        history.room("#dev"), "a look-alike spelling finds the room as first spelled");
+    assertEquals(Optional.empty(), history.room("#other"));
+  }
+
+  @Test
+  void theRoomKeepsTheSpellingThatCreatedIt() throws Exception {
+    History history = store.history(Retention.defaults());
+    joined(history, "#Dev", "alice");
+    assertThrows(IllegalStateException.class, () -> joined(history, "#dev", "bob"),
+        "a room is written under one spelling only");
+    assertEquals(1, history.lastEventId("#dev"), "the refused event took no id");
+    assertEquals("#Dev", history.room("#DEV").orElseThrow().name());
+  }
+
+  @Test
+  void aTopicIsKeptWithItsEventButNotWithHistoryZero() throws Exception {
+    History history = store.history(Retention.defaults());
+    history.appendTopic(RoomEventDraft.about("#general", 1, 0x34, key(1),
+        ByteString.copyOf(new byte[0])), (id, head) -> body("topic", id), "lunch at noon");
+    assertEquals("lunch at noon", history.room("#general").orElseThrow().topic());
+    History none = store.history(new Retention(0, Optional.empty()));
+    none.appendTopic(RoomEventDraft.about("#general", 2, 0x34, key(1),
+        ByteString.copyOf(new byte[0])), (id, head) -> body("topic", id), "secret plans");
+    assertEquals("lunch at noon", none.room("#general").orElseThrow().topic(),
+        "with --history 0 the new topic is not written");
+  }
+
+  @Test
+  void aStoreAtSchemaVersion3GainsHeadsAndItsRoomsStartAChain() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 1, "before heads");
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE room_head DROP COLUMN head");
+      s.execute("ALTER TABLE room_head DROP COLUMN name");
+      s.execute("ALTER TABLE room_head DROP COLUMN topic");
+      s.execute("PRAGMA user_version = 3");
+    }
+    store = Store.open(store.file(), clock);
+    history = store.history(Retention.defaults());
+    assertEquals(new StoredRoom("#general", 1, ChainHash.genesis("#general").head(), ""),
+        history.room("#general").orElseThrow(), "no head yet: the chain starts at genesis");
+    assertEquals(2, say(history, "#general", 1, 2, "after").eventId());
   }
 
   private int rows(String tableAndWhere) throws Exception {

@@ -21,7 +21,7 @@ final class HistoryWriterMain {
       OfflineDms dms = store.offlineDms(Retention.defaults());
       for (int i = 1; i <= limit; i++) {
         AppendResult r = history.append(RoomEventDraft.ofMember("#general", i,
-            HistoryTest.MESSAGE, HistoryTest.key(1), i), id -> CrashDurabilityTest.body(id));
+            HistoryTest.MESSAGE, HistoryTest.key(1), i), (id, head) -> CrashDurabilityTest.body(id));
         long id = ((AppendResult.Appended) r).event().eventId();
         dms.deliverLater(CrashDurabilityTest.recipient(i), HistoryTest.key(1), -i, i,
             CrashDurabilityTest.body(-i));

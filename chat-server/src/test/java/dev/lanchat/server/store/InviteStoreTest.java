@@ -204,7 +204,7 @@ class InviteStoreTest {
         Statement s = c.createStatement();
         ResultSet version = s.executeQuery("PRAGMA user_version")) {
       assertEquals(Migrations.LATEST, version.getInt(1));
-      assertEquals(3, Migrations.LATEST);
+      assertEquals(4, Migrations.LATEST);
     }
   }
 

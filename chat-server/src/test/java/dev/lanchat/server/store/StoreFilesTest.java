@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store's files (the database, its {@code -wal} and {@code -shm}), while the server runs and
  * after; and pruned text does not linger in the file.
  */
-class StoreFilesTest {
+public class StoreFilesTest {
   private static final String TEXT = "zebra-quartz-7c1f9e-nobody-else-writes-this";
 
   @TempDir
@@ -29,17 +29,28 @@ class StoreFilesTest {
 
   /** Every file of the store's folder (the database and whatever SQLite made beside it). */
   private List<Path> files() throws IOException {
+    return files(dir);
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> all = Files.list(dir)) {
       return all.filter(Files::isRegularFile).toList();
     }
   }
 
-  /** The files whose bytes contain {@code text} in UTF-8 or UTF-16 (either order). */
   private List<String> filesHolding(String text) throws IOException {
+    return filesHolding(dir, text);
+  }
+
+  /**
+   * The files of {@code dir} whose bytes contain {@code text} in UTF-8 or UTF-16 (either
+   * order); the server's own tests search its store folder with it too.
+   */
+  public static List<String> filesHolding(Path dir, String text) throws IOException {
     List<byte[]> needles = List.of(text.getBytes(StandardCharsets.UTF_8),
         text.getBytes(StandardCharsets.UTF_16LE), text.getBytes(StandardCharsets.UTF_16BE));
     List<String> found = new ArrayList<>();
-    for (Path file : files()) {
+    for (Path file : files(dir)) {
       byte[] haystack = Files.readAllBytes(file);
       for (byte[] needle : needles) {
         if (indexOf(haystack, needle) >= 0) {
@@ -71,11 +82,11 @@ class StoreFilesTest {
     byte[] encoded = TEXT.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 50; i++) {
       history.append(RoomEventDraft.ofMember("#general", i, HistoryTest.MESSAGE,
-          HistoryTest.key(1), i), id -> encoded);
+          HistoryTest.key(1), i), (id, head) -> encoded);
       dms.deliverLater(HistoryTest.key(2), HistoryTest.key(1), 1_000 + i, i, encoded);
     }
     history.append(RoomEventDraft.ofMember("#general", 99, HistoryTest.MESSAGE,
-        HistoryTest.key(1), 0), id -> encoded);
+        HistoryTest.key(1), 0), (id, head) -> encoded);
     history.recent("#general");
     history.after("#general", 0);
     dms.take(HistoryTest.key(2));
@@ -110,11 +121,11 @@ class StoreFilesTest {
     try (Store store = Store.open(dir.resolve("server.db"), Clock.systemUTC())) {
       History history = store.history(new Retention(1, Optional.empty()));
       history.append(RoomEventDraft.ofServer("#general", 0, HistoryTest.JOINED),
-          id -> old.getBytes(StandardCharsets.UTF_8));
+          (id, head) -> old.getBytes(StandardCharsets.UTF_8));
       // keeping 1 event, the next one prunes it: without secure_delete its bytes would stay
       // in the page's free space (this test fails with that PRAGMA removed)
       history.append(RoomEventDraft.ofServer("#general", 1, HistoryTest.JOINED),
-          id -> ("later " + id).getBytes(StandardCharsets.UTF_8));
+          (id, head) -> ("later " + id).getBytes(StandardCharsets.UTF_8));
       assertEquals(List.of(2L), history.recent("#general").stream()
           .map(StoredEvent::eventId).toList());
     }
