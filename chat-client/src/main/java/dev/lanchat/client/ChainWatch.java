@@ -66,8 +66,8 @@ final class ChainWatch implements AutoCloseable {
   /**
    * A watch signing with {@code identity}, warning on {@code console} (as problems), checking
    * signers against {@code known} and reading time from {@code clock}. With a {@code tick}, its
-   * own thread signs after events and looks for heads to sign every tick; without one (tests),
-   * it signs after each event on the thread that fed it, and {@link #signDue} is the timer.
+   * own thread looks for heads to sign every tick; without one (tests), it signs after each
+   * event on the thread that fed it, and {@link #signDue} is the timer.
    */
   ChainWatch(Identity identity, Console console, KnownPeers known, InstantSource clock,
       Optional<Duration> tick) {
@@ -82,7 +82,9 @@ final class ChainWatch implements AutoCloseable {
     });
     tick.ifPresent(t -> timer.scheduleWithFixedDelay(this::signDueOrSay, t.toMillis(),
         t.toMillis(), TimeUnit.MILLISECONDS));
-    this.signing = tick.isPresent() ? timer : Runnable::run;
+    // with a timer, it alone signs (every tick, so at most a tick after the head moved): a
+    // SIGNED_HEAD written right after each burst of events would race the session's own writes
+    this.signing = tick.isPresent() ? task -> { } : Runnable::run;
   }
 
   /** A watch with the system clock and the standard {@link #TICK}. */

@@ -78,7 +78,7 @@ class SignedHeadRelayTest {
       assertEquals(ErrorCode.RATE_LIMITED.code(), error.code());
       // bob's own PING would be over the rate too: alice's LEFT, after anything of hers in the
       // room's order, is the barrier
-      alice.close();
+      alice.reset();
       bob.awaitLeft("alice");
       assertTrue(bob.log().stream().noneMatch(ServerMessage.SignedHead.class::isInstance),
           "a rate-limited signed head is not relayed");
