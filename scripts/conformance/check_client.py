@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  #
 
 T = 10.0
 SHOWN = {}  # what --show-identity printed
-BOB = L.ed25519_pub(Ed25519PrivateKey.generate())  # another member's key
+BOB_PRIV = Ed25519PrivateKey.generate()
+BOB = L.ed25519_pub(BOB_PRIV)  # another member's key
 
 
 class Ctx:
@@ -50,16 +51,45 @@ class Ctx:
         return [JAVA, "-Duser.home=" + self.home] + list(jvm) + ["-jar", self.jar]
 
     def client(self, lines, name="tester", extra=(), jvm=()):
+        # one connection per run unless a check asks for reconnects (--reconnect-for, when the
+        # client has it): a closed connection then ends the run as the older checks expect
+        if "--reconnect-for" not in extra and self.has_reconnect():
+            extra = list(extra) + ["--reconnect-for", "0"]
         args = self.java(jvm) + ["--host", LOOPBACK, "--port", str(self.port),
                               "--name", name, "--accept-new", "--known-servers", self.known,
                               "--identity", self.identity] + list(extra)
         data = "".join(l + "\n" for l in lines).encode()
         return Proc(args, self.home, stdin_data=data)
 
+    def has_reconnect(self):
+        if not hasattr(self, "_reconnect"):
+            p = Proc(self.java() + ["--help"], self.home)
+            p.wait(30); p.stop()
+            self._reconnect = b"--reconnect-for" in bytes(p.out)
+        return self._reconnect
+
     def accept(self):
         s, _ = self.lsock.accept()
         s.settimeout(T)
         return s
+
+
+class Room:
+    """One room of our fake server: consecutive ids from 1 and real chain heads (page "Room chain")."""
+
+    def __init__(self, name="#general"):
+        self.name, self.id, self.head = name, 0, L.genesis(name)
+        self.heads = {}
+
+    def event(self, mtype, sender, t=None, **fields):
+        """The plaintext of the next room event of type mtype."""
+        t = t if t is not None else int(time.time() * 1000)
+        payload = L.encode_s2c(mtype, envelope=(self.name, 1, bytes(32), 0, bytes(32)), **fields)[1 + 2 + len(self.name) + 80:]
+        self.id += 1
+        self.head = L.chain_next(self.head, {"sender": sender, "room": self.name, "id": self.id, "time": t,
+                                             "etype": mtype, "payload": payload})
+        self.heads[self.id] = self.head
+        return bytes([mtype]) + L.enc_envelope(self.name, self.id, self.head, t, sender) + payload
 
 
 class Srv:
@@ -96,8 +126,27 @@ class Srv:
             return m, False
 
     def welcome(self, name, ci, others=(), motd=""):
-        self.send(L.WELCOME, name=name, server="conf-srv", motd=motd, rate=10000, burst=20,
-                  members=[(name, ci)] + list(others))
+        """WELCOME; the members (us first, then `others`) are what the ROSTER of ENTER lists."""
+        self.send(L.WELCOME, name=name, server="conf-srv", motd=motd, rate=10000, burst=20, max_rooms=20)
+        self.me = (name, ci)
+        self.others = list(others)
+        self.room = getattr(self, "room", None) or Room()
+
+    def entered(self, m, topic="", history=()):
+        """Answers ENTER m as §5.9 says: ENTERED, ROSTER, history, then our JOINED."""
+        members = list(self.others) + [self.me]
+        self.room.name = m["room"]
+        self.send(L.ENTERED, room=m["room"], topic=topic, members=len(members), history=len(history), skipped=0)
+        self.send(L.ROSTER, room=m["room"], more=0, entries=[(x, "") for x in members])
+        for h in history:
+            self.send_raw(h)
+        self.send_raw(self.room.event(L.JOINED, self.me[1], member=self.me))
+
+    def say_back(self, m, frm="tester"):
+        self.send_raw(self.room.event(L.MESSAGE, self.me[1], **{"from": frm, "text": m["text"]}))
+
+    def send_raw(self, plaintext):
+        L.send_frame(self.s, self.tx.seal(plaintext))
 
     def send_auth(self, sig=None):
         sig = sig if sig is not None else L.auth_sign(self.key, self.th)
@@ -151,17 +200,31 @@ def unsafe_chars(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-client", "target", "chat-client.jar"))
-    ap.add_argument("--only", choices=["join-code"], help="run one block of checks only")
+    ap.add_argument("--only", choices=["join-code", "rooms"], help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
     C = Ctx(os.path.abspath(a.jar))
     try:
+        if a.only == "rooms":
+            C.ci = None
+            scenarios_ci(R, C)
+            rooms_scenarios(R, C)
+            return sys.exit(R.summary())
         if a.only != "join-code":
             scenarios(R, C)
+            rooms_scenarios(R, C)
         join_code_scenarios(R, C)
     finally:
         C.lsock.close()
     sys.exit(R.summary())
+
+
+def scenarios_ci(R, C):
+    """Learns the client's key (C.ci) from --show-identity, for --only rooms."""
+    p = Proc(C.java() + ["--show-identity", "--identity", C.identity], C.home)
+    p.wait(30); p.stop()
+    from cryptography.hazmat.primitives import serialization
+    C.ci = L.ed25519_pub(serialization.load_pem_private_key(open(C.identity, "rb").read(), None))
 
 
 def scenarios(R, C):
@@ -217,12 +280,15 @@ def scenarios(R, C):
                 t = m["type"]
                 if t == "JOIN":
                     srv.welcome(m["name"], C.ci, [("bob", BOB)], motd="welcome")
+                elif t == "ENTER":
+                    srv.entered(m)
                 elif t == "SAY":
-                    srv.send(L.MESSAGE, time=int(time.time() * 1000), text=m["text"], **{"from": "tester"})
+                    srv.say_back(m)
                 elif t == "DM":
-                    srv.send(L.S_DM, time=int(time.time() * 1000), to="bob", text=m["text"], **{"from": "tester"})
+                    srv.send(L.S_DM, time=int(time.time() * 1000), to="bob", text=m["text"], status=0, note="",
+                             **{"from": "tester"})
                 elif t == "WHO":
-                    srv.send(L.ROSTER, members=[("tester", C.ci), ("bob", BOB)])
+                    srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("bob", BOB), ""), (("tester", C.ci), "")])
                 elif t == "PING":
                     srv.send(L.PONG, token=m["token"])
                 elif t == "BYE":
@@ -234,19 +300,28 @@ def scenarios(R, C):
             rc = p.wait(15)
         finally:
             p.stop()
+        # PING may come at any time (§5.4); the layouts are checked on the other messages, in order
+        body = [x for x in plains if x[:1] != b"\x14"]
+        pings = [x for x in plains if x[:1] == b"\x14"]
+        say_id = struct.unpack(">Q", body[2][1:9])[0] if len(body) > 2 and len(body[2]) > 9 else 0
         exp = [b"\x10" + L.enc_str("tester"),
-               b"\x11" + L.enc_str("hello \u00e9"),
-               b"\x12" + L.enc_str("BOB") + L.enc_str("hi there"),
-               b"\x13"]
+               b"\x40" + L.enc_str("#general") + bytes(8),
+               b"\x11" + struct.pack(">Q", say_id) + L.enc_str("#general") + L.enc_str("hello \u00e9"),
+               b"\x12" + struct.pack(">Q", say_id + 1) + L.enc_str("BOB") + L.enc_str("hi there"),
+               b"\x13" + L.enc_str("#general"),
+               b"\x15\x00\x00"]
+        body += [b""] * (6 - len(body))
         R.check("client records open under k_c2s with seq 0,1,2,... (%d records after CLIENT_AUTH)" % len(plains),
-                len(plains) >= 6, "")
-        R.check("JOIN layout 10 0006 'tester'", plains[0] == exp[0], plains[0].hex())
-        R.check("SAY layout 11 len text", plains[1] == exp[1], plains[1].hex())
-        R.check("DM layout 12 str(to) str(text)", plains[2] == exp[2], plains[2].hex())
-        R.check("WHO layout 13", plains[3] == exp[3], plains[3].hex())
-        R.check("end of input: PING (14 + u64) then BYE with message \"\" (15 0000)",
-                len(plains) == 6 and plains[4][0] == 0x14 and len(plains[4]) == 9 and plains[5] == b"\x15\x00\x00",
-                [x.hex() for x in plains[4:]])
+                len(plains) >= 7, "")
+        R.check("JOIN layout 10 0006 'tester'", body[0] == exp[0], body[0].hex())
+        R.check("right after WELCOME: ENTER #general since 0 (40 0008 #general 0000000000000000, §5.1)",
+                body[1] == exp[1], body[1].hex())
+        R.check("SAY layout 11 id(u64, not 0) room text", body[2] == exp[2] and say_id != 0, body[2].hex())
+        R.check("DM layout 12 id(SAY's id + 1, §5.10) to text", body[3] == exp[3], body[3].hex())
+        R.check("WHO layout 13 room", body[4] == exp[4], body[4].hex())
+        R.check("end of input: PING (14 + u64) then BYE with message \"\" (15 0000); PINGs are 9 bytes",
+                len(body) == 6 and body[5] == exp[5] and plains[-2][:1] == b"\x14"
+                and all(len(x) == 9 for x in pings), [x.hex() for x in plains])
         R.check("nothing after BYE, client closes", closed and not extra, "closed=%s extra=%d" % (closed, len(extra)))
         R.check("exit 0 after PONG+BYE", rc == 0, "rc=%r stderr=%r" % (rc, bytes(p.err)[-300:]))
         out = bytes(p.out).decode("utf-8", "replace")
@@ -428,16 +503,25 @@ def scenarios(R, C):
                         continue
                     if t == "JOIN":
                         srv.send(L.WELCOME, name="tester" + HOST_FROM, server=HOST_TEXT, motd=HOST_TEXT,
-                                 rate=10000, burst=20, members=[("tester", m.get("key", C.ci)), (HOST_FROM, BOB)])
-                        srv.send(L.JOINED, time=now, member=(HOST_FROM, BOB))
-                        srv.send(L.MESSAGE, time=now, text=HOST_TEXT, **{"from": HOST_FROM})
-                        srv.send(L.S_DM, time=now, to="tester", text=HOST_TEXT, **{"from": HOST_FROM})
+                                 rate=10000, burst=20, max_rooms=20)
+                        srv.me, srv.others, srv.room = ("tester", C.ci), [(HOST_FROM, BOB)], Room()
+                    elif t == "ENTER":
+                        srv.entered(m, topic=HOST_TEXT)
+                        r = srv.room
+                        srv.send_raw(r.event(L.JOINED, BOB, member=(HOST_FROM, BOB)))
+                        srv.send_raw(r.event(L.MESSAGE, BOB, text=HOST_TEXT, **{"from": HOST_FROM}))
+                        srv.send_raw(r.event(L.ACTION, BOB, text=HOST_TEXT, **{"from": HOST_FROM}))
+                        srv.send_raw(r.event(L.S_TOPIC, BOB, by=HOST_FROM, topic=HOST_TEXT[:60]))
+                        srv.send_raw(r.event(L.RENAMED, BOB, old=HOST_FROM, new=HOST_FROM + "2"))
+                        srv.send(L.S_DM, time=now, to="tester", text=HOST_TEXT, status=0, note="", **{"from": HOST_FROM})
+                        srv.send(L.S_DM, time=now, to=HOST_FROM, text="x", status=2, note=HOST_TEXT[:60],
+                                 **{"from": "tester"})
                         srv.send(L.ERROR, code=4, text=HOST_TEXT)
-                        srv.send(L.LEFT, time=now, name=HOST_FROM, reason=HOST_TEXT, message=HOST_TEXT)
+                        srv.send_raw(r.event(L.LEFT, BOB, name=HOST_FROM + "2", reason=HOST_TEXT, message=HOST_TEXT))
                     elif t == "SAY":
-                        srv.send(L.MESSAGE, time=now, text=m["text"] + HOST_TEXT, **{"from": "tester"})
+                        srv.say_back({"text": m["text"] + HOST_TEXT})
                     elif t == "WHO":
-                        srv.send(L.ROSTER, members=[("tester", C.ci), (HOST_FROM, BOB)])
+                        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("tester", C.ci), ""), ((HOST_FROM, BOB), HOST_TEXT[:60])])
                         srv.send(L.ERROR, code=999, text=HOST_TEXT)
                     elif t == "PING":
                         srv.send(L.PONG, token=m["token"])
@@ -469,6 +553,7 @@ def scenarios(R, C):
                 srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
                 m = L.decode_c2s(srv.recv_raw())
                 srv.welcome("tester", C.ci)
+                srv.entered(L.decode_c2s(srv.recv_raw()))
                 inject(srv)
                 # the client's PING (end of input) may or may not arrive before it notices
                 closed, frames = srv.frames_until_close()
@@ -485,18 +570,41 @@ def scenarios(R, C):
     def inj_unknown(srv):
         L.send_frame(srv.s, srv.tx.seal(b"\x7f"))
     def inj_c2s_type(srv):
-        L.send_frame(srv.s, srv.tx.seal(L.encode_c2s(L.SAY, text="SECRET")))
+        L.send_frame(srv.s, srv.tx.seal(L.encode_c2s(L.SAY, id=1, room="#general", text="SECRET")))
+    def secret(srv, text="SECRET"):
+        return srv.room.event(L.MESSAGE, BOB, text=text, **{"from": "x"})
     def inj_trailing(srv):
-        L.send_frame(srv.s, srv.tx.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET", **{"from": "x"}) + b"\x00"))
+        srv.send_raw(secret(srv) + b"\x00")
     def inj_badutf8(srv):
-        L.send_frame(srv.s, srv.tx.seal(b"\x21" + bytes(8) + L.enc_str("x") + b"\x00\x08SECRET\xc0\xaf"))
+        srv.send_raw(secret(srv)[:-6] + b"SECR\xc0\xaf")
+    def inj_bad_room(srv):
+        srv.send_raw(b"\x21" + L.enc_envelope("general", 1, bytes(32), 1, BOB) + L.enc_str("x") + L.enc_str("SECRET"))
+    def inj_id0(srv):
+        srv.send_raw(b"\x21" + L.enc_envelope("#general", 0, bytes(32), 1, BOB) + L.enc_str("x") + L.enc_str("SECRET"))
+    def inj_id_top(srv):
+        srv.send_raw(b"\x21" + L.enc_envelope("#general", 2 ** 63, bytes(32), 1, BOB) + L.enc_str("x") + L.enc_str("SECRET"))
+    def inj_more2(srv):
+        srv.send_raw(b"\x25" + L.enc_str("#general") + b"\x02\x00\x00")
+        srv.send_raw(secret(srv))
+    def inj_status4(srv):
+        srv.send_raw(L.encode_s2c(L.S_DM, time=1, to="tester", text="SECRET", status=0, note="", **{"from": "x"})[:-3]
+                     + b"\x04\x00\x00")
+    def inj_mc_tag(srv):
+        srv.send_raw(b"\x31" + L.enc_str("#general") + struct.pack(">Q", 9) + bytes(32) + struct.pack(">QH", 1, 1)
+                     + b"\x03" + L.enc_member(("SECRET", BOB)))
+    def inj_mc_count(srv):
+        srv.send_raw(b"\x31" + L.enc_str("#general") + struct.pack(">Q", 9) + bytes(32) + struct.pack(">QH", 1, 0xFFFF)
+                     + b"\x01" + L.enc_member(("SECRET", BOB)))
+    def inj_mc_zero(srv):
+        srv.send_raw(b"\x31" + L.enc_str("#general") + struct.pack(">Q", 9) + bytes(32) + struct.pack(">QH", 1, 0))
+        srv.send_raw(secret(srv))
     def inj_replay(srv):
-        ct = srv.tx.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET0", **{"from": "x"}))
+        ct = srv.tx.seal(secret(srv, "SECRET0"))
         L.send_frame(srv.s, ct)
         L.send_frame(srv.s, ct)
     def inj_skip(srv):
         srv.tx.seq += 1
-        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+        srv.send_raw(secret(srv))
     def inj_len0(srv):
         srv.s.sendall(struct.pack(">I", 0))
     def inj_len_big(srv):
@@ -511,27 +619,35 @@ def scenarios(R, C):
     bad_after_welcome("client: skipped seq -> closes, record not shown", inj_skip)
     bad_after_welcome("client: frame length 0 -> closes", inj_len0)
     bad_after_welcome("client: frame length 65537 -> closes", inj_len_big)
+    bad_after_welcome("client: MESSAGE whose room breaks §5.2 -> closes, not shown (§4.3)", inj_bad_room)
+    bad_after_welcome("client: event id 0 -> closes, not shown", inj_id0)
+    bad_after_welcome("client: event id 2^63 -> closes, not shown", inj_id_top)
+    bad_after_welcome("client: ROSTER more = 2 -> closes", inj_more2)
+    bad_after_welcome("client: DM status 4 -> closes, not shown", inj_status4)
+    bad_after_welcome("client: MEMBERS_CHANGED unknown change tag -> closes, not shown", inj_mc_tag)
+    bad_after_welcome("client: MEMBERS_CHANGED count that cannot fit -> closes, not shown", inj_mc_count)
+    bad_after_welcome("client: MEMBERS_CHANGED with no change -> closes", inj_mc_zero)
 
     # ---------------------------------------------------------- key update (page "Key update")
     def inj_stale(srv):
         old = L.Channel(srv.tx.key)
         old.seq = srv.tx.seq + 1  # the next record k would have sealed after KEY_UPDATE
         srv.update_key()
-        L.send_frame(srv.s, old.seal(L.encode_s2c(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})))
+        L.send_frame(srv.s, old.seal(secret(srv)))
     def inj_update_replayed(srv):
         ct = srv.tx.seal(bytes([L.KEY_UPDATE_S2C]))
         L.send_frame(srv.s, ct)
         srv.tx.update()
         L.send_frame(srv.s, ct)
-        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+        srv.send_raw(secret(srv))
     def inj_update_dropped(srv):
         srv.tx.seal(bytes([L.KEY_UPDATE_S2C]))  # sealed, never sent
         srv.tx.update()
-        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+        srv.send_raw(secret(srv))
     def inj_seventeen(srv):
         for _ in range(L.KEY_UPDATE_MAX_IN_A_ROW + 1):
             srv.update_key()
-        srv.send(L.MESSAGE, time=1, text="SECRET", **{"from": "x"})
+        srv.send_raw(secret(srv))
     bad_after_welcome("client: record under the old key after KEY_UPDATE -> closes, not shown", inj_stale)
     bad_after_welcome("client: replayed KEY_UPDATE -> closes, nothing after shown", inj_update_replayed)
     bad_after_welcome("client: record under k' whose KEY_UPDATE was dropped -> closes, not shown",
@@ -551,9 +667,11 @@ def scenarios(R, C):
                 t = m["type"]
                 if t == "JOIN":
                     srv.welcome(m["name"], C.ci)
+                elif t == "ENTER":
+                    srv.entered(m)
                 elif t == "SAY":
                     says.append(m["text"])
-                    srv.send(L.MESSAGE, time=int(time.time() * 1000), text=m["text"], **{"from": "tester"})
+                    srv.say_back(m)
                     if len(says) % 2 == 0:
                         srv.update_key()
                         sent_updates += 1
@@ -608,6 +726,7 @@ def scenarios(R, C):
             srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
             m = L.decode_c2s(srv.recv_raw())
             srv.welcome("tester", C.ci)
+            srv.entered(L.decode_c2s(srv.recv_raw()))
             m2 = L.decode_c2s(srv.recv_raw())
             srv.send(L.PONG, token=m2.get("token", 0))
             m3 = L.decode_c2s(srv.recv_raw())
@@ -681,6 +800,8 @@ def scenarios(R, C):
                 plains.append(m)
                 if m["type"] == "JOIN":
                     srv.welcome("tester", C.ci)
+                elif m["type"] == "ENTER":
+                    srv.entered(m)
                 elif m["type"] == "PING":
                     srv.send(L.PONG, token=m["token"])
                 elif m["type"] == "BYE":
@@ -704,6 +825,7 @@ def scenarios(R, C):
                 srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
                 L.decode_c2s(srv.recv_raw())
                 srv.welcome("tester", C.ci, [("carol", k)])
+                srv.entered(L.decode_c2s(srv.recv_raw()))
                 m = L.decode_c2s(srv.recv_raw())
                 if m["type"] == "PING":
                     srv.send(L.PONG, token=m["token"])
@@ -717,6 +839,253 @@ def scenarios(R, C):
         return f1 in outs[1] and f2 in outs[1] and "carol" in outs[1] and f2 not in outs[0], \
             "second run output=%r" % outs[1][-500:]
     R.run("known peers: a name back with another key -> loud warning with both fingerprints (§6.6)", known_peers)
+
+
+# ---------------------------------------------------------- the rooms wire (§4.3, §5.8-§5.11)
+
+def serve(srv, C, on_enter, limit=40):
+    """Answers the client until its BYE: WELCOME for JOIN, on_enter(srv, m) for ENTER, echoes for
+    SAY/ME/DM, PONG for PING. Returns the decoded messages the client sent after CLIENT_AUTH."""
+    got = []
+    for _ in range(limit):
+        try:
+            m = L.decode_c2s(srv.recv_raw())
+        except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout) as e:
+            got.append({"type": "closed", "why": repr(e)})
+            break
+        got.append(m)
+        t = m["type"]
+        if t == "JOIN":
+            srv.welcome(m["name"], C.ci, [("bob", BOB)])
+        elif t == "ENTER":
+            on_enter(srv, m)
+        elif t == "SAY":
+            srv.say_back(m)
+        elif t == "ME":
+            srv.send_raw(srv.room.event(L.ACTION, C.ci, **{"from": "tester", "text": m["text"]}))
+        elif t == "DM":
+            srv.send(L.S_DM, time=int(time.time() * 1000), to=m["to"], text=m["text"], status=0, note="",
+                     **{"from": "tester"})
+        elif t == "PING":
+            srv.send(L.PONG, token=m["token"])
+        elif t == "BYE":
+            break
+    return got
+
+
+def session(C, lines, on_enter, extra=()):
+    p = C.client(lines, extra=extra)
+    try:
+        s = C.accept()
+        srv = Srv(s, C.key)
+        srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+        got = serve(srv, C, on_enter)
+        C.last_srv = srv
+        s.close()
+        rc = p.wait(15)
+    finally:
+        p.stop()
+    return got, rc, bytes(p.out).decode("utf-8", "replace"), bytes(p.err).decode("utf-8", "replace")
+
+
+DAVE = L.ed25519_pub(Ed25519PrivateKey.generate())
+ERIN = L.ed25519_pub(Ed25519PrivateKey.generate())
+
+
+def rooms_scenarios(R, C):
+    def full(srv, m):
+        r = srv.room
+        t0 = int(time.time() * 1000) - 60000
+        hist = [r.event(L.MESSAGE, BOB, t=t0, **{"from": "bob", "text": "old news"}),
+                r.event(L.S_TOPIC, BOB, t=t0, by="bob", topic="the topic")]
+        srv.send(L.ENTERED, room=m["room"], topic="the topic", members=3, history=2, skipped=0)
+        srv.send(L.ROSTER, room=m["room"], more=1, entries=[(("bob", BOB), "lunch")])
+        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("cora", ERIN[::-1]), ""), (("tester", C.ci), "")])
+        for h in hist:
+            srv.send_raw(h)
+        srv.send_raw(r.event(L.JOINED, C.ci, member=("tester", C.ci)))
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "live one"}))
+        # MEMBERS_CHANGED: dave and erin enter, bob leaves with "bye" (ids 5, 6, 7)
+        t = int(time.time() * 1000)
+        first = r.id + 1
+        ch = [("enter", ("dave", DAVE)), ("enter", ("erin", ERIN)), ("leave", BOB, "bob", "", "bye")]
+        payloads = [L.enc_member(("dave", DAVE)), L.enc_member(("erin", ERIN)),
+                    L.enc_str("bob") + L.enc_str("") + L.enc_str("bye")]
+        for (etype, sender), pl in zip(((L.JOINED, DAVE), (L.JOINED, ERIN), (L.LEFT, BOB)), payloads):
+            r.id += 1
+            r.head = L.chain_next(r.head, {"sender": sender, "room": r.name, "id": r.id, "time": t,
+                                           "etype": etype, "payload": pl})
+        srv.send(L.MEMBERS_CHANGED, room=m["room"], first_id=first, head=r.head, time=t, changes=ch)
+        srv.send_raw(r.event(L.ACTION, DAVE, **{"from": "dave", "text": "waves hello"}))
+        srv.send_raw(r.event(L.RENAMED, DAVE, old="dave", new="david"))
+        srv.send_raw(r.event(L.S_TOPIC, ERIN, by="erin", topic="new topic"))
+        now = int(time.time() * 1000)
+        srv.send(L.S_DM, time=now, to="zed", text="stored one", status=1, note="", **{"from": "tester"})
+        srv.send(L.S_DM, time=now, to="erin", text="away one", status=2, note="at lunch", **{"from": "tester"})
+        srv.send(L.S_DM, time=now - 3600000, to="tester", text="from storage", status=3, note="", **{"from": "erin"})
+        srv.send_raw(r.event(L.LEFT, ERIN, name="erin", reason="parted", message="see you"))
+
+    got, rc, out, err = session(C, ["hello rooms", "/me dances"], full)
+    types = [m["type"] for m in got]
+    says = [m for m in got if m["type"] in ("SAY", "ME")]
+    detail = "sent %r rc=%r err=%r" % ([(m["type"], m.get("room"), m.get("id")) for m in got], rc, err[-300:])
+    R.check("rooms session: JOIN, ENTER #general since 0, SAY with room #general and a non-zero id, PING, BYE",
+            types[:2] == ["JOIN", "ENTER"] and got[1]["room"] == "#general" and got[1]["since"] == 0
+            and says[:1] and says[0]["type"] == "SAY" and says[0]["room"] == "#general" and says[0]["id"] != 0
+            and types[-2:] == ["PING", "BYE"], detail)
+    R.check("rooms session: /me dances -> ME (42) in #general with the next id (SAY's + 1); exit 0",
+            len(says) == 2 and says[1]["type"] == "ME" and says[1]["room"] == "#general"
+            and says[1]["id"] == says[0]["id"] + 1 and says[1]["text"] == "dances" and rc == 0, detail)
+    want = {"history shown": "old news", "live MESSAGE shown": "live one",
+            "MEMBERS_CHANGED as one line (§5.8)": "dave joined; erin joined; bob left: bye",
+            "ACTION shown": "waves hello", "RENAMED names both": "david", "TOPIC shown": "new topic",
+            "DM from storage shown": "from storage", "away note of a status-2 echo shown": "at lunch",
+            "LEFT parted with its message": "see you", "own entry shown as 'you entered #general'": "you entered #general"}
+    for k, v in want.items():
+        R.check("client output: %s (%r)" % (k, v), v in out, out[-1500:] if os.environ.get("VERBOSE") else out[-600:])
+    R.check("client output: no chain warning for an honest room (ids consecutive, heads right, MEMBERS_CHANGED "
+            "intermediate heads)", not re.search(r"(?i)gap|mismatch|chain|out of order|missing", out + err),
+            (out + err)[-800:])
+    heads = [m for m in got if m["type"] == "SIGNED_HEAD"]
+
+    def head_ok(m):
+        room, eid, head, signer, sig = m["signed_head"]
+        try:
+            L.Ed25519PublicKey.from_public_bytes(signer).verify(
+                sig, b"lanchat v2 room head" + L.enc_str(room) + struct.pack(">Q", eid) + head)
+        except Exception:  # noqa
+            return False
+        return room == "#general" and signer == C.ci and C.last_srv.room.heads.get(eid) == head
+    R.check("client sends SIGNED_HEAD (1b) of #general: signed by its key over 'lanchat v2 room head' || room || id || "
+            "head, and the head is the true head at that id (page \"Room chain\")",
+            heads and all(head_ok(m) for m in heads),
+            "%d SIGNED_HEADs: %r" % (len(heads), [(m["signed_head"][0], m["signed_head"][1]) for m in heads]))
+    R.check("client output: a status-1 echo says the DM waits (stored/offline/not connected)",
+            re.search(r"(?i)stored|offline|not connected|deliver.* when|waiting", out) is not None, out[-800:])
+
+    def lying(srv, m):
+        srv.entered(m)
+        r = srv.room
+        good = r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "honest"})
+        srv.send_raw(good)
+        bad = bytearray(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "tampered head"}))
+        bad[1 + 2 + len(r.name) + 8] ^= 1  # a head the chain does not give
+        srv.send_raw(bytes(bad))
+        r.id += 3  # ids 4..6 never sent
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "after a gap"}))
+    got, rc, out, err = session(C, [], lying)
+    lines = (out + err).splitlines()
+    warn = [l for l in lines if re.search(r"(?i)warn|!|chain|gap|mismatch|missing", l) and "#general" in l]
+    R.check("client: a wrong head and a gap of ids are each shown as a warning naming the room (page \"Room chain\")",
+            len(warn) >= 2 and "after a gap" in out, "warnings %r; output %r" % (warn, (out + err)[-800:]))
+
+    def signed(srv, m):
+        srv.entered(m)
+        r = srv.room
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "first"}))
+        srv.send_raw(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "second"}))
+
+        def body(eid, head, sig_ok=True):
+            sig = BOB_PRIV.sign(b"lanchat v2 room head" + L.enc_str(r.name) + struct.pack(">Q", eid) + head)
+            if not sig_ok:
+                sig = bytes([sig[0] ^ 1]) + sig[1:]
+            return (r.name, eid, head, BOB, sig)
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id, r.head))                         # agrees
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id - 1, bytes(32)))                  # disagrees
+        srv.send(L.S_SIGNED_HEAD, signed_head=body(r.id, r.head, sig_ok=False))           # bad signature
+    got, rc, out, err = session(C, [], signed)
+    lines = [l for l in (out + err).splitlines() if "bob" in l and re.search(r"(?i)head|verify|sign|disagree|differ", l)]
+    R.check("client: a relayed SIGNED_HEAD that disagrees with its own head, and one whose signature does not verify, "
+            "are each warned about naming bob (an agreeing one is not)", len(lines) >= 2 and rc == 0,
+            "lines %r; rc=%r; output %r" % (lines, rc, (out + err)[-600:]))
+
+    def skipped(srv, m):
+        r = srv.room
+        r.id = 40
+        h = [r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "after the skip"})]
+        srv.send(L.ENTERED, room=m["room"], topic="", members=2, history=1, skipped=1234)
+        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("bob", BOB), ""), (("tester", C.ci), "")])
+        srv.send_raw(h[0])
+        srv.send_raw(r.event(L.JOINED, C.ci, member=("tester", C.ci)))
+    got, rc, out, err = session(C, [], skipped)
+    R.check("client: ENTERED skipped 1234 -> a line saying how many were left out (§5.9)",
+            "1234" in out or "1,234" in out, out[-600:])
+
+    def reconnect():
+        p = C.client([], extra=["--reconnect-for", "20"])
+        first, second = {}, {}
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            m = L.decode_c2s(srv.recv_raw())
+            srv.welcome(m["name"], C.ci, [("bob", BOB)])
+            e = L.decode_c2s(srv.recv_raw())
+            srv.entered(e)
+            srv.send_raw(srv.room.event(L.MESSAGE, BOB, **{"from": "bob", "text": "before the cut"}))
+            last = srv.room.id
+            time.sleep(0.5)
+            s.close()
+            C.lsock.settimeout(8)
+            try:
+                s2 = C.accept()
+            except socket.timeout:
+                return False, "no reconnect within 8 s; rc=%r out=%r" % (p.wait(5), bytes(p.out)[-300:])
+            finally:
+                C.lsock.settimeout(30)
+            srv2 = Srv(s2, C.key)
+            srv2.read_client_hello(); srv2.send_auth(); srv2.read_client_auth()
+            m2 = L.decode_c2s(srv2.recv_raw())
+            srv2.room = srv.room
+            srv2.welcome(m2["name"], C.ci, [("bob", BOB)])
+            e2 = L.decode_c2s(srv2.recv_raw())
+            s2.close()
+            return e2["type"] == "ENTER" and e2["room"] == "#general" and e2["since"] == last, \
+                "after the reconnect: %r (last id seen %d)" % (e2, last)
+        finally:
+            p.stop()
+    R.run("client reconnects after a lost connection and ENTERs #general with since = the last id it saw (§5.1, §5.9)",
+          reconnect)
+
+    def resend_after_reconnect():
+        p = C.client(["not sure of this one"], extra=["--reconnect-for", "20"])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            first = []
+            for _ in range(10):
+                m = L.decode_c2s(srv.recv_raw())
+                first.append(m)
+                if m["type"] == "JOIN":
+                    srv.welcome(m["name"], C.ci, [("bob", BOB)])
+                elif m["type"] == "ENTER":
+                    srv.entered(m)
+                elif m["type"] == "SAY":
+                    break  # taken, never echoed or confirmed: the client cannot be sure of it
+            say = first[-1]
+            s.close()
+            C.lsock.settimeout(8)
+            try:
+                s2 = C.accept()
+            except socket.timeout:
+                return False, "no reconnect within 8 s"
+            finally:
+                C.lsock.settimeout(30)
+            srv2 = Srv(s2, C.key)
+            srv2.read_client_hello(); srv2.send_auth(); srv2.read_client_auth()
+            srv2.room = srv.room
+            second = serve(srv2, C, lambda sv, m: sv.entered(m))
+            s2.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        again = [m for m in second if m["type"] == "SAY"]
+        return say["type"] == "SAY" and again and again[0]["id"] == say["id"] and again[0]["text"] == say["text"] \
+            and len(again) == 1 and rc == 0, "first SAY %r; after the reconnect %r; rc=%r" % (
+                say, [(m["type"], m.get("id"), m.get("text")) for m in second], rc)
+    R.run("a SAY the server never confirmed is sent again after the reconnect with the same id (§5.10), once; exit 0",
+          resend_after_reconnect)
 
 
 # ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")
@@ -803,6 +1172,8 @@ def join_code_scenarios(R, C):
                     after.append(m["type"])
                     if m["type"] == "JOIN":
                         srv.welcome(m["name"], ca["key"])
+                    elif m["type"] == "ENTER":
+                        srv.entered(m)
                     elif m["type"] == "PING":
                         srv.send(L.PONG, token=m["token"])
                     elif m["type"] == "BYE":

@@ -82,17 +82,58 @@ def key_for(name):
     return KEYS.setdefault(L.skeleton(name), L.Ed25519PrivateKey.generate())
 
 
-def joined(port, name, identity=None):
+def same_room(a, b):
+    return L.room_skeleton(a) == L.room_skeleton(b)
+
+
+def enter(c, room="#general", since=0, limit=5000):
+    """ENTER and read the answer of §5.9: ENTERED, the ROSTER records, `history` events, then
+    the live events up to our own JOINED. Returns a dict (entered, rosters, entries, history,
+    own, order, other: messages not of this room seen meanwhile); on ERROR, {"error": msg}."""
+    c.send(L.ENTER, room=room, since=since)
+    out = {"rosters": [], "entries": [], "history": [], "order": [], "other": [], "live_before_own": []}
+    for _ in range(limit):
+        m = c.recv()
+        ofroom = m.get("room") is not None and same_room(m["room"], room)
+        if m["type"] == "ERROR" and "entered" not in out:
+            out["error"] = m
+            return out
+        if not ofroom:
+            out["other"].append(m)
+            continue
+        out["order"].append(m["type"])
+        if m["type"] == "ENTERED":
+            out["entered"] = m
+        elif m["type"] == "ROSTER":
+            out["rosters"].append(m)
+            out["entries"] += m["entries"]
+        elif "etype" in m:
+            if len(out["history"]) < out.get("entered", {}).get("history", 0):
+                out["history"].append(m)
+            elif m["type"] == "JOINED" and m["sender"] == c.ci:
+                out["own"] = m
+                return out
+            else:
+                out["live_before_own"].append(m)
+    raise AssertionError("no own JOINED in %s: %r" % (room, out))
+
+
+def joined(port, name, identity=None, room="#general"):
+    """JOIN, WELCOME, then (unless room is None) ENTER room as our client does (§5.1)."""
     c = connect(port, identity=identity or key_for(name))
     c.send(L.JOIN, name=name)
     w = c.recv()
     if w["type"] != "WELCOME":
         raise AssertionError("JOIN %r -> %r" % (name, w))
     c.welcome = w
+    if room is not None:
+        c.entry = enter(c, room)
+        if "error" in c.entry:
+            raise AssertionError("ENTER %s -> %r" % (room, c.entry["error"]))
     return c
 
 
-def recv_until(c, typ, limit=50):
+def recv_until(c, typ, limit=5000):
     """Receive messages until one of type `typ`; returns (msg, skipped)."""
     skipped = []
     for _ in range(limit):
@@ -149,7 +190,7 @@ def raw_closed(sock, limit=20):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
-    ap.add_argument("--only", choices=["join-code", "key-update"],
+    ap.add_argument("--only", choices=["join-code", "key-update", "rooms", "basic"],
                     help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
@@ -158,6 +199,10 @@ def main():
         sys.exit(R.summary())
     if a.only == "key-update":
         run_key_update_checks(R, os.path.abspath(a.jar))
+        sys.exit(R.summary())
+    if a.only == "rooms":
+        run_rooms_checks(R, os.path.abspath(a.jar))
+        run_room_option_checks(R, os.path.abspath(a.jar))
         sys.exit(R.summary())
     home = tempfile.mkdtemp(prefix="lanchat-conf-srv-")
     port = free_port()
@@ -169,6 +214,10 @@ def main():
         run_shutdown_check(R, srv, port)
     finally:
         srv.stop()
+    if a.only == "basic":
+        sys.exit(R.summary())
+    run_rooms_checks(R, os.path.abspath(a.jar))
+    run_room_option_checks(R, os.path.abspath(a.jar))
     run_discovery_checks(R, os.path.abspath(a.jar), home)
     run_rate_check(R, os.path.abspath(a.jar), home)
     run_limit_checks(R, os.path.abspath(a.jar), home)
@@ -215,33 +264,41 @@ def run_tcp_checks(R, port, printed_fp):
     def not_joined():
         c = connect(port)
         got = []
-        for t, f in ((L.SAY, {"text": "hi"}), (L.WHO, {}), (L.C_DM, {"to": "x", "text": "hi"})):
+        for t, f in ((L.SAY, {"text": "hi"}), (L.WHO, {}), (L.C_DM, {"to": "x", "text": "hi"}),
+                     (L.ENTER, {"room": "#general", "since": 0}), (L.PART, {"room": "#general", "message": ""}),
+                     (L.ME, {"text": "hi"}), (L.NICK, {"name": "zz"}), (L.C_TOPIC, {"room": "#general", "topic": ""}),
+                     (L.AWAY, {"text": "x"}), (L.ROOMS, {})):
             c.send(t, **f)
             got.append(c.recv())
         c.close()
         ok = all(m["type"] == "ERROR" and m["code"] == 8 for m in got)
         return ok, repr(got)
-    R.run("SAY/WHO/DM before JOIN -> ERROR NOT_JOINED(8)", not_joined)
+    R.run("SAY/WHO/DM/ENTER/PART/ME/NICK/TOPIC/AWAY/ROOMS before JOIN -> ERROR NOT_JOINED(8)", not_joined)
 
     # ---- join / welcome / joined
     alice = joined(port, "Alice")
-    R.check("WELCOME: canonical name, server name, motd, members = [(you, your key)]",
+    R.check("WELCOME: canonical name, server name, motd, max_rooms 20",
             alice.welcome["name"] == "Alice" and alice.welcome["motd"] == "motd-\u00e9"
             and alice.welcome["server"] == SERVER_NAME
-            and alice.welcome["members"] == [("Alice", alice.ci)], repr(alice.welcome))
+            and alice.welcome["max_rooms"] == 20, repr(alice.welcome))
+    R.check("ENTER #general: ENTERED, then ROSTER = [(you, your key, not away)], then your own JOINED",
+            alice.entry["entered"]["members"] >= 1 and alice.entry["entries"][-1] == (("Alice", alice.ci), "")
+            and alice.entry["own"]["member"] == ("Alice", alice.ci) and alice.entry["order"][0] == "ENTERED"
+            and alice.entry["rosters"][-1]["more"] == 0, repr(alice.entry))
     R.check("WELCOME rate/burst = the server's --rate 0 (no limit) and default burst 20",
             alice.welcome["rate"] == 0 and alice.welcome["burst"] == 20,
             "rate=%r burst=%r" % (alice.welcome["rate"], alice.welcome["burst"]))
-    bob = connect(port)
-    bob.send(L.JOIN, name="bob")
-    wb = bob.recv()
-    R.check("WELCOME for 2nd user lists both, in join order, with their keys", wb["type"] == "WELCOME" and
-            wb["members"] == [("Alice", alice.ci), ("bob", bob.ci)], repr(wb))
     t0 = time.time() * 1000
+    bob = joined(port, "bob")
+    wb = bob.entry
+    R.check("ROSTER for the 2nd member lists both, in entry order, with their keys",
+            [e for e, _ in wb["entries"]] == [("Alice", alice.ci), ("bob", bob.ci)], repr(wb))
     m = alice.recv()
-    R.check("JOINED(time, member=(name, key)) to others", m["type"] == "JOINED" and m["member"] == ("bob", bob.ci)
-            and abs(m["time"] - t0) < 10000, repr(m))
-    R.check("no JOINED to the joiner itself", sync(bob, 1) == [], "")
+    R.check("JOINED(envelope, member=(name, key)) to others, same id and head as the joiner's own",
+            m["type"] == "JOINED" and m["member"] == ("bob", bob.ci) and m["sender"] == bob.ci
+            and abs(m["time"] - t0) < 10000 and m["id"] == wb["own"]["id"] and m["head"] == wb["own"]["head"],
+            "alice got %r, bob's own %r" % (m, wb["own"]))
+    R.check("the joiner's first live event is its own JOINED, nothing after it", sync(bob, 1) == [], "")
 
     def already():
         alice.send(L.JOIN, name="Zed")
@@ -262,9 +319,9 @@ def run_tcp_checks(R, port, printed_fp):
         alice.send(L.C_DM, to="BOB", text="psst")
         ea = alice.recv(); mb = bob.recv()
         ok = (ea == mb and ea["type"] == "DM" and ea["from"] == "Alice" and ea["to"] == "bob"
-              and ea["text"] == "psst")
+              and ea["text"] == "psst" and ea["status"] == 0 and ea["note"] == "")
         return ok, "echo=%r bob=%r" % (ea, mb)
-    R.run("DM by skeleton (/msg BOB -> bob), canonical names, echo to sender", dm)
+    R.run("DM by skeleton (/msg BOB -> bob), canonical names, echo to sender, both status 0 note ''", dm)
 
     def dm_skel2():
         bob.send(L.C_DM, to="a1IcE", text="x")
@@ -282,10 +339,11 @@ def run_tcp_checks(R, port, printed_fp):
     R.run("DM unknown -> ERROR NO_SUCH_USER(3), nothing delivered", nosuch)
 
     def who():
-        alice.send(L.WHO)
+        alice.send(L.WHO, room="#GENERAL")
         m = alice.recv()
-        return m["type"] == "ROSTER" and m["members"] == [("Alice", alice.ci), ("bob", bob.ci)], repr(m)
-    R.run("WHO -> ROSTER of members with keys, in join order", who)
+        return m["type"] == "ROSTER" and m["room"] == "#general" and m["more"] == 0 and \
+            m["entries"] == [(("Alice", alice.ci), ""), (("bob", bob.ci), "")], repr(m)
+    R.run("WHO #GENERAL -> ROSTER #general, more 0, members with keys and away '', in entry order", who)
 
     def ping_after():
         alice.send(L.PING, token=0x0102030405060708)
@@ -315,6 +373,7 @@ def run_tcp_checks(R, port, printed_fp):
             texts[n] = m.get("text")
         c.send(L.JOIN, name="carol")  # JOIN again after a name error is allowed
         m = c.recv()
+        enter(c)
         alice_sees = recv_until(alice, "JOINED")[0]
         c.send(L.C_BYE, message="")
         recv_until(alice, "LEFT"); recv_until(bob, "JOINED"); recv_until(bob, "LEFT")
@@ -343,9 +402,6 @@ def run_tcp_checks(R, port, printed_fp):
         m = c.recv()
         c.send(L.C_BYE, message="")
         c.close()
-        if m["type"] == "WELCOME":
-            for x in (alice, bob):
-                recv_until(x, "JOINED"); recv_until(x, "LEFT")
         ok = all(v == ("ERROR", 2) for v in res.values()) and m["type"] == "WELCOME"
         return ok, "%r; 24-char valid -> %r" % ({k: v for k, v in res.items() if v != ("ERROR", 2)}, m)
     R.run("NAME_INVALID(2) cases; 24-char name with _-. accepted", invalid_names)
@@ -353,13 +409,14 @@ def run_tcp_checks(R, port, printed_fp):
 
     # ---- text validation
     def texts():
-        bad = {"C0 \\x01": "a\x01b", "TAB": "a\tb", "LF": "a\nb", "ESC": "a\x1b[31mb",
+        bad = {"C0 \\x01": "a\x01b", "TAB": "a\tb", "ESC": "a\x1b[31mb",
                "DEL": "a\x7fb", "C1 U+0085": "a\u0085b", "C1 U+009B": "a\u009bb",
                "U+202E": "a\u202eb", "U+2066": "a\u2066b", "U+200E": "a\u200eb",
                "U+200B": "a\u200bb", "U+FEFF": "a\ufeffb", "U+2028": "a\u2028b",
                "U+2029": "a\u2029b", "U+E0041 tag": "a\U000e0041b", "U+00AD": "a\u00adb",
                "U+061C": "a\u061cb", "U+2060": "a\u2060b",
-               "spaces": "   ", "mixed ws": " \u3000\u00a0 ", "empty": ""}
+               "spaces": "   ", "mixed ws": " \u3000\u00a0 ", "empty": "",
+               "line feeds only": "\n\n", "spaces and LF": " \n "}
         res = {}
         for k, t in bad.items():
             alice.send(L.SAY, text=t)
@@ -368,12 +425,12 @@ def run_tcp_checks(R, port, printed_fp):
         leaked = sync(bob, 5)
         wrong = {k: v for k, v in res.items() if v != ("ERROR", 4)}
         return not wrong and not leaked, "not TEXT_INVALID: %r; delivered to bob: %r" % (wrong, leaked)
-    R.run("TEXT_INVALID(4): C0/TAB/LF/ESC/DEL/C1/bidi/ZW/BOM/LS/PS/tag/SHY/ALM/WJ/whitespace/empty", texts)
+    R.run("TEXT_INVALID(4): C0/TAB/ESC/DEL/C1/bidi/ZW/BOM/LS/PS/tag/SHY/ALM/WJ/whitespace/empty", texts)
 
     def sweep():
         import unicodedata
         must_bad = [chr(c) for c in range(0x110000)
-                    if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and c not in (0x200C, 0x200D)]
+                    if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp") and c not in (0x0A, 0x200C, 0x200D)]
         wrong = []
         for ch in must_bad:
             alice.send(L.SAY, text="x" + ch + "y")
@@ -382,7 +439,7 @@ def run_tcp_checks(R, port, printed_fp):
                 wrong.append("U+%04X" % ord(ch))
         leaked = sync(bob, 7)
         okish = ["\uffff", "\U0010ffff", "\ue000", "e\u0301", "x\u0378y", "\u00a0x", "\u3000x",
-                 "\u2800", "\U000e0100", "\u180b", "\u034f", "\u3164", "\u200d", "a\u200cb"]
+                 "\u2800", "\U000e0100", "\u180b", "\u034f", "\u3164", "\u200d", "a\u200cb", "a\nb"]
         rej = []
         for t in okish:
             alice.send(L.SAY, text=t)
@@ -394,7 +451,7 @@ def run_tcp_checks(R, port, printed_fp):
         return not wrong and not leaked and not rej, \
             "%d Cc/Cf/Zl/Zp (Unicode %s) tried; accepted: %s; other categories rejected: %s" % (
                 len(must_bad), unicodedata.unidata_version, wrong[:20], rej)
-    R.run("TEXT sweep: every Cc/Cf/Zl/Zp code point (except U+200C/D) -> TEXT_INVALID; Mn/Co/Cn/Zs+x/U+200D OK", sweep)
+    R.run("TEXT sweep: every Cc/Cf/Zl/Zp code point (except LF, U+200C/D) -> TEXT_INVALID; Mn/Co/Cn/Zs+x/U+200D/LF OK", sweep)
 
     def dm_text():
         alice.send(L.C_DM, to="bob", text="x\u202ey")
@@ -424,7 +481,7 @@ def run_tcp_checks(R, port, printed_fp):
 
     def big_frame():
         # a valid 65,536-byte frame (65,520 B plaintext) is not a frame error
-        t = "a" * (65520 - 3)
+        t = "a" * (65520 - 21)  # 11 id room(#general) text: 1 + 8 + 10 + 2
         alice.send(L.SAY, text=t)
         m = alice.recv()
         return m["type"] == "ERROR" and m["code"] == 5, repr((m["type"], m.get("code")))
@@ -490,22 +547,36 @@ def run_tcp_checks(R, port, printed_fp):
         R.run(name, f)
 
     strict("unknown type 0x7f -> close, LEFT 'protocol error'", b"\x7f")
-    strict("s2c type 0x21 from client -> close", L.encode_s2c(L.MESSAGE, time=1, **{"from": "a", "text": "b"}))
+    strict("s2c type 0x21 from client -> close",
+           L.encode_s2c(L.MESSAGE, envelope=("#general", 1, bytes(32), 1, bytes(32)), **{"from": "a", "text": "b"}))
     strict("empty plaintext -> close", b"")
-    strict("trailing byte after WHO -> close", b"\x13\x00")
-    strict("trailing byte after SAY -> close", L.encode_c2s(L.SAY, text="hi") + b"\x00")
-    strict("truncated str (len 10, 3 bytes) -> close", b"\x11\x00\x0aabc")
-    strict("truncated u16 length -> close", b"\x11\x00")
+    say_head = b"\x11" + struct.pack(">Q", 77) + L.enc_str("#general")
+    strict("trailing byte after WHO -> close", L.encode_c2s(L.WHO, room="#general") + b"\x00")
+    strict("trailing byte after SAY -> close", L.encode_c2s(L.SAY, id=5, room="#general", text="hi") + b"\x00")
+    strict("truncated str (len 10, 3 bytes) -> close", say_head + b"\x00\x0aabc")
+    strict("truncated u16 length -> close", say_head + b"\x00")
+    strict("truncated SAY id -> close", b"\x11\x00\x00\x00")
     strict("truncated PING token -> close", b"\x14\x00\x00\x00")
-    strict("DM missing text field -> close", b"\x12" + L.enc_str("bob"))
-    strict("invalid UTF-8 (0xff) -> close", b"\x11\x00\x03a\xffb")
-    strict("overlong UTF-8 (C0 AF) -> close", b"\x11\x00\x03a\xc0\xaf")
-    strict("surrogate UTF-8 (ED A0 80) -> close", b"\x11\x00\x03\xed\xa0\x80")
-    strict("truncated UTF-8 seq (E2 82) -> close", b"\x11\x00\x02\xe2\x82")
+    strict("DM missing text field -> close", b"\x12" + struct.pack(">Q", 9) + L.enc_str("bob"))
+    strict("SAY with client message id 0 -> close (§4.2, §5.10)", b"\x11" + bytes(8) + L.enc_str("#general") + L.enc_str("hi"))
+    strict("DM with client message id 0 -> close", b"\x12" + bytes(8) + L.enc_str("bob") + L.enc_str("hi"))
+    strict("ME with client message id 0 -> close", b"\x42" + bytes(8) + L.enc_str("#general") + L.enc_str("hi"))
+    strict("ENTER missing since -> close", b"\x40" + L.enc_str("#general"))
+    strict("ROOMS with a trailing byte -> close", b"\x46\x00")
+    strict("server type ENTERED (0x35) from client -> close", b"\x35" + L.enc_str("#general"))
+    strict("invalid UTF-8 (0xff) -> close", say_head + b"\x00\x03a\xffb")
+    strict("overlong UTF-8 (C0 AF) -> close", say_head + b"\x00\x03a\xc0\xaf")
+    strict("surrogate UTF-8 (ED A0 80) -> close", say_head + b"\x00\x03\xed\xa0\x80")
+    strict("truncated UTF-8 seq (E2 82) -> close", say_head + b"\x00\x02\xe2\x82")
+    strict("SIGNED_HEAD with event id 0 -> close (page \"Room chain\": parsing is strict)",
+           b"\x1b" + L.enc_str("#general") + bytes(8) + bytes(128))
+    strict("SIGNED_HEAD whose room breaks §5.2 -> close", b"\x1b" + L.enc_str("general") + struct.pack(">Q", 1) + bytes(128))
+    strict("SIGNED_HEAD one byte short -> close", b"\x1b" + L.enc_str("#general") + struct.pack(">Q", 1) + bytes(127))
+    strict("invalid UTF-8 in a room name -> close", b"\x11" + struct.pack(">Q", 78) + b"\x00\x02#\xff" + L.enc_str("x"))
     strict("invalid UTF-8 in JOIN before WELCOME -> close", b"\x10\x00\x02\xc3\x28", before_join=True)
 
     def tamper(c):
-        ct = bytearray(c.tx.seal(L.encode_c2s(L.SAY, text="tampered")))
+        ct = bytearray(c.tx.seal(L.encode_c2s(L.SAY, id=1, room="#general", text="tampered")))
         ct[0] ^= 1
         L.send_frame(c.sock, bytes(ct))
     strict("tampered record -> close, never delivered", frame=tamper)
@@ -800,9 +871,7 @@ def run_binding_checks(R, port, alice, bob):
         w = c.recv()
         ok = all(m["type"] == "ERROR" and m["code"] == 12 for m in res.values()) and \
             res["keeper"]["text"] == "the name keeper belongs to another key" and w["type"] == "WELCOME"
-        recv_until(alice, "JOINED"); recv_until(bob, "JOINED")
         c.send(L.C_BYE, message=""); c.close()
-        recv_until(alice, "LEFT"); recv_until(bob, "LEFT")
         return ok, "%r; then keeper2 -> %s" % ({k: (m["type"], m.get("code"), m.get("text")) for k, m in res.items()},
                                               w["type"])
     R.run("NAME_BOUND(12) for a second key (by skeleton), text 'the name keeper belongs to another key'; another name OK", bound)
@@ -841,11 +910,7 @@ def run_binding_checks(R, port, alice, bob):
         c = connect(port, identity=k4)
         c.send(L.JOIN, name="mover1")
         m1 = c.recv()
-        if m1["type"] == "WELCOME":
-            recv_until(alice, "JOINED"); recv_until(bob, "JOINED")
         c.send(L.C_BYE, message=""); c.close()
-        if m1["type"] == "WELCOME":
-            recv_until(alice, "LEFT"); recv_until(bob, "LEFT")
         c = connect(port, identity=k4)
         c.send(L.JOIN, name="mover2")
         m2 = c.recv()
@@ -969,7 +1034,7 @@ def run_rate_check(R, jar, home):
             msgs, errs, w = burst_of(port)
             # 18 fit when CLIENT_AUTH and JOIN take a token each (§7); the bucket gains 10 a
             # second while the server works through them, so allow up to 20
-            return msgs + errs == 30 and errs > 0 and 18 <= msgs <= 20 and w["rate"] == 10000 \
+            return msgs + errs == 30 and errs > 0 and 17 <= msgs <= 20 and w["rate"] == 10000 \
                 and w["burst"] == 20, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d burst=%d" % (
                     msgs, errs, w["rate"], w["burst"])
         R.run("rate limit: 30 SAYs at once -> burst delivered, rest ERROR RATE_LIMITED(6); WELCOME rate 10000 burst 20", f)
@@ -984,9 +1049,9 @@ def run_rate_check(R, jar, home):
             # counted, 19 = JOIN only, 20 = neither. §7 "every message a client sends after
             # CLIENT_AUTH, JOIN and PING included" is read as JOIN counted, CLIENT_AUTH not
             # (page finding 2: the sentence also reads the other way)
-            return msgs == 19 and w["rate"] == 1000, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d" % (
+            return msgs == 18 and w["rate"] == 1000, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d" % (
                 msgs, errs, w["rate"])
-        R.run("rate 1/s: messages after CLIENT_AUTH count, JOIN included, so 19 of 30 SAYs fit a burst of 20 (§7)", g)
+        R.run("rate 1/s: messages after CLIENT_AUTH count, JOIN and ENTER included, so 18 of 30 SAYs fit a burst of 20 (§7)", g)
     finally:
         srv.stop()
 
@@ -1107,7 +1172,7 @@ def admin(jar, home, *args):
     return rc, bytes(p.out).decode("utf-8", "replace") + bytes(p.err).decode("utf-8", "replace")
 
 
-def join_result(port, name, identity):
+def join_result(port, name, identity, room="#general"):
     """JOIN once: the WELCOME's connection, or the ERROR (connection closed)."""
     c = connect(port, identity=identity)
     c.send(L.JOIN, name=name)
@@ -1116,6 +1181,8 @@ def join_result(port, name, identity):
         c.close()
         return None, m
     c.welcome = m
+    if room is not None:
+        c.entry = enter(c, room)
     return c, m
 
 
@@ -1268,6 +1335,562 @@ def run_allowlist_checks(R, jar):
         R.run("allowlist: the server still serves an allowed client after the refusals", still)
     finally:
         srv.stop()
+
+
+# ------------------------------------------------------ rooms, event ids, catch-up (§4.3, §5.4-§5.11)
+
+def errcode(m):
+    return m.get("code") if isinstance(m, dict) and m.get("type") == "ERROR" else ("not an ERROR: %r" % (m,))
+
+
+def ask(c, mtype, **f):
+    """Sends one request and returns the next message (the answer or an ERROR)."""
+    c.send(mtype, **f)
+    return c.recv()
+
+
+def room_events(c, room, count, limit=5000):
+    """The next `count` events of `room` that c receives (other messages skipped)."""
+    got = []
+    for _ in range(limit):
+        if len(got) == count:
+            return got
+        m = c.recv()
+        if "etype" in m and same_room(m["room"], room):
+            got.append(m)
+    raise AssertionError("only %d of %d events of %s" % (len(got), count, room))
+
+
+def run_rooms_checks(R, jar):
+    home = tempfile.mkdtemp(prefix="lanchat-conf-rooms-")
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--room-rate", "0",
+                                            "--room-byte-rate", "0", "--max-per-address", "1000",
+                                            "--idle-timeout", "0"])
+    conns = []
+
+    def new(name, room=None, identity=None):
+        c = joined(port, name, identity=identity, room=room)
+        conns.append(c)
+        return c
+    try:
+        for block in (_rooms_block, _paged_roster):
+            try:
+                block(R, port, new, conns) if block is _rooms_block else block(R, port, new)
+            except Exception as e:  # noqa
+                import traceback
+                R.check("rooms: the block %s ran to its end" % block.__name__, False,
+                        "stopped by %r at %s" % (e, traceback.format_exc().splitlines()[-3].strip()))
+        for c in conns:
+            c.chains = getattr(c, "chains", L.Chains())
+        issues = [(c.welcome["name"], i) for c in conns for i in c.chains.issues]
+        ext = sum(c.chains.extended for c in conns)
+        comp = sum(c.chains.computed for c in conns)
+        R.check("room chain: every event id every client saw came one more than the last in its room "
+                "(or after an announced skip), and every head recomputed from the page matched the head sent "
+                "(%d events extended, %d intermediate heads of MEMBERS_CHANGED computed)" % (ext, comp),
+                not issues and ext > 100, repr(issues[:10]))
+        R.check("MEMBERS_CHANGED seen and their intermediate heads computed (§4.3, §5.8)", comp > 0,
+                "%d MEMBERS_CHANGED records seen" % sum(len(getattr(c, "raw_members_changed", [])) for c in conns))
+    finally:
+        srv.stop()
+
+
+def _rooms_block(R, port, new, conns):
+    a = new("roomA", room=None)
+    b = new("roomB", room=None)
+    c = new("roomC", room=None)
+    R1 = "#r1"
+
+    # -- enter a new room
+    ea = enter(a, R1)
+    if "error" in ea:  # a server with one room: go on in #general, so the rest still says something
+        R.check("ENTER a new room #r1 is possible", False, repr(ea["error"]))
+        R1 = "#general"
+        ea = enter(a, R1)
+    R.check("ENTER a new room #r1: ENTERED(#r1, topic '', members 1, history 0, skipped 0), ROSTER [(A, key, '')] more 0, "
+            "own JOINED id 1 whose head extends the genesis head",
+            "own" in ea and ea["entered"] == {"type": "ENTERED", "room": R1, "topic": "", "members": 1,
+                                                  "history": 0, "skipped": 0}
+            and ea["entries"] == [(("roomA", a.ci), "")] and ea["rosters"][-1]["more"] == 0
+            and ea["own"]["id"] == 1 and ea["own"]["head"] == L.chain_next(L.genesis(R1), ea["own"])
+            and ea["order"][:2] == ["ENTERED", "ROSTER"], repr(ea))
+    eb = enter(b, R1.upper())
+    ja = room_events(a, R1, 1)[0]
+    R.check("ENTER #R1 (another spelling): the creator's spelling #r1, members 2, history 1 (the context: A's JOINED id 1), "
+            "ROSTER [A, B] in entry order, own JOINED id 2; A gets the same JOINED id 2 and head",
+            "own" in eb and eb.get("entered", {}).get("room") == R1 and eb["entered"]["members"] == 2 and eb["entered"]["history"] == 1
+            and [h["id"] for h in eb["history"]] == [1] and eb["history"][0]["head"] == ea["own"]["head"]
+            and [e for e, _ in eb["entries"]] == [("roomA", a.ci), ("roomB", b.ci)]
+            and eb["own"]["id"] == 2 and ja["id"] == 2 and ja["head"] == eb["own"]["head"]
+            and ja["member"] == ("roomB", b.ci), "B: %r; A got %r" % (eb, ja))
+    R.check("the answer to ENTER comes in the order ENTERED, ROSTER..., history, own JOINED (§5.9)",
+            "own" in eb and eb["order"] == ["ENTERED"] + ["ROSTER"] * len(eb["rosters"]) + ["JOINED", "JOINED"], repr(eb["order"]))
+
+    def errs():
+        out = {}
+        out["ENTER #r1 again"] = (errcode(ask(b, L.ENTER, room=R1, since=0)), 17)
+        out["ENTER #R1 again (skeleton)"] = (errcode(ask(b, L.ENTER, room=R1.upper(), since=0)), 17)
+        for bad in ("general", "#", "#" + "x" * 33, "#a b", "#caf\u00e9", "##x", "#a.b", ""):
+            out["ENTER %r" % bad] = (errcode(ask(b, L.ENTER, room=bad, since=0)), 15)
+        out["SAY to '#a b'"] = (errcode(ask(b, L.SAY, room="#a b", text="x")), 15)
+        out["SAY to #r2 (not in)"] = (errcode(ask(b, L.SAY, room="#r2", text="x")), 16)
+        out["ME to #r2 (not in)"] = (errcode(ask(b, L.ME, room="#r2", text="x")), 16)
+        out["WHO #r2 (not in)"] = (errcode(ask(b, L.WHO, room="#r2")), 16)
+        out["PART #r2 (not in)"] = (errcode(ask(b, L.PART, room="#r2", message="")), 16)
+        out["TOPIC #r2 (not in)"] = (errcode(ask(b, L.C_TOPIC, room="#r2", topic="x")), 16)
+        out["WHO #nosuchroom"] = (errcode(ask(b, L.WHO, room="#nosuchroom")), 16)
+        bad = {k: v for k, v in out.items() if v[0] != v[1]}
+        return not bad and sync(b, 0x31) == [] and sync(a, 0x32) == [], "got/wanted: %r" % bad
+    R.run("refusals: ALREADY_IN_ROOM(17), ROOM_INVALID(15) for ENTER and SAY (not a protocol error), "
+          "NOT_IN_ROOM(16) for SAY/ME/WHO/PART/TOPIC of a room not entered", errs)
+
+    # -- isolation
+    ec = enter(c, "#r2")
+    if "error" in ec:
+        R.check("ENTER a second room #r2 is possible", False, repr(ec["error"]))
+
+    def isolation():
+        a.send(L.SAY, room=R1, text="only r1")
+        ma = room_events(a, R1, 1)[0]
+        mb = room_events(b, R1, 1)[0]
+        c.send(L.SAY, room="#r2", text="only r2")
+        mc = room_events(c, "#r2", 1)[0]
+        leaks = {"C": sync(c, 0x41), "A": [m for m in sync(a, 0x42)], "B": sync(b, 0x43)}
+        leaks = {k: [m for m in v if m.get("room") in (R1, "#r2") or m["type"] in ("MESSAGE", "ROSTER")]
+                 for k, v in leaks.items()}
+        return ma == mb and ma["text"] == "only r1" and mc["text"] == "only r2" and mc["id"] == 2 \
+            and not any(leaks.values()), "A %r; C %r; leaks %r" % (ma, mc, leaks)
+    R.run("per-room isolation: a SAY in #r1 reaches its members only, #r2's ids start at 1 on their own", isolation)
+
+    def me_action():
+        a.send(L.ME, room=R1, text="waves")
+        x, y = room_events(a, R1, 1)[0], room_events(b, R1, 1)[0]
+        return x == y and x["type"] == "ACTION" and x["from"] == "roomA" and x["text"] == "waves" \
+            and x["sender"] == a.ci, repr(x)
+    R.run("ME -> ACTION(envelope, from, text) to every member, the sender included", me_action)
+
+    # -- exactly once (§5.10)
+    def resend():
+        mid = a.next_id()
+        a.send(L.SAY, id=mid, room=R1, text="once")
+        a.send(L.SAY, id=mid, room=R1, text="twice")
+        a.send(L.ME, id=mid, room=R1, text="thrice")
+        seen_a, seen_b = sync(a, 0x51), sync(b, 0x52)
+        texts = [m.get("text") for m in seen_b if m["type"] in ("MESSAGE", "ACTION")]
+        return texts == ["once"] and not [m for m in seen_a if m["type"] == "ERROR"], \
+            "B saw %r; A saw %r" % (texts, [m["type"] for m in seen_a])
+    R.run("a SAY whose (key, id) was taken is dropped, also as ME: no event, no ERROR (§5.10)", resend)
+
+    def resend_after_reconnect():
+        k = L.Ed25519PrivateKey.generate()
+        d = new("roomD", room=R1, identity=k)
+        room_events(a, R1, 1)
+        mid = d.next_id()
+        d.send(L.SAY, id=mid, room=R1, text="first copy")
+        first = room_events(a, R1, 1)[0]
+        d.close()
+        room_events(a, R1, 1)  # LEFT connection lost
+        d2 = new("roomD", room=None, identity=k)
+        since = first["id"]
+        e = enter(d2, R1, since=since)
+        d2.send(L.SAY, id=mid, room=R1, text="second copy")
+        d2.send(L.SAY, id=mid + 1, room=R1, text="new one")
+        got = [m for m in room_events(a, R1, 2)]
+        return [m["type"] for m in got] == ["JOINED", "MESSAGE"] and got[1]["text"] == "new one", \
+            "A saw %r" % [(m["type"], m.get("text")) for m in got]
+    R.run("after a reconnect the same key's resent id is dropped; its next id is delivered", resend_after_reconnect)
+
+    def dm_same_id():
+        mid = a.next_id()
+        a.send(L.SAY, id=mid, room=R1, text="said")
+        a.send(L.C_DM, id=mid, to="roomB", text="dm with the SAY's id")
+        sync(a, 0x5A)
+        seen = sync(b, 0x53)
+        return [m["type"] for m in seen if m.get("text") in ("said", "dm with the SAY's id")] == ["MESSAGE"], \
+            "B saw %r" % [(m["type"], m.get("text")) for m in seen]
+    R.run("a DM carrying the id of an earlier SAY of the same key is dropped (ids unique per key, §5.10)", dm_same_id)
+    sync(a, 0x54)
+
+    # -- context of 20 on enter
+    for i in range(30):
+        a.send(L.SAY, room=R1, text="ctx %d" % i)
+    a_seen = room_events(a, R1, 30)
+    sync(b, 0x55)
+    heads_a = {m["id"]: m["head"] for m in a_seen}
+    last_id = a_seen[-1]["id"]
+    e = new("roomE", room=None)
+    ee = enter(e, R1)
+    R.check("ENTER with since 0 after 30 SAYs: history 20 (the last 20 events, oldest first, with the heads "
+            "the members got), skipped 0, own JOINED right after",
+            ee["entered"]["history"] == 20 and ee["entered"]["skipped"] == 0
+            and [h["id"] for h in ee["history"]] == list(range(last_id - 19, last_id + 1))
+            and all(h["head"] == heads_a[h["id"]] for h in ee["history"])
+            and ee["own"]["id"] == last_id + 1,
+            "ENTERED %r, history ids %r, own %r" % (ee.get("entered"), [h["id"] for h in ee["history"]],
+                                                    ee.get("own", {}).get("id")))
+    room_events(a, R1, 1); room_events(b, R1, 1)
+
+    # -- PART and catch-up with since
+    def part_catch_up():
+        e.send(L.PART, room=R1, message="brb")
+        la = room_events(a, R1, 1)[0]
+        after = sync(e, 0x56)
+        own_left = [m for m in after if m.get("room") == R1]
+        e_last = e.chains.state.get("#rl", (ee["own"]["id"], None))[0] if own_left else ee["own"]["id"]
+        for i in range(5):
+            a.send(L.SAY, room=R1, text="missed %d" % i)
+        room_events(a, R1, 5)
+        ec = enter(e, R1, since=e_last)
+        ids = [h["id"] for h in ec["history"]]
+        ok = la["type"] == "LEFT" and la["name"] == "roomE" and la["reason"] == "parted" and la["message"] == "brb" \
+            and ec["entered"]["history"] == la["id"] + 5 - e_last and ec["entered"]["skipped"] == 0 \
+            and ids == list(range(e_last + 1, la["id"] + 6)) and ec["own"]["id"] == la["id"] + 6
+        return ok, "LEFT %r; E after PART saw %r; re-ENTER since %d -> %r ids %r own %r" % (
+            la, [m["type"] for m in after], e_last, ec.get("entered"), ids, ec.get("own", {}).get("id"))
+    R.run("PART -> LEFT 'parted' with the message; ENTER since=last seen id -> every event after it, skipped 0, "
+          "then own JOINED", part_catch_up)
+    room_events(a, R1, 1); room_events(b, R1, 1)
+
+    def own_left_on_part():
+        e.send(L.PART, room=R1, message="x" * 201)
+        la = room_events(a, R1, 1)[0]
+        after = [m for m in sync(e, 0x57) if m.get("room") == R1]
+        ec2 = enter(e, R1, since=(after[-1]["id"] if after else la["id"] - 1))
+        room_events(a, R1, 1); room_events(b, R1, 1)
+        return la["message"] == "", "LEFT %r; the parting member itself got %r" % (la, [m["type"] for m in after])
+    R.run("PART with a 201-byte message -> LEFT 'parted' with message '' (§4.2)", own_left_on_part)
+    R.check("note: whether the parting member gets its own LEFT (the page does not say)", True,
+            "observed in the detail of the PART checks")
+
+    def long_catch_up():
+        k = L.Ed25519PrivateKey.generate()
+        f = new("roomF", room=R1, identity=k)
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
+        f_last = f.entry["own"]["id"]
+        f.send(L.C_BYE, message="gone")
+        closed_by_peer(f)
+        left = room_events(a, R1, 1)[0]
+        for i in range(1010):
+            a.send(L.SAY, room=R1, text="bulk %d" % i)
+        bulk = room_events(a, R1, 1010)
+        sync(b, 0x58); sync(e, 0x59)
+        f2 = new("roomF", room=None, identity=k)
+        ef = enter(f2, R1, since=f_last)
+        newest = bulk[-1]["id"]
+        want_first = newest - 999
+        ids = [h["id"] for h in ef["history"]]
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
+        return left["reason"] == "" and left["message"] == "gone" and ef["entered"]["history"] == 1000 \
+            and ef["entered"]["skipped"] == want_first - f_last - 1 and ids == list(range(want_first, newest + 1)) \
+            and ef["own"]["id"] == newest + 1 and not f2.chains.issues, \
+            "since %d, newest %d: ENTERED %r, history %d..%s, own %r, chain issues %r" % (
+                f_last, newest, ef.get("entered"), ids[0] if ids else 0, ids[-1] if ids else "-",
+                ef.get("own", {}).get("id"), f2.chains.issues[:3])
+    R.run("reconnect after 1,011 events: ENTER since -> the newest 1,000, skipped = first - since - 1, "
+          "the client's chain takes the jump as 'started'", long_catch_up)
+
+    # -- signed heads (page "Room chain": relayed unchanged to the room's other members)
+    def signed_heads():
+        for x in (a, b, e):
+            sync(x, 0x65)
+        st = a.chains.state.get(L.room_skeleton(R1))
+        eid, head = st
+        signed = b"lanchat v2 room head" + L.enc_str(R1) + struct.pack(">Q", eid) + head
+        body = (R1, eid, head, a.ci, a.identity.sign(signed))
+        a.send(L.C_SIGNED_HEAD, signed_head=body)
+        sa, sb, sc = sync(a, 0x66), sync(b, 0x67), sync(c, 0x68)
+        rb = [m for m in sb if m["type"] == "SIGNED_HEAD"]
+        return rb and rb[0]["signed_head"] == body and not [m for m in sa if m["type"] == "SIGNED_HEAD"] \
+            and not [m for m in sc if m["type"] == "SIGNED_HEAD"], \
+            "B got %r; A (the signer) got %r; C (not in the room) got %r" % (
+                [m["type"] for m in sb], [m["type"] for m in sa], [m["type"] for m in sc])
+    R.run("SIGNED_HEAD -> relayed unchanged as 0x2D to the room's other members only", signed_heads)
+
+    def signed_head_not_in():
+        body = ("#r2", 1, bytes(32), b.ci, bytes(64))
+        m = ask(b, L.C_SIGNED_HEAD, signed_head=body)
+        return errcode(m) == 16, repr(m)
+    R.run("SIGNED_HEAD for a room the client is not in -> NOT_IN_ROOM(16)", signed_head_not_in)
+
+    # -- NICK
+    def nick():
+        for x in (a, b, e):
+            sync(x, 0x5B)
+        enter(a, "#nick2")
+        a.send(L.NICK, name="RoomA2")
+        sa, sb = sync(a, 0x5F), sync(b, 0x60)
+        sync(e, 0x61)
+        ra = [m for m in sa if m["type"] == "RENAMED"]
+        rb = [m for m in sb if m["type"] == "RENAMED"]
+        return sorted(m["room"] for m in ra) == sorted([R1, "#nick2"]) and rb == [m for m in ra if m["room"] == R1] \
+            and all(x["old"] == "roomA" and x["new"] == "RoomA2" and x["sender"] == a.ci for x in ra), \
+            "A got %r; B got %r" % ([(m["type"], m.get("room"), m.get("old"), m.get("new")) for m in sa],
+                                    [(m["type"], m.get("room")) for m in sb])
+    R.run("NICK -> RENAMED(old, new, sender = the key) in every room the client is in, to it too", nick)
+
+    def nick_errors():
+        out = {"taken (B's name, by skeleton)": (errcode(ask(a, L.NICK, name="r0omb")), 12),
+               "invalid": (errcode(ask(a, L.NICK, name="-bad")), 2),
+               "too long": (errcode(ask(a, L.NICK, name="x" * 25)), 2)}
+        # a name bound to another key that is not connected: roomF is bound to F's key
+        out["bound to another key, holder connected"] = (errcode(ask(a, L.NICK, name="roomD")), 12)
+        bad = {k: v for k, v in out.items() if v[0] != v[1]}
+        return not bad, "got/wanted %r (NICK to a connected holder's name by another key: §5.4 says checked "\
+            "as JOIN, i.e. NAME_BOUND before NAME_TAKEN)" % out
+    R.run("NICK refusals: another key's name -> NAME_BOUND(12) (checked as JOIN: bound before taken); "
+          "invalid -> NAME_INVALID(2)", nick_errors)
+
+    def nick_own_spelling():
+        a.send(L.NICK, name="ROOMA2")
+        sa = sync(a, 0x62)
+        sync(b, 0x63); sync(e, 0x64)
+        x = [m for m in sa if m["type"] in ("RENAMED", "ERROR")]
+        return x and x[0]["type"] == "RENAMED" and x[0]["new"] == "ROOMA2", repr(x)
+    R.run("NICK to a new spelling of the client's own skeleton is allowed", nick_own_spelling)
+
+    def old_name_free():
+        k = L.Ed25519PrivateKey.generate()
+        cc = connect(port, identity=k)
+        cc.send(L.JOIN, name="roomA")
+        w = cc.recv()
+        cc.send(L.C_BYE, message="")
+        cc.close()
+        return w["type"] == "WELCOME", repr(w)
+    R.run("after NICK the old name is free: another key JOINs it (binding moved, §5.4)", old_name_free)
+
+    # -- TOPIC
+    def topic():
+        for x in (a, b, e):
+            sync(x, 0x5C)
+        a.send(L.C_TOPIC, room=R1, topic="lunch at noon")
+        x, y = room_events(a, R1, 1)[0], room_events(b, R1, 1)[0]
+        g = new("roomG", room=None)
+        eg = enter(g, R1)
+        room_events(a, R1, 1); room_events(b, R1, 1); room_events(e, R1, 1)
+        return x == y and x["type"] == "TOPIC" and x["by"] == "ROOMA2" and x["topic"] == "lunch at noon" \
+            and eg["entered"]["topic"] == "lunch at noon", "%r; newcomer's ENTERED %r" % (x, eg.get("entered"))
+    R.run("TOPIC -> TOPIC event (by, topic) to every member incl. the setter; ENTERED of a newcomer carries it", topic)
+
+    def topic_errors():
+        out = {"201 bytes": (errcode(ask(a, L.C_TOPIC, room=R1, topic="t" * 201)), 5),
+               "line feed": (errcode(ask(a, L.C_TOPIC, room=R1, topic="a\nb")), 4),
+               "ESC": (errcode(ask(a, L.C_TOPIC, room=R1, topic="a\x1bb")), 4),
+               "invalid room": (errcode(ask(a, L.C_TOPIC, room="r1", topic="x")), 15)}
+        bad = {k: v for k, v in out.items() if v[0] != v[1]}
+        return not bad and sync(b, 0x61) == [], "got/wanted %r" % out
+    R.run("TOPIC refusals: 201 B -> TEXT_TOO_LONG(5), LF/ESC -> TEXT_INVALID(4), bad room -> ROOM_INVALID(15); "
+          "nothing reaches the room", topic_errors)
+
+    # -- ROOMS
+    def rooms():
+        m = ask(c, L.ROOMS)
+        names = [r for r, _, _ in m.get("rooms", [])]
+        d = {r: (n, t) for r, n, t in m.get("rooms", [])}
+        return m["type"] == "ROOM_LIST" and names == sorted(names) and d.get("#r2") == (1, "") \
+            and d.get(R1, (0, ""))[1] == "lunch at noon" and d[R1][0] >= 4, repr(m)
+    R.run("ROOMS -> ROOM_LIST sorted by name with member counts and topics", rooms)
+
+    def rooms_sorted_how():
+        m = ask(c, L.ROOMS)
+        names = [r for r, _, _ in m["rooms"]]
+        return True, "sorted as sent: %r (the page says 'sorted by name' but not byte order or skeleton)" % names
+    R.run("note: ROOM_LIST order", rooms_sorted_how)
+
+    # -- AWAY
+    def away():
+        for x in (a, b, e):
+            sync(x, 0x5D)
+        a.send(L.AWAY, text="lunch")
+        quiet = sync(a, 0x71)
+        b.send(L.WHO, room=R1)
+        ros = recv_until(b, "ROSTER")[0]
+        b.send(L.C_DM, to="rooma2", text="are you there")
+        echo, got = recv_until(b, "DM")[0], recv_until(a, "DM")[0]
+        a.send(L.AWAY, text="")
+        sync(a, 0x72)
+        b.send(L.WHO, room=R1)
+        ros2 = recv_until(b, "ROSTER")[0]
+        mine = [w for (n, k), w in ros["entries"] if k == a.ci]
+        mine2 = [w for (n, k), w in ros2["entries"] if k == a.ci]
+        return quiet == [] and mine == ["lunch"] and mine2 == [""] and echo["status"] == 2 and echo["note"] == "lunch" \
+            and got["status"] == 0 and got["note"] == "", \
+            "answer to AWAY %r; roster away %r then %r; echo %r; recipient %r" % (quiet, mine, mine2, echo, got)
+    R.run("AWAY: nothing answers it; ROSTER shows the text; a DM's echo has status 2 with the note, the recipient "
+          "status 0; AWAY '' clears it", away)
+
+    def away_errors():
+        out = {"201 bytes": (errcode(ask(a, L.AWAY, text="t" * 201)), 5),
+               "line feed": (errcode(ask(a, L.AWAY, text="a\nb")), 4)}
+        bad = {k: v for k, v in out.items() if v[0] != v[1]}
+        return not bad, "got/wanted %r" % out
+    R.run("AWAY refusals: 201 B -> TEXT_TOO_LONG(5), LF -> TEXT_INVALID(4)", away_errors)
+
+    # -- offline DMs (§5.11)
+    def offline():
+        for x in (a, b, e):
+            sync(x, 0x5E)
+        k = L.Ed25519PrivateKey.generate()
+        h = new("holder", room=None, identity=k)
+        h.send(L.C_BYE, message=""); closed_by_peer(h)
+        t0 = int(time.time() * 1000)
+        b.send(L.C_DM, to="HOLDER", text="while you were out")
+        echo = recv_until(b, "DM")[0]
+        time.sleep(0.05)
+        h2 = connect(port, identity=k)
+        h2.send(L.JOIN, name="holder")
+        w = h2.recv()
+        d = h2.recv()
+        h2.send(L.C_BYE, message=""); closed_by_peer(h2)
+        h3 = connect(port, identity=k)
+        h3.send(L.JOIN, name="holder")
+        h3.recv()
+        again = sync(h3, 0x81)
+        h3.send(L.C_BYE, message=""); closed_by_peer(h3)
+        return echo["status"] == 1 and echo["to"] == "holder" and w["type"] == "WELCOME" and d["type"] == "DM" \
+            and d["status"] == 3 and d["text"] == "while you were out" and d["from"] == "roomB" \
+            and abs(d["time"] - echo["time"]) < 2 and d["time"] >= t0 - 5000 and not again, \
+            "echo %r; after WELCOME %r; next session %r" % (echo, d, [m["type"] for m in again])
+    R.run("offline DM: echo status 1; right after the next WELCOME the DM with status 3 and its sending time; "
+          "deleted once delivered", offline)
+
+    def offline_full():
+        k = L.Ed25519PrivateKey.generate()
+        h = new("boxfull", room=None, identity=k)
+        h.send(L.C_BYE, message=""); closed_by_peer(h)
+        codes = []
+        for i in range(101):
+            b.send(L.C_DM, to="boxfull", text="n%d" % i)
+            m = b.recv()
+            while m["type"] not in ("DM", "ERROR"):
+                m = b.recv()
+            codes.append(m.get("status") if m["type"] == "DM" else "E%d" % m["code"])
+        h2 = connect(port, identity=k)
+        h2.send(L.JOIN, name="boxfull")
+        h2.recv()
+        got = sync(h2, 0x82)
+        texts = [m["text"] for m in got if m["type"] == "DM"]
+        h2.close()
+        return codes[:100] == [1] * 100 and codes[100] == "E19" and texts == ["n%d" % i for i in range(100)], \
+            "statuses %r...%r; delivered %d, first %r" % (codes[:2], codes[98:], len(texts), texts[:2])
+    R.run("offline box: 100 DMs stored (status 1), the 101st -> OFFLINE_FULL(19); delivered oldest first", offline_full)
+
+    def no_such():
+        m = ask(b, L.C_DM, to="neverseen", text="x")
+        return errcode(m) == 3, repr(m)
+    R.run("DM to a name neither connected nor bound -> NO_SUCH_USER(3)", no_such)
+
+    # -- room limit per client
+    def too_many():
+        t = new("roomT", room=None)
+        codes = []
+        for i in range(21):
+            r = enter(t, "#lim%d" % i)
+            codes.append("ok" if "own" in r else errcode(r["error"]))
+        return codes[:20] == ["ok"] * 20 and codes[20] == 18, repr(codes)
+    R.run("21st room of one client -> TOO_MANY_ROOMS(18) (max_rooms 20)", too_many)
+
+    # -- room persists while empty
+    def persists():
+        p = new("roomP", room=None)
+        r = enter(p, "#keep")
+        p.send(L.SAY, room="#keep", text="remember me")
+        room_events(p, "#keep", 1)
+        p.send(L.PART, room="#keep", message="")
+        sync(p, 0x91)
+        r2 = enter(p, "#keep")
+        return [h["text"] for h in r2["history"] if h["type"] == "MESSAGE"] == ["remember me"] \
+            and r2["own"]["id"] == 4, "history %r own id %r" % (
+                [(h["type"], h["id"]) for h in r2["history"]], r2.get("own", {}).get("id"))
+    R.run("an emptied room keeps its ids and history: entering again continues them (§5.9)", persists)
+
+    # -- a storm: MEMBERS_CHANGED
+    def storm():
+        w = new("watcher", room=None)
+        enter(w, "#storm")
+        joiners = []
+        for i in range(8):
+            j = new("storm%d" % i, room=None)
+            joiners.append(j)
+        for j in joiners:
+            j.send(L.ENTER, room="#storm", since=0)
+        got = room_events(w, "#storm", 8)
+        for j in joiners:
+            recv_until(j, "ROSTER")
+        mcs = [m for m in getattr(w, "raw_members_changed", []) if m["room"] == "#storm"]
+        ids = [m["id"] for m in got]
+        return ids == list(range(2, 10)) and mcs, "ids %r, MEMBERS_CHANGED records %d (sizes %r)" % (
+            ids, len(mcs), [len(m["changes"]) for m in mcs])
+    R.run("8 ENTERs at once -> the watcher gets consecutive ids 2..9, some coalesced into MEMBERS_CHANGED", storm)
+
+
+def run_room_option_checks(R, jar):
+    """§7's room options, when the server's --help lists them."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-ropt-")
+    h = server_help(jar, home)
+    if "--max-rooms-per-client" not in h or "--history" not in h:
+        R.check("room options: --help lists --max-rooms, --max-rooms-per-client and --history", False, "missing")
+        return
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--max-rooms", "3",
+                                            "--max-rooms-per-client", "2", "--history", "0"])
+    try:
+        def limits():
+            a = joined(port, "optA", room=None)
+            b = joined(port, "optB", room=None)
+            ra = [enter(a, r) for r in ("#o1", "#o2", "#o3")]
+            rb = [enter(b, r) for r in ("#o3", "#o4")]
+            ea, eb = ra[2].get("error", {}), rb[1].get("error", {})
+            ok = a.welcome["max_rooms"] == 2 and "own" in ra[0] and "own" in ra[1] and ea.get("code") == 18 \
+                and "own" in rb[0] and eb.get("code") == 18 and ea.get("text") != eb.get("text")
+            a.close(); b.close()
+            return ok, "WELCOME max_rooms %r; A's third room %r; B's #o4 (server full of rooms) %r" % (
+                a.welcome["max_rooms"], ea, eb)
+        R.run("--max-rooms-per-client 2 (WELCOME max_rooms 2) and --max-rooms 3: each limit -> TOO_MANY_ROOMS(18), "
+              "the texts say which", limits)
+
+        def no_store():
+            k = L.Ed25519PrivateKey.generate()
+            x = joined(port, "optGone", identity=k, room=None)
+            x.send(L.C_BYE, message=""); closed_by_peer(x)
+            c = joined(port, "optC", room=None)
+            m = ask(c, L.C_DM, to="optGone", text="kept?")
+            c.close()
+            return errcode(m) == 19, repr(m)
+        R.run("--history 0: a DM for a bound name not connected -> OFFLINE_FULL(19) saying so (§5.11)", no_store)
+    finally:
+        srv.stop()
+
+
+def _paged_roster(R, port, new):
+    """§4.3/§5.4: a ROSTER over 65,520 bytes is split with more = 1 on every record but the last."""
+    def f():
+        members = []
+        for i in range(260):
+            m = new("p%s%03d" % ("x" * 20, i), room=None)
+            m.send(L.AWAY, text="z" * 200)
+            members.append(m)
+        for m in members:
+            m.send(L.ENTER, room="#big", since=0)
+        for m in members:
+            m.sock.settimeout(30)
+        last = members[-1]
+        sync(last, 0xB1)
+        last.send(L.WHO, room="#big")
+        recs = []
+        for _ in range(100000):
+            x = last.recv()
+            if x["type"] == "ROSTER" and x.get("room") == "#big" and (not recs or recs[-1]["more"] == 1):
+                recs.append(x)
+                if x["more"] == 0:
+                    break
+        entries = [e for r in recs for e in r["entries"]]
+        for m in members:
+            m.close()
+        return len(recs) >= 2 and all(r["more"] == 1 for r in recs[:-1]) and recs[-1]["more"] == 0 \
+            and len(entries) == 260 and all(w == "z" * 200 for _, w in entries), \
+            "%d records, more %r, %d entries" % (len(recs), [r["more"] for r in recs], len(entries))
+    R.run("paged ROSTER: 260 members away with 200-byte texts -> several records, more = 1 but on the last", f)
 
 
 # ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")

@@ -7,7 +7,9 @@ Loopback use only; every blocking call is bounded by a socket timeout.
 import base64
 import hashlib
 import os
+import re
 import socket
+import unicodedata
 import struct
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -29,17 +31,24 @@ MAX_PLAINTEXT = MAX_FRAME - TAG  # 65520
 SERVER_HELLO_LEN = 104
 CLIENT_HELLO_LEN = 40
 
-# message types
+# message types (§4.2, §4.3)
 JOIN, SAY, C_DM, WHO, PING, C_BYE, CLIENT_AUTH = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16
+C_SIGNED_HEAD = 0x1B
+ENTER, PART, ME, NICK, C_TOPIC, AWAY, ROOMS = 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46
 SERVER_AUTH, WELCOME, MESSAGE, JOINED, LEFT, S_DM, ROSTER, PONG, ERROR, S_BYE = (
     0x01, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28)
+S_SIGNED_HEAD = 0x2D
 MEMBERS_CHANGED = 0x31  # §4.3, §5.8
+ACTION, RENAMED, S_TOPIC, ENTERED, ROOM_LIST = 0x32, 0x33, 0x34, 0x35, 0x36
+ROOM_EVENTS = {MESSAGE, JOINED, LEFT, ACTION, RENAMED, S_TOPIC}  # carry the envelope
 
 ERR = {1: "NAME_TAKEN", 2: "NAME_INVALID", 3: "NO_SUCH_USER", 4: "TEXT_INVALID",
        5: "TEXT_TOO_LONG", 6: "RATE_LIMITED", 7: "SERVER_FULL", 8: "NOT_JOINED",
        9: "ALREADY_JOINED", 10: "AUTH_FAILED", 11: "AUTH_REQUIRED", 12: "NAME_BOUND",
-       13: "NOT_ALLOWED"}
+       13: "NOT_ALLOWED", 14: "JOIN_CODE_FAILED", 15: "ROOM_INVALID", 16: "NOT_IN_ROOM",
+       17: "ALREADY_IN_ROOM", 18: "TOO_MANY_ROOMS", 19: "OFFLINE_FULL", 20: "STORE_FAILED"}
 ERR_CODE = {v: k for k, v in ERR.items()}
+MAX_ID = 2 ** 63 - 1  # event ids and skipped (§4.3)
 
 
 class ProtocolError(Exception):
@@ -361,57 +370,222 @@ class Reader:
             raise ProtocolError("%d trailing bytes" % (len(self.b) - self.i))
 
 
-# field layouts: name -> list of (field, kind)
+# field layouts: type -> (name, list of (field, kind)). The kinds are the page's: str, u8, u16,
+# u32, u64, k32 (key[32]), h32 (head[32]), b64 (sig[64]), member, id (a client message id, any
+# u64 but 0, §4.2), envelope (§4.3), entries (ROSTER), changes (MEMBERS_CHANGED), rooms
+# (ROOM_LIST), sroom (a room name the server sends: must follow §5.2), more, status, eid
+# (event id 1..2^63-1), skipped (0..2^63-1), signed_head (page "Room chain").
 C2S = {
     JOIN: ("JOIN", [("name", "str")]),
-    SAY: ("SAY", [("text", "str")]),
-    C_DM: ("DM", [("to", "str"), ("text", "str")]),
-    WHO: ("WHO", []),
+    SAY: ("SAY", [("id", "id"), ("room", "str"), ("text", "str")]),
+    C_DM: ("DM", [("id", "id"), ("to", "str"), ("text", "str")]),
+    WHO: ("WHO", [("room", "str")]),
     PING: ("PING", [("token", "u64")]),
     C_BYE: ("BYE", [("message", "str")]),
     CLIENT_AUTH: ("CLIENT_AUTH", [("key", "k32"), ("sig", "b64")]),
+    C_SIGNED_HEAD: ("SIGNED_HEAD", [("signed_head", "signed_head")]),
+    ENTER: ("ENTER", [("room", "str"), ("since", "u64")]),
+    PART: ("PART", [("room", "str"), ("message", "str")]),
+    ME: ("ME", [("id", "id"), ("room", "str"), ("text", "str")]),
+    NICK: ("NICK", [("name", "str")]),
+    C_TOPIC: ("TOPIC", [("room", "str"), ("topic", "str")]),
+    AWAY: ("AWAY", [("text", "str")]),
+    ROOMS: ("ROOMS", []),
 }
+ENV = [("envelope", "envelope")]
 S2C = {
     SERVER_AUTH: ("SERVER_AUTH", [("sig", "b64")]),
     WELCOME: ("WELCOME", [("name", "str"), ("server", "str"), ("motd", "str"), ("rate", "u32"),
-                          ("burst", "u32"), ("members", "members")]),
-    MESSAGE: ("MESSAGE", [("time", "u64"), ("from", "str"), ("text", "str")]),
-    JOINED: ("JOINED", [("time", "u64"), ("member", "member")]),
-    LEFT: ("LEFT", [("time", "u64"), ("name", "str"), ("reason", "str"), ("message", "str")]),
-    S_DM: ("DM", [("time", "u64"), ("from", "str"), ("to", "str"), ("text", "str")]),
-    ROSTER: ("ROSTER", [("members", "members")]),
+                          ("burst", "u32"), ("max_rooms", "u16")]),
+    MESSAGE: ("MESSAGE", ENV + [("from", "str"), ("text", "str")]),
+    JOINED: ("JOINED", ENV + [("member", "member")]),
+    LEFT: ("LEFT", ENV + [("name", "str"), ("reason", "str"), ("message", "str")]),
+    S_DM: ("DM", [("time", "u64"), ("from", "str"), ("to", "str"), ("text", "str"),
+                  ("status", "status"), ("note", "str")]),
+    ROSTER: ("ROSTER", [("room", "sroom"), ("more", "more"), ("entries", "entries")]),
     PONG: ("PONG", [("token", "u64")]),
     ERROR: ("ERROR", [("code", "u16"), ("text", "str")]),
     S_BYE: ("BYE", [("reason", "str")]),
+    S_SIGNED_HEAD: ("SIGNED_HEAD", [("signed_head", "signed_head")]),
+    MEMBERS_CHANGED: ("MEMBERS_CHANGED", [("room", "sroom"), ("first_id", "eid"), ("head", "h32"),
+                                          ("time", "u64"), ("changes", "changes")]),
+    ACTION: ("ACTION", ENV + [("from", "str"), ("text", "str")]),
+    RENAMED: ("RENAMED", ENV + [("old", "str"), ("new", "str")]),
+    S_TOPIC: ("TOPIC", ENV + [("by", "str"), ("topic", "str")]),
+    ENTERED: ("ENTERED", [("room", "sroom"), ("topic", "str"), ("members", "u32"),
+                          ("history", "u32"), ("skipped", "skipped")]),
+    ROOM_LIST: ("ROOM_LIST", [("rooms", "rooms")]),
 }
+ENVELOPE_FIELDS = ("room", "id", "head", "time", "sender")
+
+
+def enc_envelope(room, eid, head, time, sender):
+    assert len(head) == 32 and len(sender) == 32
+    return enc_str(room) + struct.pack(">Q", eid) + head + struct.pack(">Q", time) + sender
+
+
+def enc_signed_head(room, eid, head, signer, sig):
+    return enc_str(room) + struct.pack(">Q", eid) + head + signer + sig
+
+
+def enc_change(ch):
+    """ch: ("enter", (name, key)) or ("leave", key, name, reason, message)."""
+    if ch[0] == "enter":
+        return b"\x01" + enc_member(ch[1])
+    _, key, name, reason, message = ch
+    assert len(key) == 32
+    return b"\x02" + key + enc_str(name) + enc_str(reason) + enc_str(message)
+
+
+def _enc_field(kind, v):
+    if kind in ("str", "sroom"):
+        return enc_str(v)
+    if kind in ("u64", "id", "eid", "skipped"):
+        return struct.pack(">Q", v)
+    if kind == "u16":
+        return struct.pack(">H", v)
+    if kind == "u32":
+        return struct.pack(">I", v)
+    if kind in ("u8", "more", "status"):
+        return bytes([v])
+    if kind == "member":
+        return enc_member(v)
+    if kind in ("k32", "h32"):
+        assert len(v) == 32
+        return bytes(v)
+    if kind == "b64":
+        assert len(v) == 64
+        return bytes(v)
+    if kind == "envelope":
+        return enc_envelope(*v) if isinstance(v, tuple) else enc_envelope(*(v[k] for k in ENVELOPE_FIELDS))
+    if kind == "entries":  # [((name, key), away)]
+        return struct.pack(">H", len(v)) + b"".join(enc_member(m) + enc_str(a) for m, a in v)
+    if kind == "changes":
+        return struct.pack(">H", len(v)) + b"".join(enc_change(c) for c in v)
+    if kind == "rooms":  # [(room, members, topic)]
+        return struct.pack(">H", len(v)) + b"".join(enc_str(r) + struct.pack(">I", n) + enc_str(t)
+                                                    for r, n, t in v)
+    if kind == "signed_head":
+        return enc_signed_head(*v) if isinstance(v, tuple) else bytes(v)
+    raise ValueError(kind)
 
 
 def _encode(table, mtype, **fields):
     name, layout = table[mtype]
     out = bytearray([mtype])
     for f, kind in layout:
-        v = fields[f]
-        if kind == "str":
-            out += enc_str(v)
-        elif kind == "list":
-            out += enc_list(v)
-        elif kind == "u64":
-            out += struct.pack(">Q", v)
-        elif kind == "u16":
-            out += struct.pack(">H", v)
-        elif kind == "u32":
-            out += struct.pack(">I", v)
-        elif kind == "member":
-            out += enc_member(v)
-        elif kind == "members":
-            out += enc_members(v)
-        elif kind == "k32":
-            assert len(v) == 32
-            out += v
-        elif kind == "b64":
-            assert len(v) == 64
-            out += v
+        out += _enc_field(kind, fields[f])
     return bytes(out)
+
+
+ROOM_RE = re.compile(r"\A#[A-Za-z0-9_-]{1,32}\Z")
+
+
+def room_valid(r):
+    """§5.2: '#' and 1 to 32 ASCII letters, digits, '_' or '-'."""
+    return bool(ROOM_RE.match(r))
+
+
+def room_skeleton(r):
+    return "#" + skeleton(r[1:])
+
+
+def _sroom(r):
+    v = r.str()
+    if not room_valid(v):
+        raise ProtocolError("room name %r breaks §5.2" % v)
+    return v
+
+
+def _eid(r):
+    v = r.u64()
+    if not 1 <= v <= MAX_ID:
+        raise ProtocolError("event id %d out of range" % v)
+    return v
+
+
+def _count(r, per, what):
+    n = r.u16()
+    if n * per > len(r.b) - r.i:  # §4.1: refuse a count that cannot fit before allocating
+        raise ProtocolError("%s count %d cannot fit" % (what, n))
+    return n
+
+
+def _dec_field(r, kind):
+    if kind == "str":
+        return r.str()
+    if kind == "sroom":
+        return _sroom(r)
+    if kind == "u64":
+        return r.u64()
+    if kind == "id":
+        v = r.u64()
+        if v == 0:
+            raise ProtocolError("client message id 0")
+        return v
+    if kind == "eid":
+        return _eid(r)
+    if kind == "skipped":
+        v = r.u64()
+        if v > MAX_ID:
+            raise ProtocolError("skipped %d out of range" % v)
+        return v
+    if kind == "u16":
+        return r.u16()
+    if kind == "u32":
+        return r.u32()
+    if kind == "u8":
+        return r.u8()
+    if kind == "more":
+        v = r.u8()
+        if v > 1:
+            raise ProtocolError("more %d" % v)
+        return v
+    if kind == "status":
+        v = r.u8()
+        if v > 3:
+            raise ProtocolError("DM status %d" % v)
+        return v
+    if kind == "member":
+        return r.member()
+    if kind in ("k32", "h32"):
+        return r.take(32)
+    if kind == "b64":
+        return r.take(64)
+    if kind == "envelope":
+        return {"room": _sroom(r), "id": _eid(r), "head": r.take(32), "time": r.u64(),
+                "sender": r.take(32)}
+    if kind == "entries":
+        n = _count(r, 36, "ROSTER entry")
+        return [(r.member(), r.str()) for _ in range(n)]
+    if kind == "changes":
+        n = _count(r, 35, "change")
+        if n == 0:
+            raise ProtocolError("MEMBERS_CHANGED with no change")
+        out = []
+        for _ in range(n):
+            at = r.i
+            tag = r.u8()
+            if tag == 0x01:
+                m = r.member()
+                out.append({"tag": 1, "type": "JOINED", "etype": JOINED, "sender": m[1], "member": m,
+                            "payload": r.b[at + 1:r.i]})
+            elif tag == 0x02:
+                key = r.take(32)
+                p0 = r.i
+                name, reason, message = r.str(), r.str(), r.str()
+                out.append({"tag": 2, "type": "LEFT", "etype": LEFT, "sender": key, "name": name,
+                            "reason": reason, "message": message, "payload": r.b[p0:r.i]})
+            else:
+                raise ProtocolError("change tag 0x%02x" % tag)
+        return out
+    if kind == "rooms":
+        n = _count(r, 10, "room")
+        return [(_sroom(r), r.u32(), r.str()) for _ in range(n)]
+    if kind == "signed_head":
+        room, eid, head, signer, sig = _sroom(r), _eid(r), r.take(32), r.take(32), r.take(64)
+        return (room, eid, head, signer, sig)
+    raise ValueError(kind)
 
 
 def _decode(table, b):
@@ -424,25 +598,18 @@ def _decode(table, b):
     r.u8()
     msg = {"type": name}
     for f, kind in layout:
-        if kind == "str":
-            msg[f] = r.str()
-        elif kind == "list":
-            msg[f] = r.list()
-        elif kind == "u64":
-            msg[f] = r.u64()
-        elif kind == "u16":
-            msg[f] = r.u16()
-        elif kind == "u32":
-            msg[f] = r.u32()
-        elif kind == "member":
-            msg[f] = r.member()
-        elif kind == "members":
-            msg[f] = r.members()
-        elif kind == "k32":
-            msg[f] = r.take(32)
-        elif kind == "b64":
-            msg[f] = r.take(64)
+        at = r.i
+        v = _dec_field(r, kind)
+        if kind == "envelope":
+            msg.update(v)
+            msg["payload"] = None  # filled below: everything after the envelope
+            msg["_payload_at"] = r.i
+        else:
+            msg[f] = v
     r.end()
+    if "_payload_at" in msg:
+        msg["payload"] = bytes(b[msg.pop("_payload_at"):])
+        msg["etype"] = b[0]
     return msg
 
 
@@ -462,39 +629,101 @@ def decode_s2c(b):
     return _decode(S2C, b)
 
 
-def decode_members_changed(b):
-    """MEMBERS_CHANGED (§4.3, §5.8) as the events it stands for: with rest = 0, one JOINED or
-    LEFT per change, each with the record's time, in order; with rest = 1, one WELCOME_REST
-    carrying the members a WELCOME had no room for."""
-    r = Reader(b)
-    if r.u8() != MEMBERS_CHANGED:
-        raise ProtocolError("not MEMBERS_CHANGED")
-    time, rest = r.u64(), r.u8()
-    if rest > 1:
-        raise ProtocolError("MEMBERS_CHANGED rest %d" % rest)
-    n = r.u16()
-    if n == 0 or n * 7 > len(r.b) - r.i:
-        raise ProtocolError("change count %d cannot fit" % n)
-    events = []
-    for _ in range(n):
-        tag = r.u8()
-        if tag == 0x01:
-            events.append({"type": "JOINED", "time": time, "member": r.member()})
-        elif tag == 0x02 and not rest:
-            events.append({"type": "LEFT", "time": time, "name": r.str(), "reason": r.str(),
-                           "message": r.str()})
+def expand_members_changed(mc):
+    """The room events a MEMBERS_CHANGED stands for (§4.3): change i is event first_id + i with
+    the record's time; only the last carries the record's head, the others "head": None (a
+    client computes them, see Chains)."""
+    out = []
+    n = len(mc["changes"])
+    for i, ch in enumerate(mc["changes"]):
+        e = {k: v for k, v in ch.items() if k != "tag"}
+        e.update(room=mc["room"], id=mc["first_id"] + i, time=mc["time"],
+                 head=mc["head"] if i == n - 1 else None, coalesced=n)
+        out.append(e)
+    return out
+
+
+# ------------------------------------------------------------ room chain (page "Room chain")
+
+def canonical(sender, room, eid, time, etype, payload):
+    return sender + enc_str(room) + struct.pack(">QQB", eid, time, etype) + \
+        struct.pack(">I", len(payload)) + payload
+
+
+def genesis(room):
+    return hashlib.sha256(b"lanchat v2 room genesis" + enc_str(room)).digest()
+
+
+def chain_next(head, event):
+    """head_n from head_(n-1) and a decoded room event (dict with sender, room, id, time, etype,
+    payload)."""
+    return hashlib.sha256(b"lanchat v2 room chain" + head + canonical(
+        event["sender"], event["room"], event["id"], event["time"], event["etype"],
+        event["payload"])).digest()
+
+
+class Chains:
+    """A client's running chain of each room, checked as the page's table says; every outcome
+    that is not extended/started is kept in `issues` (the checks want none)."""
+
+    def __init__(self):
+        self.state = {}      # room skeleton -> (last id, head)
+        self.expect_skip = {}  # room skeleton -> k announced by ENTERED
+        self.issues = []
+        self.extended = 0
+        self.computed = 0    # intermediate heads of MEMBERS_CHANGED computed and confirmed
+
+    def entered(self, room, since, skipped):
+        k = room_skeleton(room)
+        if since == 0:
+            self.state.pop(k, None)
+        self.expect_skip[k] = skipped
+
+    def left(self, room):
+        self.state.pop(room_skeleton(room), None)
+
+    def event(self, e):
+        """Chains one event; for an event of a MEMBERS_CHANGED without head, fills e["head"]
+        with the computed one. Returns the outcome."""
+        k = room_skeleton(e["room"])
+        st = self.state.get(k)
+        sent = e.get("head")
+        if st is None:
+            if e["id"] == 1:
+                h = chain_next(genesis(e["room"]), e)
+                outcome = "extended" if sent is None or h == sent else "mismatch"
+            else:
+                h, outcome = None, "started"
         else:
-            raise ProtocolError("change tag 0x%02x (rest %d)" % (tag, rest))
-    r.end()
-    if rest:
-        return [{"type": "WELCOME_REST", "members": [e["member"] for e in events]}]
-    return events
+            last, head = st
+            if e["id"] == last + 1 and head is not None:
+                h = chain_next(head, e)
+                outcome = "extended" if sent is None or h == sent else "mismatch"
+            elif e["id"] == last + 1:
+                h, outcome = None, "started"
+            elif e["id"] == last + 1 + self.expect_skip.get(k, 0) and self.expect_skip.get(k):
+                h, outcome = None, "started"
+            elif e["id"] > last + 1:
+                h, outcome = None, "gap"
+            else:
+                self.issues.append("out of order: %s id %d after %d" % (e["room"], e["id"], last))
+                return "out of order"
+        self.expect_skip.pop(k, None)
+        if sent is None:
+            if h is None:
+                self.issues.append("cannot compute the head of %s id %d" % (e["room"], e["id"]))
+            e["head"] = h
+            self.computed += 1
+        if outcome == "extended":
+            self.extended += 1
+        if outcome in ("gap", "mismatch"):
+            self.issues.append("%s: %s id %d (last %s)" % (outcome, e["room"], e["id"], st and st[0]))
+        self.state[k] = (e["id"], e["head"])
+        return outcome
 
 
 # ------------------------------------------------------- session rules (§5)
 
-import re
-import unicodedata
 
 NAME_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.\-]{0,23}\Z")
 
@@ -612,6 +841,14 @@ class ClientConn:
         send_frame(self.sock, self.tx.seal(plaintext))
 
     def send(self, mtype, **f):
+        """Sends one message; SAY, ME and DM get the next client message id unless one is
+        given, and SAY, ME and WHO the room #general unless one is given."""
+        if mtype in (SAY, ME, C_DM) and "id" not in f:
+            f["id"] = self.next_id()
+        if mtype in (SAY, ME, WHO) and "room" not in f:
+            f["room"] = "#general"
+        if mtype == ENTER:
+            self.__dict__.setdefault("_since", {})[room_skeleton(f["room"])] = f["since"]
         self.send_raw_plain(encode_c2s(mtype, **f))
 
     def update_key(self):
@@ -633,15 +870,36 @@ class ClientConn:
             self.key_updates_seen = getattr(self, "key_updates_seen", 0) + 1
             self.rx.update()
 
+    def next_id(self):
+        """§5.10: a random start, one more per message, never 0."""
+        if not hasattr(self, "_next_id"):
+            self._next_id = int.from_bytes(os.urandom(6), "big") + 1
+        self._next_id += 1
+        return self._next_id - 1
+
     def recv(self):
+        """The next message; a MEMBERS_CHANGED comes out as the JOINED and LEFT events it
+        stands for (each marked "coalesced": count). Every room event is chained in
+        self.chains (page "Room chain"), ENTERED and our own LEFT keep it in step."""
         queued = self.__dict__.setdefault("_queued", [])
-        if queued:
-            return queued.pop(0)
-        b = self.recv_raw()
-        if b[:1] == bytes([MEMBERS_CHANGED]):
-            queued.extend(decode_members_changed(b))
-            return queued.pop(0)
-        return decode_s2c(b)
+        if not queued:
+            b = self.recv_raw()
+            m = decode_s2c(b)
+            if m["type"] == "MEMBERS_CHANGED":
+                self.raw_members_changed = getattr(self, "raw_members_changed", []) + [m]
+                queued.extend(expand_members_changed(m))
+            else:
+                queued.append(m)
+        m = queued.pop(0)
+        chains = self.__dict__.setdefault("chains", Chains())
+        if m["type"] == "ENTERED":
+            chains.entered(m["room"], self.__dict__.get("_since", {}).get(room_skeleton(m["room"]), 0),
+                           m["skipped"])
+        elif "etype" in m:
+            chains.event(m)
+            if m["type"] == "LEFT" and m["sender"] == getattr(self, "ci", None):
+                chains.left(m["room"])
+        return m
 
     def close(self):
         try:

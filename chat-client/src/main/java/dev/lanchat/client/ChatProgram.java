@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.session.Backoff;
+import dev.lanchat.client.session.ConversationEnd;
 import dev.lanchat.client.session.Connector;
 import dev.lanchat.client.session.Opened;
 import dev.lanchat.client.session.Problem;
@@ -11,17 +12,17 @@ import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.RoomNames;
+import dev.lanchat.common.rules.TerminalText;
 import dev.lanchat.common.trust.KnownPeers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client program around a {@link Session}: asks for a name, opens a session (once more if
@@ -57,6 +58,27 @@ public final class ChatProgram {
     }
   }
 
+  /**
+   * How the conversation goes: the room to start in, whether the bell may ring, and whose
+   * lines to hide.
+   */
+  public record RoomSettings(String room, boolean bell, IgnoreList ignores) {
+    public RoomSettings {
+      RoomNames.check(room);
+      Objects.requireNonNull(ignores, "ignores");
+    }
+
+    /** #general, the bell on, and the ignore file next to {@code knownPeers}'s file. */
+    static RoomSettings defaults(KnownPeers knownPeers) {
+      try {
+        return new RoomSettings(RoomNames.GENERAL, true,
+            IgnoreList.load(knownPeers.file().toAbsolutePath().resolveSibling("ignored")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
   private static final int MAX_SESSIONS = 5;
 
   private final Settings settings;
@@ -66,6 +88,7 @@ public final class ChatProgram {
   private final NamePrompt names;
   private final RoomView room;
   private final KnownPeers knownPeers;
+  private final RoomSettings roomSettings;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
   private final Refusals refusals;
@@ -75,17 +98,24 @@ public final class ChatProgram {
 
   /**
    * A program on {@code console}; {@code trust} decides about each server key proven, and
-   * {@code knownPeers} remembers the members' keys.
+   * {@code knownPeers} remembers the members' keys; {@link RoomSettings#defaults}.
    */
   public ChatProgram(Settings settings, Console console, ServerTrust trust,
       KnownPeers knownPeers) {
+    this(settings, console, trust, knownPeers, RoomSettings.defaults(knownPeers));
+  }
+
+  /** {@link #ChatProgram(Settings, Console, ServerTrust, KnownPeers)} in {@code rooms}' way. */
+  public ChatProgram(Settings settings, Console console, ServerTrust trust,
+      KnownPeers knownPeers, RoomSettings rooms) {
+    this.roomSettings = Objects.requireNonNull(rooms, "rooms");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.console = Objects.requireNonNull(console, "console");
     this.trust = Objects.requireNonNull(trust, "trust");
     this.knownPeers = Objects.requireNonNull(knownPeers, "knownPeers");
     this.format = new EventFormat(settings.zone(), console.colors(), console.interactive());
     this.names = new NamePrompt(console);
-    this.room = new RoomView(console, format);
+    this.room = new RoomView(console, format, rooms.bell());
     this.refusals = new Refusals(console, settings.session().identity().fingerprint());
     this.dialog = new JoinDialog(console, format, names, room, refusals);
     this.log = new LogTap(settings.zone());
@@ -158,48 +188,32 @@ public final class ChatProgram {
   private int converse(Session session, ServerMessage.Welcome welcome) {
     room.welcomed(session.hostPort(), welcome);
     sent.joinedAs(welcome.name());
-    log.open(settings.logDir(), session.hostPort(), console);
-    log.append("* connected to " + session.hostPort() + " as "
-        + dev.lanchat.common.rules.TerminalText.render(welcome.name()));
+    room.attention().ignoring(roomSettings.ignores().forServer(session.serverKey()));
+    log.open(settings.logDir(), session.hostPort(), welcome.name(), console);
+    log.append("* connected to " + TerminalText.render(session.hostPort()) + " as "
+        + TerminalText.render(welcome.name()));
     PeerKeys peers = new PeerKeys(knownPeers, session.serverKey(), console);
     Optional<Duration> retry = console.interactive() ? Optional.empty() : settings.reconnectFor();
     Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
         new Reconnector.Options(retry, console.interactive()),
         new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
-    CountDownLatch entered = new CountDownLatch(1);
+    Relay relay = new Relay(console, room, format, peers, sent, new ReconnectorLink(link, console));
     Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       peers.received(message);
       received(message);
-      if (message instanceof ServerMessage.Roster r && !r.more()
-          || message instanceof ServerMessage.Error) {
-        entered.countDown();
-      }
     }, log::append);
-    // lines are read once we know who is there, as they were when WELCOME listed everyone
-    Thread input = new Thread(() -> {
-      awaitEntered(link, entered);
-      readInput(link, peers);
-    }, "lanchat-input");
+    // the first ENTER opens every session's conversation, before anything the user typed
+    ClientMessage.Enter first = relay.enterFirst(roomSettings.room());
+    Thread input = new Thread(() -> readInput(link, relay), "lanchat-input");
     input.setDaemon(true); // a console read that never returns cannot keep the JVM alive
     input.start();
     try {
-      // logged in, in no room yet: everyone starts in #general because we enter it
-      return shown.exitCode(link.run(session,
-          List.of(new ClientMessage.Enter(RoomNames.GENERAL, 0)), shown), failedLine,
-          welcome.name());
+      // a reconnect enters again every room the user is in, as the room list shows them
+      ConversationEnd end = link.run(session, List.of(first), () -> room.rooms().joined(), shown);
+      room.refused(); // the WELCOME's lines, if no room was entered before the end
+      return shown.exitCode(end, failedLine || relay.failed(), welcome.name());
     } finally {
       log.close();
-    }
-  }
-
-  /** Waits for the answer to our first ENTER, or for the conversation to end without one. */
-  private static void awaitEntered(Reconnector link, CountDownLatch entered) {
-    try {
-      while (!entered.await(100, TimeUnit.MILLISECONDS) && !link.isOver()) {
-        // the conversation's end is the other way out
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -208,89 +222,39 @@ public final class ChatProgram {
    * our lines: it names that line and the process will end with {@link ExitCode#LINE_FAILED}.
    */
   private void received(ServerMessage message) {
-    if (console.interactive()) {
-      log.event(message);
-      room.received(message);
-      return;
-    }
     log.event(message);
-    Optional<SentLines.Line> about = sent.received(message);
-    if (message instanceof ServerMessage.Error error) {
-      failedLine = true;
-      console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
+    if (console.interactive() || !(message instanceof ServerMessage.Error error)) {
+      if (room.received(message) && !console.interactive()) {
+        sent.received(message); // only live answers: history may hold old lines of ours
+      }
       return;
     }
-    room.received(message);
+    Optional<SentLines.Line> about = sent.received(message);
+    room.refused();
+    failedLine = true;
+    console.problem(format.error(error) + about.map(l -> " (" + l.describe() + ")").orElse(""));
   }
 
-  private void readInput(Reconnector session, PeerKeys peers) {
+  private void readInput(Reconnector link, Relay relay) {
     long number = 0;
     try {
-      while (!session.isOver()) {
+      relay.awaitEntered();
+      while (!link.isOver()) {
         String line = console.readLine();
         number++;
-        if (session.isOver()) {
+        if (link.isOver()) {
           return;
         }
         if (line == null) {
-          session.goodbye("");
+          link.goodbye("");
           return;
         }
-        if (!relay(session, peers, line, number)) {
+        if (!relay.relay(line, number)) {
           return;
         }
       }
     } catch (IOException | RuntimeException e) {
-      session.stop("cannot read input: " + Problem.describe(e));
-    }
-  }
-
-  /** Acts on input line {@code number}; false once the user has quit. */
-  private boolean relay(Reconnector session, PeerKeys peers, String line, long number) {
-    switch (Commands.parse(line)) {
-      case Commands.Input.Say say -> {
-        sent.sent(number, line, SentLines.Answer.OWN_MESSAGE);
-        deliver(session, new ClientMessage.Say(session.nextId(), RoomNames.GENERAL,
-            say.text()));
-      }
-      case Commands.Input.Msg msg -> {
-        sent.sent(number, line, SentLines.Answer.OWN_DM);
-        deliver(session, new ClientMessage.Dm(session.nextId(), msg.to(), msg.text()));
-      }
-      case Commands.Input.Who who -> {
-        sent.sent(number, line, SentLines.Answer.ROSTER);
-        deliver(session, new ClientMessage.Who(RoomNames.GENERAL));
-      }
-      case Commands.Input.Whois whois -> console.event(peers.whois(whois.name()));
-      case Commands.Input.Quit quit -> {
-        session.goodbye(quit.message());
-        return false;
-      }
-      case Commands.Input.Help help -> Commands.HELP.forEach(console::event);
-      case Commands.Input.Invalid invalid -> {
-        if (console.interactive()) {
-          console.problem("! " + invalid.why());
-        } else {
-          failedLine = true;
-          console.problem("! " + invalid.why() + " ("
-              + new SentLines.Line(number, line, SentLines.Answer.OWN_MESSAGE).describe() + ")");
-        }
-      }
-      case Commands.Input.Blank blank -> { }
-    }
-    return true;
-  }
-
-  /**
-   * Hands one message to the conversation; while disconnected it waits for the connection, and
-   * at a terminal a line beyond {@link Reconnector#MAX_QUEUED} is refused and said so.
-   */
-  private void deliver(Reconnector link, ClientMessage message) {
-    switch (link.send(message)) {
-      case SENT, OVER -> { }
-      case QUEUED -> console.problem("* not connected: kept to send once the connection is back");
-      case REFUSED -> console.problem("! not sent: " + Reconnector.MAX_QUEUED
-          + " lines already wait for the connection to come back");
+      link.stop("cannot read input: " + Problem.describe(e));
     }
   }
 

@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,8 +54,14 @@ import picocli.CommandLine;
     usageHelpAutoWidth = true,
     description = {
       "Joins a LanChat room: an encrypted terminal chat on your local network.",
-      "Type a line to say it to everyone; /help lists the commands. When input is not a "
-          + "terminal, each input line is sent in order and each event is printed as one line.",
+      "You start in the room #general (or --room). Type a line to say it in the current room; "
+          + "/join #ROOM enters another room, /help lists the commands: /join, /part, /switch, "
+          + "/rooms, /topic, /who, /whois, /msg, /me, /nick, /away, /back, /ignore, /unignore, "
+          + "/quit. A paste of several lines is sent as one message.",
+      "When input is not a terminal, each input line is sent in order as one message and each "
+          + "event is printed as one line: '12:01 <alice> hi' in the current room, "
+          + "'12:01 #dev <alice> hi' in another; a message's further lines follow, each starting "
+          + "with '  | '; the history shown on entering a room starts with '[history] '.",
       "Without --host, the client asks the local network which LanChat servers are there "
           + "(for about 1.5 s): if one answers it connects to it; if several answer it lets you "
           + "pick one by number at a terminal, and otherwise exits 2 listing them; if none "
@@ -215,6 +222,9 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
   private boolean noColor;
 
+  @Mixin
+  private RoomOptions rooms = new RoomOptions();
+
   // tests shorten the keep-alive; users have no reason to change the protocol's 30 s
   @Option(names = "--ping-interval-ms", hidden = true, defaultValue = "30000")
   private long pingIntervalMs;
@@ -300,6 +310,10 @@ public final class ClientCommand implements Callable<Integer> {
       console.problem("! Fix or remove that file; it is never treated as empty.");
       return ExitCode.UNTRUSTED;
     }
+    Optional<ChatProgram.RoomSettings> conversation = rooms.settings(knownServers, console);
+    if (conversation.isEmpty()) {
+      return ExitCode.UNTRUSTED;
+    }
     KnownPeers peers;
     Path peersFile = knownPeers != null ? knownPeers
         : knownServers.toAbsolutePath().resolveSibling("known_peers");
@@ -310,12 +324,13 @@ public final class ClientCommand implements Callable<Integer> {
       console.problem("! Fix or remove that file; it is never treated as empty.");
       return ExitCode.UNTRUSTED;
     }
-    return connect(console, known, peers, discoveryTargets);
+    return connect(console, known, peers, discoveryTargets, conversation.get());
   }
 
   /** Finds the server (by discovery unless --host), loads the identity, then {@link #chat}s. */
   private int connect(Console console, KnownServers known, KnownPeers peers,
-      List<InetAddress> discoveryTargets) throws IOException {
+      List<InetAddress> discoveryTargets, ChatProgram.RoomSettings conversation)
+      throws IOException {
     String serverHost = host;
     int serverPort = port;
     String expected = fingerprint;
@@ -347,12 +362,12 @@ public final class ClientCommand implements Callable<Integer> {
       console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
       return ExitCode.CONNECTION;
     }
-    return chat(console, known, peers, me, serverHost, serverPort, expected);
+    return chat(console, known, peers, me, serverHost, serverPort, expected, conversation);
   }
 
   /** Runs the chat with the server at {@code host:port}, trusted as {@link PinCheck} decides. */
   private int chat(Console console, KnownServers known, KnownPeers peers, Identity me,
-      String host, int port, String expected) {
+      String host, int port, String expected, ChatProgram.RoomSettings conversation) {
     PinCheck pins = new PinCheck(known, KnownServers.hostPort(host, port), expected, acceptNew,
         replacePin, console);
     SessionSettings session = SessionSettings.of(host, port, me)
@@ -362,7 +377,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
     Optional<Duration> retry = Optional.of(Duration.ofSeconds(reconnectFor));
     return new ChatProgram(new ChatProgram.Settings(session, name, zone, retry,
-        Optional.ofNullable(log)), console, pins, peers).run();
+        Optional.ofNullable(log)), console, pins, peers, conversation).run();
   }
 
   /**
@@ -506,6 +521,7 @@ public final class ClientCommand implements Callable<Integer> {
       throw new ParameterException(cl, "--join-code: " + JoinCode.problem(joinCode).orElseThrow()
           + " (a code looks like 7-crater-lantern)");
     }
+    rooms.validate(cl);
     if (reconnectFor < 0 || reconnectFor > MAX_RECONNECT_SECONDS) {
       throw new ParameterException(cl, "--reconnect-for must be 0 (never) to "
           + MAX_RECONNECT_SECONDS + " seconds, not " + reconnectFor);

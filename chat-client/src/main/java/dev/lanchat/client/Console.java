@@ -3,6 +3,8 @@ package dev.lanchat.client;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +15,12 @@ import java.util.function.Supplier;
  * prints whole lines. Only one thread reads input.
  */
 public interface Console extends Closeable {
+  /**
+   * How a piped console starts each line after the first of a message of several lines, so a
+   * script can tell them from events: no event line starts with a space.
+   */
+  String CONTINUATION = "  | ";
+
   /** True when a person is typing, so questions may be asked. */
   boolean interactive();
 
@@ -51,6 +59,19 @@ public interface Console extends Closeable {
     event(head + body);
   }
 
+  /**
+   * Shows one chat event whose text has several lines: the first after {@code head}, the
+   * others under it (a terminal indents them under the first line's text; a script sees each
+   * start with {@link #CONTINUATION}). The lines come out together, never split by another
+   * event.
+   */
+  default void event(String head, List<String> lines) {
+    event(head, lines.getFirst());
+    for (String line : lines.subList(1, lines.size())) {
+      event(CONTINUATION, line);
+    }
+  }
+
   /** Shows a problem or a notice from the client itself, as one line. */
   void problem(String line);
 
@@ -59,6 +80,12 @@ public interface Console extends Closeable {
 
   /** Where completion finds the names of the people in the room. */
   default void completeNamesFrom(Supplier<? extends Collection<String>> names) {}
+
+  /** Where completion finds the room names (words starting with {@code #}). */
+  default void completeRoomsFrom(Supplier<? extends Collection<String>> rooms) {}
+
+  /** Where the prompt finds the current room, so a person sees where a line goes. */
+  default void promptRoomFrom(Supplier<Optional<String>> room) {}
 
   @Override
   void close();

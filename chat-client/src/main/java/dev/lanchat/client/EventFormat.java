@@ -1,41 +1,40 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.ErrorCode;
-import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Turns what the server sends into the lines the user sees, one event a line:
+ * Turns the server's room events and DMs into the lines the user sees:
  *
  * <pre>
- * * connected to 127.0.0.1:5000 as alice (server Kitchen); here: alice, bob
- * * motd: be nice
- * 12:01 &lt;alice&gt; hello
- * 12:01 [alice -&gt; bob] psst
- * 12:01 * carol joined
- * 12:01 * bob left
- * 12:01 * bob left (connection lost)
- * 12:01 * carol left: see you tomorrow
+ * 12:01 &lt;alice&gt; hello                    a MESSAGE of the current room
+ * 12:01 #dev &lt;alice&gt; hello               a MESSAGE of another room we are in
+ * 12:01 * alice waves                     an ACTION (/me)
+ * 12:01 * carol joined                    12:01 * you entered #dev
+ * 12:01 * bob left (connection lost)      12:01 * bob parted: lunch
  * 12:01 * dave joined; erin joined; bob left: bye
  * 12:01 * +37 joined, -5 left (/who lists everyone)
- * * here: alice, carol
- * ! name taken: the name alice is taken
- * * server closed the connection: shutting down
+ * 12:01 * alice is now known as al
+ * 12:01 * bob set the topic: release on friday
+ * 12:01 [alice -&gt; bob] psst (bob is away: lunch)
  * </pre>
  *
- * Every string from the network goes through {@link TerminalText#render} first, so no control
- * code, escape sequence or bidi override reaches the terminal raw; colour escapes (interactive
- * only) are added around names afterwards. Immutable and thread-safe.
+ * A text of several lines is shown as several body lines ({@link Shown#lines}); the console
+ * lays them out. Every string from the network goes through {@link TerminalText#render} first,
+ * so no control code, escape sequence or bidi override reaches the terminal raw; colour and
+ * highlight escapes (interactive only) are added afterwards. Immutable and thread-safe.
  */
 public final class EventFormat {
   /** Up to this many changes in one MEMBERS_CHANGED are shown by name, more only counted. */
@@ -44,6 +43,7 @@ public final class EventFormat {
   private static final String REVERSE_OFF = "\u001B[27m";
 
   private final DateTimeFormatter clock;
+  private final DateTimeFormatter date;
   private final NameColors colors;
   private final boolean emphasis;
 
@@ -63,148 +63,151 @@ public final class EventFormat {
    */
   public EventFormat(ZoneId zone, int colors, boolean emphasis) {
     this.clock = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(zone);
+    this.date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(zone);
     this.colors = new NameColors(colors);
     this.emphasis = emphasis;
   }
 
   /**
-   * The line for a MESSAGE that mentions the user: each match of {@code mention} in the
-   * terminal-safe text is shown in reverse video (when emphasis is on).
+   * One event as shown: a {@code head} (time, room, sender) and the body's {@code lines}
+   * after it (one unless the text held line feeds), so a console can lay them out under the
+   * head's end.
    */
-  public Shown mentioning(ServerMessage.Chat m, Pattern mention) {
-    String body = text(m.text());
-    if (emphasis) {
-      body = mention.matcher(body).replaceAll(r -> Matcher.quoteReplacement(
-          REVERSE + r.group() + REVERSE_OFF));
+  public record Shown(String head, List<String> lines) {
+    public Shown {
+      Objects.requireNonNull(head, "head");
+      lines = List.copyOf(lines);
+      if (lines.isEmpty()) {
+        throw new IllegalArgumentException("an event has at least one line");
+      }
     }
-    return new Shown(time(m.time()) + " <" + name(m.from()) + "> ", body);
-  }
 
-  /** The lines shown on joining: who we are and who is there, then the motd if any. */
-  public List<String> welcome(String hostPort, ServerMessage.Welcome welcome,
-      List<Member> here) {
-    String server = welcome.server().isEmpty() ? ""
-        : " (server " + TerminalText.render(welcome.server()) + ")";
-    String first = "* connected to " + TerminalText.render(hostPort) + " as "
-        + name(welcome.name()) + server + "; here: " + names(here);
-    if (welcome.motd().isEmpty()) {
-      return List.of(first);
+    Shown(String head, String body) {
+      this(head, List.of(body));
     }
-    return List.of(first, "* motd: " + TerminalText.render(welcome.motd()));
-  }
 
-  /**
-   * One event as shown: a {@code head} (time and sender) and the {@code body} after it, so a
-   * terminal can wrap the body under itself.
-   */
-  public record Shown(String head, String body) {
-    /** The whole line. */
+    /** The first body line. */
+    public String body() {
+      return lines.getFirst();
+    }
+
+    /** The event as a piped console prints it. */
     public String line() {
-      return head + body;
+      return head + String.join("\n" + Console.CONTINUATION, lines);
+    }
+
+    /** The same event with {@code prefix} before its head. */
+    Shown prefixed(String prefix) {
+      return new Shown(prefix + head, lines);
     }
   }
 
   /**
-   * The line for one event, or empty for messages the user does not see (PONG, SERVER_AUTH,
-   * WELCOME, which {@link #welcome} covers).
+   * How one room event is shown: {@code room} is the room's label ({@code "#dev "}, empty for
+   * the current room), {@code me} our own name (our own joins and renames read "you"), and
+   * {@code mentions} where to find our name (highlighted when emphasis is on).
    */
-  public Optional<String> format(ServerMessage message) {
-    return shown(message).map(Shown::line);
+  record Seen(String room, String me, Mentions mentions) {}
+
+  /** The line for a room event. */
+  Shown event(ServerMessage.Event event, Seen seen) {
+    String head = time(event.event().time()) + " " + seen.room();
+    return switch (event) {
+      case ServerMessage.Chat m -> new Shown(head + "<" + name(m.from()) + "> ",
+          text(m.text(), seen.mentions()));
+      case ServerMessage.Action m -> action(head, m, seen);
+      case ServerMessage.Joined m -> new Shown(head, "* " + (isMe(m.member().name(), seen)
+          ? "you entered " + text(event.event().room()) : name(m.member().name()) + " joined"));
+      case ServerMessage.Left m -> new Shown(head, "* " + (isMe(m.name(), seen)
+          ? "you left " + text(event.event().room()) : left(m.name(), m.reason(), m.message())));
+      case ServerMessage.Renamed m -> new Shown(head, "* " + (isMe(m.newName(), seen)
+          ? "you are now known as " + name(m.newName())
+          : name(m.oldName()) + " is now known as " + name(m.newName())));
+      case ServerMessage.Topic m -> new Shown(head, "* " + name(m.by()) + (m.topic().isEmpty()
+          ? " cleared the topic" : " set the topic: " + text(m.topic())));
+    };
   }
 
-  /** {@link #format}, split into head and body. */
-  public Optional<Shown> shown(ServerMessage message) {
-    Shown shown = switch (message) {
-      case ServerMessage.Chat m -> new Shown(time(m.time()) + " <" + name(m.from()) + "> ",
-          text(m.text()));
-      case ServerMessage.Dm m -> new Shown(time(m.time()) + " [" + name(m.from()) + " -> "
-          + name(m.to()) + "] ", text(m.text()) + dmNote(m));
-      case ServerMessage.Joined m -> new Shown(time(m.time()) + " ", "* "
-          + name(m.member().name()) + " joined");
-      case ServerMessage.Left m -> new Shown(time(m.time()) + " ", "* " + name(m.name())
-          + " left" + (m.reason().isEmpty() ? "" : " (" + text(m.reason()) + ")")
-          + (m.message().isEmpty() ? "" : ": " + text(m.message())));
-      case ServerMessage.Roster m -> new Shown("* ", "here: " + names(m.members()));
-      case ServerMessage.Error m -> new Shown("", error(m));
-      case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
-          + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
-      case ServerMessage.MembersChanged m -> new Shown(time(m.time()) + " ", "* " + changes(m));
-      case ServerMessage.Action m -> new Shown(time(m.event().time()) + " ", "* "
-          + name(m.from()) + " " + text(m.text()));
-      case ServerMessage.Renamed m -> new Shown(time(m.event().time()) + " ", "* "
-          + name(m.oldName()) + " is now known as " + name(m.newName()));
-      case ServerMessage.Topic m -> new Shown(time(m.event().time()) + " ", "* "
-          + name(m.by()) + (m.topic().isEmpty() ? " cleared the topic"
-              : " set the topic: " + text(m.topic())));
-      case ServerMessage.RoomList m -> new Shown("* ", "rooms: " + rooms(m));
-      // ENTERED is followed by the ROSTER, which says who is here; a signed head is the
-      // chain's business, not a line
-      case ServerMessage.Entered m -> null;
-      case ServerMessage.SignedHead m -> null;
-      case ServerMessage.Welcome m -> null;
-      case ServerMessage.Pong m -> null;
-      case ServerMessage.ServerAuth m -> null;
-      // the join-code exchange happens before JOIN and shows nothing by itself
-      case ServerMessage.JoinCode1 m -> null;
-      case ServerMessage.JoinCode2 m -> null;
-      case ServerMessage.JoinCodeConfirm m -> null;
+  private Shown action(String head, ServerMessage.Action m, Seen seen) {
+    List<String> lines = new ArrayList<>(text(m.text(), seen.mentions()));
+    lines.set(0, "* " + name(m.from()) + " " + lines.getFirst());
+    return new Shown(head, lines);
+  }
+
+  /** The line for several membership changes of a room at once (MEMBERS_CHANGED). */
+  Shown changes(ServerMessage.MembersChanged m, Seen seen) {
+    return new Shown(time(m.time()) + " " + seen.room(), "* " + changes(m.changes(), seen));
+  }
+
+  /**
+   * The line for a DM; a note says when it was kept for an offline recipient, reached an away
+   * one, or comes from storage (then with the date it was sent).
+   */
+  Shown dm(ServerMessage.Dm m, Mentions mentions) {
+    String when = m.status() == DmStatus.FROM_STORAGE ? date.format(Instant.ofEpochMilli(m.time()))
+        : clock.format(Instant.ofEpochMilli(m.time()));
+    List<String> lines = new ArrayList<>(text(m.text(), mentions));
+    String note = switch (m.status()) {
+      case DELIVERED -> "";
+      case STORED -> " (" + name(m.to()) + " is offline: kept until they connect)";
+      case AWAY -> " (" + name(m.to()) + " is away"
+          + (m.note().isEmpty() ? "" : ": " + text(m.note())) + ")";
+      case FROM_STORAGE -> " (sent while you were offline)";
     };
-    return Optional.ofNullable(shown);
+    lines.set(lines.size() - 1, lines.getLast() + note);
+    return new Shown(colors.dim(when) + " [" + name(m.from()) + " -> " + name(m.to()) + "] ",
+        lines);
   }
 
   /**
    * Several membership changes in one line: each named when there are a few, else only counted,
    * because during a join storm a line per name would bury the conversation.
    */
-  private String changes(ServerMessage.MembersChanged m) {
-    if (m.changes().size() <= NAMED_CHANGES) {
+  private String changes(List<MemberChange> changes, Seen seen) {
+    if (changes.size() <= NAMED_CHANGES) {
       StringBuilder out = new StringBuilder();
-      for (MemberChange change : m.changes()) {
+      for (MemberChange change : changes) {
         if (!out.isEmpty()) {
           out.append("; ");
         }
         out.append(switch (change) {
-          case MemberChange.Joined j -> name(j.member().name()) + " joined";
-          case MemberChange.Left l -> left(l.name(), l.reason(), l.message());
+          case MemberChange.Joined j -> isMe(j.member().name(), seen) ? "you entered"
+              : name(j.member().name()) + " joined";
+          case MemberChange.Left l -> isMe(l.name(), seen) ? "you left"
+              : left(l.name(), l.reason(), l.message());
         });
       }
       return out.toString();
     }
-    long joined = m.changes().stream().filter(MemberChange.Joined.class::isInstance).count();
-    long left = m.changes().size() - joined;
+    long joined = changes.stream().filter(MemberChange.Joined.class::isInstance).count();
+    long left = changes.size() - joined;
     return "+" + joined + " joined, -" + left + " left (/who lists everyone)";
   }
 
-  private String rooms(ServerMessage.RoomList m) {
-    if (m.rooms().isEmpty()) {
-      return "none";
-    }
-    StringBuilder out = new StringBuilder();
-    for (var room : m.rooms()) {
-      if (!out.isEmpty()) {
-        out.append("; ");
-      }
-      out.append(room.room()).append(" (").append(room.members()).append(")");
-      if (!room.topic().isEmpty()) {
-        out.append(": ").append(text(room.topic()));
-      }
-    }
-    return out.toString();
-  }
-
   private String left(String who, String reason, String message) {
-    return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")")
-        + (message.isEmpty() ? "" : ": " + text(message));
+    String tail = message.isEmpty() ? "" : ": " + text(message);
+    if (reason.equals("parted")) {
+      return name(who) + " parted" + tail;
+    }
+    return name(who) + " left" + (reason.isEmpty() ? "" : " (" + text(reason) + ")") + tail;
   }
 
-  /** What a DM's status adds: the recipient is offline or away, or it waited for us. */
-  private String dmNote(ServerMessage.Dm m) {
-    return switch (m.status()) {
-      case DELIVERED -> "";
-      case STORED -> " (" + name(m.to()) + " is offline: delivered when they return)";
-      case AWAY -> " (" + name(m.to()) + " is away: " + text(m.note()) + ")";
-      case FROM_STORAGE -> " (sent " + time(m.time()) + " while you were away)";
+  /**
+   * The chat log's line for {@code message} ({@code --log}): the piped format with the room's
+   * name on every room line, since a log is read later, apart from which room was current;
+   * {@code me} is our name (our own joins read "you"). Empty for what is not chat (ERRORs are
+   * about our input; PONG, WELCOME and the like show nothing).
+   */
+  Optional<String> logLine(ServerMessage message, String me) {
+    Shown shown = switch (message) {
+      case ServerMessage.Event e -> event(e, new Seen(text(e.event().room()) + " ", me, null));
+      case ServerMessage.MembersChanged m -> changes(m, new Seen(text(m.room()) + " ", me, null));
+      case ServerMessage.Dm m -> dm(m, null);
+      case ServerMessage.Bye m -> new Shown("* ", "server closed the connection"
+          + (m.reason().isEmpty() ? "" : ": " + text(m.reason())));
+      default -> null;
     };
+    return Optional.ofNullable(shown).map(Shown::line);
   }
 
   /** {@code ! name taken: TEXT}: the code as words, then the server's text. */
@@ -227,30 +230,48 @@ public final class EventFormat {
         .orElse(false);
   }
 
+  /** {@code raw}'s lines, each terminal-safe, mentions in reverse video when emphasis is on. */
+  private List<String> text(String raw, Mentions mentions) {
+    List<String> lines = new ArrayList<>();
+    for (String line : raw.split("\n", -1)) {
+      lines.add(highlight(text(line), mentions));
+    }
+    return lines;
+  }
+
+  private String highlight(String safe, Mentions mentions) {
+    if (!emphasis || mentions == null) {
+      return safe;
+    }
+    List<Mentions.Span> spans = mentions.spans(safe);
+    if (spans.isEmpty()) {
+      return safe;
+    }
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    for (Mentions.Span span : spans) {
+      out.append(safe, at, span.start()).append(REVERSE)
+          .append(safe, span.start(), span.end()).append(REVERSE_OFF);
+      at = span.end();
+    }
+    return out.append(safe.substring(at)).toString();
+  }
+
+  private static boolean isMe(String name, Seen seen) {
+    return Names.skeleton(name).equals(Names.skeleton(seen.me()));
+  }
+
   private String time(long millis) {
     return colors.dim(clock.format(Instant.ofEpochMilli(millis)));
   }
 
-  private String name(String raw) {
+  /** {@code raw}, a name from the network, terminal-safe and in its colour. */
+  String name(String raw) {
     return colors.paint(TerminalText.render(raw));
   }
 
-  private String names(List<Member> members) {
-    List<String> raw = members.stream().map(Member::name).toList();
-    if (raw.isEmpty()) {
-      return "nobody";
-    }
-    StringBuilder out = new StringBuilder();
-    for (String n : raw) {
-      if (!out.isEmpty()) {
-        out.append(", ");
-      }
-      out.append(name(n));
-    }
-    return out.toString();
-  }
-
-  private static String text(String raw) {
+  /** {@code raw} from the network, terminal-safe. */
+  static String text(String raw) {
     return TerminalText.render(raw);
   }
 }

@@ -1,14 +1,15 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.rules.TerminalText;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -16,9 +17,9 @@ import org.jline.utils.InfoCmp;
 
 /**
  * The console of a person at a terminal, built on JLine: line editing, history (in memory only,
- * so chat never lands on disk), tab completion of commands and names, and incoming lines
- * printed above the prompt ({@link LineReader#printAbove}) so they never break what is being
- * typed.
+ * so chat never lands on disk), tab completion of commands, names and room names, bracketed
+ * paste (a pasted block of lines is one entry, so one message), and incoming lines printed
+ * above the prompt ({@link LineReader#printAbove}) so they never break what is being typed.
  *
  * <p>Thread-safe for output; one thread reads input.
  */
@@ -31,6 +32,8 @@ public final class InteractiveConsole implements Console {
   private final LineReader reader;
   private final boolean color;
   private volatile Supplier<? extends Collection<String>> names = List::of;
+  private volatile Supplier<? extends Collection<String>> rooms = List::of;
+  private volatile Supplier<Optional<String>> room = Optional::empty;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   // true while a thread waits at a prompt (JLine's own flag is not set until it draws)
@@ -45,21 +48,23 @@ public final class InteractiveConsole implements Console {
   public InteractiveConsole(Terminal terminal, boolean color) {
     this.terminal = Objects.requireNonNull(terminal, "terminal");
     this.color = color;
-    this.reader = LineReaderBuilder.builder()
-        .terminal(terminal)
-        .appName("lanchat")
-        .completer((r, line, candidates) -> {
-          boolean commandWord = line.wordIndex() == 0 && line.word().startsWith("/");
-          Collection<String> pool = commandWord ? Commands.NAMES : names.get();
-          for (String value : pool) {
-            candidates.add(new Candidate(value));
-          }
-        })
-        // "!" in chat text is text, not a history reference
-        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-        // the server echoes what we say, so the typed line gives way to that echo
-        .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
-        .build();
+    PasteLineReader lines = new PasteLineReader(terminal);
+    lines.setCompleter((r, line, candidates) -> {
+      boolean commandWord = line.wordIndex() == 0 && line.word().startsWith("/");
+      Collection<String> pool = commandWord ? Commands.NAMES
+          : line.word().startsWith("#") ? rooms.get() : names.get();
+      for (String value : pool) {
+        candidates.add(new Candidate(value));
+      }
+    });
+    // "!" in chat text is text, not a history reference
+    lines.setOpt(LineReader.Option.DISABLE_EVENT_EXPANSION);
+    // the server echoes what we say, so the typed line gives way to that echo
+    lines.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+    // a paste arrives whole in the line (its line feeds kept) and is sent as one message
+    // when Enter is pressed, instead of one message for each of its lines
+    lines.setOpt(LineReader.Option.BRACKETED_PASTE);
+    this.reader = lines;
   }
 
   /**
@@ -102,7 +107,8 @@ public final class InteractiveConsole implements Console {
     while (true) {
       try {
         reading = true;
-        return reader.readLine(PROMPT);
+        return reader.readLine(room.get().map(r -> TerminalText.render(r) + PROMPT)
+            .orElse(PROMPT));
       } catch (EndOfFileException e) {
         return null;
       } catch (UserInterruptException e) {
@@ -160,6 +166,18 @@ public final class InteractiveConsole implements Console {
     reader.printAbove(String.join("\n", Wrapping.wrap(head, body, terminal.getColumns())));
   }
 
+  /** Prints the lines of one message in one go, each after the first under the first's text. */
+  @Override
+  public void event(String head, List<String> lines) {
+    int width = terminal.getColumns();
+    List<String> shown = new java.util.ArrayList<>(Wrapping.wrap(head, lines.getFirst(), width));
+    String indent = " ".repeat(Wrapping.indent(head, width));
+    for (String line : lines.subList(1, lines.size())) {
+      shown.addAll(Wrapping.wrap(indent, line, width));
+    }
+    reader.printAbove(String.join("\n", shown));
+  }
+
   @Override
   public void problem(String line) {
     reader.printAbove(color ? "\u001B[1m" + line + "\u001B[0m" : line);
@@ -176,6 +194,17 @@ public final class InteractiveConsole implements Console {
   @Override
   public void completeNamesFrom(Supplier<? extends Collection<String>> names) {
     this.names = Objects.requireNonNull(names, "names");
+  }
+
+  @Override
+  public void completeRoomsFrom(Supplier<? extends Collection<String>> rooms) {
+    this.rooms = Objects.requireNonNull(rooms, "rooms");
+  }
+
+  /** The prompt becomes {@code #dev> } from the next line read on. */
+  @Override
+  public void promptRoomFrom(Supplier<Optional<String>> room) {
+    this.room = Objects.requireNonNull(room, "room");
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
@@ -13,7 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The keys of the members of one room, as the server names them (WELCOME, JOINED, ROSTER):
+ * The keys of the members of our rooms, as the server names them (JOINED, ROSTER, RENAMED):
  * answers {@code /whois}, and checks each name against the {@link KnownPeers} file for this
  * server. A new name is remembered silently; a known name that comes with another key is warned
  * about loudly, once a session, and the key remembered before is kept, because the server binds
@@ -30,8 +31,6 @@ final class PeerKeys {
   private final Console console;
   /** Members here, by name skeleton. */
   private final Map<String, Member> here = new ConcurrentHashMap<>();
-  /** True when the next ROSTER record starts a new list (the last one had {@code more} 0). */
-  private volatile boolean rosterDone = true;
   /** Names warned about this session (by skeleton), with the key remembered for each. */
   private final Map<String, String> changed = new HashMap<>();
   private boolean writeFailed;
@@ -47,27 +46,37 @@ final class PeerKeys {
     this.console = Objects.requireNonNull(console, "console");
   }
 
-
-  /** Follows who is here through JOINED, LEFT and ROSTER; other messages are ignored. */
+  /**
+   * Follows the members' keys through JOINED, MEMBERS_CHANGED, ROSTER and RENAMED (whose key is
+   * the event's sender); other messages are ignored. A member who leaves one room may still be
+   * in another, so keys are kept; who is present is the rooms' business.
+   */
   void received(ServerMessage message) {
     switch (message) {
       case ServerMessage.Joined joined -> arrived(joined.member());
-      case ServerMessage.Left left -> here.remove(Names.skeleton(left.name()));
-      case ServerMessage.Roster roster -> {
-        if (rosterDone) {
-          here.clear();
+      case ServerMessage.Roster roster -> roster.entries().forEach(e -> arrived(e.member()));
+      case ServerMessage.MembersChanged changed -> changed.changes().forEach(change -> {
+        if (change instanceof MemberChange.Joined j) {
+          arrived(j.member());
         }
-        roster.members().forEach(this::arrived);
-        rosterDone = !roster.more();
+      });
+      case ServerMessage.Renamed renamed -> {
+        here.remove(Names.skeleton(renamed.oldName()));
+        if (Names.isValid(renamed.newName())) {
+          arrived(new Member(renamed.newName(), renamed.event().sender()));
+        }
       }
       default -> { }
     }
   }
 
-  /** The line {@code /whois name} shows: the name as the server spells it and its fingerprint. */
-  String whois(String name) {
+  /**
+   * The line {@code /whois name} shows: the name as the server spells it and its fingerprint,
+   * or that it is not here when {@code present} is false or its key is not known.
+   */
+  String whois(String name, boolean present) {
     Member member = here.get(Names.skeleton(name));
-    if (member == null) {
+    if (member == null || !present) {
       return "* " + TerminalText.render(name) + " is not here";
     }
     String line = "* " + TerminalText.render(member.name()) + " has the key "

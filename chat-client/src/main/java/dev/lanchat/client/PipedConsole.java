@@ -6,10 +6,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The console of a script: input lines from a stream, one event per line on {@code out},
- * problems on {@code err}. No prompt, no colour, no escape code, no bell; UTF-8 both ways.
+ * The console of a script: input lines from a stream, each one message; one event per line on
+ * {@code out} (a message of several lines continues on lines that start with
+ * {@link Console#CONTINUATION}), problems on {@code err}. No prompt, no colour, no escape code,
+ * no bell; UTF-8 both ways.
  *
  * <p>Thread-safe: output lines never interleave.
  */
@@ -48,6 +51,16 @@ public final class PipedConsole implements Console {
   @Override
   public synchronized void event(String line) {
     out.println(line);
+    out.flush();
+  }
+
+  /** Every line after the first starts with {@link Console#CONTINUATION}. */
+  @Override
+  public synchronized void event(String head, List<String> lines) {
+    out.println(head + lines.getFirst());
+    for (String line : lines.subList(1, lines.size())) {
+      out.println(CONTINUATION + line);
+    }
     out.flush();
   }
 

@@ -44,14 +44,8 @@ final class Reconnecting implements Reconnector.Events {
 
   @Override
   public void received(ServerMessage message) {
+    // ENTERED's line says what a capped catch-up left out (NoticeFormat#entered)
     received.accept(message);
-    if (message instanceof ServerMessage.Entered entered && entered.skipped() > 0) {
-      // the catch-up is capped (or older events were pruned): say what is left out, once
-      String line = "… " + entered.skipped() + " earlier messages in "
-          + TerminalText.render(entered.room()) + " not shown";
-      console.event(line);
-      log.accept(line);
-    }
   }
 
   @Override

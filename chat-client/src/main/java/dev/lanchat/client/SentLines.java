@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
@@ -11,8 +12,10 @@ import java.util.Optional;
 /**
  * The input lines sent and not yet answered, so that an ERROR from the server can name the line
  * it is about. The server handles one client's messages in order and answers each line in that
- * order: a SAY with our own MESSAGE, a DM with our own DM, WHO with a ROSTER, or any of them
- * with an ERROR instead; so an ERROR belongs to the oldest line still waiting.
+ * order ({@link Answer}: a SAY with our own MESSAGE, a DM with our own DM, WHO with a ROSTER,
+ * ...), or any of them with an ERROR instead; so an ERROR belongs to the oldest line still
+ * waiting. The caller gives only live events: history may hold old lines of ours. AWAY has no
+ * answer, so it is not recorded (its text is checked before it is sent).
  *
  * <p>Holds at most {@link #CAPACITY} lines (a server that never answers cannot make it grow;
  * the oldest are forgotten). Thread-safe: the input thread adds, the reader thread answers.
@@ -22,7 +25,26 @@ final class SentLines {
   private static final int SHOWN_CHARS = 60;
 
   /** What the server sends back when a line succeeds. */
-  enum Answer { OWN_MESSAGE, OWN_DM, ROSTER }
+  enum Answer {
+    /** SAY: our own MESSAGE. */
+    OWN_MESSAGE,
+    /** ME: our own ACTION. */
+    OWN_ACTION,
+    /** DM: the echo of our DM. */
+    OWN_DM,
+    /** WHO: the last page of a ROSTER. */
+    ROSTER,
+    /** ENTER: ENTERED. */
+    ENTERED,
+    /** PART: our own LEFT. */
+    OWN_LEFT,
+    /** ROOMS: ROOM_LIST. */
+    ROOM_LIST,
+    /** TOPIC: the TOPIC event we set. */
+    OWN_TOPIC,
+    /** NICK: the RENAMED of our old name. */
+    OWN_RENAME
+  }
 
   /** One input line: its number (1-based) and its text. */
   record Line(long number, String text, Answer answer) {
@@ -35,8 +57,6 @@ final class SentLines {
 
   private final Deque<Line> waiting = new ArrayDeque<>();
   private volatile String me = "";
-  /** True between ENTERED and the last record of the ROSTER that follows it. */
-  private boolean entering;
 
   /** Our own name, to recognise our own MESSAGE and DM. */
   void joinedAs(String name) {
@@ -59,18 +79,20 @@ final class SentLines {
     if (message instanceof ServerMessage.Error) {
       return Optional.ofNullable(waiting.pollFirst());
     }
-    if (message instanceof ServerMessage.Entered) {
-      entering = true; // the ROSTER that follows answers our ENTER, not a typed /who
-      return Optional.empty();
-    }
     Answer answer = switch (message) {
       case ServerMessage.Chat chat when own(chat.from()) -> Answer.OWN_MESSAGE;
-      case ServerMessage.Dm dm when own(dm.from()) -> Answer.OWN_DM;
-      case ServerMessage.Roster roster when entering -> {
-        entering = roster.more();
-        yield null;
+      case ServerMessage.Action action when own(action.from()) -> Answer.OWN_ACTION;
+      case ServerMessage.Dm dm when own(dm.from())
+          && dm.status() != DmStatus.FROM_STORAGE -> Answer.OWN_DM;
+      case ServerMessage.Roster roster when !roster.more() -> Answer.ROSTER;
+      case ServerMessage.Entered entered -> Answer.ENTERED;
+      case ServerMessage.Left left when own(left.name()) -> Answer.OWN_LEFT;
+      case ServerMessage.RoomList list -> Answer.ROOM_LIST;
+      case ServerMessage.Topic topic when own(topic.by()) -> Answer.OWN_TOPIC;
+      case ServerMessage.Renamed renamed when own(renamed.oldName()) -> {
+        me = Names.skeleton(renamed.newName());
+        yield Answer.OWN_RENAME;
       }
-      case ServerMessage.Roster roster -> roster.more() ? null : Answer.ROSTER;
       default -> null;
     };
     if (answer == null) {

@@ -32,7 +32,7 @@ final class Wrapping {
     if (width < 8 || headColumns + columns(body) <= width) {
       return List.of(head + body);
     }
-    int indent = Math.min(headColumns, width / 2);
+    int indent = indent(head, width);
     List<String> lines = new ArrayList<>();
     List<Unit> units = units(body);
     String prefix = head;
@@ -67,6 +67,14 @@ final class Wrapping {
       room = width - indent;
     }
     return lines;
+  }
+
+  /**
+   * How far lines after the first are indented under {@code head}: its width, but at most half
+   * the terminal's, so the text keeps room.
+   */
+  static int indent(String head, int width) {
+    return Math.min(columns(head), width / 2);
   }
 
   /** The columns {@code s} takes on a terminal. */

@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -68,5 +70,34 @@ class ClientCommandTest {
         .execute("--host", "h", "--port", "70000", "--name", "a");
     assertEquals(ExitCode.USAGE, exit);
     assertEquals(true, err.toString().contains("--port must be between 1 and 65535"), err.toString());
+  }
+
+  @Test
+  void aBadRoomIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int exit = ClientCommand.commandLine(new ClientCommand(c -> {
+      throw new AssertionError("no console for a usage error");
+    }, Map.of(), ZoneOffset.UTC)).setErr(new PrintWriter(err))
+        .execute("--host", "h", "--name", "a", "--room", "#no spaces");
+    assertEquals(ExitCode.USAGE, exit);
+    assertTrue(err.toString().contains("--room takes a room name"), err.toString());
+  }
+
+  @Test
+  void helpListsEveryChatCommandAndTheRoomOptions() {
+    StringWriter out = new StringWriter();
+    int exit = ClientCommand.commandLine(new ClientCommand(c -> {
+      throw new AssertionError("no console for --help");
+    }, Map.of(), ZoneOffset.UTC)).setOut(new PrintWriter(out)).execute("--help");
+    assertEquals(ExitCode.OK, exit);
+    String help = out.toString().replaceAll("\\s+", " ");
+    for (String command : Commands.NAMES) {
+      assertTrue(help.contains(command + ",") || help.contains(command + ".")
+          || help.contains(command + " "), command);
+    }
+    for (String option : List.of("--room=#ROOM", "--no-bell", "--ignore-file=FILE", "' | '",
+        "'[history] '")) {
+      assertTrue(help.contains(option), option + " in " + help);
+    }
   }
 }

@@ -140,8 +140,8 @@ class ClientKeysTest {
           "--known-peers", home.resolve("peers").toString());
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20),
-            List.of(new Member("alice", peer.clientKey()), keyed("Bob", 7)));
+        peer.enter(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20),
+            List.of(keyed("Bob", 7)));
         client.type("/whois bob").type("/whois carol").type("/whois alice");
         client.endInput();
         peer.answerGoodbye();
@@ -175,9 +175,8 @@ class ClientKeysTest {
       Member impostor = keyed("bob", 9);
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20),
-            List.of(new Member("alice", peer.clientKey()), impostor));
-        second.type("/whois bob"); // read only once the WELCOME has been taken in
+        peer.enter(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20), List.of(impostor));
+        second.type("/whois bob"); // read only once #general's roster has been taken in
         second.endInput();
         peer.answerGoodbye();
       }

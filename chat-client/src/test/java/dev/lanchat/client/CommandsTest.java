@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.client.Commands.Input;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CommandsTest {
@@ -78,5 +79,93 @@ class CommandsTest {
   void msgWithoutTextExplainsTheUsage() {
     Input.Invalid invalid = assertInstanceOf(Input.Invalid.class, Commands.parse("/msg bob"));
     assertTrue(invalid.why().contains("/msg NAME TEXT"));
+  }
+
+  @Test
+  void joinAndSwitchTakeOneRoomWithTheHashOptional() {
+    assertEquals(new Input.Join("#dev"), Commands.parse("/join #dev"));
+    assertEquals(new Input.Join("#dev"), Commands.parse("/JOIN dev "));
+    assertEquals(new Input.Switch("#Dev-2"), Commands.parse("/switch #Dev-2"));
+    assertEquals(new Input.Invalid("usage: /join #ROOM"), Commands.parse("/join"));
+    assertEquals(new Input.Invalid("usage: /switch #ROOM"), Commands.parse("/switch #a #b"));
+    Input.Invalid bad = assertInstanceOf(Input.Invalid.class, Commands.parse("/join #caf\u00e9"));
+    assertTrue(bad.why().contains("not a valid room name"), bad.why());
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/join #" + "a".repeat(33)));
+    assertEquals(new Input.Join("#" + "a".repeat(32)), Commands.parse("/join #" + "a".repeat(32)));
+  }
+
+  @Test
+  void partTakesAnOptionalRoomThenAnOptionalMessage() {
+    assertEquals(new Input.Part(Optional.empty(), ""), Commands.parse("/part"));
+    assertEquals(new Input.Part(Optional.of("#dev"), ""), Commands.parse("/part #dev"));
+    assertEquals(new Input.Part(Optional.of("#dev"), "lunch"), Commands.parse("/part #dev lunch"));
+    assertEquals(new Input.Part(Optional.empty(), "off to lunch"),
+        Commands.parse("/part off to lunch"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/part #d\u00e9v"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/part " + "x".repeat(201)));
+  }
+
+  @Test
+  void topicAloneShowsItADashClearsItAndTextSetsIt() {
+    assertEquals(new Input.ShowTopic(), Commands.parse("/topic"));
+    assertEquals(new Input.SetTopic(""), Commands.parse("/topic -"));
+    assertEquals(new Input.SetTopic("release on friday"),
+        Commands.parse("/topic release on friday "));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/topic " + "x".repeat(201)));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/topic a\u001Bb"));
+  }
+
+  @Test
+  void meNickAwayBackAndRoomsParse() {
+    assertEquals(new Input.Me("waves"), Commands.parse("/me waves"));
+    assertEquals(new Input.Invalid("usage: /me ACTION"), Commands.parse("/me  "));
+    assertEquals(new Input.Nick("al"), Commands.parse("/nick al"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/nick -al"));
+    assertEquals(new Input.Away("lunch"), Commands.parse("/away lunch"));
+    assertEquals(new Input.Away(Commands.DEFAULT_AWAY), Commands.parse("/away"));
+    assertEquals(new Input.Away(""), Commands.parse("/back"));
+    assertEquals(new Input.Rooms(), Commands.parse("/rooms"));
+  }
+
+  @Test
+  void ignoreTakesANameAndAloneLists() {
+    assertEquals(new Input.Ignore("bob"), Commands.parse("/ignore bob"));
+    assertEquals(new Input.Ignored(), Commands.parse("/ignore"));
+    assertEquals(new Input.Unignore("bob"), Commands.parse("/unignore bob"));
+    assertEquals(new Input.Invalid("usage: /unignore NAME"), Commands.parse("/unignore"));
+  }
+
+  @Test
+  void anEntryOfSeveralLinesIsOneMessageForTextMsgAndMeOnly() {
+    String paste = "Exception in thread main\n    at Foo.bar(Foo.java:1)\n    at Foo.main";
+    assertEquals(new Input.Say(paste), Commands.parse(paste));
+    assertEquals(new Input.Msg("bob", paste), Commands.parse("/msg bob " + paste));
+    assertEquals(new Input.Me("waves\nand leaves"), Commands.parse("/me waves\nand leaves"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/join #a\n#b"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("/topic a\nb"));
+    assertEquals(new Input.Blank(), Commands.parse(" \n \n"));
+    assertInstanceOf(Input.Invalid.class, Commands.parse("a\n\u0007"),
+        "a line feed is the only control character allowed");
+  }
+
+  @Test
+  void aFortyLineEntryWithinTheByteLimitIsOneMessage() {
+    StringBuilder paste = new StringBuilder();
+    for (int i = 1; i <= 40; i++) {
+      paste.append(i == 1 ? "" : "\n").append("line ").append(i);
+    }
+    assertEquals(new Input.Say(paste.toString()), Commands.parse(paste.toString()));
+    String tooLong = (("x".repeat(99) + "\n").repeat(41)).strip();
+    assertInstanceOf(Input.Invalid.class, Commands.parse(tooLong), "4,096 bytes at most");
+  }
+
+  @Test
+  void helpNamesEveryCommand() {
+    for (String command : Commands.NAMES) {
+      assertTrue(Commands.HELP.stream().anyMatch(line -> line.startsWith("* " + command + " ")),
+          command + " is missing from /help");
+      assertTrue(!(Commands.parse(command) instanceof Input.Invalid invalid)
+          || invalid.why().startsWith("usage:"), command + " is not a command");
+    }
   }
 }

@@ -14,8 +14,8 @@ class DmStatusFormatTest {
   private final EventFormat format = new EventFormat(ZoneOffset.UTC, false);
 
   private String line(DmStatus status, String note) {
-    return format.format(new ServerMessage.Dm(FakeServer.T1201, "alice", "bob", "psst", status,
-        note)).orElseThrow();
+    return format.dm(new ServerMessage.Dm(FakeServer.T1201, "alice", "bob", "psst", status,
+        note), null).line();
   }
 
   @Test
@@ -25,7 +25,7 @@ class DmStatusFormatTest {
 
   @Test
   void theSenderIsToldTheRecipientIsOfflineAndGetsItLater() {
-    assertEquals("12:01 [alice -> bob] psst (bob is offline: delivered when they return)",
+    assertEquals("12:01 [alice -> bob] psst (bob is offline: kept until they connect)",
         line(DmStatus.STORED, ""));
   }
 
@@ -40,7 +40,8 @@ class DmStatusFormatTest {
 
   @Test
   void aDmKeptWhileWeWereAwaySaysWhenItWasSent() {
-    assertEquals("12:01 [alice -> bob] psst (sent 12:01 while you were away)",
+    // the date and time it was sent head the line; the note says it waited for us
+    assertEquals("2026-11-25 12:01 [alice -> bob] psst (sent while you were offline)",
         line(DmStatus.FROM_STORAGE, ""));
   }
 }

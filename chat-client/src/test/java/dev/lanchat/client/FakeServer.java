@@ -13,6 +13,7 @@ import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.RosterEntry;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny scripted LanChat server for client tests, on 127.0.0.1 and a free port: it runs the
@@ -86,6 +88,59 @@ final class FakeServer implements AutoCloseable {
   /** From the next connection on, prove this identity instead. */
   void useIdentity(Identity next) {
     this.identity = next;
+  }
+
+  /** The room our client enters first. */
+  static final String GENERAL = "#general";
+  private static final AtomicLong EVENT_IDS = new AtomicLong();
+
+  /**
+   * An event envelope in {@code room} at {@code time}, sent by {@code sender}'s made-up key, with
+   * a fresh id and a zero head (the client shows events; the chain check is not its job here).
+   */
+  static EventHeader header(String room, long time, String sender) {
+    return new EventHeader(room, EVENT_IDS.incrementAndGet(), ByteString.copyOf(new byte[32]),
+        time, member(sender).key());
+  }
+
+  /** A fresh event id (ids only grow, as a room's do). */
+  static long nextEventId() {
+    return EVENT_IDS.incrementAndGet();
+  }
+
+  /** An envelope in #general with the next event id, sent by the key {@code sender}. */
+  static EventHeader event(long time, ByteString sender) {
+    return new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
+        ByteString.copyOf(new byte[32]), time, sender);
+  }
+
+  /** MESSAGE in #general. */
+  static ServerMessage.Chat chat(long time, String from, String text) {
+    return new ServerMessage.Chat(header(GENERAL, time, from), from, text);
+  }
+
+  /** JOINED in #general. */
+  static ServerMessage.Joined joined(long time, String name) {
+    return new ServerMessage.Joined(header(GENERAL, time, name), member(name));
+  }
+
+  /** LEFT in #general. */
+  static ServerMessage.Left left(long time, String name, String reason, String message) {
+    return new ServerMessage.Left(header(GENERAL, time, name), name, reason, message);
+  }
+
+  /** A DM delivered live. */
+  static ServerMessage.Dm dm(long time, String from, String to, String text) {
+    return new ServerMessage.Dm(time, from, to, text, DmStatus.DELIVERED, "");
+  }
+
+  /** The whole roster of #general, nobody away. */
+  static ServerMessage.Roster roster(String... names) {
+    List<RosterEntry> entries = new java.util.ArrayList<>();
+    for (String name : names) {
+      entries.add(new RosterEntry(member(name)));
+    }
+    return new ServerMessage.Roster(GENERAL, false, entries);
   }
 
   /** A member named {@code name} with a key made from the name (tests need no real one). */
@@ -183,6 +238,11 @@ final class FakeServer implements AutoCloseable {
       }
     }
 
+    /** As {@link #expect}, skipping (and answering) PINGs as {@link #receiveLine} does. */
+    <T extends ClientMessage> T expectLine(Class<T> type) throws IOException {
+      return assertInstanceOf(type, receiveLine());
+    }
+
     /** Asserts the next message and returns it. */
     <T extends ClientMessage> T expect(Class<T> type) throws IOException {
       return assertInstanceOf(type, receive());
@@ -200,49 +260,47 @@ final class FakeServer implements AutoCloseable {
     }
 
     /**
-     * Reads the client's JOIN and welcomes it, then its ENTER of #general, answered with
-     * ENTERED, a ROSTER of the client and everyone in {@code others}, and its own JOINED.
+     * Reads the client's JOIN and welcomes it, then takes its ENTER of #general as a server
+     * does: ENTERED, the ROSTER (the client and {@code others}) and the client's own JOINED.
      */
     String welcome(String motd, String... others) throws IOException {
       String name = expect(ClientMessage.Join.class).name();
-      List<Member> users = new java.util.ArrayList<>();
+      List<Member> members = new java.util.ArrayList<>();
       for (String other : others) {
-        users.add(member(other));
+        members.add(member(other));
       }
-      send(new ServerMessage.Welcome(name, "fake", motd, 0, 0, 20));
-      enter(new Member(name, clientKey), users);
+      enter(new ServerMessage.Welcome(name, "fake", motd, 0, 0, 20), members);
       return name;
     }
 
     /**
-     * Reads the client's ENTER of #general and answers it: ENTERED, the ROSTER ({@code self}
-     * and then {@code others}), and the client's own JOINED.
+     * Sends {@code welcome} (the client's JOIN already read), then takes the client's ENTER of
+     * #general: ENTERED, the ROSTER ({@code others}, then the client) and its own JOINED.
      */
-    void enter(Member self, List<Member> others) throws IOException {
-      assertEquals(new ClientMessage.Enter(GENERAL, 0), receive());
-      List<RosterEntry> entries = new java.util.ArrayList<>();
-      entries.add(new RosterEntry(self));
-      others.forEach(m -> entries.add(new RosterEntry(m)));
-      send(new ServerMessage.Entered(GENERAL, "", entries.size(), 0, 0),
-          new ServerMessage.Roster(GENERAL, false, entries),
-          new ServerMessage.Joined(event(System.currentTimeMillis(), self.key()), self));
-    }
-
-    /**
-     * Sends {@code welcome}, then answers the client's ENTER of #general with ENTERED, a ROSTER
-     * of exactly {@code here}, and the client's own JOINED.
-     */
-    void welcomeAndEnter(ServerMessage.Welcome welcome, List<Member> here) throws IOException {
+    void enter(ServerMessage.Welcome welcome, List<Member> others) throws IOException {
       send(welcome);
       assertEquals(new ClientMessage.Enter(GENERAL, 0), receive());
-      Member self = here.stream().filter(m -> m.name().equals(welcome.name())).findFirst()
-          .orElse(new Member(welcome.name(), clientKey));
-      send(new ServerMessage.Entered(GENERAL, "", here.size(), 0, 0),
-          new ServerMessage.Roster(GENERAL, false, here.stream().map(RosterEntry::new).toList()),
-          new ServerMessage.Joined(event(System.currentTimeMillis(), self.key()), self));
+      List<RosterEntry> users = new java.util.ArrayList<>();
+      for (Member other : others) {
+        users.add(new RosterEntry(other));
+      }
+      Member self = new Member(welcome.name(), clientKey);
+      users.add(new RosterEntry(self));
+      send(new ServerMessage.Entered(GENERAL, "", users.size(), 0, 0),
+          new ServerMessage.Roster(GENERAL, false, users),
+          new ServerMessage.Joined(new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
+              ByteString.copyOf(new byte[32]), T1201, clientKey), self));
     }
 
-    /** Asserts the next message is SAY of {@code text} in #general, with an id. */
+    /** The lines {@link #welcome} makes a piped client print after its first. */
+    static List<String> welcomeLines(String name, String... others) {
+      List<String> here = new java.util.ArrayList<>(List.of(others));
+      here.add(name);
+      return List.of("* #general: " + here.size() + (here.size() == 1 ? " member" : " members"),
+          "* here: " + String.join(", ", here), "12:01 * you entered #general");
+    }
+
+    /** Asserts the next message is a SAY of {@code text} to #general. */
     void expectSay(String text) throws IOException {
       assertSay(text, receiveLine());
     }
@@ -298,41 +356,6 @@ final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** The room our client enters. */
-  static final String GENERAL = "#general";
-  private static final java.util.concurrent.atomic.AtomicLong EVENT_IDS =
-      new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * An envelope in #general with the next event id; the head is a stand-in, since the client
-   * does not check the chain yet.
-   */
-  static EventHeader event(long time, ByteString sender) {
-    return new EventHeader(GENERAL, EVENT_IDS.incrementAndGet(),
-        ByteString.copyOf(new byte[32]), time, sender);
-  }
-
-  /** MESSAGE from {@code from} in #general. */
-  static ServerMessage.Chat chat(long time, String from, String text) {
-    return new ServerMessage.Chat(event(time, member(from).key()), from, text);
-  }
-
-  /** JOINED of {@code member} in #general. */
-  static ServerMessage.Joined joined(long time, Member member) {
-    return new ServerMessage.Joined(event(time, member.key()), member);
-  }
-
-  /** LEFT of {@code name} from #general. */
-  static ServerMessage.Left left(long time, String name, String reason, String message) {
-    return new ServerMessage.Left(event(time, member(name).key()), name, reason, message);
-  }
-
-  /** ROSTER of #general in one record. */
-  static ServerMessage.Roster roster(List<Member> members) {
-    return new ServerMessage.Roster(GENERAL, false,
-        members.stream().map(RosterEntry::new).toList());
-  }
-
   /** Builds message plaintexts by hand, byte by byte as protocol §4 lays them out. */
   static final class Raw {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -343,15 +366,24 @@ final class FakeServer implements AutoCloseable {
       return raw;
     }
 
+    Raw u16(int v) {
+      out.write(v >>> 8);
+      out.write(v);
+      return this;
+    }
+
     Raw u8(int v) {
       out.write(v);
       return this;
     }
 
-    Raw u16(int v) {
-      out.write(v >>> 8);
-      out.write(v);
-      return this;
+    /**
+     * An event envelope: {@code room}, a fresh id, a zero head, 12:01, and the key made from
+     * {@code sender} (see {@link FakeServer#member}).
+     */
+    Raw event(String room, String sender) {
+      str(room).u64(EVENT_IDS.incrementAndGet()).key(new byte[32]).u64(T1201);
+      return key(FakeServer.member(sender).key().toByteArray());
     }
 
     Raw u64(long v) {
@@ -378,23 +410,6 @@ final class FakeServer implements AutoCloseable {
     /** A {@code member}: the name, then a key made from it (see {@link FakeServer#member}). */
     Raw member(String name) {
       return str(name).key(FakeServer.member(name).key().toByteArray());
-    }
-
-    /**
-     * An event envelope in #general with event id {@code id} at {@code time}; head and sender
-     * are zeros, which the client does not check yet.
-     */
-    Raw event(long id, long time) {
-      return str(GENERAL).u64(id).key(new byte[32]).u64(time).key(new byte[32]);
-    }
-
-    /** ROSTER entries: each name as a {@code member} and the away text {@code away}. */
-    Raw entries(String away, String... names) {
-      u16(names.length);
-      for (String name : names) {
-        member(name).str(away);
-      }
-      return this;
     }
 
     /** A {@code list<member>} of these names. */

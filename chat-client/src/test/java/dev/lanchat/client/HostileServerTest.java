@@ -42,20 +42,26 @@ class HostileServerTest {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("srv" + EVIL)
             .str("motd" + EVIL).u32(10_000).u32(20).u16(20).bytes());
-        assertEquals(new ClientMessage.Enter(FakeServer.GENERAL, 0), peer.receive());
-        peer.sendRaw(Raw.type(ServerMessage.Entered.TYPE).str(FakeServer.GENERAL).str(EVIL)
-            .u32(2).u32(0).u64(0).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str(FakeServer.GENERAL).u8(0)
-            .entries(EVIL, "alice" + EVIL, EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).event(1, T1201).str(EVIL).str("hi" + EVIL)
-            .bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Entered.TYPE).str("#general").str(EVIL).u32(2)
+            .u32(0).u64(0).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str("#general").u8(0).u16(2)
+            .member(EVIL).str(EVIL).member("b" + EVIL).str("").bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).event("#general", EVIL).str(EVIL)
+            .str("hi" + EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Dm.TYPE).u64(T1201).str(EVIL).str("alice" + EVIL)
             .str(EVIL).u8(2).str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).event(2, T1201).member(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).event(3, T1201).str(EVIL).str(EVIL)
+        peer.sendRaw(Raw.type(ServerMessage.Joined.TYPE).event("#general", EVIL).member(EVIL)
+            .bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Left.TYPE).event("#dev", EVIL).str(EVIL).str(EVIL)
             .str(EVIL).bytes());
-        peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str(FakeServer.GENERAL).u8(0)
-            .entries(EVIL, EVIL, "b" + EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Action.TYPE).event("#general", EVIL).str(EVIL)
+            .str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Renamed.TYPE).event("#general", EVIL).str(EVIL)
+            .str("x" + EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.Topic.TYPE).event("#general", EVIL).str(EVIL)
+            .str(EVIL).bytes());
+        peer.sendRaw(Raw.type(ServerMessage.RoomList.TYPE).u16(1).str("#dev").u32(3).str(EVIL)
+            .bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(3).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(999).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Bye.TYPE).str(EVIL).bytes());
@@ -64,8 +70,12 @@ class HostileServerTest {
       assertSafe(client.out());
       assertSafe(client.err());
       List<String> lines = client.outLines();
-      // welcome + motd + 6 events on stdout, one line each; the 2 ERRORs are "!" lines: stderr
-      assertEquals(8, lines.size(), client.out());
+      // welcome, motd, ENTERED, ROSTER, then 9 events on stdout (the texts of MESSAGE, DM and
+      // ACTION hold a line feed, so each continues on a "  | " line; ROOM_LIST is 2 lines);
+      // the 2 ERRORs are "!" lines: stderr
+      assertEquals(17, lines.size(), client.out());
+      assertEquals(3, lines.stream().filter(l -> l.startsWith(Console.CONTINUATION)).count(),
+          client.out());
       assertEquals(2, client.err().lines().filter(l -> l.startsWith("! ")
           && l.contains("\\x1B[2J")).count(), client.err());
       assertTrue(lines.getLast().startsWith("* server closed the connection: \\x1B[2J"),

@@ -90,4 +90,50 @@ class InteractiveConsoleTest {
       console.close();
     }
   }
+
+  @Test
+  void aBracketedPasteOfManyLinesIsOneEntryWithItsLineFeeds() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.await("> ", 0);
+      vt.type("\u001B[200~first line\r\n\tsecond line\rthird line\r\n\u001B[201~");
+      vt.await("third line", 0);
+      assertTrue(!line.isDone(), "a paste is not sent until Enter");
+      vt.type("\r");
+      assertEquals("first line\n    second line\nthird line", line.get(10, TimeUnit.SECONDS),
+          "line ends made line feeds, a tab (forbidden in text) four spaces, the last end gone");
+      console.close();
+    }
+  }
+
+  @Test
+  void tabCompletesRoomNames() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      console.completeNamesFrom(() -> List.of("bob"));
+      console.completeRoomsFrom(() -> List.of("#general", "#dev"));
+      CompletableFuture<String> line = CompletableFuture.supplyAsync(console::readLine);
+      vt.type("/join #d\t");
+      vt.await("#dev ", 0);
+      vt.type("\r");
+      assertEquals("/join #dev ", line.get(10, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void linesAfterTheFirstOfAMessageAreIndentedUnderItsText() throws Exception {
+    try (VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture.runAsync(console::readLine);
+      int at = vt.await("> ", 0);
+      console.event("12:01 <bob> ", List.of("one", "two"));
+      int first = vt.await("12:01 <bob> one", at);
+      int second = vt.await("two", first);
+      assertTrue(vt.drawn().substring(first, second).endsWith("\n" + " ".repeat(12)),
+          VirtualTerminal.visible(vt.drawn().substring(first, second)));
+      console.close();
+    }
+  }
 }

@@ -56,12 +56,12 @@ class InteractiveSessionTest {
         vt.await("Choose a chat name: ", at);
         vt.type("alice2\r");
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice2", "", "", 0, 0, 20),
-            List.of(FakeServer.member("alice"), FakeServer.member("alice2")));
+        peer.enter(new ServerMessage.Welcome("alice2", "", "", 0, 0, 20),
+            List.of(FakeServer.member("alice")));
         at = vt.await("here: ", at);
 
         int beforeDm = vt.drawn().length();
-        peer.send(new ServerMessage.Dm(T1201, "alice", "alice2", "psst"));
+        peer.send(FakeServer.dm(T1201, "alice", "alice2", "psst"));
         at = vt.await("psst", at);
         vt.await("\u0007", beforeDm); // a DM rings the bell
         int beforeMention = vt.drawn().length();
@@ -133,8 +133,7 @@ class InteractiveSessionTest {
       vt.type("y\r");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "Kitchen", "", 0, 0, 20),
-            List.of(FakeServer.member("alice")));
+        peer.enter(new ServerMessage.Welcome("alice", "Kitchen", "", 0, 0, 20), List.of());
         // the server's --name is on the connect line
         vt.await("* connected to " + server.hostPort() + " as alice (server Kitchen)", 0);
         vt.type("/quit see you tomorrow\r");
@@ -165,8 +164,8 @@ class InteractiveSessionTest {
       vt.type("alice2\r");
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice2"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice2", "", "", 0, 0, 20),
-            List.of(FakeServer.member("alice"), FakeServer.member("alice2")));
+        peer.enter(new ServerMessage.Welcome("alice2", "", "", 0, 0, 20),
+            List.of(FakeServer.member("alice")));
         vt.await("as alice2", 0);
         vt.type("/quit\r");
         peer.answerGoodbye();
@@ -237,12 +236,15 @@ class InteractiveSessionTest {
         vt.type("y\r");
         peer.welcome("");
         int at = vt.await("as alice", 0);
+        // the line reader starts once #general's roster is in; keys typed before it would meet
+        // a cooked terminal, which turns Ctrl-C into a signal
+        at = vt.await("> ", vt.await("here: ", at));
         vt.type("half-typed");
         at = vt.await("half-typed", at);
         vt.type("\u0003");
         vt.await("> ", at);
         vt.type("hello\r");
-        peer.expectSay("hello", "the half line was cleared");
+        peer.expectSay("hello"); // the half line was cleared
         peer.send(FakeServer.chat(T1201, "alice", "hello"));
         at = vt.await("<alice> hello", at);
         // the prompt drawn again means the line reader is back: a Ctrl-C typed between two
@@ -272,6 +274,35 @@ class InteractiveSessionTest {
         at = vt.await(head + "word", at);
         // the continuation starts under the text, not at column 0
         vt.await("\n" + " ".repeat(head.length()) + "word", at);
+        vt.type("/quit\r");
+        peer.answerGoodbye();
+      }
+      assertEquals(ExitCode.OK, exit.get(20, TimeUnit.SECONDS));
+      console.close();
+    }
+  }
+
+  @Test
+  void aFortyLinePasteIsSentAsOneMessageAndShownIndentedUnderItsFirstLine() throws Exception {
+    try (FakeServer server = new FakeServer(); VirtualTerminal vt = new VirtualTerminal()) {
+      InteractiveConsole console = new InteractiveConsole(vt.terminal(), false);
+      CompletableFuture<Integer> exit = run(server, console, "alice");
+      try (FakeServer.Peer peer = server.accept()) {
+        vt.await("[y/N] ", 0);
+        vt.type("y\r");
+        peer.welcome("", "bob");
+        int at = vt.await("#general> ", vt.await("here: ", 0)); // the prompt names the room
+        StringBuilder paste = new StringBuilder();
+        for (int i = 1; i <= 40; i++) {
+          paste.append("line ").append(i).append(i < 40 ? "\r" : "");
+        }
+        vt.type("\u001B[200~" + paste + "\u001B[201~\r");
+        String text = paste.toString().replace('\r', '\n');
+        peer.expectSay(text);
+        peer.send(FakeServer.chat(FakeServer.T1201, "alice", text));
+        String head = "12:01 <alice> ";
+        at = vt.await(head + "line 1", at);
+        vt.await("\n" + " ".repeat(head.length()) + "line 40", at);
         vt.type("/quit\r");
         peer.answerGoodbye();
       }

@@ -2,6 +2,7 @@ package dev.lanchat.client;
 
 import static dev.lanchat.client.FakeServer.T1201;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,36 +35,37 @@ class PipedSessionTest {
     try (FakeServer server = new FakeServer()) {
       ClientRun client = start(server, "--name", "alice");
       try (FakeServer.Peer peer = server.accept()) {
-        assertEquals(new ClientMessage.Join("alice"), peer.receive());
-        peer.welcomeAndEnter(new ServerMessage.Welcome("alice", "fake", "be nice", 0, 0, 20),
-            List.of(FakeServer.member("alice"), FakeServer.member("bob")));
+        peer.welcome("be nice", "bob");
         client.type("hello").type("/msg bob psst");
         peer.expectSay("hello");
         peer.expectDm("bob", "psst");
         peer.send(FakeServer.chat(T1201, "alice", "hello"),
-            new ServerMessage.Dm(T1201, "alice", "bob", "psst"),
-            FakeServer.joined(T1201, FakeServer.member("carol")),
+            FakeServer.dm(T1201, "alice", "bob", "psst"),
+            FakeServer.joined(T1201, "carol"),
             FakeServer.left(T1201, "bob", "", ""),
             FakeServer.left(T1201, "carol", "connection lost", ""));
         client.type("/who").type("one").type("two");
         client.endInput();
         assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
-        peer.send(FakeServer.roster(List.of(FakeServer.member("alice"))));
+        peer.send(FakeServer.roster("alice"));
         // every input line arrives, in order, before the closing PING and BYE
         peer.expectSay("one");
         peer.expectSay("two");
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
-      assertEquals(List.of(
-          "* connected to 127.0.0.1:" + server.port() + " as alice (server fake); here: alice, bob",
-          "* motd: be nice",
+      List<String> expected = new java.util.ArrayList<>(List.of(
+          "* connected to 127.0.0.1:" + server.port() + " as alice (server fake)",
+          "* motd: be nice"));
+      expected.addAll(FakeServer.Peer.welcomeLines("alice", "bob"));
+      expected.addAll(List.of(
           "12:01 <alice> hello",
           "12:01 [alice -> bob] psst",
           "12:01 * carol joined",
           "12:01 * bob left",
           "12:01 * carol left (connection lost)",
-          "* here: alice"), client.outLines());
+          "* here: alice"));
+      assertEquals(expected, client.outLines());
     }
   }
 
@@ -77,9 +79,10 @@ class PipedSessionTest {
         peer.answerGoodbye();
       }
       assertEquals(ExitCode.OK, client.exitCode());
-      assertEquals(List.of("* connected to 127.0.0.1:" + server.port()
-          + " as alice (server fake); here: alice"),
-          client.outLines());
+      List<String> expected = new java.util.ArrayList<>(List.of("* connected to 127.0.0.1:"
+          + server.port() + " as alice (server fake)"));
+      expected.addAll(FakeServer.Peer.welcomeLines("alice"));
+      assertEquals(expected, client.outLines());
     }
   }
 
@@ -152,7 +155,8 @@ class PipedSessionTest {
           peer.send(new ServerMessage.Pong(p.token()));
           next = peer.receive();
         }
-        FakeServer.Peer.assertSay("still here", next);
+        ClientMessage.Say said = assertInstanceOf(ClientMessage.Say.class, next);
+        assertEquals("still here", said.text());
         client.endInput();
         // the PING confirming the line, then the goodbye's: each answered with a wrong token
         // first, which confirms nothing, so BYE comes only after the right one
@@ -213,8 +217,7 @@ class PipedSessionTest {
         peer.send(FakeServer.chat(T1201, "alice", "hello"),
             FakeServer.chat(T1201, "bob", "hi alice"),
             new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
-            FakeServer.roster(List.of(FakeServer.member("alice"),
-                FakeServer.member("bob"))),
+            FakeServer.roster("alice", "bob"),
             FakeServer.chat(T1201, "alice", "bye"));
         client.endInput();
         peer.answerGoodbye();

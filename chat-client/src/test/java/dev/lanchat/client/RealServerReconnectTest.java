@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,8 +112,6 @@ class RealServerReconnectTest {
   }
 
   @Test
-  @Disabled("needs the server's catch-up after ENTER with since (the rooms server); the client "
-      + "side is checked against a scripted server in ReconnectTest")
   void whatWasSaidDuringTheCutIsShownOnceInTheRoomsOrder() throws Exception {
     try (ChatServer server = server()) {
       ClientRun alice = chatAcrossACut(server, home.resolve("logs")).get(0);

@@ -130,9 +130,10 @@ class ReconnectTest {
       }
       assertEquals(ExitCode.OK, client.exitCode(), client.err());
       List<String> shown = client.outLines().stream()
-          .filter(l -> l.contains("<bob>") || l.contains("earlier messages")).toList();
+          .filter(l -> l.contains("<bob>") || l.contains("earlier events")).toList();
       assertEquals(List.of("12:01 <bob> one",
-          "… 1234 earlier messages in #general not shown",
+          "* 1234 earlier events of #general were not sent (only the newest are kept for a "
+              + "catch-up)",
           "12:01 <bob> two", "12:01 <bob> three"), shown, client.out());
     }
   }

@@ -4,6 +4,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Texts;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,6 +26,9 @@ final class RoomRequests {
       "the room is busy: everyone together is sending more than the server carries;"
           + " this message was not delivered, send it again in a moment");
 
+  private static final Outcome ROOM_INVALID = Outcome.error(ErrorCode.ROOM_INVALID,
+      "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
+
   private final Rooms rooms;
 
   RoomRequests(Rooms rooms) {
@@ -35,8 +39,7 @@ final class RoomRequests {
   Outcome enter(Member m, ClientMessage.Enter enter) {
     return switch (rooms.enter(m, enter.room(), enter.since())) {
       case Rooms.Entering.Entered e -> Outcome.DONE;
-      case Rooms.Entering.Invalid i -> Outcome.error(ErrorCode.ROOM_INVALID,
-          "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
+      case Rooms.Entering.Invalid i -> ROOM_INVALID;
       case Rooms.Entering.AlreadyIn a -> Outcome.error(ErrorCode.ALREADY_IN_ROOM,
           "you are in " + enter.room() + " already");
       case Rooms.Entering.TooMany t -> Outcome.error(ErrorCode.TOO_MANY_ROOMS, t.text());
@@ -100,7 +103,11 @@ final class RoomRequests {
     return in(m, signed.head().room(), r -> answer(r.relay(m, encoded)));
   }
 
+  /** Runs {@code action} in the member's room; a name that is no room name is ROOM_INVALID. */
   private Outcome in(Member m, String room, Function<Room, Outcome> action) {
+    if (!RoomNames.isValid(room)) {
+      return ROOM_INVALID;
+    }
     return rooms.of(m, room).map(action).orElseGet(() -> Outcome.notInRoom(room));
   }
 

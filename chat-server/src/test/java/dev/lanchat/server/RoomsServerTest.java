@@ -91,6 +91,12 @@ class RoomsServerTest {
         alice.send(outside);
         alice.awaitError(ErrorCode.NOT_IN_ROOM);
       }
+      for (ClientMessage badName : List.of(new ClientMessage.Say(3, "#a b", "hi"),
+          new ClientMessage.Me(4, "r1", "waves"), new ClientMessage.Who("dev"),
+          new ClientMessage.Part("#", ""), new ClientMessage.Topic("#a b", "t"))) {
+        alice.send(badName);
+        alice.awaitError(ErrorCode.ROOM_INVALID);
+      }
       alice.enter("#b");
       alice.enter("#c");
       alice.send(new ClientMessage.Enter("#d", 0));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Keeps a conversation going across connections: when a joined session is lost (not by our
@@ -121,6 +122,16 @@ public final class Reconnector {
    * sending {@code opening} first (the rooms to enter).
    */
   public ConversationEnd run(Session first, List<ClientMessage> opening, Events events) {
+    return run(first, opening, rooms::entered, events);
+  }
+
+  /**
+   * {@link #run(Session, List, Events)}, entering again after a loss the rooms {@code joined}
+   * names then (the rooms the user is in, as the program keeps them).
+   */
+  public ConversationEnd run(Session first, List<ClientMessage> opening,
+      Supplier<List<String>> joined, Events events) {
+    Objects.requireNonNull(joined, "joined");
     Objects.requireNonNull(events, "events");
     Session session = first;
     List<ClientMessage> enter = List.copyOf(opening);
@@ -144,7 +155,7 @@ public final class Reconnector {
           session = back.session();
           name = back.welcome().name();
           events.reconnected(back.welcome());
-          enter = rooms.reentries(opening);
+          enter = rooms.reentries(opening, joined.get());
         }
       }
     }

@@ -57,17 +57,26 @@ public final class RoomCursors {
     }
   }
 
+  /** The rooms entered (by ENTERED) and not parted since, in the order entered. */
+  synchronized List<String> entered() {
+    return List.copyOf(in.values());
+  }
+
   /**
-   * The ENTERs that take a new session back into every room we are in, each from the last
-   * event seen there; {@code opening} when no room was ever entered (the first ENTER was lost).
+   * The ENTERs that take a new session back into each of {@code joined} (the rooms we are
+   * in), each from the last event seen there; {@code opening} when no room was ever entered
+   * (the first ENTER was lost).
    */
-  synchronized List<ClientMessage> reentries(List<ClientMessage> opening) {
+  synchronized List<ClientMessage> reentries(List<ClientMessage> opening, List<String> joined) {
     if (!entered) {
       return List.copyOf(opening);
     }
     List<ClientMessage> out = new ArrayList<>();
-    in.forEach((skeleton, room) -> out.add(new ClientMessage.Enter(room,
-        seen.getOrDefault(skeleton, 0L))));
+    for (String room : joined) {
+      if (RoomNames.isValid(room)) {
+        out.add(new ClientMessage.Enter(room, seen.getOrDefault(RoomNames.skeleton(room), 0L)));
+      }
+    }
     return out;
   }
 
