@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  */
 final class ChainWatch implements AutoCloseable {
   /** How often the timer looks for heads to sign: a quiet room's last head gets signed too. */
-  static final Duration TICK = Duration.ofSeconds(10);
+  static final Duration TICK = Duration.ofSeconds(1);
 
   /** Most signer names remembered: a hostile server's endless JOINED must not grow us. */
   private static final int MAX_NAMES = 10_000;
