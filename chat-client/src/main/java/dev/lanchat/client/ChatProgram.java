@@ -91,6 +91,8 @@ public final class ChatProgram {
   private final RoomSettings roomSettings;
   private final JoinDialog dialog;
   private final SentLines sent = new SentLines();
+  private final ChainWatch chains;
+  private final VerifyCommand verify;
   private final Refusals refusals;
   private final LogTap log;
   // set by either thread when a piped line failed; read once the session has ended
@@ -119,6 +121,8 @@ public final class ChatProgram {
     this.refusals = new Refusals(console, settings.session().identity().fingerprint());
     this.dialog = new JoinDialog(console, format, names, room, refusals);
     this.log = new LogTap(settings.zone());
+    this.chains = new ChainWatch(settings.session().identity(), console, knownPeers);
+    this.verify = new VerifyCommand(console, chains, () -> room.rooms().current());
   }
 
   /**
@@ -126,6 +130,12 @@ public final class ChatProgram {
    * on the console; nothing is thrown for a network or server failure.
    */
   public int run() {
+    try (chains) {
+      return runOnce();
+    }
+  }
+
+  private int runOnce() {
     // asked before connecting: the server allows only 10 s from accept to WELCOME
     return switch (names.usable(settings.name())) {
       case NamePrompt.Answer.Named named -> connect(named.name());
@@ -197,8 +207,12 @@ public final class ChatProgram {
     Reconnector link = new Reconnector(settings.session(), trust, welcome.name(),
         new Reconnector.Options(retry, console.interactive()),
         new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
-    Relay relay = new Relay(console, room, format, peers, sent, new ReconnectorLink(link, console));
+    // one watch for the whole conversation: the link carries it across reconnects
+    chains.connected(session.serverKey(), link::send);
+    Relay relay = new Relay(console, room, format, peers, sent,
+        new ReconnectorLink(link, console, chains::sent));
     Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
+      chains.received(message);
       peers.received(message);
       received(message);
     }, log::append);
@@ -209,6 +223,7 @@ public final class ChatProgram {
     input.start();
     try {
       // a reconnect enters again every room the user is in, as the room list shows them
+      chains.sent(first); // since 0: the room's chain starts afresh from the context it gets
       ConversationEnd end = link.run(session, List.of(first), () -> room.rooms().joined(), shown);
       room.refused(); // the WELCOME's lines, if no room was entered before the end
       return shown.exitCode(end, failedLine || relay.failed(), welcome.name());
@@ -249,8 +264,14 @@ public final class ChatProgram {
           link.goodbye("");
           return;
         }
-        if (!relay.relay(line, number)) {
-          return;
+        switch (verify.handle(line)) {
+          case VerifyCommand.Parsed.Verify answered -> { }
+          case VerifyCommand.Parsed.Invalid invalid -> relay.refuse(line, number, invalid.why());
+          case VerifyCommand.Parsed.Other other -> {
+            if (!relay.relay(line, number)) {
+              return;
+            }
+          }
         }
       }
     } catch (IOException | RuntimeException e) {

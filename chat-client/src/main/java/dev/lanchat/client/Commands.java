@@ -45,6 +45,7 @@ public final class Commands {
       "* /ignore [NAME]     hide NAME's lines (kept for this server); alone: list who is "
           + "ignored",
       "* /unignore NAME     show NAME's lines again",
+      VerifyCommand.HELP,
       "* /quit [MESSAGE]    leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
       "* /help              show this");
 

@@ -3,6 +3,7 @@ package dev.lanchat.client;
 import dev.lanchat.client.session.Reconnector;
 import dev.lanchat.common.message.ClientMessage;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The conversation as the {@link Relay} sees it: a {@link Reconnector}, whose message ids it
@@ -12,10 +13,13 @@ import java.util.Objects;
 final class ReconnectorLink implements Relay.Link {
   private final Reconnector link;
   private final Console console;
+  private final Consumer<ClientMessage> watcher;
 
-  ReconnectorLink(Reconnector link, Console console) {
+  /** {@code watcher} sees each message before it goes (the room chains follow ENTER and PART). */
+  ReconnectorLink(Reconnector link, Console console, Consumer<ClientMessage> watcher) {
     this.link = Objects.requireNonNull(link, "link");
     this.console = Objects.requireNonNull(console, "console");
+    this.watcher = Objects.requireNonNull(watcher, "watcher");
   }
 
   /**
@@ -24,6 +28,7 @@ final class ReconnectorLink implements Relay.Link {
    */
   @Override
   public void send(ClientMessage message) {
+    watcher.accept(message);
     switch (link.send(message)) {
       case SENT, OVER -> { }
       case QUEUED -> console.problem("* not connected: kept to send once the connection is back");

@@ -221,7 +221,8 @@ final class Relay {
   }
 
   /** Explains why {@code line} was not sent; piped, names the line and fails the run. */
-  private void refuse(String line, long number, String why) {
+  /** Explains why line {@code number} was not sent; piped, the run will end LINE_FAILED. */
+  void refuse(String line, long number, String why) {
     if (console.interactive()) {
       console.problem("! " + why);
       return;

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * under the same lock (LEFT "too slow", which may overflow others in turn) and told so through
  * {@link Member#evicted} only after the lock is released.
  *
- * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link PendingNotices} and
+ * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link NoticeFlush} and
  * go out (stored first, all with the flush's time) at most once per {@link
- * NoticePacing#window()}, and always before any other event of the room. The ROSTER an
+ * NoticePacing#window()}, and always before any other event of the room. The ROSTER records
+ * are kept encoded by {@link RoomRoster}. The ROSTER an
  * entering member gets lists everyone at its ENTER, itself included, so the changes that were
  * still waiting, which reach it live just before its own JOINED, are in that ROSTER already.
  * A room whose last
@@ -63,19 +64,14 @@ final class Room {
   private final Set<Member> members = new LinkedHashSet<>();
   private final RateLimiter messageBudget;
   private final RateLimiter byteBudget;
-  private final PendingNotices pending = new PendingNotices();
-  private final NoticePacing pacing;
-  private final long windowNanos;
+  private final NoticeFlush notices;
+  private final RoomRoster roster;
   private final RoomEntry entry;
-  private long lastFlush;
-  private boolean flushScheduled;
   private boolean closed;
   /** The last member left and the registry dropped this room; a new one takes its name. */
   private boolean gone;
   private long lastTime;
   private String topic;
-  /** The ROSTER records as sent, encoded once per change; null after a change. */
-  private List<byte[]> roster;
 
   /**
    * @param name the room's name as the store spells it (the spelling that created it)
@@ -93,9 +89,8 @@ final class Room {
     this.topic = topic;
     this.history = history;
     this.emptied = emptied;
-    this.pacing = pacing;
-    this.windowNanos = pacing.window().toNanos();
-    this.lastFlush = pacing.nanoTime() - windowNanos;
+    this.notices = new NoticeFlush(name, history, pacing);
+    this.roster = new RoomRoster(name);
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
     this.byteBudget = new RateLimiter(budget.bytesPerSecond(), budget.byteBurst(), nanoClock);
@@ -137,9 +132,9 @@ final class Room {
       // own JOINED) are in it already
       List<byte[]> rosterNow = roster();
       List<byte[]> live = List.of();
-      if (windowPassed()) {
+      if (notices.windowPassed()) {
         try {
-          live = storePending();
+          live = notices.store(now());
         } catch (StoreException e) { // its JOINED has no id: it did not enter
           log.warn("cannot store a JOINED in {}: {}", name, e.getMessage());
           remove(member);
@@ -204,7 +199,7 @@ final class Room {
         return new RoomResult.NotMember();
       }
       String now = member.name();
-      roster = null;
+      roster.changed();
       EventDraft draft = EventDraft.of(name, now(), member.key(), OptionalLong.empty(),
           h -> new ServerMessage.Renamed(h, old, now));
       return append(draft, slow, false, "");
@@ -227,7 +222,7 @@ final class Room {
   void awayChanged() {
     lock.lock();
     try {
-      roster = null;
+      roster.changed();
     } finally {
       lock.unlock();
     }
@@ -261,7 +256,7 @@ final class Room {
         return false;
       }
       remove(member);
-      pending.left(member, reason, message);
+      notices.left(member, reason, message);
       changed(slow);
       return true;
     });
@@ -289,8 +284,8 @@ final class Room {
         m.rooms().remove(key);
       }
       members.clear();
-      pending.clear();
-      roster = null;
+      notices.clear();
+      roster.changed();
     } finally {
       lock.unlock();
     }
@@ -364,12 +359,12 @@ final class Room {
 
   /** The last member left: store what waits (nobody is here to get it), then be gone. */
   private void retire() {
-    if (!pending.isEmpty()) {
+    if (!notices.isEmpty()) {
       try {
-        storePending();
+        notices.store(now());
       } catch (StoreException e) {
         log.warn("cannot store the last membership changes of {}: {}", name, e.getMessage());
-        pending.clear();
+        notices.clear();
       }
     }
     gone = true;
@@ -381,32 +376,11 @@ final class Room {
   }
 
   /**
-   * Stores every waiting membership change in one transaction, all with one time, and returns
-   * their records; on failure they are dropped (they have no ids, so no member misses one).
-   * Lock held.
-   */
-  private List<byte[]> storePending() throws StoreException {
-    List<MemberChange> changes = pending.changes();
-    long time = now();
-    List<EventDraft> drafts = PendingNotices.drafts(name, time, changes);
-    pending.clear(); // stored or lost: they have no ids, so no member misses one
-    List<AppendResult.Appended> stored = history.appendAll(
-        drafts.stream().map(EventDraft::draft).toList(),
-        drafts.stream().map(EventDraft::encoder).toList());
-    lastFlush = pacing.nanoTime();
-    return PendingNotices.encode(name, time, changes, stored);
-  }
-
-  private boolean windowPassed() {
-    return pacing.nanoTime() - lastFlush >= windowNanos;
-  }
-
-  /**
    * After a membership change was recorded: sends what waits now if the room was quiet for a
    * window, else makes sure a timer will. Lock held.
    */
   private void changed(List<Member> slow) {
-    if (windowPassed()) {
+    if (notices.windowPassed()) {
       flush(slow);
     } else {
       scheduleFlush();
@@ -415,13 +389,8 @@ final class Room {
 
   /** Starts the timer that flushes at the end of the current window, unless one runs. */
   private void scheduleFlush() {
-    if (flushScheduled || pending.isEmpty()) {
-      return;
-    }
-    flushScheduled = true;
-    long delay = Math.max(0, lastFlush + windowNanos - pacing.nanoTime());
-    pacing.after(delay, () -> event(slow -> {
-      flushScheduled = false;
+    notices.schedule(() -> event(slow -> {
+      notices.fired();
       if (!closed) {
         flush(slow);
       }
@@ -431,11 +400,11 @@ final class Room {
 
   /** Stores and sends every waiting membership change to every member. Lock held. */
   private void flush(List<Member> slow) {
-    if (pending.isEmpty()) {
+    if (notices.isEmpty()) {
       return;
     }
     try {
-      fanOut(storePending(), slow);
+      fanOut(notices.store(now()), slow);
     } catch (StoreException e) {
       log.warn("cannot store membership changes of {}; members were not told: {}", name,
           e.getMessage());
@@ -451,10 +420,7 @@ final class Room {
   }
 
   private List<byte[]> roster() {
-    if (roster == null) {
-      roster = RosterPages.encode(name, List.copyOf(members));
-    }
-    return roster;
+    return roster.records(members);
   }
 
   private boolean isMember(Member member) {
@@ -464,14 +430,14 @@ final class Room {
   private void add(Member member) {
     members.add(member);
     member.rooms().add(key);
-    roster = null;
-    pending.joined(member);
+    roster.joined(member);
+    notices.joined(member);
   }
 
   private void remove(Member member) {
     members.remove(member);
     member.rooms().remove(key);
-    roster = null;
+    roster.changed();
   }
 
   /** Takes one message and {@code bytes} from the room budget, or neither. Lock held. */
@@ -515,8 +481,8 @@ final class Room {
       }
       remove(m);
       removed.add(m);
-      pending.left(m, TOO_SLOW, "");
-      if (windowNanos == 0) {
+      notices.left(m, TOO_SLOW, "");
+      if (notices.immediate()) {
         int before = slow.size();
         flush(slow);
         queue.addAll(slow.subList(before, slow.size()));

@@ -224,7 +224,10 @@ public final class Session implements AutoCloseable {
     if (!trySend(message)) {
       return false;
     }
-    if (outstanding != null && Outstanding.resendable(message) && queue.isEmpty()) {
+    // a tracked line may be followed by a message that is not (a SIGNED_HEAD the chain watch
+    // sends): the PING goes after whatever drains the queue while a line is unconfirmed
+    if (outstanding != null && !(message instanceof ClientMessage.Ping)
+        && outstanding.awaitsConfirmation() && queue.isEmpty()) {
       queue.offer(new ClientMessage.Ping(confirmation.nextToken()));
     }
     return true;

@@ -95,7 +95,7 @@ public final class History implements RoomLog {
     Objects.requireNonNull(encoder, "encoder");
     byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long now = clock.millis();
-    return store.write("write a room event", c -> {
+    return store.write("write a room event", Durability.PROCESS_CRASH, c -> {
       if (draft.clientMessageId().isPresent()) {
         Optional<Optional<EventRef>> seen =
             SentMessages.find(c, sender, draft.clientMessageId().getAsLong());
@@ -139,7 +139,7 @@ public final class History implements RoomLog {
       }
     }
     long now = clock.millis();
-    return store.write("write room events", c -> {
+    return store.write("write room events", Durability.PROCESS_CRASH, c -> {
       List<AppendResult.Appended> all = new ArrayList<>(drafts.size());
       for (int i = 0; i < drafts.size(); i++) {
         all.add(appendOne(c, drafts.get(i), encoders.get(i), now));
@@ -285,7 +285,7 @@ public final class History implements RoomLog {
    */
   public int sweep() throws StoreException {
     long cutoff = retention.cutoff(clock.millis());
-    return store.write("prune the history", c -> {
+    return store.write("prune the history", Durability.POWER_LOSS, c -> {
       int deleted = 0;
       if (!retention.keepsText()) {
         deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "

@@ -49,7 +49,7 @@ public final class OfflineDms {
   public Claim claim(ByteString sender, long messageId) throws StoreException {
     byte[] from = key(sender);
     long now = clock.millis();
-    return store.write("record a DM as taken", c -> {
+    return store.write("record a DM as taken", Durability.PROCESS_CRASH, c -> {
       if (SentMessages.find(c, from, messageId).isPresent()) {
         return new Claim.Repeat();
       }
@@ -71,7 +71,7 @@ public final class OfflineDms {
     byte[] from = key(sender);
     byte[] body = encoded.clone();
     long now = clock.millis();
-    return store.write("keep a DM", c -> {
+    return store.write("keep a DM", Durability.POWER_LOSS, c -> {
       if (SentMessages.find(c, from, messageId).isPresent()) {
         return new DmResult.Repeat();
       }
@@ -100,7 +100,7 @@ public final class OfflineDms {
   public List<WaitingDm> take(ByteString recipient) throws StoreException {
     byte[] to = key(recipient);
     long now = clock.millis();
-    return store.write("hand over waiting DMs", c -> {
+    return store.write("hand over waiting DMs", Durability.POWER_LOSS, c -> {
       expire(c, to, now);
       List<WaitingDm> all = new ArrayList<>();
       try (PreparedStatement select = c.prepareStatement(
@@ -136,9 +136,9 @@ public final class OfflineDms {
    */
   public int sweep() throws StoreException {
     long cutoff = retention.keepsText() ? retention.cutoff(clock.millis()) : Long.MAX_VALUE;
-    return store.write("expire waiting DMs", c -> Sql.execute(c, "DELETE FROM offline_dm "
-        + "WHERE id IN (SELECT id FROM offline_dm WHERE at < ? LIMIT ?)", cutoff,
-        (long) SWEEP_ROWS));
+    return store.write("expire waiting DMs", Durability.POWER_LOSS, c -> Sql.execute(c,
+        "DELETE FROM offline_dm WHERE id IN (SELECT id FROM offline_dm WHERE at < ? LIMIT ?)",
+        cutoff, (long) SWEEP_ROWS));
   }
 
   private void expire(Connection c, byte[] to, long now) throws SQLException {

@@ -11,13 +11,16 @@ import java.util.Locale;
 final class Schema {
   private Schema() {}
 
+  /** The durability a connection starts with; each write then sets its own. */
+  static final Durability OPENED_WITH = Durability.POWER_LOSS;
+
   /**
    * WAL and {@code synchronous=FULL} on {@code connection}.
    *
    * <p>WAL, so admin commands in other processes read and write while the server runs: readers
-   * never wait for the writer, and the writer never waits for readers. FULL, so each commit is
-   * on disk before it returns: a write the server has acknowledged survives a crash of the
-   * process and of the machine (NORMAL, in WAL mode, may lose the last commits on power loss).
+   * never wait for the writer, and the writer never waits for readers. FULL to begin with (the
+   * migration and the admin commands' writes are fsynced); the store then switches per write
+   * between NORMAL and FULL as the write's {@link Durability} asks.
    *
    * @throws StoreException if the file system cannot hold a WAL database
    */
@@ -32,7 +35,7 @@ final class Schema {
         throw new StoreException(file, "SQLite cannot keep a write-ahead log here (journal mode "
             + mode + "); put --data on a local file system");
       }
-      statement.execute("PRAGMA synchronous = FULL");
+      statement.execute(OPENED_WITH.pragma());
       // pruned history and delivered DMs are overwritten with zeros, not left in free pages:
       // retention means the text is gone from the file, not only from the answers
       statement.execute("PRAGMA secure_delete = ON");

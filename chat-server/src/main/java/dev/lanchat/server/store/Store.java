@@ -49,6 +49,8 @@ public final class Store implements AutoCloseable, Transactions {
   private final Connection connection;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
+  /** The connection's {@code synchronous} setting now; guarded by {@link #lock}. */
+  private Durability synchronous = Schema.OPENED_WITH;
   private boolean closed;
 
   private Store(Path file, Connection connection, Clock clock) {
@@ -138,7 +140,7 @@ public final class Store implements AutoCloseable, Transactions {
     String skeleton = skeletonOf(name);
     byte[] owner = checkKey(key);
     long now = clock.millis();
-    return write("bind a name", c -> {
+    return write("bind a name", Durability.POWER_LOSS, c -> {
       Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
       if (bound.isPresent()) {
         NameBinding b = bound.get();
@@ -206,7 +208,7 @@ public final class Store implements AutoCloseable, Transactions {
     String skeleton = skeletonOf(newName);
     byte[] owner = checkKey(key);
     long now = clock.millis();
-    return write("rename", c -> {
+    return write("rename", Durability.POWER_LOSS, c -> {
       Optional<NameBinding> held = bindingBy(c, "client_key", owner);
       if (held.isEmpty()) {
         return new RenameResult.NotBound();
@@ -238,7 +240,7 @@ public final class Store implements AutoCloseable, Transactions {
    */
   public ReleaseResult release(String name) throws StoreException {
     String skeleton = skeletonOf(name);
-    return write("release a name", c -> {
+    return write("release a name", Durability.POWER_LOSS, c -> {
       Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
       if (bound.isEmpty()) {
         return new ReleaseResult.NotBound();
@@ -261,7 +263,8 @@ public final class Store implements AutoCloseable, Transactions {
   public boolean touch(byte[] key) throws StoreException {
     byte[] owner = checkKey(key);
     long now = clock.millis();
-    return write("record when a key was seen", c -> setLastSeen(c, owner, now));
+    return write("record when a key was seen", Durability.POWER_LOSS,
+        c -> setLastSeen(c, owner, now));
   }
 
   /**
@@ -276,7 +279,7 @@ public final class Store implements AutoCloseable, Transactions {
       throws StoreException {
     Optional<String> skeleton = name.map(Store::skeletonOf);
     long now = clock.millis();
-    return write("allow a key", c -> {
+    return write("allow a key", Durability.POWER_LOSS, c -> {
       if (skeleton.isPresent()) {
         Optional<String> owner = otherOwner(c, skeleton.get(), Optional.of(fingerprint));
         if (owner.isPresent()) {
@@ -302,7 +305,7 @@ public final class Store implements AutoCloseable, Transactions {
       throw new IllegalArgumentException("an invite needs a positive lifetime and 1 use or more");
     }
     long now = clock.millis();
-    return write("make an invite", c -> {
+    return write("make an invite", Durability.POWER_LOSS, c -> {
       if (skeleton.isPresent()) {
         Optional<String> owner = otherOwner(c, skeleton.get(), Optional.empty());
         if (owner.isPresent()) {
@@ -351,7 +354,7 @@ public final class Store implements AutoCloseable, Transactions {
    */
   public RevokeResult revokeInvite(int number, Optional<JoinCode> code) throws StoreException {
     long now = clock.millis();
-    return write("revoke an invite", c -> {
+    return write("revoke an invite", Durability.POWER_LOSS, c -> {
       Optional<Invites.Row> row = Invites.find(c, number, now);
       if (row.isEmpty() || row.get().dead().isPresent()
           || (code.isPresent() && !code.get().matches(row.get().invite().code()))) {
@@ -374,7 +377,7 @@ public final class Store implements AutoCloseable, Transactions {
     byte[] key = checkKey(clientKey);
     KeyFingerprint fingerprint = KeyFingerprint.of(key);
     long now = clock.millis();
-    return write("redeem an invite", c -> {
+    return write("redeem an invite", Durability.POWER_LOSS, c -> {
       Optional<Invites.Row> row = Invites.find(c, code.number(), now);
       Optional<Redemption> dead = deadOrGone(row, code);
       if (dead.isPresent()) {
@@ -406,7 +409,7 @@ public final class Store implements AutoCloseable, Transactions {
    */
   public Redemption redeemFailure(JoinCode code) throws StoreException {
     long now = clock.millis();
-    return write("count a failed invite", c -> {
+    return write("count a failed invite", Durability.POWER_LOSS, c -> {
       Optional<Invites.Row> row = Invites.find(c, code.number(), now);
       Optional<Redemption> dead = deadOrGone(row, code);
       if (dead.isPresent()) {
@@ -434,7 +437,7 @@ public final class Store implements AutoCloseable, Transactions {
    * @throws StoreException if the store cannot be written
    */
   public boolean deny(KeyFingerprint fingerprint) throws StoreException {
-    return write("deny a key", c -> {
+    return write("deny a key", Durability.POWER_LOSS, c -> {
       try (PreparedStatement delete =
           c.prepareStatement("DELETE FROM allowlist WHERE fingerprint = ?")) {
         Sql.bindAll(delete, (Object) fingerprint.bytes());
@@ -519,22 +522,28 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   @Override
-  public <T> T write(String what, Work<T> work) throws StoreException {
+  public <T> T write(String what, Durability durability, Work<T> work) throws StoreException {
     // IMMEDIATE takes the write lock at once: a deferred transaction that reads, then writes,
     // can fail with SQLITE_BUSY without waiting when another process wrote in between
-    return transaction("BEGIN IMMEDIATE", what, work);
+    return transaction("BEGIN IMMEDIATE", Optional.of(durability), what, work);
   }
 
   @Override
   public <T> T read(String what, Work<T> work) throws StoreException {
-    return transaction("BEGIN", what, work);
+    return transaction("BEGIN", Optional.empty(), what, work);
   }
 
-  private <T> T transaction(String begin, String what, Work<T> work) throws StoreException {
+  private <T> T transaction(String begin, Optional<Durability> durability, String what,
+      Work<T> work) throws StoreException {
     lock.lock();
     try {
       ensureOpen();
       try (Statement statement = connection.createStatement()) {
+        if (durability.isPresent() && durability.get() != synchronous) {
+          // SQLite ignores a change of synchronous inside a transaction: set it before BEGIN
+          statement.execute(durability.get().pragma());
+          synchronous = durability.get();
+        }
         statement.execute(begin);
         try {
           T result = work.run(connection);

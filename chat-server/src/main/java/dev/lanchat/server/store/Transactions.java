@@ -22,9 +22,10 @@ interface Transactions {
    * Runs {@code work} in a write transaction, taken at once ({@code BEGIN IMMEDIATE}).
    *
    * @param what what the work does, for the exception's sentence ("write a room event")
+   * @param durability what crash the commit must survive once this returns
    * @throws StoreException if the work or the commit failed; everything was rolled back
    */
-  <T> T write(String what, Work<T> work) throws StoreException;
+  <T> T write(String what, Durability durability, Work<T> work) throws StoreException;
 
   /**
    * Runs {@code work} in a read transaction.
