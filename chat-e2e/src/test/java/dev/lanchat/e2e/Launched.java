@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,10 +132,60 @@ final class Launched implements AutoCloseable {
     return await(err, line -> line.contains(text), "\"" + text + "\"");
   }
 
-  private synchronized String await(List<String> lines, Predicate<String> test, String what)
+  /**
+   * Waits up to {@code within} for a standard-output line matching {@code test}, for what takes
+   * longer than one step (a reconnect after a backoff); returns it.
+   */
+  String awaitOut(Predicate<String> test, String what, Duration within)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    int seen = 0;
+    return await(out, test, what, within);
+  }
+
+  /**
+   * Waits up to {@code within} until, for every one of {@code endings}, some standard-output
+   * line ends with it (an ending, so that {@code "x-1"} is not taken for {@code "x-10"}).
+   */
+  void awaitAllOut(Collection<String> endings, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    for (String ending : endings) {
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      await(out, line -> line.endsWith(ending), "a line ending \"" + ending + "\"", left);
+    }
+  }
+
+  /** How many standard-output lines were printed so far: a mark to wait from. */
+  synchronized int mark() {
+    return out.size();
+  }
+
+  /**
+   * Waits for a standard-output line after {@code mark} (see {@link #mark()}) matching
+   * {@code test}, for the answer to something just typed; returns it.
+   */
+  String awaitOutAfter(int mark, Predicate<String> test, String what)
+      throws InterruptedException {
+    return await(out, mark, test, what, WAIT);
+  }
+
+  /** Every standard-output line printed after {@code mark}, so far. */
+  synchronized List<String> stdoutAfter(int mark) {
+    return List.copyOf(out.subList(mark, out.size()));
+  }
+
+  private String await(List<String> lines, Predicate<String> test, String what)
+      throws InterruptedException {
+    return await(lines, 0, test, what, WAIT);
+  }
+
+  private String await(List<String> lines, Predicate<String> test, String what,
+      Duration within) throws InterruptedException {
+    return await(lines, 0, test, what, within);
+  }
+
+  private synchronized String await(List<String> lines, int from, Predicate<String> test,
+      String what, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    int seen = from;
     while (true) {
       for (; seen < lines.size(); seen++) {
         if (test.test(lines.get(seen))) {
@@ -185,6 +236,24 @@ final class Launched implements AutoCloseable {
     process.destroy();
   }
 
+  /**
+   * Kills the program with SIGKILL, as a power cut or the OOM killer would, and waits until it
+   * is gone. The launchers {@code exec} the JVM, so the process started is the JVM itself; that
+   * is checked first, so a shell wrapper that forks would fail the test instead of leaving the
+   * JVM running unkilled.
+   */
+  void killJvm() throws InterruptedException {
+    String command = process.info().command().orElse("");
+    if (!command.endsWith("/java") || process.descendants().findAny().isPresent()) {
+      fail(name + " is not the JVM itself (" + command + "): SIGKILL would miss it");
+    }
+    process.destroyForcibly();
+    if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+      fail(name + " survived SIGKILL for " + WAIT);
+    }
+    joinPumpsIfEnded();
+  }
+
   /** Every line printed so far; all of them once the process has ended. */
   List<String> stdout() throws InterruptedException {
     joinPumpsIfEnded();
@@ -209,6 +278,7 @@ final class Launched implements AutoCloseable {
 
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       process.destroyForcibly();
       try {
