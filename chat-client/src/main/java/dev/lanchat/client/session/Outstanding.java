@@ -118,9 +118,12 @@ final class Outstanding {
     entries.removeIf(e -> e.written && e.seq <= upTo);
   }
 
-  /** How many messages wait for the server (not yet confirmed). */
+  /**
+   * How many of the user's messages (SAY, DM, ME) wait for the server. The program's own
+   * messages (an ENTER, a signed room head) are not counted: the user did not write them.
+   */
   synchronized int size() {
-    return entries.size();
+    return (int) entries.stream().filter(e -> resendable(e.message)).count();
   }
 
   /** True when a resendable message was written and no PONG confirmed it yet. */

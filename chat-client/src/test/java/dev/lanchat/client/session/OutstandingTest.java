@@ -77,4 +77,14 @@ class OutstandingTest {
     }
     assertEquals(Outstanding.CAPACITY, o.size());
   }
+
+  @Test
+  void onlyTheUsersOwnMessagesCountAsUnconfirmed() {
+    Outstanding o = new Outstanding();
+    o.add(ONE, false);
+    o.add(new ClientMessage.Enter("#general", 0), false);
+    o.add(new ClientMessage.Who("#general"), false);
+    assertEquals(1, o.size(), "an ENTER or WHO the program queued is not a message of the user's");
+    assertEquals(3, o.toHandOver().size(), "yet all three are handed to the next session");
+  }
 }
