@@ -915,6 +915,7 @@ def rooms_scenarios(R, C):
             r.id += 1
             r.head = L.chain_next(r.head, {"sender": sender, "room": r.name, "id": r.id, "time": t,
                                            "etype": etype, "payload": pl})
+            r.heads[r.id] = r.head  # a signed head may name any id, inside a MEMBERS_CHANGED too
         srv.send(L.MEMBERS_CHANGED, room=m["room"], first_id=first, head=r.head, time=t, changes=ch)
         srv.send_raw(r.event(L.ACTION, DAVE, **{"from": "dave", "text": "waves hello"}))
         srv.send_raw(r.event(L.RENAMED, DAVE, old="dave", new="david"))

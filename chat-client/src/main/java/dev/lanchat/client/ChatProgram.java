@@ -210,7 +210,7 @@ public final class ChatProgram {
     // one watch for the whole conversation: the link carries it across reconnects
     chains.connected(session.serverKey(), link::send);
     Relay relay = new Relay(console, room, format, peers, sent,
-        new ReconnectorLink(link, console, chains::sent));
+        new ReconnectorLink(link, console, chains::sent, chains::signDue));
     Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       chains.received(message);
       peers.received(message);
@@ -261,6 +261,7 @@ public final class ChatProgram {
           return;
         }
         if (line == null) {
+          chains.signDue(); // the heads of the rooms we leave, for those who stay to compare
           link.goodbye("");
           return;
         }

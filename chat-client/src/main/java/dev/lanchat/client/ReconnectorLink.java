@@ -14,12 +14,18 @@ final class ReconnectorLink implements Relay.Link {
   private final Reconnector link;
   private final Console console;
   private final Consumer<ClientMessage> watcher;
+  private final Runnable beforeGoodbye;
 
-  /** {@code watcher} sees each message before it goes (the room chains follow ENTER and PART). */
-  ReconnectorLink(Reconnector link, Console console, Consumer<ClientMessage> watcher) {
+  /**
+   * {@code watcher} sees each message before it goes (the room chains follow ENTER and PART);
+   * {@code beforeGoodbye} runs before the goodbye (the last room heads are signed then).
+   */
+  ReconnectorLink(Reconnector link, Console console, Consumer<ClientMessage> watcher,
+      Runnable beforeGoodbye) {
     this.link = Objects.requireNonNull(link, "link");
     this.console = Objects.requireNonNull(console, "console");
     this.watcher = Objects.requireNonNull(watcher, "watcher");
+    this.beforeGoodbye = Objects.requireNonNull(beforeGoodbye, "beforeGoodbye");
   }
 
   /**
@@ -44,6 +50,7 @@ final class ReconnectorLink implements Relay.Link {
 
   @Override
   public void goodbye(String message) {
+    beforeGoodbye.run();
     link.goodbye(message);
   }
 
