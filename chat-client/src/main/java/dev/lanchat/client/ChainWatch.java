@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.message.ChainEvents;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHash;
 import dev.lanchat.common.chain.ChainHead;
@@ -122,7 +123,7 @@ final class ChainWatch implements AutoCloseable {
           case ServerMessage.Renamed r -> name(r.event().sender(), r.newName());
           default -> { }
         }
-        accept(event.chainEvent(), event.event().head());
+        accept(ChainEvents.of(event), event.event().head());
       }
       case ServerMessage.SignedHead signed -> compare(signed.head());
       default -> { }
@@ -207,7 +208,7 @@ final class ChainWatch implements AutoCloseable {
         name(j.member().key(), j.member().name());
       }
     }
-    List<RoomEvent> events = changed.chainEvents();
+    List<RoomEvent> events = ChainEvents.of(changed);
     Optional<ByteString> base = chain.head(changed.room())
         .filter(h -> h.id() + 1 == changed.firstId()).map(ChainHead::head)
         .or(() -> changed.firstId() == 1 && follows(changed.room())

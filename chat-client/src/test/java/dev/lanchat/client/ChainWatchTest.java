@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.message.ChainEvents;
 import static dev.lanchat.client.LyingRoomServer.ROOM;
 import static dev.lanchat.client.LyingRoomServer.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,8 +119,8 @@ class ChainWatchTest {
     long time = LyingRoomServer.T0 + 5_000;
     // the head after the batch, chained the way the server does, change by change
     ChainHead head = new ChainHead(ROOM, 1, first.event().head());
-    for (RoomEvent e : new ServerMessage.MembersChanged(ROOM, 2, head.head(), time, changes)
-        .chainEvents()) {
+    for (RoomEvent e : ChainEvents.of(
+        new ServerMessage.MembersChanged(ROOM, 2, head.head(), time, changes))) {
       head = ChainHash.after(head, e);
     }
     ChainWatch watch = watch();

@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.message.ChainEvents;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHash;
@@ -62,7 +63,7 @@ final class LyingRoomServer {
     ChainHead head = ChainHash.genesis(ROOM);
     for (int i = 0; i < specs.size(); i++) {
       ServerMessage.Event unchained = specs.get(i).at(i + 1, head.head());
-      head = ChainHash.after(head, unchained.chainEvent());
+      head = ChainHash.after(head, ChainEvents.of(unchained));
       out.add(specs.get(i).at(i + 1, head.head()));
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.message.ChainEvents;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHead;
 import dev.lanchat.common.chain.RoomEvent;
@@ -34,7 +35,7 @@ record EventDraft(RoomEventDraft draft, EventEncoder encoder) {
   static EventDraft of(String room, long time, ByteString sender, OptionalLong clientId,
       Function<EventHeader, ServerMessage.Event> build) {
     ServerMessage.Event sample = build.apply(new EventHeader(room, 1, NO_HEAD, time, sender));
-    RoomEvent chained = sample.chainEvent();
+    RoomEvent chained = ChainEvents.of(sample);
     RoomEventDraft draft = new RoomEventDraft(room, time, sample.type(), Optional.of(sender),
         chained.payload(), clientId);
     EventEncoder encoder = (id, head) ->

@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.message.ChainEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,7 +128,7 @@ class CoalescedNoticesPropertyTest {
     private void changes(ServerMessage.MembersChanged c) {
       assertTrue(c.changes().size() > 1, "a lone change is JOINED or LEFT");
       assertEquals(0, history, "MEMBERS_CHANGED is never history");
-      List<RoomEvent> events = c.chainEvents();
+      List<RoomEvent> events = ChainEvents.of(c);
       for (int i = 0; i < events.size(); i++) {
         RoomEvent e = events.get(i);
         ChainOutcome outcome = i < events.size() - 1
@@ -146,7 +147,7 @@ class CoalescedNoticesPropertyTest {
 
     private void check(ServerMessage.Event e) {
       assertTrue(rosterDone, "no event before the ROSTER");
-      ChainOutcome outcome = chain.accept(e.chainEvent(), e.event().head());
+      ChainOutcome outcome = chain.accept(ChainEvents.of(e), e.event().head());
       assertTrue(outcome instanceof ChainOutcome.Extended
           || (outcome instanceof ChainOutcome.Started s
               && s.reason() == ChainOutcome.Started.Reason.FIRST_SEEN),

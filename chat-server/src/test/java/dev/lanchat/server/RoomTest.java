@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.message.ChainEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -240,7 +241,7 @@ class RoomTest {
     for (ServerMessage m : a.received) {
       if (m instanceof ServerMessage.Event e) {
         assertInstanceOf(dev.lanchat.common.chain.ChainOutcome.Extended.class,
-            chain.accept(e.chainEvent(), e.event().head()), "event " + e.event().id());
+            chain.accept(ChainEvents.of(e), e.event().head()), "event " + e.event().id());
         last = e.event().head();
         checked++;
       }

@@ -12,6 +12,8 @@ import java.util.Arrays;
  * <p>Not thread-safe: one encoding, one writer.
  */
 public final class ByteWriter {
+  /** Largest value of a u32 field. */
+  public static final long MAX_U32 = 0xFFFF_FFFFL;
   private byte[] buffer;
   private int size;
 
@@ -39,7 +41,7 @@ public final class ByteWriter {
 
   /** An unsigned 32-bit integer, 0 to 2^32 - 1. */
   public ByteWriter u32(long value) {
-    if (value < 0 || value > 0xFFFF_FFFFL) {
+    if (value < 0 || value > MAX_U32) {
       throw new IllegalArgumentException("a u32 is 0 to 4294967295, not " + value);
     }
     return big(value, 4);

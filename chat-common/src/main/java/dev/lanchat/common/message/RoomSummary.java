@@ -1,5 +1,6 @@
 package dev.lanchat.common.message;
 
+import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.rules.RoomNames;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ public record RoomSummary(String room, long members, String topic) {
   public RoomSummary {
     RoomNames.check(room);
     Objects.requireNonNull(topic, "topic");
-    if (members < 0 || members > ServerMessage.MAX_U32) {
+    if (members < 0 || members > ByteWriter.MAX_U32) {
       throw new IllegalArgumentException("a member count is a u32");
     }
   }

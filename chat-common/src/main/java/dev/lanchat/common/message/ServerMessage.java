@@ -1,13 +1,12 @@
 package dev.lanchat.common.message;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.chain.ChainHead;
-import dev.lanchat.common.chain.RoomEvent;
 import dev.lanchat.common.pake.CodeConfirm;
 import dev.lanchat.common.pake.CodeRound1;
 import dev.lanchat.common.pake.CodeRound2;
 import dev.lanchat.common.rules.RoomNames;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +17,7 @@ import java.util.Optional;
  */
 public sealed interface ServerMessage extends Message {
   /** Largest value of a u32 field. */
-  long MAX_U32 = 0xFFFF_FFFFL;
+  long MAX_U32 = ByteWriter.MAX_U32;
 
   /** SERVER_AUTH (0x01): the server's signature over the transcript; always record 0. */
   record ServerAuth(ByteString sig) implements ServerMessage {
@@ -72,22 +71,11 @@ public sealed interface ServerMessage extends Message {
 
   /**
    * A room event (protocol §4.3, "Event envelope"): an {@link EventHeader} and the type's payload.
-   * Its {@linkplain #chainEvent chain event} is built from exactly the bytes on the wire, so
-   * client and server compute the same room chain heads.
+   * {@link ChainEvents} gives it as the room chain hashes it, from exactly the bytes on the wire.
    */
   sealed interface Event extends ServerMessage {
     /** The envelope: room, event id, head after this event, time, sender. */
     EventHeader event();
-
-    /** This event as the room chain hashes it: its envelope, type and encoded payload. */
-    default RoomEvent chainEvent() {
-      return event().chainEvent(type(), MessageCodec.payload(this));
-    }
-
-    /** The canonical bytes of this event (protocol "Room chain"). */
-    default byte[] canonical() {
-      return chainEvent().canonical();
-    }
   }
 
   /** MESSAGE (0x21): {@code from} said {@code text} in the event's room. */
@@ -375,21 +363,6 @@ public sealed interface ServerMessage extends Message {
     /** The id of the last change: the event the carried head is after. */
     public long lastId() {
       return firstId + changes.size() - 1;
-    }
-
-    /**
-     * The changes as the room chain sees them, in order: JOINED or LEFT events with this
-     * message's room and time, ids from {@link #firstId}, sender the member's key.
-     */
-    public List<RoomEvent> chainEvents() {
-      List<RoomEvent> events = new ArrayList<>(changes.size());
-      for (int i = 0; i < changes.size(); i++) {
-        MemberChange change = changes.get(i);
-        int type = change instanceof MemberChange.Joined ? Joined.TYPE : Left.TYPE;
-        events.add(new RoomEvent(change.key(), room, firstId + i, time, type,
-            ByteString.copyOf(MessageCodec.changePayload(change))));
-      }
-      return events;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lanchat.common.handshake;
 
+import dev.lanchat.common.message.ChainEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -188,7 +189,7 @@ class ProtocolDocVectorsTest {
     ServerMessage.MembersChanged changed = new ServerMessage.MembersChanged(ROOM, 7, ZERO_HEAD,
         EVENT_TIME, List.of(new MemberChange.Joined(new Member("al", ci)),
             new MemberChange.Left(ci, "al", "", "")));
-    for (dev.lanchat.common.chain.RoomEvent e : changed.chainEvents()) {
+    for (dev.lanchat.common.chain.RoomEvent e : ChainEvents.of(changed)) {
       head = ChainHash.next(head, e);
     }
     VECTORS.put("members_changed_plaintext", MessageCodec.encode(new ServerMessage.MembersChanged(
@@ -295,7 +296,7 @@ class ProtocolDocVectorsTest {
       java.util.function.Function<EventHeader, E> build, ByteString sender) {
     // the canonical bytes leave the head out: a draft with any head hashes the same
     E draft = build.apply(new EventHeader(ROOM, id, ZERO_HEAD, EVENT_TIME, sender));
-    head = ChainHash.next(head, draft.chainEvent());
+    head = ChainHash.next(head, ChainEvents.of(draft));
     return build.apply(new EventHeader(ROOM, id, head, EVENT_TIME, sender));
   }
 

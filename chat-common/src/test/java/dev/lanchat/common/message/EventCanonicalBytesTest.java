@@ -40,7 +40,7 @@ class EventCanonicalBytesTest {
         "hello");
     String payload = "0005616c696365" + "000568656c6c6f";
     assertEquals("05".repeat(32) + "000423646576" + "0000000000000003" + "00000000000007d0"
-        + "21" + "0000000e" + payload, HEX.formatHex(chat.canonical()));
+        + "21" + "0000000e" + payload, HEX.formatHex(ChainEvents.canonical(chat)));
     byte[] wire = MessageCodec.encode(chat);
     String envelope = HEX.formatHex(wire, 0, 1 + 6 + 8 + 32 + 8 + 32);
     assertEquals("21" + "000423646576" + "0000000000000003" + "11".repeat(32)
@@ -70,9 +70,9 @@ class EventCanonicalBytesTest {
       int envelope = 1 + 2 + h.room().length() + 8 + 32 + 8 + 32;
       byte[] payload = Arrays.copyOfRange(wire, envelope, wire.length);
       byte[] expected = handLaid(h, event.type(), payload);
-      assertArrayEquals(expected, event.canonical(), "seed " + SEED + ", event " + i);
+      assertArrayEquals(expected, ChainEvents.canonical(event), "seed " + SEED + ", event " + i);
       ServerMessage.Event back = (ServerMessage.Event) MessageCodec.decode(wire);
-      assertArrayEquals(expected, back.canonical());
+      assertArrayEquals(expected, ChainEvents.canonical(back));
     }
   }
 
@@ -83,14 +83,14 @@ class EventCanonicalBytesTest {
     ServerMessage.Joined joined = new ServerMessage.Joined(header(1, 5, bob.key()), bob);
     ServerMessage.Left left =
         new ServerMessage.Left(header(2, 5, filled(0x09)), "carol", "parted", "bye");
-    ChainHead afterJoin = ChainHash.after(start, joined.chainEvent());
-    ChainHead afterLeave = ChainHash.after(afterJoin, left.chainEvent());
+    ChainHead afterJoin = ChainHash.after(start, ChainEvents.of(joined));
+    ChainHead afterLeave = ChainHash.after(afterJoin, ChainEvents.of(left));
 
     ServerMessage.MembersChanged both = new ServerMessage.MembersChanged("#dev", 1,
         afterLeave.head(), 5, List.of(new MemberChange.Joined(bob),
             new MemberChange.Left(filled(0x09), "carol", "parted", "bye")));
-    List<RoomEvent> events = both.chainEvents();
-    assertEquals(List.of(joined.chainEvent(), left.chainEvent()), events);
+    List<RoomEvent> events = ChainEvents.of(both);
+    assertEquals(List.of(ChainEvents.of(joined), ChainEvents.of(left)), events);
     ChainHead head = start;
     for (RoomEvent e : events) {
       head = ChainHash.after(head, e);
