@@ -2,6 +2,7 @@ package dev.lanchat.server.store;
 
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHash;
+import dev.lanchat.common.rules.RoomNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -157,14 +158,14 @@ public final class History implements RoomLog {
    */
   @Override
   public Optional<StoredRoom> room(String room) throws StoreException {
-    String key = RoomKeys.key(room);
+    String key = RoomNames.skeleton(room);
     return store.read("read a room", c -> headRow(c, key).map(h -> h.stored(room)));
   }
 
   /** Numbers, chains, encodes and writes one event inside the caller's transaction. */
   private AppendResult.Appended appendOne(Connection c, RoomEventDraft draft,
       EventEncoder encoder, long now) throws SQLException {
-    String key = RoomKeys.key(draft.room());
+    String key = RoomNames.skeleton(draft.room());
     Optional<HeadRow> row = headRow(c, key);
     StoredRoom before = row.map(h -> h.stored(draft.room()))
         .orElseGet(() -> genesis(draft.room()));
@@ -225,7 +226,7 @@ public final class History implements RoomLog {
    * @throws StoreException if the store cannot be read
    */
   public long lastEventId(String room) throws StoreException {
-    String key = RoomKeys.key(room);
+    String key = RoomNames.skeleton(room);
     return store.read("read a room's last event id", c -> lastEventId(c, key));
   }
 
@@ -237,7 +238,7 @@ public final class History implements RoomLog {
    */
   @Override
   public List<StoredEvent> recent(String room) throws StoreException {
-    String key = RoomKeys.key(room);
+    String key = RoomNames.skeleton(room);
     long now = clock.millis();
     return store.read("read a room's history", c -> {
       long last = lastEventId(c, key);
@@ -258,7 +259,7 @@ public final class History implements RoomLog {
     if (lastSeen < 0) {
       throw new IllegalArgumentException("event ids start at 1; 0 means none seen");
     }
-    String key = RoomKeys.key(room);
+    String key = RoomNames.skeleton(room);
     long now = clock.millis();
     return store.read("read what a member missed", c -> {
       long last = lastEventId(c, key);

@@ -3,6 +3,7 @@ package dev.lanchat.server.store;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.RoomEvent;
 import dev.lanchat.common.crypto.Ed25519;
+import dev.lanchat.common.rules.RoomNames;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -37,7 +38,7 @@ public record RoomEventDraft(String room, long time, int type, Optional<ByteStri
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(clientMessageId, "clientMessageId");
-    RoomKeys.key(room);
+    RoomNames.skeleton(room);
     if (type < 0 || type > 255) {
       throw new IllegalArgumentException("an event type is one byte, not " + type);
     }

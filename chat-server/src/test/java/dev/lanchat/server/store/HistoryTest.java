@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHash;
 import dev.lanchat.common.chain.RoomEvent;
+import dev.lanchat.common.rules.RoomNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -257,9 +258,9 @@ class HistoryTest {
     say(history, "#general", 1, 4, "newest");
     assertEquals(2, rows("room_event WHERE room = '#general'"), "the write pruned it");
     assertEquals(List.of(), history.recent("#quiet"));
-    assertEquals(1, rows("room_event WHERE room = '" + RoomKeys.key("#quiet") + "'"), "nobody wrote to #quiet");
+    assertEquals(1, rows("room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'"), "nobody wrote to #quiet");
     assertTrue(history.sweep() >= 1);
-    assertEquals(0, rows("room_event WHERE room = '" + RoomKeys.key("#quiet") + "'"), "the sweep got it");
+    assertEquals(0, rows("room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'"), "the sweep got it");
     assertEquals(0, history.sweep());
   }
 
