@@ -1,5 +1,6 @@
 package dev.lanchat.common.chain;
 
+import static dev.lanchat.common.testing.VectorBlocks.block;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,21 +190,4 @@ class RoomChainVectorsTest {
     return out.toByteArray();
   }
 
-  /** {@code name: hex}, 64 hex digits a line, as the join-code example prints its values. */
-  private static String block(Map<String, byte[]> values) {
-    int width = values.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
-    StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      String hex = HEX.formatHex(e.getValue());
-      out.append(e.getKey()).append(':').append(" ".repeat(width - e.getKey().length()));
-      for (int at = 0; at < hex.length(); at += 64) {
-        if (at > 0) {
-          out.append('\n').append(" ".repeat(width + 1));
-        }
-        out.append(hex, at, Math.min(hex.length(), at + 64));
-      }
-      out.append('\n');
-    }
-    return out.toString();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.lanchat.common.pake;
 
+import static dev.lanchat.common.testing.VectorBlocks.block;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -208,22 +209,6 @@ class JoinCodeVectorsTest {
    * the handshake's own vector check (which reads every {@code name = hex} line) keeps to its
    * section.
    */
-  private static String block(Map<String, byte[]> values) {
-    int width = values.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
-    StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      String hex = HEX.formatHex(e.getValue());
-      out.append(e.getKey()).append(':').append(" ".repeat(width - e.getKey().length()));
-      for (int at = 0; at < hex.length(); at += 64) {
-        if (at > 0) {
-          out.append('\n').append(" ".repeat(width + 1));
-        }
-        out.append(hex, at, Math.min(hex.length(), at + 64));
-      }
-      out.append('\n');
-    }
-    return out.toString();
-  }
 
   private static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
