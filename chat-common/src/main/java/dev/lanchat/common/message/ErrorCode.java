@@ -34,7 +34,17 @@ public enum ErrorCode {
   /** The recipient's offline box is full, or the server keeps no messages. */
   OFFLINE_FULL(19),
   /** The server could not write the event to its store; nothing was sent. */
-  STORE_FAILED(20);
+  STORE_FAILED(20),
+  /**
+   * E2E_KEY not the client's own, badly signed, expired or older than the one published; or
+   * ENTER of an end-to-end room before the client published a key.
+   */
+  E2E_KEY_INVALID(21),
+  /**
+   * SAY or ME in an end-to-end room, E2E_SAY in a room that is not, or ENTER with the
+   * end-to-end flag of a room that exists and is not end-to-end.
+   */
+  E2E_MISMATCH(22);
 
   private final int code;
 

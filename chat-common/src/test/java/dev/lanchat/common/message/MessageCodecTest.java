@@ -374,7 +374,8 @@ class MessageCodecTest {
     String[] names = {"NAME_TAKEN", "NAME_INVALID", "NO_SUCH_USER", "TEXT_INVALID", "TEXT_TOO_LONG",
         "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED", "AUTH_FAILED",
         "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED", "JOIN_CODE_FAILED", "ROOM_INVALID",
-        "NOT_IN_ROOM", "ALREADY_IN_ROOM", "TOO_MANY_ROOMS", "OFFLINE_FULL", "STORE_FAILED"};
+        "NOT_IN_ROOM", "ALREADY_IN_ROOM", "TOO_MANY_ROOMS", "OFFLINE_FULL", "STORE_FAILED",
+        "E2E_KEY_INVALID", "E2E_MISMATCH"};
     assertEquals(names.length, ErrorCode.values().length);
     for (int i = 0; i < names.length; i++) {
       assertEquals(ErrorCode.valueOf(names[i]), ErrorCode.of(i + 1).orElseThrow());
