@@ -115,10 +115,6 @@ final class Rooms {
     if (member.rooms().contains(key)) {
       return new Entering.AlreadyIn();
     }
-    if (member.rooms().size() >= maxPerClient) {
-      return new Entering.TooMany("you are in " + maxPerClient + " rooms, the most this server"
-          + " allows one client (--max-rooms-per-client); part one first");
-    }
     if (endToEnd && key.equals(RoomNames.skeleton(RoomNames.GENERAL))) {
       return new Entering.Mismatch(RoomNames.GENERAL + " is never end-to-end: everyone starts "
           + "there; make another room with the end-to-end flag");
@@ -135,7 +131,7 @@ final class Rooms {
         }
         room = e.room();
       } else {
-        Optional<Entering> refused = e2eRefusal(room.name(), room.endToEnd(), endToEnd, member);
+        Optional<Entering> refused = refusal(room.name(), room.endToEnd(), endToEnd, member);
         if (refused.isPresent()) {
           return refused.get();
         }
@@ -157,9 +153,21 @@ final class Rooms {
   }
 
   /**
-   * Why {@code member} may not enter a room whose flag is {@code roomEndToEnd}, having asked
-   * with {@code asked}, if it may not.
+   * Why {@code member} may not enter the room {@code room}, whose flag is {@code roomEndToEnd},
+   * having asked with {@code asked}, if it may not; in the order of protocol §5.9: the
+   * end-to-end flag, the end-to-end key, then the client's room limit.
    */
+  private Optional<Entering> refusal(String room, boolean roomEndToEnd, boolean asked,
+      Member member) {
+    Optional<Entering> refused = e2eRefusal(room, roomEndToEnd, asked, member);
+    if (refused.isPresent() || member.rooms().size() < maxPerClient) {
+      return refused;
+    }
+    return Optional.of(new Entering.TooMany("you are in " + maxPerClient + " rooms, the most "
+        + "this server allows one client (--max-rooms-per-client); part one first"));
+  }
+
+  /** The end-to-end part of {@link #refusal}. */
   private Optional<Entering> e2eRefusal(String room, boolean roomEndToEnd, boolean asked,
       Member member) {
     if (asked && !roomEndToEnd) {
@@ -187,12 +195,8 @@ final class Rooms {
     try {
       Room existing = byKey.get(key);
       if (existing != null) {
-        return e2eRefusal(existing.name(), existing.endToEnd(), endToEnd, member)
+        return refusal(existing.name(), existing.endToEnd(), endToEnd, member)
             .orElseGet(() -> new Entering.Entered(existing));
-      }
-      if (byKey.size() >= maxRooms) {
-        return new Entering.TooMany("the server has " + maxRooms + " rooms with members, the "
-            + "most it allows (--max-rooms); enter one of them");
       }
       Optional<StoredRoom> stored;
       try {
@@ -203,9 +207,13 @@ final class Rooms {
       }
       String spelled = stored.map(StoredRoom::name).orElse(name);
       boolean e2e = stored.map(StoredRoom::endToEnd).orElse(endToEnd);
-      Optional<Entering> refused = e2eRefusal(spelled, e2e, endToEnd, member);
+      Optional<Entering> refused = refusal(spelled, e2e, endToEnd, member);
       if (refused.isPresent()) {
         return refused.get();
+      }
+      if (byKey.size() >= maxRooms) {
+        return new Entering.TooMany("the server has " + maxRooms + " rooms with members, the "
+            + "most it allows (--max-rooms); enter one of them");
       }
       if (stored.isEmpty() && endToEnd) {
         try {
