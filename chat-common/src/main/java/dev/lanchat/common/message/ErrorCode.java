@@ -36,13 +36,13 @@ public enum ErrorCode {
   /** The server could not write the event to its store; nothing was sent. */
   STORE_FAILED(20),
   /**
-   * E2E_KEY not the client's own, badly signed, expired or older than the one published; or
-   * ENTER of an end-to-end room before the client published a key.
+   * An E2E_KEY that is not the client's own, does not verify, has expired or goes back in serial;
+   * or ENTER of an end-to-end room by a client that has published no key yet.
    */
   E2E_KEY_INVALID(21),
   /**
-   * SAY or ME in an end-to-end room, E2E_SAY in a room that is not, or ENTER with the
-   * end-to-end flag of a room that exists and is not end-to-end.
+   * SAY or ME in an end-to-end room, E2E_SAY in a room that is not end-to-end, or ENTER asking
+   * for end-to-end of a room that exists and is not.
    */
   E2E_MISMATCH(22);
 
