@@ -128,6 +128,14 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
+   * The end-to-end keys clients published, the newest per identity; one view per server,
+   * sharing this store's connection and lock.
+   */
+  public E2eKeys e2eKeys() {
+    return new E2eKeys(this, clock);
+  }
+
+  /**
    * Binds {@code name} to {@code key} if the name is free, the key holds no other name, and no
    * other key is allowed in under that name. A key that owns the name already gets its
    * last-seen time updated.
