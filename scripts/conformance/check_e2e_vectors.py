@@ -5,7 +5,9 @@
 
 Written from that section alone: the signed e2e key, the sealed DM (HPKE of RFC 9180, base
 mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, single-shot, laid out here by
-hand from the RFC), the sender key and the room message. Ed25519, X25519, HMAC and
+hand from the RFC), the sender key and the room message; and, from the rows of §4.2 and §4.3,
+the four messages that carry them (E2E_KEY, SEALED_DM, E2E_SAY, E2E_MESSAGE), laid out by hand
+and then decoded strictly and re-encoded by lanchat_ref.py. Ed25519, X25519, HMAC and
 ChaCha20-Poly1305 come from `cryptography`; the HPKE key schedule is written out below.
 """
 import hashlib
@@ -17,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Results  # noqa: E402
+import lanchat_ref as L  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey  # noqa: E402
@@ -82,6 +85,11 @@ def hpke_seal(sk_e, pk_r, info, aad, pt):
     return enc, ChaCha20Poly1305(key).encrypt(nonce, pt, aad)
 
 
+def bytes_field(b):
+    """§ Conventions: `bytes` is a u16 length, then that many bytes."""
+    return struct.pack(">H", len(b)) + b
+
+
 def block_from_doc():
     text = open(os.path.join(ROOT, "docs", "protocol.md"), encoding="utf-8").read()
     sec = text[text.index(SECTION):]
@@ -125,7 +133,59 @@ def compute(ephemeral):
     out["room_header"] = b"lanchat v2 e2e room" + s("#ops") + out["alice_id"] + struct.pack(">II", 1, 1)
     ct = ChaCha20Poly1305(out["message_key_1"]).encrypt(out["nonce_1"], b"hello room", out["room_header"])
     out["room_message"] = struct.pack(">II", 1, 1) + ct + alice.sign(out["room_header"] + ct)
+    # the wire: E2E_KEY 0x1C e2e_key[140]; SEALED_DM 0x1E id ‖ to ‖ sealed_dm: bytes; E2E_SAY
+    # 0x1F id ‖ room ‖ room_message: bytes; E2E_MESSAGE 0x30 envelope ‖ from ‖ room_message: bytes,
+    # envelope = room ‖ id ‖ head[32] ‖ time ‖ sender[32]
+    out["e2e_key_plaintext"] = b"\x1c" + out["bob_e2e_key"]
+    out["sealed_dm_plaintext"] = b"\x1e" + struct.pack(">Q", 1) + s("bob") + bytes_field(out["sealed_dm"])
+    out["e2e_say_plaintext"] = b"\x1f" + struct.pack(">Q", 2) + s("#ops") + bytes_field(out["room_message"])
+    envelope = s("#ops") + struct.pack(">Q", 1) + bytes([0x11]) * 32 + struct.pack(">Q", 1767225600000) + \
+        out["alice_id"]
+    out["e2e_message_plaintext"] = b"\x30" + envelope + s("alice") + bytes_field(out["room_message"])
     return out
+
+
+def wire_checks(res, mine):
+    """The four messages decode strictly with lanchat_ref.py and re-encode to the same bytes; a
+    changed bound is refused."""
+    msgs = [("e2e_key_plaintext", L.decode_c2s, L.encode_c2s),
+            ("sealed_dm_plaintext", L.decode_c2s, L.encode_c2s),
+            ("e2e_say_plaintext", L.decode_c2s, L.encode_c2s),
+            ("e2e_message_plaintext", L.decode_s2c, L.encode_s2c)]
+    for name, dec, enc in msgs:
+        b = mine[name]
+        try:
+            m = dec(b)
+            fields = {k: v for k, v in m.items() if k not in ("type", "payload", "etype")}
+            if "sender" in m:
+                fields = {k: v for k, v in fields.items() if k not in L.ENVELOPE_FIELDS}
+                fields["envelope"] = m
+            ok, why = enc(b[0], **fields) == b, repr(m)[:200]
+        except Exception as e:  # noqa
+            ok, why = False, repr(e)
+        res.check("%s decodes strictly and re-encodes (lanchat_ref)" % name, ok, why)
+    m = L.decode_s2c(mine["e2e_message_plaintext"])
+    res.check("E2E_MESSAGE's chain payload is from ‖ room_message: bytes",
+              m["payload"] == s("alice") + bytes_field(mine["room_message"]), m["payload"].hex())
+
+    def refused(b, dec):
+        try:
+            dec(b)
+            return False
+        except L.ProtocolError:
+            return True
+    key = mine["e2e_key_plaintext"]
+    sd = mine["sealed_dm_plaintext"]
+    res.check("refused: E2E_KEY of 139 bytes; not_after >= 2^63; SEALED_DM id 0; a sealed_dm of 124 bytes; "
+              "a room_message with counter 0; ENTER flags 2",
+              refused(key[:-1], L.decode_c2s)
+              and refused(key[:65] + bytes([0x80]) + key[66:], L.decode_c2s)
+              and refused(b"\x1e" + bytes(8) + sd[9:], L.decode_c2s)
+              and refused(b"\x1e" + struct.pack(">Q", 1) + s("bob") + bytes_field(mine["sealed_dm"][:124]),
+                          L.decode_c2s)
+              and refused(b"\x1f" + struct.pack(">Q", 2) + s("#ops") +
+                          bytes_field(mine["room_message"][:4] + bytes(4) + mine["room_message"][8:]), L.decode_c2s)
+              and refused(b"\x40" + s("#ops") + bytes(8) + b"\x02", L.decode_c2s))
 
 
 def main():
@@ -144,6 +204,7 @@ def main():
     res.check("the HPKE ephemeral private key 32 x 0x41 is used %s (the page does not say which)" % which, True,
               which)
     res.check("bob_e2e_key is 140 bytes, as the page's layout says", len(mine["bob_e2e_key"]) == 140)
+    wire_checks(res, mine)
     return res.summary()
 
 

@@ -1408,10 +1408,10 @@ def _rooms_block(R, port, new, conns):
         R.check("ENTER a new room #r1 is possible", False, repr(ea["error"]))
         R1 = "#general"
         ea = enter(a, R1)
-    R.check("ENTER a new room #r1: ENTERED(#r1, topic '', members 1, history 0, skipped 0), ROSTER [(A, key, '')] more 0, "
+    R.check("ENTER a new room #r1: ENTERED(#r1, topic '', members 1, history 0, skipped 0, flags 0), ROSTER [(A, key, '')] more 0, "
             "own JOINED id 1 whose head extends the genesis head",
             "own" in ea and ea["entered"] == {"type": "ENTERED", "room": R1, "topic": "", "members": 1,
-                                                  "history": 0, "skipped": 0}
+                                                  "history": 0, "skipped": 0, "flags": 0}
             and ea["entries"] == [(("roomA", a.ci), "")] and ea["rosters"][-1]["more"] == 0
             and ea["own"]["id"] == 1 and ea["own"]["head"] == L.chain_next(L.genesis(R1), ea["own"])
             and ea["order"][:2] == ["ENTERED", "ROSTER"], repr(ea))
@@ -1685,15 +1685,15 @@ def _rooms_block(R, port, new, conns):
     # -- ROOMS
     def rooms():
         m = ask(c, L.ROOMS)
-        names = [r for r, _, _ in m.get("rooms", [])]
-        d = {r: (n, t) for r, n, t in m.get("rooms", [])}
+        names = [x[0] for x in m.get("rooms", [])]
+        d = {x[0]: (x[1], x[2]) for x in m.get("rooms", [])}
         return m["type"] == "ROOM_LIST" and names == sorted(names) and d.get("#r2") == (1, "") \
             and d.get(R1, (0, ""))[1] == "lunch at noon" and d[R1][0] >= 4, repr(m)
     R.run("ROOMS -> ROOM_LIST sorted by name with member counts and topics", rooms)
 
     def rooms_sorted_how():
         m = ask(c, L.ROOMS)
-        names = [r for r, _, _ in m["rooms"]]
+        names = [x[0] for x in m["rooms"]]
         return True, "sorted as sent: %r (the page says 'sorted by name' but not byte order or skeleton)" % names
     R.run("note: ROOM_LIST order", rooms_sorted_how)
 
