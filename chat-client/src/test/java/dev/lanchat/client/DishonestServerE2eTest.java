@@ -193,6 +193,7 @@ class DishonestServerE2eTest {
         // carol leaves: alice's next line goes under a new chain that carol never gets
         peer.send(new ServerMessage.Left(new EventHeader(OPS, FakeServer.nextEventId(),
             ByteString.copyOf(new byte[32]), T1201, carol.id()), "carol", "parted", ""));
+        client.awaitOut("carol parted"); // the client saw her leave before the line is typed
         client.type("secret after carol left");
         peer.expectLine(ClientMessage.E2eKeysGet.class, new ClientMessage.E2eKeysGet(OPS));
         peer.send(new ServerMessage.E2eKeys(OPS, false, List.of(bob.entry(),
