@@ -150,8 +150,10 @@ public final class ChatProgram {
         return fail(ExitCode.CONNECTION, "! They were left untouched: fix them, or move them away"
             + " (DMs sealed to their keys will no longer open).");
       }
-      try (EndToEnd closing = e2e) {
+      try {
         return runOnce();
+      } finally {
+        e2e.close(); // wipes the private keys held in memory
       }
     }
   }
