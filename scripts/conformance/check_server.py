@@ -2418,8 +2418,9 @@ def _e2e_block(R, port, home):
           "as relayed live", newcomer)
 
     def catch_up():
-        last = state["ev"]["id"]
         leave_y = y
+        sync(leave_y, 0xED)
+        last = leave_y.chains.state[L.room_skeleton(SEC)][0]  # the last id y saw there
         rm = xchain.seal(x.identity, "while y was away")
         leave_y.send(L.PART, room=SEC, message="")
         sync(leave_y, 0xE9)
