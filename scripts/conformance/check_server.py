@@ -2261,6 +2261,18 @@ def _e2e_block(R, port, home):
     R.run("E2E_KEY refused -> ERROR E2E_KEY_INVALID(21), connection usable: owner not ours, bad signature, "
           "not_after passed, serial below the published one, same serial with other bytes", bad_keys)
 
+    def before_join():
+        c = connect(port)
+        k = E.make_e2e_key(c.identity)[0]
+        sealed = E.seal_dm(c.identity, y.ci, y.e2e_key, 1, 1, b"x")
+        rm = E.Chain("#general").seal(c.identity, "x")
+        codes = [errcode(ask(c, L.E2E_KEY, e2e_key=k)), errcode(ask(c, L.E2E_KEYS_GET, target="e2eY")),
+                 errcode(ask(c, L.C_SEALED_DM, to="e2eY", sealed_dm=sealed)),
+                 errcode(ask(c, L.E2E_SAY, room="#general", room_message=rm))]
+        c.close()
+        return codes == [8, 8, 8, 8], repr(codes)
+    R.run("E2E_KEY, E2E_KEYS_GET, SEALED_DM, E2E_SAY before WELCOME -> ERROR NOT_JOINED(8) each (§5.1)", before_join)
+
     # -- E2E_KEYS_GET of a name
     def by_name():
         r1 = keys_of(x, "E2EY")
