@@ -2516,6 +2516,8 @@ def _e2e_block(R, port, home):
     e2e_strict(port, "E2E_SAY id 0 -> close", b"\x1f" + bytes(8) + L.enc_str(SEC) + L.enc_str(rm), R)
     e2e_strict(port, "E2E_SAY whose room_message is 16,385 bytes -> close",
                b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm + bytes(16385 - len(rm))), R)
+    e2e_strict(port, "E2E_SAY whose room_message is 87 bytes (under epoch, counter, tag, signature) -> close",
+               b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm[:87]), R)
     e2e_strict(port, "E2E_KEYS_GET with a trailing byte -> close", b"\x1d" + L.enc_str("e2eY") + b"\x00", R)
     e2e_strict(port, "server type E2E_MESSAGE (0x30) from a client -> close", b"\x30" + L.enc_str(SEC), R)
 
