@@ -5,7 +5,9 @@
 
 Written from that section alone: the signed e2e key, the sealed DM (HPKE of RFC 9180, base
 mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, single-shot, laid out here by
-hand from the RFC), the sender key and the room message. Ed25519, X25519, HMAC and
+hand from the RFC), the sender key and the room message; and, from the rows of §4.2 and §4.3,
+the four messages that carry them (E2E_KEY, SEALED_DM, E2E_SAY, E2E_MESSAGE), laid out by hand
+and then decoded strictly and re-encoded by lanchat_ref.py. Ed25519, X25519, HMAC and
 ChaCha20-Poly1305 come from `cryptography`; the HPKE key schedule is written out in e2e_ref.py.
 """
 import os
@@ -16,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Results  # noqa: E402
 import e2e_ref as E  # noqa: E402  (the layer's one Python copy, shared with the live checks)
+import lanchat_ref as L  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
@@ -63,7 +66,63 @@ def compute(ephemeral):
     out["chain_key_2"] = E.next_chain_key(chain.key)
     out["room_header"] = E.room_header("#ops", out["alice_id"], 1, 1)
     out["room_message"] = chain.seal(alice, "hello room")
+    # the wire: E2E_KEY 0x1C e2e_key[140]; SEALED_DM 0x1E id ‖ to ‖ sealed_dm: bytes; E2E_SAY
+    # 0x1F id ‖ room ‖ room_message: bytes; E2E_MESSAGE 0x30 envelope ‖ from ‖ room_message: bytes,
+    # envelope = room ‖ id ‖ head[32] ‖ time ‖ sender[32]
+    out["e2e_key_plaintext"] = b"\x1c" + out["bob_e2e_key"]
+    out["sealed_dm_plaintext"] = b"\x1e" + struct.pack(">Q", 1) + E.s("bob") + E.s(out["sealed_dm"])
+    out["e2e_say_plaintext"] = b"\x1f" + struct.pack(">Q", 2) + E.s("#ops") + E.s(out["room_message"])
+    envelope = E.s("#ops") + struct.pack(">Q", 1) + bytes([0x11]) * 32 + struct.pack(">Q", 1767225600000) + \
+        out["alice_id"]
+    out["e2e_message_plaintext"] = b"\x30" + envelope + E.s("alice") + E.s(out["room_message"])
     return out
+
+
+def wire_checks(res, mine):
+    """The four messages decode strictly with lanchat_ref.py and re-encode to the same bytes; a
+    changed bound is refused."""
+    msgs = [("e2e_key_plaintext", L.decode_c2s, L.encode_c2s),
+            ("sealed_dm_plaintext", L.decode_c2s, L.encode_c2s),
+            ("e2e_say_plaintext", L.decode_c2s, L.encode_c2s),
+            ("e2e_message_plaintext", L.decode_s2c, L.encode_s2c)]
+    for name, dec, enc in msgs:
+        b = mine[name]
+        try:
+            m = dec(b)
+            fields = {k: v for k, v in m.items() if k not in ("type", "payload", "etype")}
+            if "sender" in m:
+                fields = {k: v for k, v in fields.items() if k not in L.ENVELOPE_FIELDS}
+                fields["envelope"] = m
+            ok, why = enc(b[0], **fields) == b, repr(m)[:200]
+        except Exception as e:  # noqa
+            ok, why = False, repr(e)
+        res.check("%s decodes strictly and re-encodes (lanchat_ref)" % name, ok, why)
+    m = L.decode_s2c(mine["e2e_message_plaintext"])
+    res.check("E2E_MESSAGE's chain payload is from ‖ room_message: bytes",
+              m["payload"] == E.s("alice") + E.s(mine["room_message"]), m["payload"].hex())
+
+    def refused(b, dec):
+        try:
+            dec(b)
+            return False
+        except L.ProtocolError:
+            return True
+    key = mine["e2e_key_plaintext"]
+    sd = mine["sealed_dm_plaintext"]
+    rm = mine["room_message"]
+    cases = {
+        "E2E_KEY of 139 bytes": (key[:-1], L.decode_c2s),
+        "not_after >= 2^63": (key[:65] + bytes([0x80]) + key[66:], L.decode_c2s),
+        "SEALED_DM id 0": (b"\x1e" + bytes(8) + sd[9:], L.decode_c2s),
+        "a sealed_dm of 124 bytes": (b"\x1e" + struct.pack(">Q", 1) + E.s("bob") + E.s(mine["sealed_dm"][:124]),
+                                     L.decode_c2s),
+        "a room_message with counter 0": (b"\x1f" + struct.pack(">Q", 2) + E.s("#ops") + E.s(rm[:4] + bytes(4) + rm[8:]),
+                                          L.decode_c2s),
+        "a room_message of 87 bytes": (b"\x1f" + struct.pack(">Q", 2) + E.s("#ops") + E.s(rm[:87]), L.decode_c2s),
+        "ENTER flags 2": (b"\x40" + E.s("#ops") + bytes(8) + b"\x02", L.decode_c2s),
+    }
+    bad = [k for k, (b, dec) in cases.items() if not refused(b, dec)]
+    res.check("refused by lanchat_ref: " + "; ".join(cases), not bad, "accepted: %r" % bad)
 
 
 def round_trip(doc):
@@ -99,6 +158,7 @@ def main():
     res.check("the HPKE ephemeral private key 32 x 0x41 is used %s, as the page says" % which,
               says_raw == (mine is as_is), "page says raw: %s" % says_raw)
     res.check("bob_e2e_key is 140 bytes, as the page's layout says", len(mine["bob_e2e_key"]) == 140)
+    wire_checks(res, mine)
     res.run("bob opens both sealed DMs and the room message with e2e_ref's receiving side; his e2e key checks", lambda: round_trip(doc))
     return res.summary()
 

@@ -2328,13 +2328,19 @@ def _e2e_block(R, port, home):
         out["SEALED_DM to nobody"] = errcode(ask(x, L.C_SEALED_DM, to="nobody-here",
                                                  sealed_dm=E.seal_dm(x.identity, y.ci, y.e2e_key, 1, 1, b"x")))
         want = dict(zip(out, [22, 22, 22, 22, 22, 22, 21, 21, 16, 16, 15, 3]))
+        # §4.2: a bad SEALED_DM `to` is answered with an ERROR (as DM: NO_SUCH_USER, or NAME_INVALID)
+        bad_to = errcode(ask(x, L.C_SEALED_DM, to="bad name",
+                             sealed_dm=E.seal_dm(x.identity, y.ci, y.e2e_key, 1, 1, b"x")))
+        out["SEALED_DM to 'bad name' (3 or 2)"] = bad_to
+        want["SEALED_DM to 'bad name' (3 or 2)"] = bad_to if bad_to in (2, 3) else "3 or 2"
         alive = all(sync(c, 0xE6) is not None for c in (x, z, nk))
         bad = {k: (out[k], want[k]) for k in out if out[k] != want[k]}
         leave(nk)
         return not bad and alive, "got/wanted where they differ: %r; all: %r" % (bad, out)
     R.run("E2E_MISMATCH(22): ENTER flag of an existing plain room, of #general; SAY/ME in an e2e room; E2E_SAY "
           "in a plain room. E2E_KEY_INVALID(21): ENTER of an e2e room with no key published. NOT_IN_ROOM(16), "
-          "ROOM_INVALID(15), NO_SUCH_USER(3) for E2E_SAY/E2E_KEYS_GET/SEALED_DM", mismatches)
+          "ROOM_INVALID(15), NO_SUCH_USER(3) for E2E_SAY/E2E_KEYS_GET/SEALED_DM; an ERROR for a SEALED_DM to an "
+          "invalid name", mismatches)
 
     # -- E2E_KEYS_GET of the room, sender keys as SEALED_DM kind 2, E2E_SAY -> E2E_MESSAGE
     state = {}
@@ -2367,10 +2373,10 @@ def _e2e_block(R, port, home):
         return echo["sealed_dm"] == sealed and got["sealed_dm"] == sealed and echo["status"] == 0 \
             and got["status"] == 0 and got["from"] == "e2eX" and got["to"] == "e2eY" and echo["to"] == "e2eY" \
             and got["from_key"] == x.ci and echo["from_key"] == x.ci and opened["kind"] == 2 \
-            and opened["counter"] == 1 and got["note"] == "", \
+            and opened["counter"] == 1 and got["note"] == "" and echo["time"] == got["time"], \
             "echo %r; delivered %r" % ({k: v for k, v in echo.items() if k != "sealed_dm"},
                                       {k: v for k, v in got.items() if k != "sealed_dm"})
-    R.run("SEALED_DM live (a sender key, kind 2): echo and delivery carry the same sealed bytes, status 0, "
+    R.run("SEALED_DM live (a sender key, kind 2): echo and delivery carry the same sealed bytes, time, status 0, "
           "the server's spellings, from_key = the sender's key; the recipient opens it and the signature verifies",
           sender_key_dm)
 
@@ -2518,6 +2524,8 @@ def _e2e_block(R, port, home):
                b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm + bytes(16385 - len(rm))), R)
     e2e_strict(port, "E2E_SAY whose room_message is 87 bytes (under epoch, counter, tag, signature) -> close",
                b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm[:87]), R)
+    e2e_strict(port, "E2E_SAY whose room_message has counter 0 (§4.2: at least 1) -> close",
+               b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm[:4] + bytes(4) + rm[8:]), R)
     e2e_strict(port, "E2E_KEYS_GET with a trailing byte -> close", b"\x1d" + L.enc_str("e2eY") + b"\x00", R)
     e2e_strict(port, "server type E2E_MESSAGE (0x30) from a client -> close", b"\x30" + L.enc_str(SEC), R)
 

@@ -380,7 +380,7 @@ class Reader:
 # (event id 1..2^63-1), skipped (0..2^63-1), signed_head (page "Room chain"); for the end-to-end
 # layer: flags (0 or 1, bit 0 = end-to-end; another value is malformed), e2e_key (exactly 140
 # bytes, not_after < 2^63), sealed (a sealed_dm: bytes of 125..16,384), rmsg (a room_message:
-# bytes of 88..16,384), e2e_keys (E2E_KEYS' records).
+# bytes of 88..16,384 whose counter is at least 1), e2e_keys (E2E_KEYS' records).
 C2S = {
     JOIN: ("JOIN", [("name", "str")]),
     SAY: ("SAY", [("id", "id"), ("room", "str"), ("text", "str")]),
@@ -626,6 +626,8 @@ def _dec_field(r, kind):
         b = r.take(r.u16())
         if not 88 <= len(b) <= 16384:
             raise ProtocolError("room_message of %d bytes" % len(b))
+        if struct.unpack(">I", b[4:8])[0] == 0:  # §4.2: counter at least 1
+            raise ProtocolError("room_message counter 0")
         return b
     if kind == "e2e_keys":
         n = _count(r, 142, "E2E_KEYS record")
