@@ -160,8 +160,8 @@ class Srv:
     def recv_raw(self):
         """The next plaintext; the client's KEY_UPDATEs (exactly 0x1a) are followed and counted
         here, below the messages, as the page's "Key update" says. Its E2E_KEYs (0x1c, issue 17)
-        are kept aside in self.published as (messages returned before it, e2e_key or the parse
-        error), so that the older checks see the session they expect."""
+        are kept aside in self.published as (the type bytes of the messages returned before it,
+        e2e_key or the parse error), so that the older checks see the session they expect."""
         in_a_row = 0
         while True:
             pt = self.rx.open(L.recv_frame(self.s))
@@ -170,10 +170,10 @@ class Srv:
                     k = L.decode_c2s(pt)["e2e_key"]
                 except L.ProtocolError as e:
                     k = e
-                self.__dict__.setdefault("published", []).append((getattr(self, "returned", 0), k))
+                self.__dict__.setdefault("published", []).append((bytes(getattr(self, "returned", b"")), k))
                 continue
             if pt != bytes([L.KEY_UPDATE_C2S]):
-                self.returned = getattr(self, "returned", 0) + 1
+                self.returned = getattr(self, "returned", b"") + pt[:1]
                 return pt
             in_a_row += 1
             if in_a_row > L.KEY_UPDATE_MAX_IN_A_ROW:
@@ -373,10 +373,10 @@ def scenarios(R, C):
         C.client_e2e = pub[0][1] if pub and isinstance(pub[0][1], bytes) else None
         R.check("E2E_KEY (1c) right after WELCOME, before ENTER: 140 bytes, owner = the CLIENT_AUTH key, signature "
                 "verifies, not_after in the future, serial >= 1",
-                len(pub) == 1 and pub[0][0] == 1 and C.client_e2e is not None
+                len(pub) == 1 and pub[0][0] == b"\x16\x10" and C.client_e2e is not None
                 and E.e2e_key_problem(C.client_e2e, C.ci) is None and E.parse_e2e_key(C.client_e2e)["serial"] >= 1,
-                "published %r (index: messages before it); problem %r" % (
-                    [(i, k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub],
+                "published %r (the types before it); problem %r" % (
+                    [(i.hex(), k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub],
                     C.client_e2e and E.e2e_key_problem(C.client_e2e, C.ci)))
         R.check("WHO layout 13 room", body[4] == exp[4], body[4].hex())
         R.check("end of input: PING (14 + u64) then BYE with message \"\" (15 0000); PINGs are 9 bytes",
@@ -1248,8 +1248,9 @@ def e2e_scenarios(R, C):
     srv, got, rc, out, err = e2e_session(C, ["/msg bob sealed hello", "/msg bob second one"], on_general, keys=ALL)
     pub = getattr(srv, "published", [])
     R.check("e2e: E2E_KEY right after WELCOME (before ENTER), owner = the client's key, signature valid, not expired",
-            pub and pub[0][0] == 1 and isinstance(pub[0][1], bytes) and E.e2e_key_problem(pub[0][1], C.ci) is None,
-            repr([(i, k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub]))
+            pub and pub[0][0] == b"\x16\x10" and isinstance(pub[0][1], bytes)
+            and E.e2e_key_problem(pub[0][1], C.ci) is None,
+            "(types before it, key) %r" % [(i.hex(), k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub])
     gets = [m for m in got if m["type"] == "E2E_KEYS_GET"]
     sealed = [m for m in got if m["type"] == "SEALED_DM"]
     dms = [m for m in got if m["type"] == "DM"]
