@@ -293,13 +293,12 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
       synchronized (lock) {
         sent = echoes.remove(m.sealed().enc());
       }
-      if (sent == null) {
-        warn.accept("! the server sent back a sealed DM to " + EventFormat.text(m.to())
-            + " that this client did not send; not shown");
-        return List.of();
+      if (sent != null) {
+        return List.of(new ServerMessage.Dm(m.time(), m.from(), m.to(), sent.text(), m.status(),
+            m.note()));
       }
-      return List.of(new ServerMessage.Dm(m.time(), m.from(), m.to(), sent.text(), m.status(),
-          m.note()));
+      // not one of ours: another session of this same identity (another terminal, another
+      // name) wrote to us, and it is opened like any DM; one that was not for us will not open
     }
     Optional<ByteString> pinned = pin(m.from(), m.fromKey());
     if (pinned.isEmpty()) {
