@@ -76,6 +76,9 @@ final class E2eRooms implements AutoCloseable {
     void saveCounters();
   }
 
+  /** Most member-list fetches before one line is sealed. */
+  private static final int MAX_REFRESHES = 3;
+
   private final Context ctx;
   /** By room skeleton; guarded by the context's lock. */
   private final Map<String, RoomEnd> rooms = new HashMap<>();
@@ -154,6 +157,7 @@ final class E2eRooms implements AutoCloseable {
         r.renew = true; // back after a reconnect: the others forgot our chain
       }
       r.stale = true;
+      r.changes++;
       r.toldBeforeJoined = false;
     }
     queueRefresh(r);
@@ -168,6 +172,7 @@ final class E2eRooms implements AutoCloseable {
         return;
       }
       r.stale = true;
+      r.changes++;
     }
     if (!someoneLeft) {
       queueRefresh(r);
@@ -203,6 +208,10 @@ final class E2eRooms implements AutoCloseable {
    * sends our chain to those who need it; true when done. Called holding the send lock.
    */
   private boolean refresh(RoomEnd r) {
+    long asked;
+    synchronized (ctx.lock()) {
+      asked = r.changes;
+    }
     KeyRequests.Answer answer = ctx.fetch(r.room);
     if (!(answer instanceof KeyRequests.Answer.Keys keys)) {
       ctx.warn("! the members' end-to-end keys of " + EventFormat.text(r.room) + " did not"
@@ -222,7 +231,7 @@ final class E2eRooms implements AutoCloseable {
     synchronized (ctx.lock()) {
       membership = r.end.setMembers(members, ctx.now(), r.renew);
       r.renew = false;
-      r.stale = false;
+      r.stale = r.changes != asked; // someone came or went while we asked: ask again
       if (!membership.deliveries().isEmpty()) {
         ctx.saveCounters();
       }
@@ -235,7 +244,20 @@ final class E2eRooms implements AutoCloseable {
           delivery.dm()));
     }
     List<ServerMessage> opened = new ArrayList<>();
-    early.forEach(k -> opened.addAll(install(r, k.from(), k.opened(), false)));
+    for (RoomEnd.EarlyKey k : early) {
+      boolean member;
+      synchronized (ctx.lock()) {
+        member = r.end.members().contains(k.opened().sender());
+        if (!member) {
+          // the answer was asked for before its sender entered: keep it for the refresh its
+          // JOINED brings, rather than refuse a genuine key
+          r.keepEarly(k);
+        }
+      }
+      if (member) {
+        opened.addAll(install(r, k.from(), k.opened(), false));
+      }
+    }
     if (!opened.isEmpty()) {
       late.accept(opened);
     }
@@ -258,9 +280,16 @@ final class E2eRooms implements AutoCloseable {
         return new Sealing.Refused("not sent: " + EventFormat.text(room)
             + " is not an end-to-end room of yours");
       }
-      if (needsKeys && !refresh(r)) {
-        return new Sealing.Refused("not sent: the members' end-to-end keys of "
-            + EventFormat.text(room) + " did not come; try again");
+      // a member list that changed while it was being fetched is fetched again (a few times at
+      // most), so that a newcomer has our chain before the line it should read
+      for (int attempt = 0; needsKeys && attempt < MAX_REFRESHES; attempt++) {
+        if (!refresh(r)) {
+          return new Sealing.Refused("not sent: the members' end-to-end keys of "
+              + EventFormat.text(room) + " did not come; try again");
+        }
+        synchronized (ctx.lock()) {
+          needsKeys = r.stale;
+        }
       }
       RoomMessage sealed;
       synchronized (ctx.lock()) {
@@ -398,6 +427,7 @@ final class E2eRooms implements AutoCloseable {
       if (mayWait && !r.end.members().contains(opened.sender())) {
         r.early(from, opened); // its sender is not in our member list yet: ask again
         r.stale = true;
+        r.changes++;
         outcome = null;
         released = List.of();
       } else {
@@ -410,7 +440,12 @@ final class E2eRooms implements AutoCloseable {
       queueRefresh(r);
       return List.of();
     }
-    if (outcome instanceof InstallOutcome.Refused refused) {
+    // a key that waited for its sender to be listed may find a newer one of the same sender
+    // installed meanwhile (it came once the sender was listed): nothing was replayed, and nothing
+    // is rewound either way
+    boolean overtaken = !mayWait && outcome instanceof InstallOutcome.Refused stale
+        && stale.reason() == InstallOutcome.Reason.STALE;
+    if (outcome instanceof InstallOutcome.Refused refused && !overtaken) {
       ctx.warn(E2eWarnings.install(from, refused.reason()));
     }
     List<ServerMessage> shown = new ArrayList<>();

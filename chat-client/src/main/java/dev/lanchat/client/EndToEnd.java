@@ -17,10 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -64,6 +67,8 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   private final E2eRooms rooms;
   private final Map<String, E2eKey> dmKeys = new LinkedHashMap<>();
   private final Map<ByteString, SentDm> echoes = new LinkedHashMap<>();
+  /** Our sender-key DMs (kind 2) until their echo, which shows nothing; by {@code enc}. */
+  private final Set<ByteString> keyEchoes = new LinkedHashSet<>();
   private volatile PeerKeys peers;
   private volatile Link link;
   private volatile Consumer<String> warn = line -> { };
@@ -290,12 +295,17 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   private List<ServerMessage> sealedDm(ServerMessage.SealedDm m) {
     if (m.fromKey().equals(self)) {
       SentDm sent;
+      boolean ourKey;
       synchronized (lock) {
         sent = echoes.remove(m.sealed().enc());
+        ourKey = keyEchoes.remove(m.sealed().enc());
       }
       if (sent != null) {
         return List.of(new ServerMessage.Dm(m.time(), m.from(), m.to(), sent.text(), m.status(),
             m.note()));
+      }
+      if (ourKey) {
+        return List.of(); // the echo of a room key we handed out: nothing to show
       }
       // not one of ours: another session of this same identity (another terminal, another
       // name) wrote to us, and it is opened like any DM; one that was not for us will not open
@@ -389,6 +399,14 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
 
   @Override
   public void send(ClientMessage message) {
+    if (message instanceof ClientMessage.SealedDm dm) {
+      synchronized (lock) {
+        if (keyEchoes.size() >= MAX_ECHOES) {
+          keyEchoes.remove(keyEchoes.iterator().next());
+        }
+        keyEchoes.add(dm.sealed().enc());
+      }
+    }
     link.send(message);
   }
 

@@ -35,6 +35,12 @@ final class RoomEnd {
   final E2eRoom end;
   /** The member list must be fetched again before we send. */
   boolean stale = true;
+  /**
+   * Counts the member lists we were told of (ENTERED, joins, leaves, early keys): a fetch that
+   * began before the latest may not clear {@link #stale}, or a line could be sealed before a
+   * newcomer who came meanwhile got our chain.
+   */
+  long changes;
   /** The next member list starts a new chain for everyone. */
   boolean renew;
   /** The "before you joined" line was shown since the last ENTERED. */
@@ -93,6 +99,15 @@ final class RoomEnd {
     }
     earlyKeys.add(new EarlyKey(from, new DmOutcome.Opened(opened.sender(), opened.kind(),
         opened.content().clone(), opened.counter(), opened.continuity())));
+  }
+
+  /** Keeps an early key taken by {@link #takeEarly} whose sender is still not a member. */
+  void keepEarly(EarlyKey key) {
+    if (earlyKeys.size() >= MAX_EARLY_KEYS) {
+      dev.lanchat.common.crypto.Bytes.wipe(key.opened().content());
+      return;
+    }
+    earlyKeys.add(key);
   }
 
   /** The early sender keys, now let go (to install again). */
