@@ -176,7 +176,9 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
    * {@code history} says whether a room event is one of an ENTERED's history events.
    */
   List<ServerMessage> received(ServerMessage message, boolean history) {
-    requests.received(message);
+    if (requests.received(message) && message instanceof ServerMessage.Error) {
+      return List.of(); // it answered a key question, whose asker says what it means
+    }
     return switch (message) {
       case ServerMessage.SealedDm dm -> sealedDm(dm);
       case ServerMessage.E2eMessage m -> rooms.message(m, history);
@@ -202,12 +204,12 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   /** Seals {@code text} to {@code to}, fetching and checking {@code to}'s key first. */
   Sealing dm(String to, String text) {
     republishIfDue();
-    Optional<E2eKey> key = recipientKey(to);
-    if (key.isEmpty()) {
-      return new Sealing.Refused("DM not sent: " + EventFormat.text(to)
-          + " has no end-to-end key this client accepts (see above)");
+    RecipientKey found = recipientKey(to);
+    if (found instanceof RecipientKey.Missing missing) {
+      return new Sealing.Refused(missing.why());
     }
-    SealedDm sealed = seal(key.get(), DmContent.TEXT, text.getBytes(StandardCharsets.UTF_8));
+    E2eKey key = ((RecipientKey.Found) found).key();
+    SealedDm sealed = seal(key, DmContent.TEXT, text.getBytes(StandardCharsets.UTF_8));
     synchronized (lock) {
       if (echoes.size() >= MAX_ECHOES) {
         echoes.remove(echoes.keySet().iterator().next());
@@ -226,28 +228,34 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
     }
   }
 
+  /** What looking up a recipient's key found: the key, or why there is none (one line). */
+  private sealed interface RecipientKey {
+    record Found(E2eKey key) implements RecipientKey {}
+
+    record Missing(String why) implements RecipientKey {}
+  }
+
   /** {@code to}'s key: the one cached while still in use, else the server's, checked. */
-  private Optional<E2eKey> recipientKey(String to) {
+  private RecipientKey recipientKey(String to) {
     String skeleton = Names.skeleton(to);
     synchronized (lock) {
       E2eKey cached = dmKeys.get(skeleton);
       if (cached != null && cached.notAfter() >= clock.getAsLong()) {
-        return Optional.of(cached);
+        return new RecipientKey.Found(cached);
       }
       dmKeys.remove(skeleton);
     }
     KeyRequests.Answer answer = fetch(to);
     if (!(answer instanceof KeyRequests.Answer.Keys keys)) {
-      warn.accept("! " + EventFormat.text(to) + "'s end-to-end key did not come: "
-          + ((KeyRequests.Answer.None) answer).why());
-      return Optional.empty();
+      // the server's refusal (no such user) or its silence, said once, as the DM's failure
+      return new RecipientKey.Missing(((KeyRequests.Answer.None) answer).why());
     }
     Optional<E2eKeyEntry> entry = keys.entries().stream()
         .filter(e -> Names.skeleton(e.name()).equals(skeleton)).findFirst();
     if (entry.isEmpty()) {
-      warn.accept("! " + EventFormat.text(to) + " has published no end-to-end key on this"
-          + " server (a client without end-to-end encryption, or one that never connected)");
-      return Optional.empty();
+      return new RecipientKey.Missing("DM not sent: " + EventFormat.text(to) + " has published"
+          + " no end-to-end key on this server (a client without end-to-end encryption, or one"
+          + " that never connected)");
     }
     Optional<E2eKey> valid = checked(entry.get());
     valid.ifPresent(k -> {
@@ -258,7 +266,11 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
         dmKeys.put(skeleton, k);
       }
     });
-    return valid;
+    if (valid.isEmpty()) {
+      return new RecipientKey.Missing("DM not sent: " + EventFormat.text(to)
+          + " has no end-to-end key this client accepts (see above)");
+    }
+    return new RecipientKey.Found(valid.get());
   }
 
   /** The entry's key when it is valid for the identity pinned for its name; else a warning. */

@@ -87,14 +87,20 @@ final class KeyRequests {
     }
   }
 
-  /** Follows the server's messages: E2E_KEYS pages, and the ERRORs that end a question. */
-  void received(ServerMessage message) {
-    switch (message) {
-      case ServerMessage.E2eKeys keys -> page(keys);
+  /**
+   * Follows the server's messages: E2E_KEYS pages, and the ERRORs that end a question; true
+   * when {@code message} was the answer to a question (the asker tells the user, once).
+   */
+  boolean received(ServerMessage message) {
+    return switch (message) {
+      case ServerMessage.E2eKeys keys -> {
+        page(keys);
+        yield true;
+      }
       case ServerMessage.Error error when isAboutAQuestion(error) -> failOldest(
           EventFormat.text(error.text()));
-      default -> { }
-    }
+      default -> false;
+    };
   }
 
   private void page(ServerMessage.E2eKeys keys) {
@@ -126,16 +132,17 @@ final class KeyRequests {
     };
   }
 
-  private void failOldest(String why) {
+  private boolean failOldest(String why) {
     Pending oldest;
     synchronized (this) {
       Iterator<Pending> it = pending.values().iterator();
       if (!it.hasNext()) {
-        return;
+        return false;
       }
       oldest = it.next();
       it.remove();
     }
     oldest.done.complete(new Answer.None(why));
+    return true;
   }
 }
