@@ -20,6 +20,7 @@ import unicodedata
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
 import check_join_code_vectors as J  # noqa: E402  (P-256, Schnorr proofs, round layouts)
+import e2e_ref as E  # noqa: E402  (the end-to-end layer, shared with check_e2e_vectors.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
@@ -30,6 +31,7 @@ T = 10.0
 SHOWN = {}  # what --show-identity printed
 BOB_PRIV = Ed25519PrivateKey.generate()
 BOB = L.ed25519_pub(BOB_PRIV)  # another member's key
+BOB_E2E, BOB_X = E.make_e2e_key(BOB_PRIV)  # bob's published end-to-end key and its private half
 
 
 class Ctx:
@@ -157,17 +159,43 @@ class Srv:
 
     def recv_raw(self):
         """The next plaintext; the client's KEY_UPDATEs (exactly 0x1a) are followed and counted
-        here, below the messages, as the page's "Key update" says."""
+        here, below the messages, as the page's "Key update" says. Its E2E_KEYs (0x1c, issue 17)
+        are kept aside in self.published as (the type bytes of the messages returned before it,
+        e2e_key or the parse error), so that the older checks see the session they expect."""
         in_a_row = 0
         while True:
             pt = self.rx.open(L.recv_frame(self.s))
+            if pt[:1] == bytes([L.E2E_KEY]):
+                try:
+                    k = L.decode_c2s(pt)["e2e_key"]
+                except L.ProtocolError as e:
+                    k = e
+                self.__dict__.setdefault("published", []).append((bytes(getattr(self, "returned", b"")), k))
+                continue
             if pt != bytes([L.KEY_UPDATE_C2S]):
+                self.returned = getattr(self, "returned", b"") + pt[:1]
                 return pt
             in_a_row += 1
             if in_a_row > L.KEY_UPDATE_MAX_IN_A_ROW:
                 raise L.ProtocolError("more than 16 KEY_UPDATE records in a row")
             self.key_updates_seen = getattr(self, "key_updates_seen", 0) + 1
             self.rx.update()
+
+    def keys_answer(self, m, keys=None):
+        """Answers E2E_KEYS_GET m from `keys` {skeleton of a name: (name, e2e_key)} (bob's by
+        default): a room gets every key we have of its roster, a name its one key or none."""
+        keys = keys if keys is not None else {"bob": ("bob", BOB_E2E)}
+        if m["target"].startswith("#"):
+            names = [n for n, _ in self.others + [self.me]]
+            recs = [keys[L.skeleton(n)] for n in names if L.skeleton(n) in keys]
+        else:
+            recs = [keys[L.skeleton(m["target"])]] if L.skeleton(m["target"]) in keys else []
+        self.send(L.E2E_KEYS, target=m["target"], more=0, keys=recs)
+
+    def sealed_echo(self, m, status=0):
+        """The echo of the client's SEALED_DM m (the same bytes)."""
+        self.send(L.S_SEALED_DM, time=int(time.time() * 1000), from_key=self.me[1], to=m["to"],
+                  sealed_dm=m["sealed_dm"], status=status, note="", **{"from": self.me[0]})
 
     def update_key(self):
         """Seals KEY_UPDATE (0x2c) under k, then everything after under k'."""
@@ -200,19 +228,20 @@ def unsafe_chars(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-client", "target", "chat-client.jar"))
-    ap.add_argument("--only", choices=["join-code", "rooms"], help="run one block of checks only")
+    ap.add_argument("--only", choices=["join-code", "rooms", "e2e"], help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
     C = Ctx(os.path.abspath(a.jar))
     try:
-        if a.only == "rooms":
+        if a.only in ("rooms", "e2e"):
             C.ci = None
             scenarios_ci(R, C)
-            rooms_scenarios(R, C)
+            (rooms_scenarios if a.only == "rooms" else e2e_scenarios)(R, C)
             return sys.exit(R.summary())
         if a.only != "join-code":
             scenarios(R, C)
             rooms_scenarios(R, C)
+            e2e_scenarios(R, C)
         join_code_scenarios(R, C)
     finally:
         C.lsock.close()
@@ -287,6 +316,10 @@ def scenarios(R, C):
                 elif t == "DM":
                     srv.send(L.S_DM, time=int(time.time() * 1000), to="bob", text=m["text"], status=0, note="",
                              **{"from": "tester"})
+                elif t == "E2E_KEYS_GET":
+                    srv.keys_answer(m)
+                elif t == "SEALED_DM":
+                    srv.sealed_echo(m)
                 elif t == "WHO":
                     srv.send(L.ROSTER, room=m["room"], more=0, entries=[(("bob", BOB), ""), (("tester", C.ci), "")])
                 elif t == "PING":
@@ -305,8 +338,21 @@ def scenarios(R, C):
         body = [x for x in plains if x[:1] not in (b"\x14", b"\x1b")]
         pings = [x for x in plains if x[:1] == b"\x14"]
         say_id = struct.unpack(">Q", body[2][1:9])[0] if len(body) > 2 and len(body[2]) > 9 else 0
+        # issue 17: /msg asks E2E_KEYS_GET of the name, then sends a SEALED_DM (checked below)
+        keys_get = [x for x in body if x[:1] == b"\x1d"]
+        sealed = [x for x in body if x[:1] == b"\x1e"]
+        body = [x for x in body if x[:1] not in (b"\x1d", b"\x1e")]
+        if sealed:
+            sd = L.decode_c2s(sealed[0])
+            try:
+                opened = E.open_dm({1: BOB_X}, BOB, C.ci, sd["sealed_dm"])
+            except E.E2eError as e:
+                opened = {"error": str(e)}
+            to = "BOB" if L.skeleton(sd["to"]) == "bob" else sd["to"]  # the typed or the server's spelling
+            body.insert(3, b"\x12" + struct.pack(">Q", sd["id"]) + L.enc_str(to) + L.enc_str(
+                opened.get("content", b"").decode("utf-8", "replace")) if opened.get("kind") == 1 else sealed[0])
         exp = [b"\x10" + L.enc_str("tester"),
-               b"\x40" + L.enc_str("#general") + bytes(8),
+               b"\x40" + L.enc_str("#general") + bytes(8) + b"\x00",
                b"\x11" + struct.pack(">Q", say_id) + L.enc_str("#general") + L.enc_str("hello \u00e9"),
                b"\x12" + struct.pack(">Q", say_id + 1) + L.enc_str("BOB") + L.enc_str("hi there"),
                b"\x13" + L.enc_str("#general"),
@@ -315,10 +361,23 @@ def scenarios(R, C):
         R.check("client records open under k_c2s with seq 0,1,2,... (%d records after CLIENT_AUTH)" % len(plains),
                 len(plains) >= 7, "")
         R.check("JOIN layout 10 0006 'tester'", body[0] == exp[0], body[0].hex())
-        R.check("right after WELCOME: ENTER #general since 0 (40 0008 #general 0000000000000000, §5.1)",
+        R.check("right after WELCOME: ENTER #general since 0 flags 0 (40 0008 #general 0000000000000000 00, §5.1)",
                 body[1] == exp[1], body[1].hex())
         R.check("SAY layout 11 id(u64, not 0) room text", body[2] == exp[2] and say_id != 0, body[2].hex())
-        R.check("DM layout 12 id(SAY's id + 1, §5.10) to text", body[3] == exp[3], body[3].hex())
+        R.check("/msg BOB hi there: E2E_KEYS_GET 'BOB' (1d), then SEALED_DM (1e) with id SAY's id + 1 (§5.10), to "
+                "'BOB', sealed to bob's key: it opens, kind 1, text 'hi there', signed by the client's key",
+                keys_get == [b"\x1d" + L.enc_str("BOB")] and len(sealed) == 1 and body[3] == exp[3],
+                "E2E_KEYS_GET %r; SEALED_DM %r; opened %r" % ([x.hex() for x in keys_get], [x.hex()[:80] for x in sealed],
+                                                              sealed and opened))
+        pub = getattr(srv, "published", [])
+        C.client_e2e = pub[0][1] if pub and isinstance(pub[0][1], bytes) else None
+        R.check("E2E_KEY (1c) right after WELCOME, before ENTER: 140 bytes, owner = the CLIENT_AUTH key, signature "
+                "verifies, not_after in the future, serial >= 1",
+                len(pub) == 1 and pub[0][0] == b"\x16\x10" and C.client_e2e is not None
+                and E.e2e_key_problem(C.client_e2e, C.ci) is None and E.parse_e2e_key(C.client_e2e)["serial"] >= 1,
+                "published %r (the types before it); problem %r" % (
+                    [(i.hex(), k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub],
+                    C.client_e2e and E.e2e_key_problem(C.client_e2e, C.ci)))
         R.check("WHO layout 13 room", body[4] == exp[4], body[4].hex())
         R.check("end of input: PING (14 + u64) then BYE with message \"\" (15 0000); PINGs are 9 bytes",
                 len(body) == 6 and body[5] == exp[5] and plains[-2][:1] == b"\x14"
@@ -867,6 +926,10 @@ def serve(srv, C, on_enter, limit=40):
         elif t == "DM":
             srv.send(L.S_DM, time=int(time.time() * 1000), to=m["to"], text=m["text"], status=0, note="",
                      **{"from": "tester"})
+        elif t == "E2E_KEYS_GET":
+            srv.keys_answer(m)
+        elif t == "SEALED_DM":
+            srv.sealed_echo(m)
         elif t == "PING":
             srv.send(L.PONG, token=m["token"])
         elif t == "BYE":
@@ -1088,6 +1151,210 @@ def rooms_scenarios(R, C):
                 say, [(m["type"], m.get("id"), m.get("text")) for m in second], rc)
     R.run("a SAY the server never confirmed is sent again after the reconnect with the same id (§5.10), once; exit 0",
           resend_after_reconnect)
+
+
+
+# ---------------------------------------------------------- the end-to-end layer (issue 17)
+
+CAROL_PRIV = Ed25519PrivateKey.generate()
+CAROL = L.ed25519_pub(CAROL_PRIV)
+MALLORY_PRIV = Ed25519PrivateKey.generate()
+BOB_COUNTER = [0]  # bob's DM counter to the client: the client keeps its own across runs
+
+
+def bob_dm(srv, kind, content):
+    """A SEALED_DM from bob to the client, sealed to the key the client published."""
+    BOB_COUNTER[0] += 1
+    key = srv.published[0][1]
+    sealed = E.seal_dm(BOB_PRIV, srv.me[1], key, kind, BOB_COUNTER[0], content)
+    srv.send(L.S_SEALED_DM, time=int(time.time() * 1000), from_key=BOB, to=srv.me[0], sealed_dm=sealed,
+             status=0, note="", **{"from": "bob"})
+    return sealed
+
+
+def serve_e2e(srv, C, on_enter, keys=None, others=(("bob", BOB),), limit=60):
+    """Like serve(), for the end-to-end layer: answers E2E_KEYS_GET from `keys` (a function of the
+    request, or a dict), echoes SEALED_DM (status 0) and E2E_SAY (as E2E_MESSAGE of the room)."""
+    got = []
+    srv.rooms = {}
+    for _ in range(limit):
+        try:
+            m = L.decode_c2s(srv.recv_raw())
+        except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout) as e:
+            got.append({"type": "closed", "why": repr(e)})
+            break
+        got.append(m)
+        t = m["type"]
+        if t == "JOIN":
+            srv.welcome(m["name"], C.ci, list(others))
+        elif t == "ENTER":
+            on_enter(srv, m)
+        elif t == "E2E_KEYS_GET":
+            srv.keys_answer(m, keys(m) if callable(keys) else keys)
+        elif t == "SEALED_DM":
+            srv.sealed_echo(m)
+        elif t == "E2E_SAY":
+            r = srv.rooms.get(L.room_skeleton(m["room"]))
+            if r is not None:
+                srv.send_raw(r.event(L.E2E_MESSAGE, C.ci, **{"from": srv.me[0], "room_message": m["room_message"]}))
+        elif t == "SAY":
+            srv.say_back(m)
+        elif t == "ROOMS":
+            srv.send(L.ROOM_LIST, rooms=[("#general", 3, "", 0), ("#ops", 3, "", 1)])
+        elif t == "PING":
+            srv.send(L.PONG, token=m["token"])
+        elif t == "BYE":
+            break
+    return got
+
+
+def e2e_session(C, lines, on_enter, **kw):
+    p = C.client(lines)
+    try:
+        s = C.accept()
+        srv = Srv(s, C.key)
+        srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+        got = serve_e2e(srv, C, on_enter, **kw)
+        s.close()
+        rc = p.wait(15)
+    finally:
+        p.stop()
+    return srv, got, rc, bytes(p.out).decode("utf-8", "replace"), bytes(p.err).decode("utf-8", "replace")
+
+
+def opened_by_bob(m):
+    try:
+        return E.open_dm({1: BOB_X}, BOB, CI[0], m["sealed_dm"])
+    except E.E2eError as e:
+        return {"error": str(e)}
+
+
+CI = [None]
+
+
+def e2e_scenarios(R, C):
+    CI[0] = C.ci
+    ALL = {"bob": ("bob", BOB_E2E)}
+
+    # -- DMs both ways
+    state = {}
+
+    def on_general(srv, m):
+        srv.entered(m)
+        if getattr(srv, "published", None):
+            state["in"] = bob_dm(srv, E.KIND_TEXT, "sealed hi from bob".encode())
+            srv.send(L.S_SEALED_DM, time=int(time.time() * 1000), from_key=BOB, to=srv.me[0],
+                     sealed_dm=state["in"], status=0, note="", **{"from": "bob"})  # the same DM again: a replay
+    srv, got, rc, out, err = e2e_session(C, ["/msg bob sealed hello", "/msg bob second one"], on_general, keys=ALL)
+    pub = getattr(srv, "published", [])
+    R.check("e2e: E2E_KEY right after WELCOME (before ENTER), owner = the client's key, signature valid, not expired",
+            pub and pub[0][0] == b"\x16\x10" and isinstance(pub[0][1], bytes)
+            and E.e2e_key_problem(pub[0][1], C.ci) is None,
+            "(types before it, key) %r" % [(i.hex(), k.hex()[:40] if isinstance(k, bytes) else k) for i, k in pub])
+    gets = [m for m in got if m["type"] == "E2E_KEYS_GET"]
+    sealed = [m for m in got if m["type"] == "SEALED_DM"]
+    dms = [m for m in got if m["type"] == "DM"]
+    opened = [opened_by_bob(m) for m in sealed]
+    R.check("e2e: /msg bob -> E2E_KEYS_GET 'bob' before the first SEALED_DM; no plain DM",
+            bool(gets and sealed) and gets[0]["target"] == "bob" and got.index(gets[0]) < got.index(sealed[0])
+            and not dms, "sent %r" % [(m["type"], m.get("target") or m.get("to")) for m in got])
+    R.check("e2e: two SEALED_DMs to bob that bob's key opens: kind 1, texts as typed, signed by the client's key "
+            "(sig over 'lanchat v2 e2e dm sig' || recipient || serial || kind || counter || content), counters "
+            "n and n + 1, ids consecutive and not 0",
+            len(sealed) == 2 and [o.get("kind") for o in opened] == [1, 1]
+            and [o.get("content") for o in opened] == [b"sealed hello", b"second one"]
+            and opened[1]["counter"] == opened[0]["counter"] + 1 and opened[0]["counter"] >= 1
+            and sealed[0]["id"] != 0 and sealed[1]["id"] == sealed[0]["id"] + 1 and not dms,
+            "opened %r; ids %r; plain DMs %d" % (opened, [m["id"] for m in sealed], len(dms)))
+    shown = out.count("sealed hi from bob")
+    warn = [l for l in (out + err).splitlines() if "bob" in l and re.search(r"(?i)replay|again|reorder|refus|warn|!", l)
+            and "sealed hi from bob" not in l]
+    R.check("e2e: a SEALED_DM from bob sealed to the client's published key is shown (once)", shown == 1,
+            "shown %d times; output %r" % (shown, out[-600:]))
+    R.check("e2e: the same SEALED_DM again (counter not above the last) is refused with a warning naming bob",
+            shown == 1 and warn, "warnings %r" % warn)
+
+    # -- an end-to-end room
+    bob_chain = E.Chain("#ops")
+    reader = E.Reader("#ops")
+
+    def on_ops(srv, m):
+        if not m["room"].startswith("#ops"):
+            return srv.entered(m)
+        state["enter"] = m
+        r = Room(m["room"])
+        srv.rooms[L.room_skeleton(m["room"])] = r
+        members = srv.others + [srv.me]
+        srv.send(L.ENTERED, room=m["room"], topic="", members=len(members), history=0, skipped=0, flags=1)
+        srv.send(L.ROSTER, room=m["room"], more=0, entries=[(x, "") for x in members])
+        srv.send_raw(r.event(L.JOINED, srv.me[1], member=srv.me))
+        bob_dm(srv, E.KIND_SENDER_KEY, bob_chain.sender_key())
+        srv.send_raw(r.event(L.E2E_MESSAGE, BOB, **{"from": "bob",
+                                                       "room_message": bob_chain.seal(BOB_PRIV, "bob says hi sealed")}))
+    bad_carol = E.make_e2e_key(MALLORY_PRIV)[0]  # the server hands out mallory's key as carol's
+    srv, got, rc, out, err = e2e_session(C, ["/join #ops --e2e", "secret line", "/rooms"], on_ops,
+                                         keys={"bob": ("bob", BOB_E2E), "carol": ("carol", bad_carol)},
+                                         others=(("bob", BOB), ("carol", CAROL)))
+    en = state.get("enter", {})
+    R.check("e2e: /join #ops --e2e -> ENTER #ops since 0 flags 1", en.get("room") == "#ops" and en.get("flags") == 1
+            and en.get("since") == 0, repr(en))
+    sks = [m for m in got if m["type"] == "SEALED_DM"]
+    to_bob = [(m, opened_by_bob(m)) for m in sks if L.skeleton(m["to"]) == "bob"]
+    to_carol = [m for m in sks if L.skeleton(m["to"]) == "carol"]
+    sk_ok = False
+    for m, o in to_bob:
+        if o.get("kind") == 2:
+            try:
+                reader.accept_sender_key(C.ci, o["content"])
+                sk_ok = True
+            except E.E2eError as e:
+                o["refused"] = str(e)
+    R.check("e2e: the client hands its sender key of #ops to bob: a SEALED_DM kind 2 that opens, content "
+            "room '#ops' || epoch || counter || chain key", sk_ok, repr([o for _, o in to_bob]))
+    says = [m for m in got if m["type"] == "E2E_SAY"]
+    texts = []
+    for m in says:
+        try:
+            texts.append(reader.open(C.ci, m["room_message"])[0])
+        except E.E2eError as e:
+            texts.append("refused: %s" % e)
+    plain = [m for m in got if m["type"] in ("SAY", "ME") and "secret" in m.get("text", "")]
+    R.check("e2e: a line typed in #ops goes as E2E_SAY (1f) in #ops, id not 0, that bob's reader opens "
+            "('secret line'); no plain SAY of it", says and says[0]["room"] == "#ops" and says[0]["id"] != 0
+            and texts[:1] == ["secret line"] and not plain, "E2E_SAYs %r opened %r; plain %r" % (
+                [(m["room"], m["id"]) for m in says], texts, plain))
+    R.check("e2e: bob's E2E_MESSAGE (after his sender key as SEALED_DM kind 2) is shown", "bob says hi sealed" in out,
+            out[-800:])
+    cw = [l for l in (out + err).splitlines() if "carol" in l.lower()
+          and re.search(r"(?i)key|warn|refus|!|substitut|not valid|invalid", l)]
+    R.check("e2e: carol's key substituted (owner is another identity) -> a warning naming carol, and no SEALED_DM "
+            "(no sender key) goes to carol", cw and not to_carol, "warnings %r; to carol %d" % (cw, len(to_carol)))
+    ops_lines = [l for l in out.splitlines() if "#ops" in l and "#general" not in l]
+    gen_lines = [l for l in out.splitlines() if "#general" in l and "#ops" not in l]
+    lock = re.compile("\U0001F512|(?i:lock|e2e|end-to-end|encrypted)")
+    ops_list = [l for l in ops_lines if re.search(r"\b3\b", l)]
+    R.check("e2e: /rooms (ROOM_LIST flags 1 for #ops) shows a lock on #ops, not on #general",
+            any(lock.search(l) for l in ops_list) and not any(lock.search(l) for l in gen_lines if re.search(r"\b3\b", l)),
+            "#ops lines %r; #general lines %r" % (ops_list, gen_lines[-3:]))
+
+    # -- a substituted key for a DM
+    answers = [E.make_e2e_key(MALLORY_PRIV)[0],                                     # another owner
+               E.make_e2e_key(CAROL_PRIV, sign_with=MALLORY_PRIV)[0],               # carol's owner, not her signature
+               E.make_e2e_key(CAROL_PRIV, not_after=int(time.time() * 1000) - 1)[0]]  # expired
+    asked = []
+
+    def subst(m):
+        asked.append(m["target"])
+        return {"carol": ("carol", answers[min(len(asked), 3) - 1])}
+    srv, got, rc, out, err = e2e_session(C, ["/msg carol one", "/msg carol two", "/msg carol three"],
+                                         lambda sv, m: sv.entered(m), keys=subst,
+                                         others=(("bob", BOB), ("carol", CAROL)))
+    sent = [m for m in got if m["type"] in ("SEALED_DM", "DM")]
+    cw = [l for l in (out + err).splitlines() if "carol" in l.lower()
+          and re.search(r"(?i)key|warn|refus|!|substitut|not valid|invalid|expire", l)]
+    R.check("e2e: /msg carol with a substituted key (another owner; carol's owner signed by another key; expired) -> "
+            "nothing sent to carol (no SEALED_DM, no DM) and a warning naming carol",
+            asked and not sent and len(cw) >= 1, "asked %r; sent %r; warnings %r" % (asked, sent, cw))
 
 
 # ------------------------------------------------- join codes ("Join codes (EC-J-PAKE)")

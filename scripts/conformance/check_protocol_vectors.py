@@ -57,7 +57,7 @@ def run_section_4_examples(R, text):
             "page %s, ours %s" % (want, got.hex()))
     ex = {"JOIN": (L.encode_c2s(L.JOIN, name="alice"), "10 0005 616c696365"),
           "ERROR": (L.encode_s2c(L.ERROR, code=1, text="taken"), "27 0001 0005 74616b656e"),
-          "ENTER": (L.encode_c2s(L.ENTER, room="#general", since=0), "40 0008 2367656e6572616c 0000000000000000")}
+          "ENTER": (L.encode_c2s(L.ENTER, room="#general", since=0), "40 0008 2367656e6572616c 0000000000000000 00")}
     flat = re.sub(r"\s+", " ", sec)
     for k, (b, hx) in ex.items():
         R.check("§4.3 example %s `%s`" % (k, hx), b.hex() == hx.replace(" ", "") and
@@ -180,11 +180,11 @@ def main():
                          changes=[("enter", ("al", ci)), ("leave", ci, "al", "", "")]) == V["members_changed_plaintext"], "")
     got["roster_plaintext"] = L.encode_s2c(L.ROSTER, room=room, more=0, entries=[(("alice", ci), "")])
     got["entered_plaintext"] = L.encode_s2c(L.ENTERED, room=room, topic="lunch at noon", members=2, history=1,
-                                            skipped=0)
+                                            skipped=0, flags=0)
     got["dm_echo_plaintext"] = L.encode_s2c(L.S_DM, time=t, to="bob", text="psst", status=2, note="lunch",
                                             **{"from": "alice"})
-    got["room_list_plaintext"] = L.encode_s2c(L.ROOM_LIST, rooms=[(room, 2, "lunch at noon")])
-    got["enter_plaintext"] = L.encode_c2s(L.ENTER, room=room, since=0)
+    got["room_list_plaintext"] = L.encode_s2c(L.ROOM_LIST, rooms=[(room, 2, "lunch at noon", 0)])
+    got["enter_plaintext"] = L.encode_c2s(L.ENTER, room=room, since=0, flags=0)
     got["say_plaintext"] = L.encode_c2s(L.SAY, id=1, room=room, text="hello\nworld")
     got["me_plaintext"] = L.encode_c2s(L.ME, id=2, room=room, text="waves")
     got["dm_plaintext"] = L.encode_c2s(L.C_DM, id=3, to="bob", text="psst")

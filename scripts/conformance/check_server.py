@@ -21,6 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lanchat_ref as L  # noqa: E402
 import check_join_code_vectors as J  # noqa: E402  (P-256, Schnorr proofs, round layouts)
+import e2e_ref as E  # noqa: E402  (the end-to-end layer, shared with check_e2e_vectors.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import JAVA, LOOPBACK, Proc, Results, free_port  # noqa: E402
@@ -86,11 +87,11 @@ def same_room(a, b):
     return L.room_skeleton(a) == L.room_skeleton(b)
 
 
-def enter(c, room="#general", since=0, limit=5000):
+def enter(c, room="#general", since=0, limit=5000, flags=0):
     """ENTER and read the answer of §5.9: ENTERED, the ROSTER records, `history` events, then
     the live events up to our own JOINED. Returns a dict (entered, rosters, entries, history,
     own, order, other: messages not of this room seen meanwhile); on ERROR, {"error": msg}."""
-    c.send(L.ENTER, room=room, since=since)
+    c.send(L.ENTER, room=room, since=since, flags=flags)
     out = {"rosters": [], "entries": [], "history": [], "order": [], "other": [], "live_before_own": []}
     for _ in range(limit):
         m = c.recv()
@@ -190,7 +191,7 @@ def raw_closed(sock, limit=20):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
-    ap.add_argument("--only", choices=["join-code", "key-update", "rooms", "basic"],
+    ap.add_argument("--only", choices=["join-code", "key-update", "rooms", "basic", "e2e"],
                     help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
@@ -199,6 +200,9 @@ def main():
         sys.exit(R.summary())
     if a.only == "key-update":
         run_key_update_checks(R, os.path.abspath(a.jar))
+        sys.exit(R.summary())
+    if a.only == "e2e":
+        run_e2e_checks(R, os.path.abspath(a.jar))
         sys.exit(R.summary())
     if a.only == "rooms":
         run_rooms_checks(R, os.path.abspath(a.jar))
@@ -225,6 +229,7 @@ def main():
     run_allowlist_checks(R, os.path.abspath(a.jar))
     run_join_code_checks(R, os.path.abspath(a.jar))
     run_key_update_checks(R, os.path.abspath(a.jar))
+    run_e2e_checks(R, os.path.abspath(a.jar))
     sys.exit(R.summary())
 
 
@@ -1411,7 +1416,7 @@ def _rooms_block(R, port, new, conns):
     R.check("ENTER a new room #r1: ENTERED(#r1, topic '', members 1, history 0, skipped 0), ROSTER [(A, key, '')] more 0, "
             "own JOINED id 1 whose head extends the genesis head",
             "own" in ea and ea["entered"] == {"type": "ENTERED", "room": R1, "topic": "", "members": 1,
-                                                  "history": 0, "skipped": 0}
+                                                  "history": 0, "skipped": 0, "flags": 0}
             and ea["entries"] == [(("roomA", a.ci), "")] and ea["rosters"][-1]["more"] == 0
             and ea["own"]["id"] == 1 and ea["own"]["head"] == L.chain_next(L.genesis(R1), ea["own"])
             and ea["order"][:2] == ["ENTERED", "ROSTER"], repr(ea))
@@ -1685,15 +1690,16 @@ def _rooms_block(R, port, new, conns):
     # -- ROOMS
     def rooms():
         m = ask(c, L.ROOMS)
-        names = [r for r, _, _ in m.get("rooms", [])]
-        d = {r: (n, t) for r, n, t in m.get("rooms", [])}
-        return m["type"] == "ROOM_LIST" and names == sorted(names) and d.get("#r2") == (1, "") \
+        names = [x[0] for x in m.get("rooms", [])]
+        d = {x[0]: (x[1], x[2]) for x in m.get("rooms", [])}
+        plain = all(x[3] == 0 for x in m.get("rooms", []))
+        return m["type"] == "ROOM_LIST" and names == sorted(names) and d.get("#r2") == (1, "") and plain \
             and d.get(R1, (0, ""))[1] == "lunch at noon" and d[R1][0] >= 4, repr(m)
-    R.run("ROOMS -> ROOM_LIST sorted by name with member counts and topics", rooms)
+    R.run("ROOMS -> ROOM_LIST sorted by name with member counts, topics and flags 0 (none end-to-end)", rooms)
 
     def rooms_sorted_how():
         m = ask(c, L.ROOMS)
-        names = [r for r, _, _ in m["rooms"]]
+        names = [x[0] for x in m["rooms"]]
         return True, "sorted as sent: %r (the page says 'sorted by name' but not byte order or skeleton)" % names
     R.run("note: ROOM_LIST order", rooms_sorted_how)
 
@@ -2152,6 +2158,382 @@ def run_key_update_checks(R, jar):
               "k', 30 PONGs in order", server_updates)
     finally:
         srv.stop()
+
+
+# ---------------------------------------------------------------- end-to-end layer (issue 17)
+
+def publish(c, serial=1, **kw):
+    """Publishes a fresh e2e key of c (E2E_KEY); keeps the private keys in c.e2e by serial."""
+    b, x = E.make_e2e_key(c.identity, serial=serial, **kw)
+    c.send(L.E2E_KEY, e2e_key=b)
+    c.__dict__.setdefault("e2e", {})[serial] = x
+    c.e2e_key = b
+    return b
+
+
+def keys_of(c, target):
+    """E2E_KEYS_GET target -> (the E2E_KEYS records up to more 0, or the ERROR)."""
+    c.send(L.E2E_KEYS_GET, target=target)
+    recs = []
+    for _ in range(100):
+        m = c.recv()
+        if m["type"] == "ERROR":
+            return m
+        if m["type"] == "E2E_KEYS":
+            recs.append(m)
+            if m["more"] == 0:
+                return recs
+    raise AssertionError("no last E2E_KEYS record")
+
+
+def e2e_strict(port, label, plaintext, R):
+    """A malformed end-to-end message from a joined client ends its connection (§4.1)."""
+    def f():
+        c = joined(port, "e2eMal" + secrets.token_hex(3), identity=L.Ed25519PrivateKey.generate(), room=None)
+        c.send_raw_plain(plaintext)
+        closed, seen = closed_by_peer(c)
+        c.close()
+        return closed, "closed=%s seen=%r" % (closed, seen)
+    R.run(label, f)
+
+
+def run_e2e_checks(R, jar):
+    home = tempfile.mkdtemp(prefix="lanchat-conf-e2e-")
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--room-rate", "0",
+                                            "--room-byte-rate", "0", "--idle-timeout", "0"])
+    try:
+        try:
+            _e2e_block(R, port, home)
+        except Exception as e:  # noqa
+            import traceback
+            R.check("e2e: the block ran to its end", False,
+                    "stopped by %r at %s" % (e, traceback.format_exc().splitlines()[-3:]))
+    finally:
+        srv.stop()
+
+
+def _e2e_block(R, port, home):
+    conns = []
+
+    def new(name, room=None, key=True):
+        c = joined(port, name, identity=key_for(name), room=room)
+        conns.append(c)
+        if key:
+            publish(c)
+        return c
+    x, y = new("e2eX"), new("e2eY")
+
+    # -- E2E_KEY
+    def published():
+        quiet = sync(x, 0xE1) + sync(y, 0xE2)
+        return quiet == [], "answers to E2E_KEY: %r" % quiet
+    R.run("E2E_KEY with a valid key: nothing answers it (PING/PONG right behind)", published)
+
+    def bad_keys():
+        other = L.Ed25519PrivateKey.generate()
+        c = new("e2eBad", key=False)
+        now = int(time.time() * 1000)
+        variants = {}
+        good2, _ = E.make_e2e_key(c.identity, serial=2)
+        variants["owner another key (signed by it)"] = E.make_e2e_key(other, serial=1)[0]
+        variants["owner ours, signed by another key"] = E.make_e2e_key(c.identity, serial=1, sign_with=other)[0]
+        sig_flip = bytearray(E.make_e2e_key(c.identity, serial=1)[0]); sig_flip[100] ^= 1
+        variants["signature one bit off"] = bytes(sig_flip)
+        variants["not_after passed"] = E.make_e2e_key(c.identity, serial=1, not_after=now - 1000)[0]
+        out = {}
+        for label, b in variants.items():
+            c.send(L.E2E_KEY, e2e_key=b)
+            m = c.recv()
+            out[label] = errcode(m)
+        c.send(L.E2E_KEY, e2e_key=good2)
+        out["valid serial 2 (accepted: no answer)"] = sync(c, 0xE3) == [] or "answered"
+        c.send(L.E2E_KEY, e2e_key=E.make_e2e_key(c.identity, serial=1)[0])
+        out["serial 1 after 2"] = errcode(c.recv())
+        c.send(L.E2E_KEY, e2e_key=E.make_e2e_key(c.identity, serial=2)[0])
+        out["serial 2 again, other bytes"] = errcode(c.recv())
+        c.send(L.E2E_KEY, e2e_key=good2)
+        again = sync(c, 0xE4)
+        out["the same serial 2 bytes again (not an error per the brief)"] = again == [] or repr(again)
+        alive = sync(c, 0xE5) == []
+        want = {k: (True if "accepted" in k or "again (not" in k else 21) for k in out}
+        return out == want and alive, "got %r (connection usable: %s)" % (out, alive)
+    R.run("E2E_KEY refused -> ERROR E2E_KEY_INVALID(21), connection usable: owner not ours, bad signature, "
+          "not_after passed, serial below the published one, same serial with other bytes", bad_keys)
+
+    def before_join():
+        c = connect(port)
+        k = E.make_e2e_key(c.identity)[0]
+        sealed = E.seal_dm(c.identity, y.ci, y.e2e_key, 1, 1, b"x")
+        rm = E.Chain("#general").seal(c.identity, "x")
+        codes = [errcode(ask(c, L.E2E_KEY, e2e_key=k)), errcode(ask(c, L.E2E_KEYS_GET, target="e2eY")),
+                 errcode(ask(c, L.C_SEALED_DM, to="e2eY", sealed_dm=sealed)),
+                 errcode(ask(c, L.E2E_SAY, room="#general", room_message=rm))]
+        c.close()
+        return codes == [8, 8, 8, 8], repr(codes)
+    R.run("E2E_KEY, E2E_KEYS_GET, SEALED_DM, E2E_SAY before WELCOME -> ERROR NOT_JOINED(8) each (§5.1)", before_join)
+
+    # -- E2E_KEYS_GET of a name
+    def by_name():
+        r1 = keys_of(x, "E2EY")
+        r2 = keys_of(x, "nobody-here")
+        r3 = keys_of(x, "bad name")
+        n = new("e2eNoKey", key=False)
+        r4 = keys_of(x, "e2enokey")
+        # the brief does not say whether target is echoed as asked or in the server's spelling
+        ok1 = isinstance(r1, list) and len(r1) == 1 and r1[0]["target"] in ("E2EY", "e2eY") \
+            and r1[0]["keys"] == [("e2eY", y.e2e_key)]
+        ok4 = isinstance(r4, list) and len(r4) == 1 and r4[0]["keys"] == []
+        leave(n)
+        return ok1 and errcode(r2) == 3 and errcode(r3) == 2 and ok4, \
+            "y: %r; unknown: %r; invalid: %r; no key: %r" % (r1, r2, r3, r4)
+    R.run("E2E_KEYS_GET name: E2E_KEYS(target, more 0, [(server's spelling, the key as published)]); "
+          "unknown -> NO_SUCH_USER(3); invalid -> NAME_INVALID(2); no key published -> count 0", by_name)
+
+    # -- an end-to-end room
+    SEC = "#sec-" + secrets.token_hex(2)
+    ex = enter(x, SEC, flags=1)
+    R.check("ENTER %s with flag 1 (a new room): ENTERED flags 1" % SEC,
+            "own" in ex and ex["entered"]["flags"] == 1, repr(ex.get("entered") or ex.get("error")))
+    ey = enter(y, SEC)
+    R.check("ENTER of an end-to-end room without the flag: fine, ENTERED flags 1",
+            "own" in ey and ey["entered"]["flags"] == 1, repr(ey.get("entered") or ey.get("error")))
+    room_events(x, SEC, 1)  # y's JOINED
+
+    def room_list():
+        plain = enter(x, "#plain-e2e")
+        m = ask(x, L.ROOMS)
+        d = {r[0]: r for r in m.get("rooms", [])}
+        return plain.get("own") and d.get(SEC, (0, 0, 0, None))[3] == 1 and d.get("#plain-e2e", (0, 0, 0, None))[3] == 0 \
+            and d.get("#general", (0, 0, 0, None))[3] in (0, None), repr(m)
+    R.run("ROOM_LIST: flags 1 for the end-to-end room, 0 for a plain room", room_list)
+
+    def mismatches():
+        out = {}
+        z = new("e2eZ")
+        out["ENTER flag of a plain room that exists"] = errcode(enter(z, "#plain-e2e", flags=1).get("error"))
+        out["ENTER flag of #general"] = errcode(enter(z, "#general", flags=1).get("error"))
+        out["ENTER flag of #GENERAL (skeleton)"] = errcode(enter(z, "#GENERAL", flags=1).get("error"))
+        out["SAY in the e2e room"] = errcode(ask(x, L.SAY, room=SEC, text="plain in e2e"))
+        out["ME in the e2e room"] = errcode(ask(x, L.ME, room=SEC, text="waves"))
+        rm = E.Chain("#plain-e2e").seal(x.identity, "e2e in plain")
+        out["E2E_SAY in a plain room"] = errcode(ask(x, L.E2E_SAY, room="#plain-e2e", room_message=rm))
+        nk = new("e2eNoKey2", key=False)
+        out["ENTER of the e2e room, no key published"] = errcode(enter(nk, SEC).get("error"))
+        out["ENTER flag of a new room, no key published"] = errcode(enter(nk, "#sec-new-%s" % secrets.token_hex(2),
+                                                                         flags=1).get("error"))
+        out["E2E_SAY in a room not in"] = errcode(ask(z, L.E2E_SAY, room=SEC, room_message=rm))
+        out["E2E_KEYS_GET of a room not in"] = errcode(keys_of(z, SEC))
+        out["E2E_KEYS_GET of '#a b'"] = errcode(keys_of(z, "#a b"))
+        out["SEALED_DM to nobody"] = errcode(ask(x, L.C_SEALED_DM, to="nobody-here",
+                                                 sealed_dm=E.seal_dm(x.identity, y.ci, y.e2e_key, 1, 1, b"x")))
+        want = dict(zip(out, [22, 22, 22, 22, 22, 22, 21, 21, 16, 16, 15, 3]))
+        # §4.2: a bad SEALED_DM `to` is answered with an ERROR (as DM: NO_SUCH_USER, or NAME_INVALID)
+        bad_to = errcode(ask(x, L.C_SEALED_DM, to="bad name",
+                             sealed_dm=E.seal_dm(x.identity, y.ci, y.e2e_key, 1, 1, b"x")))
+        out["SEALED_DM to 'bad name' (3 or 2)"] = bad_to
+        want["SEALED_DM to 'bad name' (3 or 2)"] = bad_to if bad_to in (2, 3) else "3 or 2"
+        alive = all(sync(c, 0xE6) is not None for c in (x, z, nk))
+        bad = {k: (out[k], want[k]) for k in out if out[k] != want[k]}
+        leave(nk)
+        return not bad and alive, "got/wanted where they differ: %r; all: %r" % (bad, out)
+    R.run("E2E_MISMATCH(22): ENTER flag of an existing plain room, of #general; SAY/ME in an e2e room; E2E_SAY "
+          "in a plain room. E2E_KEY_INVALID(21): ENTER of an e2e room with no key published. NOT_IN_ROOM(16), "
+          "ROOM_INVALID(15), NO_SUCH_USER(3) for E2E_SAY/E2E_KEYS_GET/SEALED_DM; an ERROR for a SEALED_DM to an "
+          "invalid name", mismatches)
+
+    # -- E2E_KEYS_GET of the room, sender keys as SEALED_DM kind 2, E2E_SAY -> E2E_MESSAGE
+    state = {}
+
+    def room_keys():
+        recs = keys_of(x, SEC.upper())
+        keys = [k for r in recs for k in r["keys"]] if isinstance(recs, list) else recs
+        pinned = {n: k for (n, k), _ in ex["entries"] + ey["entries"]}
+        pinned.update({n: k for (n, k), _ in ey["entries"]})
+        problems = {n: E.e2e_key_problem(b, pinned.get(n)) for n, b in keys} if isinstance(keys, list) else {}
+        state["keys"] = dict(keys) if isinstance(keys, list) else {}
+        return isinstance(keys, list) and [n for n, _ in keys] == ["e2eX", "e2eY"] \
+            and recs[-1]["more"] == 0 and state["keys"].get("e2eY") == y.e2e_key \
+            and all(p is None for p in problems.values()), "records %r; checks against the roster: %r" % (recs, problems)
+    R.run("E2E_KEYS_GET of the room (other spelling): every member with a key, in roster order, more 0 on the "
+          "last record; each key checks against the key the ROSTER gave (owner, signature, not_after)", room_keys)
+
+    xchain = E.Chain(SEC)
+    yreader = E.Reader(SEC)
+
+    def sender_key_dm():
+        sealed = E.seal_dm(x.identity, y.ci, state["keys"]["e2eY"], E.KIND_SENDER_KEY, 1, xchain.sender_key())
+        sid = x.next_id()
+        x.send(L.C_SEALED_DM, id=sid, to="E2EY", sealed_dm=sealed)
+        echo = recv_until(x, "SEALED_DM")[0]
+        got = recv_until(y, "SEALED_DM")[0]
+        opened = E.open_dm(y.e2e, y.ci, got["from_key"], got["sealed_dm"])
+        yreader.accept_sender_key(got["from_key"], opened["content"])
+        state["sid"] = sid
+        return echo["sealed_dm"] == sealed and got["sealed_dm"] == sealed and echo["status"] == 0 \
+            and got["status"] == 0 and got["from"] == "e2eX" and got["to"] == "e2eY" and echo["to"] == "e2eY" \
+            and got["from_key"] == x.ci and echo["from_key"] == x.ci and opened["kind"] == 2 \
+            and opened["counter"] == 1 and got["note"] == "" and echo["time"] == got["time"], \
+            "echo %r; delivered %r" % ({k: v for k, v in echo.items() if k != "sealed_dm"},
+                                      {k: v for k, v in got.items() if k != "sealed_dm"})
+    R.run("SEALED_DM live (a sender key, kind 2): echo and delivery carry the same sealed bytes, time, status 0, "
+          "the server's spellings, from_key = the sender's key; the recipient opens it and the signature verifies",
+          sender_key_dm)
+
+    def e2e_say():
+        rm = xchain.seal(x.identity, "hello sealed room")
+        eid = x.next_id()
+        x.send(L.E2E_SAY, id=eid, room=SEC, room_message=rm)
+        mx = room_events(x, SEC, 1)[0]
+        my = room_events(y, SEC, 1)[0]
+        text, skipped = yreader.open(my["sender"], my["room_message"])
+        state["rm"], state["eid"], state["ev"] = rm, eid, my
+        return my["type"] == "E2E_MESSAGE" and mx["type"] == "E2E_MESSAGE" and my["room_message"] == rm \
+            and mx["room_message"] == rm and my["from"] == "e2eX" and my["sender"] == x.ci \
+            and my["payload"] == L.enc_str("e2eX") + L.enc_str(rm) and my["id"] == mx["id"] \
+            and my["head"] == mx["head"] and text == "hello sealed room" and skipped == 0 \
+            and not x.chains.issues and not y.chains.issues, \
+            "x got %r; y got %r; opened %r; chain issues %r %r" % (
+                mx.get("type"), {k: v for k, v in my.items() if k not in ("room_message", "payload")},
+                text, x.chains.issues, y.chains.issues)
+    R.run("E2E_SAY -> E2E_MESSAGE to every member, the sender too: room_message byte-identical, from/sender the "
+          "sender's, payload from||room_message; the other Python client opens it; the head is recomputed from "
+          "the page's chain (payload = the ciphertext as relayed)", e2e_say)
+
+    def exactly_once():
+        rm = xchain.seal(x.identity, "once only")
+        eid = x.next_id()
+        x.send(L.E2E_SAY, id=eid, room=SEC, room_message=rm)
+        x.send(L.E2E_SAY, id=eid, room=SEC, room_message=rm)
+        x.send(L.E2E_SAY, id=state["eid"], room=SEC, room_message=rm)  # an old id, new bytes
+        sealed = E.seal_dm(x.identity, y.ci, y.e2e_key, E.KIND_TEXT, 2, b"dm once")
+        did = x.next_id()
+        x.send(L.C_SEALED_DM, id=did, to="e2eY", sealed_dm=sealed)
+        x.send(L.C_SEALED_DM, id=did, to="e2eY", sealed_dm=sealed)
+        x.send(L.C_SEALED_DM, id=eid, to="e2eY", sealed_dm=sealed)  # the E2E_SAY's id: one id space
+        got_x = sync(x, 0xE7)
+        got_y = sync(y, 0xE8)
+        ev = [m for m in got_y if m["type"] == "E2E_MESSAGE"]
+        dms = [m for m in got_y if m["type"] == "SEALED_DM"]
+        echos = [m for m in got_x if m["type"] == "SEALED_DM"]
+        if ev:
+            yreader.open(ev[0]["sender"], ev[0]["room_message"])
+        return len(ev) == 1 and len(dms) == 1 and len(echos) == 1 and not [m for m in got_x if m["type"] == "ERROR"], \
+            "y saw %r; x saw %r" % ([m["type"] for m in got_y], [m["type"] for m in got_x])
+    R.run("exactly once: an E2E_SAY sent twice with one id, and again with an older id, is one event; a SEALED_DM "
+          "twice, and with an E2E_SAY's id, is one delivery (no ERROR)", exactly_once)
+
+    def newcomer():
+        w = new("e2eW")
+        ew = enter(w, SEC)
+        hist = [h for h in ew.get("history", []) if h["type"] == "E2E_MESSAGE"]
+        room_events(x, SEC, 1); room_events(y, SEC, 1)
+        return "own" in ew and ew["entered"]["flags"] == 1 and len(hist) >= 1 \
+            and hist[0]["room_message"] == state["rm"] and hist[0]["id"] == state["ev"]["id"] \
+            and hist[0]["head"] == state["ev"]["head"] and not w.chains.issues, \
+            "history %r" % [(h["type"], h["id"]) for h in ew.get("history", [])]
+    R.run("a newcomer's ENTER (since 0): ENTERED flags 1 and the E2E_MESSAGE in its context, bytes, id and head "
+          "as relayed live", newcomer)
+
+    def catch_up():
+        leave_y = y
+        sync(leave_y, 0xED)
+        last = leave_y.chains.state[L.room_skeleton(SEC)][0]  # the last id y saw there
+        rm = xchain.seal(x.identity, "while y was away")
+        leave_y.send(L.PART, room=SEC, message="")
+        sync(leave_y, 0xE9)
+        x.send(L.E2E_SAY, room=SEC, room_message=rm)
+        ev = [m for m in room_events(x, SEC, 2) if m["type"] == "E2E_MESSAGE"]
+        ey2 = enter(leave_y, SEC, since=last)
+        got = [h for h in ey2.get("history", []) if h["type"] == "E2E_MESSAGE"]
+        room_events(x, SEC, 1)
+        return "own" in ey2 and any(h["room_message"] == rm for h in got) and ev and ev[0]["room_message"] == rm, \
+            "catch-up history %r" % [(h["type"], h["id"]) for h in ey2.get("history", [])]
+    R.run("catch-up (ENTER since = last seen id) replays E2E_MESSAGE events as stored", catch_up)
+
+    # -- SEALED_DM to an offline bound user
+    def offline():
+        k = key_for("e2eH")
+        h = joined(port, "e2eH", identity=k, room=None)
+        hkey = publish(h)
+        sync(h, 0xEA)
+        leave(h)
+        recs = keys_of(x, "e2eh")
+        fetched = recs[0]["keys"] if isinstance(recs, list) else recs
+        sealed = E.seal_dm(x.identity, L.ed25519_pub(k), hkey, E.KIND_TEXT, 1, "while you were out".encode())
+        x.send(L.C_SEALED_DM, to="E2EH", sealed_dm=sealed)
+        echo = recv_until(x, "SEALED_DM")[0]
+        h2 = connect(port, identity=k)
+        h2.send(L.JOIN, name="e2eH")
+        w = h2.recv()
+        d = h2.recv()
+        ok_open = None
+        if d.get("type") == "SEALED_DM":
+            o = E.open_dm(h.e2e, L.ed25519_pub(k), d["from_key"], d["sealed_dm"])
+            ok_open = (o["kind"], o["counter"], o["content"])
+        again = sync(h2, 0xEB)
+        leave(h2)
+        return fetched == [("e2eH", hkey)] and echo["status"] == 1 and echo["sealed_dm"] == sealed \
+            and w["type"] == "WELCOME" and d["type"] == "SEALED_DM" and d["status"] == 3 \
+            and d["sealed_dm"] == sealed and d["from"] == "e2eX" and d["from_key"] == x.ci \
+            and ok_open == (1, 1, b"while you were out") and not [m for m in again if m["type"] == "SEALED_DM"], \
+            "keys of the offline user %r; echo status %r; after WELCOME %r; opened %r" % (
+                fetched, echo.get("status"), {kk: v for kk, v in d.items() if kk != "sealed_dm"}, ok_open)
+    R.run("SEALED_DM to an offline bound user: its key still handed out (kept in the store); echo status 1; right "
+          "after its next WELCOME the same bytes with status 3, which it opens; delivered once", offline)
+
+    def store_has_no_text():
+        # a control text in a plain room, then look through the store's files for both texts
+        marker_plain = "plain-control-%s" % secrets.token_hex(4)
+        marker_e2e = "hello sealed room"
+        x.send(L.SAY, room="#plain-e2e", text=marker_plain)
+        room_events(x, "#plain-e2e", 1)
+        sync(x, 0xEC)
+        blobs = b""
+        base = store_path(home)
+        for f in os.listdir(os.path.dirname(base)):
+            p = os.path.join(os.path.dirname(base), f)
+            if f.startswith(os.path.basename(base)) and os.path.isfile(p):
+                blobs += open(p, "rb").read()
+        return marker_plain.encode() in blobs and marker_e2e.encode() not in blobs \
+            and b"while you were out" not in blobs and b"dm once" not in blobs, \
+            "store bytes %d; control found: %s" % (len(blobs), marker_plain.encode() in blobs)
+    R.run("the store's files (db, WAL, journal) hold no end-to-end text; the control text of a plain room is there",
+          store_has_no_text)
+
+    # -- malformed end-to-end messages end the connection (§4.1)
+    me = L.Ed25519PrivateKey.generate()
+    good_key = E.make_e2e_key(me)[0]
+    sealed = E.seal_dm(me, y.ci, y.e2e_key, 1, 1, b"x")
+    rm = E.Chain(SEC).seal(me, "x")
+    e2e_strict(port, "ENTER flags 2 -> close", b"\x40" + L.enc_str("#general") + bytes(8) + b"\x02", R)
+    e2e_strict(port, "ENTER in the old layout (no flags byte) -> close", b"\x40" + L.enc_str("#general") + bytes(8), R)
+    e2e_strict(port, "E2E_KEY of 139 bytes -> close", b"\x1c" + good_key[:139], R)
+    e2e_strict(port, "E2E_KEY of 141 bytes -> close", b"\x1c" + good_key + b"\x00", R)
+    e2e_strict(port, "E2E_KEY with not_after 2^63 -> close", b"\x1c" + good_key[:64] + struct.pack(">Q", 2 ** 63)
+               + good_key[72:], R)
+    e2e_strict(port, "SEALED_DM id 0 -> close", b"\x1e" + bytes(8) + L.enc_str("e2eY") + L.enc_str(sealed), R)
+    e2e_strict(port, "SEALED_DM whose sealed_dm is 124 bytes (ct under 89) -> close",
+               b"\x1e" + struct.pack(">Q", 5) + L.enc_str("e2eY") + L.enc_str(sealed[:124]), R)
+    e2e_strict(port, "SEALED_DM whose sealed_dm is 16,385 bytes -> close",
+               b"\x1e" + struct.pack(">Q", 5) + L.enc_str("e2eY") + L.enc_str(sealed + bytes(16385 - len(sealed))), R)
+    e2e_strict(port, "SEALED_DM whose bytes run past the end -> close",
+               b"\x1e" + struct.pack(">Q", 5) + L.enc_str("e2eY") + struct.pack(">H", len(sealed) + 1) + sealed, R)
+    e2e_strict(port, "E2E_SAY id 0 -> close", b"\x1f" + bytes(8) + L.enc_str(SEC) + L.enc_str(rm), R)
+    e2e_strict(port, "E2E_SAY whose room_message is 16,385 bytes -> close",
+               b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm + bytes(16385 - len(rm))), R)
+    e2e_strict(port, "E2E_SAY whose room_message is 87 bytes (under epoch, counter, tag, signature) -> close",
+               b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm[:87]), R)
+    e2e_strict(port, "E2E_SAY whose room_message has counter 0 (§4.2: at least 1) -> close",
+               b"\x1f" + struct.pack(">Q", 5) + L.enc_str(SEC) + L.enc_str(rm[:4] + bytes(4) + rm[8:]), R)
+    e2e_strict(port, "E2E_KEYS_GET with a trailing byte -> close", b"\x1d" + L.enc_str("e2eY") + b"\x00", R)
+    e2e_strict(port, "server type E2E_MESSAGE (0x30) from a client -> close", b"\x30" + L.enc_str(SEC), R)
+
+    issues = [(c.welcome["name"], i) for c in conns for i in getattr(c, "chains", L.Chains()).issues]
+    R.check("e2e: every client's room chain (E2E_MESSAGE events included) extended with no gap or mismatch",
+            not issues, repr(issues[:5]))
+    for c in conns:
+        c.close()
 
 
 if __name__ == "__main__":

@@ -34,19 +34,22 @@ CLIENT_HELLO_LEN = 40
 # message types (§4.2, §4.3)
 JOIN, SAY, C_DM, WHO, PING, C_BYE, CLIENT_AUTH = 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16
 C_SIGNED_HEAD = 0x1B
+E2E_KEY, E2E_KEYS_GET, C_SEALED_DM, E2E_SAY = 0x1C, 0x1D, 0x1E, 0x1F  # end-to-end layer (issue 17)
 ENTER, PART, ME, NICK, C_TOPIC, AWAY, ROOMS = 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46
 SERVER_AUTH, WELCOME, MESSAGE, JOINED, LEFT, S_DM, ROSTER, PONG, ERROR, S_BYE = (
     0x01, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28)
 S_SIGNED_HEAD = 0x2D
+E2E_KEYS, S_SEALED_DM, E2E_MESSAGE = 0x2E, 0x2F, 0x30  # end-to-end layer (issue 17)
 MEMBERS_CHANGED = 0x31  # §4.3, §5.8
 ACTION, RENAMED, S_TOPIC, ENTERED, ROOM_LIST = 0x32, 0x33, 0x34, 0x35, 0x36
-ROOM_EVENTS = {MESSAGE, JOINED, LEFT, ACTION, RENAMED, S_TOPIC}  # carry the envelope
+ROOM_EVENTS = {MESSAGE, JOINED, LEFT, ACTION, RENAMED, S_TOPIC, E2E_MESSAGE}  # carry the envelope
 
 ERR = {1: "NAME_TAKEN", 2: "NAME_INVALID", 3: "NO_SUCH_USER", 4: "TEXT_INVALID",
        5: "TEXT_TOO_LONG", 6: "RATE_LIMITED", 7: "SERVER_FULL", 8: "NOT_JOINED",
        9: "ALREADY_JOINED", 10: "AUTH_FAILED", 11: "AUTH_REQUIRED", 12: "NAME_BOUND",
        13: "NOT_ALLOWED", 14: "JOIN_CODE_FAILED", 15: "ROOM_INVALID", 16: "NOT_IN_ROOM",
-       17: "ALREADY_IN_ROOM", 18: "TOO_MANY_ROOMS", 19: "OFFLINE_FULL", 20: "STORE_FAILED"}
+       17: "ALREADY_IN_ROOM", 18: "TOO_MANY_ROOMS", 19: "OFFLINE_FULL", 20: "STORE_FAILED",
+       21: "E2E_KEY_INVALID", 22: "E2E_MISMATCH"}
 ERR_CODE = {v: k for k, v in ERR.items()}
 MAX_ID = 2 ** 63 - 1  # event ids and skipped (§4.3)
 
@@ -374,7 +377,10 @@ class Reader:
 # u32, u64, k32 (key[32]), h32 (head[32]), b64 (sig[64]), member, id (a client message id, any
 # u64 but 0, §4.2), envelope (§4.3), entries (ROSTER), changes (MEMBERS_CHANGED), rooms
 # (ROOM_LIST), sroom (a room name the server sends: must follow §5.2), more, status, eid
-# (event id 1..2^63-1), skipped (0..2^63-1), signed_head (page "Room chain").
+# (event id 1..2^63-1), skipped (0..2^63-1), signed_head (page "Room chain"); for the end-to-end
+# layer: flags (0 or 1, bit 0 = end-to-end; another value is malformed), e2e_key (exactly 140
+# bytes, not_after < 2^63), sealed (a sealed_dm: bytes of 125..16,384), rmsg (a room_message:
+# bytes of 88..16,384 whose counter is at least 1), e2e_keys (E2E_KEYS' records).
 C2S = {
     JOIN: ("JOIN", [("name", "str")]),
     SAY: ("SAY", [("id", "id"), ("room", "str"), ("text", "str")]),
@@ -384,7 +390,11 @@ C2S = {
     C_BYE: ("BYE", [("message", "str")]),
     CLIENT_AUTH: ("CLIENT_AUTH", [("key", "k32"), ("sig", "b64")]),
     C_SIGNED_HEAD: ("SIGNED_HEAD", [("signed_head", "signed_head")]),
-    ENTER: ("ENTER", [("room", "str"), ("since", "u64")]),
+    ENTER: ("ENTER", [("room", "str"), ("since", "u64"), ("flags", "flags")]),
+    E2E_KEY: ("E2E_KEY", [("e2e_key", "e2e_key")]),
+    E2E_KEYS_GET: ("E2E_KEYS_GET", [("target", "str")]),
+    C_SEALED_DM: ("SEALED_DM", [("id", "id"), ("to", "str"), ("sealed_dm", "sealed")]),
+    E2E_SAY: ("E2E_SAY", [("id", "id"), ("room", "str"), ("room_message", "rmsg")]),
     PART: ("PART", [("room", "str"), ("message", "str")]),
     ME: ("ME", [("id", "id"), ("room", "str"), ("text", "str")]),
     NICK: ("NICK", [("name", "str")]),
@@ -413,8 +423,12 @@ S2C = {
     RENAMED: ("RENAMED", ENV + [("old", "str"), ("new", "str")]),
     S_TOPIC: ("TOPIC", ENV + [("by", "str"), ("topic", "str")]),
     ENTERED: ("ENTERED", [("room", "sroom"), ("topic", "str"), ("members", "u32"),
-                          ("history", "u32"), ("skipped", "skipped")]),
+                          ("history", "u32"), ("skipped", "skipped"), ("flags", "flags")]),
     ROOM_LIST: ("ROOM_LIST", [("rooms", "rooms")]),
+    E2E_KEYS: ("E2E_KEYS", [("target", "str"), ("more", "more"), ("keys", "e2e_keys")]),
+    S_SEALED_DM: ("SEALED_DM", [("time", "u64"), ("from", "str"), ("from_key", "k32"), ("to", "str"),
+                                ("sealed_dm", "sealed"), ("status", "status"), ("note", "str")]),
+    E2E_MESSAGE: ("E2E_MESSAGE", ENV + [("from", "str"), ("room_message", "rmsg")]),
 }
 ENVELOPE_FIELDS = ("room", "id", "head", "time", "sender")
 
@@ -446,8 +460,14 @@ def _enc_field(kind, v):
         return struct.pack(">H", v)
     if kind == "u32":
         return struct.pack(">I", v)
-    if kind in ("u8", "more", "status"):
+    if kind in ("u8", "more", "status", "flags"):
         return bytes([v])
+    if kind == "e2e_key":
+        return bytes(v)
+    if kind in ("sealed", "rmsg"):
+        return enc_str(v)
+    if kind == "e2e_keys":  # [(name, e2e_key)]
+        return struct.pack(">H", len(v)) + b"".join(enc_str(n) + bytes(k) for n, k in v)
     if kind == "member":
         return enc_member(v)
     if kind in ("k32", "h32"):
@@ -462,9 +482,9 @@ def _enc_field(kind, v):
         return struct.pack(">H", len(v)) + b"".join(enc_member(m) + enc_str(a) for m, a in v)
     if kind == "changes":
         return struct.pack(">H", len(v)) + b"".join(enc_change(c) for c in v)
-    if kind == "rooms":  # [(room, members, topic)]
-        return struct.pack(">H", len(v)) + b"".join(enc_str(r) + struct.pack(">I", n) + enc_str(t)
-                                                    for r, n, t in v)
+    if kind == "rooms":  # [(room, members, topic, flags)]; a 3-tuple has flags 0
+        return struct.pack(">H", len(v)) + b"".join(enc_str(x[0]) + struct.pack(">I", x[1]) + enc_str(x[2])
+                                                    + bytes([x[3] if len(x) > 3 else 0]) for x in v)
     if kind == "signed_head":
         return enc_signed_head(*v) if isinstance(v, tuple) else bytes(v)
     raise ValueError(kind)
@@ -474,7 +494,8 @@ def _encode(table, mtype, **fields):
     name, layout = table[mtype]
     out = bytearray([mtype])
     for f, kind in layout:
-        out += _enc_field(kind, fields[f])
+        # the end-to-end flag is new (issue 17): a message built without it has flags 0
+        out += _enc_field(kind, fields.get(f, 0) if kind == "flags" else fields[f])
     return bytes(out)
 
 
@@ -501,6 +522,13 @@ def _eid(r):
     v = r.u64()
     if not 1 <= v <= MAX_ID:
         raise ProtocolError("event id %d out of range" % v)
+    return v
+
+
+def _flags(r):
+    v = r.u8()
+    if v > 1:
+        raise ProtocolError("flags %d" % v)
     return v
 
 
@@ -580,8 +608,34 @@ def _dec_field(r, kind):
                 raise ProtocolError("change tag 0x%02x" % tag)
         return out
     if kind == "rooms":
-        n = _count(r, 10, "room")
-        return [(_sroom(r), r.u32(), r.str()) for _ in range(n)]
+        n = _count(r, 11, "room")
+        return [(_sroom(r), r.u32(), r.str(), _flags(r)) for _ in range(n)]
+    if kind == "flags":
+        return _flags(r)
+    if kind == "e2e_key":
+        b = r.take(140)
+        if struct.unpack(">Q", b[64:72])[0] >= 2 ** 63:
+            raise ProtocolError("e2e_key not_after >= 2^63")
+        return b
+    if kind == "sealed":
+        b = r.take(r.u16())
+        if not 125 <= len(b) <= 16384:
+            raise ProtocolError("sealed_dm of %d bytes" % len(b))
+        return b
+    if kind == "rmsg":
+        b = r.take(r.u16())
+        if not 88 <= len(b) <= 16384:
+            raise ProtocolError("room_message of %d bytes" % len(b))
+        if struct.unpack(">I", b[4:8])[0] == 0:  # §4.2: counter at least 1
+            raise ProtocolError("room_message counter 0")
+        return b
+    if kind == "e2e_keys":
+        n = _count(r, 142, "E2E_KEYS record")
+        out = []
+        for _ in range(n):
+            name = r.str()
+            out.append((name, _dec_field(r, "e2e_key")))
+        return out
     if kind == "signed_head":
         room, eid, head, signer, sig = _sroom(r), _eid(r), r.take(32), r.take(32), r.take(64)
         return (room, eid, head, signer, sig)
@@ -843,11 +897,12 @@ class ClientConn:
     def send(self, mtype, **f):
         """Sends one message; SAY, ME and DM get the next client message id unless one is
         given, and SAY, ME and WHO the room #general unless one is given."""
-        if mtype in (SAY, ME, C_DM) and "id" not in f:
+        if mtype in (SAY, ME, C_DM, C_SEALED_DM, E2E_SAY) and "id" not in f:
             f["id"] = self.next_id()
         if mtype in (SAY, ME, WHO) and "room" not in f:
             f["room"] = "#general"
         if mtype == ENTER:
+            f.setdefault("flags", 0)
             self.__dict__.setdefault("_since", {})[room_skeleton(f["room"])] = f["since"]
         self.send_raw_plain(encode_c2s(mtype, **f))
 

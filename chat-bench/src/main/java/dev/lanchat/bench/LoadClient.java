@@ -152,9 +152,25 @@ final class LoadClient implements AutoCloseable {
    */
   static LoadClient connect(InetSocketAddress server, String name, int timeoutMillis,
       SecureRandom random, Identity identity) throws IOException {
-    return open(server, name, timeoutMillis, (reader, writer) ->
+    return open(server, name, timeoutMillis, sealed(random, identity), true);
+  }
+
+  /**
+   * As {@link #connect(InetSocketAddress, String, int, SecureRandom, Identity)}, but ends at
+   * WELCOME: the session of issue 12's handshake target (connect, handshake, client
+   * authentication, JOIN), entering no room. {@link #roster()} is empty.
+   *
+   * @throws IOException as {@link #connect} does
+   */
+  static LoadClient login(InetSocketAddress server, String name, int timeoutMillis,
+      SecureRandom random, Identity identity) throws IOException {
+    return open(server, name, timeoutMillis, sealed(random, identity), false);
+  }
+
+  private static LinkMaker sealed(SecureRandom random, Identity identity) {
+    return (reader, writer) ->
         new Sealed(new MessageChannel(ClientHandshake.run(reader, writer, identity,
-            X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer))));
+            X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer)));
   }
 
   /**
@@ -165,7 +181,7 @@ final class LoadClient implements AutoCloseable {
    */
   static LoadClient connectPlain(InetSocketAddress server, String name, int timeoutMillis,
       SecureRandom random) throws IOException {
-    return open(server, name, timeoutMillis, Plain::new);
+    return open(server, name, timeoutMillis, Plain::new, true);
   }
 
   /** What makes a link from a connected socket's frames (the handshake, if any, runs here). */
@@ -174,7 +190,7 @@ final class LoadClient implements AutoCloseable {
   }
 
   private static LoadClient open(InetSocketAddress server, String name, int timeoutMillis,
-      LinkMaker maker) throws IOException {
+      LinkMaker maker, boolean enter) throws IOException {
     long start = System.nanoTime();
     Socket socket = new Socket();
     try {
@@ -191,7 +207,7 @@ final class LoadClient implements AutoCloseable {
       if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
-      Roster roster = enter(channel, name);
+      Roster roster = enter ? enter(channel, name) : new Roster(0, 0);
       long entered = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
           entered - handshaken, roster);
@@ -294,6 +310,29 @@ final class LoadClient implements AutoCloseable {
       socket.close();
     } catch (IOException e) {
       // already gone
+    }
+  }
+
+  /**
+   * Says BYE and waits until the server closes the connection: by then it has ended the session
+   * and freed the name, so the same name may join again at once.
+   *
+   * @throws IOException if the server sends anything but BYE before it closes, or the read times
+   *     out
+   */
+  void leave() throws IOException {
+    try {
+      channel.send(new ClientMessage.Bye());
+      while (true) {
+        ServerMessage m = channel.receive();
+        if (!(m instanceof ServerMessage.Bye)) {
+          throw new IOException(name + " got " + describe(m) + " after its BYE");
+        }
+      }
+    } catch (java.io.EOFException e) {
+      // the server closed the connection: the session is over
+    } finally {
+      abort();
     }
   }
 

@@ -41,7 +41,7 @@ public final class ChatProgram {
    * @param zone the time zone of the timestamps shown
    */
   public record Settings(SessionSettings session, String name, ZoneId zone,
-      Optional<Duration> reconnectFor, Optional<Path> logDir) {
+      Optional<Duration> reconnectFor, Optional<Path> logDir, Optional<Path> identityFile) {
     /** Piped, a lost connection is retried this long by default ({@code --reconnect-for}). */
     public static final Duration PIPED_RECONNECT = Duration.ofSeconds(60);
 
@@ -50,6 +50,16 @@ public final class ChatProgram {
       Objects.requireNonNull(zone, "zone");
       Objects.requireNonNull(reconnectFor, "reconnectFor");
       Objects.requireNonNull(logDir, "logDir");
+      Objects.requireNonNull(identityFile, "identityFile");
+    }
+
+    /**
+     * Settings whose end-to-end keys live in memory only (no identity file to keep them next
+     * to).
+     */
+    public Settings(SessionSettings session, String name, ZoneId zone,
+        Optional<Duration> reconnectFor, Optional<Path> logDir) {
+      this(session, name, zone, reconnectFor, logDir, Optional.empty());
     }
 
     /** Settings that reconnect as {@code --reconnect-for} does by default, with no chat log. */
@@ -95,6 +105,7 @@ public final class ChatProgram {
   private final VerifyCommand verify;
   private final Refusals refusals;
   private final LogTap log;
+  private EndToEnd e2e;
   // set by either thread when a piped line failed; read once the session has ended
   private volatile boolean failedLine;
 
@@ -131,7 +142,19 @@ public final class ChatProgram {
    */
   public int run() {
     try (chains) {
-      return runOnce();
+      try {
+        e2e = EndToEnd.load(settings.session().identity(),
+            E2eFiles.nextTo(settings.identityFile()), System::currentTimeMillis);
+      } catch (IOException e) {
+        console.problem("! cannot use the end-to-end key files: " + e.getMessage());
+        return fail(ExitCode.CONNECTION, "! They were left untouched: fix them, or move them away"
+            + " (DMs sealed to their keys will no longer open).");
+      }
+      try {
+        return runOnce();
+      } finally {
+        e2e.close(); // wipes the private keys held in memory
+      }
     }
   }
 
@@ -209,12 +232,29 @@ public final class ChatProgram {
         new Backoff(bound -> ThreadLocalRandom.current().nextLong(bound)), System::nanoTime);
     // one watch for the whole conversation: the link carries it across reconnects
     chains.connected(session.serverKey(), link::send);
-    Relay relay = new Relay(console, room, format, peers, sent,
-        new ReconnectorLink(link, console, chains::sent, chains::signDue));
+    ReconnectorLink relayLink = new ReconnectorLink(link, console, message -> {
+      chains.sent(message);
+      e2e.sent(message);
+    }, chains::signDue);
+    e2e.attach(peers, new EndToEnd.Link() {
+      @Override
+      public void send(ClientMessage message) {
+        relayLink.send(message);
+      }
+
+      @Override
+      public long nextId() {
+        return link.nextId();
+      }
+    }, new EndToEnd.Output(console::problem, console::event,
+        opened -> opened.forEach(this::received)));
+    Relay relay = new Relay(console, room, format, peers, sent, relayLink, e2e);
     Reconnecting shown = new Reconnecting(console, format, room, refusals, retry, message -> {
       chains.received(message);
       peers.received(message);
-      received(message);
+      boolean history = message instanceof ServerMessage.Event event
+          && room.rooms().historyLeft(event.event().room()) > 0;
+      e2e.received(message, history).forEach(this::received);
     }, log::append);
     // the first ENTER opens every session's conversation, before anything the user typed
     ClientMessage.Enter first = relay.enterFirst(roomSettings.room());
@@ -224,7 +264,8 @@ public final class ChatProgram {
     try {
       // a reconnect enters again every room the user is in, as the room list shows them
       chains.sent(first); // since 0: the room's chain starts afresh from the context it gets
-      ConversationEnd end = link.run(session, List.of(first), () -> room.rooms().joined(), shown);
+      ConversationEnd end = link.run(session, e2e::greeting, List.of(first),
+          () -> room.rooms().joined(), shown);
       room.refused(); // the WELCOME's lines, if no room was entered before the end
       return shown.exitCode(end, failedLine || relay.failed(), welcome.name());
     } finally {

@@ -377,7 +377,8 @@ public final class ClientCommand implements Callable<Integer> {
     }
     Optional<Duration> retry = Optional.of(Duration.ofSeconds(reconnectFor));
     return new ChatProgram(new ChatProgram.Settings(session, name, zone, retry,
-        Optional.ofNullable(log)), console, pins, peers, conversation).run();
+        Optional.ofNullable(log), Optional.of(identity)), console, pins, peers, conversation)
+        .run();
   }
 
   /**

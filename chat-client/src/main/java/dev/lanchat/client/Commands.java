@@ -30,6 +30,8 @@ public final class Commands {
           + "that starts with /)",
       "* /join #ROOM        enter ROOM (made if new) and make it the current room; if you are "
           + "in it, switch to it",
+      "* /join #ROOM --e2e  make a new ROOM end-to-end: only its members can read it, not the "
+          + "server (/rooms marks it " + NoticeFormat.LOCK + ")",
       "* /part [#ROOM] [MSG] leave ROOM (default: the current one), MSG shown to its members",
       "* /switch #ROOM      make ROOM, which you are in, the current room",
       "* /rooms             list the rooms with their member counts and topics",
@@ -37,7 +39,8 @@ public final class Commands {
       "* /who               list who is in the current room (away members marked)",
       "* /whois NAME        show NAME's key fingerprint (to compare with what NAME sees) "
           + "and away text",
-      "* /msg NAME TEXT     send TEXT to NAME only (kept for NAME if NAME is offline)",
+      "* /msg NAME TEXT     send TEXT to NAME only, end-to-end: sealed so that only NAME can "
+          + "read it (kept for NAME if NAME is offline)",
       "* /me ACTION         show * YOU ACTION in the current room",
       "* /nick NEW          take the name NEW; your key's old name becomes free",
       "* /away [TEXT]       mark yourself away (shown in /who and to those who DM you)",
@@ -48,6 +51,9 @@ public final class Commands {
       VerifyCommand.HELP,
       "* /quit [MESSAGE]    leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
       "* /help              show this");
+
+  /** The {@code /join} option that makes a new room end-to-end. */
+  static final String E2E_OPTION = "--e2e";
 
   /** What {@code /away} without a text says. */
   static final String DEFAULT_AWAY = "away";
@@ -71,8 +77,16 @@ public final class Commands {
     /** Show the key fingerprint of {@code name}, as the server named it (answered locally). */
     record Whois(String name) implements Input {}
 
-    /** Enter {@code room}, or switch to it when we are in it already. */
-    record Join(String room) implements Input {}
+    /**
+     * Enter {@code room}, or switch to it when we are in it already; {@code endToEnd}
+     * ({@code --e2e}) makes a new room end-to-end.
+     */
+    record Join(String room, boolean endToEnd) implements Input {
+      /** A join without {@code --e2e}. */
+      public Join(String room) {
+        this(room, false);
+      }
+    }
 
     /** Leave {@code room} (the current one when empty) with a parting line (may be empty). */
     record Part(Optional<String> room, String message) implements Input {
@@ -159,7 +173,7 @@ public final class Commands {
       case "/me" -> me(rest);
       case "/who" -> new Input.Who();
       case "/whois" -> named(rest, "/whois NAME", Input.Whois::new);
-      case "/join" -> oneRoom(rest, "/join #ROOM", Input.Join::new);
+      case "/join" -> join(rest.strip());
       case "/switch" -> oneRoom(rest, "/switch #ROOM", Input.Switch::new);
       case "/part" -> part(rest);
       case "/rooms" -> new Input.Rooms();
@@ -194,6 +208,16 @@ public final class Commands {
     }
     return room(typed).map(make).orElseGet(() -> new Input.Invalid(TerminalText.render(typed)
         + " is not a valid room name (# and 1 to 32 ASCII letters, digits, '_' or '-')"));
+  }
+
+  /** {@code /join #ROOM} or {@code /join #ROOM --e2e}. */
+  private static Input join(String rest) {
+    String[] words = rest.split("[ \t]+");
+    if (words.length == 2 && words[1].equals(E2E_OPTION)) {
+      Input room = oneRoom(words[0], "/join #ROOM", Input.Join::new);
+      return room instanceof Input.Join j ? new Input.Join(j.room(), true) : room;
+    }
+    return oneRoom(rest, "/join #ROOM", Input.Join::new);
   }
 
   private static Input part(String rest) {

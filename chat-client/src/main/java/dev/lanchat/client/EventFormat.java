@@ -125,6 +125,9 @@ public final class EventFormat {
           : name(m.oldName()) + " is now known as " + name(m.newName())));
       case ServerMessage.Topic m -> new Shown(head, "* " + name(m.by()) + (m.topic().isEmpty()
           ? " cleared the topic" : " set the topic: " + text(m.topic())));
+      // what the end-to-end layer could not open (it said why); an opened one comes as MESSAGE
+      case ServerMessage.E2eMessage m -> new Shown(head, "* " + name(m.from())
+          + " sent an end-to-end message this client cannot read");
     };
   }
 

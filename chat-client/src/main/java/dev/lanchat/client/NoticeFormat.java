@@ -28,6 +28,13 @@ final class NoticeFormat {
   /** Most names one roster line shows; the rest are counted. */
   static final int NAMED_MEMBERS = 500;
 
+  /**
+   * What marks an end-to-end room in {@code /rooms}: a lock where the console's charset is
+   * UTF-8, else {@code [e2e]} (a lock would show as a question mark).
+   */
+  static final String LOCK = "UTF-8".equalsIgnoreCase(System.getProperty("stdout.encoding",
+      java.nio.charset.Charset.defaultCharset().name())) ? "\uD83D\uDD12" : "[e2e]";
+
   private final EventFormat names;
 
   NoticeFormat(EventFormat names) {
@@ -50,6 +57,10 @@ final class NoticeFormat {
   List<String> entered(ServerMessage.Entered m) {
     List<String> lines = new ArrayList<>();
     lines.add("* " + summary(m.room(), m.members(), m.topic()));
+    if (m.endToEnd()) {
+      lines.add("* " + TerminalText.render(m.room()) + " is end-to-end: the server cannot read"
+          + " it. You read from now on.");
+    }
     if (m.skipped() > 0) {
       lines.add("* " + m.skipped() + " earlier events of " + TerminalText.render(m.room())
           + " were not sent (only the newest are kept for a catch-up)");
@@ -69,7 +80,8 @@ final class NoticeFormat {
     lines.add(m.rooms().isEmpty() ? "* no room has members"
         : "* " + m.rooms().size() + (m.rooms().size() == 1 ? " room:" : " rooms:"));
     for (RoomSummary room : m.rooms()) {
-      lines.add("*   " + summary(room.room(), room.members(), room.topic()));
+      lines.add("*   " + (room.endToEnd() ? LOCK + " " : "")
+          + summary(room.room(), room.members(), room.topic()));
     }
     return lines;
   }

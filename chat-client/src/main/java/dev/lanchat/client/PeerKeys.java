@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,6 +88,26 @@ final class PeerKeys {
       before = changed.get(Names.skeleton(name));
     }
     return before == null ? line : line + " (NOT the key it had before: " + before + ")";
+  }
+
+  /**
+   * The identity pinned for {@code name} on this server: the one remembered, or {@code offered}
+   * (the owner of an end-to-end key the server handed out) pinned now when the name was never
+   * seen, the same first-use rule as for a roster. Empty when the name breaks the name rules.
+   */
+  synchronized Optional<ByteString> pinned(String name, ByteString offered) {
+    if (!Names.isValid(name)) {
+      return Optional.empty();
+    }
+    byte[] key = offered.toByteArray();
+    return Optional.of(switch (known.check(serverKey, name, key)) {
+      case KnownPeers.Check.Same same -> offered;
+      case KnownPeers.Check.New fresh -> {
+        remember(name, key);
+        yield offered;
+      }
+      case KnownPeers.Check.Changed change -> change.oldKey();
+    });
   }
 
   private void arrived(Member member) {

@@ -41,10 +41,12 @@ final class Relay {
   private final SentLines sent;
   private final Link link;
   private final NoticeFormat notices;
+  private final EndToEnd e2e;
   private volatile boolean failed;
 
   Relay(Console console, RoomView view, EventFormat format, PeerKeys peers, SentLines sent,
-      Link link) {
+      Link link, EndToEnd e2e) {
+    this.e2e = Objects.requireNonNull(e2e, "e2e");
     this.console = Objects.requireNonNull(console, "console");
     this.view = Objects.requireNonNull(view, "view");
     this.rooms = view.rooms();
@@ -78,12 +80,9 @@ final class Relay {
         link.goodbye(quit.message());
         return false;
       }
-      case Input.Say say -> inRoom(line, number, room -> send(number, line,
-          SentLines.Answer.OWN_MESSAGE, new ClientMessage.Say(link.nextId(), room, say.text())));
-      case Input.Me me -> inRoom(line, number, room -> send(number, line,
-          SentLines.Answer.OWN_ACTION, new ClientMessage.Me(link.nextId(), room, me.text())));
-      case Input.Msg msg -> send(number, line, SentLines.Answer.OWN_DM,
-          new ClientMessage.Dm(link.nextId(), msg.to(), msg.text()));
+      case Input.Say say -> inRoom(line, number, room -> say(room, say.text(), line, number));
+      case Input.Me me -> inRoom(line, number, room -> me(room, me.text(), line, number));
+      case Input.Msg msg -> dm(msg, line, number);
       case Input.Who who -> inRoom(line, number, room -> send(number, line,
           SentLines.Answer.ROSTER, new ClientMessage.Who(room)));
       case Input.SetTopic topic -> inRoom(line, number, room -> send(number, line,
@@ -92,7 +91,7 @@ final class Relay {
           new ClientMessage.Nick(nick.name()));
       case Input.Rooms list -> send(number, line, SentLines.Answer.ROOM_LIST,
           new ClientMessage.Rooms());
-      case Input.Join join -> join(join.room(), line, number);
+      case Input.Join join -> join(join, line, number);
       case Input.Part part -> part(part, line, number);
       case Input.Away away -> away(away.text());
       default -> local(input, line, number);
@@ -125,14 +124,62 @@ final class Relay {
     }
   }
 
-  private void join(String room, String line, long number) {
+  private void join(Input.Join join, String line, long number) {
+    String room = join.room();
     if (rooms.switchTo(room)) {
       console.event("* now in " + rooms.current().orElseThrow());
       return;
     }
     view.entering(room);
-    send(number, line, SentLines.Answer.ENTERED, new ClientMessage.Enter(room, 0));
+    send(number, line, SentLines.Answer.ENTERED,
+        new ClientMessage.Enter(room, 0, join.endToEnd()));
     awaitEntered();
+  }
+
+  /** A line in {@code room}: sealed by its sender in an end-to-end room, else a SAY. */
+  private void say(String room, String text, String line, long number) {
+    if (e2e.isEndToEnd(room)) {
+      sealed(number, line, SentLines.Answer.OWN_MESSAGE, e2e.say(room, text));
+    } else {
+      send(number, line, SentLines.Answer.OWN_MESSAGE,
+          new ClientMessage.Say(link.nextId(), room, text));
+    }
+  }
+
+  private void me(String room, String text, String line, long number) {
+    if (e2e.isEndToEnd(room)) {
+      refuse(line, number, "/me is not available in end-to-end rooms: "
+          + EventFormat.text(room) + " is one");
+    } else {
+      send(number, line, SentLines.Answer.OWN_ACTION,
+          new ClientMessage.Me(link.nextId(), room, text));
+    }
+  }
+
+  /**
+   * A DM, sealed to the recipient's end-to-end key. The line is noted before the key is asked
+   * for, so an ERROR about the question (no such user) names this line.
+   */
+  private void dm(Input.Msg msg, String line, long number) {
+    sent.sent(number, line, SentLines.Answer.OWN_DM);
+    switch (e2e.dm(msg.to(), msg.text())) {
+      case Sealing.Send send -> link.send(send.message());
+      case Sealing.Refused refused -> {
+        if (sent.withdraw(number)) {
+          refuse(line, number, refused.why());
+        } else {
+          console.problem("! " + refused.why()); // the server's ERROR named the line already
+        }
+      }
+    }
+  }
+
+  /** Sends what the end-to-end layer sealed, or explains why it did not. */
+  private void sealed(long number, String line, SentLines.Answer answer, Sealing sealing) {
+    switch (sealing) {
+      case Sealing.Send send -> send(number, line, answer, send.message());
+      case Sealing.Refused refused -> refuse(line, number, refused.why());
+    }
   }
 
   /** Waits for the answer to our ENTER, so the lines after {@code /join} go to that room. */

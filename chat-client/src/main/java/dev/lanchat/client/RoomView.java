@@ -155,6 +155,13 @@ final class RoomView {
   private boolean roomEvent(ServerMessage.Event event) {
     String room = event.event().room();
     boolean history = rooms.takeHistory(room);
+    if (event instanceof ServerMessage.E2eMessage) {
+      // not opened: the end-to-end layer explained it in one line (or holds it for its key)
+      if (history && rooms.historyLeft(room) == 0) {
+        enterWait.settle();
+      }
+      return !history;
+    }
     follow(event);
     if (attention.hides(event) || repeatedRename(event)) {
       return !history;

@@ -71,6 +71,11 @@ final class SentLines {
     waiting.addLast(new Line(number, text, answer));
   }
 
+  /** Forgets line {@code number}, which was not sent after all; false when it was answered. */
+  synchronized boolean withdraw(long number) {
+    return waiting.removeIf(line -> line.number() == number);
+  }
+
   /**
    * Notes what the server sent: a success answer retires its line (and any line before it that
    * was answered some other way), an ERROR retires the oldest line and returns it.

@@ -143,12 +143,26 @@ final class FakeServer implements AutoCloseable {
     return new ServerMessage.Roster(GENERAL, false, entries);
   }
 
-  /** A member named {@code name} with a key made from the name (tests need no real one). */
+  /**
+   * A member named {@code name} with the key of {@link #identityOf}: a real Ed25519 key, so a
+   * test can also sign that member's end-to-end key.
+   */
   static Member member(String name) {
-    byte[] key = new byte[Member.KEY_SIZE];
+    return new Member(name, identityOf(name).publicKey());
+  }
+
+  /** The identity made from {@code name} (its UTF-8 bytes as the seed, zero-padded). */
+  static Identity identityOf(String name) {
+    byte[] seed = new byte[Member.KEY_SIZE];
     byte[] raw = name.getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(raw, 0, key, 0, Math.min(raw.length, key.length));
-    return new Member(name, key);
+    System.arraycopy(raw, 0, seed, 0, Math.min(raw.length, seed.length));
+    return Identity.fromSeed(seed);
+  }
+
+  /** {@code name}'s end-to-end key ring, signed by {@link #identityOf} (one per call). */
+  static dev.lanchat.common.e2e.KeyRing ringOf(String name) {
+    return dev.lanchat.common.e2e.KeyRing.create(identityOf(name),
+        dev.lanchat.common.e2e.RotationSchedule.DEFAULT, RANDOM, System.currentTimeMillis());
   }
 
   /** Accepts the next client and runs the server side of the handshake with it. */
@@ -189,6 +203,7 @@ final class FakeServer implements AutoCloseable {
     private final ByteString th;
     /** The key the client proved with CLIENT_AUTH, once its first record was read. */
     private ByteString clientKey;
+    private volatile dev.lanchat.common.e2e.E2eKey published;
 
     Peer(Socket socket, MessageChannel channel, ByteString th) {
       this.socket = socket;
@@ -225,10 +240,19 @@ final class FakeServer implements AutoCloseable {
     ClientMessage receive() throws IOException {
       authenticated();
       ClientMessage message = channel.receiveFromClient();
-      for (int i = 0; i < 100 && message instanceof ClientMessage.SignedHead; i++) {
+      for (int i = 0; i < 100 && (message instanceof ClientMessage.SignedHead
+          || message instanceof ClientMessage.E2eKey); i++) {
+        if (message instanceof ClientMessage.E2eKey key) {
+          published = key.key();
+        }
         message = channel.receiveFromClient();
       }
       return message;
+    }
+
+    /** The end-to-end key the client published last (it does after each WELCOME). */
+    dev.lanchat.common.e2e.E2eKey published() {
+      return published;
     }
 
     /**
@@ -325,10 +349,27 @@ final class FakeServer implements AutoCloseable {
       assertEquals(new ClientMessage.Say(say.id(), GENERAL, text), say, what);
     }
 
-    /** Asserts the next message is DM of {@code text} to {@code to}, with an id. */
+    /**
+     * Asserts the next message asks for {@code to}'s end-to-end key, answers it with a key of
+     * {@link #ringOf}, then asserts a SEALED_DM to {@code to} that opens to {@code text}.
+     */
     void expectDm(String to, String text) throws IOException {
-      ClientMessage.Dm dm = assertInstanceOf(ClientMessage.Dm.class, receiveLine());
-      assertEquals(new ClientMessage.Dm(dm.id(), to, text), dm);
+      expectLine(ClientMessage.E2eKeysGet.class, new ClientMessage.E2eKeysGet(to));
+      dev.lanchat.common.e2e.KeyRing ring = ringOf(to);
+      send(new ServerMessage.E2eKeys(to, false,
+          List.of(new dev.lanchat.common.message.E2eKeyEntry(to, ring.current()))));
+      ClientMessage.SealedDm dm = assertInstanceOf(ClientMessage.SealedDm.class, receiveLine());
+      assertEquals(to, dm.to());
+      dev.lanchat.common.e2e.DmOutcome.Opened opened = assertInstanceOf(
+          dev.lanchat.common.e2e.DmOutcome.Opened.class,
+          new dev.lanchat.common.e2e.DmSealer(ring, RANDOM).open(clientKey, dm.sealed()));
+      assertEquals(text, new String(opened.content(), StandardCharsets.UTF_8));
+    }
+
+    /** Asserts the next line-message equals {@code expected}. */
+    void expectLine(Class<? extends ClientMessage> type, ClientMessage expected)
+        throws IOException {
+      assertEquals(expected, assertInstanceOf(type, receiveLine()));
     }
 
     /**

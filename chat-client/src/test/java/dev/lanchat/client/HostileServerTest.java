@@ -43,7 +43,7 @@ class HostileServerTest {
         peer.sendRaw(Raw.type(ServerMessage.Welcome.TYPE).str("alice" + EVIL).str("srv" + EVIL)
             .str("motd" + EVIL).u32(10_000).u32(20).u16(20).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Entered.TYPE).str("#general").str(EVIL).u32(2)
-            .u32(0).u64(0).bytes());
+            .u32(0).u64(0).u8(0).bytes()); // flags: not end-to-end
         peer.sendRaw(Raw.type(ServerMessage.Roster.TYPE).str("#general").u8(0).u16(2)
             .member(EVIL).str(EVIL).member("b" + EVIL).str("").bytes());
         peer.sendRaw(Raw.type(ServerMessage.Chat.TYPE).event("#general", EVIL).str(EVIL)
@@ -61,7 +61,7 @@ class HostileServerTest {
         peer.sendRaw(Raw.type(ServerMessage.Topic.TYPE).event("#general", EVIL).str(EVIL)
             .str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.RoomList.TYPE).u16(1).str("#dev").u32(3).str(EVIL)
-            .bytes());
+            .u8(0).bytes()); // flags: not end-to-end
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(3).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Error.TYPE).u16(999).str(EVIL).bytes());
         peer.sendRaw(Raw.type(ServerMessage.Bye.TYPE).str(EVIL).bytes());

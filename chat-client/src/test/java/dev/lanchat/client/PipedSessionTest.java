@@ -210,14 +210,15 @@ class PipedSessionTest {
         peer.welcome("");
         client.type("hello").type("/msg dave hi").type("/who").type("bye");
         peer.expectSay("hello");
-        peer.expectDm("dave", "hi");
-        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
-        peer.expectSay("bye");
+        // a DM is sealed to dave's end-to-end key: the server has no dave to ask for
+        peer.expectLine(ClientMessage.E2eKeysGet.class, new ClientMessage.E2eKeysGet("dave"));
         // answered in order, as a server does: echo, ERROR, ROSTER, echo (with others between)
         peer.send(FakeServer.chat(T1201, "alice", "hello"),
             FakeServer.chat(T1201, "bob", "hi alice"),
-            new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"),
-            FakeServer.roster("alice", "bob"),
+            new ServerMessage.Error(ErrorCode.NO_SUCH_USER, "no such user: dave"));
+        assertEquals(new ClientMessage.Who(FakeServer.GENERAL), peer.receiveLine());
+        peer.expectSay("bye");
+        peer.send(FakeServer.roster("alice", "bob"),
             FakeServer.chat(T1201, "alice", "bye"));
         client.endInput();
         peer.answerGoodbye();

@@ -231,6 +231,14 @@ final class Launched implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * The process id of the program: the launchers {@code exec} the JVM, so this is the JVM's own
+   * (what {@code jcmd} attaches to).
+   */
+  long pid() {
+    return process.pid();
+  }
+
   /** Sends SIGTERM, as Ctrl-C or a service manager would. */
   void terminate() {
     process.destroy();

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param lobby who is logged in under which name
  * @param rooms the rooms with members
  * @param dms direct messages, live and waiting
+ * @param keys the end-to-end key directory
  */
-record Chat(RoomInfo info, Lobby lobby, Rooms rooms, DirectMessages dms) {
+record Chat(RoomInfo info, Lobby lobby, Rooms rooms, DirectMessages dms, E2eKeyRequests keys) {
   Chat {
+    Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(info, "info");
     Objects.requireNonNull(lobby, "lobby");
     Objects.requireNonNull(rooms, "rooms");

@@ -3,6 +3,7 @@ package dev.lanchat.server;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.server.store.E2eKeys;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
 import dev.lanchat.server.store.StoreWatcher;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.net.ServerSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,15 +76,19 @@ public final class ChatServer implements AutoCloseable {
   /** The lobby, rooms and DMs of a server over {@code store}. */
   private static Chat chat(ServerConfig config, Store store, ClientKeys keys) {
     Lobby lobby = new Lobby(new NameRegistry(), keys);
+    E2eKeys e2eKeys = store.e2eKeys();
     Rooms rooms = new Rooms(store.history(config.retention()), config.roomBudget(),
         System::nanoTime, NoticePacing.system(NoticePacing.DEFAULT_WINDOW), config.maxRooms(),
-        config.maxRoomsPerClient());
+        config.maxRoomsPerClient(),
+        (owner, now) -> e2eKeys.of(owner).filter(k -> k.notAfter() >= now).isPresent());
+    Consumer<Member> tooSlow = slow -> {
+      rooms.leaveAll(slow, Room.TOO_SLOW, "");
+      slow.evicted(Room.TOO_SLOW);
+    };
     DirectMessages dms = new DirectMessages(lobby, store.offlineDms(config.retention()),
-        keys::binding, slow -> {
-          rooms.leaveAll(slow, Room.TOO_SLOW, "");
-          slow.evicted(Room.TOO_SLOW);
-        });
-    return new Chat(RoomInfo.of(config), lobby, rooms, dms);
+        keys::binding, tooSlow);
+    return new Chat(RoomInfo.of(config), lobby, rooms, dms,
+        new E2eKeyRequests(e2eKeys, lobby, rooms, keys::binding, tooSlow));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.e2e.SealedDm;
 import dev.lanchat.common.message.DmStatus;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DMs (protocol "DM"): to a connected member at once (status 0, or 2 with their away text), to
+ * DMs and sealed DMs (protocol "DM", "End-to-end layer"): to a connected member at once (status 0, or 2 with their away text), to
  * a bound name that is not connected kept in the store until its key comes back (status 1 to the
  * sender, 3 to the recipient), each sender's message id taken once so a DM sent again after a
  * lost connection is dropped.
@@ -58,15 +59,38 @@ final class DirectMessages {
     this.tooSlow = tooSlow;
   }
 
+  /**
+   * A DM's content as each of its copies shows it (the live DM, the echo, the kept one): the
+   * plain text, or the sealed bytes the server cannot open.
+   */
+  @FunctionalInterface
+  private interface Body {
+    ServerMessage at(long time, Member from, String to, DmStatus status, String note);
+  }
+
   /** Sends a DM with client message id {@code id} from {@code from} to the name {@code to}. */
   Outcome send(Member from, long id, String to, String text) {
     Optional<Outcome> problem = Outcome.textProblem(text);
     if (problem.isPresent()) {
       return problem.get();
     }
+    return deliver(from, id, to, (time, f, t, status, note) ->
+        new ServerMessage.Dm(time, f.name(), t, text, status, note));
+  }
+
+  /**
+   * Sends a SEALED_DM with client message id {@code id} from {@code from} to the name {@code
+   * to}, as a DM goes; only its sealed bytes (with names, sender key and time) are ever kept.
+   */
+  Outcome sendSealed(Member from, long id, String to, SealedDm sealed) {
+    return deliver(from, id, to, (time, f, t, status, note) ->
+        new ServerMessage.SealedDm(time, f.name(), f.key(), t, sealed, status, note));
+  }
+
+  private Outcome deliver(Member from, long id, String to, Body body) {
     Optional<Member> target = lobby.online(to);
     if (target.isPresent()) {
-      return live(from, id, target.get(), text);
+      return live(from, id, target.get(), body);
     }
     Optional<NameBinding> bound;
     try {
@@ -79,10 +103,10 @@ final class DirectMessages {
       return Outcome.error(ErrorCode.NO_SUCH_USER, Names.isValid(to)
           ? "no such user: " + to : "no such user (that is not a valid name)");
     }
-    return later(from, id, bound.get(), text);
+    return later(from, id, bound.get(), body);
   }
 
-  private Outcome live(Member from, long id, Member target, String text) {
+  private Outcome live(Member from, long id, Member target, Body body) {
     try {
       if (offline.claim(from.key(), id) instanceof Claim.Repeat) {
         return Outcome.DONE; // delivered the first time: drop it, say nothing
@@ -92,15 +116,15 @@ final class DirectMessages {
       return Outcome.STORE_FAILED;
     }
     long time = System.currentTimeMillis();
-    ServerMessage.Dm dm = new ServerMessage.Dm(time, from.name(), target.name(), text);
-    byte[] encoded = MessageCodec.encode(dm);
+    byte[] encoded =
+        MessageCodec.encode(body.at(time, from, target.name(), DmStatus.DELIVERED, ""));
     if (!target.offer(encoded)) {
       tooSlow.accept(target);
     }
     if (target != from) {
       String away = target.away();
-      byte[] echo = away.isEmpty() ? encoded : MessageCodec.encode(new ServerMessage.Dm(time,
-          from.name(), target.name(), text, DmStatus.AWAY, away));
+      byte[] echo = away.isEmpty() ? encoded
+          : MessageCodec.encode(body.at(time, from, target.name(), DmStatus.AWAY, away));
       if (!from.offer(echo)) {
         tooSlow.accept(from);
       }
@@ -108,10 +132,10 @@ final class DirectMessages {
     return Outcome.DONE;
   }
 
-  private Outcome later(Member from, long id, NameBinding to, String text) {
+  private Outcome later(Member from, long id, NameBinding to, Body body) {
     long time = System.currentTimeMillis();
-    byte[] kept = MessageCodec.encode(new ServerMessage.Dm(time, from.name(), to.name(), text,
-        DmStatus.FROM_STORAGE, ""));
+    byte[] kept =
+        MessageCodec.encode(body.at(time, from, to.name(), DmStatus.FROM_STORAGE, ""));
     DmResult result;
     try {
       result = offline.deliverLater(ByteString.copyOf(to.key()), from.key(), id, time, kept);
@@ -120,8 +144,8 @@ final class DirectMessages {
       return Outcome.STORE_FAILED;
     }
     return switch (result) {
-      case DmResult.Kept k -> new Outcome.Reply(new ServerMessage.Dm(time, from.name(),
-          to.name(), text, DmStatus.STORED, ""));
+      case DmResult.Kept k ->
+          new Outcome.Reply(body.at(time, from, to.name(), DmStatus.STORED, ""));
       case DmResult.Repeat r -> Outcome.DONE;
       case DmResult.Full f -> Outcome.error(ErrorCode.OFFLINE_FULL, to.name() + " has "
           + OfflineDms.MAX_PER_RECIPIENT + " DMs waiting already; this one was not kept");

@@ -1,5 +1,7 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.e2e.RoomMessage;
+import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -57,6 +60,7 @@ final class Room {
 
   private final String name;
   private final String key;
+  private final boolean endToEnd;
   private final RoomLog history;
   private final Consumer<Room> emptied;
   private final ReentrantLock lock = new ReentrantLock();
@@ -76,15 +80,18 @@ final class Room {
   /**
    * @param name the room's name as the store spells it (the spelling that created it)
    * @param topic its topic as the store keeps it
+   * @param endToEnd whether it is end-to-end (its members' lines come as E2E_SAY only)
    * @param history where its events are numbered, chained and kept
    * @param budget what the room carries for everyone together
    * @param nanoClock a monotonic clock for the budget, {@link System#nanoTime} outside tests
    * @param pacing when membership notices go out
    * @param emptied told (under the room's lock) when the last member has left: the room is gone
    */
-  Room(String name, String topic, RoomLog history, ServerConfig.RoomBudget budget,
-      LongSupplier nanoClock, NoticePacing pacing, Consumer<Room> emptied) {
+  Room(String name, String topic, boolean endToEnd, RoomLog history,
+      ServerConfig.RoomBudget budget, LongSupplier nanoClock, NoticePacing pacing,
+      Consumer<Room> emptied) {
     this.name = name;
+    this.endToEnd = endToEnd;
     this.key = dev.lanchat.common.rules.RoomNames.skeleton(name);
     this.topic = topic;
     this.history = history;
@@ -100,6 +107,11 @@ final class Room {
   /** The room's name, as the member who created it spelled it. */
   String name() {
     return name;
+  }
+
+  /** Whether the room is end-to-end: fixed when it was made, never changed. */
+  boolean endToEnd() {
+    return endToEnd;
   }
 
   /** The room's skeleton: the key it is registered and stored under. */
@@ -144,7 +156,7 @@ final class Room {
         scheduleFlush();
       }
       offer(member, MessageCodec.encode(new ServerMessage.Entered(name, topic, members.size(),
-          replay.events().size(), replay.skipped())), slow);
+          replay.events().size(), replay.skipped(), endToEnd)), slow);
       rosterNow.forEach(r -> offer(member, r, slow));
       replay.events().forEach(e -> offer(member, e.encoded().toByteArray(), slow));
       fanOut(live, slow);
@@ -158,13 +170,32 @@ final class Room {
    * a repeated id is dropped.
    */
   RoomResult say(Member from, long clientId, String text, boolean action) {
+    return line(from, clientId, (h, by) -> action
+        ? new ServerMessage.Action(h, by, text) : new ServerMessage.Chat(h, by, text));
+  }
+
+  /**
+   * Sends an end-to-end line from {@code from} (E2E_MESSAGE, payload {@code from ‖
+   * room_message}) with its client message id to every member, sender included, as {@link #say}
+   * does; the room holds only the sealed bytes it was given.
+   */
+  RoomResult sealedSay(Member from, long clientId, RoomMessage message) {
+    return line(from, clientId, (h, by) -> new ServerMessage.E2eMessage(h, by, message));
+  }
+
+  /**
+   * A member's line with its client message id, built by {@code build} from the envelope and
+   * the sender's name: charged to the room budget, stored, then sent to every member.
+   */
+  private RoomResult line(Member from, long clientId,
+      BiFunction<EventHeader, String, ServerMessage.Event> build) {
     return event(slow -> {
       if (!isMember(from)) {
         return new RoomResult.NotMember();
       }
       String by = from.name();
       EventDraft draft = EventDraft.of(name, now(), from.key(), OptionalLong.of(clientId),
-          h -> action ? new ServerMessage.Action(h, by, text) : new ServerMessage.Chat(h, by, text));
+          h -> build.apply(h, by));
       if (!withinBudget(draft.payloadSize())) {
         return new RoomResult.Busy();
       }
@@ -266,7 +297,7 @@ final class Room {
   dev.lanchat.common.message.RoomSummary summary() {
     lock.lock();
     try {
-      return new dev.lanchat.common.message.RoomSummary(name, members.size(), topic);
+      return new dev.lanchat.common.message.RoomSummary(name, members.size(), topic, endToEnd);
     } finally {
       lock.unlock();
     }
@@ -286,6 +317,16 @@ final class Room {
       members.clear();
       notices.clear();
       roster.changed();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Everyone here as the wire names them (name and key), in join order. */
+  List<dev.lanchat.common.message.Member> membersOnWire() {
+    lock.lock();
+    try {
+      return members.stream().map(Member::onWire).toList();
     } finally {
       lock.unlock();
     }

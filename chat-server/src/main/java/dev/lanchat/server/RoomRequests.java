@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A member's requests about rooms (protocol "Client → server"): ENTER, PART, WHO, SAY, ME,
- * TOPIC, AWAY, ROOMS and SIGNED_HEAD. Each is checked (room name, membership, text rules) and
+ * E2E_SAY, TOPIC, AWAY, ROOMS and SIGNED_HEAD. Each is checked (room name, membership, text rules) and
  * handed to its {@link Room} through the {@link Rooms} registry; the answer is an
  * {@link Outcome}.
  *
@@ -26,7 +26,7 @@ final class RoomRequests {
       "the room is busy: everyone together is sending more than the server carries;"
           + " this message was not delivered, send it again in a moment");
 
-  private static final Outcome ROOM_INVALID = Outcome.error(ErrorCode.ROOM_INVALID,
+  static final Outcome ROOM_INVALID = Outcome.error(ErrorCode.ROOM_INVALID,
       "a room name is # and 1 to 32 ASCII letters, digits, '_' or '-'");
 
   private final Rooms rooms;
@@ -35,9 +35,9 @@ final class RoomRequests {
     this.rooms = rooms;
   }
 
-  /** ENTER: into the room, making it if needed. */
+  /** ENTER: into the room, making it if needed (end-to-end when the flag asks and it is new). */
   Outcome enter(Member m, ClientMessage.Enter enter) {
-    return switch (rooms.enter(m, enter.room(), enter.since())) {
+    return switch (rooms.enter(m, enter.room(), enter.since(), enter.endToEnd())) {
       case Rooms.Entering.Entered e -> Outcome.DONE;
       case Rooms.Entering.Invalid i -> ROOM_INVALID;
       case Rooms.Entering.AlreadyIn a -> Outcome.error(ErrorCode.ALREADY_IN_ROOM,
@@ -46,6 +46,9 @@ final class RoomRequests {
       case Rooms.Entering.StoreFailed f -> Outcome.error(ErrorCode.STORE_FAILED,
           "the server could not read or write the room's history; try again");
       case Rooms.Entering.Closed c -> Outcome.DONE; // shutting down: BYE follows
+      case Rooms.Entering.Mismatch x -> Outcome.error(ErrorCode.E2E_MISMATCH, x.text());
+      case Rooms.Entering.KeyMissing k -> Outcome.error(ErrorCode.E2E_KEY_INVALID,
+          Outcome.shown(enter.room()) + " is end-to-end: publish an end-to-end key first");
     };
   }
 
@@ -63,10 +66,21 @@ final class RoomRequests {
     return in(m, room, r -> answer(r.who(m)));
   }
 
-  /** SAY ({@code action} false) or ME. */
+  /** SAY ({@code action} false) or ME; never in an end-to-end room, whose lines are sealed. */
   Outcome say(Member m, long id, String room, String text, boolean action) {
     Optional<Outcome> problem = Outcome.textProblem(text);
-    return problem.orElseGet(() -> in(m, room, r -> answer(r.say(m, id, text, action))));
+    return problem.orElseGet(() -> in(m, room, r -> r.endToEnd()
+        ? Outcome.error(ErrorCode.E2E_MISMATCH, r.name() + " is end-to-end: its lines go "
+            + "encrypted (E2E_SAY); this one was not delivered")
+        : answer(r.say(m, id, text, action))));
+  }
+
+  /** E2E_SAY: a sealed line, only in an end-to-end room; the server never opens it. */
+  Outcome sealedSay(Member m, ClientMessage.E2eSay say) {
+    return in(m, say.room(), r -> r.endToEnd()
+        ? answer(r.sealedSay(m, say.id(), say.message()))
+        : Outcome.error(ErrorCode.E2E_MISMATCH, r.name() + " is not end-to-end: its lines go "
+            + "as SAY; this one was not delivered"));
   }
 
   /** TOPIC: sets or clears the room's topic. */

@@ -46,6 +46,12 @@ final class Rooms {
 
     /** The server is shutting down. */
     record Closed() implements Entering {}
+
+    /** The end-to-end flag does not fit the room; {@code text} says why (E2E_MISMATCH). */
+    record Mismatch(String text) implements Entering {}
+
+    /** The room is end-to-end and the client published no key yet (E2E_KEY_INVALID). */
+    record KeyMissing() implements Entering {}
   }
 
   private static final Logger log = LoggerFactory.getLogger(Rooms.class);
@@ -60,6 +66,7 @@ final class Rooms {
   private final NoticePacing pacing;
   private final int maxRooms;
   private final int maxPerClient;
+  private final PublishedKeys keys;
   private volatile boolean closed;
 
   /**
@@ -72,6 +79,15 @@ final class Rooms {
    */
   Rooms(RoomLog history, ServerConfig.RoomBudget budget, LongSupplier nanoClock,
       NoticePacing pacing, int maxRooms, int maxPerClient) {
+    this(history, budget, nanoClock, pacing, maxRooms, maxPerClient, PublishedKeys.NONE);
+  }
+
+  /**
+   * As the constructor above, with {@code keys} telling who may enter an end-to-end room.
+   */
+  Rooms(RoomLog history, ServerConfig.RoomBudget budget, LongSupplier nanoClock,
+      NoticePacing pacing, int maxRooms, int maxPerClient, PublishedKeys keys) {
+    this.keys = keys;
     this.history = history;
     this.budget = budget;
     this.nanoClock = nanoClock;
@@ -80,8 +96,18 @@ final class Rooms {
     this.maxPerClient = maxPerClient;
   }
 
-  /** Lets {@code member} into the room named {@code name}, making it if needed. */
+  /** Lets {@code member} into the room named {@code name}, making it (plain) if needed. */
   Entering enter(Member member, String name, long since) {
+    return enter(member, name, since, false);
+  }
+
+  /**
+   * Lets {@code member} into the room named {@code name}, making it if needed: end-to-end, for
+   * good, when {@code endToEnd} asks so and the room is new. An end-to-end room is entered only
+   * by a member that published a key; the flag on a room that is not end-to-end, or on
+   * {@code #general}, is a mismatch.
+   */
+  Entering enter(Member member, String name, long since, boolean endToEnd) {
     if (!RoomNames.isValid(name)) {
       return new Entering.Invalid();
     }
@@ -89,9 +115,9 @@ final class Rooms {
     if (member.rooms().contains(key)) {
       return new Entering.AlreadyIn();
     }
-    if (member.rooms().size() >= maxPerClient) {
-      return new Entering.TooMany("you are in " + maxPerClient + " rooms, the most this server"
-          + " allows one client (--max-rooms-per-client); part one first");
+    if (endToEnd && key.equals(RoomNames.skeleton(RoomNames.GENERAL))) {
+      return new Entering.Mismatch(RoomNames.GENERAL + " is never end-to-end: everyone starts "
+          + "there; make another room with the end-to-end flag");
     }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (closed) {
@@ -99,11 +125,16 @@ final class Rooms {
       }
       Room room = byKey.get(key);
       if (room == null) {
-        Entering made = make(name, key);
+        Entering made = make(name, key, endToEnd, member);
         if (!(made instanceof Entering.Entered e)) {
           return made;
         }
         room = e.room();
+      } else {
+        Optional<Entering> refused = refusal(room.name(), room.endToEnd(), endToEnd, member);
+        if (refused.isPresent()) {
+          return refused.get();
+        }
       }
       switch (room.enter(member, since)) {
         case RoomResult.Entered e -> {
@@ -121,17 +152,51 @@ final class Rooms {
     return closed ? new Entering.Closed() : new Entering.StoreFailed();
   }
 
-  /** Makes the room {@code key} (unless another thread just did), within {@code --max-rooms}. */
-  private Entering make(String name, String key) {
+  /**
+   * Why {@code member} may not enter the room {@code room}, whose flag is {@code roomEndToEnd},
+   * having asked with {@code asked}, if it may not; in the order of protocol §5.9: the
+   * end-to-end flag, the end-to-end key, then the client's room limit.
+   */
+  private Optional<Entering> refusal(String room, boolean roomEndToEnd, boolean asked,
+      Member member) {
+    Optional<Entering> refused = e2eRefusal(room, roomEndToEnd, asked, member);
+    if (refused.isPresent() || member.rooms().size() < maxPerClient) {
+      return refused;
+    }
+    return Optional.of(new Entering.TooMany("you are in " + maxPerClient + " rooms, the most "
+        + "this server allows one client (--max-rooms-per-client); part one first"));
+  }
+
+  /** The end-to-end part of {@link #refusal}. */
+  private Optional<Entering> e2eRefusal(String room, boolean roomEndToEnd, boolean asked,
+      Member member) {
+    if (asked && !roomEndToEnd) {
+      return Optional.of(new Entering.Mismatch(room + " exists and is not end-to-end; a room's "
+          + "end-to-end flag never changes: enter it without the flag, or make a new room"));
+    }
+    if (!roomEndToEnd) {
+      return Optional.empty();
+    }
+    try {
+      return keys.hasCurrent(member.key(), System.currentTimeMillis()) ? Optional.empty()
+          : Optional.of(new Entering.KeyMissing());
+    } catch (StoreException e) {
+      log.warn("cannot read an end-to-end key: {}", e.getMessage());
+      return Optional.of(new Entering.StoreFailed());
+    }
+  }
+
+  /**
+   * Makes the room {@code key} (unless another thread just did), within {@code --max-rooms}:
+   * as the store keeps it, or new, end-to-end when {@code endToEnd} asks so.
+   */
+  private Entering make(String name, String key, boolean endToEnd, Member member) {
     making.lock();
     try {
       Room existing = byKey.get(key);
       if (existing != null) {
-        return new Entering.Entered(existing);
-      }
-      if (byKey.size() >= maxRooms) {
-        return new Entering.TooMany("the server has " + maxRooms + " rooms with members, the "
-            + "most it allows (--max-rooms); enter one of them");
+        return refusal(existing.name(), existing.endToEnd(), endToEnd, member)
+            .orElseGet(() -> new Entering.Entered(existing));
       }
       Optional<StoredRoom> stored;
       try {
@@ -140,8 +205,26 @@ final class Rooms {
         log.warn("cannot read room {}: {}", name, e.getMessage());
         return new Entering.StoreFailed();
       }
-      Room room = new Room(stored.map(StoredRoom::name).orElse(name),
-          stored.map(StoredRoom::topic).orElse(""), history, budget, nanoClock, pacing,
+      String spelled = stored.map(StoredRoom::name).orElse(name);
+      boolean e2e = stored.map(StoredRoom::endToEnd).orElse(endToEnd);
+      Optional<Entering> refused = refusal(spelled, e2e, endToEnd, member);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+      if (byKey.size() >= maxRooms) {
+        return new Entering.TooMany("the server has " + maxRooms + " rooms with members, the "
+            + "most it allows (--max-rooms); enter one of them");
+      }
+      if (stored.isEmpty() && endToEnd) {
+        try {
+          stored = Optional.of(history.createEndToEnd(name));
+        } catch (StoreException e) {
+          log.warn("cannot make the end-to-end room {}: {}", name, e.getMessage());
+          return new Entering.StoreFailed();
+        }
+      }
+      Room room = new Room(spelled, stored.map(StoredRoom::topic).orElse(""),
+          stored.map(StoredRoom::endToEnd).orElse(false), history, budget, nanoClock, pacing,
           gone -> byKey.remove(key, gone));
       byKey.put(key, room);
       return new Entering.Entered(room);
@@ -199,7 +282,7 @@ final class Rooms {
     List<RoomSummary> fit = new ArrayList<>();
     int size = 1 + 2;
     for (RoomSummary s : all) {
-      size += PendingNotices.utf8(s.room()) + 4 + PendingNotices.utf8(s.topic());
+      size += PendingNotices.utf8(s.room()) + 4 + PendingNotices.utf8(s.topic()) + 1;
       if (size > CipherState.MAX_PLAINTEXT || fit.size() == 0xFFFF) {
         break;
       }

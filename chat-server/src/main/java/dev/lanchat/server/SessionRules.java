@@ -11,7 +11,7 @@ import java.util.function.Function;
 /**
  * The session rules of protocol §5 for one client: the message rate, JOIN once, nothing but
  * PING before JOIN; what passes goes to the handler of its kind ({@link RoomRequests},
- * {@link DirectMessages}, {@link Renames}). It answers with an {@link Outcome} and never touches
+ * {@link DirectMessages}, {@link Renames}, {@link E2eKeyRequests}). It answers with an {@link Outcome} and never touches
  * the socket, so the reader decides what to send.
  *
  * <p>Not thread-safe: it belongs to the connection's reader thread (BYE is the reader's own).
@@ -76,6 +76,12 @@ final class SessionRules {
       case ClientMessage.Rooms list -> asMember(member, m -> rooms.list());
       case ClientMessage.Nick nick -> asMember(member, m -> renames.rename(m, nick.name()));
       case ClientMessage.SignedHead head -> asMember(member, m -> rooms.signedHead(m, head));
+      case ClientMessage.E2eKey e2eKey ->
+          asMember(member, m -> chat.keys().publish(m, e2eKey.key()));
+      case ClientMessage.E2eKeysGet get -> asMember(member, m -> chat.keys().get(m, get.target()));
+      case ClientMessage.SealedDm dm ->
+          asMember(member, m -> chat.dms().sendSealed(m, dm.id(), dm.to(), dm.sealed()));
+      case ClientMessage.E2eSay say -> asMember(member, m -> rooms.sealedSay(m, say));
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
       case ClientMessage.ClientAuth auth ->
           throw new IllegalStateException("CLIENT_AUTH is the link's own");

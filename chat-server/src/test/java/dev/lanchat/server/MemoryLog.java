@@ -33,6 +33,7 @@ final class MemoryLog implements RoomLog {
     final List<StoredEvent> events = new ArrayList<>();
     ByteString head;
     String topic = "";
+    boolean endToEnd;
 
     Kept(String name) {
       this.name = name;
@@ -143,6 +144,19 @@ final class MemoryLog implements RoomLog {
     check();
     Kept k = rooms.get(RoomNames.skeleton(room));
     return k == null ? Optional.empty()
-        : Optional.of(new StoredRoom(k.name, k.events.size(), k.head, k.topic));
+        : Optional.of(new StoredRoom(k.name, k.events.size(), k.head, k.topic, k.endToEnd));
+  }
+
+  @Override
+  public synchronized StoredRoom createEndToEnd(String room) throws StoreException {
+    check();
+    String key = RoomNames.skeleton(room);
+    Kept k = rooms.get(key);
+    if (k == null) {
+      k = new Kept(room);
+      k.endToEnd = true;
+      rooms.put(key, k);
+    }
+    return new StoredRoom(k.name, k.events.size(), k.head, k.topic, k.endToEnd);
   }
 }

@@ -203,7 +203,16 @@ final class TestClient implements AutoCloseable {
    * history events it announced, and then the own JOINED.
    */
   ServerMessage.Entered enter(String room, long since) throws IOException {
-    send(new ClientMessage.Enter(room, since));
+    return enter(new ClientMessage.Enter(room, since));
+  }
+
+  /**
+   * Sends {@code enter} and waits for ENTERED, the ROSTER records, the history events it
+   * announced, and then the own JOINED.
+   */
+  ServerMessage.Entered enter(ClientMessage.Enter enter) throws IOException {
+    String room = enter.room();
+    send(enter);
     ServerMessage.Entered entered = await(ServerMessage.Entered.class);
     while (await(ServerMessage.Roster.class).more()) {
       // the roster's other pages

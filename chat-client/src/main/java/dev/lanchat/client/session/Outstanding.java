@@ -46,7 +46,8 @@ final class Outstanding {
   /** True for the messages a server drops when repeated: those with a client message id. */
   static boolean resendable(ClientMessage message) {
     return message instanceof ClientMessage.Say || message instanceof ClientMessage.Dm
-        || message instanceof ClientMessage.Me;
+        || message instanceof ClientMessage.Me || message instanceof ClientMessage.SealedDm
+        || message instanceof ClientMessage.E2eSay;
   }
 
   /** Notes {@code message} as sent by the program; {@code handed} when a session has it. */
@@ -119,7 +120,7 @@ final class Outstanding {
   }
 
   /**
-   * How many of the user's messages (SAY, DM, ME) wait for the server. The program's own
+   * How many of the user's messages (SAY, DM, ME and their end-to-end forms) wait for the server. The program's own
    * messages (an ENTER, a signed room head) are not counted: the user did not write them.
    */
   synchronized int size() {

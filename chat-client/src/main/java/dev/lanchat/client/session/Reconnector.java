@@ -131,10 +131,20 @@ public final class Reconnector {
    */
   public ConversationEnd run(Session first, List<ClientMessage> opening,
       Supplier<List<String>> joined, Events events) {
+    return run(first, List::of, opening, joined, events);
+  }
+
+  /**
+   * {@link #run(Session, List, Supplier, Events)}, sending what {@code greeting} gives before
+   * anything else on every session (our end-to-end key, published after each WELCOME).
+   */
+  public ConversationEnd run(Session first, Supplier<List<ClientMessage>> greeting,
+      List<ClientMessage> opening, Supplier<List<String>> joined, Events events) {
+    Objects.requireNonNull(greeting, "greeting");
     Objects.requireNonNull(joined, "joined");
     Objects.requireNonNull(events, "events");
     Session session = first;
-    List<ClientMessage> enter = List.copyOf(opening);
+    List<ClientMessage> enter = greeted(greeting, opening);
     // the ENTERs are ours, not the user's: they go first and are never resent as such
     while (true) {
       Ending ending = converse(session, enter, events);
@@ -155,10 +165,17 @@ public final class Reconnector {
           session = back.session();
           name = back.welcome().name();
           events.reconnected(back.welcome());
-          enter = rooms.reentries(opening, joined.get());
+          enter = greeted(greeting, rooms.reentries(opening, joined.get()));
         }
       }
     }
+  }
+
+  private static List<ClientMessage> greeted(Supplier<List<ClientMessage>> greeting,
+      List<ClientMessage> enter) {
+    List<ClientMessage> all = new java.util.ArrayList<>(greeting.get());
+    all.addAll(enter);
+    return List.copyOf(all);
   }
 
   /**

@@ -46,6 +46,22 @@ final class Counters {
     last.put(sender, counter);
   }
 
+  /** Every sender's last accepted counter, least recently heard first. */
+  Map<ByteString, Long> snapshot() {
+    return new LinkedHashMap<>(last);
+  }
+
+  /** Takes {@code saved} (a {@link #snapshot}) as the counters, replacing what was here. */
+  void restore(Map<ByteString, Long> saved) {
+    last.clear();
+    saved.forEach((sender, counter) -> {
+      if (counter < 0) {
+        throw new IllegalArgumentException("a counter is never negative");
+      }
+      last.put(sender, counter);
+    });
+  }
+
   /** The last counter accepted from {@code sender}, 0 for none. */
   long last(ByteString sender) {
     return last.getOrDefault(sender, 0L);

@@ -50,6 +50,41 @@ public final class DmSealer {
   }
 
   /**
+   * The counters to keep across runs, so that after a restart a peer does not refuse our next
+   * DM as a replay and we do not take its next one for a gap: per recipient the last counter we
+   * sealed with, per sender the last one we accepted.
+   *
+   * @param sent by recipient identity
+   * @param received by sender identity, least recently heard first
+   */
+  public record SavedCounters(Map<ByteString, Long> sent, Map<ByteString, Long> received) {
+    public SavedCounters {
+      sent = Map.copyOf(sent);
+      received = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(received));
+    }
+  }
+
+  /** A copy of the counters, to be written to disk after each DM sealed or opened. */
+  public SavedCounters counters() {
+    return new SavedCounters(sent, received.snapshot());
+  }
+
+  /**
+   * Takes counters saved by an earlier run ({@link #counters}), replacing those held.
+   *
+   * @throws IllegalArgumentException if a counter is negative or there are too many
+   */
+  public void restore(SavedCounters saved) {
+    if (saved.sent().size() > MAX_RECIPIENTS || saved.received().size() > Counters.MAX_SENDERS
+        || saved.sent().values().stream().anyMatch(c -> c < 0)) {
+      throw new IllegalArgumentException("saved counters out of range");
+    }
+    received.restore(saved.received());
+    sent.clear();
+    sent.putAll(saved.sent());
+  }
+
+  /**
    * Seals {@code content} to {@code recipientKey}, which the caller has {@linkplain
    * E2eKey#check checked} as {@link E2eKey.Check.Valid} against the recipient's pinned identity.
    *

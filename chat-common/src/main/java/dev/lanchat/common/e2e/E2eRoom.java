@@ -113,6 +113,15 @@ public final class E2eRoom {
    * stands goes to new members only.
    */
   public Membership setMembers(List<Member> announced, long nowMillis) {
+    return setMembers(announced, nowMillis, false);
+  }
+
+  /**
+   * {@link #setMembers(List, long)}, starting a new epoch for everyone when {@code renew} even
+   * if nobody left: after our own reconnect, the others forgot our chain when they saw us leave,
+   * while we kept theirs.
+   */
+  public Membership setMembers(List<Member> announced, long nowMillis, boolean renew) {
     List<KeyWarning> warnings = new ArrayList<>();
     Map<ByteString, E2eKey> accepted = new LinkedHashMap<>();
     for (Member member : announced) {
@@ -137,7 +146,7 @@ public final class E2eRoom {
     members.clear();
     members.putAll(accepted);
     List<ByteString> recipients;
-    if (own == null || someoneLeft) {
+    if (own == null || someoneLeft || renew) {
       rotate();
       recipients = List.copyOf(members.keySet());
     } else {
@@ -216,6 +225,23 @@ public final class E2eRoom {
       }
     } finally {
       Bytes.wipe(opened.content());
+    }
+  }
+
+  /**
+   * The room a sender key names, without installing it (so the caller knows which room's
+   * {@link #install} to call); empty when it is not a sender key or does not parse.
+   */
+  public static Optional<String> roomOf(DmOutcome.Opened opened) {
+    if (opened.kind() != DmContent.SENDER_KEY) {
+      return Optional.empty();
+    }
+    try {
+      SenderKeyDistribution.Parsed parsed = SenderKeyDistribution.parse(opened.content());
+      Bytes.wipe(parsed.chainKey());
+      return Optional.of(parsed.room());
+    } catch (ProtocolException e) {
+      return Optional.empty();
     }
   }
 

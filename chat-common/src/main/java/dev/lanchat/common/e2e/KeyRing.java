@@ -1,10 +1,15 @@
 package dev.lanchat.common.e2e;
 
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.bytes.ByteReader;
+import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.crypto.Bytes;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +20,9 @@ import java.util.Optional;
  * a new key on the {@link RotationSchedule}; {@link #forgetExpired} wipes private keys once
  * nothing may be sealed to them any more.
  *
- * <p>Not thread-safe: one session owns it. Persisting it (owner-only, atomically) is the wiring
- * step's job; this class only holds it.
+ * <p>Not thread-safe: one session owns it. {@link #encode} and {@link #decode} give the form the
+ * client keeps on disk (owner-only, atomically written, like the identity); this class never
+ * touches a file.
  */
 public final class KeyRing {
   /** One of our keys: the private half and what we published. */
@@ -115,6 +121,71 @@ public final class KeyRing {
 
   private Optional<Own> find(long serial) {
     return keys.stream().filter(own -> own.published().serial() == serial).findFirst();
+  }
+
+  /** Most keys one encoded ring may hold: a schedule keeps three, a file is not trusted more. */
+  static final int MAX_ENCODED_KEYS = 16;
+
+  private static final int FORMAT = 1;
+
+  /**
+   * The ring as the client keeps it on disk, private keys included (the caller wipes it):
+   * {@code format: u8 = 1 ‖ count: u8 ‖ count × (private[32] ‖ e2e_key[140] ‖ created: u64)}.
+   */
+  public byte[] encode() {
+    ByteWriter out = new ByteWriter(2 + keys.size() * (32 + E2eKey.SIZE + 8));
+    out.u8(FORMAT).u8(keys.size());
+    for (Own own : keys) {
+      out.bytes(own.privateKey()).bytes(own.published().encode()).u64(own.createdAt());
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads a ring {@link #encode} wrote for {@code identity}: every key must be signed by it and
+   * each private half must match its published key.
+   *
+   * @throws IllegalArgumentException when the bytes are not such a ring (nothing is kept)
+   */
+  public static KeyRing decode(Identity identity, RotationSchedule schedule, SecureRandom random,
+      byte[] encoded) {
+    ByteReader in = ByteReader.of(encoded);
+    if (in.remaining() < 2 || in.u8() != FORMAT) {
+      throw new IllegalArgumentException("not an end-to-end key ring of format " + FORMAT);
+    }
+    int count = in.u8();
+    if (count < 1 || count > MAX_ENCODED_KEYS
+        || in.remaining() != count * (32 + E2eKey.SIZE + 8)) {
+      throw new IllegalArgumentException("the key ring's size does not match its key count");
+    }
+    KeyRing ring = new KeyRing(identity, schedule, random);
+    try {
+      for (int i = 0; i < count; i++) {
+        ring.keys.add(ring.decodeOne(in));
+      }
+      return ring;
+    } catch (IllegalArgumentException | ProtocolException e) {
+      ring.wipe();
+      throw new IllegalArgumentException("the key ring holds a key that is not this identity's: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private Own decodeOne(ByteReader in) throws ProtocolException {
+    byte[] privateKey = in.bytes(32);
+    E2eKey published = E2eKey.parse(in.bytes(E2eKey.SIZE));
+    long createdAt = in.u64();
+    X25519.KeyPair pair = X25519.fromPrivate(privateKey);
+    boolean matches = Arrays.equals(pair.publicKey(), published.key().toByteArray());
+    pair.wipe();
+    boolean ours = published.check(ByteString.copyOf(identity.publicKey()), published.notAfter())
+        instanceof E2eKey.Check.Valid;
+    if (!matches || !ours || createdAt < 0
+        || (!keys.isEmpty() && published.serial() <= keys.getLast().published().serial())) {
+      Bytes.wipe(privateKey);
+      throw new IllegalArgumentException("key " + published.serial() + " does not check");
+    }
+    return new Own(privateKey, published, createdAt);
   }
 
   /** Wipes every private key; the ring is unusable afterwards. */

@@ -7,8 +7,8 @@ import dev.lanchat.common.pake.CodeRound2;
 import java.util.Objects;
 
 /**
- * Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19, 0x1B and 0x40 to
- * 0x46; 0x1A, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ * Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19, 0x1B to 0x1F and 0x40
+ * to 0x46; 0x1A, KEY_UPDATE, belongs to the record layer and never reaches this layer).
  */
 public sealed interface ClientMessage extends Message {
 
@@ -197,9 +197,10 @@ public sealed interface ClientMessage extends Message {
 
   /**
    * ENTER (0x40): enter {@code room}; {@code since} is 0 for a newcomer (context) or the last
-   * event id this client saw there (catch-up), a u64 below 2^63.
+   * event id this client saw there (catch-up), a u64 below 2^63; {@code endToEnd} (bit 0 of
+   * its flags) asks for a new room to be created end-to-end.
    */
-  record Enter(String room, long since) implements ClientMessage {
+  record Enter(String room, long since, boolean endToEnd) implements ClientMessage {
     public static final int TYPE = 0x40;
 
     public Enter {
@@ -207,6 +208,11 @@ public sealed interface ClientMessage extends Message {
       if (since < 0) {
         throw new IllegalArgumentException("since fits in 63 bits");
       }
+    }
+
+    /** ENTER with no flags: the room, if new, is not end-to-end. */
+    public Enter(String room, long since) {
+      this(room, since, false);
     }
 
     @Override
@@ -305,6 +311,77 @@ public sealed interface ClientMessage extends Message {
   private static void checkId(long id) {
     if (id == 0) {
       throw new IllegalArgumentException("a client message id is never 0");
+    }
+  }
+
+  /** E2E_KEY (0x1C): publish this client's current end-to-end key ("End-to-end layer"). */
+  record E2eKey(dev.lanchat.common.e2e.E2eKey key) implements ClientMessage {
+    public static final int TYPE = 0x1C;
+
+    public E2eKey {
+      Objects.requireNonNull(key, "key");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * E2E_KEYS_GET (0x1D): ask for end-to-end keys; {@code target} is a room name (the keys of its
+   * members) or a user name (that user's key).
+   */
+  record E2eKeysGet(String target) implements ClientMessage {
+    public static final int TYPE = 0x1D;
+
+    public E2eKeysGet {
+      Objects.requireNonNull(target, "target");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * SEALED_DM (0x1E): a DM sealed to the user {@code to}, opaque to the server; {@code id} as
+   * for {@link Say}.
+   */
+  record SealedDm(long id, String to, dev.lanchat.common.e2e.SealedDm sealed)
+      implements ClientMessage {
+    public static final int TYPE = 0x1E;
+
+    public SealedDm {
+      checkId(id);
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(sealed, "sealed");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * E2E_SAY (0x1F): a line for an end-to-end {@code room}, encrypted by the sender's chain and
+   * opaque to the server; {@code id} as for {@link Say}.
+   */
+  record E2eSay(long id, String room, dev.lanchat.common.e2e.RoomMessage message)
+      implements ClientMessage {
+    public static final int TYPE = 0x1F;
+
+    public E2eSay {
+      checkId(id);
+      Objects.requireNonNull(room, "room");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
     }
   }
 }

@@ -34,7 +34,17 @@ public enum ErrorCode {
   /** The recipient's offline box is full, or the server keeps no messages. */
   OFFLINE_FULL(19),
   /** The server could not write the event to its store; nothing was sent. */
-  STORE_FAILED(20);
+  STORE_FAILED(20),
+  /**
+   * An E2E_KEY that is not the client's own, does not verify, has expired or goes back in serial;
+   * or ENTER of an end-to-end room by a client that has published no key yet.
+   */
+  E2E_KEY_INVALID(21),
+  /**
+   * SAY or ME in an end-to-end room, E2E_SAY in a room that is not end-to-end, or ENTER asking
+   * for end-to-end of a room that exists and is not.
+   */
+  E2E_MISMATCH(22);
 
   private final int code;
 

@@ -7,6 +7,9 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.bytes.ByteWriter;
 import dev.lanchat.common.chain.ChainHead;
 import dev.lanchat.common.chain.SignedHead;
+import dev.lanchat.common.e2e.E2eKey;
+import dev.lanchat.common.e2e.RoomMessage;
+import dev.lanchat.common.e2e.SealedDm;
 import dev.lanchat.common.pake.ClientCodeRound1;
 import dev.lanchat.common.pake.CodeConfirm;
 import dev.lanchat.common.pake.CodeRound1;
@@ -69,13 +72,17 @@ public final class MessageCodec {
       case ClientMessage.JoinCode2 m -> w.raw(m.round().encode());
       case ClientMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
       case ClientMessage.SignedHead m -> w.raw(m.head().encode());
-      case ClientMessage.Enter m -> w.str(m.room()).u64(m.since());
+      case ClientMessage.Enter m -> w.str(m.room()).u64(m.since()).u8(m.endToEnd() ? 1 : 0);
       case ClientMessage.Part m -> w.str(m.room()).str(m.message());
       case ClientMessage.Me m -> w.u64(m.id()).str(m.room()).str(m.text());
       case ClientMessage.Nick m -> w.str(m.name());
       case ClientMessage.Topic m -> w.str(m.room()).str(m.topic());
       case ClientMessage.Away m -> w.str(m.text());
       case ClientMessage.Rooms m -> { }
+      case ClientMessage.E2eKey m -> w.raw(m.key().encode());
+      case ClientMessage.E2eKeysGet m -> w.str(m.target());
+      case ClientMessage.SealedDm m -> w.u64(m.id()).str(m.to()).blob(m.sealed().encode());
+      case ClientMessage.E2eSay m -> w.u64(m.id()).str(m.room()).blob(m.message().encode());
     }
   }
 
@@ -94,12 +101,15 @@ public final class MessageCodec {
       case ServerMessage.MembersChanged m -> w.str(m.room()).u64(m.firstId()).bytes(m.head())
           .u64(m.time()).changes(m.changes());
       case ServerMessage.Entered m -> w.str(m.room()).str(m.topic()).u32(m.members())
-          .u32(m.history()).u64(m.skipped());
+          .u32(m.history()).u64(m.skipped()).u8(m.endToEnd() ? 1 : 0);
       case ServerMessage.RoomList m -> w.rooms(m.rooms());
       case ServerMessage.SignedHead m -> w.raw(m.head().encode());
       case ServerMessage.JoinCode1 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCode2 m -> w.raw(m.round().encode());
       case ServerMessage.JoinCodeConfirm m -> w.raw(m.confirm().encode());
+      case ServerMessage.E2eKeys m -> w.str(m.target()).u8(m.more() ? 1 : 0).keys(m.entries());
+      case ServerMessage.SealedDm m -> w.u64(m.time()).str(m.from()).bytes(m.fromKey())
+          .str(m.to()).blob(m.sealed().encode()).u8(m.status().code()).str(m.note());
     }
   }
 
@@ -173,13 +183,19 @@ public final class MessageCodec {
           new ClientMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
       case ClientMessage.SignedHead.TYPE ->
           new ClientMessage.SignedHead(SignedHead.parse(r.rest()));
-      case ClientMessage.Enter.TYPE -> new ClientMessage.Enter(r.str(), r.count());
+      case ClientMessage.Enter.TYPE -> new ClientMessage.Enter(r.str(), r.count(), r.flag());
       case ClientMessage.Part.TYPE -> new ClientMessage.Part(r.str(), r.str());
       case ClientMessage.Me.TYPE -> new ClientMessage.Me(r.clientId(), r.str(), r.str());
       case ClientMessage.Nick.TYPE -> new ClientMessage.Nick(r.str());
       case ClientMessage.Topic.TYPE -> new ClientMessage.Topic(r.str(), r.str());
       case ClientMessage.Away.TYPE -> new ClientMessage.Away(r.str());
       case ClientMessage.Rooms.TYPE -> new ClientMessage.Rooms();
+      case ClientMessage.E2eKey.TYPE -> new ClientMessage.E2eKey(r.e2eKey());
+      case ClientMessage.E2eKeysGet.TYPE -> new ClientMessage.E2eKeysGet(r.str());
+      case ClientMessage.SealedDm.TYPE ->
+          new ClientMessage.SealedDm(r.clientId(), r.str(), r.sealedDm());
+      case ClientMessage.E2eSay.TYPE ->
+          new ClientMessage.E2eSay(r.clientId(), r.str(), r.roomMessage());
       default -> throw malformed("unknown message type 0x%02x", type);
     };
   }
@@ -206,7 +222,7 @@ public final class MessageCodec {
       case ServerMessage.MembersChanged.TYPE -> new ServerMessage.MembersChanged(r.room(),
           r.eventId(), ByteString.copyOf(r.bytes(ChainHead.SIZE)), r.u64(), r.changes());
       case ServerMessage.Entered.TYPE -> new ServerMessage.Entered(r.room(), r.str(), r.u32(),
-          r.u32(), r.count());
+          r.u32(), r.count(), r.flag());
       case ServerMessage.RoomList.TYPE -> new ServerMessage.RoomList(r.rooms());
       case ServerMessage.SignedHead.TYPE ->
           new ServerMessage.SignedHead(SignedHead.parse(r.rest()));
@@ -214,6 +230,12 @@ public final class MessageCodec {
       case ServerMessage.JoinCode2.TYPE -> new ServerMessage.JoinCode2(CodeRound2.parse(r.rest()));
       case ServerMessage.JoinCodeConfirm.TYPE ->
           new ServerMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
+      case ServerMessage.E2eKeys.TYPE -> new ServerMessage.E2eKeys(r.str(), r.flag(), r.keys());
+      case ServerMessage.SealedDm.TYPE -> new ServerMessage.SealedDm(r.u64(), r.str(),
+          ByteString.copyOf(r.bytes(Member.KEY_SIZE)), r.str(), r.sealedDm(), r.dmStatus(),
+          r.str());
+      case ServerMessage.E2eMessage.TYPE ->
+          new ServerMessage.E2eMessage(r.header(), r.str(), r.roomMessage());
       default -> throw malformed("unknown message type 0x%02x", type);
     };
   }
@@ -245,6 +267,7 @@ public final class MessageCodec {
         case ServerMessage.Action m -> str(m.from()).str(m.text());
         case ServerMessage.Renamed m -> str(m.oldName()).str(m.newName());
         case ServerMessage.Topic m -> str(m.by()).str(m.topic());
+        case ServerMessage.E2eMessage m -> str(m.from()).blob(m.message().encode());
       };
     }
 
@@ -266,8 +289,25 @@ public final class MessageCodec {
     Writer rooms(List<RoomSummary> values) {
       u16(count(values.size(), "a room list holds at most 65,535 rooms"));
       for (RoomSummary value : values) {
-        str(value.room()).u32(value.members()).str(value.topic());
+        str(value.room()).u32(value.members()).str(value.topic()).u8(value.endToEnd() ? 1 : 0);
       }
+      return this;
+    }
+
+    Writer keys(List<E2eKeyEntry> values) {
+      u16(count(values.size(), "an E2E_KEYS record holds at most 65,535 keys"));
+      for (E2eKeyEntry value : values) {
+        str(value.name()).raw(value.key().encode());
+      }
+      return this;
+    }
+
+    /** A {@code bytes} field: a u16 length, then the bytes. */
+    Writer blob(byte[] value) {
+      if (value.length > 0xFFFF) {
+        throw new IllegalArgumentException("a bytes field holds at most 65,535 bytes");
+      }
+      out.u16(value.length).bytes(value);
       return this;
     }
 
@@ -461,13 +501,44 @@ public final class MessageCodec {
 
     List<RoomSummary> rooms() throws ProtocolException {
       int count = u16();
-      // the shortest room is 2 + 2 bytes of name, 4 of members and 2 of an empty topic
-      need(count * 10, "room list");
+      // the shortest room is 2 + 2 bytes of name, 4 of members, 2 of an empty topic, 1 of flags
+      need(count * 11, "room list");
       List<RoomSummary> values = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        values.add(new RoomSummary(room(), u32(), str()));
+        values.add(new RoomSummary(room(), u32(), str(), flag()));
       }
       return values;
+    }
+
+    List<E2eKeyEntry> keys() throws ProtocolException {
+      int count = u16();
+      // each entry needs at least its name length and its key
+      need(count * (2 + E2eKey.SIZE), "E2E_KEYS");
+      List<E2eKeyEntry> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        values.add(new E2eKeyEntry(str(), e2eKey()));
+      }
+      return values;
+    }
+
+    /** An {@code e2e_key[140]}, parsed strictly by its own type. */
+    E2eKey e2eKey() throws ProtocolException {
+      return E2eKey.parse(bytes(E2eKey.SIZE));
+    }
+
+    /** A {@code bytes} field: a u16 length, then that many bytes. */
+    byte[] blob() throws ProtocolException {
+      int length = u16();
+      need(length, "bytes");
+      return in.bytes(length);
+    }
+
+    SealedDm sealedDm() throws ProtocolException {
+      return SealedDm.parse(blob());
+    }
+
+    RoomMessage roomMessage() throws ProtocolException {
+      return RoomMessage.parse(blob());
     }
 
     List<MemberChange> changes() throws ProtocolException {

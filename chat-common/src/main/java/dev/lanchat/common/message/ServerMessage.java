@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B, 0x2D and 0x31
- * to 0x36; 0x2C, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ * Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B and 0x2D to
+ * 0x36; 0x2C, KEY_UPDATE, belongs to the record layer and never reaches this layer).
  */
 public sealed interface ServerMessage extends Message {
   /** Largest value of a u32 field. */
@@ -249,10 +249,10 @@ public sealed interface ServerMessage extends Message {
    * ENTERED (0x35): the answer to ENTER; {@code members} (u32) counts the room's members, the
    * new one included, exactly {@code history} (u32) event messages of the room follow the
    * ROSTER records, and {@code skipped} (u64) events between {@code since} and the first of
-   * them were left out.
+   * them were left out; {@code endToEnd} (bit 0 of its flags) says the room is end-to-end.
    */
-  record Entered(String room, String topic, long members, long history, long skipped)
-      implements ServerMessage {
+  record Entered(String room, String topic, long members, long history, long skipped,
+      boolean endToEnd) implements ServerMessage {
     public static final int TYPE = 0x35;
 
     public Entered {
@@ -264,6 +264,11 @@ public sealed interface ServerMessage extends Message {
       if (skipped < 0) {
         throw new IllegalArgumentException("skipped fits in 63 bits");
       }
+    }
+
+    /** ENTERED of a room that is not end-to-end. */
+    public Entered(String room, String topic, long members, long history, long skipped) {
+      this(room, topic, members, history, skipped, false);
     }
 
     @Override
@@ -422,6 +427,71 @@ public sealed interface ServerMessage extends Message {
 
     public JoinCodeConfirm {
       Objects.requireNonNull(confirm, "confirm");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * E2E_KEYS (0x2E): the end-to-end keys asked for by E2E_KEYS_GET {@code target}; {@code more}
+   * is true on every record of a paged answer but the last.
+   */
+  record E2eKeys(String target, boolean more, List<E2eKeyEntry> entries)
+      implements ServerMessage {
+    public static final int TYPE = 0x2E;
+
+    public E2eKeys {
+      Objects.requireNonNull(target, "target");
+      entries = List.copyOf(entries);
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * SEALED_DM (0x2F): a DM sealed to {@code to}, from {@code from} whose identity is {@code
+   * fromKey}; {@code status} and {@code note} as for {@link Dm}.
+   */
+  record SealedDm(long time, String from, ByteString fromKey, String to,
+      dev.lanchat.common.e2e.SealedDm sealed, DmStatus status, String note)
+      implements ServerMessage {
+    public static final int TYPE = 0x2F;
+
+    public SealedDm {
+      Objects.requireNonNull(from, "from");
+      if (fromKey.size() != Member.KEY_SIZE) {
+        throw new IllegalArgumentException("from_key is 32 bytes");
+      }
+      Objects.requireNonNull(to, "to");
+      Objects.requireNonNull(sealed, "sealed");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(note, "note");
+    }
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * E2E_MESSAGE (0x30): {@code from} said something in an end-to-end room, encrypted by its
+   * chain; a room event whose payload is {@code from ‖ room_message}.
+   */
+  record E2eMessage(EventHeader event, String from, dev.lanchat.common.e2e.RoomMessage message)
+      implements Event {
+    public static final int TYPE = 0x30;
+
+    public E2eMessage {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(message, "message");
     }
 
     @Override

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.EventHeader;
+import dev.lanchat.common.message.MessageCodec;
+import dev.lanchat.common.message.ServerMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,13 +79,22 @@ class E2eVectorsTest {
     E2eRoom.Membership membership = room.setMembers(
         List.of(new E2eRoom.Member(ByteString.copyOf(bob.publicKey()), bobKey)), T0);
     OURS.put("sealed_sender_key", membership.deliveries().getFirst().dm().encode());
-    OURS.put("room_message", room.seal(ROOM_TEXT).encode());
+    RoomMessage roomMessage = room.seal(ROOM_TEXT);
+    OURS.put("room_message", roomMessage.encode());
     SenderChain chain = new SenderChain(1, 1, filled(0x51));
     byte[] keys = chain.next();
     OURS.put("message_key_1", Arrays.copyOf(keys, 32));
     OURS.put("nonce_1", Arrays.copyOfRange(keys, 32, 44));
     OURS.put("chain_key_2", chain.chainKey());
     assertTrue(sealerRandom.exhausted() && roomRandom.exhausted());
+    OURS.put("e2e_key_plaintext", MessageCodec.encode(new ClientMessage.E2eKey(bobKey)));
+    OURS.put("sealed_dm_plaintext", MessageCodec.encode(new ClientMessage.SealedDm(1, "bob", dm)));
+    OURS.put("e2e_say_plaintext",
+        MessageCodec.encode(new ClientMessage.E2eSay(2, ROOM, roomMessage)));
+    EventHeader envelope = new EventHeader(ROOM, 1, ByteString.copyOf(filled(0x11)), T0,
+        ByteString.copyOf(alice.publicKey()));
+    OURS.put("e2e_message_plaintext",
+        MessageCodec.encode(new ServerMessage.E2eMessage(envelope, "alice", roomMessage)));
 
     // and bob reads both, in order
     DmSealer bobSealer = new DmSealer(bobRing, new FixedBlocks(0x71));
@@ -134,7 +147,16 @@ class E2eVectorsTest {
         new IvParameterSpec(Arrays.copyOfRange(keys, 32, 44)));
     chacha.updateAAD(header);
     byte[] ct = chacha.doFinal(ROOM_TEXT);
-    v.put("room_message", cat(u32(1), u32(1), ct, edSign(filled(0x05), cat(header, ct))));
+    byte[] roomMessage = cat(u32(1), u32(1), ct, edSign(filled(0x05), cat(header, ct)));
+    v.put("room_message", roomMessage);
+
+    // the messages that carry them (protocol §4.2, §4.3), as bytes laid out by hand
+    v.put("e2e_key_plaintext", cat(new byte[] {0x1c}, v.get("bob_e2e_key")));
+    v.put("sealed_dm_plaintext", cat(new byte[] {0x1e}, u64(1), str("bob"),
+        bytes(v.get("sealed_dm"))));
+    v.put("e2e_say_plaintext", cat(new byte[] {0x1f}, u64(2), str(ROOM), bytes(roomMessage)));
+    v.put("e2e_message_plaintext", cat(new byte[] {0x30}, str(ROOM), u64(1), filled(0x11),
+        u64(T0), alice, str("alice"), bytes(roomMessage)));
     return v;
   }
 
@@ -210,6 +232,11 @@ class E2eVectorsTest {
 
   private static byte[] str(String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return cat(new byte[] {(byte) (b.length >> 8), (byte) b.length}, b);
+  }
+
+  /** A {@code bytes} field: a u16 length, then the bytes. */
+  private static byte[] bytes(byte[] b) {
     return cat(new byte[] {(byte) (b.length >> 8), (byte) b.length}, b);
   }
 

@@ -476,12 +476,13 @@ class ProtocolDocVectorsTest {
         u64(7), running[0], time, new byte[] {0x00, 0x02}, new byte[] {0x01}, al,
         new byte[] {0x02}, ci, alLeft)));
     assertEquals(get("entered_plaintext"), HEX.formatHex(concat(new byte[] {0x35}, room,
-        str("lunch at noon"), u32(2), u32(1), u64(0))));
+        str("lunch at noon"), u32(2), u32(1), u64(0), new byte[] {0x00})));
     assertEquals(get("dm_echo_plaintext"), HEX.formatHex(concat(new byte[] {0x24}, time,
         str("alice"), str("bob"), str("psst"), new byte[] {0x02}, str("lunch"))));
     assertEquals(get("room_list_plaintext"), HEX.formatHex(concat(new byte[] {0x36, 0x00, 0x01},
-        room, u32(2), str("lunch at noon"))));
-    assertEquals(get("enter_plaintext"), HEX.formatHex(concat(new byte[] {0x40}, room, u64(0))));
+        room, u32(2), str("lunch at noon"), new byte[] {0x00})));
+    assertEquals(get("enter_plaintext"), HEX.formatHex(concat(new byte[] {0x40}, room, u64(0),
+        new byte[] {0x00})));
     assertEquals(get("say_plaintext"), HEX.formatHex(concat(new byte[] {0x11}, u64(1), room,
         str("hello\nworld"))));
     assertEquals(get("me_plaintext"), HEX.formatHex(concat(new byte[] {0x42}, u64(2), room,

@@ -7,6 +7,7 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.ChainHash;
 import dev.lanchat.common.chain.ChainHead;
 import dev.lanchat.common.chain.RoomEvent;
+import dev.lanchat.common.e2e.RoomMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,6 +27,12 @@ class EventCanonicalBytesTest {
 
   private static ByteString filled(int value) {
     byte[] out = new byte[32];
+    Arrays.fill(out, (byte) value);
+    return ByteString.copyOf(out);
+  }
+
+  private static ByteString filledBytes(int n, int value) {
+    byte[] out = new byte[n];
     Arrays.fill(out, (byte) value);
     return ByteString.copyOf(out);
   }
@@ -58,13 +65,16 @@ class EventCanonicalBytesTest {
           filled(random.nextInt(256)), random.nextLong(), filled(random.nextInt(256)));
       String a = "a".repeat(random.nextInt(5));
       String b = "é".repeat(random.nextInt(5));
-      ServerMessage.Event event = switch (random.nextInt(6)) {
+      ServerMessage.Event event = switch (random.nextInt(7)) {
         case 0 -> new ServerMessage.Chat(h, a, b);
         case 1 -> new ServerMessage.Joined(h, new Member(a, filled(3)));
         case 2 -> new ServerMessage.Left(h, a, b, a + b);
         case 3 -> new ServerMessage.Action(h, a, b);
         case 4 -> new ServerMessage.Renamed(h, a, b);
-        default -> new ServerMessage.Topic(h, a, b);
+        case 5 -> new ServerMessage.Topic(h, a, b);
+        default -> new ServerMessage.E2eMessage(h, a, new RoomMessage(random.nextInt(3),
+            1 + random.nextInt(3), filledBytes(16 + random.nextInt(40), random.nextInt(256)),
+            filledBytes(64, random.nextInt(256))));
       };
       byte[] wire = MessageCodec.encode(event);
       int envelope = 1 + 2 + h.room().length() + 8 + 32 + 8 + 32;

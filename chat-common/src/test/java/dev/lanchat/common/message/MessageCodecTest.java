@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.chain.RoomEvent;
+import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.e2e.E2eKey;
+import dev.lanchat.common.e2e.RoomMessage;
+import dev.lanchat.common.e2e.SealedDm;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,7 +135,8 @@ class MessageCodecTest {
       // join-code bodies must hold points on the curve and valid proofs: one real exchange's
       case 18, 19, 20, 21, 22, 23 -> JoinCodeMessagesTest.EXCHANGE[which - 18];
       case 24 -> new ClientMessage.SignedHead(randomSignedHead(random));
-      case 25 -> new ClientMessage.Enter(randomString(random), randomCount(random));
+      case 25 -> new ClientMessage.Enter(randomString(random), randomCount(random),
+          random.nextBoolean());
       case 26 -> new ClientMessage.Part(randomString(random), randomString(random));
       case 27 -> new ClientMessage.Me(randomId(random), randomString(random),
           randomString(random));
@@ -145,14 +151,88 @@ class MessageCodecTest {
       case 34 -> new ServerMessage.Topic(randomHeader(random), randomString(random),
           randomString(random));
       case 35 -> new ServerMessage.Entered(randomRoom(random), randomString(random),
-          randomU32(random), randomU32(random), randomCount(random));
+          randomU32(random), randomU32(random), randomCount(random), random.nextBoolean());
       case 36 -> new ServerMessage.RoomList(randomRooms(random));
       case 37 -> new ServerMessage.SignedHead(randomSignedHead(random));
+      case 38 -> new ClientMessage.E2eKey(randomE2eKey(random));
+      case 39 -> new ClientMessage.E2eKeysGet(random.nextBoolean()
+          ? randomRoom(random) : randomString(random));
+      case 40 -> new ClientMessage.SealedDm(randomId(random), randomString(random),
+          randomSealedDm(random));
+      case 41 -> new ClientMessage.E2eSay(randomId(random), randomString(random),
+          randomRoomMessage(random));
+      case 42 -> new ServerMessage.E2eKeys(randomString(random), random.nextBoolean(),
+          randomKeyEntries(random));
+      case 43 -> new ServerMessage.SealedDm(randomLong(random), randomString(random),
+          ByteString.copyOf(randomBytes(random, 32)), randomString(random),
+          randomSealedDm(random), DmStatus.values()[random.nextInt(DmStatus.values().length)],
+          randomString(random));
+      case 44 -> new ServerMessage.E2eMessage(randomHeader(random), randomString(random),
+          randomRoomMessage(random));
       default -> throw new IllegalArgumentException("no message kind " + which);
     };
   }
 
-  private static final int KINDS = 38;
+  private static final int KINDS = 45;
+
+  /** The identity that signs the generator's end-to-end keys: a real signature, made once. */
+  private static final Identity SIGNER = Identity.fromSeed(new byte[32]);
+
+  /**
+   * An end-to-end key: signed by {@link #SIGNER} half the time, random bytes (which the codec
+   * must carry just as well; only a client's {@code check} judges them) otherwise; {@code
+   * not_after} 0, 2^63 - 1 or between, {@code serial} a u32.
+   */
+  private static E2eKey randomE2eKey(Random random) {
+    long notAfter = switch (random.nextInt(3)) {
+      case 0 -> 0;
+      case 1 -> Long.MAX_VALUE;
+      default -> random.nextLong(Long.MAX_VALUE);
+    };
+    long serial = randomU32(random);
+    byte[] key = randomBytes(random, 32);
+    return random.nextBoolean()
+        ? E2eKey.sign(SIGNER, key, notAfter, serial)
+        : new E2eKey(ByteString.copyOf(randomBytes(random, 32)), ByteString.copyOf(key), notAfter,
+            serial, ByteString.copyOf(randomBytes(random, 64)));
+  }
+
+  /** The smallest HPKE ciphertext of a sealed DM: kind, counter, signature and tag. */
+  private static final int MIN_SEALED_CT = 1 + 8 + 64 + 16;
+
+  /** A sealed DM of the smallest size, the largest (16,384 bytes in all) or between. */
+  private static SealedDm randomSealedDm(Random random) {
+    int max = SealedDm.MAX_SIZE - 4 - 32;
+    int ct = switch (random.nextInt(4)) {
+      case 0 -> MIN_SEALED_CT;
+      case 1 -> max;
+      default -> MIN_SEALED_CT + random.nextInt(200);
+    };
+    return new SealedDm(randomU32(random), ByteString.copyOf(randomBytes(random, 32)),
+        ByteString.copyOf(randomBytes(random, ct)));
+  }
+
+  /** A room message of the smallest size, the largest (16,384 bytes in all) or between. */
+  private static RoomMessage randomRoomMessage(Random random) {
+    int max = RoomMessage.MAX_SIZE - 8 - 64;
+    int ct = switch (random.nextInt(4)) {
+      case 0 -> 16;
+      case 1 -> max;
+      default -> 16 + random.nextInt(200);
+    };
+    long counter = randomU32(random);
+    return new RoomMessage(randomU32(random), counter == 0 ? 1 : counter,
+        ByteString.copyOf(randomBytes(random, ct)), ByteString.copyOf(randomBytes(random, 64)));
+  }
+
+  private static List<E2eKeyEntry> randomKeyEntries(Random random) {
+    int n = random.nextInt(4) == 0 ? 0 : random.nextInt(6);
+    List<E2eKeyEntry> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new E2eKeyEntry(randomString(random), randomE2eKey(random)));
+    }
+    return out;
+  }
 
   private static final String ROOM_CHARS =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
@@ -209,7 +289,8 @@ class MessageCodecTest {
     int n = random.nextInt(4) == 0 ? 0 : random.nextInt(12);
     List<RoomSummary> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new RoomSummary(randomRoom(random), randomU32(random), randomString(random)));
+      out.add(new RoomSummary(randomRoom(random), randomU32(random), randomString(random),
+          random.nextBoolean()));
     }
     return out;
   }
@@ -318,6 +399,47 @@ class MessageCodecTest {
     assertEquals(0x34, new ServerMessage.Topic(h, "a", "b").type());
     assertEquals(0x35, new ServerMessage.Entered("#g", "", 1, 0, 0).type());
     assertEquals(0x36, new ServerMessage.RoomList(List.of()).type());
+    assertEquals(0x1C, new ClientMessage.E2eKey(e2eKey()).type());
+    assertEquals(0x1D, new ClientMessage.E2eKeysGet("#g").type());
+    assertEquals(0x1E, new ClientMessage.SealedDm(1, "b", sealedDm()).type());
+    assertEquals(0x1F, new ClientMessage.E2eSay(1, "#g", roomMessage()).type());
+    assertEquals(0x2E, new ServerMessage.E2eKeys("#g", false, List.of()).type());
+    assertEquals(0x2F, new ServerMessage.SealedDm(0, "a", filled(0x07), "b", sealedDm(),
+        DmStatus.DELIVERED, "").type());
+    assertEquals(0x30, new ServerMessage.E2eMessage(h, "a", roomMessage()).type());
+  }
+
+  /** Owner 0x07…, key 0x09…, not_after 3, serial 1, signature 0x0b…: bytes, not a valid key. */
+  private static E2eKey e2eKey() {
+    return new E2eKey(filled(0x07), filled(0x09), 3, 1, ByteString.copyOf(fill(64, 0x0b)));
+  }
+
+  /** The wire form of {@link #e2eKey}. */
+  private static final String E2E_KEY_HEX = "07".repeat(32) + "09".repeat(32)
+      + "0000000000000003" + "00000001" + "0b".repeat(64);
+
+  /** Serial 1, enc 0x0e…, the smallest ciphertext (89 bytes of 0x0c). */
+  private static SealedDm sealedDm() {
+    return new SealedDm(1, filled(0x0e), ByteString.copyOf(fill(MIN_SEALED_CT, 0x0c)));
+  }
+
+  /** The wire form of {@link #sealedDm}: 125 bytes. */
+  private static final String SEALED_DM_HEX = "00000001" + "0e".repeat(32) + "0c".repeat(89);
+
+  /** Epoch 2, counter 3, the smallest ciphertext (16 bytes of 0x0d), signature 0x0f…. */
+  private static RoomMessage roomMessage() {
+    return new RoomMessage(2, 3, ByteString.copyOf(fill(16, 0x0d)),
+        ByteString.copyOf(fill(64, 0x0f)));
+  }
+
+  /** The wire form of {@link #roomMessage}: 88 bytes. */
+  private static final String ROOM_MESSAGE_HEX =
+      "00000002" + "00000003" + "0d".repeat(16) + "0f".repeat(64);
+
+  private static byte[] fill(int n, int value) {
+    byte[] out = new byte[n];
+    Arrays.fill(out, (byte) value);
+    return out;
   }
 
   /** Room "#g", the given id, head 0x11…, time 2, sender 0x07…. */
@@ -374,7 +496,8 @@ class MessageCodecTest {
     String[] names = {"NAME_TAKEN", "NAME_INVALID", "NO_SUCH_USER", "TEXT_INVALID", "TEXT_TOO_LONG",
         "RATE_LIMITED", "SERVER_FULL", "NOT_JOINED", "ALREADY_JOINED", "AUTH_FAILED",
         "AUTH_REQUIRED", "NAME_BOUND", "NOT_ALLOWED", "JOIN_CODE_FAILED", "ROOM_INVALID",
-        "NOT_IN_ROOM", "ALREADY_IN_ROOM", "TOO_MANY_ROOMS", "OFFLINE_FULL", "STORE_FAILED"};
+        "NOT_IN_ROOM", "ALREADY_IN_ROOM", "TOO_MANY_ROOMS", "OFFLINE_FULL", "STORE_FAILED",
+        "E2E_KEY_INVALID", "E2E_MISMATCH"};
     assertEquals(names.length, ErrorCode.values().length);
     for (int i = 0; i < names.length; i++) {
       assertEquals(ErrorCode.valueOf(names[i]), ErrorCode.of(i + 1).orElseThrow());
@@ -399,8 +522,10 @@ class MessageCodecTest {
         HEX.formatHex(MessageCodec.encode(new ClientMessage.Say(1, "#g", "hi"))));
     assertEquals("12" + "ffffffffffffffff" + "000161" + "00026869",
         HEX.formatHex(MessageCodec.encode(new ClientMessage.Dm(-1, "a", "hi"))));
-    assertEquals("40" + "00022367" + "0000000000000000",
+    assertEquals("40" + "00022367" + "0000000000000000" + "00",
         HEX.formatHex(MessageCodec.encode(new ClientMessage.Enter("#g", 0))));
+    assertEquals("40" + "00022367" + "0000000000000000" + "01",
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.Enter("#g", 0, true))));
     assertEquals("46", HEX.formatHex(MessageCodec.encode(new ClientMessage.Rooms())));
     assertEquals("20000161000173000000002710000000140014",
         HEX.formatHex(MessageCodec.encode(new ServerMessage.Welcome("a", "s", "", 10_000, 20,
@@ -422,11 +547,39 @@ class MessageCodecTest {
     assertEquals("24" + "0000000000000001" + "000161000162000163" + "02" + "00017a",
         HEX.formatHex(MessageCodec.encode(
             new ServerMessage.Dm(1, "a", "b", "c", DmStatus.AWAY, "z"))));
-    assertEquals("35" + "00022367" + "0000" + "00000002" + "00000000" + "0000000000000000",
-        HEX.formatHex(MessageCodec.encode(new ServerMessage.Entered("#g", "", 2, 0, 0))));
-    assertEquals("36" + "0001" + "00022367" + "00000003" + "000174",
-        HEX.formatHex(MessageCodec.encode(
-            new ServerMessage.RoomList(List.of(new RoomSummary("#g", 3, "t"))))));
+    assertEquals("35" + "00022367" + "0000" + "00000002" + "00000000" + "0000000000000000"
+        + "00", HEX.formatHex(MessageCodec.encode(new ServerMessage.Entered("#g", "", 2, 0, 0))));
+    assertEquals("35" + "00022367" + "0000" + "00000002" + "00000000" + "0000000000000000"
+        + "01", HEX.formatHex(MessageCodec.encode(
+            new ServerMessage.Entered("#g", "", 2, 0, 0, true))));
+    assertEquals("36" + "0002" + "00022367" + "00000003" + "000174" + "00"
+        + "00022368" + "00000001" + "0000" + "01",
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.RoomList(List.of(
+            new RoomSummary("#g", 3, "t"), new RoomSummary("#h", 1, "", true))))));
+  }
+
+  @Test
+  void endToEndMessagesAreLaidOutAsTheProtocolPageSays() {
+    assertEquals("1c" + E2E_KEY_HEX,
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.E2eKey(e2eKey()))));
+    assertEquals("1d" + "00022367",
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.E2eKeysGet("#g"))));
+    assertEquals("1e" + "0000000000000001" + "000162" + "007d" + SEALED_DM_HEX,
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.SealedDm(1, "b", sealedDm()))));
+    assertEquals("1f" + "0000000000000002" + "00022367" + "0058" + ROOM_MESSAGE_HEX,
+        HEX.formatHex(MessageCodec.encode(new ClientMessage.E2eSay(2, "#g", roomMessage()))));
+    assertEquals("2e" + "00022367" + "01" + "0001" + "000162" + E2E_KEY_HEX,
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.E2eKeys("#g", true,
+            List.of(new E2eKeyEntry("b", e2eKey()))))));
+    assertEquals("2e" + "000162" + "00" + "0000",
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.E2eKeys("b", false, List.of()))));
+    assertEquals("2f" + "0000000000000005" + "000161" + "07".repeat(32) + "000162" + "007d"
+        + SEALED_DM_HEX + "03" + "0000",
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.SealedDm(5, "a", filled(0x07), "b",
+            sealedDm(), DmStatus.FROM_STORAGE, ""))));
+    assertEquals("30" + HEADER_HEX + "000161" + "0058" + ROOM_MESSAGE_HEX,
+        HEX.formatHex(MessageCodec.encode(new ServerMessage.E2eMessage(header(1), "a",
+            roomMessage()))));
   }
 
   @Test
@@ -465,6 +618,131 @@ class MessageCodecTest {
         () -> new ServerMessage.MembersChanged("#g", 1, filled(1), 0, List.of()));
   }
 
+  // --- the end-to-end wire (protocol §4.2, §4.3, "End-to-end layer") ---
+
+  @Test
+  void aFlagsByteOtherThan0Or1IsMalformed() throws Exception {
+    for (String flags : List.of("02", "03", "80", "fe", "ff")) {
+      assertMalformed("40" + "00022367" + "0000000000000000" + flags);
+      assertMalformed("35" + "00022367" + "0000" + "00000002" + "00000000" + "0000000000000000"
+          + flags);
+      assertMalformed("36" + "0001" + "00022367" + "00000003" + "000174" + flags);
+      assertMalformed("2e" + "00022367" + flags + "0000");
+    }
+    for (String flags : List.of("00", "01")) {
+      MessageCodec.decode(HEX.parseHex("40" + "00022367" + "0000000000000000" + flags));
+      MessageCodec.decode(HEX.parseHex("36" + "0001" + "00022367" + "00000003" + "000174"
+          + flags));
+    }
+    assertEquals(new ClientMessage.Enter("#g", 0, true),
+        MessageCodec.decode(HEX.parseHex("40" + "00022367" + "0000000000000000" + "01")));
+  }
+
+  @Test
+  void anEnterEnteredOrRoomListWithoutItsFlagsByteIsMalformed() {
+    assertMalformed("40" + "00022367" + "0000000000000000");
+    assertMalformed("35" + "00022367" + "0000" + "00000002" + "00000000" + "0000000000000000");
+    assertMalformed("36" + "0001" + "00022367" + "00000003" + "000174");
+  }
+
+  @Test
+  void anE2eKeyOf139BytesIsMalformed() {
+    String short139 = E2E_KEY_HEX.substring(0, E2E_KEY_HEX.length() - 2);
+    assertMalformed("1c" + short139);
+    assertMalformed("1c" + E2E_KEY_HEX + "00"); // 141: a byte left over
+    assertMalformed("2e" + "00022367" + "00" + "0001" + "000162" + short139);
+  }
+
+  @Test
+  void anE2eKeyWhoseNotAfterIsAtOrAbove2To63IsMalformed() throws Exception {
+    for (String notAfter : List.of("8000000000000000", "ffffffffffffffff")) {
+      String key = "07".repeat(32) + "09".repeat(32) + notAfter + "00000001" + "0b".repeat(64);
+      assertMalformed("1c" + key);
+      assertMalformed("2e" + "00022367" + "00" + "0001" + "000162" + key);
+    }
+    String largest = "07".repeat(32) + "09".repeat(32) + "7fffffffffffffff" + "ffffffff"
+        + "0b".repeat(64);
+    E2eKey key = ((ClientMessage.E2eKey) MessageCodec.decode(HEX.parseHex("1c" + largest)))
+        .key();
+    assertEquals(Long.MAX_VALUE, key.notAfter());
+    assertEquals(0xFFFF_FFFFL, key.serial());
+  }
+
+  @Test
+  void aSealedDmOutOfItsBoundsIsMalformed() throws Exception {
+    // the smallest sealed_dm is 4 + 32 + 89 = 125 bytes, the largest 16,384
+    String tooShort = "00000001" + "0e".repeat(32) + "0c".repeat(88);
+    String tooLong = "00000001" + "0e".repeat(32) + "0c".repeat(SealedDm.MAX_SIZE - 36 + 1);
+    String longest = "00000001" + "0e".repeat(32) + "0c".repeat(SealedDm.MAX_SIZE - 36);
+    for (String body : List.of(tooShort, tooLong, "")) {
+      String bytes = String.format("%04x", body.length() / 2) + body;
+      assertMalformed("1e" + "0000000000000001" + "000162" + bytes);
+      assertMalformed("2f" + "0000000000000005" + "000161" + "07".repeat(32) + "000162" + bytes
+          + "03" + "0000");
+    }
+    String bytes = String.format("%04x", longest.length() / 2) + longest;
+    assertEquals(SealedDm.MAX_SIZE, ((ClientMessage.SealedDm) MessageCodec.decode(HEX.parseHex(
+        "1e" + "0000000000000001" + "000162" + bytes))).sealed().encode().length);
+    // a bytes length that runs past the end of the message
+    assertMalformed("1e" + "0000000000000001" + "000162" + "007e" + SEALED_DM_HEX);
+  }
+
+  @Test
+  void aRoomMessageOutOfItsBoundsIsMalformed() throws Exception {
+    // the smallest room_message is 8 + 16 + 64 = 88 bytes, the largest 16,384; counter from 1
+    String tooShort = "00000002" + "00000003" + "0d".repeat(15) + "0f".repeat(64);
+    String tooLong = "00000002" + "00000003"
+        + "0d".repeat(RoomMessage.MAX_SIZE - 72 + 1) + "0f".repeat(64);
+    String counterZero = "00000002" + "00000000" + "0d".repeat(16) + "0f".repeat(64);
+    for (String body : List.of(tooShort, tooLong, counterZero, "")) {
+      String bytes = String.format("%04x", body.length() / 2) + body;
+      assertMalformed("1f" + "0000000000000001" + "00022367" + bytes);
+      assertMalformed("30" + HEADER_HEX + "000161" + bytes);
+    }
+    String longest = "00000002" + "00000003" + "0d".repeat(RoomMessage.MAX_SIZE - 72)
+        + "0f".repeat(64);
+    String bytes = String.format("%04x", longest.length() / 2) + longest;
+    assertEquals(RoomMessage.MAX_SIZE, ((ClientMessage.E2eSay) MessageCodec.decode(HEX.parseHex(
+        "1f" + "0000000000000001" + "00022367" + bytes))).message().encode().length);
+  }
+
+  @Test
+  void aSealedDmOrE2eSayWithId0IsMalformed() {
+    assertMalformed("1e" + "0000000000000000" + "000162" + "007d" + SEALED_DM_HEX);
+    assertMalformed("1f" + "0000000000000000" + "00022367" + "0058" + ROOM_MESSAGE_HEX);
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClientMessage.SealedDm(0, "b", sealedDm()));
+    assertThrows(IllegalArgumentException.class,
+        () -> new ClientMessage.E2eSay(0, "#g", roomMessage()));
+  }
+
+  @Test
+  void anE2eKeysCountThatCannotFitIsRefusedBeforeAllocation() {
+    // 65,535 entries of at least 142 bytes each, in 0 bytes: refused on the count alone
+    assertMalformed("2e" + "00022367" + "00" + "ffff");
+    // two entries announced, one present
+    assertMalformed("2e" + "00022367" + "00" + "0002" + "000162" + E2E_KEY_HEX);
+    // 2 entries of 142 bytes need 284; 283 are there
+    assertMalformed("2e" + "00022367" + "00" + "0002" + "0000" + E2E_KEY_HEX + "0000"
+        + E2E_KEY_HEX.substring(2));
+  }
+
+  @Test
+  void anE2eMessagesChainPayloadIsFromThenItsRoomMessage() throws Exception {
+    ServerMessage.E2eMessage m = new ServerMessage.E2eMessage(header(1), "a", roomMessage());
+    String payload = "000161" + "0058" + ROOM_MESSAGE_HEX;
+    assertEquals("07".repeat(32) + "00022367" + "0000000000000001" + "0000000000000002" + "30"
+        + String.format("%08x", payload.length() / 2) + payload,
+        HEX.formatHex(ChainEvents.canonical(m)));
+    RoomEvent event = ChainEvents.of(m);
+    assertEquals(ServerMessage.E2eMessage.TYPE, event.type());
+    byte[] wire = MessageCodec.encode(m);
+    assertEquals("30" + HEADER_HEX + payload, HEX.formatHex(wire),
+        "the payload is the message's bytes after the envelope");
+    assertArrayEquals(ChainEvents.canonical(m),
+        ChainEvents.canonical((ServerMessage.Event) MessageCodec.decode(wire)));
+  }
+
   // --- strict parsing (protocol §4): every failure is MALFORMED_MESSAGE ---
 
   private static void assertMalformed(String hex) {
@@ -482,8 +760,9 @@ class MessageCodecTest {
   @Test
   void unknownTypeIsMalformed() {
     Set<Integer> known = Set.of(0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
-        0x1B, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2D, 0x31,
-        0x32, 0x33, 0x34, 0x35, 0x36, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46);
+        0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29,
+        0x2A, 0x2B, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x40, 0x41, 0x42,
+        0x43, 0x44, 0x45, 0x46);
     for (int type = 0; type < 256; type++) {
       if (!known.contains(type)) {
         assertMalformed(String.format("%02x", type));
@@ -547,8 +826,10 @@ class MessageCodecTest {
         "0022" + "23" + "61".repeat(33), "0003" + "23c3a9")) {
       assertMalformed("21" + room + HEADER_HEX.substring(8) + "000162000163");
       assertMalformed("25" + room + "00" + "0000");
-      assertMalformed("35" + room + "0000" + "00000002" + "00000000" + "0000000000000000");
-      assertMalformed("36" + "0001" + room + "00000003" + "000174");
+      assertMalformed("35" + room + "0000" + "00000002" + "00000000" + "0000000000000000" + "00");
+      assertMalformed("36" + "0001" + room + "00000003" + "000174" + "00");
+      assertMalformed("30" + room + HEADER_HEX.substring(8) + "000161" + "0058"
+          + ROOM_MESSAGE_HEX);
       assertMalformed("2d" + room + "0000000000000003" + "11".repeat(32) + "07".repeat(96));
     }
   }
@@ -571,8 +852,9 @@ class MessageCodecTest {
     String rest = "11".repeat(32) + "0000000000000002" + "07".repeat(32) + "000162000163";
     assertMalformed("21" + "00022367" + "0000000000000000" + rest);       // event id 0
     assertMalformed("21" + "00022367" + "8000000000000000" + rest);       // event id 2^63
-    assertMalformed("40" + "00022367" + "8000000000000000");              // since 2^63
-    assertMalformed("35" + "00022367" + "0000" + "00000002" + "00000000" + "ffffffffffffffff");
+    assertMalformed("40" + "00022367" + "8000000000000000" + "00");       // since 2^63
+    assertMalformed("35" + "00022367" + "0000" + "00000002" + "00000000" + "ffffffffffffffff"
+        + "00");
     assertMalformed("2d" + "00022367" + "0000000000000000" + "11".repeat(32) + "07".repeat(96));
     assertMalformed("24" + "0000000000000001" + "000161000162000163" + "04" + "0000"); // status
     assertMalformed("25" + "00022367" + "02" + "0000");                   // more = 2
@@ -643,9 +925,9 @@ class MessageCodecTest {
     System.out.println("MessageCodecTest fuzz seed " + seed);
     Random random = new Random(seed);
     int accepted = 0;
-    int[] types = {0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x1B, 0x20, 0x21, 0x22, 0x23, 0x24,
-        0x25, 0x26, 0x27, 0x28, 0x2D, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x40, 0x41, 0x42, 0x43,
-        0x44, 0x45, 0x46};
+    int[] types = {0x01, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x20,
+        0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x32, 0x33,
+        0x34, 0x35, 0x36, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46};
     for (int i = 0; i < 10_000; i++) {
       byte[] bytes = new byte[random.nextInt(120)];
       random.nextBytes(bytes);

@@ -15,7 +15,9 @@ public enum Durability {
   /**
    * Survives a crash of the server process; on power loss the last commits before the most
    * recent fsync may be lost. For the high-rate writes whose promise is "an acknowledged message
-   * survives a server crash": room events and the record of taken client message ids.
+   * survives a server crash": room events and the record of taken client message ids; and for
+   * the last-seen time of a key that comes back under its own name (once per session, and a
+   * power loss can only make it older).
    */
   PROCESS_CRASH("NORMAL"),
 

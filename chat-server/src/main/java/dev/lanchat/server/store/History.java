@@ -162,6 +162,29 @@ public final class History implements RoomLog {
     return store.read("read a room", c -> headRow(c, key).map(h -> h.stored(room)));
   }
 
+  /**
+   * Writes the room named {@code room} as end-to-end, with no event yet, unless the store keeps
+   * it already (then nothing changes). Durable against power loss: a room that lost its flag
+   * would take plain text under a name its members trust to be end-to-end.
+   *
+   * @throws IllegalArgumentException if {@code room} is not a valid room name
+   * @throws StoreException if the store cannot be written
+   */
+  @Override
+  public StoredRoom createEndToEnd(String room) throws StoreException {
+    String key = RoomNames.skeleton(room);
+    return store.write("make an end-to-end room", Durability.POWER_LOSS, c -> {
+      Optional<HeadRow> row = headRow(c, key);
+      if (row.isPresent()) {
+        return row.get().stored(room);
+      }
+      StoredRoom made = genesis(room);
+      Sql.execute(c, "INSERT INTO room_head (room, last_event_id, name, head, end_to_end) "
+          + "VALUES (?, 0, ?, ?, 1)", key, made.name(), made.head().toByteArray());
+      return new StoredRoom(made.name(), 0, made.head(), "", true);
+    });
+  }
+
   /** Numbers, chains, encodes and writes one event inside the caller's transaction. */
   private AppendResult.Appended appendOne(Connection c, RoomEventDraft draft,
       EventEncoder encoder, long now) throws SQLException {
@@ -197,24 +220,26 @@ public final class History implements RoomLog {
   }
 
   /** A {@code room_head} row; name and head are null in rows written before schema step 4. */
-  private record HeadRow(long lastEventId, String name, byte[] head, String topic) {
+  private record HeadRow(long lastEventId, String name, byte[] head, String topic,
+      boolean endToEnd) {
     /** The row as a {@link StoredRoom}, with {@code asked} standing in for a missing name. */
     StoredRoom stored(String asked) {
       String spelled = name == null ? asked : name;
       ByteString chained = head == null ? ChainHash.genesis(spelled).head() // a step-3 row:
           : ByteString.copyOf(head); // its events carried no heads, so the chain starts here
-      return new StoredRoom(spelled, lastEventId, chained, topic);
+      return new StoredRoom(spelled, lastEventId, chained, topic, endToEnd);
     }
   }
 
   private static Optional<HeadRow> headRow(Connection c, String key) throws SQLException {
     PreparedStatement select =
-        Sql.prepared(c, "SELECT last_event_id, name, head, topic FROM room_head WHERE room = ?");
+        Sql.prepared(c, "SELECT last_event_id, name, head, topic, end_to_end FROM room_head "
+            + "WHERE room = ?");
     Sql.bindAll(select, key);
     try (ResultSet row = select.executeQuery()) {
       return row.next()
           ? Optional.of(new HeadRow(row.getLong(1), row.getString(2), row.getBytes(3),
-              row.getString(4)))
+              row.getString(4), row.getInt(5) == 1))
           : Optional.empty();
     }
   }

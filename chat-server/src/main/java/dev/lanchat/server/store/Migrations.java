@@ -14,7 +14,8 @@ import java.util.List;
  * Later steps add tables beside these rather than changing them: step 2 the join-code invites,
  * step 3 the rooms' history (events keyed by room and event id), the record of client messages
  * already taken (for exactly-once delivery) and offline DMs (keyed by the recipient's key);
- * step 4 gives each room its chain head, the spelling that created it, and its topic.
+ * step 4 gives each room its chain head, the spelling that created it, and its topic; step 5
+ * marks end-to-end rooms and keeps each client's newest end-to-end key.
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
@@ -112,7 +113,23 @@ final class Migrations {
           // the chain's genesis and every event carry this spelling
           "ALTER TABLE room_head ADD COLUMN name TEXT",
           // the topic, '' for none; never written with --history 0 (no text on disk)
-          "ALTER TABLE room_head ADD COLUMN topic TEXT NOT NULL DEFAULT ''"));
+          "ALTER TABLE room_head ADD COLUMN topic TEXT NOT NULL DEFAULT ''"),
+      List.of(
+          // whether the room was created end-to-end (protocol "End-to-end layer"): set once,
+          // when the room is made, and never changed; rooms from earlier steps are plain
+          """
+          ALTER TABLE room_head ADD COLUMN end_to_end INTEGER NOT NULL DEFAULT 0
+            CHECK (end_to_end IN (0, 1))""",
+          // each client's newest end-to-end key, one row per identity, so the keys of members
+          // who are offline can be handed out; body is the signed e2e_key exactly as published
+          """
+          CREATE TABLE e2e_key (
+            owner        BLOB PRIMARY KEY NOT NULL
+                         CHECK (typeof(owner) = 'blob' AND length(owner) = 32),
+            serial       INTEGER NOT NULL CHECK (serial BETWEEN 0 AND 4294967295),
+            body         BLOB NOT NULL CHECK (typeof(body) = 'blob' AND length(body) = 140),
+            published_at INTEGER NOT NULL CHECK (typeof(published_at) = 'integer')
+          ) WITHOUT ROWID"""));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

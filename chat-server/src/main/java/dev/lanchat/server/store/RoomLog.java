@@ -55,4 +55,13 @@ public interface RoomLog {
    * @throws StoreException if it cannot be read
    */
   Optional<StoredRoom> room(String room) throws StoreException;
+
+  /**
+   * Records the room named {@code room} as end-to-end, for good, unless the store keeps it
+   * already: a room is made end-to-end only when it is new, and its flag never changes.
+   *
+   * @return what the store keeps of the room now (end-to-end, or plain as it was before)
+   * @throws StoreException if it cannot be written (the room is not made)
+   */
+  StoredRoom createEndToEnd(String room) throws StoreException;
 }

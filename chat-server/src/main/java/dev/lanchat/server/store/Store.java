@@ -128,6 +128,14 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
+   * The end-to-end keys clients published, the newest per identity; one view per server,
+   * sharing this store's connection and lock.
+   */
+  public E2eKeys e2eKeys() {
+    return new E2eKeys(this, clock);
+  }
+
+  /**
    * Binds {@code name} to {@code key} if the name is free, the key holds no other name, and no
    * other key is allowed in under that name. A key that owns the name already gets its
    * last-seen time updated.
@@ -140,6 +148,14 @@ public final class Store implements AutoCloseable, Transactions {
     String skeleton = skeletonOf(name);
     byte[] owner = checkKey(key);
     long now = clock.millis();
+    // A key coming back under its own name changes only its last-seen time: that commit needs
+    // no fsync (a power loss can only make the time older), and it was one per session
+    // (issue 12). A new or moved binding is what a power loss must not undo, so it stays FULL.
+    Optional<BindResult> returning = write("record when a key was seen",
+        Durability.PROCESS_CRASH, c -> returning(c, skeleton, owner, now));
+    if (returning.isPresent()) {
+      return returning.get();
+    }
     return write("bind a name", Durability.POWER_LOSS, c -> {
       Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
       if (bound.isPresent()) {
@@ -167,6 +183,22 @@ public final class Store implements AutoCloseable, Transactions {
       Instant at = Instant.ofEpochMilli(now);
       return new BindResult.Bound(new NameBinding(name, owner, at, at));
     });
+  }
+
+  /**
+   * In a write transaction: if {@code owner} owns the name with {@code skeleton}, records that it
+   * was seen {@code now} and answers {@link BindResult.AlreadyYours}; otherwise changes nothing.
+   */
+  private static Optional<BindResult> returning(Connection c, String skeleton, byte[] owner,
+      long now) throws SQLException {
+    Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+    if (bound.isEmpty() || !Bytes.constantTimeEquals(bound.get().key(), owner)) {
+      return Optional.empty();
+    }
+    NameBinding b = bound.get();
+    setLastSeen(c, owner, now);
+    return Optional.of(new BindResult.AlreadyYours(
+        new NameBinding(b.name(), owner, b.boundAt(), Instant.ofEpochMilli(now))));
   }
 
   /**

@@ -13,11 +13,18 @@ import java.util.Objects;
  * @param head its chain head after that event (the genesis head before the first)
  * @param topic its topic, {@code ""} for none (always {@code ""} with {@code --history 0}, which
  *     keeps no text on disk)
+ * @param endToEnd whether it was created end-to-end (for good: the flag never changes)
  */
-public record StoredRoom(String name, long lastEventId, ByteString head, String topic) {
+public record StoredRoom(String name, long lastEventId, ByteString head, String topic,
+    boolean endToEnd) {
   public StoredRoom {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(head, "head");
     Objects.requireNonNull(topic, "topic");
+  }
+
+  /** A room that is not end-to-end. */
+  public StoredRoom(String name, long lastEventId, ByteString head, String topic) {
+    this(name, lastEventId, head, topic, false);
   }
 }

@@ -36,6 +36,9 @@ class HistoryTest {
   static final List<String> STEP_3_TABLES =
       List.of("room_head", "room_event", "sent_message", "offline_dm");
 
+  /** The tables schema step 5 adds (it also adds a column to {@code room_head}). */
+  static final List<String> STEP_5_TABLES = List.of("e2e_key");
+
   static final int MESSAGE = 0x21;
   static final int JOINED = 0x22;
 
@@ -318,6 +321,9 @@ class HistoryTest {
       for (String table : STEP_3_TABLES) {
         s.execute("DROP TABLE " + table);
       }
+      for (String table : STEP_5_TABLES) {
+        s.execute("DROP TABLE " + table);
+      }
       s.execute("PRAGMA user_version = 2");
     }
     store = Store.open(old, clock);
@@ -383,6 +389,10 @@ class HistoryTest {
       s.execute("ALTER TABLE room_head DROP COLUMN head");
       s.execute("ALTER TABLE room_head DROP COLUMN name");
       s.execute("ALTER TABLE room_head DROP COLUMN topic");
+      s.execute("ALTER TABLE room_head DROP COLUMN end_to_end");
+      for (String table : STEP_5_TABLES) {
+        s.execute("DROP TABLE " + table);
+      }
       s.execute("PRAGMA user_version = 3");
     }
     store = Store.open(store.file(), clock);

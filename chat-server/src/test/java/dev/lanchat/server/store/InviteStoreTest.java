@@ -196,6 +196,9 @@ class InviteStoreTest {
       for (String table : HistoryTest.STEP_3_TABLES) {
         s.execute("DROP TABLE " + table);
       }
+      for (String table : HistoryTest.STEP_5_TABLES) {
+        s.execute("DROP TABLE " + table);
+      }
       s.execute("PRAGMA user_version = 1");
     }
     store = Store.open(old, clock);
@@ -204,7 +207,7 @@ class InviteStoreTest {
         Statement s = c.createStatement();
         ResultSet version = s.executeQuery("PRAGMA user_version")) {
       assertEquals(Migrations.LATEST, version.getInt(1));
-      assertEquals(4, Migrations.LATEST);
+      assertEquals(5, Migrations.LATEST);
     }
   }
 

@@ -1,0 +1,56 @@
+package dev.lanchat.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The CPU time of this JVM's own threads that Java cannot see (the JIT compilers, the GC), read
+ * from Linux's {@code /proc/self/task/*&#47;stat}; 0 where there is no such file. Threads that
+ * have ended are not counted, so compare two readings of long-lived threads only.
+ */
+final class NativeThreadCpu {
+  /** Linux reports thread times in clock ticks of 1/100 s on every platform we run on. */
+  private static final long MILLIS_PER_TICK = 10;
+
+  private NativeThreadCpu() {}
+
+  /** User and system CPU, in milliseconds, of the threads whose name starts with a prefix. */
+  static long millis(String... prefixes) {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        ticks += ticksOf(task.resolve("stat"), prefixes);
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0; // not Linux, or /proc is not readable: nothing to report
+    }
+    return ticks * MILLIS_PER_TICK;
+  }
+
+  private static long ticksOf(Path stat, String... prefixes) {
+    String line;
+    try {
+      line = Files.readString(stat);
+    } catch (IOException e) {
+      return 0; // the thread ended meanwhile
+    }
+    int open = line.indexOf('(');
+    int close = line.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      return 0;
+    }
+    String name = line.substring(open + 1, close);
+    boolean wanted = false;
+    for (String p : prefixes) {
+      wanted |= name.startsWith(p);
+    }
+    if (!wanted) {
+      return 0;
+    }
+    // after the name: state, ppid, ... utime is the 12th field, stime the 13th
+    String[] fields = line.substring(close + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+}
