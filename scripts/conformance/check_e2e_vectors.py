@@ -7,7 +7,8 @@ Written from that section alone: the signed e2e key, the sealed DM (HPKE of RFC 
 mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, single-shot, laid out here by
 hand from the RFC), the sender key and the room message; and, from the rows of §4.2 and §4.3,
 the four messages that carry them (E2E_KEY, SEALED_DM, E2E_SAY, E2E_MESSAGE), laid out by hand
-and then decoded strictly and re-encoded by lanchat_ref.py. Ed25519, X25519, HMAC and
+and then decoded strictly and re-encoded by lanchat_ref.py; then the two rotations: bob's second
+key with the DM sealed to it and the first key's wipe time, and #ops's epoch 2 after bob leaves. Ed25519, X25519, HMAC and
 ChaCha20-Poly1305 come from `cryptography`; the HPKE key schedule is written out in e2e_ref.py.
 """
 import os
@@ -75,7 +76,40 @@ def compute(ephemeral):
     envelope = E.s("#ops") + struct.pack(">Q", 1) + bytes([0x11]) * 32 + struct.pack(">Q", 1767225600000) + \
         out["alice_id"]
     out["e2e_message_plaintext"] = b"\x30" + envelope + E.s("alice") + E.s(out["room_message"])
+    rotations(out, alice, bob, ephemeral)
     return out
+
+
+DAY = 86400000
+T1 = 1767225600000 + 7 * DAY       # bob's second key is made a week after the first
+
+
+def rotations(out, alice, bob, ephemeral):
+    """The page's key rotation and chain rotation after bob leaves #ops, from its words alone."""
+    # key rotation: key 2, serial 2, not_after = creation + 14 days; the sender seals to the
+    # newest key whose not_after has not passed; key 1 is wiped 7 days after its not_after
+    bob_e2e_2 = X25519PrivateKey.from_private_bytes(bytes([0x32]) * 32)
+    out["bob_e2e_public_2"] = E.x_pub(bob_e2e_2)
+    out["bob_e2e_key_2"] = E.make_e2e_key(bob, bob_e2e_2, T1 + 14 * DAY, 2)[0]
+    key_1_not_after = E.parse_e2e_key(out["bob_e2e_key"])["not_after"]
+    out["bob_e2e_key_1_wiped_at"] = struct.pack(">Q", key_1_not_after + 7 * DAY)
+    to = E.seal_to([out["bob_e2e_key"], out["bob_e2e_key_2"]], out["bob_id"], T1)
+    # alice's DMs to bob so far: 1 the text, 2 the sender key; this is her third
+    out["sealed_dm_2"] = E.seal_dm(alice, out["bob_id"], to, 1, 3, b"hello again",
+                                   eph=ephemeral(bytes([0x43]) * 32))
+    # chain rotation: carol stays, epoch 2 with chain key 0x52 goes to her only; alice's DM 1 to
+    # carol was the epoch-1 sender key, so this one is counter 2
+    carol = Ed25519PrivateKey.from_private_bytes(bytes([0x09]) * 32)
+    carol_e2e = X25519PrivateKey.from_private_bytes(bytes([0x33]) * 32)
+    out["carol_id"] = E.ed_pub(carol)
+    out["carol_e2e_public"] = E.x_pub(carol_e2e)
+    out["carol_e2e_key"] = E.make_e2e_key(carol, carol_e2e, 1767225600000 + 14 * DAY, 1)[0]
+    chain = E.Chain("#ops", 2, bytes([0x52]) * 32)
+    out["sender_key_2"] = chain.sender_key()
+    out["sealed_sender_key_2"] = E.seal_dm(alice, out["carol_id"], out["carol_e2e_key"], 2, 2,
+                                           out["sender_key_2"], eph=ephemeral(bytes([0x44]) * 32))
+    out["message_key_e2_1"], out["nonce_e2_1"] = E.message_key(chain.key)
+    out["room_message_2"] = chain.seal(alice, "after bob")
 
 
 def wire_checks(res, mine):
@@ -140,6 +174,45 @@ def round_trip(doc):
         (1, 1, b"hello bob", 2, 2, "hello room", 0, None), repr((dm, sk, text, problem))
 
 
+def refusal(f):
+    try:
+        f()
+        return None
+    except E.E2eError as e:
+        return str(e)
+
+
+def rotation_round_trip(doc):
+    """The rotations from the receiving side: bob opens the DM sealed to key 2 and cannot read
+    epoch 2; carol reads it; the seal-to and wipe rules hold at their boundary milliseconds."""
+    bob = E.ed_pub(Ed25519PrivateKey.from_private_bytes(bytes([0x07]) * 32))
+    keys = {1: X25519PrivateKey.from_private_bytes(bytes([0x31]) * 32),
+            2: X25519PrivateKey.from_private_bytes(bytes([0x32]) * 32)}
+    alice = doc["alice_id"]
+    dm2 = E.open_dm(keys, bob, alice, doc["sealed_dm_2"])
+    bob_reader = E.Reader("#ops")
+    bob_reader.accept_sender_key(alice, E.open_dm(keys, bob, alice, doc["sealed_sender_key"])["content"])
+    bob_epoch_2 = refusal(lambda: bob_reader.open(alice, doc["room_message_2"]))
+    carol = doc["carol_id"]
+    carol_keys = {1: X25519PrivateKey.from_private_bytes(bytes([0x33]) * 32)}
+    sk2 = E.open_dm(carol_keys, carol, alice, doc["sealed_sender_key_2"])
+    carol_reader = E.Reader("#ops")
+    carol_reader.accept_sender_key(alice, sk2["content"])
+    text, skipped = carol_reader.open(alice, doc["room_message_2"])
+    k1, k2 = doc["bob_e2e_key"], doc["bob_e2e_key_2"]
+    na1 = E.parse_e2e_key(k1)["not_after"]
+    wiped_at = struct.unpack(">Q", doc["bob_e2e_key_1_wiped_at"])[0]
+    seal_to = [E.parse_e2e_key(E.seal_to(ks, bob, t))["serial"]
+               for ks, t in (([k1], T1 - 1), ([k1, k2], T1), ([k1], na1))]
+    no_key_after = refusal(lambda: E.seal_to([k1], bob, na1 + 1))
+    held = [E.private_key_held(na1, wiped_at), E.private_key_held(na1, wiped_at + 1)]
+    got = (dm2["serial"], dm2["kind"], dm2["counter"], dm2["content"], bob_epoch_2 is not None,
+           sk2["counter"], text, skipped, seal_to, no_key_after is not None, held,
+           E.e2e_key_problem(k2, bob, now=T1), E.e2e_key_problem(doc["carol_e2e_key"], carol, now=T1))
+    want = (2, 1, 3, b"hello again", True, 2, "after bob", 0, [1, 2, 1], True, [True, False], None, None)
+    return got == want, repr(got)
+
+
 def main():
     res = Results()
     doc = block_from_doc()
@@ -154,12 +227,14 @@ def main():
     for name, value in mine.items():
         res.check(name, doc.get(name) == value, "doc %s, recomputed %s" % (doc.get(name, b"").hex(), value.hex()))
     page = open(os.path.join(ROOT, "docs", "protocol.md"), encoding="utf-8").read()
-    says_raw = "used as the raw X25519 private key" in page[page.index(SECTION):]
+    says_raw = "used as the raw X25519 private key" in " ".join(page[page.index(SECTION):].split())
     res.check("the HPKE ephemeral private key 32 x 0x41 is used %s, as the page says" % which,
               says_raw == (mine is as_is), "page says raw: %s" % says_raw)
     res.check("bob_e2e_key is 140 bytes, as the page's layout says", len(mine["bob_e2e_key"]) == 140)
     wire_checks(res, mine)
     res.run("bob opens both sealed DMs and the room message with e2e_ref's receiving side; his e2e key checks", lambda: round_trip(doc))
+    res.run("rotations: bob opens the DM to key 2 but not epoch 2, carol reads epoch 2; seal-to and wipe"
+            " rules at their boundaries", lambda: rotation_round_trip(doc))
     return res.summary()
 
 

@@ -167,9 +167,28 @@ def e2e_key_problem(b, pinned, now=None):
         return "owner is not the pinned identity"
     if not verify(k["owner"], k["sig"], e2e_key_signed(k["key"], k["not_after"], k["serial"])):
         return "signature does not verify"
-    if k["not_after"] <= (now if now is not None else now_ms()):
+    # "has passed": the key is still in use at its not_after millisecond
+    if k["not_after"] < (now if now is not None else now_ms()):
         return "not_after has passed"
     return None
+
+
+def seal_to(keys, pinned, now):
+    """Of a recipient's e2e_keys, the one a sender seals to at `now`: the newest (highest serial)
+    the receiver-side checks accept, i.e. whose not_after has not passed. E2eError if none."""
+    usable = [b for b in keys if e2e_key_problem(b, pinned, now) is None]
+    if not usable:
+        raise E2eError("no key of the recipient is in use")
+    return max(usable, key=lambda b: parse_e2e_key(b)["serial"])
+
+
+KEEP_AFTER_MS = 7 * 86400000
+
+
+def private_key_held(not_after, now):
+    """Whether the owner still holds a key's private half: until 7 days after its not_after,
+    that millisecond included (the current key is never wiped; not modelled here)."""
+    return now <= not_after + KEEP_AFTER_MS
 
 
 # ------------------------------------------------------------------ sealed DM
