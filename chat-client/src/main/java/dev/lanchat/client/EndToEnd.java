@@ -48,6 +48,16 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
     long nextId();
   }
 
+  /**
+   * How long a recipient's checked key is used before it is asked for again: the server holds
+   * only each client's newest key, so asking again is how a sender follows a rotation and seals
+   * to the newest key, as protocol "End-to-end layer" asks.
+   */
+  static final long KEY_CACHE_MILLIS = 60 * 60 * 1000L;
+
+  /** A recipient's checked key and when we were given it. */
+  private record CachedKey(E2eKey key, long fetchedAt) {}
+
   /** Most recipients whose checked key is kept. */
   static final int MAX_CACHED_KEYS = 1_000;
   /** Most of our sealed DMs kept until their echo. */
@@ -65,7 +75,7 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   private final LongSupplier clock;
   private final KeyRequests requests = new KeyRequests();
   private final E2eRooms rooms;
-  private final Map<String, E2eKey> dmKeys = new LinkedHashMap<>();
+  private final Map<String, CachedKey> dmKeys = new LinkedHashMap<>();
   private final Map<ByteString, SentDm> echoes = new LinkedHashMap<>();
   /** Our sender-key DMs (kind 2) until their echo, which shows nothing; by {@code enc}. */
   private final Set<ByteString> keyEchoes = new LinkedHashSet<>();
@@ -239,9 +249,11 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   private RecipientKey recipientKey(String to) {
     String skeleton = Names.skeleton(to);
     synchronized (lock) {
-      E2eKey cached = dmKeys.get(skeleton);
-      if (cached != null && cached.notAfter() >= clock.getAsLong()) {
-        return new RecipientKey.Found(cached);
+      CachedKey cached = dmKeys.get(skeleton);
+      long now = clock.getAsLong();
+      if (cached != null && cached.key().notAfter() >= now
+          && now - cached.fetchedAt() < KEY_CACHE_MILLIS) {
+        return new RecipientKey.Found(cached.key());
       }
       dmKeys.remove(skeleton);
     }
@@ -263,7 +275,7 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
         if (dmKeys.size() >= MAX_CACHED_KEYS) {
           dmKeys.remove(dmKeys.keySet().iterator().next());
         }
-        dmKeys.put(skeleton, k);
+        dmKeys.put(skeleton, new CachedKey(k, clock.getAsLong()));
       }
     });
     if (valid.isEmpty()) {
