@@ -266,6 +266,7 @@ public final class ServerCommand implements Callable<Integer> {
           key.fingerprint(), LanAddresses.find())) {
         out.println(line);
       }
+      StartupBanner.accessLine(config.access()).ifPresent(out::println);
       out.println(discovery);
       out.println("Press Ctrl+C to stop.");
       out.flush();

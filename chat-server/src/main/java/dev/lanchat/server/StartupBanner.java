@@ -4,6 +4,7 @@ import dev.lanchat.common.trust.KnownServers;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The lines a server prints when it starts: where it listens, its fingerprint, and what people
@@ -38,5 +39,16 @@ final class StartupBanner {
       }
     }
     return lines;
+  }
+
+  /**
+   * The line that says who may join when the server admits only allowed keys, so whoever
+   * started it sees why a newcomer is refused; nothing in open mode, the default.
+   */
+  static Optional<String> accessLine(ServerConfig.Access access) {
+    return access == ServerConfig.Access.ALLOWLIST
+        ? Optional.of("Access: allowlist. Only allowed keys join: chat-server allow"
+            + " FINGERPRINT, or a join code from chat-server invite")
+        : Optional.empty();
   }
 }

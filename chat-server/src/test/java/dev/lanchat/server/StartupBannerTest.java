@@ -61,4 +61,12 @@ class StartupBannerTest {
       assertEquals(false, a.address().isLoopbackAddress(), a.toString());
     }
   }
+
+  @Test
+  void anAllowlistServerSaysWhoMayJoinAndAnOpenOneSaysNothing() {
+    assertEquals(java.util.Optional.of("Access: allowlist. Only allowed keys join: chat-server"
+        + " allow FINGERPRINT, or a join code from chat-server invite"),
+        StartupBanner.accessLine(ServerConfig.Access.ALLOWLIST));
+    assertEquals(java.util.Optional.empty(), StartupBanner.accessLine(ServerConfig.Access.OPEN));
+  }
 }
