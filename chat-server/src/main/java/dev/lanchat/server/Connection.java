@@ -137,6 +137,9 @@ final class Connection implements Subscriber, ClientReader.Host {
    * {@link #DENIED_REASON}, then the connection closes as any the server ends.
    */
   void denied() {
+    if (evictedFor.isEmpty()) {
+      evictedFor = Optional.of(Room.NOT_ALLOWED); // the others learn why, not "connection lost"
+    }
     if (!life.isClosing()) {
       log.info("closing {} from {}: its key {} is no longer allowed",
           memberName().orElse("(not joined)"), peer(), key.map(Fingerprint::of).orElse("?"));

@@ -53,6 +53,8 @@ final class Room {
   static final String TIMED_OUT = "timed out";
   /** LEFT reason for a client whose outbound backlog overflowed. */
   static final String TOO_SLOW = "too slow";
+  /** LEFT reason: the member's key was taken off the allowlist while it was here. */
+  static final String NOT_ALLOWED = "no longer allowed";
   /** LEFT reason for a member that left the room with PART. */
   static final String PARTED = ServerMessage.Left.PARTED;
 

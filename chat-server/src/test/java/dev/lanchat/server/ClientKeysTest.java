@@ -184,7 +184,8 @@ class ClientKeysTest {
       admin("deny", erinKey.fingerprint());
       assertEquals(Connection.DENIED_REASON, erin.await(ServerMessage.Bye.class).reason());
       erin.awaitClosed();
-      watcher.awaitLeft("erin");
+      assertEquals("no longer allowed", watcher.awaitLeft("erin").reason(),
+          "the others are told why erin went");
       try (TestClient again = TestClient.connect(server.port(), erinKey)) {
         again.send(new ClientMessage.Join("erin"));
         again.awaitError(ErrorCode.NOT_ALLOWED);
