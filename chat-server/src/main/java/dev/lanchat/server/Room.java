@@ -96,7 +96,7 @@ final class Room {
     this.topic = topic;
     this.history = history;
     this.emptied = emptied;
-    this.notices = new NoticeFlush(name, history, pacing);
+    this.notices = new NoticeFlush(name, history, pacing, members::size);
     this.roster = new RoomRoster(name);
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
