@@ -196,6 +196,11 @@ final class Connection implements Subscriber, ClientReader.Host {
     return life.offer(encoded);
   }
 
+  @Override
+  public boolean offer(OutboundRecord shared) {
+    return life.offer(shared);
+  }
+
   /** Queues a direct answer to this client; a full backlog removes it as too slow. */
   @Override
   public void reply(ServerMessage message) {

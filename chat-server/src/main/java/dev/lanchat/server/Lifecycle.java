@@ -68,6 +68,12 @@ final class Lifecycle {
     return box == null || box.offer(encoded);
   }
 
+  /** Queues a record other queues hold too; false only when the backlog is full. */
+  boolean offer(OutboundRecord shared) {
+    Outbox box = outbox;
+    return box == null || box.offer(shared);
+  }
+
   /**
    * Begins a graceful close: {@code last} (if not null) is queued after everything else and the
    * outbox flushed.

@@ -73,6 +73,11 @@ final class Member {
     return subscriber.offer(encoded);
   }
 
+  /** Queues a record every member gets (counted once server-wide); false when full. */
+  boolean offer(OutboundRecord shared) {
+    return subscriber.offer(shared);
+  }
+
   /** Tells this member's subscriber that it was removed; never called under a room lock. */
   void evicted(String reason) {
     subscriber.evicted(reason);

@@ -5,12 +5,13 @@ import dev.lanchat.server.store.AppendResult;
 import dev.lanchat.server.store.RoomLog;
 import dev.lanchat.server.store.StoreException;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * When a room's waiting membership changes go out, and storing them when they do (protocol
- * §5.8): at most one flush per {@link NoticePacing#window()}, the first change after a quiet
- * window at once, later ones when a timer fires. The room fans the records out; this class only
- * keeps the changes, the window and the timer.
+ * §5.8): at most one flush per window ({@link NoticePacing#windowNanos}, which grows with the
+ * room), the first change after a quiet window at once, later ones when a timer fires. The
+ * room fans the records out; this class only keeps the changes, the window and the timer.
  *
  * <p>Not thread-safe: the room's lock guards it, and the timer's task must take that lock.
  */
@@ -18,17 +19,21 @@ final class NoticeFlush {
   private final String room;
   private final RoomLog history;
   private final NoticePacing pacing;
-  private final long windowNanos;
+  private final IntSupplier members;
   private final PendingNotices pending = new PendingNotices();
   private long lastFlush;
   private boolean scheduled;
 
-  NoticeFlush(String room, RoomLog history, NoticePacing pacing) {
+  /**
+   * @param members how many members the room has now (its window grows with them); called
+   *     under the room's lock
+   */
+  NoticeFlush(String room, RoomLog history, NoticePacing pacing, IntSupplier members) {
     this.room = room;
     this.history = history;
     this.pacing = pacing;
-    this.windowNanos = pacing.window().toNanos();
-    this.lastFlush = pacing.nanoTime() - windowNanos;
+    this.members = members;
+    this.lastFlush = pacing.nanoTime() - NoticePacing.LONGEST_WINDOW.toNanos();
   }
 
   /** Records that {@code member} entered. */
@@ -52,12 +57,12 @@ final class NoticeFlush {
 
   /** True when every change goes out at once, on its own (a zero window). */
   boolean immediate() {
-    return windowNanos == 0;
+    return pacing.window().isZero();
   }
 
   /** True when the room was quiet for a window: a change may go out now. */
   boolean windowPassed() {
-    return pacing.nanoTime() - lastFlush >= windowNanos;
+    return pacing.nanoTime() - lastFlush >= windowNanos();
   }
 
   /**
@@ -84,7 +89,11 @@ final class NoticeFlush {
       return;
     }
     scheduled = true;
-    pacing.after(Math.max(0, lastFlush + windowNanos - pacing.nanoTime()), flush);
+    pacing.after(Math.max(0, lastFlush + windowNanos() - pacing.nanoTime()), flush);
+  }
+
+  private long windowNanos() {
+    return pacing.windowNanos(members.getAsInt());
   }
 
   /** The timer ran: the next change after this window may start another. */

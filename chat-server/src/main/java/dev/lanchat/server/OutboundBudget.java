@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (protocol §7, "outbound bytes, all clients"): without it, 1,000 clients that never read could
  * each pin their full backlog.
  *
- * <p>When the budget is spent, a queue that already holds more than {@link #RESERVE} bytes is
- * refused, and the room removes that client as too slow; a queue holding less is still served,
- * so clients that keep up are never removed because others do not. The bytes held are therefore
+ * <p>It counts memory: an {@link OutboundRecord} held by many queues (a room's fan-out) counts
+ * once, from its first holder to its last. When the budget is spent, a queue that already holds
+ * more than {@link #RESERVE} bytes (its own count, every record at its full length) is refused,
+ * and the room removes that client as too slow; a queue holding less is still served, so
+ * clients that keep up are never removed because others do not. The bytes held are therefore
  * at most {@code limit + clients × RESERVE}, plus the final messages of closing connections.
  *
  * <p>Thread-safe and lock-free.
@@ -32,30 +34,33 @@ final class OutboundBudget {
   }
 
   /**
-   * Takes {@code bytes} for a queue that holds {@code held} bytes already.
+   * Takes {@code record} for a queue that holds {@code held} bytes already.
    *
    * @return false when the budget is spent and that queue holds more than its reserve
    */
-  boolean tryTake(long bytes, long held) {
-    while (true) {
-      long now = used.get();
-      if (now > limit - bytes && held + bytes > RESERVE) {
-        return false;
-      }
-      if (used.compareAndSet(now, now + bytes)) {
-        return true;
-      }
+  boolean tryTake(OutboundRecord record, long held) {
+    // a record other queues hold adds no memory; without a lock, offers racing on other threads
+    // may each pass the limit by one record, as the reserves already may
+    long adds = record.unheld() ? record.length() : 0;
+    if (used.get() > limit - adds && held + record.length() > RESERVE) {
+      return false;
+    }
+    take(record);
+    return true;
+  }
+
+  /** Takes {@code record} whatever the budget (a closing connection's last message). */
+  void take(OutboundRecord record) {
+    if (record.hold()) {
+      used.addAndGet(record.length());
     }
   }
 
-  /** Takes {@code bytes} whatever the budget (a closing connection's last message). */
-  void take(long bytes) {
-    used.addAndGet(bytes);
-  }
-
-  /** Gives back bytes that were written or dropped. */
-  void give(long bytes) {
-    used.addAndGet(-bytes);
+  /** Gives back one queue's hold of {@code record}, written or dropped. */
+  void give(OutboundRecord record) {
+    if (record.release()) {
+      used.addAndGet(-record.length());
+    }
   }
 
   /** The bytes taken now. */

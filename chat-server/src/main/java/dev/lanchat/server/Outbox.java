@@ -53,7 +53,7 @@ final class Outbox {
   private final ReentrantLock lock = new ReentrantLock();
   // small: an idle connection's queue is empty, and ArrayDeque grows by itself under load (and
   // never shrinks, so a queue that grew is replaced once it is empty: see next())
-  private ArrayDeque<byte[]> queue = new ArrayDeque<>(IDLE_CAPACITY);
+  private ArrayDeque<OutboundRecord> queue = new ArrayDeque<>(IDLE_CAPACITY);
   private int peak;
   private final CountDownLatch done = new CountDownLatch(1);
   private long queuedBytes;
@@ -101,25 +101,36 @@ final class Outbox {
   }
 
   /**
-   * Queues one encoded message without blocking.
+   * Queues one encoded message, held by this queue alone, without blocking.
+   *
+   * @return as {@link #offer(OutboundRecord)}
+   */
+  boolean offer(byte[] encoded) {
+    return offer(new OutboundRecord(encoded));
+  }
+
+  /**
+   * Queues one record without blocking; other queues may hold the same record (a room's
+   * fan-out), which the server-wide budget then counts once.
    *
    * @return false when the backlog is full, or the server-wide budget is spent and this queue
    *     holds more than its reserve: the client is too slow and must be removed. After
    *     {@link #finish} or {@link #abort} the message is dropped and true is returned, since the
    *     connection is ending anyway.
    */
-  boolean offer(byte[] encoded) {
+  boolean offer(OutboundRecord record) {
     lock.lock();
     try {
       if (finishing || aborted) {
         return true;
       }
-      if (queue.size() >= maxMessages || queuedBytes + encoded.length > maxBytes
-          || !budget.tryTake(encoded.length, queuedBytes)) {
+      int length = record.length();
+      if (queue.size() >= maxMessages || queuedBytes + length > maxBytes
+          || !budget.tryTake(record, queuedBytes)) {
         return false;
       }
-      queue.add(encoded);
-      queuedBytes += encoded.length;
+      queue.add(record);
+      queuedBytes += length;
       peak = Math.max(peak, queue.size());
       wake();
       return true;
@@ -139,9 +150,10 @@ final class Outbox {
         return;
       }
       if (last != null) {
-        queue.add(last);
+        OutboundRecord record = new OutboundRecord(last);
+        queue.add(record);
         queuedBytes += last.length;
-        budget.take(last.length);
+        budget.take(record);
       }
       finishing = true;
       wake();
@@ -155,9 +167,7 @@ final class Outbox {
     lock.lock();
     try {
       aborted = true;
-      queue.clear();
-      budget.give(queuedBytes);
-      queuedBytes = 0;
+      giveBackQueued();
       wake();
     } finally {
       lock.unlock();
@@ -190,10 +200,10 @@ final class Outbox {
         switch (next()) {
           case Step.Write w -> {
             try {
-              sink.send(w.batch());
+              sink.send(bytesOf(w.batch()));
             } finally {
               // given back only now: a writer blocked on a client that does not read still counts
-              budget.give(sizeOf(w.batch()));
+              giveBack(w.batch());
             }
           }
           case Step.Idle i -> {
@@ -231,26 +241,39 @@ final class Outbox {
     lock.lock();
     try {
       aborted = true;
-      queue.clear();
-      budget.give(queuedBytes);
-      queuedBytes = 0;
+      giveBackQueued();
     } finally {
       lock.unlock();
     }
   }
 
-  private static long sizeOf(List<byte[]> batch) {
-    long bytes = 0;
-    for (byte[] message : batch) {
-      bytes += message.length;
+  /** Under the lock: empties the queue and gives every record in it back to the budget. */
+  private void giveBackQueued() {
+    for (OutboundRecord record : queue) {
+      budget.give(record);
     }
-    return bytes;
+    queue.clear();
+    queuedBytes = 0;
+  }
+
+  private void giveBack(List<OutboundRecord> batch) {
+    for (OutboundRecord record : batch) {
+      budget.give(record);
+    }
+  }
+
+  private static List<byte[]> bytesOf(List<OutboundRecord> batch) {
+    List<byte[]> encoded = new ArrayList<>(batch.size());
+    for (OutboundRecord record : batch) {
+      encoded.add(record.bytes());
+    }
+    return encoded;
   }
 
   /** What the writer does next. */
   private sealed interface Step {
     /** Write this batch. */
-    record Write(List<byte[]> batch) implements Step {}
+    record Write(List<OutboundRecord> batch) implements Step {}
 
     /** Nothing to write for now: the writer ends, and the next offer starts another. */
     record Idle() implements Step {}
@@ -279,12 +302,12 @@ final class Outbox {
         }
         return new Step.Idle();
       }
-      List<byte[]> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
+      List<OutboundRecord> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
       long bytes = 0;
       while (!queue.isEmpty() && batch.size() < BATCH_MESSAGES
-          && (batch.isEmpty() || bytes + queue.peek().length <= BATCH_BYTES)) {
-        byte[] message = queue.poll();
-        bytes += message.length;
+          && (batch.isEmpty() || bytes + queue.peek().length() <= BATCH_BYTES)) {
+        OutboundRecord message = queue.poll();
+        bytes += message.length();
         batch.add(message);
       }
       queuedBytes -= bytes;

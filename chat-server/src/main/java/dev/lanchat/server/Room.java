@@ -98,7 +98,7 @@ final class Room {
     this.topic = topic;
     this.history = history;
     this.emptied = emptied;
-    this.notices = new NoticeFlush(name, history, pacing);
+    this.notices = new NoticeFlush(name, history, pacing, members::size);
     this.roster = new RoomRoster(name);
     this.messageBudget =
         new RateLimiter(budget.messagesPerSecond(), budget.messageBurst(), nanoClock);
@@ -268,9 +268,10 @@ final class Room {
         return new RoomResult.NotMember();
       }
       flush(slow);
+      OutboundRecord shared = new OutboundRecord(encoded);
       for (Member m : members) {
         if (m != from) {
-          offer(m, encoded, slow);
+          offer(m, shared, slow);
         }
       }
       return new RoomResult.Done();
@@ -390,9 +391,9 @@ final class Room {
     }
     return switch (result) {
       case AppendResult.Appended a -> {
-        byte[] encoded = a.event().encoded().toByteArray();
+        OutboundRecord shared = new OutboundRecord(a.event().encoded().toByteArray());
         for (Member m : members) {
-          offer(m, encoded, slow);
+          offer(m, shared, slow);
         }
         yield new RoomResult.Done();
       }
@@ -456,8 +457,9 @@ final class Room {
 
   private void fanOut(List<byte[]> records, List<Member> slow) {
     for (byte[] r : records) {
+      OutboundRecord shared = new OutboundRecord(r);
       for (Member m : members) {
-        offer(m, r, slow);
+        offer(m, shared, slow);
       }
     }
   }
@@ -503,6 +505,13 @@ final class Room {
   /** Offers to one member; a full one goes to {@code slow} (once). Lock held. */
   private static void offer(Member m, byte[] encoded, List<Member> slow) {
     if (!m.offer(encoded) && !slow.contains(m)) {
+      slow.add(m);
+    }
+  }
+
+  /** Offers a record every member gets (counted once in the server-wide budget). Lock held. */
+  private static void offer(Member m, OutboundRecord shared, List<Member> slow) {
+    if (!m.offer(shared) && !slow.contains(m)) {
       slow.add(m);
     }
   }

@@ -16,6 +16,17 @@ interface Subscriber {
   boolean offer(byte[] encoded);
 
   /**
+   * Queues one record that the room offers to every member at once, as {@link #offer(byte[])}
+   * does; a connection's outbox counts such a record once in the server-wide budget however
+   * many queues hold it.
+   *
+   * @return false when the subscriber's backlog is full, so the room must remove it
+   */
+  default boolean offer(OutboundRecord shared) {
+    return offer(shared.bytes());
+  }
+
+  /**
    * Tells the subscriber that the room removed it (its backlog overflowed). The room calls it
    * after releasing its lock, so the subscriber may close its socket here.
    *

@@ -322,4 +322,53 @@ class CoalescedNoticesPropertyTest {
     names.add("late");
     assertEquals(names, late.roster.stream().map(Member::name).toList());
   }
+
+  @Test
+  void aLargeRoomsWindowGrowsWithItsMembersAndItsRostersStayExact() {
+    ManualPacing pacing = new ManualPacing();
+    Lobby lobby = new Lobby();
+    Rooms rooms = rooms(pacing);
+    RosterKeeper first = new RosterKeeper();
+    enter(lobby, rooms, first, "first", keyOf("first", 0));
+    Subscriber quiet = new Subscriber() { // the crowd: only first's and late's rosters count
+      @Override
+      public boolean offer(byte[] encoded) {
+        return true;
+      }
+
+      @Override
+      public void evicted(String reason) {
+        throw new AssertionError("nobody is too slow here");
+      }
+    };
+    for (int i = 1; i < 3_000; i++) {
+      ByteString key = keyOf("m" + i, i);
+      dev.lanchat.server.Member m = assertInstanceOf(JoinResult.Joined.class,
+          lobby.login(quiet, "m" + i, key)).member();
+      assertInstanceOf(Rooms.Entering.Entered.class, rooms.enter(m, "#general", 0));
+      if (i % 500 == 0) {
+        pacing.advance(Duration.ofSeconds(1).toNanos());
+      }
+    }
+    pacing.advance(Duration.ofSeconds(1).toNanos()); // everything out
+    pacing.advance(Duration.ofSeconds(1).toNanos()); // and a quiet window
+    assertEquals(3_000, first.roster.size());
+    RosterKeeper late = new RosterKeeper();
+    enter(lobby, rooms, late, "late", keyOf("late", 0));
+    assertInstanceOf(ServerMessage.Joined.class, first.received.getLast(),
+        "after a quiet window a change goes at once, in a large room too");
+    int before = first.received.size();
+    enter(lobby, rooms, new RosterKeeper(), "later", keyOf("later", 0));
+    // 3,002 members: a window of 300 ms, three times the base
+    long window = Duration.ofMillis(300).toNanos() + NoticePacing.WINDOW_PER_MEMBER.toNanos() * 2;
+    assertEquals(window, pacing.windowNanos(3_002));
+    pacing.advance(WINDOW);
+    assertEquals(before, first.received.size(), "still within the large room's window");
+    pacing.advance(window - WINDOW - 1);
+    assertEquals(before, first.received.size());
+    pacing.advance(1);
+    assertEquals(before + 1, first.received.size(), "out when the window ends");
+    assertEquals(3_002, first.roster.size());
+    assertEquals(3_002, late.roster.size());
+  }
 }

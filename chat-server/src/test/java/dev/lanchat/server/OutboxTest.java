@@ -222,4 +222,67 @@ class OutboxTest {
     assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
     assertEquals(0, budget.used());
   }
+
+  @Test
+  void aRecordHeldByManyQueuesCountsOnceInTheServerWideBudget() throws Exception {
+    OutboundBudget budget = new OutboundBudget(256 << 10);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Outbox> boxes = new ArrayList<>();
+    OutboundRecord flush = new OutboundRecord(new byte[64 << 10]);
+    for (int i = 0; i < 100; i++) { // 6.4 MB if each queue counted it, 25 times the budget
+      Outbox box = new Outbox(new RecordingSink(release), budget, 100, 1 << 20, flushed -> { });
+      box.start("test-out-" + i);
+      boxes.add(box);
+      assertTrue(box.offer(flush), "queue " + i + " was refused a record the server holds once");
+    }
+    assertEquals(64 << 10, budget.used(), "one record, counted once");
+    OutboundRecord other = new OutboundRecord(new byte[64 << 10]);
+    assertTrue(boxes.get(0).offer(other));
+    assertEquals(128 << 10, budget.used(), "a second record counts in full");
+    release.countDown();
+    for (Outbox box : boxes) {
+      box.finish(null);
+      assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    }
+    assertEquals(0, budget.used(), "given back once the last queue wrote it");
+  }
+
+  @Test
+  void aClientThatNeverReadsIsStillRemovedWhenEveryRecordItHoldsIsShared() throws Exception {
+    OutboundBudget budget = OutboundBudget.unlimited();
+    // never started: nothing of it is written, as for a client that never reads
+    Outbox stuck = new Outbox(encoded -> { }, budget, 1000, 64 << 10, flushed -> { });
+    Outbox reader = new Outbox(new RecordingSink(new CountDownLatch(0)), budget, 1000, 4 << 20,
+        flushed -> { });
+    reader.start("test-reader");
+    int accepted = 0;
+    boolean refused = false;
+    for (int i = 0; i < 1000 && !refused; i++) {
+      OutboundRecord shared = new OutboundRecord(new byte[1 << 10]);
+      assertTrue(reader.offer(shared), "a queue that keeps up is served");
+      refused = !stuck.offer(shared);
+      accepted += refused ? 0 : 1;
+    }
+    assertTrue(refused, "its own backlog counts every record it holds in full");
+    assertEquals(64, accepted, "64 KiB of its own backlog");
+    stuck.abort();
+    reader.finish(null);
+    assertTrue(reader.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void theServerWideBudgetStillRefusesAHogOfDistinctSharedRecords() {
+    OutboundBudget budget = new OutboundBudget(256 << 10);
+    Outbox hog = new Outbox(encoded -> { }, budget, 100_000, 16L << 20, flushed -> { });
+    int accepted = 0; // never started: nothing is written, everything stays queued
+    while (hog.offer(new OutboundRecord(new byte[8 << 10]))) {
+      accepted++;
+      assertTrue(accepted < 1000, "the budget never refused");
+    }
+    assertTrue(budget.used() <= (256 << 10) + OutboundBudget.RESERVE,
+        "held " + budget.used() + " bytes");
+    hog.abort();
+    assertEquals(0, budget.used());
+  }
 }

@@ -7,7 +7,6 @@ import dev.lanchat.common.crypto.KeyLimitException;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +33,8 @@ public final class SecureChannel {
   private final Optional<KeyUpdates> updates;
   // guarded by sendLock
   private CipherState sender;
-  private Instant senderSince;
+  // when the sending key came into use, by the policy's clock (ms)
+  private long senderSince;
   // only the receiving thread touches these
   private CipherState receiver;
   private int updatesInARow;
@@ -72,7 +72,7 @@ public final class SecureChannel {
     this.sender = Objects.requireNonNull(sender, "sender");
     this.receiver = Objects.requireNonNull(receiver, "receiver");
     this.updates = Objects.requireNonNull(updates, "updates");
-    this.senderSince = updates.map(u -> u.policy().now()).orElse(Instant.EPOCH);
+    this.senderSince = updates.map(u -> u.policy().nowMillis()).orElse(0L);
   }
 
   /**
@@ -86,9 +86,11 @@ public final class SecureChannel {
     sendLock.lock();
     try {
       List<byte[]> records = new ArrayList<>(plaintexts.size() + 1);
+      // one clock read per batch: the batch leaves in one write, so its records share a moment
+      long now = updates.isPresent() ? updates.get().policy().nowMillis() : 0;
       for (byte[] plaintext : plaintexts) {
-        if (updates.isPresent() && updates.get().policy().due(sender.seq(), senderSince)) {
-          sealUpdate(records, updates.get());
+        if (updates.isPresent() && updates.get().policy().due(sender.seq(), senderSince, now)) {
+          sealUpdate(records, updates.get(), now);
         }
         records.add(sender.seal(plaintext));
       }
@@ -112,18 +114,22 @@ public final class SecureChannel {
     sendLock.lock();
     try {
       List<byte[]> records = new ArrayList<>(1);
-      sealUpdate(records, rules);
+      sealUpdate(records, rules, rules.policy().nowMillis());
       writer.writeFrames(records);
     } finally {
       sendLock.unlock();
     }
   }
 
-  /** Seals KEY_UPDATE under the current key, then switches: nothing after it uses the old key. */
-  private void sealUpdate(List<byte[]> records, KeyUpdates rules) throws KeyLimitException {
+  /**
+   * Seals KEY_UPDATE under the current key, then switches: nothing after it uses the old key,
+   * and the new key's age counts from {@code now}.
+   */
+  private void sealUpdate(List<byte[]> records, KeyUpdates rules, long now)
+      throws KeyLimitException {
     records.add(sender.seal(rules.sendPlaintext()));
     sender = sender.next();
-    senderSince = rules.policy().now();
+    senderSince = now;
   }
 
   /**
