@@ -202,6 +202,7 @@ class RoomsEndToEndIT {
       assertTrue(alice.stdout().stream().noneMatch(l -> l.contains("noise-1")),
           "an ignored line is not shown\n" + alice.transcript());
       alice.type("/unignore carol");
+      alice.awaitOut("no longer ignoring carol"); // handled before carol's next line can come
       carol.type("signal-1");
       alice.awaitOut(says("carol", "signal-1"), "carol heard again");
       for (Launched p : List.of(alice, bob, carol)) {
