@@ -42,48 +42,10 @@ class ChainWatchTest {
   @TempDir
   Path home;
 
-  private final List<String> problems = new ArrayList<>();
-  private final List<String> events = new ArrayList<>();
   private final List<ClientMessage> sent = new ArrayList<>();
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final Console console = new Console() {
-      @Override
-      public boolean interactive() {
-        return false;
-      }
-
-      @Override
-      public boolean color() {
-        return false;
-      }
-
-      @Override
-      public String readLine() {
-        return null;
-      }
-
-      @Override
-      public String ask(String question) {
-        throw new IllegalStateException();
-      }
-
-      @Override
-      public void event(String line) {
-        events.add(line);
-      }
-
-      @Override
-      public void problem(String line) {
-        problems.add(line);
-      }
-
-      @Override
-      public void bell() {}
-
-      @Override
-      public void close() {}
-    };
+  private final RecordingConsole console = new RecordingConsole(false);
 
   private ChainWatch watch(KnownPeers known) {
     ChainWatch watch = new ChainWatch(ALICE, console, known, () -> now, Optional.empty());
@@ -127,14 +89,14 @@ class ChainWatchTest {
     watch.received(entered(0));
     watch.received(first);
     watch.received(new ServerMessage.MembersChanged(ROOM, 2, head.head(), time, changes));
-    assertEquals(List.of(), problems, "the heads between the changes are computed here");
+    assertEquals(List.of(), console.problems(), "the heads between the changes are computed here");
     assertEquals(head, watch.head(ROOM).orElseThrow());
     // a batch whose head is not the one its changes chain to is a break
     watch.received(new ServerMessage.MembersChanged(ROOM, 4, head.head(), time,
         List.of(new MemberChange.Left(ByteString.copyOf(CAROL.publicKey()), "carol", "", ""))));
-    assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.getFirst().startsWith(ChainWarnings.CHAIN + ROOM + " broke at event 4"),
-        problems.getFirst());
+    assertEquals(1, console.problems().size(), console.problems().toString());
+    String warning = console.problems().getFirst();
+    assertTrue(warning.startsWith(ChainWarnings.CHAIN + ROOM + " broke at event 4"), warning);
   }
 
   @Test
@@ -146,12 +108,12 @@ class ChainWatchTest {
     // reconnect: a catch-up that left out events 11 to 20 and said so
     watch.received(entered(10));
     truth.subList(20, 25).forEach(watch::received);
-    assertEquals(List.of(), problems);
+    assertEquals(List.of(), console.problems());
     // a later catch-up that leaves out 26 without saying so
     watch.received(entered(0));
     truth.subList(26, 30).forEach(watch::received);
     assertEquals(List.of(ChainWarnings.CHAIN + ROOM + " broke: event 26 never arrived (the server"
-        + " sent event 27 next); it left something out for you"), problems);
+        + " sent event 27 next); it left something out for you"), console.problems());
     assertEquals(30, watch.head(ROOM).orElseThrow().id());
   }
 
@@ -186,14 +148,14 @@ class ChainWatchTest {
     truth.forEach(watch::received);
     SignedHead bobs = SignedHead.sign(BOB, watch.head(ROOM).orElseThrow());
     watch.received(new ServerMessage.SignedHead(bobs));
-    assertEquals(List.of(), problems, "bob agrees");
+    assertEquals(List.of(), console.problems(), "bob agrees");
     byte[] head = bobs.head().toByteArray();
     head[0] ^= 1;
     watch.received(new ServerMessage.SignedHead(new SignedHead(ROOM, 4,
         ByteString.copyOf(head), bobs.signer(), bobs.signature())));
     assertEquals(List.of(ChainWarnings.SIGNED + ROOM + " at event 4 claiming to be from bob does"
         + " not verify: someone between you and bob (most likely the server) made or changed it"),
-        problems);
+        console.problems());
   }
 
   @Test
@@ -207,8 +169,9 @@ class ChainWatchTest {
     SignedHead bobs = SignedHead.sign(BOB, watch.head(ROOM).orElseThrow());
     watch.received(new ServerMessage.SignedHead(bobs));
     watch.received(new ServerMessage.SignedHead(bobs));
-    assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.getFirst().contains("not the key you pinned for bob"), problems.getFirst());
+    assertEquals(1, console.problems().size(), console.problems().toString());
+    String warning = console.problems().getFirst();
+    assertTrue(warning.contains("not the key you pinned for bob"), warning);
   }
 
   @Test
@@ -223,11 +186,12 @@ class ChainWatchTest {
     truth.subList(0, 5).forEach(watch::received);
     truth.subList(6, 8).forEach(watch::received);
     verify.handle("/verify #dev");
-    assertEquals("* you are not in #dev: nothing to verify", events.get(0));
-    assertEquals("* you are not in #elsewhere: nothing to verify", events.get(1));
-    assertEquals("* #dev has no events yet: nothing to verify", events.get(2));
-    assertTrue(events.get(3).matches("\\* #dev at event 8: [a-z]+( [a-z]+){5} \\(its chain broke"
-        + " at event 7: see the warning\\)"), events.get(3));
+    List<String> shown = console.events();
+    assertEquals("* you are not in #dev: nothing to verify", shown.get(0));
+    assertEquals("* you are not in #elsewhere: nothing to verify", shown.get(1));
+    assertEquals("* #dev has no events yet: nothing to verify", shown.get(2));
+    assertTrue(shown.get(3).matches("\\* #dev at event 8: [a-z]+( [a-z]+){5} \\(its chain broke"
+        + " at event 7: see the warning\\)"), shown.get(3));
   }
 
   @Test
