@@ -16,12 +16,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -75,10 +72,10 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   private final LongSupplier clock;
   private final KeyRequests requests = new KeyRequests();
   private final E2eRooms rooms;
-  private final Map<String, CachedKey> dmKeys = new LinkedHashMap<>();
-  private final Map<ByteString, SentDm> echoes = new LinkedHashMap<>();
+  private final Map<String, CachedKey> dmKeys = Capped.map(MAX_CACHED_KEYS);
+  private final Map<ByteString, SentDm> echoes = Capped.map(MAX_ECHOES);
   /** Our sender-key DMs (kind 2) until their echo, which shows nothing; by {@code enc}. */
-  private final Set<ByteString> keyEchoes = new LinkedHashSet<>();
+  private final Set<ByteString> keyEchoes = Capped.set(MAX_ECHOES);
   private volatile PeerKeys peers;
   private volatile Link link;
   private volatile Consumer<String> warn = line -> { };
@@ -221,9 +218,6 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
     E2eKey key = ((RecipientKey.Found) found).key();
     SealedDm sealed = seal(key, DmContent.TEXT, text.getBytes(StandardCharsets.UTF_8));
     synchronized (lock) {
-      if (echoes.size() >= MAX_ECHOES) {
-        echoes.remove(echoes.keySet().iterator().next());
-      }
       echoes.put(sealed.enc(), new SentDm(to, text));
     }
     return new Sealing.Send(new ClientMessage.SealedDm(link.nextId(), to, sealed));
@@ -272,9 +266,6 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
     Optional<E2eKey> valid = checked(entry.get());
     valid.ifPresent(k -> {
       synchronized (lock) {
-        if (dmKeys.size() >= MAX_CACHED_KEYS) {
-          dmKeys.remove(dmKeys.keySet().iterator().next());
-        }
         dmKeys.put(skeleton, new CachedKey(k, clock.getAsLong()));
       }
     });
@@ -425,9 +416,6 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
   public void send(ClientMessage message) {
     if (message instanceof ClientMessage.SealedDm dm) {
       synchronized (lock) {
-        if (keyEchoes.size() >= MAX_ECHOES) {
-          keyEchoes.remove(keyEchoes.iterator().next());
-        }
         keyEchoes.add(dm.sealed().enc());
       }
     }

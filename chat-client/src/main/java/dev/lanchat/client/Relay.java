@@ -267,8 +267,10 @@ final class Relay {
     link.send(message);
   }
 
-  /** Explains why {@code line} was not sent; piped, names the line and fails the run. */
-  /** Explains why line {@code number} was not sent; piped, the run will end LINE_FAILED. */
+  /**
+   * Explains why line {@code number} was not sent; piped, it names the line and the run will
+   * end LINE_FAILED.
+   */
   void refuse(String line, long number, String why) {
     if (console.interactive()) {
       console.problem("! " + why);

@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +47,7 @@ final class RoomEnd {
   /** A member list fetch is queued on the worker. */
   boolean refreshQueued;
 
-  private final Map<Long, String> own = new LinkedHashMap<>();
+  private final Map<Long, String> own = Capped.map(MAX_OWN);
   private final Map<ByteString, Deque<ServerMessage.E2eMessage>> held = new HashMap<>();
   private final List<EarlyKey> earlyKeys = new ArrayList<>();
 
@@ -62,9 +61,6 @@ final class RoomEnd {
 
   /** We sent {@code text} as {@code epoch}/{@code counter}. */
   void sent(long epoch, long counter, String text) {
-    if (own.size() >= MAX_OWN) {
-      own.remove(own.keySet().iterator().next());
-    }
     own.put(epoch << 32 | counter, text);
   }
 
