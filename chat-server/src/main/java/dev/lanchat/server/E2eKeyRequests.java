@@ -1,7 +1,6 @@
 package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
-import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.e2e.E2eKey;
 import dev.lanchat.common.message.E2eKeyEntry;
 import dev.lanchat.common.message.ErrorCode;
@@ -151,22 +150,14 @@ final class E2eKeyRequests {
 
   /** {@code entries} over as many E2E_KEYS records as fit a record each; at least one. */
   static List<ServerMessage.E2eKeys> pages(String target, List<E2eKeyEntry> entries) {
-    int head = RECORD_HEAD + PendingNotices.utf8(target);
-    List<ServerMessage.E2eKeys> pages = new ArrayList<>();
-    List<E2eKeyEntry> page = new ArrayList<>();
-    int size = head;
-    for (E2eKeyEntry entry : entries) {
-      int more = 2 + PendingNotices.utf8(entry.name()) + E2eKey.SIZE;
-      if (size + more > CipherState.MAX_PLAINTEXT || page.size() == 0xFFFF) {
-        pages.add(new ServerMessage.E2eKeys(target, true, page));
-        page = new ArrayList<>();
-        size = head;
-      }
-      page.add(entry);
-      size += more;
+    List<List<E2eKeyEntry>> pages = RecordPages.split(entries,
+        RECORD_HEAD + PendingNotices.utf8(target),
+        e -> 2 + PendingNotices.utf8(e.name()) + E2eKey.SIZE);
+    List<ServerMessage.E2eKeys> records = new ArrayList<>(pages.size());
+    for (int i = 0; i < pages.size(); i++) {
+      records.add(new ServerMessage.E2eKeys(target, i < pages.size() - 1, pages.get(i)));
     }
-    pages.add(new ServerMessage.E2eKeys(target, false, page));
-    return pages;
+    return records;
   }
 
   private static Outcome invalid(String why) {

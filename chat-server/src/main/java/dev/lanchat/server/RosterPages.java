@@ -1,6 +1,5 @@
 package dev.lanchat.server;
 
-import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.RosterEntry;
 import dev.lanchat.common.message.ServerMessage;
@@ -17,23 +16,11 @@ final class RosterPages {
 
   /** The ROSTER records of {@code room} listing {@code members}, in order. */
   static List<byte[]> encode(String room, List<Member> members) {
-    int header = 1 + PendingNotices.utf8(room) + 1 + 2;
-    List<List<RosterEntry>> pages = new ArrayList<>();
-    List<RosterEntry> page = new ArrayList<>();
-    int size = header;
-    for (Member m : members) {
-      RosterEntry entry = new RosterEntry(m.onWire(), m.away());
-      int next = PendingNotices.utf8(entry.member().name()) + 32
-          + PendingNotices.utf8(entry.away());
-      if (!page.isEmpty() && (size + next > CipherState.MAX_PLAINTEXT || page.size() == 0xFFFF)) {
-        pages.add(page);
-        page = new ArrayList<>();
-        size = header;
-      }
-      page.add(entry);
-      size += next;
-    }
-    pages.add(page);
+    List<RosterEntry> entries = members.stream()
+        .map(m -> new RosterEntry(m.onWire(), m.away())).toList();
+    List<List<RosterEntry>> pages = RecordPages.split(entries,
+        1 + PendingNotices.utf8(room) + 1 + 2,
+        e -> PendingNotices.utf8(e.member().name()) + 32 + PendingNotices.utf8(e.away()));
     List<byte[]> out = new ArrayList<>(pages.size());
     for (int i = 0; i < pages.size(); i++) {
       out.add(MessageCodec.encode(
