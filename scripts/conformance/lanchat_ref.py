@@ -916,6 +916,7 @@ class ClientConn:
         self.batches = 0            # BATCH records received
         self.batched = 0            # messages that came inside them
         self.batch_sizes = []       # plaintext bytes of each BATCH
+        self.batch_counts = []      # messages in each BATCH
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.settimeout(timeout)
 
@@ -1013,6 +1014,7 @@ class ClientConn:
                 self.batches += 1
                 self.batched += len(m["messages"])
                 self.batch_sizes.append(len(b))
+                self.batch_counts.append(len(m["messages"]))
                 inner = m["messages"]
             else:
                 inner = [m]
