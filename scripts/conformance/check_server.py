@@ -241,6 +241,8 @@ def main():
     run_key_update_checks(R, os.path.abspath(a.jar))
     run_e2e_checks(R, os.path.abspath(a.jar))
     run_batch_checks(R, os.path.abspath(a.jar))
+    print("INFO  batches over the whole run (--batch-ok %s): %d BATCH records holding %d messages" % (
+        "on" if a.batch_ok else "off", L.BATCH_STATS["records"], L.BATCH_STATS["messages"]))
     sys.exit(R.summary())
 
 

@@ -904,6 +904,7 @@ def parse_discovery_reply(d, nonce32):
 # When True, every ClientConn sends BATCH_OK right after its WELCOME, as our client does (§5.1,
 # §5.13); a connection may override it with its own auto_batch_ok before it JOINs.
 AUTO_BATCH_OK = False
+BATCH_STATS = {"records": 0, "messages": 0}  # every BATCH any ClientConn of this run received
 
 
 class ClientConn:
@@ -1015,6 +1016,8 @@ class ClientConn:
                 self.batched += len(m["messages"])
                 self.batch_sizes.append(len(b))
                 self.batch_counts.append(len(m["messages"]))
+                BATCH_STATS["records"] += 1
+                BATCH_STATS["messages"] += len(m["messages"])
                 inner = m["messages"]
             else:
                 inner = [m]
