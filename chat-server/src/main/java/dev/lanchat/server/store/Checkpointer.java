@@ -51,9 +51,20 @@ public final class Checkpointer implements AutoCloseable {
     });
   }
 
-  /** Starts checkpointing {@code file} over {@code connection}, which it then owns. */
-  static Checkpointer start(Path file, Connection connection) {
+  /**
+   * Starts checkpointing {@code file} over {@code connection}, which it then owns. The first
+   * checkpoint runs now, so the connection holds every file it will hold from the start.
+   *
+   * @throws StoreException if that checkpoint fails (the connection is closed)
+   */
+  static Checkpointer start(Path file, Connection connection) throws StoreException {
     Checkpointer checkpointer = new Checkpointer(file, connection);
+    try {
+      checkpointer.checkpointNow();
+    } catch (SQLException e) {
+      checkpointer.close();
+      throw new StoreException(file, "cannot checkpoint the store (" + e.getMessage() + ")", e);
+    }
     checkpointer.timer.scheduleWithFixedDelay(checkpointer::checkpoint, PERIOD.toMillis(),
         PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return checkpointer;
