@@ -2212,20 +2212,27 @@ def e2e_strict(port, label, plaintext, R):
     R.run(label, f)
 
 
-def run_e2e_checks(R, jar):
-    home = tempfile.mkdtemp(prefix="lanchat-conf-e2e-")
+def run_block(R, jar, name, block):
+    """Runs block(R, port, home) against a fresh server with every rate limit off; an exception
+    inside is one failed check naming where the block stopped. Returns the server's home."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-%s-" % name)
     port = free_port()
     srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--room-rate", "0",
                                             "--room-byte-rate", "0", "--idle-timeout", "0"])
     try:
         try:
-            _e2e_block(R, port, home)
+            block(R, port, home)
         except Exception as e:  # noqa
             import traceback
-            R.check("e2e: the block ran to its end", False,
+            R.check("%s: the block ran to its end" % name, False,
                     "stopped by %r at %s" % (e, traceback.format_exc().splitlines()[-3:]))
     finally:
         srv.stop()
+    return home
+
+
+def run_e2e_checks(R, jar):
+    run_block(R, jar, "e2e", _e2e_block)
 
 
 def _e2e_block(R, port, home):
@@ -2587,19 +2594,7 @@ BATCH_INFO = []  # (what, connection): printed once at the end of the block, nev
 
 
 def run_batch_checks(R, jar):
-    home = tempfile.mkdtemp(prefix="lanchat-conf-batch-")
-    port = free_port()
-    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--room-rate", "0",
-                                            "--room-byte-rate", "0", "--idle-timeout", "0"])
-    try:
-        try:
-            _batch_block(R, port)
-        except Exception as e:  # noqa
-            import traceback
-            R.check("batch: the block ran to its end", False,
-                    "stopped by %r at %s" % (e, traceback.format_exc().splitlines()[-3:]))
-    finally:
-        srv.stop()
+    home = run_block(R, jar, "batch", lambda R, port, home: _batch_block(R, port))
     # the record layer: a server updating every 3 records never puts KEY_UPDATE inside a BATCH
     port = free_port()
     srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0"],

@@ -24,17 +24,10 @@ class BatchedDeliveryTest {
   @TempDir
   Path home;
 
-  private ClientRun start(FakeServer server) throws IOException {
-    return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
-        "--name", "alice", "--accept-new", "--reconnect-for", "0", "--known-servers",
-        home.resolve("known_servers").toString(), "--identity",
-        home.resolve("identity.pem").toString());
-  }
-
   @Test
   void theClientSendsBatchOkRightAfterWelcomeBeforeAnythingElse() throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server);
+      ClientRun client = ClientRun.aliceAgainst(server, home);
       try (FakeServer.Peer peer = server.accept()) {
         assertEquals(new ClientMessage.Join("alice"), peer.receive());
         peer.send(new ServerMessage.Welcome("alice", "fake", "", 0, 0, 20));
@@ -67,7 +60,7 @@ class BatchedDeliveryTest {
     byte[] good = Batch.pack(List.of(chat, chat), Batch.PACK_LIMIT).get(0);
     byte[] zeroLength = HexFormat.of().parseHex(HexFormat.of().formatHex(good) + "0000");
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server);
+      ClientRun client = ClientRun.aliceAgainst(server, home);
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("");
         peer.sendRaw(zeroLength);
@@ -84,7 +77,7 @@ class BatchedDeliveryTest {
   private List<String> shown(boolean batched, Supplier<List<ServerMessage>> made)
       throws Exception {
     try (FakeServer server = new FakeServer()) {
-      ClientRun client = start(server);
+      ClientRun client = ClientRun.aliceAgainst(server, home);
       try (FakeServer.Peer peer = server.accept()) {
         peer.welcome("", "bob");
         assertTrue(peer.batchOk(), "the client sent BATCH_OK before it entered #general");
