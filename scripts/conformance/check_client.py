@@ -93,6 +93,23 @@ class Room:
         self.heads[self.id] = self.head
         return bytes([mtype]) + L.enc_envelope(self.name, self.id, self.head, t, sender) + payload
 
+    def members_changed(self, changes, t=None):
+        """The plaintext of a MEMBERS_CHANGED of `changes` (as L.enc_change takes them), each change
+        the next event id, the heads between computed as a client does (§4.3)."""
+        t = t if t is not None else int(time.time() * 1000)
+        first = self.id + 1
+        for ch in changes:
+            if ch[0] == "enter":
+                etype, sender, pl = L.JOINED, ch[1][1], L.enc_member(ch[1])
+            else:
+                etype, sender, pl = L.LEFT, ch[1], L.enc_str(ch[2]) + L.enc_str(ch[3]) + L.enc_str(ch[4])
+            self.id += 1
+            self.head = L.chain_next(self.head, {"sender": sender, "room": self.name, "id": self.id, "time": t,
+                                                 "etype": etype, "payload": pl})
+            self.heads[self.id] = self.head
+        return L.encode_s2c(L.MEMBERS_CHANGED, room=self.name, first_id=first, head=self.head, time=t,
+                            changes=list(changes))
+
 
 class Srv:
     """Server side of one connection."""
@@ -134,15 +151,24 @@ class Srv:
         self.others = list(others)
         self.room = getattr(self, "room", None) or Room()
 
-    def entered(self, m, topic="", history=()):
-        """Answers ENTER m as §5.9 says: ENTERED, ROSTER, history, then our JOINED."""
+    def entered(self, m, topic="", history=(), batch=False):
+        """Answers ENTER m as §5.9 says: ENTERED, ROSTER, history, then our JOINED; with batch, all
+        of them in one BATCH (§5.13)."""
         members = list(self.others) + [self.me]
         self.room.name = m["room"]
-        self.send(L.ENTERED, room=m["room"], topic=topic, members=len(members), history=len(history), skipped=0)
-        self.send(L.ROSTER, room=m["room"], more=0, entries=[(x, "") for x in members])
-        for h in history:
-            self.send_raw(h)
-        self.send_raw(self.room.event(L.JOINED, self.me[1], member=self.me))
+        parts = [L.encode_s2c(L.ENTERED, room=m["room"], topic=topic, members=len(members), history=len(history),
+                              skipped=0),
+                 L.encode_s2c(L.ROSTER, room=m["room"], more=0, entries=[(x, "") for x in members])]
+        parts += list(history) + [self.room.event(L.JOINED, self.me[1], member=self.me)]
+        self.send_parts(parts, batch)
+
+    def send_parts(self, plaintexts, batch):
+        """Each plaintext in a record of its own, or all of them in one BATCH (§5.13)."""
+        if batch:
+            self.send_raw(L.encode_batch(plaintexts))
+        else:
+            for x in plaintexts:
+                self.send_raw(x)
 
     def say_back(self, m, frm="tester"):
         self.send_raw(self.room.event(L.MESSAGE, self.me[1], **{"from": frm, "text": m["text"]}))
@@ -161,10 +187,17 @@ class Srv:
         """The next plaintext; the client's KEY_UPDATEs (exactly 0x1a) are followed and counted
         here, below the messages, as the page's "Key update" says. Its E2E_KEYs (0x1c, issue 17)
         are kept aside in self.published as (the type bytes of the messages returned before it,
-        e2e_key or the parse error), so that the older checks see the session they expect."""
+        e2e_key or the parse error), so that the older checks see the session they expect. Its
+        BATCH_OKs (0x47, §5.13) are kept aside the same way in self.batch_oks (types before it, the
+        plaintext). self.log holds the type byte of every record, those kept aside included."""
         in_a_row = 0
         while True:
             pt = self.rx.open(L.recv_frame(self.s))
+            if pt != bytes([L.KEY_UPDATE_C2S]):
+                self.log = getattr(self, "log", b"") + pt[:1]
+            if pt[:1] == bytes([L.BATCH_OK]):
+                self.__dict__.setdefault("batch_oks", []).append((bytes(getattr(self, "returned", b"")), pt))
+                continue
             if pt[:1] == bytes([L.E2E_KEY]):
                 try:
                     k = L.decode_c2s(pt)["e2e_key"]
@@ -215,6 +248,32 @@ class Srv:
         return False, got
 
 
+def after_welcome_refused(R, C, name, inject, shown_ok=0):
+    """A session up to our JOINED in #general, then inject(srv): the client must close, exit
+    non-zero and show "SECRET" at most shown_ok times."""
+    def f():
+        p = C.client([])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            m = L.decode_c2s(srv.recv_raw())
+            srv.welcome("tester", C.ci)
+            srv.entered(L.decode_c2s(srv.recv_raw()))
+            inject(srv)
+            # the client's PING (end of input) may or may not arrive before it notices
+            closed, frames = srv.frames_until_close()
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        out = bytes(p.out).decode("utf-8", "replace")
+        ok = rc not in (0, None) and out.count("SECRET") <= shown_ok and closed
+        return ok, "rc=%r closed=%s frames=%d stdout=%r stderr=%r" % (
+            rc, closed, len(frames), out[-200:], bytes(p.err)[-200:])
+    R.run(name, f)
+
+
 def unsafe_chars(text):
     bad = []
     for ch in text:
@@ -228,20 +287,21 @@ def unsafe_chars(text):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-client", "target", "chat-client.jar"))
-    ap.add_argument("--only", choices=["join-code", "rooms", "e2e"], help="run one block of checks only")
+    ap.add_argument("--only", choices=["join-code", "rooms", "e2e", "batch"], help="run one block of checks only")
     a = ap.parse_args()
     R = Results()
     C = Ctx(os.path.abspath(a.jar))
     try:
-        if a.only in ("rooms", "e2e"):
+        if a.only in ("rooms", "e2e", "batch"):
             C.ci = None
             scenarios_ci(R, C)
-            (rooms_scenarios if a.only == "rooms" else e2e_scenarios)(R, C)
+            {"rooms": rooms_scenarios, "e2e": e2e_scenarios, "batch": batch_scenarios}[a.only](R, C)
             return sys.exit(R.summary())
         if a.only != "join-code":
             scenarios(R, C)
             rooms_scenarios(R, C)
             e2e_scenarios(R, C)
+            batch_scenarios(R, C)
         join_code_scenarios(R, C)
     finally:
         C.lsock.close()
@@ -605,27 +665,7 @@ def scenarios(R, C):
 
     # ---------------------------------------------------------- client strictness after WELCOME
     def bad_after_welcome(name, inject, shown_ok=0):
-        def f():
-            p = C.client([])
-            try:
-                s = C.accept()
-                srv = Srv(s, C.key)
-                srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
-                m = L.decode_c2s(srv.recv_raw())
-                srv.welcome("tester", C.ci)
-                srv.entered(L.decode_c2s(srv.recv_raw()))
-                inject(srv)
-                # the client's PING (end of input) may or may not arrive before it notices
-                closed, frames = srv.frames_until_close()
-                s.close()
-                rc = p.wait(15)
-            finally:
-                p.stop()
-            out = bytes(p.out).decode("utf-8", "replace")
-            ok = rc not in (0, None) and out.count("SECRET") <= shown_ok and closed
-            return ok, "rc=%r closed=%s frames=%d stdout=%r stderr=%r" % (
-                rc, closed, len(frames), out[-200:], bytes(p.err)[-200:])
-        R.run(name, f)
+        after_welcome_refused(R, C, name, inject, shown_ok)
 
     def inj_unknown(srv):
         L.send_frame(srv.s, srv.tx.seal(b"\x7f"))
@@ -788,6 +828,10 @@ def scenarios(R, C):
             srv.welcome("tester", C.ci)
             srv.entered(L.decode_c2s(srv.recv_raw()))
             m2 = L.decode_c2s(srv.recv_raw())
+            for _ in range(5):  # SIGNED_HEAD may come at any time (page "Room chain"), e.g. before the PING
+                if m2["type"] != "SIGNED_HEAD":
+                    break
+                m2 = L.decode_c2s(srv.recv_raw())
             srv.send(L.PONG, token=m2.get("token", 0))
             m3 = L.decode_c2s(srv.recv_raw())
             s.close()
@@ -903,9 +947,10 @@ def scenarios(R, C):
 
 # ---------------------------------------------------------- the rooms wire (§4.3, §5.8-§5.11)
 
-def serve(srv, C, on_enter, limit=40):
+def serve(srv, C, on_enter, limit=40, on_ping=None):
     """Answers the client until its BYE: WELCOME for JOIN, on_enter(srv, m) for ENTER, echoes for
-    SAY/ME/DM, PONG for PING. Returns the decoded messages the client sent after CLIENT_AUTH."""
+    SAY/ME/DM, PONG for PING (or on_ping(srv, m)). Returns the decoded messages the client sent
+    after CLIENT_AUTH."""
     got = []
     for _ in range(limit):
         try:
@@ -930,6 +975,8 @@ def serve(srv, C, on_enter, limit=40):
             srv.keys_answer(m)
         elif t == "SEALED_DM":
             srv.sealed_echo(m)
+        elif t == "PING" and on_ping is not None:
+            on_ping(srv, m)
         elif t == "PING":
             srv.send(L.PONG, token=m["token"])
         elif t == "BYE":
@@ -937,13 +984,13 @@ def serve(srv, C, on_enter, limit=40):
     return got
 
 
-def session(C, lines, on_enter, extra=()):
+def session(C, lines, on_enter, extra=(), on_ping=None):
     p = C.client(lines, extra=extra)
     try:
         s = C.accept()
         srv = Srv(s, C.key)
         srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
-        got = serve(srv, C, on_enter)
+        got = serve(srv, C, on_enter, on_ping=on_ping)
         C.last_srv = srv
         s.close()
         rc = p.wait(15)
@@ -1152,6 +1199,151 @@ def rooms_scenarios(R, C):
     R.run("a SAY the server never confirmed is sent again after the reconnect with the same id (§5.10), once; exit 0",
           resend_after_reconnect)
 
+
+
+# ---------------------------------------------------------- batches (§5.13)
+
+TIME_RE = re.compile(r"\b\d{1,2}:\d\d(:\d\d)?\b")
+
+
+def batch_scenarios(R, C):
+    def order():
+        p = C.client([])
+        try:
+            s = C.accept()
+            srv = Srv(s, C.key)
+            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+
+            def record():
+                return srv.rx.open(L.recv_frame(s))  # no key update in this session
+            join = record()
+            early = []
+            s.settimeout(1.0)  # a bounded look for anything sent before WELCOME
+            try:
+                while len(early) < 5:
+                    early.append(record())
+            except socket.timeout:
+                pass
+            s.settimeout(T)
+            srv.welcome(L.decode_c2s(join)["name"], C.ci, [("bob", BOB)])
+            after = []
+            while len(after) < 10:
+                pt = record()
+                if pt[:1] in (b"\x14", b"\x1b"):  # PING and SIGNED_HEAD may come at any time
+                    continue
+                after.append(pt)
+                if pt[:1] == bytes([L.ENTER]):
+                    srv.entered(L.decode_c2s(pt))
+                    break
+            srv.published = [(b"", after[1][1:])] if len(after) > 1 else []
+            got = serve(srv, C, lambda sv, m: sv.entered(m))
+            s.close()
+            rc = p.wait(15)
+        finally:
+            p.stop()
+        types = [x[:1].hex() for x in after]
+        return (join[:1] == b"\x10" and not [x for x in early if x[:1] == b"\x47"] and types == ["47", "1c", "40"]
+                and after[0] == b"\x47" and rc == 0), \
+            "before WELCOME: %r; after it, in order: %r (want 47 1c 40); rc=%r" % (
+                [x.hex()[:20] for x in early], [x.hex()[:20] for x in after], rc)
+    R.run("client sends BATCH_OK (exactly 47) right after WELCOME, before E2E_KEY and ENTER, and nothing before "
+          "WELCOME (§5.1, §5.13)", order)
+
+    # the same messages in records of their own and in BATCHes must show the same
+    def run(batched):
+        def on_enter(srv, m):
+            asked = bool(getattr(srv, "batch_oks", []))
+            srv.entered(m, batch=batched and asked)
+            r = srv.room
+            now = int(time.time() * 1000)
+            live = [r.event(L.JOINED, DAVE, member=("dave", DAVE)),
+                    r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "first of a batch"}),
+                    r.event(L.MESSAGE, BOB, **{"from": "bob", "text": "second of a batch"}),
+                    r.members_changed([("enter", ("erin", ERIN)), ("leave", DAVE, "dave", "", "bye now")]),
+                    r.event(L.ACTION, BOB, **{"from": "bob", "text": "juggles in a batch"}),
+                    L.encode_s2c(L.S_DM, time=now, to="tester", text="a dm in a batch", status=0, note="",
+                                 **{"from": "bob"})]
+            srv.send_parts(live, batched and asked)
+
+        def on_ping(srv, m):
+            srv.send_parts([srv.room.event(L.MESSAGE, BOB, **{"from": "bob", "text": "third, with the PONG"}),
+                            L.encode_s2c(L.PONG, token=m["token"])], batched and bool(getattr(srv, "batch_oks", [])))
+        got, rc, out, err = session(C, [], on_enter, on_ping=on_ping)
+        lines = [TIME_RE.sub("HH:MM", l) for l in out.splitlines()]
+        return got, rc, lines, err, C.last_srv
+
+    def same():
+        g1, rc1, l1, e1, s1 = run(False)
+        g2, rc2, l2, e2, s2 = run(True)
+        want = ["first of a batch", "second of a batch", "erin joined", "juggles in a batch", "a dm in a batch",
+                "third, with the PONG"]
+        shown = [w for w in want if any(w in l for l in l2)]
+        types = [[m["type"] for m in g if m["type"] not in ("PING", "SIGNED_HEAD")] for g in (g1, g2)]
+        return (l1 == l2 and shown == want and rc1 == 0 and rc2 == 0 and types[0] == types[1]
+                and bool(getattr(s2, "batch_oks", []))), \
+            "separate records: rc=%r, %d lines; in BATCHes: rc=%r, %d lines; shown %r; differing lines %r; " \
+            "sent %r / %r; stderr %r" % (rc1, len(l1), rc2, len(l2), shown,
+                                         [(a, b) for a, b in zip(l1 + [""] * 9, l2 + [""] * 9) if a != b][:6],
+                                         types[0], types[1], e2[-200:])
+    R.run("a BATCH is handled exactly as its messages in records of their own: the ENTER answer (ENTERED, ROSTER, "
+          "JOINED), then JOINED, two MESSAGEs, a MEMBERS_CHANGED, an ACTION and a DM, then a MESSAGE with the PONG "
+          "to its PING: the same output line for line, the same messages sent, exit 0 (§5.13)", same)
+
+    def largest():
+        texts = []
+
+        def on_enter(srv, m):
+            srv.entered(m)
+            r = srv.room
+            parts = []
+            for i in range(16):
+                texts.append("big%02d " % i + "x" * 3984)
+                parts.append(r.event(L.MESSAGE, BOB, **{"from": "bob", "text": texts[-1]}))
+            size = 1 + sum(2 + len(x) for x in parts)
+            # the last text grows to fill the record: 65,520 bytes of plaintext exactly
+            texts[-1] += "y" * (L.MAX_PLAINTEXT - size)
+            r.id -= 1
+            r.head = r.heads[r.id]
+            parts[-1] = r.event(L.MESSAGE, BOB, **{"from": "bob", "text": texts[-1]})
+            b = L.encode_batch(parts)
+            srv.big = len(b)
+            srv.send_raw(b)
+        got, rc, out, err = session(C, [], on_enter)
+        at = [out.find("big%02d " % i) for i in range(16)]
+        return (getattr(C.last_srv, "big", 0) == L.MAX_PLAINTEXT and all(a >= 0 for a in at) and at == sorted(at)
+                and rc == 0 and len(texts[-1].encode()) <= 4096), \
+            "BATCH of %r bytes, last text %d bytes; shown at %r; rc=%r; stderr %r" % (
+                getattr(C.last_srv, "big", 0), len(texts[-1].encode()), at, rc, err[-200:])
+    R.run("a BATCH of 65,520 bytes (16 MESSAGEs of about 4 KB) is taken: all shown, in order, exit 0 (§5.13 "
+          "'any size up to the record maximum')", largest)
+
+    def secret(srv, text="SECRET"):
+        return srv.room.event(L.MESSAGE, BOB, text=text, **{"from": "x"})
+
+    def inj(build):
+        return lambda srv: srv.send_raw(build(srv))
+    bad = [
+        ("empty (just 37), then a MESSAGE in a record of its own",
+         lambda srv: (srv.send_raw(b"\x37"), srv.send_raw(secret(srv)))),
+        ("a length of 0 after a MESSAGE",
+         inj(lambda srv: L.encode_batch([secret(srv)]) + b"\x00\x00" + L.encode_batch([secret(srv)])[1:])),
+        ("a length running one byte past the end",
+         inj(lambda srv: L.encode_batch([secret(srv)]) + (lambda x: struct.pack(">H", len(x) + 1) + x)(secret(srv)))),
+        ("a single byte after the last message (half a length)",
+         inj(lambda srv: L.encode_batch([secret(srv), secret(srv)]) + b"\x00")),
+        ("a nested BATCH", inj(lambda srv: L.encode_batch([secret(srv), L.encode_batch([secret(srv)])]))),
+        ("a KEY_UPDATE (2c) inside", inj(lambda srv: L.encode_batch([secret(srv), b"\x2c", secret(srv)]))),
+        ("a SERVER_AUTH inside",
+         inj(lambda srv: L.encode_batch([secret(srv), L.encode_s2c(L.SERVER_AUTH, sig=L.auth_sign(srv.key, srv.th))]))),
+        ("a MESSAGE with a trailing byte inside its length",
+         inj(lambda srv: L.encode_batch([secret(srv), secret(srv) + b"\x00"]))),
+        ("an unknown type (7f) inside", inj(lambda srv: L.encode_batch([secret(srv), b"\x7f"]))),
+        ("a client type (SAY) inside",
+         inj(lambda srv: L.encode_batch([secret(srv), L.encode_c2s(L.SAY, id=1, room="#general", text="SECRET")]))),
+    ]
+    for what, f in bad:
+        after_welcome_refused(R, C, "client: malformed BATCH, %s -> closes, exit non-zero, none of it shown (§5.13)"
+                              % what, f)
 
 
 # ---------------------------------------------------------- the end-to-end layer (issue 17)

@@ -64,6 +64,44 @@ def run_section_4_examples(R, text):
                 ("`" + hx.replace(" ", " ") in flat or hx in flat), b.hex())
 
 
+def run_batch_examples(R, text):
+    """§5.13: BATCH_OK is `47`; the BATCH of PONG 1 and PONG 2, read from the page, decodes
+    strictly to those two PONGs and re-encodes to the same bytes; the shapes the page calls
+    malformed are refused."""
+    sec = re.sub(r"\s+", " ", text[text.index("### 5.13 Batches"):text.index("## 6.")])
+    m = re.search(r"A BATCH of PONG 1 and PONG 2 is, in hex, `([^`]+)`", sec)
+    hx = m.group(1).replace(" ", "") if m else ""
+    try:
+        got = L.decode_s2c(bytes.fromhex(hx))
+        msgs = got["messages"]
+    except Exception as e:  # noqa
+        got, msgs = e, []
+    want = L.encode_batch([L.encode_s2c(L.PONG, token=1), L.encode_s2c(L.PONG, token=2)])
+    R.check("§5.13 example BATCH of PONG 1 and PONG 2 decodes strictly to them and re-encodes",
+            m is not None and msgs == [{"type": "PONG", "token": 1}, {"type": "PONG", "token": 2}]
+            and want.hex() == hx, "page %s, ours %s, decoded %r" % (hx, want.hex(), got))
+    R.check("§5.13 example BATCH_OK `47`", L.encode_c2s(L.BATCH_OK) == b"\x47" and "in hex `47`" in sec,
+            L.encode_c2s(L.BATCH_OK).hex())
+    pong = L.encode_s2c(L.PONG, token=1)
+    bad = {"no message": b"\x37", "length 0": b"\x37\x00\x00",
+           "length past the end": b"\x37\x00\x0a" + pong,
+           "a lone length byte after the last message": L.encode_batch([pong]) + b"\x00",
+           "a message with a trailing byte": L.encode_batch([pong + b"\x00"]),
+           "a nested BATCH": L.encode_batch([pong, L.encode_batch([pong])]),
+           "KEY_UPDATE inside": L.encode_batch([pong, b"\x2c"]),
+           "SERVER_AUTH inside": L.encode_batch([L.encode_s2c(L.SERVER_AUTH, sig=bytes(64)), pong]),
+           "a client type inside": L.encode_batch([pong, L.encode_c2s(L.PING, token=1)])}
+    refused = {}
+    for k, b in bad.items():
+        try:
+            L.decode_s2c(b)
+            refused[k] = False
+        except L.ProtocolError:
+            refused[k] = True
+    R.check("§5.13 reference unpacker refuses the malformed BATCH shapes (%d)" % len(bad), all(refused.values()),
+            repr(refused))
+
+
 def run_chain_self_test(R, V):
     """lanchat_ref.Chains must be able to fail: a changed head, a gap, a repeat and a skip."""
     evs = [L.decode_s2c(V[k]) for k in ("joined_plaintext", "message_plaintext", "action_plaintext",
@@ -237,6 +275,7 @@ def main():
     run_chain_self_test(R, V)
     run_section_4_examples(R, doc_text(a.doc))
     run_key_update_vectors(R, doc_text(a.doc))
+    run_batch_examples(R, doc_text(a.doc))
     R.check("§2.5 Ci of RFC 8032 TEST 1 is a valid key", L.ed25519_key_problem(got["Ci"]) is None, "")
     sys.exit(R.summary())
 

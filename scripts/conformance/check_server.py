@@ -119,9 +119,12 @@ def enter(c, room="#general", since=0, limit=5000, flags=0):
     raise AssertionError("no own JOINED in %s: %r" % (room, out))
 
 
-def joined(port, name, identity=None, room="#general"):
-    """JOIN, WELCOME, then (unless room is None) ENTER room as our client does (§5.1)."""
+def joined(port, name, identity=None, room="#general", batch_ok=None):
+    """JOIN, WELCOME, then (unless room is None) ENTER room as our client does (§5.1). batch_ok
+    True/False: send BATCH_OK right after WELCOME or not, whatever --batch-ok says (§5.13)."""
     c = connect(port, identity=identity or key_for(name))
+    if batch_ok is not None:
+        c.auto_batch_ok = batch_ok
     c.send(L.JOIN, name=name)
     w = c.recv()
     if w["type"] != "WELCOME":
@@ -191,10 +194,17 @@ def raw_closed(sock, limit=20):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", default=os.path.join(ROOT, "chat-server", "target", "chat-server.jar"))
-    ap.add_argument("--only", choices=["join-code", "key-update", "rooms", "basic", "e2e"],
+    ap.add_argument("--only", choices=["join-code", "key-update", "rooms", "basic", "e2e", "batch"],
                     help="run one block of checks only")
+    ap.add_argument("--batch-ok", action="store_true",
+                    help="every Python client sends BATCH_OK right after WELCOME, as our client does, and "
+                         "reads the BATCH records that may follow (§5.13); without it none does")
     a = ap.parse_args()
+    L.AUTO_BATCH_OK = a.batch_ok
     R = Results()
+    if a.only == "batch":
+        run_batch_checks(R, os.path.abspath(a.jar))
+        sys.exit(R.summary())
     if a.only == "join-code":
         run_join_code_checks(R, os.path.abspath(a.jar))
         sys.exit(R.summary())
@@ -230,6 +240,9 @@ def main():
     run_join_code_checks(R, os.path.abspath(a.jar))
     run_key_update_checks(R, os.path.abspath(a.jar))
     run_e2e_checks(R, os.path.abspath(a.jar))
+    run_batch_checks(R, os.path.abspath(a.jar))
+    print("INFO  batches over the whole run (--batch-ok %s): %d BATCH records holding %d messages" % (
+        "on" if a.batch_ok else "off", L.BATCH_STATS["records"], L.BATCH_STATS["messages"]))
     sys.exit(R.summary())
 
 
@@ -1018,8 +1031,8 @@ def run_discovery_checks(R, jar, home):
 
 def run_rate_check(R, jar, home):
     # burst 20 messages -> the 21st+ get RATE_LIMITED, nothing silently lost
-    def burst_of(port):
-        c = joined(port, "speedy")
+    def burst_of(port, batch_ok=None):
+        c = joined(port, "speedy", batch_ok=batch_ok)
         for i in range(30):
             c.send(L.SAY, text="m%d" % i)
         msgs, errs = 0, 0
@@ -1030,16 +1043,17 @@ def run_rate_check(R, jar, home):
             elif m["type"] == "ERROR" and m["code"] == 6:
                 errs += 1
         c.close()
-        return msgs, errs, c.welcome
+        return msgs, errs, c.welcome, c.batch_ok_sent
 
     port = free_port()
     srv, fp = start_server(jar, home, port, ["--connect-rate", "0"])
     try:
         def f():
-            msgs, errs, w = burst_of(port)
+            msgs, errs, w, bok = burst_of(port)
             # 18 fit when CLIENT_AUTH and JOIN take a token each (§7); the bucket gains 10 a
-            # second while the server works through them, so allow up to 20
-            return msgs + errs == 30 and errs > 0 and 17 <= msgs <= 20 and w["rate"] == 10000 \
+            # second while the server works through them, so allow up to 20 (a BATCH_OK, §5.13,
+            # takes one more)
+            return msgs + errs == 30 and errs > 0 and 17 - bok <= msgs <= 20 and w["rate"] == 10000 \
                 and w["burst"] == 20, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d burst=%d" % (
                     msgs, errs, w["rate"], w["burst"])
         R.run("rate limit: 30 SAYs at once -> burst delivered, rest ERROR RATE_LIMITED(6); WELCOME rate 10000 burst 20", f)
@@ -1049,13 +1063,14 @@ def run_rate_check(R, jar, home):
     srv, fp = start_server(jar, home, port, ["--connect-rate", "0", "--rate", "1"])
     try:
         def g():
-            msgs, errs, w = burst_of(port)
+            msgs, errs, w, bok = burst_of(port)
             # at 1 a second a refill within the burst is unlikely: 18 = CLIENT_AUTH and JOIN
             # counted, 19 = JOIN only, 20 = neither. §7 "every message a client sends after
             # CLIENT_AUTH, JOIN and PING included" is read as JOIN counted, CLIENT_AUTH not
-            # (page finding 2: the sentence also reads the other way)
-            return msgs == 18 and w["rate"] == 1000, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d" % (
-                msgs, errs, w["rate"])
+            # (page finding 2: the sentence also reads the other way). A BATCH_OK takes one
+            # more token (§5.13)
+            return msgs == 18 - bok and w["rate"] == 1000, "MESSAGE=%d RATE_LIMITED=%d WELCOME rate=%d%s" % (
+                msgs, errs, w["rate"], " (after BATCH_OK)" if bok else "")
         R.run("rate 1/s: messages after CLIENT_AUTH count, JOIN and ENTER included, so 18 of 30 SAYs fit a burst of 20 (§7)", g)
     finally:
         srv.stop()
@@ -2197,20 +2212,27 @@ def e2e_strict(port, label, plaintext, R):
     R.run(label, f)
 
 
-def run_e2e_checks(R, jar):
-    home = tempfile.mkdtemp(prefix="lanchat-conf-e2e-")
+def run_block(R, jar, name, block):
+    """Runs block(R, port, home) against a fresh server with every rate limit off; an exception
+    inside is one failed check naming where the block stopped. Returns the server's home."""
+    home = tempfile.mkdtemp(prefix="lanchat-conf-%s-" % name)
     port = free_port()
     srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0", "--room-rate", "0",
                                             "--room-byte-rate", "0", "--idle-timeout", "0"])
     try:
         try:
-            _e2e_block(R, port, home)
+            block(R, port, home)
         except Exception as e:  # noqa
             import traceback
-            R.check("e2e: the block ran to its end", False,
+            R.check("%s: the block ran to its end" % name, False,
                     "stopped by %r at %s" % (e, traceback.format_exc().splitlines()[-3:]))
     finally:
         srv.stop()
+    return home
+
+
+def run_e2e_checks(R, jar):
+    run_block(R, jar, "e2e", _e2e_block)
 
 
 def _e2e_block(R, port, home):
@@ -2534,6 +2556,240 @@ def _e2e_block(R, port, home):
             not issues, repr(issues[:5]))
     for c in conns:
         c.close()
+
+
+# ---------------------------------------------------------------- batches (§5.13)
+
+def send_burst(c, plaintexts):
+    """Seals every plaintext as the next record and writes them all with one sendall, so the
+    server has them all at once (§1: nothing separates frames but their lengths)."""
+    c.sock.sendall(b"".join(L.frame(c.tx.seal(p)) for p in plaintexts))
+
+
+def pings(first, n):
+    return [L.encode_c2s(L.PING, token=first + i) for i in range(n)]
+
+
+def raw_records(c, count, stop):
+    """Reads plaintexts one record at a time (KEY_UPDATEs followed below) until stop(list of
+    decoded messages) or `count` records; returns (plaintexts, decoded messages). A BATCH is
+    decoded (strictly) but counted as one record: the caller looks at the type bytes."""
+    pts, msgs = [], []
+    for _ in range(count):
+        pt = c.recv_raw()
+        pts.append(pt)
+        m = L.decode_s2c(pt)
+        msgs += m["messages"] if m["type"] == "BATCH" else [m]
+        if stop(msgs):
+            break
+    return pts, msgs
+
+
+def batch_info(c):
+    return "%d messages came in %d BATCH records (messages per BATCH: %s; largest %d bytes)" % (
+        c.batched, c.batches, sorted(set(c.batch_counts)), max(c.batch_sizes or [0]))
+
+
+BATCH_INFO = []  # (what, connection): printed once at the end of the block, never a FAIL
+
+
+def run_batch_checks(R, jar):
+    home = run_block(R, jar, "batch", lambda R, port, home: _batch_block(R, port))
+    # the record layer: a server updating every 3 records never puts KEY_UPDATE inside a BATCH
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--rate", "0", "--connect-rate", "0"],
+                          jvm=["-Dlanchat.test.keyUpdateRecords=3"])
+    try:
+        def key_updates():
+            c = joined(port, "bKu", room=None, batch_ok=True)
+            sync(c, 1)
+            tokens = []
+            for r in range(4):
+                send_burst(c, pings(0x1000 * (r + 1), 50))
+                tokens += [recv_until(c, "PONG")[0]["token"] for _ in range(50)]
+            want = [0x1000 * (r + 1) + i for r in range(4) for i in range(50)]
+            seen = getattr(c, "key_updates_seen", 0)
+            BATCH_INFO.append(("200 PINGs, server updating its key every 3 records", c))
+            c.close()
+            return tokens == want and seen >= 3, "tokens in order: %s; KEY_UPDATEs followed: %d; %s" % (
+                tokens == want, seen, batch_info(c))
+        R.run("batch + key update (server updates every 3 records): 4 bursts of 50 PINGs after BATCH_OK -> 200 "
+              "PONGs once each, in order; KEY_UPDATE only between records, never inside a BATCH (§5.13)", key_updates)
+    finally:
+        srv.stop()
+    port = free_port()
+    srv, _ = start_server(jar, home, port, ["--connect-rate", "0", "--rate", "1"])
+    try:
+        def rate():
+            c = joined(port, "bRate", batch_ok=True)
+            send_burst(c, [L.encode_c2s(L.SAY, id=c.next_id(), room="#general", text="r%d" % i) for i in range(30)])
+            got = [c.recv() for _ in range(30)]
+            msgs = sum(1 for m in got if m["type"] == "MESSAGE")
+            errs = sum(1 for m in got if m["type"] == "ERROR" and m["code"] == 6)
+            c.close()
+            return msgs == 17 and errs == 13, "MESSAGE=%d RATE_LIMITED=%d (JOIN, BATCH_OK, ENTER take 3 of 20)" % (
+                msgs, errs)
+        R.run("rate 1/s, burst 20: BATCH_OK counts like any message, so 17 of 30 SAYs after JOIN, BATCH_OK and ENTER "
+              "fit (§5.13, §7)", rate)
+    finally:
+        srv.stop()
+    for what, c in BATCH_INFO:
+        print("INFO  batches: %s: %s" % (what, batch_info(c)))
+    sizes = [n for _, c in BATCH_INFO for n in c.batch_sizes]
+    R.check("our server's BATCH records hold at most 16,384 bytes of plaintext (§5.13 'Sending'), %d seen in the "
+            "block" % len(sizes), all(n <= 16384 for n in sizes), "largest %s" % max(sizes or [0]))
+    ones = [w for w, c in BATCH_INFO if 1 in c.batch_counts]
+    R.check("our server never sends a BATCH of one message ('a message that would share a record with no neighbour "
+            "goes in a record of its own', §5.13)", not ones, repr(ones))
+
+
+def _batch_block(R, port):
+    def never_asked_pings():
+        c = joined(port, "bNever", room=None, batch_ok=False)
+        sync(c, 1)
+        send_burst(c, pings(0x100, 50))
+        pts, msgs = raw_records(c, 60, lambda ms: len(ms) >= 50)
+        c.close()
+        batched = [pt[:40].hex() for pt in pts if pt[:1] == b"\x37"]
+        return not batched and len(pts) == 50 and [m.get("token") for m in msgs] == list(range(0x100, 0x132)), \
+            "%d records, BATCHes %r, tokens in order %s" % (len(pts), batched,
+                                                           [m.get("token") for m in msgs] == list(range(0x100, 0x132)))
+    R.run("no BATCH_OK: 50 PINGs in one TCP write -> 50 PONGs, each in a record of its own, in order, no BATCH "
+          "(§5.13)", never_asked_pings)
+
+    def fan_out():
+        room = "#bfan"
+        r1 = joined(port, "bFanR1", room=room, batch_ok=False)
+        r2 = joined(port, "bFanR2", room=room, batch_ok=True)
+        snd = joined(port, "bFanS", room=room, batch_ok=False)
+        sync(r1, 1); sync(r2, 1); sync(snd, 1)
+        texts = ["fan %d" % i for i in range(40)]
+        send_burst(snd, [L.encode_c2s(L.SAY, id=snd.next_id(), room=room, text=t) for t in texts])
+        out = {}
+        for who, c in (("sender", snd), ("r1", r1)):
+            pts, msgs = raw_records(c, 200, lambda ms: sum(1 for m in ms if m["type"] == "MESSAGE") >= 40)
+            out[who] = ([pt[:1].hex() for pt in pts if pt[:1] == b"\x37"],
+                        [m["text"] for m in msgs if m["type"] == "MESSAGE"])
+        got2 = []
+        for _ in range(200):
+            m = r2.recv()
+            if m["type"] == "MESSAGE":
+                got2.append(m["text"])
+                if len(got2) == 40:
+                    break
+        extra = sync(r2, 2)
+        BATCH_INFO.append(("a fan-out of 40 MESSAGEs to a member that sent BATCH_OK", r2))
+        for c in (r1, r2, snd):
+            c.close()
+        ok_plain = all(not b and t == texts for b, t in out.values())
+        ok_batch = got2 == texts and not [m for m in extra if m.get("type") == "MESSAGE"] and not r2.chains.issues
+        return ok_plain and ok_batch, "without BATCH_OK: %r; with: in order %s, chain issues %r; %s" % (
+            {k: (v[0], v[1] == texts) for k, v in out.items()}, got2 == texts, r2.chains.issues, batch_info(r2))
+    R.run("room fan-out of 40 SAYs written at once: the sender and a member without BATCH_OK get 40 MESSAGE records, "
+          "no BATCH; a member with BATCH_OK gets the same 40 in order, each once, chain intact (§5.13)", fan_out)
+
+    def asked_pings():
+        c = joined(port, "bYes", room=None, batch_ok=True)
+        sync(c, 1)
+        tokens, extra = [], []
+        for r in range(3):
+            send_burst(c, pings(0x200 * (r + 1), 50))
+            for _ in range(50):
+                m = c.recv()
+                if m["type"] == "PONG":
+                    tokens.append(m["token"])
+                else:
+                    extra.append(m)
+        extra += sync(c, 2)
+        BATCH_INFO.append(("3 bursts of 50 PINGs after BATCH_OK", c))
+        c.close()
+        want = [0x200 * (r + 1) + i for r in range(3) for i in range(50)]
+        return tokens == want and not extra, "tokens in order, once each: %s; other messages %r; %s" % (
+            tokens == want, extra, batch_info(c))
+    R.run("after BATCH_OK: 3 bursts of 50 PINGs -> every PONG exactly once, in order, batched or not; each BATCH "
+          "parses strictly (§5.13)", asked_pings)
+
+    def big_fan_out():
+        room = "#bbig"
+        rcv = joined(port, "bBigR", room=room, batch_ok=True)
+        snd = joined(port, "bBigS", room=room, batch_ok=True)
+        sync(rcv, 1); sync(snd, 1)
+        texts = [("%02d" % i) * 1500 for i in range(24)]  # 3,000 bytes each: a 16 KiB BATCH holds 5
+        send_burst(snd, [L.encode_c2s(L.SAY, id=snd.next_id(), room=room, text=t) for t in texts])
+        got = {}
+        for who, c in (("receiver", rcv), ("sender", snd)):
+            got[who] = []
+            for _ in range(200):
+                m = c.recv()
+                if m["type"] == "MESSAGE":
+                    got[who].append(m["text"])
+                    if len(got[who]) == 24:
+                        break
+            got[who] += [m.get("text") for m in sync(c, 3) if m.get("type") == "MESSAGE"]
+        BATCH_INFO.append(("24 MESSAGEs of 3,000 bytes to a member with BATCH_OK", rcv))
+        BATCH_INFO.append(("the same 24 echoed to their sender", snd))
+        for c in (rcv, snd):
+            c.close()
+        ok = all(v == texts for v in got.values()) and not rcv.chains.issues and not snd.chains.issues
+        return ok, "in order once each: %r; %s" % ({k: v == texts for k, v in got.items()}, batch_info(rcv))
+    R.run("after BATCH_OK: 24 MESSAGEs of 3,000 bytes to two members, each once, in order, chain intact (§5.13)",
+          big_fan_out)
+
+    def early():
+        c = connect(port, identity=key_for("bEarly"))
+        c.auto_batch_ok = False
+        c.send_raw_plain(bytes([L.BATCH_OK]))
+        e = c.recv()
+        c.send(L.JOIN, name="bEarly")
+        w = c.recv()
+        c.close()
+        return e["type"] == "ERROR" and e["code"] == 8 and w["type"] == "WELCOME", "BATCH_OK -> %r; JOIN -> %s" % (
+            e, w["type"])
+    R.run("BATCH_OK before WELCOME -> ERROR NOT_JOINED (8); JOIN then gets WELCOME (§5.1, §5.13)", early)
+
+    def early_ignored():
+        c = connect(port, identity=key_for("bEarly2"))
+        c.auto_batch_ok = False
+        c.send_raw_plain(bytes([L.BATCH_OK]))
+        e = c.recv()
+        c.send(L.JOIN, name="bEarly2")
+        w = c.recv()
+        send_burst(c, pings(0x400, 50))
+        pts, msgs = raw_records(c, 60, lambda ms: len(ms) >= 50)
+        c.close()
+        batched = [pt[:20].hex() for pt in pts if pt[:1] == b"\x37"]
+        return not batched and [m.get("token") for m in msgs] == list(range(0x400, 0x432)), \
+            "%d records, BATCHes %r" % (len(pts), batched)
+    R.run("a BATCH_OK refused with NOT_JOINED is otherwise ignored (§5.1): after WELCOME 50 PINGs at once -> 50 "
+          "PONG records, no BATCH", early_ignored)
+
+    def twice():
+        c = joined(port, "bTwice", room=None, batch_ok=True)
+        c.send_batch_ok()
+        c.send_batch_ok()
+        before = sync(c, 0x77)  # nothing answers BATCH_OK: the next message is the PONG
+        send_burst(c, pings(0x500, 30))
+        tokens = [recv_until(c, "PONG")[0]["token"] for _ in range(30)]
+        c.close()
+        return not before and tokens == list(range(0x500, 0x51e)), "before the PONG: %r; tokens in order %s" % (
+            before, tokens == list(range(0x500, 0x51e)))
+    R.run("BATCH_OK three times: no answer, no ERROR; PING -> PONG, then 30 PINGs -> 30 PONGs in order (§5.13)",
+          twice)
+
+    def malformed(name, plaintext):
+        def f():
+            c = joined(port, name, room=None, batch_ok=True)
+            sync(c, 1)
+            c.send_raw_plain(plaintext)
+            c.send(L.PING, token=0x99)
+            closed, seen = closed_by_peer(c)
+            c.close()
+            pong = [m for m in seen if isinstance(m, dict) and m.get("type") == "PONG"]
+            return closed and not pong, "closed=%s seen=%r" % (closed, seen)
+        return f
+    R.run("BATCH_OK with a trailing byte (47 00) -> protocol error, closed (§4.1)", malformed("bTrail", b"\x47\x00"))
+    R.run("BATCH (37) from a client -> a type of the other direction, closed (§4.1)",
+          malformed("bFromClient", L.encode_batch([L.encode_c2s(L.PING, token=5)])))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ SERVER_AUTH, WELCOME, MESSAGE, JOINED, LEFT, S_DM, ROSTER, PONG, ERROR, S_BYE = 
 S_SIGNED_HEAD = 0x2D
 E2E_KEYS, S_SEALED_DM, E2E_MESSAGE = 0x2E, 0x2F, 0x30  # end-to-end layer (issue 17)
 MEMBERS_CHANGED = 0x31  # §4.3, §5.8
+BATCH_OK, S_BATCH = 0x47, 0x37  # §4.2, §4.3, §5.13
 ACTION, RENAMED, S_TOPIC, ENTERED, ROOM_LIST = 0x32, 0x33, 0x34, 0x35, 0x36
 ROOM_EVENTS = {MESSAGE, JOINED, LEFT, ACTION, RENAMED, S_TOPIC, E2E_MESSAGE}  # carry the envelope
 
@@ -401,6 +402,7 @@ C2S = {
     C_TOPIC: ("TOPIC", [("room", "str"), ("topic", "str")]),
     AWAY: ("AWAY", [("text", "str")]),
     ROOMS: ("ROOMS", []),
+    BATCH_OK: ("BATCH_OK", []),
 }
 ENV = [("envelope", "envelope")]
 S2C = {
@@ -667,6 +669,49 @@ def _decode(table, b):
     return msg
 
 
+# ------------------------------------------------------------- batches (§5.13)
+
+NEVER_IN_BATCH = {SERVER_AUTH: "SERVER_AUTH", 0x2C: "KEY_UPDATE", S_BATCH: "BATCH"}
+
+
+def unpack_batch(b):
+    """The messages (plaintexts) of a BATCH, checked whole before any is used (§5.13): the type
+    byte 0x37, then one or more `length: u16 || message` up to the end. No message at all, a
+    length of 0, a length (or its two bytes) running past the end, or a message of a type a BATCH
+    never holds (SERVER_AUTH, KEY_UPDATE, BATCH) is a malformed message."""
+    if not b or b[0] != S_BATCH:
+        raise ValueError("not a BATCH")
+    if len(b) == 1:
+        raise ProtocolError("BATCH with no message")
+    out, i = [], 1
+    while i < len(b):
+        if i + 2 > len(b):
+            raise ProtocolError("BATCH: the two bytes of a length run past the end")
+        (n,) = struct.unpack(">H", b[i:i + 2])
+        i += 2
+        if n == 0:
+            raise ProtocolError("BATCH: a length of 0")
+        if i + n > len(b):
+            raise ProtocolError("BATCH: a length of %d runs past the end (%d left)" % (n, len(b) - i))
+        inner = bytes(b[i:i + n])
+        i += n
+        if inner[0] in NEVER_IN_BATCH:
+            raise ProtocolError("BATCH holds %s" % NEVER_IN_BATCH[inner[0]])
+        out.append(inner)
+    return out
+
+
+def decode_batch(b):
+    """unpack_batch, then every message decoded strictly (its fields end exactly at its length);
+    all of them before any is returned."""
+    return [decode_s2c(x) for x in unpack_batch(b)]
+
+
+def encode_batch(messages):
+    """0x37 ‖ (u16 length ‖ message)*: what a server sends; no check (checks build bad ones)."""
+    return bytes([S_BATCH]) + b"".join(struct.pack(">H", len(m)) + bytes(m) for m in messages)
+
+
 def encode_c2s(mtype, **fields):
     return _encode(C2S, mtype, **fields)
 
@@ -680,6 +725,9 @@ def decode_c2s(b):
 
 
 def decode_s2c(b):
+    """A server message; a BATCH comes out as {"type": "BATCH", "messages": [decoded, ...]}."""
+    if b[:1] == bytes([S_BATCH]):
+        return {"type": "BATCH", "messages": decode_batch(b)}
     return _decode(S2C, b)
 
 
@@ -853,11 +901,23 @@ def parse_discovery_reply(d, nonce32):
 
 # ------------------------------------------------------- client-side session
 
+# When True, every ClientConn sends BATCH_OK right after its WELCOME, as our client does (§5.1,
+# §5.13); a connection may override it with its own auto_batch_ok before it JOINs.
+AUTO_BATCH_OK = False
+BATCH_STATS = {"records": 0, "messages": 0}  # every BATCH any ClientConn of this run received
+
+
 class ClientConn:
     """Python client: handshake + records. All waits bounded by `timeout`."""
 
     def __init__(self, port, timeout=5.0, host="127.0.0.1"):
         assert host == "127.0.0.1"
+        self.auto_batch_ok = AUTO_BATCH_OK
+        self.batch_ok_sent = False  # a BATCH before our BATCH_OK is a protocol error here (§5.13)
+        self.batches = 0            # BATCH records received
+        self.batched = 0            # messages that came inside them
+        self.batch_sizes = []       # plaintext bytes of each BATCH
+        self.batch_counts = []      # messages in each BATCH
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.settimeout(timeout)
 
@@ -906,6 +966,11 @@ class ClientConn:
             self.__dict__.setdefault("_since", {})[room_skeleton(f["room"])] = f["since"]
         self.send_raw_plain(encode_c2s(mtype, **f))
 
+    def send_batch_ok(self):
+        """BATCH_OK (47): from now on the server may send BATCH records (§5.13)."""
+        self.send(BATCH_OK)
+        self.batch_ok_sent = True
+
     def update_key(self):
         """Seals KEY_UPDATE (0x1A) under k, then seals everything after under k'."""
         self.send_raw_plain(bytes([KEY_UPDATE_C2S]))
@@ -935,17 +1000,36 @@ class ClientConn:
     def recv(self):
         """The next message; a MEMBERS_CHANGED comes out as the JOINED and LEFT events it
         stands for (each marked "coalesced": count). Every room event is chained in
-        self.chains (page "Room chain"), ENTERED and our own LEFT keep it in step."""
+        self.chains (page "Room chain"), ENTERED and our own LEFT keep it in step. A BATCH
+        (§5.13) is checked whole, then its messages come out one by one, in order, exactly as if
+        each had come in its own record; a BATCH before we sent BATCH_OK is a protocol error.
+        With auto_batch_ok, BATCH_OK goes out right after WELCOME."""
         queued = self.__dict__.setdefault("_queued", [])
         if not queued:
             b = self.recv_raw()
             m = decode_s2c(b)
-            if m["type"] == "MEMBERS_CHANGED":
-                self.raw_members_changed = getattr(self, "raw_members_changed", []) + [m]
-                queued.extend(expand_members_changed(m))
+            if m["type"] == "BATCH":
+                if not self.batch_ok_sent:
+                    raise ProtocolError("BATCH (%d messages) to a session that never sent BATCH_OK" %
+                                        len(m["messages"]))
+                self.batches += 1
+                self.batched += len(m["messages"])
+                self.batch_sizes.append(len(b))
+                self.batch_counts.append(len(m["messages"]))
+                BATCH_STATS["records"] += 1
+                BATCH_STATS["messages"] += len(m["messages"])
+                inner = m["messages"]
             else:
-                queued.append(m)
+                inner = [m]
+            for m in inner:
+                if m["type"] == "MEMBERS_CHANGED":
+                    self.raw_members_changed = getattr(self, "raw_members_changed", []) + [m]
+                    queued.extend(expand_members_changed(m))
+                else:
+                    queued.append(m)
         m = queued.pop(0)
+        if m["type"] == "WELCOME" and self.auto_batch_ok and not self.batch_ok_sent:
+            self.send_batch_ok()
         chains = self.__dict__.setdefault("chains", Chains())
         if m["type"] == "ENTERED":
             chains.entered(m["room"], self.__dict__.get("_since", {}).get(room_skeleton(m["room"]), 0),

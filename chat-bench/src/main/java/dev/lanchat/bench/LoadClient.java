@@ -6,6 +6,7 @@ import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import dev.lanchat.common.handshake.ClientHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
+import dev.lanchat.common.message.Batch;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
@@ -20,6 +21,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,13 +57,15 @@ final class LoadClient implements AutoCloseable {
   }
 
   /**
-   * The no-crypto yardstick's framing ({@link PlainServer}): one encoded message per frame. The
-   * lock serialises senders, as the secure channel's does.
+   * The no-crypto yardstick's framing ({@link PlainServer}): one encoded message per frame, or a
+   * BATCH of them. The lock serialises senders, as the secure channel's does.
    */
   private static final class Plain implements Link {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock sendLock = new ReentrantLock();
+    // the receiving thread's: what is left of the last BATCH
+    private final ArrayDeque<ServerMessage> unpacked = new ArrayDeque<>();
 
     Plain(FrameReader reader, FrameWriter writer) {
       this.reader = reader;
@@ -79,7 +84,17 @@ final class LoadClient implements AutoCloseable {
 
     @Override
     public ServerMessage receive() throws IOException {
-      return MessageCodec.decodeServer(reader.readFrame());
+      ServerMessage next = unpacked.poll();
+      if (next != null) {
+        return next;
+      }
+      byte[] frame = reader.readFrame();
+      if (!Batch.isBatch(frame)) {
+        return MessageCodec.decodeServer(frame);
+      }
+      List<ServerMessage> batch = Batch.unpack(frame);
+      unpacked.addAll(batch.subList(1, batch.size()));
+      return batch.get(0);
     }
   }
 
@@ -207,7 +222,11 @@ final class LoadClient implements AutoCloseable {
       if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
-      Roster roster = enter ? enter(channel, name) : new Roster(0, 0);
+      Roster roster = new Roster(0, 0);
+      if (enter) { // as our client does: BATCH_OK right after WELCOME (protocol §5.13)
+        channel.send(new ClientMessage.BatchOk());
+        roster = enter(channel, name);
+      }
       long entered = System.nanoTime();
       return new LoadClient(name, socket, counted, channel, handshaken - start,
           entered - handshaken, roster);

@@ -320,13 +320,16 @@ final class LoadRun {
     try {
       go.await();
       long cpuStart = threadCpuNanos();
-      long start = System.nanoTime();
       long interval = settings.ratePerSender() == 0 ? 0
           : (long) (1e9 / settings.ratePerSender());
+      // paced senders take turns: sender s sends s/senders of an interval after sender 0, so
+      // the server gets a steady rate, not every sender's SAY at the same instant once an
+      // interval (a burst that measured how fast a burst drains, by how the threads woke)
+      long first = start + interval * sender / settings.senders();
       StringBuilder text = new StringBuilder(settings.textBytes());
       for (int seq = 0; seq < settings.messages() && failure.get() == null; seq++) {
         if (interval > 0) {
-          long due = start + seq * interval;
+          long due = first + seq * interval;
           long wait;
           while ((wait = due - System.nanoTime()) > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(wait);

@@ -64,7 +64,7 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--size", description = "Bytes of each SAY text, at least 48 (default: ${DEFAULT-VALUE}).")
   int size = 96;
 
-  @Option(names = "--rate", description = "SAYs per second per sender; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", description = "SAYs per second per sender, the senders taking turns evenly through each interval; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
   double rate = 0;
 
   @Option(names = "--connect-parallelism", description = "Clients connecting at once (default: ${DEFAULT-VALUE}).")

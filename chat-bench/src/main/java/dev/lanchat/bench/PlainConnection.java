@@ -3,6 +3,7 @@ package dev.lanchat.bench;
 import dev.lanchat.common.frame.ElasticInputStream;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.message.Batch;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
@@ -12,8 +13,9 @@ import java.net.Socket;
 /**
  * One yardstick connection: reads plaintext frames on its own (virtual) thread, as LanChat's
  * connection reads records, and writes through a {@link PlainOutbox}. The session is JOIN first
- * (answered with WELCOME), ENTER of the one room, then SAY, PING and BYE; anything else is
- * ignored.
+ * (answered with WELCOME), BATCH_OK, ENTER of the one room, then SAY, PING and BYE; anything else
+ * is ignored. After BATCH_OK it packs what is queued together into BATCH frames, as LanChat packs
+ * them into BATCH records, so both servers write the same framing.
  */
 final class PlainConnection implements PlainRoom.Member {
   /** Most messages queued for one client: LanChat's load runs use the same backlog. */
@@ -28,6 +30,8 @@ final class PlainConnection implements PlainRoom.Member {
   private String name;
   // only the reader thread touches it
   private boolean joined;
+  // set by the reader, read by the writer before each batch
+  private volatile boolean batches;
 
   PlainConnection(Socket socket, PlainRoom room, long id) {
     this.socket = socket;
@@ -57,7 +61,9 @@ final class PlainConnection implements PlainRoom.Member {
       socket.setSendBufferSize(SEND_BUFFER);
       FrameReader reader = new FrameReader(new ElasticInputStream(socket.getInputStream()));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      outbox = new PlainOutbox(writer::writeFrames, BACKLOG, "plain-out-" + id);
+      outbox = new PlainOutbox(
+          payloads -> writer.writeFrames(batches ? Batch.pack(payloads, Batch.PACK_LIMIT) : payloads),
+          BACKLOG, "plain-out-" + id);
       while (true) {
         ClientMessage m = MessageCodec.decodeClient(reader.readFrame());
         switch (m) {
@@ -65,6 +71,7 @@ final class PlainConnection implements PlainRoom.Member {
             name = j.name();
             offer(MessageCodec.encode(PlainWire.welcome(name)));
           }
+          case ClientMessage.BatchOk b when name != null -> batches = true;
           case ClientMessage.Enter e when name != null && !joined -> {
             joined = room.enter(this);
             if (!joined) {

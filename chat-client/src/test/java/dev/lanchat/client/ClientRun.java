@@ -90,6 +90,17 @@ final class ClientRun {
     return result;
   }
 
+  /**
+   * Starts a piped client as alice against {@code server}, trusting its key on first use, with
+   * its files in {@code home} and no reconnecting: one connection, then the exit.
+   */
+  static ClientRun aliceAgainst(FakeServer server, java.nio.file.Path home) throws IOException {
+    return start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
+        "--name", "alice", "--accept-new", "--reconnect-for", "0", "--known-servers",
+        home.resolve("known_servers").toString(), "--identity",
+        home.resolve("identity.pem").toString());
+  }
+
   /** Starts the client with {@code args}. */
   static ClientRun start(String... args) throws IOException {
     return new ClientRun(Map.of(), args);

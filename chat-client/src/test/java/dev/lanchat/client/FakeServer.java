@@ -204,6 +204,7 @@ final class FakeServer implements AutoCloseable {
     /** The key the client proved with CLIENT_AUTH, once its first record was read. */
     private ByteString clientKey;
     private volatile dev.lanchat.common.e2e.E2eKey published;
+    private volatile boolean batchOk;
 
     Peer(Socket socket, MessageChannel channel, ByteString th) {
       this.socket = socket;
@@ -241,13 +242,28 @@ final class FakeServer implements AutoCloseable {
       authenticated();
       ClientMessage message = channel.receiveFromClient();
       for (int i = 0; i < 100 && (message instanceof ClientMessage.SignedHead
-          || message instanceof ClientMessage.E2eKey); i++) {
+          || message instanceof ClientMessage.E2eKey
+          || message instanceof ClientMessage.BatchOk); i++) {
         if (message instanceof ClientMessage.E2eKey key) {
           published = key.key();
+        }
+        if (message instanceof ClientMessage.BatchOk) {
+          batchOk = true;
         }
         message = channel.receiveFromClient();
       }
       return message;
+    }
+
+    /** The next message from the client exactly as it came, skipping nothing. */
+    ClientMessage nextAsItCame() throws IOException {
+      authenticated();
+      return channel.receiveFromClient();
+    }
+
+    /** Whether the client sent BATCH_OK (protocol §5.13; it does right after WELCOME). */
+    boolean batchOk() {
+      return batchOk;
     }
 
     /** The end-to-end key the client published last (it does after each WELCOME). */

@@ -28,10 +28,7 @@ class HostileServerTest {
   Path home;
 
   private ClientRun start(FakeServer server) throws IOException {
-    return ClientRun.start("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
-        "--name", "alice", "--accept-new", "--reconnect-for", "0", "--known-servers",
-        home.resolve("known_servers").toString(), "--identity",
-        home.resolve("identity.pem").toString());
+    return ClientRun.aliceAgainst(server, home);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.server.store.E2eKeys;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
+import dev.lanchat.server.store.Checkpointer;
 import dev.lanchat.server.store.StoreWatcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -143,10 +144,11 @@ public final class ChatServer implements AutoCloseable {
 
   /**
    * Applies what admin commands change in the store while the server runs (within a second):
-   * the store and its watcher close with the server, the watcher first.
+   * the store, its watcher and its checkpointer close with the server, the store last.
    */
   private void watch(Store store) throws StoreException {
     StoreWatcher watcher;
+    Checkpointer checkpointer;
     try {
       watcher = new StoreWatcher(store::dataVersion, this::storeChanged).start();
     } catch (StoreException e) {
@@ -154,7 +156,16 @@ public final class ChatServer implements AutoCloseable {
       store.close();
       throw e;
     }
+    try {
+      checkpointer = store.startCheckpointer();
+    } catch (StoreException e) {
+      watcher.close();
+      close();
+      store.close();
+      throw e;
+    }
     closeWith(watcher);
+    closeWith(checkpointer);
     closeWith(store);
   }
 

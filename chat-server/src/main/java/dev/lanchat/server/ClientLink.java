@@ -27,6 +27,8 @@ import java.util.List;
 final class ClientLink implements Outbox.Sink {
   private final MessageChannel channel;
   private final ByteString th;
+  // set by the reader once the client sent BATCH_OK, read by the writer before each batch
+  private volatile boolean batches;
 
   private ClientLink(MessageChannel channel, ByteString th) {
     this.channel = channel;
@@ -87,8 +89,21 @@ final class ClientLink implements Outbox.Sink {
     channel.receivePlaintext();
   }
 
+  /**
+   * The client sent BATCH_OK (protocol §5.13): from the next write on, messages queued together
+   * go out in BATCH records.
+   */
+  void acceptBatches() {
+    batches = true;
+  }
+
+  /** Seals what the outbox has queued: in BATCH records once the client accepts them. */
   @Override
   public void send(List<byte[]> encoded) throws IOException {
-    channel.sendEncoded(encoded);
+    if (batches) {
+      channel.sendBatched(encoded);
+    } else {
+      channel.sendEncoded(encoded);
+    }
   }
 }

@@ -78,6 +78,7 @@ final class ClientReader {
         case Outcome.JoinedAs j -> host.joinedAs(j.member());
         case Outcome.Done d -> { } // the room has done what there was to do
         case Outcome.Close c -> host.beginClose(c.bye());
+        case Outcome.AcceptBatches a -> link.acceptBatches();
       }
     }
   }

@@ -23,6 +23,9 @@ sealed interface Outcome {
   /** End the session from the server's side with {@code bye}. */
   record Close(ServerMessage.Bye bye) implements Outcome {}
 
+  /** The client reads BATCH records (BATCH_OK, protocol §5.13): pack its queue from now on. */
+  record AcceptBatches() implements Outcome {}
+
   /** The one {@link Done}. */
   Outcome DONE = new Done();
 

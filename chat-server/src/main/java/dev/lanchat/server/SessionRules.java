@@ -74,6 +74,7 @@ final class SessionRules {
       case ClientMessage.Topic topic -> asMember(member, m -> rooms.topic(m, topic));
       case ClientMessage.Away away -> asMember(member, m -> rooms.away(m, away.text()));
       case ClientMessage.Rooms list -> asMember(member, m -> rooms.list());
+      case ClientMessage.BatchOk ok -> asMember(member, m -> new Outcome.AcceptBatches());
       case ClientMessage.Nick nick -> asMember(member, m -> renames.rename(m, nick.name()));
       case ClientMessage.SignedHead head -> asMember(member, m -> rooms.signedHead(m, head));
       case ClientMessage.E2eKey e2eKey ->

@@ -21,7 +21,7 @@ final class JoinStep {
 
   /**
    * Writes JOIN as {@code name} and reads until the answer, skipping PONGs and strays before
-   * it; the caller has armed the read deadline.
+   * it; after WELCOME it writes BATCH_OK. The caller has armed the read deadline.
    */
   static JoinResult run(Wire wire, Writer writer, String name) {
     try {
@@ -29,6 +29,9 @@ final class JoinStep {
       while (true) {
         switch (wire.receive()) {
           case ServerMessage.Welcome welcome -> {
+            // protocol §5.13: this client reads BATCH records, which cost the server one seal
+            // (and us one open) for all the messages it had queued for us at once
+            writer.write(new ClientMessage.BatchOk());
             return new JoinResult.Joined(welcome);
           }
           case ServerMessage.Error error -> {

@@ -66,6 +66,7 @@ class SessionTest {
           assertEquals(new ClientMessage.Join("alice"), peer.receive());
           peer.send(welcome("alice"));
           assertInstanceOf(JoinResult.Joined.class, joined.get(T, TimeUnit.SECONDS));
+          assertEquals(new ClientMessage.BatchOk(), peer.receive(), "protocol §5.13");
           session.start(m -> { });
           CompletableFuture<Void> bye = CompletableFuture.runAsync(session::goodbye, threads);
           ClientMessage.Ping ping = assertInstanceOf(ClientMessage.Ping.class, peer.receive());

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Messages a client sends to the server (protocol §4.2, types 0x10 to 0x19, 0x1B to 0x1F and 0x40
- * to 0x46; 0x1A, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ * to 0x47; 0x1A, KEY_UPDATE, belongs to the record layer and never reaches this layer).
  */
 public sealed interface ClientMessage extends Message {
 
@@ -300,6 +300,19 @@ public sealed interface ClientMessage extends Message {
   /** ROOMS (0x46): ask for the list of rooms with members. */
   record Rooms() implements ClientMessage {
     public static final int TYPE = 0x46;
+
+    @Override
+    public int type() {
+      return TYPE;
+    }
+  }
+
+  /**
+   * BATCH_OK (0x47): this client reads BATCH records (protocol §5.13), so the server may pack
+   * the messages it has queued for it into one record from now on.
+   */
+  record BatchOk() implements ClientMessage {
+    public static final int TYPE = 0x47;
 
     @Override
     public int type() {

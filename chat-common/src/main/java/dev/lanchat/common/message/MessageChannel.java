@@ -4,18 +4,22 @@ import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.KeyLimitException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Typed messages (protocol §4) over a {@link SecureChannel}: encodes what goes out, decodes
- * what comes in, one message per record.
+ * what comes in, one message per record or several in a {@link Batch} (protocol §5.13).
  *
  * <p>Thread-safe as the channel below is: one receiving thread, any number of senders. A record
- * that does not hold one valid message leaves the channel unusable, as a bad record does.
+ * that does not hold one valid message (or a valid BATCH) leaves the channel unusable, as a bad
+ * record does.
  */
 public final class MessageChannel {
   private final SecureChannel records;
+  // the receiving thread's: what is left of the last BATCH, handed out before the next record
+  private final ArrayDeque<ServerMessage> unpacked = new ArrayDeque<>();
 
   public MessageChannel(SecureChannel records) {
     this.records = Objects.requireNonNull(records, "records");
@@ -47,6 +51,18 @@ public final class MessageChannel {
   }
 
   /**
+   * As {@link #sendEncoded}, but neighbours that fit together go in one BATCH record
+   * ({@link Batch#pack}, at most {@link Batch#PACK_LIMIT} bytes): for a client that sent
+   * BATCH_OK.
+   *
+   * @throws KeyLimitException if the sending key is used up: close and reconnect
+   * @throws IOException if the connection fails
+   */
+  public void sendBatched(List<byte[]> encoded) throws IOException {
+    records.send(Batch.pack(encoded, Batch.PACK_LIMIT));
+  }
+
+  /**
    * Reads the next record's plaintext without decoding it (when draining a closing connection).
    *
    * @throws IOException as {@link SecureChannel#receive} does
@@ -72,14 +88,25 @@ public final class MessageChannel {
   }
 
   /**
-   * Receives the next message from the server (client side).
+   * Receives the next message from the server (client side): the next of a BATCH, or the next
+   * record's.
    *
-   * @throws ProtocolException if the record is bad or does not hold one server message
+   * @throws ProtocolException if the record is bad or holds neither one server message nor a
+   *     valid BATCH
    * @throws IOException if the connection fails
    */
   public ServerMessage receiveFromServer() throws IOException {
+    ServerMessage next = unpacked.poll();
+    if (next != null) {
+      return next;
+    }
     byte[] plaintext = records.receive();
     try {
+      if (Batch.isBatch(plaintext)) {
+        List<ServerMessage> batch = Batch.unpack(plaintext);
+        unpacked.addAll(batch.subList(1, batch.size()));
+        return batch.get(0);
+      }
       return MessageCodec.decodeServer(plaintext);
     } catch (ProtocolException e) {
       records.markBroken();

@@ -79,6 +79,7 @@ public final class MessageCodec {
       case ClientMessage.Topic m -> w.str(m.room()).str(m.topic());
       case ClientMessage.Away m -> w.str(m.text());
       case ClientMessage.Rooms m -> { }
+      case ClientMessage.BatchOk m -> { }
       case ClientMessage.E2eKey m -> w.raw(m.key().encode());
       case ClientMessage.E2eKeysGet m -> w.str(m.target());
       case ClientMessage.SealedDm m -> w.u64(m.id()).str(m.to()).blob(m.sealed().encode());
@@ -190,6 +191,7 @@ public final class MessageCodec {
       case ClientMessage.Topic.TYPE -> new ClientMessage.Topic(r.str(), r.str());
       case ClientMessage.Away.TYPE -> new ClientMessage.Away(r.str());
       case ClientMessage.Rooms.TYPE -> new ClientMessage.Rooms();
+      case ClientMessage.BatchOk.TYPE -> new ClientMessage.BatchOk();
       case ClientMessage.E2eKey.TYPE -> new ClientMessage.E2eKey(r.e2eKey());
       case ClientMessage.E2eKeysGet.TYPE -> new ClientMessage.E2eKeysGet(r.str());
       case ClientMessage.SealedDm.TYPE ->

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Messages the server sends to a client (protocol §4.3, types 0x01, 0x20 to 0x2B and 0x2D to
- * 0x36; 0x2C, KEY_UPDATE, belongs to the record layer and never reaches this layer).
+ * 0x36; 0x2C, KEY_UPDATE, belongs to the record layer and never reaches this layer, and 0x37,
+ * BATCH, to the message channel: see {@link Batch}).
  */
 public sealed interface ServerMessage extends Message {
   /** Largest value of a u32 field. */

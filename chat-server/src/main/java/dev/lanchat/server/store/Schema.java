@@ -15,6 +15,12 @@ final class Schema {
   static final Durability OPENED_WITH = Durability.POWER_LOSS;
 
   /**
+   * Log pages after which a commit checkpoints by itself (SQLite's default is 1,000): a server's
+   * {@link Checkpointer} keeps the log far shorter, so this only ever acts if it fails.
+   */
+  static final int AUTO_CHECKPOINT_PAGES = 16_384;
+
+  /**
    * WAL and {@code synchronous=FULL} on {@code connection}.
    *
    * <p>WAL, so admin commands in other processes read and write while the server runs: readers
@@ -36,6 +42,7 @@ final class Schema {
             + mode + "); put --data on a local file system");
       }
       statement.execute(OPENED_WITH.pragma());
+      statement.execute("PRAGMA wal_autocheckpoint = " + AUTO_CHECKPOINT_PAGES);
       // pruned history and delivered DMs are overwritten with zeros, not left in free pages:
       // retention means the text is gone from the file, not only from the answers
       statement.execute("PRAGMA secure_delete = ON");

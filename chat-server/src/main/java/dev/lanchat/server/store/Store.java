@@ -82,15 +82,7 @@ public final class Store implements AutoCloseable, Transactions {
 
   private static Store open(Path file, boolean create, Clock clock) throws StoreException {
     StoreFile.prepare(file, create);
-    SQLiteConfig config = new SQLiteConfig();
-    config.resetOpenMode(SQLiteOpenMode.CREATE); // StoreFile made it: SQLite must not make one
-    config.setBusyTimeout(BUSY_TIMEOUT_MS);
-    Connection connection;
-    try {
-      connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-    } catch (SQLException e) {
-      throw new StoreException(file, "cannot open the store (" + explain(e) + ")", e);
-    }
+    Connection connection = connect(file);
     try {
       Schema.configure(connection, file);
       Schema.migrate(connection, file);
@@ -104,6 +96,28 @@ public final class Store implements AutoCloseable, Transactions {
       closeQuietly(connection);
       throw e;
     }
+  }
+
+  /** A connection to the existing {@code file}, waiting up to 5 s for another writer. */
+  private static Connection connect(Path file) throws StoreException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.resetOpenMode(SQLiteOpenMode.CREATE); // StoreFile made it: SQLite must not make one
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    try {
+      return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    } catch (SQLException e) {
+      throw new StoreException(file, "cannot open the store (" + explain(e) + ")", e);
+    }
+  }
+
+  /**
+   * Starts checkpointing this store from a thread and a connection of their own (a running
+   * server does, so that no commit pays for a checkpoint); close it before the store.
+   *
+   * @throws StoreException if the second connection cannot be opened
+   */
+  public Checkpointer startCheckpointer() throws StoreException {
+    return Checkpointer.start(file, connect(file));
   }
 
   /** The file behind this store. */

@@ -1,0 +1,120 @@
+package dev.lanchat.common.message;
+
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
+import dev.lanchat.common.channel.KeyUpdates;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * BATCH (protocol §5.13): several server messages in one record, {@code 0x37} followed by one or
+ * more {@code length: u16 ‖ message}, so a client that has many messages queued for it costs one
+ * seal and one open instead of one per message.
+ *
+ * <p>It is the message channel's business, not a {@link ServerMessage}: {@link #pack} runs over
+ * what a writer has queued, {@link #unpack} gives back the messages a receiver handles one by one
+ * as if each had come in its own record.
+ */
+public final class Batch {
+  /** BATCH's type byte. */
+  public static final int TYPE = 0x37;
+  /** Most plaintext bytes our server packs into one BATCH (a receiver takes up to a record's). */
+  public static final int PACK_LIMIT = 16_384;
+
+  private Batch() {}
+
+  /** True when {@code plaintext} is a BATCH (its type byte says so; nothing else is checked). */
+  public static boolean isBatch(byte[] plaintext) {
+    return plaintext.length > 0 && (plaintext[0] & 0xFF) == TYPE;
+  }
+
+  /**
+   * The plaintexts to seal for {@code encoded} messages, in order: each run of two or more
+   * neighbours that fits in {@code limit} bytes becomes one BATCH; a message that shares a
+   * record with no neighbour is returned as it was (the same array).
+   *
+   * @param encoded server messages, each at most {@code limit - 3} bytes to be batched at all
+   * @param limit most bytes of one BATCH, at most a record's plaintext (65,520)
+   */
+  public static List<byte[]> pack(List<byte[]> encoded, int limit) {
+    if (limit < 3 || limit > 65_520) {
+      throw new IllegalArgumentException("a BATCH limit is 3 to 65,520 bytes: " + limit);
+    }
+    if (encoded.size() < 2) {
+      return encoded;
+    }
+    List<byte[]> plaintexts = new ArrayList<>();
+    int from = 0;
+    while (from < encoded.size()) {
+      int size = 1;
+      int to = from;
+      while (to < encoded.size() && size + 2 + encoded.get(to).length <= limit) {
+        size += 2 + encoded.get(to).length;
+        to++;
+      }
+      if (to - from < 2) { // alone: too large to share, or its neighbour does not fit with it
+        plaintexts.add(encoded.get(from));
+        from++;
+        continue;
+      }
+      byte[] batch = new byte[size];
+      batch[0] = (byte) TYPE;
+      int at = 1;
+      for (int i = from; i < to; i++) {
+        byte[] message = encoded.get(i);
+        batch[at] = (byte) (message.length >>> 8);
+        batch[at + 1] = (byte) message.length;
+        System.arraycopy(message, 0, batch, at + 2, message.length);
+        at += 2 + message.length;
+      }
+      plaintexts.add(batch);
+      from = to;
+    }
+    return plaintexts;
+  }
+
+  /**
+   * The messages of a BATCH, in order, each parsed strictly (protocol §4.1). The whole batch is
+   * checked before anything is returned, so a bad one is used not at all.
+   *
+   * @throws ProtocolException for an empty batch, a length of 0 or one that runs past the end,
+   *     a message that does not parse, or one of a type a batch never holds (SERVER_AUTH,
+   *     KEY_UPDATE, BATCH)
+   */
+  public static List<ServerMessage> unpack(byte[] plaintext) throws ProtocolException {
+    if (!isBatch(plaintext)) {
+      throw new IllegalArgumentException("not a BATCH");
+    }
+    List<ServerMessage> messages = new ArrayList<>();
+    int at = 1;
+    while (at < plaintext.length) {
+      if (plaintext.length - at < 2) {
+        throw malformed("BATCH: the length at byte %d runs past the end", at);
+      }
+      int length = (plaintext[at] & 0xFF) << 8 | plaintext[at + 1] & 0xFF;
+      at += 2;
+      if (length == 0) {
+        throw malformed("BATCH: an empty message at byte %d", at - 2);
+      }
+      if (length > plaintext.length - at) {
+        throw malformed("BATCH: the message at byte %d runs past the end", at);
+      }
+      int type = plaintext[at] & 0xFF;
+      if (type == TYPE || type == ServerMessage.ServerAuth.TYPE
+          || type == KeyUpdates.SERVER_KEY_UPDATE) {
+        throw malformed("BATCH: type 0x%02x is never inside a batch", type);
+      }
+      messages.add(MessageCodec.decodeServer(Arrays.copyOfRange(plaintext, at, at + length)));
+      at += length;
+    }
+    if (messages.isEmpty()) {
+      throw malformed("BATCH: no message");
+    }
+    return messages;
+  }
+
+  private static ProtocolException malformed(String format, Object... args) {
+    return new ProtocolException(Reason.MALFORMED_MESSAGE, String.format(format, args));
+  }
+}
