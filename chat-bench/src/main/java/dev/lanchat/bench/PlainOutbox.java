@@ -39,6 +39,7 @@ final class PlainOutbox {
 
   /** Queues one message; false when the backlog is full (the client is too slow). */
   boolean offer(byte[] encoded) {
+    boolean wake;
     lock.lock();
     try {
       if (stopped || then != null) {
@@ -48,32 +49,44 @@ final class PlainOutbox {
         return false;
       }
       queue.add(encoded);
-      wake();
-      return true;
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
+    return true;
   }
 
   /** Writes what is queued, then runs {@code after} (at once if the writer already failed). */
   void finish(Runnable after) {
     boolean now;
+    boolean wake;
     lock.lock();
     try {
       then = after;
       now = stopped;
-      wake();
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
     if (now) {
       after.run();
     }
   }
 
-  private void wake() {
+  /** Under the lock: true if a writer must be started, which the caller does after unlocking. */
+  private boolean claimWriter() {
     if (!writing && !stopped) {
       writing = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Outside the lock, as LanChat's outbox does: a writer started under it would wait for it. */
+  private void startWriter(boolean claimed) {
+    if (claimed) {
       Thread.ofVirtual().name(threadName).start(this::drain);
     }
   }

@@ -83,19 +83,34 @@ final class Outbox {
    * written now.
    */
   void start(String threadName) {
+    boolean wake;
     lock.lock();
     try {
       this.threadName = threadName;
-      wake();
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
   }
 
-  /** Under the lock, after a change: starts a writer if there is work and none is running. */
-  private void wake() {
+  /**
+   * Under the lock, after a change: true if there is work and no writer, which the caller then
+   * starts with {@link #startWriter} once it has released the lock. Started under the lock, the
+   * new writer would at once wait for that lock in {@link #next} and have to be woken again:
+   * two schedulings of a virtual thread per wake instead of one.
+   */
+  private boolean claimWriter() {
     if (threadName != null && !writing && (!queue.isEmpty() || finishing || aborted)) {
       writing = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Outside the lock: starts the writer {@link #claimWriter} claimed, if it did. */
+  private void startWriter(boolean claimed) {
+    if (claimed) {
       Thread.ofVirtual().name(threadName).start(this::drain);
     }
   }
@@ -119,6 +134,7 @@ final class Outbox {
    *     connection is ending anyway.
    */
   boolean offer(OutboundRecord record) {
+    boolean wake;
     lock.lock();
     try {
       if (finishing || aborted) {
@@ -132,11 +148,12 @@ final class Outbox {
       queue.add(record);
       queuedBytes += length;
       peak = Math.max(peak, queue.size());
-      wake();
-      return true;
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
+    return true;
   }
 
   /**
@@ -144,6 +161,7 @@ final class Outbox {
    * call the finisher. Later offers are dropped. Calling it again does nothing.
    */
   void finish(byte[] last) {
+    boolean wake;
     lock.lock();
     try {
       if (finishing || aborted) {
@@ -156,22 +174,25 @@ final class Outbox {
         budget.take(record);
       }
       finishing = true;
-      wake();
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
   }
 
   /** Drops everything queued and stops the writer after its current write. */
   void abort() {
+    boolean wake;
     lock.lock();
     try {
       aborted = true;
       giveBackQueued();
-      wake();
+      wake = claimWriter();
     } finally {
       lock.unlock();
     }
+    startWriter(wake);
   }
 
   /** True while a writer thread is running (for tests: an idle outbox holds none). */
