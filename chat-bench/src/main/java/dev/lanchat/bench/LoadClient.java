@@ -21,8 +21,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -61,15 +59,14 @@ final class LoadClient implements AutoCloseable {
    * BATCH of them. The lock serialises senders, as the secure channel's does.
    */
   private static final class Plain implements Link {
-    private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock sendLock = new ReentrantLock();
-    // the receiving thread's: what is left of the last BATCH
-    private final ArrayDeque<ServerMessage> unpacked = new ArrayDeque<>();
+    // the receiving thread's: the server's messages, a BATCH's one by one
+    private final Batch.Receiver messages;
 
     Plain(FrameReader reader, FrameWriter writer) {
-      this.reader = reader;
       this.writer = writer;
+      this.messages = new Batch.Receiver(reader::readFrame);
     }
 
     @Override
@@ -84,17 +81,7 @@ final class LoadClient implements AutoCloseable {
 
     @Override
     public ServerMessage receive() throws IOException {
-      ServerMessage next = unpacked.poll();
-      if (next != null) {
-        return next;
-      }
-      byte[] frame = reader.readFrame();
-      if (!Batch.isBatch(frame)) {
-        return MessageCodec.decodeServer(frame);
-      }
-      List<ServerMessage> batch = Batch.unpack(frame);
-      unpacked.addAll(batch.subList(1, batch.size()));
-      return batch.get(0);
+      return messages.next();
     }
   }
 

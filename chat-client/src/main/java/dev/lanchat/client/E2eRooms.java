@@ -83,11 +83,8 @@ final class E2eRooms implements AutoCloseable {
   /** By room skeleton; guarded by the context's lock. */
   private final Map<String, RoomEnd> rooms = new HashMap<>();
   private final Object sendLock = new Object();
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
-    Thread t = new Thread(task, "lanchat-e2e-keys");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().name("lanchat-e2e-keys").daemon(true).factory());
   private volatile Consumer<List<ServerMessage>> late = shown -> { };
 
   E2eRooms(Context ctx) {

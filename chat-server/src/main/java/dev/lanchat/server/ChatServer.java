@@ -6,7 +6,6 @@ import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.server.store.E2eKeys;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
-import dev.lanchat.server.store.Checkpointer;
 import dev.lanchat.server.store.StoreWatcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -147,25 +146,14 @@ public final class ChatServer implements AutoCloseable {
    * the store, its watcher and its checkpointer close with the server, the store last.
    */
   private void watch(Store store) throws StoreException {
-    StoreWatcher watcher;
-    Checkpointer checkpointer;
     try {
-      watcher = new StoreWatcher(store::dataVersion, this::storeChanged).start();
+      closeWith(new StoreWatcher(store::dataVersion, this::storeChanged).start());
+      closeWith(store.startCheckpointer());
     } catch (StoreException e) {
-      close();
+      close(); // closes the watcher too, if it started
       store.close();
       throw e;
     }
-    try {
-      checkpointer = store.startCheckpointer();
-    } catch (StoreException e) {
-      watcher.close();
-      close();
-      store.close();
-      throw e;
-    }
-    closeWith(watcher);
-    closeWith(checkpointer);
     closeWith(store);
   }
 

@@ -3,6 +3,8 @@ package dev.lanchat.common.message;
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.channel.KeyUpdates;
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,6 +114,48 @@ public final class Batch {
       throw malformed("BATCH: no message");
     }
     return messages;
+  }
+
+  /**
+   * A receiver's side of batches: the server messages of a stream of plaintexts, one at a time,
+   * the messages of a BATCH in order before the next plaintext is read. Not thread-safe: it
+   * belongs to the receiving thread.
+   */
+  public static final class Receiver {
+    /** Where the plaintexts come from: the record layer, or plaintext frames. */
+    @FunctionalInterface
+    public interface Plaintexts {
+      /** The next plaintext. */
+      byte[] next() throws IOException;
+    }
+
+    private final Plaintexts plaintexts;
+    private final ArrayDeque<ServerMessage> rest = new ArrayDeque<>();
+
+    public Receiver(Plaintexts plaintexts) {
+      this.plaintexts = plaintexts;
+    }
+
+    /**
+     * The next server message: what is left of the last BATCH, else the next plaintext's.
+     *
+     * @throws ProtocolException if the plaintext holds neither one server message nor a valid
+     *     BATCH (none of it is handed out)
+     * @throws IOException as the plaintexts' source does
+     */
+    public ServerMessage next() throws IOException {
+      ServerMessage queued = rest.poll();
+      if (queued != null) {
+        return queued;
+      }
+      byte[] plaintext = plaintexts.next();
+      if (!isBatch(plaintext)) {
+        return MessageCodec.decodeServer(plaintext);
+      }
+      List<ServerMessage> batch = unpack(plaintext);
+      rest.addAll(batch.subList(1, batch.size()));
+      return batch.get(0);
+    }
   }
 
   private static ProtocolException malformed(String format, Object... args) {

@@ -4,7 +4,6 @@ import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.KeyLimitException;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,11 +17,12 @@ import java.util.Objects;
  */
 public final class MessageChannel {
   private final SecureChannel records;
-  // the receiving thread's: what is left of the last BATCH, handed out before the next record
-  private final ArrayDeque<ServerMessage> unpacked = new ArrayDeque<>();
+  // the receiving thread's: the server's messages, a BATCH's one by one
+  private final Batch.Receiver fromServer;
 
   public MessageChannel(SecureChannel records) {
     this.records = Objects.requireNonNull(records, "records");
+    this.fromServer = new Batch.Receiver(records::receive);
   }
 
   /** The record layer below, for tests and benchmarks that work on plaintexts. */
@@ -96,20 +96,10 @@ public final class MessageChannel {
    * @throws IOException if the connection fails
    */
   public ServerMessage receiveFromServer() throws IOException {
-    ServerMessage next = unpacked.poll();
-    if (next != null) {
-      return next;
-    }
-    byte[] plaintext = records.receive();
     try {
-      if (Batch.isBatch(plaintext)) {
-        List<ServerMessage> batch = Batch.unpack(plaintext);
-        unpacked.addAll(batch.subList(1, batch.size()));
-        return batch.get(0);
-      }
-      return MessageCodec.decodeServer(plaintext);
+      return fromServer.next();
     } catch (ProtocolException e) {
-      records.markBroken();
+      records.markBroken(); // a bad record left it broken already; a bad message does now
       throw e;
     }
   }

@@ -44,11 +44,8 @@ public final class Checkpointer implements AutoCloseable {
   private Checkpointer(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "lanchat-store-checkpoint");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("lanchat-store-checkpoint").daemon(true).factory());
   }
 
   /**
