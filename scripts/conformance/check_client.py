@@ -254,9 +254,7 @@ def after_welcome_refused(R, C, name, inject, shown_ok=0):
     def f():
         p = C.client([])
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             m = L.decode_c2s(srv.recv_raw())
             srv.welcome("tester", C.ci)
             srv.entered(L.decode_c2s(srv.recv_raw()))
@@ -758,9 +756,7 @@ def scenarios(R, C):
         lines = ["k%d" % i for i in range(20)]
         p = C.client(lines, jvm=["-Dlanchat.test.keyUpdateRecords=3"])
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             says, sent_updates = [], 0
             for _ in range(80):
                 m = L.decode_c2s(srv.recv_raw())
@@ -796,9 +792,7 @@ def scenarios(R, C):
     def name_taken():
         p = C.client(["hi"])
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             m = L.decode_c2s(srv.recv_raw())
             srv.send(L.ERROR, code=1, text="name taken")
             closed, frames = srv.frames_until_close()
@@ -821,9 +815,7 @@ def scenarios(R, C):
         fp = L.fingerprint(L.ed25519_pub(other))
         p = C.client([], extra=["--fingerprint", fp])
         try:
-            s = C.accept()
-            srv = Srv(s, other)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C, other)
             m = L.decode_c2s(srv.recv_raw())
             srv.welcome("tester", C.ci)
             srv.entered(L.decode_c2s(srv.recv_raw()))
@@ -845,9 +837,7 @@ def scenarios(R, C):
     def refusal(code, text, lines=("hi",)):
         p = C.client(list(lines))
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             m = L.decode_c2s(srv.recv_raw())
             srv.send(L.ERROR, code=code, text=text)
             closed, frames = srv.frames_until_close()
@@ -893,9 +883,7 @@ def scenarios(R, C):
         p = C.client(["/quit see you"])
         plains = []
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             for _ in range(10):
                 try:
                     m = L.decode_c2s(srv.recv_raw())
@@ -924,9 +912,7 @@ def scenarios(R, C):
         for k in (k1, k2):
             p = C.client([])
             try:
-                s = C.accept()
-                srv = Srv(s, C.key)
-                srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+                srv, s = accepted(C)
                 L.decode_c2s(srv.recv_raw())
                 srv.welcome("tester", C.ci, [("carol", k)])
                 srv.entered(L.decode_c2s(srv.recv_raw()))
@@ -947,17 +933,33 @@ def scenarios(R, C):
 
 # ---------------------------------------------------------- the rooms wire (§4.3, §5.8-§5.11)
 
+def client_messages(srv, limit):
+    """Each message the client sends, decoded, at most `limit` of them; a connection that closes
+    or breaks ends them with {"type": "closed", "why": ...}."""
+    for _ in range(limit):
+        try:
+            m = L.decode_c2s(srv.recv_raw())
+        except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout) as e:
+            yield {"type": "closed", "why": repr(e)}
+            return
+        yield m
+
+
+def accepted(C, key=None):
+    """The fake server's end of the client's next connection, past the handshake and CLIENT_AUTH
+    (signed with `key`, the run's own server key unless given), and its socket."""
+    s = C.accept()
+    srv = Srv(s, C.key if key is None else key)
+    srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+    return srv, s
+
+
 def serve(srv, C, on_enter, limit=40, on_ping=None):
     """Answers the client until its BYE: WELCOME for JOIN, on_enter(srv, m) for ENTER, echoes for
     SAY/ME/DM, PONG for PING (or on_ping(srv, m)). Returns the decoded messages the client sent
     after CLIENT_AUTH."""
     got = []
-    for _ in range(limit):
-        try:
-            m = L.decode_c2s(srv.recv_raw())
-        except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout) as e:
-            got.append({"type": "closed", "why": repr(e)})
-            break
+    for m in client_messages(srv, limit):
         got.append(m)
         t = m["type"]
         if t == "JOIN":
@@ -987,9 +989,7 @@ def serve(srv, C, on_enter, limit=40, on_ping=None):
 def session(C, lines, on_enter, extra=(), on_ping=None):
     p = C.client(lines, extra=extra)
     try:
-        s = C.accept()
-        srv = Srv(s, C.key)
-        srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+        srv, s = accepted(C)
         got = serve(srv, C, on_enter, on_ping=on_ping)
         C.last_srv = srv
         s.close()
@@ -1127,9 +1127,7 @@ def rooms_scenarios(R, C):
         p = C.client([], extra=["--reconnect-for", "20"])
         first, second = {}, {}
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             m = L.decode_c2s(srv.recv_raw())
             srv.welcome(m["name"], C.ci, [("bob", BOB)])
             e = L.decode_c2s(srv.recv_raw())
@@ -1162,9 +1160,7 @@ def rooms_scenarios(R, C):
     def resend_after_reconnect():
         p = C.client(["not sure of this one"], extra=["--reconnect-for", "20"])
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
             first = []
             for _ in range(10):
                 m = L.decode_c2s(srv.recv_raw())
@@ -1210,9 +1206,7 @@ def batch_scenarios(R, C):
     def order():
         p = C.client([])
         try:
-            s = C.accept()
-            srv = Srv(s, C.key)
-            srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+            srv, s = accepted(C)
 
             def record():
                 return srv.rx.open(L.recv_frame(s))  # no key update in this session
@@ -1369,12 +1363,7 @@ def serve_e2e(srv, C, on_enter, keys=None, others=(("bob", BOB),), limit=60):
     request, or a dict), echoes SEALED_DM (status 0) and E2E_SAY (as E2E_MESSAGE of the room)."""
     got = []
     srv.rooms = {}
-    for _ in range(limit):
-        try:
-            m = L.decode_c2s(srv.recv_raw())
-        except (L.Closed, L.ProtocolError, ConnectionResetError, socket.timeout) as e:
-            got.append({"type": "closed", "why": repr(e)})
-            break
+    for m in client_messages(srv, limit):
         got.append(m)
         t = m["type"]
         if t == "JOIN":
@@ -1403,9 +1392,7 @@ def serve_e2e(srv, C, on_enter, keys=None, others=(("bob", BOB),), limit=60):
 def e2e_session(C, lines, on_enter, **kw):
     p = C.client(lines)
     try:
-        s = C.accept()
-        srv = Srv(s, C.key)
-        srv.read_client_hello(); srv.send_auth(); srv.read_client_auth()
+        srv, s = accepted(C)
         got = serve_e2e(srv, C, on_enter, **kw)
         s.close()
         rc = p.wait(15)

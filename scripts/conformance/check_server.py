@@ -2643,6 +2643,19 @@ def run_batch_checks(R, jar):
             "goes in a record of its own', §5.13)", not ones, repr(ones))
 
 
+def message_texts(c, n, limit=200):
+    """The texts of the next `n` MESSAGEs `c` receives, skipping anything else, reading at most
+    `limit` messages."""
+    texts = []
+    for _ in range(limit):
+        m = c.recv()
+        if m["type"] == "MESSAGE":
+            texts.append(m["text"])
+            if len(texts) == n:
+                break
+    return texts
+
+
 def _batch_block(R, port):
     def never_asked_pings():
         c = joined(port, "bNever", room=None, batch_ok=False)
@@ -2670,13 +2683,7 @@ def _batch_block(R, port):
             pts, msgs = raw_records(c, 200, lambda ms: sum(1 for m in ms if m["type"] == "MESSAGE") >= 40)
             out[who] = ([pt[:1].hex() for pt in pts if pt[:1] == b"\x37"],
                         [m["text"] for m in msgs if m["type"] == "MESSAGE"])
-        got2 = []
-        for _ in range(200):
-            m = r2.recv()
-            if m["type"] == "MESSAGE":
-                got2.append(m["text"])
-                if len(got2) == 40:
-                    break
+        got2 = message_texts(r2, 40)
         extra = sync(r2, 2)
         BATCH_INFO.append(("a fan-out of 40 MESSAGEs to a member that sent BATCH_OK", r2))
         for c in (r1, r2, snd):
@@ -2718,13 +2725,7 @@ def _batch_block(R, port):
         send_burst(snd, [L.encode_c2s(L.SAY, id=snd.next_id(), room=room, text=t) for t in texts])
         got = {}
         for who, c in (("receiver", rcv), ("sender", snd)):
-            got[who] = []
-            for _ in range(200):
-                m = c.recv()
-                if m["type"] == "MESSAGE":
-                    got[who].append(m["text"])
-                    if len(got[who]) == 24:
-                        break
+            got[who] = message_texts(c, 24)
             got[who] += [m.get("text") for m in sync(c, 3) if m.get("type") == "MESSAGE"]
         BATCH_INFO.append(("24 MESSAGEs of 3,000 bytes to a member with BATCH_OK", rcv))
         BATCH_INFO.append(("the same 24 echoed to their sender", snd))
