@@ -7,6 +7,7 @@ import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +200,11 @@ final class Connection implements Subscriber, ClientReader.Host {
   @Override
   public boolean offer(OutboundRecord shared) {
     return life.offer(shared);
+  }
+
+  @Override
+  public boolean offerAll(List<OutboundRecord> shared) {
+    return life.offerAll(shared);
   }
 
   /** Queues a direct answer to this client; a full backlog removes it as too slow. */

@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +73,12 @@ final class Lifecycle {
   boolean offer(OutboundRecord shared) {
     Outbox box = outbox;
     return box == null || box.offer(shared);
+  }
+
+  /** Queues records other queues hold too, in order; false only when the backlog filled. */
+  boolean offerAll(List<OutboundRecord> shared) {
+    Outbox box = outbox;
+    return box == null || box.offerAll(shared);
   }
 
   /**

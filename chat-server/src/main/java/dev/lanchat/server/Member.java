@@ -2,6 +2,7 @@ package dev.lanchat.server;
 
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.rules.Names;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -76,6 +77,11 @@ final class Member {
   /** Queues a record every member gets (counted once server-wide); false when full. */
   boolean offer(OutboundRecord shared) {
     return subscriber.offer(shared);
+  }
+
+  /** Queues records every member gets, in order; false when its backlog filled. */
+  boolean offerAll(List<OutboundRecord> shared) {
+    return subscriber.offerAll(shared);
   }
 
   /** Tells this member's subscriber that it was removed; never called under a room lock. */

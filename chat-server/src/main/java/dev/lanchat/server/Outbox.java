@@ -134,26 +134,40 @@ final class Outbox {
    *     connection is ending anyway.
    */
   boolean offer(OutboundRecord record) {
+    return offerAll(List.of(record));
+  }
+
+  /**
+   * Queues records in order, under one hold of the lock, as {@link #offer(OutboundRecord)} does
+   * for each; the first that does not fit and everything after it are not queued.
+   *
+   * @return false when one did not fit (the client is too slow and must be removed)
+   */
+  boolean offerAll(List<OutboundRecord> records) {
     boolean wake;
+    boolean all = true;
     lock.lock();
     try {
       if (finishing || aborted) {
         return true;
       }
-      int length = record.length();
-      if (queue.size() >= maxMessages || queuedBytes + length > maxBytes
-          || !budget.tryTake(record, queuedBytes)) {
-        return false;
+      for (OutboundRecord record : records) {
+        int length = record.length();
+        if (queue.size() >= maxMessages || queuedBytes + length > maxBytes
+            || !budget.tryTake(record, queuedBytes)) {
+          all = false;
+          break;
+        }
+        queue.add(record);
+        queuedBytes += length;
       }
-      queue.add(record);
-      queuedBytes += length;
       peak = Math.max(peak, queue.size());
       wake = claimWriter();
     } finally {
       lock.unlock();
     }
     startWriter(wake);
-    return true;
+    return all;
   }
 
   /**

@@ -6,12 +6,15 @@ import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.server.store.AppendResult;
+import dev.lanchat.server.store.EventEncoder;
+import dev.lanchat.server.store.RoomEventDraft;
 import dev.lanchat.server.store.RoomLog;
 import dev.lanchat.server.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * the very bytes kept, to every member. A store failure sends nothing. Offering never blocks, so
  * nothing waits on a socket while holding the room; a member whose backlog is full is removed
  * under the same lock (LEFT "too slow", which may overflow others in turn) and told so through
- * {@link Member#evicted} only after the lock is released.
+ * {@link Member#evicted} only after the lock is released. Members' lines that arrive while
+ * the lock is held wait in {@link WaitingLines}, and the next holder stores all of them in one
+ * transaction before offering each in turn (group commit): the ids, the chain and every
+ * member's order are as if they had come one at a time.
  *
  * <p>Membership changes are coalesced (protocol §5.8): they wait in {@link NoticeFlush} and
  * go out (stored first, all with the flush's time) at most once per {@link
@@ -60,6 +66,9 @@ final class Room {
 
   private static final Logger log = LoggerFactory.getLogger(Room.class);
 
+  /** How many times in a row one thread takes the waiting lines before handing on. */
+  private static final int STORE_PASSES = 2;
+
   private final String name;
   private final String key;
   private final boolean endToEnd;
@@ -73,6 +82,7 @@ final class Room {
   private final NoticeFlush notices;
   private final RoomRoster roster;
   private final RoomEntry entry;
+  private final WaitingLines waiting = new WaitingLines();
   private boolean closed;
   /** The last member left and the registry dropped this room; a new one takes its name. */
   private boolean gone;
@@ -187,22 +197,105 @@ final class Room {
 
   /**
    * A member's line with its client message id, built by {@code build} from the envelope and
-   * the sender's name: charged to the room budget, stored, then sent to every member.
+   * the sender's name: charged to the room budget, stored, then sent to every member. It waits
+   * in {@link WaitingLines}; whoever holds the lock first stores it with every other line
+   * waiting then.
    */
   private RoomResult line(Member from, long clientId,
       BiFunction<EventHeader, String, ServerMessage.Event> build) {
-    return event(slow -> {
-      if (!isMember(from)) {
-        return new RoomResult.NotMember();
+    WaitingLines.Line mine = waiting.add(from, clientId, build);
+    while (true) {
+      storeWaitingLines();
+      Optional<RoomResult> answer = mine.await();
+      if (answer.isPresent()) {
+        return answer.get();
       }
-      String by = from.name();
-      EventDraft draft = EventDraft.of(name, now(), from.key(), OptionalLong.of(clientId),
-          h -> build.apply(h, by));
+    }
+  }
+
+  /**
+   * While lines wait and the lock is free, takes it and stores them, at most {@link
+   * #STORE_PASSES} times; if lines still wait then, the sender of the oldest is asked to go on.
+   * Every holder of the lock calls this after releasing it, and a line's sender calls it after
+   * queuing the line, so a line never waits for a lock nobody will take: whoever held the lock
+   * when it was queued looks again after letting go. The bound keeps one sender from storing
+   * everyone's lines for as long as others keep sending.
+   */
+  private void storeWaitingLines() {
+    for (int pass = 0; waiting.any(); pass++) {
+      if (pass == STORE_PASSES) {
+        waiting.promoteOldest();
+        return;
+      }
+      if (!lock.tryLock()) {
+        return; // its holder looks again after letting go
+      }
+      locked(slow -> {
+        List<WaitingLines.Line> taken = waiting.take();
+        try {
+          appendLines(taken, slow);
+        } finally {
+          taken.forEach(WaitingLines.Line::answerIfUnanswered); // a bug must not hang a sender
+        }
+        return null;
+      });
+    }
+  }
+
+  /**
+   * Checks each line (its sender is here, the room budget allows it), stores the ones that pass
+   * in one transaction, offers each stored one to every member in order, and answers every
+   * line. Lock held.
+   */
+  private void appendLines(List<WaitingLines.Line> lines, List<Member> slow) {
+    flush(slow);
+    List<WaitingLines.Line> drafted = new ArrayList<>(lines.size());
+    List<RoomEventDraft> drafts = new ArrayList<>(lines.size());
+    List<EventEncoder> encoders = new ArrayList<>(lines.size());
+    for (WaitingLines.Line line : lines) {
+      if (!isMember(line.from())) {
+        line.answer(new RoomResult.NotMember());
+        continue;
+      }
+      String by = line.from().name();
+      EventDraft draft = EventDraft.of(name, now(), line.from().key(),
+          OptionalLong.of(line.clientId()), h -> line.build(h, by));
       if (!withinBudget(draft.payloadSize())) {
-        return new RoomResult.Busy();
+        line.answer(new RoomResult.Busy());
+        continue;
       }
-      return append(draft, slow, false, "");
-    });
+      drafted.add(line);
+      drafts.add(draft.draft());
+      encoders.add(draft.encoder());
+    }
+    if (drafted.isEmpty()) {
+      return;
+    }
+    List<AppendResult> results;
+    try {
+      results = history.appendEach(drafts, encoders);
+    } catch (StoreException e) {
+      log.warn("cannot store {} line(s) of {}: {}", drafted.size(), name, e.getMessage());
+      drafted.forEach(line -> line.answer(new RoomResult.StoreFailed()));
+      return;
+    }
+    List<OutboundRecord> stored = new ArrayList<>(drafted.size());
+    for (int i = 0; i < drafted.size(); i++) {
+      drafted.get(i).answer(switch (results.get(i)) {
+        case AppendResult.Appended a -> {
+          stored.add(new OutboundRecord(a.event().encoded().toByteArray()));
+          yield new RoomResult.Done();
+        }
+        case AppendResult.Repeat r -> new RoomResult.Repeat();
+      });
+    }
+    if (!stored.isEmpty()) {
+      for (Member m : members) {
+        if (!m.offerAll(stored) && !slow.contains(m)) {
+          slow.add(m);
+        }
+      }
+    }
   }
 
   /** Sets the topic ({@code ""} clears it) and sends TOPIC to every member, setter included. */
@@ -345,6 +438,11 @@ final class Room {
     }
   }
 
+  /** How many members' lines wait for the lock now (for tests). */
+  int linesWaiting() {
+    return waiting.size();
+  }
+
   /** True when the calling thread holds the room lock (for assertions in tests). */
   boolean isLockedByCurrentThread() {
     return lock.isHeldByCurrentThread();
@@ -356,10 +454,20 @@ final class Room {
    * each removed member. Every event goes through here, so the cascade exists once.
    */
   private <T> T event(Function<List<Member>, T> action) {
+    lock.lock();
+    T result = locked(action);
+    storeWaitingLines();
+    return result;
+  }
+
+  /**
+   * The body of {@link #event}: called with the lock held, runs {@code action}, removes the slow
+   * members, releases the lock, then tells the removed ones.
+   */
+  private <T> T locked(Function<List<Member>, T> action) {
     List<Member> slow = new ArrayList<>();
     List<Member> removed;
     T result;
-    lock.lock();
     try {
       result = action.apply(slow);
       removed = removeSlow(slow);

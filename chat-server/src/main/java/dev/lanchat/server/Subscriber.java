@@ -1,5 +1,7 @@
 package dev.lanchat.server;
 
+import java.util.List;
+
 /**
  * What a {@link Room} needs of a member's connection, and nothing more: a queue to offer encoded
  * events to, and a way to hear that it was removed.
@@ -24,6 +26,23 @@ interface Subscriber {
    */
   default boolean offer(OutboundRecord shared) {
     return offer(shared.bytes());
+  }
+
+  /**
+   * Queues several records every member gets, in order, as {@link #offer(OutboundRecord)} does
+   * for each: the lines a room stored together. A connection takes them under one hold of its
+   * outbox's lock.
+   *
+   * @return false when the backlog filled before the last was queued, so the room must remove
+   *     it (the ones after the first refused are not queued)
+   */
+  default boolean offerAll(List<OutboundRecord> shared) {
+    for (OutboundRecord record : shared) {
+      if (!offer(record)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -45,6 +45,7 @@ final class MemoryLog implements RoomLog {
   private final Set<String> taken = new HashSet<>();
   private volatile boolean failing;
   private int appends;
+  private final List<Integer> eachCalls = new ArrayList<>();
 
   /** From now on every call fails ({@code true}) or works again. */
   void failing(boolean fail) {
@@ -85,6 +86,23 @@ final class MemoryLog implements RoomLog {
       }
     }
     return appendOne(draft, encoder);
+  }
+
+  @Override
+  public synchronized List<AppendResult> appendEach(List<RoomEventDraft> drafts,
+      List<EventEncoder> encoders) throws StoreException {
+    check();
+    List<AppendResult> all = new ArrayList<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      all.add(append(drafts.get(i), encoders.get(i)));
+    }
+    eachCalls.add(drafts.size());
+    return all;
+  }
+
+  /** The number of drafts of each {@link #appendEach} call, in order. */
+  synchronized List<Integer> appendEachSizes() {
+    return List.copyOf(eachCalls);
   }
 
   @Override

@@ -72,6 +72,25 @@ class OutboxTest {
   }
 
   @Test
+  void offerAllQueuesInOrderUpToTheFirstThatDoesNotFitAndNothingAfterIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 3, 1 << 20, flushed -> { });
+    box.start("test-out");
+    assertTrue(box.offer(message(0)));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS)); // the writer is stuck on message 0
+    assertTrue(box.offerAll(List.of(new OutboundRecord(message(1)),
+        new OutboundRecord(message(2)))));
+    assertFalse(box.offerAll(List.of(new OutboundRecord(message(3)),
+        new OutboundRecord(message(4)), new OutboundRecord(message(5)))),
+        "a fourth waiting message is over the limit");
+    release.countDown();
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    assertEquals(List.of(0, 1, 2, 3), sink.sent(), "3 fitted; 4 did not, and 5 was not tried");
+  }
+
+  @Test
   void theByteLimitCountsTooAndNoMessageIsSplit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);

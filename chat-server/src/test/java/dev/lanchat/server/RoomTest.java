@@ -346,6 +346,78 @@ class RoomTest {
   }
 
   @Test
+  void linesThatQueueWhileTheRoomIsBusyAreStoredTogetherAndReachEveryoneInStoreOrder()
+      throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FakeSubscriber a = subscriber();
+    FakeSubscriber b = subscriber();
+    java.util.concurrent.atomic.AtomicBoolean first =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Subscriber gate = new Subscriber() { // holds the room's lock on its first MESSAGE
+      @Override
+      public boolean offer(byte[] encoded) {
+        boolean queued = b.offer(encoded);
+        if (b.received.getLast() instanceof ServerMessage.Chat && first.getAndSet(false)) {
+          holding.countDown();
+          try {
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+        return queued;
+      }
+
+      @Override
+      public void evicted(String reason) {
+        b.evicted(reason);
+      }
+    };
+    Member alice = enter(a, "alice");
+    enter(gate, "bob");
+    List<Member> others = new ArrayList<>();
+    for (String name : List.of("carol", "dave", "erin")) {
+      others.add(enter(subscriber(), name));
+    }
+    int callsBefore = log.appendEachSizes().size();
+    List<Thread> threads = new ArrayList<>();
+    threads.add(Thread.ofVirtual().start(() -> general().say(alice, 1, "first", false)));
+    assertTrue(holding.await(10, TimeUnit.SECONDS));
+    for (Member m : others) {
+      threads.add(Thread.ofVirtual().start(() -> general().say(m, 1, m.name(), false)));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (general().linesWaiting() < others.size() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(others.size(), general().linesWaiting(), "the three lines wait for the lock");
+    release.countDown();
+    for (Thread t : threads) {
+      assertTrue(t.join(java.time.Duration.ofSeconds(10)));
+    }
+    assertEquals(List.of(1, 3), log.appendEachSizes().subList(callsBefore,
+        log.appendEachSizes().size()), "the first line alone, then the three in one call");
+    List<String> seen = texts(a);
+    assertEquals("alice:first", seen.get(0));
+    assertEquals(java.util.Set.of("carol:carol", "dave:dave", "erin:erin"),
+        java.util.Set.copyOf(seen.subList(1, 4)));
+    assertEquals(seen, texts(b), "every member in one order");
+    List<Long> ids = a.all(ServerMessage.Chat.class).stream().map(c -> c.event().id()).toList();
+    assertEquals(List.of(ids.get(0), ids.get(0) + 1, ids.get(0) + 2, ids.get(0) + 3), ids);
+    assertEquals(seen, log.events("#general").stream().skip(log.events("#general").size() - 4)
+        .map(e -> {
+          try {
+            ServerMessage.Chat c = (ServerMessage.Chat) MessageCodec.decodeServer(
+                e.encoded().toByteArray());
+            return c.from() + ":" + c.text();
+          } catch (IOException x) {
+            throw new AssertionError(x);
+          }
+        }).toList(), "sent in the order the store numbered them");
+  }
+
+  @Test
   void aStoreFailureSendsNothingAndSaysSo() {
     FakeSubscriber a = subscriber();
     FakeSubscriber b = subscriber();

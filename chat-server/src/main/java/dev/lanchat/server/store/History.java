@@ -94,27 +94,64 @@ public final class History implements RoomLog {
   private AppendResult append(RoomEventDraft draft, EventEncoder encoder, Optional<String> topic)
       throws StoreException {
     Objects.requireNonNull(encoder, "encoder");
-    byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long now = clock.millis();
     return store.write("write a room event", Durability.PROCESS_CRASH, c -> {
-      if (draft.clientMessageId().isPresent()) {
-        Optional<Optional<EventRef>> seen =
-            SentMessages.find(c, sender, draft.clientMessageId().getAsLong());
-        if (seen.isPresent()) {
-          return new AppendResult.Repeat(seen.get());
-        }
-      }
-      AppendResult.Appended appended = appendOne(c, draft, encoder, now);
-      if (draft.clientMessageId().isPresent()) {
-        SentMessages.record(c, sender, draft.clientMessageId().getAsLong(), now,
-            Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
-      }
-      if (topic.isPresent() && retention.keepsText()) {
+      AppendResult result = appendUnlessRepeat(c, draft, encoder, now);
+      if (result instanceof AppendResult.Appended appended && topic.isPresent()
+          && retention.keepsText()) {
         Sql.execute(c, "UPDATE room_head SET topic = ? WHERE room = ?", topic.get(),
             appended.event().room());
       }
-      return appended;
+      return result;
     });
+  }
+
+  /**
+   * As {@link #append(RoomEventDraft, EventEncoder)} for each draft in turn, all in one
+   * transaction (group commit): the lines a room's members sent while its previous event was
+   * being written. Each gets its own result, in order; the appended ones have consecutive ids.
+   * A draft whose client message id was taken before, by an earlier draft of the same call too,
+   * is a {@link AppendResult.Repeat}.
+   *
+   * @param encoders one per draft, in the same order
+   * @throws IllegalArgumentException if the lists differ in size
+   * @throws StoreException if the store cannot be written (no draft has an id: send none)
+   */
+  @Override
+  public List<AppendResult> appendEach(List<RoomEventDraft> drafts, List<EventEncoder> encoders)
+      throws StoreException {
+    if (drafts.size() != encoders.size()) {
+      throw new IllegalArgumentException("one encoder per draft");
+    }
+    long now = clock.millis();
+    return store.write("write room events", Durability.PROCESS_CRASH, c -> {
+      List<AppendResult> all = new ArrayList<>(drafts.size());
+      for (int i = 0; i < drafts.size(); i++) {
+        all.add(appendUnlessRepeat(c, drafts.get(i), encoders.get(i), now));
+      }
+      return all;
+    });
+  }
+
+  /**
+   * Inside the caller's transaction: appends the draft and records its client message id, or
+   * says it is a repeat.
+   */
+  private AppendResult appendUnlessRepeat(Connection c, RoomEventDraft draft,
+      EventEncoder encoder, long now) throws SQLException {
+    if (draft.clientMessageId().isEmpty()) {
+      return appendOne(c, draft, encoder, now);
+    }
+    byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
+    long messageId = draft.clientMessageId().getAsLong();
+    Optional<Optional<EventRef>> seen = SentMessages.find(c, sender, messageId);
+    if (seen.isPresent()) {
+      return new AppendResult.Repeat(seen.get());
+    }
+    AppendResult.Appended appended = appendOne(c, draft, encoder, now);
+    SentMessages.record(c, sender, messageId, now,
+        Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
+    return appended;
   }
 
   /**

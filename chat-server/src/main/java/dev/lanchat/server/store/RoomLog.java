@@ -28,6 +28,15 @@ public interface RoomLog {
       throws StoreException;
 
   /**
+   * As {@link #append} for each draft in turn, in one atomic step (see {@link
+   * History#appendEach}): one result per draft, in order.
+   *
+   * @throws StoreException if they cannot be kept (none has an id)
+   */
+  List<AppendResult> appendEach(List<RoomEventDraft> drafts, List<EventEncoder> encoders)
+      throws StoreException;
+
+  /**
    * Appends events of one room together, with consecutive ids (see {@link History#appendAll}).
    *
    * @throws StoreException if they cannot be kept (none has an id)

@@ -172,6 +172,37 @@ class HistoryTest {
   }
 
   @Test
+  void appendEachGivesEveryLineItsOwnResultInOrderWithConsecutiveIds() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 5, "before");
+    List<RoomEventDraft> drafts = List.of(
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 6),
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 5),
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(2), 6),
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(2), 6));
+    List<String> texts = List.of("a", "repeat of before", "b", "repeat within the call");
+    List<EventEncoder> encoders = new ArrayList<>();
+    for (String text : texts) {
+      encoders.add((id, head) -> body(text, id));
+    }
+    List<AppendResult> results = history.appendEach(drafts, encoders);
+    assertEquals(4, results.size());
+    assertEquals(2, assertInstanceOf(AppendResult.Appended.class, results.get(0)).event()
+        .eventId());
+    assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#general", 1))),
+        results.get(1), "an id taken before the call");
+    assertEquals(3, assertInstanceOf(AppendResult.Appended.class, results.get(2)).event()
+        .eventId());
+    assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#general", 3))),
+        results.get(3), "an id taken earlier in the same call");
+    assertEquals(List.of("before #1", "a #2", "b #3"), history.recent("#general").stream()
+        .map(e -> new String(e.encoded().toByteArray(), StandardCharsets.UTF_8)).toList());
+    assertEquals(history.room("#general").orElseThrow().head(),
+        assertInstanceOf(AppendResult.Appended.class, results.get(2)).head(),
+        "the head after the call is the last appended line's");
+  }
+
+  @Test
   void aRepeatIsDroppedInAnotherRoomAndAfterARestart() throws Exception {
     History history = store.history(Retention.defaults());
     say(history, "#a", 1, 9, "first");
