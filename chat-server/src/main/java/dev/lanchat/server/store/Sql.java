@@ -17,8 +17,9 @@ import java.util.WeakHashMap;
  *
  * <p>Statements run through {@link #execute} and {@link #prepared} are compiled once per
  * connection and kept: SQLite compiles a statement in tens of microseconds, and every room event
- * runs half a dozen of them, so compiling each time costs more CPU than the writes. A kept
- * statement is only ever used inside its store's transaction, under the store's lock.
+ * runs half a dozen of them, so compiling each time costs more CPU than the writes (the
+ * {@code BEGIN} and {@code COMMIT} around them too). A kept statement is only ever used under
+ * its store's lock, inside or around its transaction.
  */
 final class Sql {
   /** The kept statements of each connection; a closed connection's go with it. */

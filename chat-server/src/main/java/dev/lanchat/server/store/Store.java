@@ -49,6 +49,8 @@ public final class Store implements AutoCloseable, Transactions {
   private final Connection connection;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Which client message ids each key had taken; used by the views, under {@link #lock}. */
+  private final SentMessages sentMessages = new SentMessages();
   /** The connection's {@code synchronous} setting now; guarded by {@link #lock}. */
   private Durability synchronous = Schema.OPENED_WITH;
   private boolean closed;
@@ -103,6 +105,9 @@ public final class Store implements AutoCloseable, Transactions {
     SQLiteConfig config = new SQLiteConfig();
     config.resetOpenMode(SQLiteOpenMode.CREATE); // StoreFile made it: SQLite must not make one
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    // no statement here reads generated keys; left on, the driver runs a fresh
+    // "SELECT last_insert_rowid()" statement after every INSERT, a third of a room event's cost
+    config.setGetGeneratedKeys(false);
     try {
       return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     } catch (SQLException e) {
@@ -130,7 +135,7 @@ public final class Store implements AutoCloseable, Transactions {
    * retention}; one view per server, sharing this store's connection and lock.
    */
   public History history(Retention retention) {
-    return new History(this, retention, clock);
+    return new History(this, sentMessages, retention, clock);
   }
 
   /**
@@ -138,7 +143,7 @@ public final class Store implements AutoCloseable, Transactions {
    * per server, sharing this store's connection and lock.
    */
   public OfflineDms offlineDms(Retention retention) {
-    return new OfflineDms(this, retention, clock);
+    return new OfflineDms(this, sentMessages, retention, clock);
   }
 
   /**
@@ -584,21 +589,21 @@ public final class Store implements AutoCloseable, Transactions {
     lock.lock();
     try {
       ensureOpen();
-      try (Statement statement = connection.createStatement()) {
-        if (durability.isPresent() && durability.get() != synchronous) {
-          // SQLite ignores a change of synchronous inside a transaction: set it before BEGIN
+      if (durability.isPresent() && durability.get() != synchronous) {
+        // SQLite ignores a change of synchronous inside a transaction: set it before BEGIN
+        try (Statement statement = connection.createStatement()) {
           statement.execute(durability.get().pragma());
-          synchronous = durability.get();
         }
-        statement.execute(begin);
-        try {
-          T result = work.run(connection);
-          statement.execute("COMMIT");
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          rollback(statement, e);
-          throw e;
-        }
+        synchronous = durability.get();
+      }
+      Sql.prepared(connection, begin).execute(); // kept compiled, as every statement of a write
+      try {
+        T result = work.run(connection);
+        Sql.prepared(connection, "COMMIT").execute();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(connection, e);
+        throw e;
       }
     } catch (SQLException e) {
       throw new StoreException(file, "cannot " + what + " (" + explain(e) + ")", e);
@@ -607,8 +612,8 @@ public final class Store implements AutoCloseable, Transactions {
     }
   }
 
-  private static void rollback(Statement statement, Exception cause) {
-    try {
+  private static void rollback(Connection connection, Exception cause) {
+    try (Statement statement = connection.createStatement()) {
       statement.execute("ROLLBACK");
     } catch (SQLException e) {
       cause.addSuppressed(e); // SQLite may have rolled back already (a full disk, say)
