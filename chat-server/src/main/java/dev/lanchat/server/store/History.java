@@ -52,11 +52,13 @@ public final class History implements RoomLog {
   private static final String COLUMNS = "room, event_id, at, type, sender, body";
 
   private final Transactions store;
+  private final SentMessages sentMessages;
   private final Retention retention;
   private final Clock clock;
 
-  History(Transactions store, Retention retention, Clock clock) {
+  History(Transactions store, SentMessages sentMessages, Retention retention, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
+    this.sentMessages = Objects.requireNonNull(sentMessages, "sentMessages");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -149,7 +151,7 @@ public final class History implements RoomLog {
       return new AppendResult.Repeat(seen.get());
     }
     AppendResult.Appended appended = appendOne(c, draft, encoder, now);
-    SentMessages.record(c, sender, messageId, now,
+    sentMessages.record(c, sender, messageId, now,
         Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
     return appended;
   }

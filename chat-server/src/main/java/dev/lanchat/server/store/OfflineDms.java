@@ -30,11 +30,13 @@ public final class OfflineDms {
   private static final int SWEEP_ROWS = 1_000;
 
   private final Transactions store;
+  private final SentMessages sentMessages;
   private final Retention retention;
   private final Clock clock;
 
-  OfflineDms(Transactions store, Retention retention, Clock clock) {
+  OfflineDms(Transactions store, SentMessages sentMessages, Retention retention, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
+    this.sentMessages = Objects.requireNonNull(sentMessages, "sentMessages");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -53,7 +55,7 @@ public final class OfflineDms {
       if (SentMessages.find(c, from, messageId).isPresent()) {
         return new Claim.Repeat();
       }
-      SentMessages.record(c, from, messageId, now, Optional.empty());
+      sentMessages.record(c, from, messageId, now, Optional.empty());
       return new Claim.Fresh();
     });
   }
@@ -85,7 +87,7 @@ public final class OfflineDms {
       }
       Sql.execute(c, "INSERT INTO offline_dm (recipient, at, body) VALUES (?, ?, ?)", to,
           time, body);
-      SentMessages.record(c, from, messageId, now, Optional.empty());
+      sentMessages.record(c, from, messageId, now, Optional.empty());
       return new DmResult.Kept(waiting + 1);
     });
   }

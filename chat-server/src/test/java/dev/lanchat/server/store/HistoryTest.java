@@ -215,18 +215,44 @@ class HistoryTest {
   }
 
   @Test
-  void aKeyRemembersItsLast1000MessageIds() throws Exception {
+  void aKeyRemembersAtLeastItsNewest1000MessageIdsAndAtMost63More() throws Exception {
     OfflineDms dms = store.offlineDms(Retention.defaults());
-    for (long id = 0; id <= History.SENT_PER_KEY; id++) {
+    int total = History.SENT_PER_KEY + 3 * SentMessages.TRIM_EVERY + 5;
+    for (long id = 1; id <= total; id++) {
       assertEquals(new Claim.Fresh(), dms.claim(key(1), id));
+      long kept = remembered(key(1));
+      assertTrue(kept >= Math.min(id, History.SENT_PER_KEY)
+          && kept < History.SENT_PER_KEY + SentMessages.TRIM_EVERY, id + " ids: " + kept + " kept");
     }
-    assertEquals(new Claim.Repeat(), dms.claim(key(1), History.SENT_PER_KEY));
-    assertEquals(new Claim.Repeat(), dms.claim(key(1), 1));
-    assertEquals(new Claim.Fresh(), dms.claim(key(1), 0), "the oldest id was forgotten");
+    for (long id = total - History.SENT_PER_KEY + 1; id <= total; id++) {
+      assertEquals(new Claim.Repeat(), dms.claim(key(1), id), "one of the newest 1,000");
+    }
+    assertEquals(new Claim.Fresh(), dms.claim(key(1), 1), "the oldest id was forgotten");
+    assertEquals(0, remembered(key(2)), "another key's ids are its own");
+  }
+
+  @Test
+  void aKeyOverTheLimitIsTrimmedAtItsFirstIdAfterARestart() throws Exception {
+    OfflineDms dms = store.offlineDms(Retention.defaults());
+    for (long id = 1; id <= History.SENT_PER_KEY + SentMessages.TRIM_EVERY - 2; id++) {
+      dms.claim(key(1), id);
+    }
+    assertTrue(remembered(key(1)) > History.SENT_PER_KEY, "trimmed only every 64 ids");
+    store.close();
+    store = Store.open(dir.resolve("server.db"), clock);
+    dms = store.offlineDms(Retention.defaults());
+    dms.claim(key(1), 1_000_000);
+    assertEquals(History.SENT_PER_KEY, remembered(key(1)), "no count survived: trimmed at once");
+  }
+
+  private long remembered(ByteString key) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
-        Statement s = c.createStatement();
-        ResultSet n = s.executeQuery("SELECT count(*) FROM sent_message")) {
-      assertEquals(History.SENT_PER_KEY, n.getInt(1));
+        java.sql.PreparedStatement s =
+            c.prepareStatement("SELECT count(*) FROM sent_message WHERE sender = ?")) {
+      s.setBytes(1, key.toByteArray());
+      try (ResultSet n = s.executeQuery()) {
+        return n.getLong(1);
+      }
     }
   }
 
