@@ -280,14 +280,10 @@ final class Room {
       return;
     }
     List<OutboundRecord> stored = new ArrayList<>(drafted.size());
-    for (int i = 0; i < drafted.size(); i++) {
-      drafted.get(i).answer(switch (results.get(i)) {
-        case AppendResult.Appended a -> {
-          stored.add(new OutboundRecord(a.event().encoded().toByteArray()));
-          yield new RoomResult.Done();
-        }
-        case AppendResult.Repeat r -> new RoomResult.Repeat();
-      });
+    for (AppendResult result : results) {
+      if (result instanceof AppendResult.Appended a) {
+        stored.add(new OutboundRecord(a.event().encoded().toByteArray()));
+      }
     }
     if (!stored.isEmpty()) {
       for (Member m : members) {
@@ -295,6 +291,12 @@ final class Room {
           slow.add(m);
         }
       }
+    }
+    for (int i = 0; i < drafted.size(); i++) { // answered once stored and offered
+      drafted.get(i).answer(switch (results.get(i)) {
+        case AppendResult.Appended a -> new RoomResult.Done();
+        case AppendResult.Repeat r -> new RoomResult.Repeat();
+      });
     }
   }
 
@@ -451,7 +453,8 @@ final class Room {
   /**
    * Runs {@code action} under the lock with a list to collect members whose backlog overflowed,
    * removes those (and any that the LEFT notices overflow in turn), then, after unlocking, tells
-   * each removed member. Every event goes through here, so the cascade exists once.
+   * each removed member, and stores any members' lines that queued meanwhile. Every event goes
+   * through here (or, for lines, through {@link #storeWaitingLines}), so the cascade exists once.
    */
   private <T> T event(Function<List<Member>, T> action) {
     lock.lock();
