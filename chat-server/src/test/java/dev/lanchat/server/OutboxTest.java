@@ -53,21 +53,38 @@ class OutboxTest {
     return new byte[] {(byte) n, 0, 0, 0};
   }
 
+  /**
+   * A started outbox of at most {@code maxMessages} messages and {@code maxBytes} bytes whose
+   * writer is stuck in {@code sink} on message 0 until {@code release} opens.
+   */
+  private static Outbox stuckOnMessage0(RecordingSink sink, int maxMessages, long maxBytes)
+      throws InterruptedException {
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), maxMessages, maxBytes,
+        flushed -> { });
+    box.start("test-out");
+    assertTrue(box.offer(message(0)));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+    return box;
+  }
+
+  /** Lets the stuck writer go and waits until everything queued was written. */
+  private static void releaseAndFinish(CountDownLatch release, Outbox box)
+      throws InterruptedException {
+    release.countDown();
+    box.finish(null);
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+  }
+
   @Test
   void aFullBacklogRefusesTheOfferWithoutBlocking() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 3, 1 << 20, flushed -> { });
-    box.start("test-out");
-    assertTrue(box.offer(message(0)));
-    assertTrue(sink.entered.await(10, TimeUnit.SECONDS)); // the writer is stuck on message 0
+    Outbox box = stuckOnMessage0(sink, 3, 1 << 20);
     assertTrue(box.offer(message(1)));
     assertTrue(box.offer(message(2)));
     assertTrue(box.offer(message(3)));
     assertFalse(box.offer(message(4)), "a fourth waiting message is over the limit");
-    release.countDown();
-    box.finish(null);
-    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    releaseAndFinish(release, box);
     assertEquals(List.of(0, 1, 2, 3), sink.sent());
   }
 
@@ -75,18 +92,13 @@ class OutboxTest {
   void offerAllQueuesInOrderUpToTheFirstThatDoesNotFitAndNothingAfterIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 3, 1 << 20, flushed -> { });
-    box.start("test-out");
-    assertTrue(box.offer(message(0)));
-    assertTrue(sink.entered.await(10, TimeUnit.SECONDS)); // the writer is stuck on message 0
+    Outbox box = stuckOnMessage0(sink, 3, 1 << 20);
     assertTrue(box.offerAll(List.of(new OutboundRecord(message(1)),
         new OutboundRecord(message(2)))));
     assertFalse(box.offerAll(List.of(new OutboundRecord(message(3)),
         new OutboundRecord(message(4)), new OutboundRecord(message(5)))),
         "a fourth waiting message is over the limit");
-    release.countDown();
-    box.finish(null);
-    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    releaseAndFinish(release, box);
     assertEquals(List.of(0, 1, 2, 3), sink.sent(), "3 fitted; 4 did not, and 5 was not tried");
   }
 
@@ -94,16 +106,11 @@ class OutboxTest {
   void theByteLimitCountsTooAndNoMessageIsSplit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
-    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 10, flushed -> { });
-    box.start("test-out");
-    assertTrue(box.offer(message(0)));
-    assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+    Outbox box = stuckOnMessage0(sink, 100, 10);
     assertTrue(box.offer(message(1)));
     assertTrue(box.offer(message(2)));
     assertFalse(box.offer(message(3)), "12 bytes would be over the 10-byte limit");
-    release.countDown();
-    box.finish(null);
-    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    releaseAndFinish(release, box);
   }
 
   @Test
