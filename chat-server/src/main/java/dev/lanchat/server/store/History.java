@@ -98,7 +98,9 @@ public final class History implements RoomLog {
     Objects.requireNonNull(encoder, "encoder");
     long now = clock.millis();
     return store.write("write a room event", Durability.PROCESS_CRASH, c -> {
-      AppendResult result = appendUnlessRepeat(c, draft, encoder, now);
+      Tip tip = Tip.read(c, draft.room());
+      AppendResult result = appendUnlessRepeat(c, draft, encoder, now, tip);
+      tip.write(c);
       if (result instanceof AppendResult.Appended appended && topic.isPresent()
           && retention.keepsText()) {
         Sql.execute(c, "UPDATE room_head SET topic = ? WHERE room = ?", topic.get(),
@@ -115,24 +117,40 @@ public final class History implements RoomLog {
    * A draft whose client message id was taken before, by an earlier draft of the same call too,
    * is a {@link AppendResult.Repeat}.
    *
+   * @param drafts at least one, all of one room
    * @param encoders one per draft, in the same order
-   * @throws IllegalArgumentException if the lists differ in size
+   * @throws IllegalArgumentException if the lists differ in size, are empty, or the drafts are
+   *     not all of one room
    * @throws StoreException if the store cannot be written (no draft has an id: send none)
    */
   @Override
   public List<AppendResult> appendEach(List<RoomEventDraft> drafts, List<EventEncoder> encoders)
       throws StoreException {
+    checkOneRoom(drafts, encoders);
+    long now = clock.millis();
+    return store.write("write room events", Durability.PROCESS_CRASH, c -> {
+      Tip tip = Tip.read(c, drafts.get(0).room());
+      List<AppendResult> all = new ArrayList<>(drafts.size());
+      for (int i = 0; i < drafts.size(); i++) {
+        all.add(appendUnlessRepeat(c, drafts.get(i), encoders.get(i), now, tip));
+      }
+      tip.write(c);
+      return all;
+    });
+  }
+
+  private static void checkOneRoom(List<RoomEventDraft> drafts, List<EventEncoder> encoders) {
     if (drafts.size() != encoders.size()) {
       throw new IllegalArgumentException("one encoder per draft");
     }
-    long now = clock.millis();
-    return store.write("write room events", Durability.PROCESS_CRASH, c -> {
-      List<AppendResult> all = new ArrayList<>(drafts.size());
-      for (int i = 0; i < drafts.size(); i++) {
-        all.add(appendUnlessRepeat(c, drafts.get(i), encoders.get(i), now));
+    if (drafts.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append");
+    }
+    for (RoomEventDraft d : drafts) {
+      if (!d.room().equals(drafts.get(0).room())) {
+        throw new IllegalArgumentException("events appended together are of one room");
       }
-      return all;
-    });
+    }
   }
 
   /**
@@ -140,9 +158,9 @@ public final class History implements RoomLog {
    * says it is a repeat.
    */
   private AppendResult appendUnlessRepeat(Connection c, RoomEventDraft draft,
-      EventEncoder encoder, long now) throws SQLException {
+      EventEncoder encoder, long now, Tip tip) throws SQLException {
     if (draft.clientMessageId().isEmpty()) {
-      return appendOne(c, draft, encoder, now);
+      return appendOne(c, draft, encoder, now, tip);
     }
     byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long messageId = draft.clientMessageId().getAsLong();
@@ -150,7 +168,7 @@ public final class History implements RoomLog {
     if (seen.isPresent()) {
       return new AppendResult.Repeat(seen.get());
     }
-    AppendResult.Appended appended = appendOne(c, draft, encoder, now);
+    AppendResult.Appended appended = appendOne(c, draft, encoder, now, tip);
     sentMessages.record(c, sender, messageId, now,
         Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
     return appended;
@@ -169,21 +187,20 @@ public final class History implements RoomLog {
   @Override
   public List<AppendResult.Appended> appendAll(List<RoomEventDraft> drafts,
       List<EventEncoder> encoders) throws StoreException {
-    if (drafts.size() != encoders.size()) {
-      throw new IllegalArgumentException("one encoder per draft");
-    }
+    checkOneRoom(drafts, encoders);
     for (RoomEventDraft d : drafts) {
-      if (d.clientMessageId().isPresent() || !d.room().equals(drafts.get(0).room())) {
-        throw new IllegalArgumentException("events appended together are of one room and "
-            + "carry no client message id");
+      if (d.clientMessageId().isPresent()) {
+        throw new IllegalArgumentException("membership changes carry no client message id");
       }
     }
     long now = clock.millis();
     return store.write("write room events", Durability.PROCESS_CRASH, c -> {
+      Tip tip = Tip.read(c, drafts.get(0).room());
       List<AppendResult.Appended> all = new ArrayList<>(drafts.size());
       for (int i = 0; i < drafts.size(); i++) {
-        all.add(appendOne(c, drafts.get(i), encoders.get(i), now));
+        all.add(appendOne(c, drafts.get(i), encoders.get(i), now, tip));
       }
+      tip.write(c);
       return all;
     });
   }
@@ -224,26 +241,17 @@ public final class History implements RoomLog {
     });
   }
 
-  /** Numbers, chains, encodes and writes one event inside the caller's transaction. */
+  /**
+   * Numbers, chains, encodes and writes one event of {@code tip}'s room inside the caller's
+   * transaction, moving {@code tip} on; the caller writes the tip once its events are in.
+   */
   private AppendResult.Appended appendOne(Connection c, RoomEventDraft draft,
-      EventEncoder encoder, long now) throws SQLException {
-    String key = RoomNames.skeleton(draft.room());
-    Optional<HeadRow> row = headRow(c, key);
-    StoredRoom before = row.map(h -> h.stored(draft.room()))
-        .orElseGet(() -> genesis(draft.room()));
-    if (!before.name().equals(draft.room())) {
-      throw new IllegalStateException("the store spells this room " + before.name());
-    }
-    long eventId = before.lastEventId() + 1;
-    ByteString head = ChainHash.next(before.head(), draft.chainEvent(before.name(), eventId));
+      EventEncoder encoder, long now, Tip tip) throws SQLException {
+    String key = tip.key;
+    long eventId = tip.lastEventId + 1;
+    ByteString head = ChainHash.next(tip.head, draft.chainEvent(tip.name, eventId));
     byte[] encoded = encoder.encode(eventId, head).clone();
-    if (row.isEmpty()) {
-      Sql.execute(c, "INSERT INTO room_head (room, last_event_id, name, head) "
-          + "VALUES (?, ?, ?, ?)", key, eventId, before.name(), head.toByteArray());
-    } else {
-      Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? WHERE room = ?",
-          eventId, before.name(), head.toByteArray(), key);
-    }
+    tip.advance(eventId, head);
     if (retention.keepsText()) {
       Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)", key,
           eventId, draft.time(), (long) draft.type(),
@@ -256,6 +264,63 @@ public final class History implements RoomLog {
 
   private static StoredRoom genesis(String room) {
     return new StoredRoom(room, 0, ChainHash.genesis(room).head(), "");
+  }
+
+  /**
+   * A room's {@code room_head} row as one write transaction sees it: read once before its
+   * events, moved on by each, written once after them (a group of lines rewrites the row once,
+   * not once a line).
+   */
+  private static final class Tip {
+    final String key;
+    final String name;
+    final boolean stored;
+    long lastEventId;
+    ByteString head;
+    boolean moved;
+
+    private Tip(String key, StoredRoom room, boolean stored) {
+      this.key = key;
+      this.name = room.name();
+      this.stored = stored;
+      this.lastEventId = room.lastEventId();
+      this.head = room.head();
+    }
+
+    /**
+     * The tip of the room the draft names {@code room}.
+     *
+     * @throws IllegalStateException if the store spells the room otherwise
+     */
+    static Tip read(Connection c, String room) throws SQLException {
+      String key = RoomNames.skeleton(room);
+      Optional<HeadRow> row = headRow(c, key);
+      StoredRoom before = row.map(h -> h.stored(room)).orElseGet(() -> genesis(room));
+      if (!before.name().equals(room)) {
+        throw new IllegalStateException("the store spells this room " + before.name());
+      }
+      return new Tip(key, before, row.isPresent());
+    }
+
+    void advance(long eventId, ByteString newHead) {
+      lastEventId = eventId;
+      head = newHead;
+      moved = true;
+    }
+
+    /** Writes the row if an event moved it. */
+    void write(Connection c) throws SQLException {
+      if (!moved) {
+        return;
+      }
+      if (stored) {
+        Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? "
+            + "WHERE room = ?", lastEventId, name, head.toByteArray(), key);
+      } else {
+        Sql.execute(c, "INSERT INTO room_head (room, last_event_id, name, head) "
+            + "VALUES (?, ?, ?, ?)", key, lastEventId, name, head.toByteArray());
+      }
+    }
   }
 
   /** A {@code room_head} row; name and head are null in rows written before schema step 4. */

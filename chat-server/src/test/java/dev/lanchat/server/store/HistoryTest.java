@@ -200,6 +200,11 @@ class HistoryTest {
     assertEquals(history.room("#general").orElseThrow().head(),
         assertInstanceOf(AppendResult.Appended.class, results.get(2)).head(),
         "the head after the call is the last appended line's");
+    assertThrows(IllegalArgumentException.class, () -> history.appendEach(List.of(
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 7),
+        RoomEventDraft.ofMember("#dev", clock.millis(), MESSAGE, key(1), 8)),
+        List.of(encoders.get(0), encoders.get(0))), "one room per call");
+    assertEquals(3, history.lastEventId("#general"), "a refused call appends nothing");
   }
 
   @Test
