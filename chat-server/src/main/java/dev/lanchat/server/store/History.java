@@ -41,7 +41,10 @@ public final class History implements RoomLog {
   /** Events a returning member gets at most; it is told how many earlier ones were left out. */
   public static final int CATCH_UP_LIMIT = 1_000;
 
-  /** Client message ids remembered per key: far more than a client queues while away (100). */
+  /**
+   * Client message ids remembered per key at least (at most 63 more: they are trimmed every
+   * 64th id): far more than a client queues while away (100).
+   */
   public static final int SENT_PER_KEY = SentMessages.PER_KEY;
 
   /** Rows one append prunes at most, and one {@link #sweep} step per table. */

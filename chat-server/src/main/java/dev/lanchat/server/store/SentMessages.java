@@ -23,7 +23,7 @@ import java.util.Optional;
  * <p>One per {@link Store}, used under its lock (inside its transactions).
  */
 final class SentMessages {
-  /** Client message ids remembered per key at least: far more than a client queues while away (100). */
+  /** Client message ids remembered per key at least: far more than a client queues away (100). */
   static final int PER_KEY = 1_000;
 
   /** A key's ids are trimmed back to {@link #PER_KEY} every this many ids it records. */
