@@ -120,16 +120,19 @@ public final class History implements RoomLog {
    * A draft whose client message id was taken before, by an earlier draft of the same call too,
    * is a {@link AppendResult.Repeat}.
    *
-   * @param drafts at least one, all of one room
+   * @param drafts all of one room (none: nothing is written)
    * @param encoders one per draft, in the same order
-   * @throws IllegalArgumentException if the lists differ in size, are empty, or the drafts are
-   *     not all of one room
+   * @throws IllegalArgumentException if the lists differ in size or the drafts are not all of
+   *     one room
    * @throws StoreException if the store cannot be written (no draft has an id: send none)
    */
   @Override
   public List<AppendResult> appendEach(List<RoomEventDraft> drafts, List<EventEncoder> encoders)
       throws StoreException {
     checkOneRoom(drafts, encoders);
+    if (drafts.isEmpty()) {
+      return List.of();
+    }
     long now = clock.millis();
     return store.write("write room events", Durability.PROCESS_CRASH, c -> {
       Tip tip = Tip.read(c, drafts.get(0).room());
@@ -145,9 +148,6 @@ public final class History implements RoomLog {
   private static void checkOneRoom(List<RoomEventDraft> drafts, List<EventEncoder> encoders) {
     if (drafts.size() != encoders.size()) {
       throw new IllegalArgumentException("one encoder per draft");
-    }
-    if (drafts.isEmpty()) {
-      throw new IllegalArgumentException("nothing to append");
     }
     for (RoomEventDraft d : drafts) {
       if (!d.room().equals(drafts.get(0).room())) {
@@ -195,6 +195,9 @@ public final class History implements RoomLog {
       if (d.clientMessageId().isPresent()) {
         throw new IllegalArgumentException("membership changes carry no client message id");
       }
+    }
+    if (drafts.isEmpty()) {
+      return List.of();
     }
     long now = clock.millis();
     return store.write("write room events", Durability.PROCESS_CRASH, c -> {
