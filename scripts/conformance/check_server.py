@@ -2570,6 +2570,11 @@ def pings(first, n):
     return [L.encode_c2s(L.PING, token=first + i) for i in range(n)]
 
 
+def says(c, room, texts):
+    """One SAY of c into room per text, each with c's next message id."""
+    return [L.encode_c2s(L.SAY, id=c.next_id(), room=room, text=t) for t in texts]
+
+
 def raw_records(c, count, stop):
     """Reads plaintexts one record at a time (KEY_UPDATEs followed below) until stop(list of
     decoded messages) or `count` records; returns (plaintexts, decoded messages). A BATCH is
@@ -2622,7 +2627,7 @@ def run_batch_checks(R, jar):
     try:
         def rate():
             c = joined(port, "bRate", batch_ok=True)
-            send_burst(c, [L.encode_c2s(L.SAY, id=c.next_id(), room="#general", text="r%d" % i) for i in range(30)])
+            send_burst(c, says(c, "#general", ["r%d" % i for i in range(30)]))
             got = [c.recv() for _ in range(30)]
             msgs = sum(1 for m in got if m["type"] == "MESSAGE")
             errs = sum(1 for m in got if m["type"] == "ERROR" and m["code"] == 6)
@@ -2677,7 +2682,7 @@ def _batch_block(R, port):
         snd = joined(port, "bFanS", room=room, batch_ok=False)
         sync(r1, 1); sync(r2, 1); sync(snd, 1)
         texts = ["fan %d" % i for i in range(40)]
-        send_burst(snd, [L.encode_c2s(L.SAY, id=snd.next_id(), room=room, text=t) for t in texts])
+        send_burst(snd, says(snd, room, texts))
         out = {}
         for who, c in (("sender", snd), ("r1", r1)):
             pts, msgs = raw_records(c, 200, lambda ms: sum(1 for m in ms if m["type"] == "MESSAGE") >= 40)
@@ -2722,7 +2727,7 @@ def _batch_block(R, port):
         snd = joined(port, "bBigS", room=room, batch_ok=True)
         sync(rcv, 1); sync(snd, 1)
         texts = [("%02d" % i) * 1500 for i in range(24)]  # 3,000 bytes each: a 16 KiB BATCH holds 5
-        send_burst(snd, [L.encode_c2s(L.SAY, id=snd.next_id(), room=room, text=t) for t in texts])
+        send_burst(snd, says(snd, room, texts))
         got = {}
         for who, c in (("receiver", rcv), ("sender", snd)):
             got[who] = message_texts(c, 24)
