@@ -1,10 +1,15 @@
 package dev.lanchat.bench;
 
 import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.message.ClientMessage;
+import dev.lanchat.common.message.Member;
+import dev.lanchat.common.message.MemberChange;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageCodec;
 import dev.lanchat.common.message.ServerMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +21,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@link MessageCodec} encode then decode of a typical chat line, as SAY and as MESSAGE. */
+/**
+ * {@link MessageCodec} encode then decode of a typical chat line, as SAY and as MESSAGE; and the
+ * decoding of a MEMBERS_CHANGED of 100 joins, which a join storm gives every member over and
+ * over (issue 12).
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -30,6 +39,18 @@ public class CodecBenchmark {
 
   private final Message say = new ClientMessage.Say(1, PlainWire.ROOM, TYPICAL_LINE);
   private final Message chat = PlainWire.chat(1, "alice", TYPICAL_LINE);
+  private final byte[] hundredJoins = MessageCodec.encode(hundredJoins());
+
+  private static ServerMessage hundredJoins() {
+    List<MemberChange> changes = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      byte[] key = new byte[Member.KEY_SIZE];
+      key[0] = (byte) i;
+      changes.add(new MemberChange.Joined(new Member("storm-" + (1000 + i), key)));
+    }
+    return new ServerMessage.MembersChanged(PlainWire.ROOM, 1,
+        ByteString.copyOf(new byte[32]), 0, changes);
+  }
 
   @Benchmark
   public ClientMessage sayEncodeDecode() throws ProtocolException {
@@ -39,5 +60,10 @@ public class CodecBenchmark {
   @Benchmark
   public ServerMessage messageEncodeDecode() throws ProtocolException {
     return MessageCodec.decodeServer(MessageCodec.encode(chat));
+  }
+
+  @Benchmark
+  public ServerMessage hundredJoinsDecode() throws ProtocolException {
+    return MessageCodec.decodeServer(hundredJoins);
   }
 }

@@ -84,6 +84,24 @@ public final class ByteReader {
     return Arrays.copyOfRange(data, at - n, at);
   }
 
+  /**
+   * The next {@code n} bytes as {@code range} makes them into a value, read where they lie and
+   * not copied first: a decoder of names or keys, one per entry of a long list.
+   */
+  public <T> T read(int n, Range<T> range) {
+    take(n);
+    return range.value(data, at - n, n);
+  }
+
+  /**
+   * Makes a value of {@code length} bytes of {@code data} from {@code offset}; it may copy them
+   * but must neither keep nor change {@code data}.
+   */
+  @FunctionalInterface
+  public interface Range<T> {
+    T value(byte[] data, int offset, int length);
+  }
+
   private void take(int n) {
     if (n < 0 || remaining() < n) {
       throw new IllegalStateException(

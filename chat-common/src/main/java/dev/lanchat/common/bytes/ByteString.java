@@ -25,6 +25,16 @@ public final class ByteString {
   }
 
   /**
+   * A value holding a copy of {@code length} bytes of {@code bytes} from {@code offset}.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code bytes}
+   */
+  public static ByteString copyOf(byte[] bytes, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    return new ByteString(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
+
+  /**
    * A value holding a copy of {@code bytes}, which must be exactly {@code size} long.
    *
    * @param what names the value in the exception, e.g. {@code "Si"}

@@ -421,7 +421,7 @@ public final class MessageCodec {
       int length = u16();
       need(length, "str");
       int at = in.position();
-      return StrictUtf8.decode(in.bytes(length), 0, length)
+      return in.read(length, StrictUtf8::decode)
           .orElseThrow(() -> malformed("the str at byte %d is not valid UTF-8", at));
     }
 
@@ -431,7 +431,10 @@ public final class MessageCodec {
     }
 
     Member member() throws ProtocolException {
-      return new Member(str(), bytes(Member.KEY_SIZE));
+      String name = str();
+      need(Member.KEY_SIZE, "fixed field");
+      ByteString key = in.read(Member.KEY_SIZE, ByteString::copyOf);
+      return new Member(name, key);
     }
 
     /** A room name that must follow the rule: a server names only real rooms. */

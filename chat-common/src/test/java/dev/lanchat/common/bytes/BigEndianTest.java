@@ -75,4 +75,14 @@ class BigEndianTest {
   void aRangeOutsideTheArrayIsRefused() {
     assertThrows(IndexOutOfBoundsException.class, () -> ByteReader.of(new byte[4], 2, 3));
   }
+
+  @Test
+  void aRangeReadInPlaceSeesOnlyItsOwnBytesAndMovesOnPastThem() {
+    ByteReader r = ByteReader.of(new byte[] {9, 1, 2, 3, 4}, 1, 4);
+    r.u8();
+    assertEquals(ByteString.copyOf(new byte[] {2, 3}), r.read(2, ByteString::copyOf));
+    assertEquals(1, r.remaining());
+    assertThrows(IllegalStateException.class, () -> r.read(2, ByteString::copyOf));
+    assertEquals(1, r.remaining());
+  }
 }

@@ -24,6 +24,15 @@ class ByteStringTest {
   }
 
   @Test
+  void aCopyOfARangeHoldsThoseBytesOnlyAndARangeOutsideIsRefused() {
+    byte[] source = {1, 2, 3, 4};
+    ByteString value = ByteString.copyOf(source, 1, 2);
+    source[1] = 9;
+    assertArrayEquals(new byte[] {2, 3}, value.toByteArray());
+    assertThrows(IndexOutOfBoundsException.class, () -> ByteString.copyOf(source, 3, 2));
+  }
+
+  @Test
   void valuesWithTheSameBytesAreEqualAndHashAlike() {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
