@@ -5,7 +5,6 @@ import dev.lanchat.server.ChatServer;
 import dev.lanchat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -102,27 +101,28 @@ public final class HandshakeScenario implements Callable<Integer> {
     }
     // the warm-up binds each thread's name to its key; the measured pass is returning clients
     for (int pass = 1; pass <= maxWarmups; pass++) {
-      long cpuBefore = processCpuNanos();
-      long jitBefore = jitMillis();
+      long cpuBefore = NativeThreadCpu.processNanos();
+      long jitBefore = NativeThreadCpu.jitMillis();
       Outcome warm = sessions(server, keys, deadline);
       if (warm.problem() != null) {
         out.println("handshakes: FAILED in warm-up: " + warm.problem());
         return false;
       }
-      double jitShare = (jitMillis() - jitBefore) * 1e6 / Math.max(1, processCpuNanos() - cpuBefore);
+      double jitShare = (NativeThreadCpu.jitMillis() - jitBefore) * 1e6
+          / Math.max(1, NativeThreadCpu.processNanos() - cpuBefore);
       out.printf(Locale.ROOT, "handshakes: warm-up pass %d: %,.0f sessions/s, JIT %.0f %% of"
           + " its CPU%n", pass, warm.completed() * 1e9 / warm.nanos(), jitShare * 100);
       if (jitShare <= 0.05) {
         break;
       }
     }
-    long cpuBefore = processCpuNanos();
-    long jitBefore = jitMillis();
-    long gcBefore = gcMillis();
+    long cpuBefore = NativeThreadCpu.processNanos();
+    long jitBefore = NativeThreadCpu.jitMillis();
+    long gcBefore = NativeThreadCpu.gcMillis();
     Outcome r = sessions(server, keys, deadline);
-    long cpu = processCpuNanos() - cpuBefore;
-    long jit = jitMillis() - jitBefore;
-    long gc = gcMillis() - gcBefore;
+    long cpu = NativeThreadCpu.processNanos() - cpuBefore;
+    long jit = NativeThreadCpu.jitMillis() - jitBefore;
+    long gc = NativeThreadCpu.gcMillis() - gcBefore;
     out.printf(Locale.ROOT, "handshakes: %,d of %,d sessions in %.3f s = %,.0f sessions/s: %s%n",
         r.completed(), sessions, r.nanos() / 1e9, r.completed() * 1e9 / r.nanos(),
         r.problem() == null ? "OK" : "FAILED: " + r.problem());
@@ -139,19 +139,6 @@ public final class HandshakeScenario implements Callable<Integer> {
     }
     out.flush();
     return r.problem() == null;
-  }
-
-  private static long processCpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
-  }
-
-  private static long jitMillis() {
-    return NativeThreadCpu.millis("C1 CompilerThre", "C2 CompilerThre");
-  }
-
-  private static long gcMillis() {
-    return NativeThreadCpu.millis("GC Thread", "G1 ");
   }
 
   /** What one pass of sessions did. */

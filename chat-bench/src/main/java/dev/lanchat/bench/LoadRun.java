@@ -219,7 +219,7 @@ final class LoadRun {
       threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
           .start(() -> send(own, go)));
     }
-    cpuStart = processCpuNanos();
+    cpuStart = NativeThreadCpu.processNanos();
     start = System.nanoTime();
     go.countDown();
     awaitAll(received, receivers);
@@ -228,7 +228,7 @@ final class LoadRun {
   /** The result of a run whose receivers have all ended: counts, windows, order check. */
   private Result summarize(Receiver[] receivers, Histogram connect, Histogram handshake,
       Histogram latency) {
-    long cpu = processCpuNanos() - cpuStart;
+    long cpu = NativeThreadCpu.processNanos() - cpuStart;
     long clientCpu = 0;
     long lastDelivery = start;
     long lastEcho = start;
@@ -432,14 +432,6 @@ final class LoadRun {
 
   static String brief(Throwable e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return 0;
   }
 
   private static long threadCpuNanos() {

@@ -1,6 +1,7 @@
 package dev.lanchat.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,35 @@ final class NativeThreadCpu {
   private static final long MILLIS_PER_TICK = 10;
 
   private NativeThreadCpu() {}
+
+  /** CPU time of this whole JVM so far, in nanoseconds; 0 where the JVM cannot tell. */
+  static long processNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+  }
+
+  /** CPU time of this JVM's JIT compiler threads, in milliseconds. */
+  static long jitMillis() {
+    return millis("C1 CompilerThre", "C2 CompilerThre");
+  }
+
+  /** CPU time of this JVM's GC threads, in milliseconds. */
+  static long gcMillis() {
+    return millis("GC Thread", "G1 ");
+  }
+
+  /**
+   * User and system CPU, in milliseconds, of the whole process {@code pid} (another JVM, such
+   * as a server under test), from {@code /proc/<pid>/stat}; 0 where it cannot be read.
+   */
+  static long processMillis(long pid) {
+    try {
+      return ticksAfterName(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+          * MILLIS_PER_TICK;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
 
   /** User and system CPU, in milliseconds, of the threads whose name starts with a prefix. */
   static long millis(String... prefixes) {
@@ -46,11 +76,13 @@ final class NativeThreadCpu {
     for (String p : prefixes) {
       wanted |= name.startsWith(p);
     }
-    if (!wanted) {
-      return 0;
-    }
+    return wanted ? ticksAfterName(line) : 0;
+  }
+
+  /** utime + stime of a {@code stat} line, in clock ticks. */
+  private static long ticksAfterName(String line) {
     // after the name: state, ppid, ... utime is the 12th field, stime the 13th
-    String[] fields = line.substring(close + 2).split(" ");
+    String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 }

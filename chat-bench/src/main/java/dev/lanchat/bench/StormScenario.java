@@ -59,6 +59,9 @@ public final class StormScenario implements Callable<Integer> {
   @Option(names = "--deadline", description = "Seconds after which it fails (default: ${DEFAULT-VALUE}).")
   int deadlineSeconds = 120;
 
+  @Option(names = "--warmup-clients", description = "Before the measured storm, a storm of this many clients against a throwaway server in this JVM, so that the load side's own JIT is done before it shares the cores with the measured server, which stays fresh (default: ${DEFAULT-VALUE}: none).")
+  int warmupClients;
+
   @Option(names = "--histogram", description = "With --server-pid: write the server's class histogram (jcmd GC.class_histogram) while every client sits idle to this file, and its threads (Thread.dump_to_file) next to it.")
   Path histogram;
 
@@ -73,24 +76,55 @@ public final class StormScenario implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (clients < 2 || clients > 60_000 || parallelism < 1 || deadlineSeconds < 1
+        || warmupClients < 0 || warmupClients > 60_000 || warmupClients == 1
         || serverPid != null && port == null) {
-      spec.commandLine().getErr().println("storm-scenario: clients 2 to 60000, parallelism and"
-          + " deadline at least 1, --server-pid only with --port");
+      spec.commandLine().getErr().println("storm-scenario: clients 2 to 60000, warm-up clients 0"
+          + " or 2 to 60000, parallelism and deadline at least 1, --server-pid only with --port");
       return 2;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    if (warmupClients > 0 && !warmUp(out, loopback, deadline)) {
+      return 1;
+    }
     if (port != null) {
       return storm(out, new InetSocketAddress(loopback, port), deadline) ? 0 : 1;
     }
-    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(loopback).port(0).discovery(false)
-        .messageRate(0, 1).connectRate(0, 1).idleTimeout(Duration.ZERO)
-        .handshakeTimeout(Duration.ofSeconds(deadlineSeconds))
-        .maxClients(clients).maxHandshakes(Math.max(256, parallelism * 2))
-        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).maxPerAddress(100_000).build();
-    try (ChatServer server = ChatServer.start(config, Identity.generate(new SecureRandom()))) {
+    try (ChatServer server = inProcessServer(loopback, clients)) {
       return storm(out, server.localAddress(), deadline) ? 0 : 1;
     }
+  }
+
+  /**
+   * A storm of {@link #warmupClients} against a throwaway server in this JVM, closed before the
+   * measured one: the load side's JIT compiles its half of the storm (the client handshake,
+   * decoding ROSTER and MEMBERS_CHANGED) here, not while it shares the cores with the measured
+   * server. In a real storm every client is a process of its own on another machine.
+   */
+  private boolean warmUp(PrintWriter out, InetAddress loopback, long deadline)
+      throws IOException {
+    long start = System.nanoTime();
+    JoinStorm.Result r;
+    try (ChatServer server = inProcessServer(loopback, warmupClients)) {
+      r = JoinStorm.run(server.localAddress(), "warmup-", warmupClients, parallelism, deadline);
+      for (LoadClient c : r.held()) {
+        c.abort();
+      }
+    }
+    out.printf(Locale.ROOT, "warm-up: %,d clients against a throwaway server in this JVM, %.2f s:"
+        + " %s%n", warmupClients, (System.nanoTime() - start) / 1e9,
+        r.ok() ? "OK" : "FAILED: " + r.problem());
+    out.flush();
+    return r.ok();
+  }
+
+  private ChatServer inProcessServer(InetAddress loopback, int maxClients) throws IOException {
+    ServerConfig config = ServerConfig.builder().dataFile(ScratchStore.fresh()).bind(loopback)
+        .port(0).discovery(false).messageRate(0, 1).connectRate(0, 1)
+        .idleTimeout(Duration.ZERO).handshakeTimeout(Duration.ofSeconds(deadlineSeconds))
+        .maxClients(maxClients).maxHandshakes(Math.max(256, parallelism * 2))
+        .roomBudget(ServerConfig.RoomBudget.UNLIMITED).maxPerAddress(100_000).build();
+    return ChatServer.start(config, Identity.generate(new SecureRandom()));
   }
 
   private boolean storm(PrintWriter out, InetSocketAddress server, long deadline) {
@@ -98,10 +132,23 @@ public final class StormScenario implements Callable<Integer> {
     OptionalLong rssBefore = settledRss();
     out.printf(Locale.ROOT, "join storm: %,d clients, %d connecting at once; load average %s%n",
         clients, parallelism, LoadScenario.loadAverage());
+    long loadCpu = NativeThreadCpu.processNanos();
+    long loadJit = NativeThreadCpu.jitMillis();
+    long serverCpu = serverPid == null ? 0 : NativeThreadCpu.processMillis(serverPid);
     JoinStorm.Result r = JoinStorm.run(server, "storm-", clients, parallelism, deadline);
     try {
       out.printf(Locale.ROOT, "storm: all joined in %.2f s, every roster whole after %.2f s: %s%n",
           r.joinedNanos() / 1e9, r.settledNanos() / 1e9, r.ok() ? "OK" : "FAILED: " + r.problem());
+      // CPU to the settled moment (the clients are still held, idle): what the storm cost each
+      // side, a figure that moves less than the wall time when the machine is shared
+      out.printf(Locale.ROOT, "storm: CPU of this load JVM %.2f s (of it JIT compiler %.2f s)",
+          (NativeThreadCpu.processNanos() - loadCpu) / 1e9,
+          (NativeThreadCpu.jitMillis() - loadJit) / 1e3);
+      if (serverPid != null) {
+        out.printf(Locale.ROOT, ", of the server %.2f s",
+            (NativeThreadCpu.processMillis(serverPid) - serverCpu) / 1e3);
+      }
+      out.println();
       OptionalLong heapAfter = heapAfterGc();
       OptionalLong rssAfter = settledRss();
       writeHistogram(out);

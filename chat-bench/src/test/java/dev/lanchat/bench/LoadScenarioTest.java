@@ -153,6 +153,23 @@ class LoadScenarioTest {
 
   @Test
   @Timeout(60)
+  void stormWarmUpRunsAgainstAThrowawayServerBeforeTheMeasuredStorm() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new StormScenario())
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("--clients", "6", "--warmup-clients", "4", "--connect-parallelism", "2",
+            "--deadline", "30");
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    int warmUp = text.indexOf("warm-up: 4 clients against a throwaway server in this JVM");
+    int storm = text.indexOf("join storm: 6 clients");
+    assertTrue(warmUp >= 0 && storm > warmUp, text);
+    assertTrue(text.contains("every roster whole after"), text);
+  }
+
+  @Test
+  @Timeout(60)
   void commandRunsAnInProcessServerAndReportsTheOrderCheck() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
