@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code chat-server names}: lists each bound name, its key's fingerprint and when it was seen. */
 @Command(name = "names", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     description = {"Lists each bound name with its key's fingerprint and when that key was "
-        + "last seen (UTC)."},
+        + "last seen (UTC, to the minute: a key that joins again within a minute keeps the "
+        + "time it had)."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:done", "1:the store cannot be opened or read (it is left as it is)",
       "2:usage error"})

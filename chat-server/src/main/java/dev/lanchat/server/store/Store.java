@@ -44,6 +44,11 @@ public final class Store implements AutoCloseable, Transactions {
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
   private static final String BINDING_COLUMNS = "name, client_key, bound_at, last_seen";
+  /**
+   * How stale a key's last-seen time may be before a JOIN under its own name writes it again:
+   * the time is shown to people (the admin's {@code names}), never compared by the server.
+   */
+  static final long LAST_SEEN_RESOLUTION_MILLIS = 60_000;
 
   private final Path file;
   private final Connection connection;
@@ -158,7 +163,7 @@ public final class Store implements AutoCloseable, Transactions {
   /**
    * Binds {@code name} to {@code key} if the name is free, the key holds no other name, and no
    * other key is allowed in under that name. A key that owns the name already gets its
-   * last-seen time updated.
+   * last-seen time updated, unless the time stored is less than a minute old.
    *
    * @throws IllegalArgumentException if {@code name} breaks the name rules or the key is not 32
    *     bytes
@@ -168,13 +173,22 @@ public final class Store implements AutoCloseable, Transactions {
     String skeleton = skeletonOf(name);
     byte[] owner = checkKey(key);
     long now = clock.millis();
-    // A key coming back under its own name changes only its last-seen time: that commit needs
-    // no fsync (a power loss can only make the time older), and it was one per session
-    // (issue 12). A new or moved binding is what a power loss must not undo, so it stays FULL.
-    Optional<BindResult> returning = write("record when a key was seen",
-        Durability.PROCESS_CRASH, c -> returning(c, skeleton, owner, now));
-    if (returning.isPresent()) {
-      return returning.get();
+    // A key coming back under its own name changes only its last-seen time, which is kept to
+    // the minute: within a minute of the time stored it is only read. Otherwise that commit
+    // needs no fsync (a power loss can only make the time older). Both were one per session
+    // (issue 12). A new or moved binding is what a power loss must not undo, so it stays FULL;
+    // a new one skips the returning key's write, which would find nothing to change.
+    Optional<NameBinding> seen = read("look up a name", c -> bindingBy(c, "skeleton", skeleton));
+    if (seen.isPresent() && Bytes.constantTimeEquals(seen.get().key(), owner)) {
+      long sinceSeen = now - seen.get().lastSeen().toEpochMilli();
+      if (sinceSeen >= 0 && sinceSeen < LAST_SEEN_RESOLUTION_MILLIS) {
+        return new BindResult.AlreadyYours(seen.get());
+      }
+      Optional<BindResult> returning = write("record when a key was seen",
+          Durability.PROCESS_CRASH, c -> returning(c, skeleton, owner, now));
+      if (returning.isPresent()) {
+        return returning.get();
+      }
     }
     return write("bind a name", Durability.POWER_LOSS, c -> {
       Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);

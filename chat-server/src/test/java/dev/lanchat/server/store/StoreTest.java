@@ -144,6 +144,34 @@ class StoreTest {
   }
 
   @Test
+  void aReturningKeysLastSeenIsWrittenOnlyOnceItIsAMinuteOld() throws Exception {
+    Path other = dir.resolve("returning.db");
+    Instant start = CLOCK.instant();
+    try (Store first = Store.open(other, CLOCK)) {
+      assertInstanceOf(BindResult.Bound.class, first.bind("alice", key(1)));
+    }
+    Clock soon = Clock.offset(CLOCK, java.time.Duration.ofSeconds(59));
+    try (Store s = Store.open(other, soon)) {
+      assertEquals(start, assertInstanceOf(BindResult.AlreadyYours.class,
+          s.bind("alice", key(1))).binding().lastSeen());
+      assertEquals(start, s.listNames().get(0).lastSeen(), "read, not written");
+    }
+    Clock later = Clock.offset(CLOCK, java.time.Duration.ofSeconds(60));
+    try (Store s = Store.open(other, later)) {
+      assertEquals(later.instant(), assertInstanceOf(BindResult.AlreadyYours.class,
+          s.bind("ALICE", key(1))).binding().lastSeen());
+      assertEquals(later.instant(), s.listNames().get(0).lastSeen());
+      assertEquals(new BindResult.BoundToOther(Fingerprint.of(key(1))), s.bind("alice", key(2)));
+    }
+    Clock earlier = Clock.offset(CLOCK, java.time.Duration.ofSeconds(-5));
+    try (Store s = Store.open(other, earlier)) {
+      s.bind("alice", key(1));
+      assertEquals(earlier.instant(), s.listNames().get(0).lastSeen(),
+          "a clock set back writes the time it reads");
+    }
+  }
+
+  @Test
   void touchMovesLastSeenOfABoundKeyOnly() throws Exception {
     Path other = dir.resolve("other.db");
     try (Store early = Store.open(other, CLOCK)) {
