@@ -4,8 +4,9 @@ import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
+import dev.lanchat.common.handshake.ClientAuthentication;
 import dev.lanchat.common.handshake.ClientHandshake;
-import dev.lanchat.common.handshake.ServerKeyVerifier;
+import dev.lanchat.common.handshake.HandshakeResult;
 import dev.lanchat.common.message.Batch;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Message;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,7 +38,8 @@ final class LoadClient implements AutoCloseable {
 
   /** How messages travel: sealed records of a secure channel, or plaintext frames. */
   private interface Link {
-    void send(Message message) throws IOException;
+    /** Sends {@code messages} in order, with one write. */
+    void send(List<Message> messages) throws IOException;
 
     ServerMessage receive() throws IOException;
   }
@@ -44,8 +47,8 @@ final class LoadClient implements AutoCloseable {
   /** LanChat's record layer: a channel after the handshake. */
   private record Sealed(MessageChannel channel) implements Link {
     @Override
-    public void send(Message message) throws IOException {
-      channel.send(message);
+    public void send(List<Message> messages) throws IOException {
+      channel.sendEncoded(messages.stream().map(MessageCodec::encode).toList());
     }
 
     @Override
@@ -70,10 +73,10 @@ final class LoadClient implements AutoCloseable {
     }
 
     @Override
-    public void send(Message message) throws IOException {
+    public void send(List<Message> messages) throws IOException {
       sendLock.lock();
       try {
-        writer.writeFrame(MessageCodec.encode(message));
+        writer.writeFrames(messages.stream().map(MessageCodec::encode).toList());
       } finally {
         sendLock.unlock();
       }
@@ -169,10 +172,18 @@ final class LoadClient implements AutoCloseable {
     return open(server, name, timeoutMillis, sealed(random, identity), false);
   }
 
+  /**
+   * The handshake, trusting any server key, then CLIENT_AUTH and {@code join} in one write: the
+   * client does not wait for an answer between them (protocol §2.5).
+   */
   private static LinkMaker sealed(SecureRandom random, Identity identity) {
-    return (reader, writer) ->
-        new Sealed(new MessageChannel(ClientHandshake.run(reader, writer, identity,
-            X25519.generate(random), ServerKeyVerifier.TRUST_ANY).channel(reader, writer)));
+    return (reader, writer, join) -> {
+      HandshakeResult handshake =
+          ClientHandshake.verifyServer(reader, writer, X25519.generate(random));
+      Sealed link = new Sealed(new MessageChannel(handshake.channel(reader, writer)));
+      link.send(List.of(ClientAuthentication.prove(identity, handshake.th()), join));
+      return link;
+    };
   }
 
   /**
@@ -183,12 +194,20 @@ final class LoadClient implements AutoCloseable {
    */
   static LoadClient connectPlain(InetSocketAddress server, String name, int timeoutMillis,
       SecureRandom random) throws IOException {
-    return open(server, name, timeoutMillis, Plain::new, true);
+    return open(server, name, timeoutMillis, (reader, writer, join) -> {
+      Plain link = new Plain(reader, writer);
+      link.send(List.of(join));
+      return link;
+    }, true);
   }
 
-  /** What makes a link from a connected socket's frames (the handshake, if any, runs here). */
+  /**
+   * What makes a link from a connected socket's frames (the handshake, if any, runs here) and
+   * sends {@code join} as its first message.
+   */
   private interface LinkMaker {
-    Link make(FrameReader reader, FrameWriter writer) throws IOException;
+    Link make(FrameReader reader, FrameWriter writer, ClientMessage.Join join)
+        throws IOException;
   }
 
   private static LoadClient open(InetSocketAddress server, String name, int timeoutMillis,
@@ -202,16 +221,14 @@ final class LoadClient implements AutoCloseable {
       CountingInputStream counted = new CountingInputStream(socket.getInputStream());
       FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
-      Link channel = maker.make(reader, writer);
+      Link channel = maker.make(reader, writer, new ClientMessage.Join(name));
       long handshaken = System.nanoTime();
-      channel.send(new ClientMessage.Join(name));
       ServerMessage first = channel.receive();
       if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
       Roster roster = new Roster(0, 0);
-      if (enter) { // as our client does: BATCH_OK right after WELCOME (protocol §5.13)
-        channel.send(new ClientMessage.BatchOk());
+      if (enter) {
         roster = enter(channel, name);
       }
       long entered = System.nanoTime();
@@ -229,7 +246,9 @@ final class LoadClient implements AutoCloseable {
    * own JOINED.
    */
   private static Roster enter(Link channel, String name) throws IOException {
-    channel.send(new ClientMessage.Enter(PlainWire.ROOM, 0));
+    // as our client does: BATCH_OK right after WELCOME (protocol §5.13); here in one write
+    channel.send(
+        List.of(new ClientMessage.BatchOk(), new ClientMessage.Enter(PlainWire.ROOM, 0)));
     ServerMessage answer = channel.receive();
     if (!(answer instanceof ServerMessage.Entered entered)) {
       throw new IOException("ENTER as " + name + " got " + describe(answer)
@@ -290,7 +309,7 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails
    */
   void say(String text) throws IOException {
-    channel.send(new ClientMessage.Say(nextId++, PlainWire.ROOM, text));
+    channel.send(List.of(new ClientMessage.Say(nextId++, PlainWire.ROOM, text)));
   }
 
   /**
@@ -307,7 +326,7 @@ final class LoadClient implements AutoCloseable {
   public void close() {
     try {
       if (!socket.isClosed()) {
-        channel.send(new ClientMessage.Bye());
+        channel.send(List.of(new ClientMessage.Bye()));
       }
     } catch (IOException | RuntimeException e) {
       // the connection is going anyway
@@ -328,7 +347,7 @@ final class LoadClient implements AutoCloseable {
    */
   void leave() throws IOException {
     try {
-      channel.send(new ClientMessage.Bye());
+      channel.send(List.of(new ClientMessage.Bye()));
       while (true) {
         ServerMessage m = channel.receive();
         if (!(m instanceof ServerMessage.Bye)) {
