@@ -102,6 +102,11 @@ public final class OfflineDms {
   public List<WaitingDm> take(ByteString recipient) throws StoreException {
     byte[] to = key(recipient);
     long now = clock.millis();
+    // asked at every JOIN, and most find nothing: a read answers that without the write lock
+    // and the FULL commit of a write (issue 12); one that finds some takes them in a write
+    if (store.read("look for waiting DMs", c -> waiting(c, to)) == 0) {
+      return List.of();
+    }
     return store.write("hand over waiting DMs", Durability.POWER_LOSS, c -> {
       expire(c, to, now);
       List<WaitingDm> all = new ArrayList<>();

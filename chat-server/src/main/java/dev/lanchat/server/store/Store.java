@@ -605,10 +605,9 @@ public final class Store implements AutoCloseable, Transactions {
     try {
       ensureOpen();
       if (durability.isPresent() && durability.get() != synchronous) {
-        // SQLite ignores a change of synchronous inside a transaction: set it before BEGIN
-        try (Statement statement = connection.createStatement()) {
-          statement.execute(durability.get().pragma());
-        }
+        // SQLite ignores a change of synchronous inside a transaction: set it before BEGIN (kept
+        // compiled: a join storm switches between a binding's FULL and notices' NORMAL often)
+        Sql.prepared(connection, durability.get().pragma()).execute();
         synchronous = durability.get();
       }
       Sql.prepared(connection, begin).execute(); // kept compiled, as every statement of a write
