@@ -5,6 +5,7 @@ import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.server.store.BindResult;
 import dev.lanchat.server.store.KeyFingerprint;
 import dev.lanchat.server.store.NameBinding;
+import dev.lanchat.server.store.NameCheck;
 import dev.lanchat.server.store.RenameResult;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
@@ -101,8 +102,11 @@ final class ClientKeys implements NameBinder {
   @Override
   public Verdict check(String name, ByteString key) {
     try {
-      return store.ownedByOther(name, key.toByteArray()).isPresent()
-          ? new Verdict.BoundToOther() : new Verdict.Yours();
+      return switch (store.check(name, key.toByteArray())) {
+        case NameCheck.BoundToOther o -> new Verdict.BoundToOther();
+        case NameCheck.Yours y -> new Verdict.Yours();
+        case NameCheck.Recorded r -> new Verdict.Recorded();
+      };
     } catch (StoreException e) {
       log.warn("cannot look up a name binding: {}", e.getMessage());
       return new Verdict.Unavailable();

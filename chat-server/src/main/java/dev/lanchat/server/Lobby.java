@@ -57,14 +57,17 @@ final class Lobby {
       if (closed) {
         return new JoinResult.Closed();
       }
-      Optional<JoinResult> refused = refusal(binder.check(name, key));
+      NameBinder.Verdict checked = binder.check(name, key);
+      Optional<JoinResult> refused = refusal(checked);
       if (refused.isPresent()) {
         return refused.get();
       }
       if (names.claim(name, member) instanceof NameRegistry.Claim.Taken taken) {
         return new JoinResult.NameTaken(taken.holder());
       }
-      refused = refusal(binder.bind(name, key));
+      // a key back under its own name within a minute has nothing to bind (issue 12)
+      refused = checked instanceof NameBinder.Verdict.Recorded
+          ? Optional.empty() : refusal(binder.bind(name, key));
       if (refused.isPresent()) { // an admin command reserved it meanwhile, or the store failed
         names.release(name, member);
         return refused.get();
@@ -97,6 +100,7 @@ final class Lobby {
           return new NickResult.Unavailable();
         }
         case NameBinder.Verdict.Yours y -> { }
+        case NameBinder.Verdict.Recorded r -> { } // a new spelling of its own name: bind it
       }
       if (names.rename(old, newName, member) instanceof NameRegistry.Claim.Taken taken) {
         return new NickResult.NameTaken(taken.holder());
@@ -187,6 +191,7 @@ final class Lobby {
   private static Optional<JoinResult> refusal(NameBinder.Verdict verdict) {
     return switch (verdict) {
       case NameBinder.Verdict.Yours y -> Optional.empty();
+      case NameBinder.Verdict.Recorded r -> Optional.empty();
       case NameBinder.Verdict.BoundToOther o -> Optional.of(new JoinResult.NameBound());
       case NameBinder.Verdict.Unavailable u -> Optional.of(new JoinResult.Unavailable());
     };

@@ -13,6 +13,12 @@ interface NameBinder {
     /** The name is free or the key's own (for {@link #bind}: now bound to it). */
     record Yours() implements Verdict {}
 
+    /**
+     * From {@link #check} only: the name is the key's, and recorded as such so recently that
+     * {@link #bind} would change nothing; a join need not call it.
+     */
+    record Recorded() implements Verdict {}
+
     /** Another key owns the name. */
     record BoundToOther() implements Verdict {}
 

@@ -20,6 +20,9 @@ class LobbyTest {
   static final class MapBinder implements NameBinder {
     final Map<String, ByteString> byName = new HashMap<>();
     volatile boolean broken;
+    /** Whether {@link #check} answers Recorded for a key's own name, as a store does soon after. */
+    volatile boolean recordsOwnNames;
+    int binds;
 
     @Override
     public Verdict check(String name, ByteString key) {
@@ -27,11 +30,15 @@ class LobbyTest {
         return new Verdict.Unavailable();
       }
       ByteString owner = byName.get(dev.lanchat.common.rules.Names.skeleton(name));
+      if (owner != null && owner.equals(key) && recordsOwnNames) {
+        return new Verdict.Recorded();
+      }
       return owner == null || owner.equals(key) ? new Verdict.Yours() : new Verdict.BoundToOther();
     }
 
     @Override
     public synchronized Verdict bind(String name, ByteString key) {
+      binds++;
       Verdict v = check(name, key);
       if (v instanceof Verdict.Yours) {
         byName.values().removeIf(key::equals);
@@ -86,6 +93,19 @@ class LobbyTest {
   void aNameBoundToAnotherKeyIsRefusedEvenWhenNobodyHoldsIt() {
     Member alice = login("alice");
     lobby.logout(alice);
+    assertInstanceOf(JoinResult.NameBound.class,
+        lobby.login(nobody, "alice", RoomTest.keyOf("mallory")));
+  }
+
+  @Test
+  void aKeyRecordedUnderItsOwnNameJoinsWithoutABindAndAnyOtherJoinBinds() {
+    lobby.logout(login("alice"));
+    assertEquals(1, binder.binds);
+    binder.recordsOwnNames = true;
+    lobby.logout(login("alice"));
+    assertEquals(1, binder.binds, "nothing to bind for a key recorded under its name");
+    login("bob");
+    assertEquals(2, binder.binds);
     assertInstanceOf(JoinResult.NameBound.class,
         lobby.login(nobody, "alice", RoomTest.keyOf("mallory")));
   }

@@ -180,8 +180,7 @@ public final class Store implements AutoCloseable, Transactions {
     // a new one skips the returning key's write, which would find nothing to change.
     Optional<NameBinding> seen = read("look up a name", c -> bindingBy(c, "skeleton", skeleton));
     if (seen.isPresent() && Bytes.constantTimeEquals(seen.get().key(), owner)) {
-      long sinceSeen = now - seen.get().lastSeen().toEpochMilli();
-      if (sinceSeen >= 0 && sinceSeen < LAST_SEEN_RESOLUTION_MILLIS) {
+      if (seenRecently(seen.get(), now)) {
         return new BindResult.AlreadyYours(seen.get());
       }
       Optional<BindResult> returning = write("record when a key was seen",
@@ -236,18 +235,27 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
-   * The fingerprint of the key other than {@code key} that owns {@code name} (bound to it, or
-   * kept for it on the allowlist), or empty when the name is free or {@code key}'s own. Only
-   * reads: a server asks this before it knows whether the name is free in the room too.
+   * Whether another key owns {@code name} (bound to it, or kept for it on the allowlist), and if
+   * not, whether {@link #bind} would still write anything. Only reads: a server asks this before
+   * it knows whether the name is free in the room too.
    *
    * @throws IllegalArgumentException if {@code name} breaks the name rules or the key is not 32
    *     bytes
    * @throws StoreException if the store cannot be read
    */
-  public Optional<String> ownedByOther(String name, byte[] key) throws StoreException {
+  public NameCheck check(String name, byte[] key) throws StoreException {
     String skeleton = skeletonOf(name);
-    KeyFingerprint self = KeyFingerprint.of(checkKey(key));
-    return read("look up a name", c -> otherOwner(c, skeleton, Optional.of(self)));
+    byte[] owner = checkKey(key);
+    long now = clock.millis();
+    return read("look up a name", c -> {
+      Optional<String> other = otherOwner(c, skeleton, Optional.of(KeyFingerprint.of(owner)));
+      if (other.isPresent()) {
+        return new NameCheck.BoundToOther(other.get());
+      }
+      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+      return bound.isPresent() && Bytes.constantTimeEquals(bound.get().key(), owner)
+          && seenRecently(bound.get(), now) ? new NameCheck.Recorded() : new NameCheck.Yours();
+    });
   }
 
   /**
@@ -686,6 +694,12 @@ public final class Store implements AutoCloseable, Transactions {
             : Optional.empty();
       }
     }
+  }
+
+  /** Whether {@code binding}'s last-seen time is less than a minute before {@code now}. */
+  private static boolean seenRecently(NameBinding binding, long now) {
+    long since = now - binding.lastSeen().toEpochMilli();
+    return since >= 0 && since < LAST_SEEN_RESOLUTION_MILLIS;
   }
 
   private static boolean setLastSeen(Connection c, byte[] key, long now) throws SQLException {

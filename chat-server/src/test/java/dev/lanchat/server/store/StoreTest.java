@@ -172,6 +172,28 @@ class StoreTest {
   }
 
   @Test
+  void checkSaysWhetherAnotherKeyOwnsTheNameAndWhetherABindWouldWriteAnything()
+      throws Exception {
+    Path other = dir.resolve("check.db");
+    try (Store s = Store.open(other, CLOCK)) {
+      assertEquals(new NameCheck.Yours(), s.check("alice", key(1)), "free");
+      s.bind("alice", key(1));
+      assertEquals(new NameCheck.Recorded(), s.check("ALICE", key(1)), "just bound");
+      assertEquals(new NameCheck.BoundToOther(Fingerprint.of(key(1))), s.check("alice", key(2)));
+    }
+    Clock later = Clock.offset(CLOCK, java.time.Duration.ofMinutes(1));
+    try (Store s = Store.open(other, later)) {
+      assertEquals(new NameCheck.Yours(), s.check("alice", key(1)), "a minute old: bind writes");
+      s.bind("alice", key(1));
+      assertEquals(new NameCheck.Recorded(), s.check("alice", key(1)));
+      s.allow(KeyFingerprint.of(key(2)), Optional.of("carol"));
+      assertEquals(new NameCheck.BoundToOther(KeyFingerprint.of(key(2)).toString()),
+          s.check("carol", key(1)), "kept on the allowlist for another key");
+      assertEquals(new NameCheck.Yours(), s.check("carol", key(2)));
+    }
+  }
+
+  @Test
   void touchMovesLastSeenOfABoundKeyOnly() throws Exception {
     Path other = dir.resolve("other.db");
     try (Store early = Store.open(other, CLOCK)) {
