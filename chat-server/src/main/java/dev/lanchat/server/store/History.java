@@ -451,12 +451,11 @@ public final class History implements RoomLog {
   }
 
   private static long lastEventId(Connection c, String room) throws SQLException {
-    try (PreparedStatement select =
-        c.prepareStatement("SELECT last_event_id FROM room_head WHERE room = ?")) {
-      Sql.bindAll(select, room);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? row.getLong(1) : 0;
-      }
+    PreparedStatement select =
+        Sql.prepared(c, "SELECT last_event_id FROM room_head WHERE room = ?");
+    Sql.bindAll(select, room);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? row.getLong(1) : 0;
     }
   }
 
@@ -480,16 +479,16 @@ public final class History implements RoomLog {
   private List<StoredEvent> newest(Connection c, String room, long from, long now, int limit)
       throws SQLException {
     List<StoredEvent> events = new ArrayList<>();
-    try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM room_event "
-        + "WHERE room = ? AND event_id > ? AND at >= ? ORDER BY event_id DESC LIMIT ?")) {
-      Sql.bindAll(select, room, from, retention.cutoff(now), (long) limit);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          byte[] sender = rows.getBytes(5);
-          events.add(new StoredEvent(rows.getString(1), rows.getLong(2), rows.getLong(3),
-              rows.getInt(4), Optional.ofNullable(sender).map(ByteString::copyOf),
-              ByteString.copyOf(rows.getBytes(6))));
-        }
+    // every ENTER runs it (its catch-up): kept compiled (Sql)
+    PreparedStatement select = Sql.prepared(c, "SELECT " + COLUMNS + " FROM room_event "
+        + "WHERE room = ? AND event_id > ? AND at >= ? ORDER BY event_id DESC LIMIT ?");
+    Sql.bindAll(select, room, from, retention.cutoff(now), (long) limit);
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        byte[] sender = rows.getBytes(5);
+        events.add(new StoredEvent(rows.getString(1), rows.getLong(2), rows.getLong(3),
+            rows.getInt(4), Optional.ofNullable(sender).map(ByteString::copyOf),
+            ByteString.copyOf(rows.getBytes(6))));
       }
     }
     Collections.reverse(events);

@@ -157,13 +157,12 @@ public final class OfflineDms {
   }
 
   private static int waiting(Connection c, byte[] to) throws SQLException {
-    try (PreparedStatement count =
-        c.prepareStatement("SELECT count(*) FROM offline_dm WHERE recipient = ?")) {
-      Sql.bindAll(count, (Object) to);
-      try (ResultSet row = count.executeQuery()) {
-        row.next();
-        return row.getInt(1);
-      }
+    PreparedStatement count =
+        Sql.prepared(c, "SELECT count(*) FROM offline_dm WHERE recipient = ?");
+    Sql.bindAll(count, (Object) to);
+    try (ResultSet row = count.executeQuery()) {
+      row.next();
+      return row.getInt(1);
     }
   }
 

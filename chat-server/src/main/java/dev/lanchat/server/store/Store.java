@@ -208,11 +208,8 @@ public final class Store implements AutoCloseable, Transactions {
       if (held.isPresent()) {
         return new BindResult.KeyHasOtherName(held.get().name());
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO name_binding "
-          + "(skeleton, " + BINDING_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
-        Sql.bindAll(insert, skeleton, name, owner, now, now);
-        insert.executeUpdate();
-      }
+      Sql.execute(c, "INSERT INTO name_binding (skeleton, " + BINDING_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?)", skeleton, name, owner, now, now);
       Instant at = Instant.ofEpochMilli(now);
       return new BindResult.Bound(new NameBinding(name, owner, at, at));
     });
@@ -650,12 +647,12 @@ public final class Store implements AutoCloseable, Transactions {
 
   private static Optional<NameBinding> bindingBy(Connection c, String column, Object value)
       throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?")) {
-      Sql.bindAll(select, value);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? Optional.of(binding(row)) : Optional.empty();
-      }
+    // every JOIN runs these: kept compiled (Sql), the column is one of two names
+    PreparedStatement select = Sql.prepared(c,
+        "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?");
+    Sql.bindAll(select, value);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next() ? Optional.of(binding(row)) : Optional.empty();
     }
   }
 
@@ -685,14 +682,13 @@ public final class Store implements AutoCloseable, Transactions {
   /** The allowed key that {@code skeleton} is kept for, if any. */
   private static Optional<KeyFingerprint> keptFor(Connection c, String skeleton)
       throws SQLException {
-    try (PreparedStatement select =
-        c.prepareStatement("SELECT fingerprint FROM allowlist WHERE name_skeleton = ?")) {
-      Sql.bindAll(select, skeleton);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next()
-            ? Optional.of(KeyFingerprint.fromBytes(row.getBytes(1)))
-            : Optional.empty();
-      }
+    PreparedStatement select =
+        Sql.prepared(c, "SELECT fingerprint FROM allowlist WHERE name_skeleton = ?");
+    Sql.bindAll(select, skeleton);
+    try (ResultSet row = select.executeQuery()) {
+      return row.next()
+          ? Optional.of(KeyFingerprint.fromBytes(row.getBytes(1)))
+          : Optional.empty();
     }
   }
 
@@ -703,11 +699,8 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   private static boolean setLastSeen(Connection c, byte[] key, long now) throws SQLException {
-    try (PreparedStatement update =
-        c.prepareStatement("UPDATE name_binding SET last_seen = ? WHERE client_key = ?")) {
-      Sql.bindAll(update, now, key);
-      return update.executeUpdate() > 0;
-    }
+    return Sql.execute(c, "UPDATE name_binding SET last_seen = ? WHERE client_key = ?", now,
+        key) > 0;
   }
 
   private static String skeletonOf(String name) {
