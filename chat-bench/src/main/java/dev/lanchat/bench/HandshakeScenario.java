@@ -179,6 +179,10 @@ public final class HandshakeScenario implements Callable<Integer> {
         failure.compareAndSet(null, "interrupted");
       }
     }
+    if (completed.get() < sessions) { // a worker still blocked when the deadline came
+      failure.compareAndSet(null, "only " + completed.get() + " of " + sessions
+          + " sessions ended before the deadline");
+    }
     return new Outcome(completed.get(), System.nanoTime() - start, failure.get());
   }
 }
