@@ -25,11 +25,15 @@ class ArchitectureTest {
   private static final Set<String> CORE = Set.of("Room", "Member", "Outbox", "Connection",
       "ChatServer");
 
-  /** Each top-level class of the server is its own slice; nested classes belong to it. */
+  /**
+   * Each top-level class of the server, in any of its packages (the store's and the admin
+   * commands' too), is its own slice; nested classes belong to it.
+   */
   private static final SliceAssignment BY_CLASS = new SliceAssignment() {
     @Override
     public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-      if (!javaClass.getPackageName().equals("dev.lanchat.server")) {
+      String pkg = javaClass.getPackageName();
+      if (!pkg.equals("dev.lanchat.server") && !pkg.startsWith("dev.lanchat.server.")) {
         return SliceIdentifier.ignore();
       }
       String name = javaClass.getName().substring("dev.lanchat.server.".length());
@@ -39,7 +43,7 @@ class ArchitectureTest {
 
     @Override
     public String getDescription() {
-      return "top-level classes of dev.lanchat.server";
+      return "top-level classes of dev.lanchat.server and its packages";
     }
   };
 

@@ -60,7 +60,8 @@ public final class Checkpointer implements AutoCloseable {
       checkpointer.checkpointNow();
     } catch (SQLException e) {
       checkpointer.close();
-      throw new StoreException(file, "cannot checkpoint the store (" + Store.explain(e) + ")", e);
+      throw new StoreException(file,
+          "cannot checkpoint the store (" + SqliteErrors.explain(e) + ")", e);
     }
     checkpointer.timer.scheduleWithFixedDelay(checkpointer::checkpoint, PERIOD.toMillis(),
         PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -107,7 +108,7 @@ public final class Checkpointer implements AutoCloseable {
       } catch (SQLException e) {
         if (!failing) {
           log.warn("cannot checkpoint {} ({}); its commits checkpoint by themselves meanwhile",
-              file, Store.explain(e));
+              file, SqliteErrors.explain(e));
           failing = true;
         }
       }

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
 /**
@@ -40,9 +38,6 @@ import org.sqlite.SQLiteOpenMode;
  * exactly as it is: the store is never recreated over a damaged file.
  */
 public final class Store implements AutoCloseable, Transactions {
-  /** How long a write waits for another process (an admin command) to finish its own. */
-  private static final int BUSY_TIMEOUT_MS = 5_000;
-
   private static final String BINDING_COLUMNS = "name, client_key, bound_at, last_seen";
   /**
    * How stale a key's last-seen time may be before a JOIN under its own name writes it again:
@@ -97,8 +92,9 @@ public final class Store implements AutoCloseable, Transactions {
       return new Store(file, connection, clock);
     } catch (SQLException e) {
       closeQuietly(connection);
-      throw new StoreException(file, "cannot read the store (" + explain(e) + "). It was left "
-          + "untouched: repair it with the sqlite3 shell, or point --data elsewhere", e);
+      throw new StoreException(file, "cannot read the store (" + SqliteErrors.explain(e)
+          + "). It was left untouched: repair it with the sqlite3 shell, or point --data"
+          + " elsewhere", e);
     } catch (StoreException e) {
       closeQuietly(connection);
       throw e;
@@ -109,7 +105,7 @@ public final class Store implements AutoCloseable, Transactions {
   private static Connection connect(Path file) throws StoreException {
     SQLiteConfig config = new SQLiteConfig();
     config.resetOpenMode(SQLiteOpenMode.CREATE); // StoreFile made it: SQLite must not make one
-    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    config.setBusyTimeout(SqliteErrors.BUSY_TIMEOUT_MS);
     // no statement here reads generated keys; left on, the driver runs a fresh
     // "SELECT last_insert_rowid()" statement after every INSERT (about a tenth of what a room
     // event costs the store: performance.md, StoreAppendBenchmark)
@@ -117,7 +113,7 @@ public final class Store implements AutoCloseable, Transactions {
     try {
       return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     } catch (SQLException e) {
-      throw new StoreException(file, "cannot open the store (" + explain(e) + ")", e);
+      throw new StoreException(file, "cannot open the store (" + SqliteErrors.explain(e) + ")", e);
     }
   }
 
@@ -572,7 +568,8 @@ public final class Store implements AutoCloseable, Transactions {
         return row.getLong(1);
       }
     } catch (SQLException e) {
-      throw new StoreException(file, "cannot read the store's version (" + explain(e) + ")", e);
+      throw new StoreException(file,
+          "cannot read the store's version (" + SqliteErrors.explain(e) + ")", e);
     } finally {
       lock.unlock();
     }
@@ -625,7 +622,7 @@ public final class Store implements AutoCloseable, Transactions {
         throw e;
       }
     } catch (SQLException e) {
-      throw new StoreException(file, "cannot " + what + " (" + explain(e) + ")", e);
+      throw new StoreException(file, "cannot " + what + " (" + SqliteErrors.explain(e) + ")", e);
     } finally {
       lock.unlock();
     }
@@ -715,27 +712,6 @@ public final class Store implements AutoCloseable, Transactions {
       throw new IllegalArgumentException("a client key is 32 bytes, not " + key.length);
     }
     return key.clone();
-  }
-
-  /** A sentence for an SQLite failure, naming the cases a user can act on. */
-  static String explain(SQLException e) {
-    if (e instanceof SQLiteException s) {
-      int primary = s.getResultCode().code & 0xFF; // extended codes carry the primary below
-      if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
-        return "it is not an SQLite database";
-      }
-      if (primary == SQLiteErrorCode.SQLITE_CORRUPT.code) {
-        return "the database is damaged; sqlite3 FILE 'PRAGMA integrity_check' says where";
-      }
-      if (primary == SQLiteErrorCode.SQLITE_BUSY.code) {
-        return "another process held it locked for more than " + BUSY_TIMEOUT_MS / 1000 + " s";
-      }
-      if (primary == SQLiteErrorCode.SQLITE_READONLY.code
-          || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
-        return "it cannot be written here: check the permissions of the file and its folder";
-      }
-    }
-    return StoreFile.describe(e);
   }
 
   private static void closeQuietly(Connection connection) {
