@@ -241,13 +241,15 @@ public final class Store implements AutoCloseable, Transactions {
     byte[] owner = checkKey(key);
     long now = clock.millis();
     return read("look up a name", c -> {
-      Optional<String> other = otherOwner(c, skeleton, Optional.of(KeyFingerprint.of(owner)));
+      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+      Optional<String> other =
+          otherOwner(c, skeleton, bound, Optional.of(KeyFingerprint.of(owner)));
       if (other.isPresent()) {
         return new NameCheck.BoundToOther(other.get());
       }
-      Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
-      return bound.isPresent() && Bytes.constantTimeEquals(bound.get().key(), owner)
-          && seenRecently(bound.get(), now) ? new NameCheck.Recorded() : new NameCheck.Yours();
+      // no other owner: a binding, if any, is this key's
+      return bound.isPresent() && seenRecently(bound.get(), now)
+          ? new NameCheck.Recorded() : new NameCheck.Yours();
     });
   }
 
@@ -664,7 +666,12 @@ public final class Store implements AutoCloseable, Transactions {
    */
   private static Optional<String> otherOwner(Connection c, String skeleton,
       Optional<KeyFingerprint> self) throws SQLException {
-    Optional<NameBinding> bound = bindingBy(c, "skeleton", skeleton);
+    return otherOwner(c, skeleton, bindingBy(c, "skeleton", skeleton), self);
+  }
+
+  /** As {@link #otherOwner(Connection, String, Optional)}, with the name's binding read. */
+  private static Optional<String> otherOwner(Connection c, String skeleton,
+      Optional<NameBinding> bound, Optional<KeyFingerprint> self) throws SQLException {
     if (bound.isPresent()
         && !self.map(f -> f.matches(bound.get().key())).orElse(false)) {
       return Optional.of(bound.get().fingerprint());
