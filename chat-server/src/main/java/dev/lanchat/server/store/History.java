@@ -190,25 +190,15 @@ public final class History implements RoomLog {
   @Override
   public List<AppendResult.Appended> appendAll(List<RoomEventDraft> drafts,
       List<EventEncoder> encoders) throws StoreException {
-    checkOneRoom(drafts, encoders);
     for (RoomEventDraft d : drafts) {
       if (d.clientMessageId().isPresent()) {
         throw new IllegalArgumentException("membership changes carry no client message id");
       }
     }
-    if (drafts.isEmpty()) {
-      return List.of();
-    }
-    long now = clock.millis();
-    return store.write("write room events", Durability.PROCESS_CRASH, c -> {
-      Tip tip = Tip.read(c, drafts.get(0).room());
-      List<AppendResult.Appended> all = new ArrayList<>(drafts.size());
-      for (int i = 0; i < drafts.size(); i++) {
-        all.add(appendOne(c, drafts.get(i), encoders.get(i), now, tip));
-      }
-      tip.write(c);
-      return all;
-    });
+    // without a client message id no draft can be a repeat: appendEach appends every one
+    return appendEach(drafts, encoders).stream()
+        .map(AppendResult.Appended.class::cast)
+        .toList();
   }
 
   /**
