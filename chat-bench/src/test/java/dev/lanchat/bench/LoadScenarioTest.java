@@ -30,6 +30,17 @@ class LoadScenarioTest {
 
   private int stores;
 
+  /** Runs a scenario's command line, checks it exits 0 (else fails with its stderr): its stdout. */
+  private static String runToExitZero(Object command, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(command)
+        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(args);
+    assertEquals(0, code, err.toString());
+    return out.toString();
+  }
+
   @Test
   @Timeout(60)
   void tinyRunDeliversEveryMessageToEveryClientInOneOrder() throws Exception {
@@ -67,14 +78,10 @@ class LoadScenarioTest {
   @Test
   @Timeout(60)
   void aYardstickRunReportsBothServersAndTheirRatio() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new LoadScenario())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--clients", "3", "--senders", "2", "--messages", "5", "--warmup", "0",
-            "--yardstick", "--deadline", "30");
-    assertEquals(0, code, err.toString());
-    assertTrue(out.toString().contains("yardstick ratio, LanChat / no-crypto"), out.toString());
+    String out = runToExitZero(new LoadScenario(),
+        "--clients", "3", "--senders", "2", "--messages", "5", "--warmup", "0",
+        "--yardstick", "--deadline", "30");
+    assertTrue(out.contains("yardstick ratio, LanChat / no-crypto"), out);
   }
 
   @Test
@@ -130,38 +137,25 @@ class LoadScenarioTest {
   @Test
   @Timeout(60)
   void handshakeCommandCountsEveryCompletedSession() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new HandshakeScenario())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--sessions", "6", "--threads", "2", "--deadline", "30");
-    assertEquals(0, code, err.toString());
-    assertTrue(out.toString().contains("6 of 6 sessions"), out.toString());
+    String out = runToExitZero(new HandshakeScenario(),
+        "--sessions", "6", "--threads", "2", "--deadline", "30");
+    assertTrue(out.contains("6 of 6 sessions"), out);
   }
 
   @Test
   @Timeout(60)
   void stormCommandRunsAnInProcessServer() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new StormScenario())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--clients", "8", "--connect-parallelism", "2", "--deadline", "30");
-    assertEquals(0, code, err.toString());
-    assertTrue(out.toString().contains("every roster whole after"), out.toString());
+    String out = runToExitZero(new StormScenario(),
+        "--clients", "8", "--connect-parallelism", "2", "--deadline", "30");
+    assertTrue(out.contains("every roster whole after"), out);
   }
 
   @Test
   @Timeout(60)
   void stormWarmUpRunsAgainstAThrowawayServerBeforeTheMeasuredStorm() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new StormScenario())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--clients", "6", "--warmup-clients", "4", "--connect-parallelism", "2",
-            "--deadline", "30");
-    assertEquals(0, code, err.toString());
-    String text = out.toString();
+    String text = runToExitZero(new StormScenario(),
+        "--clients", "6", "--warmup-clients", "4", "--connect-parallelism", "2",
+        "--deadline", "30");
     int warmUp = text.indexOf("warm-up: 4 clients against a throwaway server in this JVM");
     int storm = text.indexOf("join storm: 6 clients");
     assertTrue(warmUp >= 0 && storm > warmUp, text);
@@ -171,13 +165,9 @@ class LoadScenarioTest {
   @Test
   @Timeout(60)
   void commandRunsAnInProcessServerAndReportsTheOrderCheck() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new LoadScenario())
-        .setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--clients", "3", "--senders", "2", "--messages", "5", "--deadline", "30");
-    assertEquals(0, code, err.toString());
-    assertTrue(out.toString().contains("in one identical order: OK"), out.toString());
+    String out = runToExitZero(new LoadScenario(),
+        "--clients", "3", "--senders", "2", "--messages", "5", "--deadline", "30");
+    assertTrue(out.contains("in one identical order: OK"), out);
   }
 
   @Test
