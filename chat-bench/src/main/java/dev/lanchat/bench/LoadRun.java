@@ -92,11 +92,14 @@ final class LoadRun {
    *     server when it runs in-process)
    * @param clientCpuNanos CPU time of the load clients' own threads (senders and receivers)
    *     during the measured phase; the rest of {@code cpuNanos} is the server, JIT and GC
+   * @param jitNanos CPU time of this JVM's JIT compiler threads during the measured phase, part
+   *     of {@code cpuNanos}: more than a few percent of it means the run was not yet warm
    * @param problem why the run failed (loss, order, deadline, error), or null
    */
   record Result(Settings settings, Histogram connectNanos, Histogram handshakeNanos,
       Histogram latencyNanos, long windowNanos, long acceptNanos, long sendNanos,
-      long delivered, long socketReads, long cpuNanos, long clientCpuNanos, String problem) {
+      long delivered, long socketReads, long cpuNanos, long clientCpuNanos, long jitNanos,
+      String problem) {
     double deliveredPerSecond() {
       return delivered * 1e9 / windowNanos;
     }
@@ -117,6 +120,11 @@ final class LoadRun {
       return delivered == 0 ? 0 : clientCpuNanos / 1e3 / delivered;
     }
 
+    /** The JIT compilers' share of this JVM's CPU during the measured phase, 0 to 1. */
+    double jitShare() {
+      return cpuNanos <= 0 ? 0 : Math.min(1, (double) jitNanos / cpuNanos);
+    }
+
     boolean ok() {
       return problem == null;
     }
@@ -133,6 +141,7 @@ final class LoadRun {
   // set once by drive(), read by summarize() on the same thread
   private long start;
   private long cpuStart;
+  private long jitStartMillis;
   private long readsBefore;
 
   private LoadRun(Settings settings, InetSocketAddress server, String namePrefix,
@@ -219,6 +228,7 @@ final class LoadRun {
       threads.add(Thread.ofPlatform().name("load-send-" + s).daemon(true)
           .start(() -> send(own, go)));
     }
+    jitStartMillis = NativeThreadCpu.jitMillis();
     cpuStart = NativeThreadCpu.processNanos();
     start = System.nanoTime();
     go.countDown();
@@ -229,6 +239,7 @@ final class LoadRun {
   private Result summarize(Receiver[] receivers, Histogram connect, Histogram handshake,
       Histogram latency) {
     long cpu = NativeThreadCpu.processNanos() - cpuStart;
+    long jit = TimeUnit.MILLISECONDS.toNanos(NativeThreadCpu.jitMillis() - jitStartMillis);
     long clientCpu = 0;
     long lastDelivery = start;
     long lastEcho = start;
@@ -260,7 +271,7 @@ final class LoadRun {
       problem = checkOrder(receivers);
     }
     return new Result(settings, connect, handshake, latency, lastDelivery - start,
-        lastEcho - start, sendEnd - start, delivered, reads, cpu, clientCpu, problem);
+        lastEcho - start, sendEnd - start, delivered, reads, cpu, clientCpu, jit, problem);
   }
 
   private void connectAll(List<LoadClient> clients, Histogram connect, Histogram handshake) {
@@ -419,7 +430,7 @@ final class LoadRun {
 
   private static Result failed(Settings settings, Histogram connect, Histogram handshake,
       Histogram latency, String problem) {
-    return new Result(settings, connect, handshake, latency, 1, 1, 1, 0, 0, 0, 0, problem);
+    return new Result(settings, connect, handshake, latency, 1, 1, 1, 0, 0, 0, 0, 0, problem);
   }
 
   private static void joinQuietly(Thread t) {

@@ -85,6 +85,9 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up runs before the measured one: the same clients and SAYs, sent as fast as possible (default: ${DEFAULT-VALUE}).")
   int warmups = 1;
 
+  @Option(names = "--max-paced-warmups", description = "After those, for a paced run: at most this many warm-up runs of 3 s at the measured pace, until the JIT took at most 5 %% of one's CPU (default: ${DEFAULT-VALUE}; 0 for none).")
+  int maxPacedWarmups = 4;
+
   @Option(names = "--yardstick", description = "After the run against LanChat, the same run against the no-crypto yardstick server (same threads and framing, plaintext records), and the ratios of the two.")
   boolean yardstick;
 
@@ -96,6 +99,11 @@ public final class LoadScenario implements Callable<Integer> {
 
   @Option(names = "--rounds", description = "Measured rounds of --compare-batching, after one unmeasured warm-up round of the same size (default: ${DEFAULT-VALUE}).")
   int rounds = 3;
+
+  /** Length of one paced warm-up run, in seconds at the measured pace. */
+  private static final int PACED_WARMUP_SECONDS = 3;
+  /** The JIT's share of a warm-up's CPU at or under which the JVM counts as warm. */
+  private static final double SETTLED_JIT_SHARE = 0.05;
 
   private final SecureRandom random = new SecureRandom();
   private int runNumber;
@@ -119,6 +127,8 @@ public final class LoadScenario implements Callable<Integer> {
           "the deadline must be 1 to 3600 seconds, not " + deadlineSeconds);
       require(serverBacklog >= 1, "the server backlog must be at least 1, not " + serverBacklog);
       require(warmups >= 0 && warmups <= 5, "warm-up runs must be 0 to 5, not " + warmups);
+      require(maxPacedWarmups >= 0 && maxPacedWarmups <= 10,
+          "paced warm-up runs must be 0 to 10, not " + maxPacedWarmups);
       require(port == null || (port >= 1 && port <= 65_535),
           "the port must be 1 to 65535, not " + port);
       require(!yardstick || port == null && !compareBatching,
@@ -190,22 +200,56 @@ public final class LoadScenario implements Callable<Integer> {
     return (double) a.getValueAtPercentile(percentile) / b.getValueAtPercentile(percentile);
   }
 
-  /** The warm-up runs (unpaced), then the measured run; null when a warm-up failed. */
+  /**
+   * The warm-up runs, then the measured run; null when a warm-up failed. A flood first compiles
+   * the busy paths; a paced run also takes paths a flood does not (one record per read and per
+   * write, threads that park between SAYs), so a paced run then gets paced warm-ups until the
+   * JIT has settled: in a 10 s run at 1,000 msg/s that followed one flood alone, the compiler
+   * threads took about 30 % of the machine for the run's first 4 s.
+   */
   private LoadRun.Result warmedRun(PrintWriter out, PrintWriter err, InetAddress target,
       LoadRun.Settings settings, long deadline, boolean plain) {
     // the same run unpaced: the JIT sees the same code paths without a paced run's wait
     LoadRun.Settings warm = new LoadRun.Settings(settings.clients(), settings.senders(),
         settings.messages(), settings.textBytes(), 0, settings.connectParallelism());
     for (int i = 0; i < warmups; i++) {
-      LoadRun.Result w = runOnce(err, target, warm, deadline, plain);
-      if (w == null || !w.ok()) {
-        err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
+      LoadRun.Result w = warmUp(err, target, warm, deadline, plain);
+      if (w == null) {
         return null;
       }
       out.printf(Locale.ROOT, "warm-up %d (the same SAYs as fast as possible): %,.0f deliveries/s,"
           + " OK%n", i + 1, w.deliveredPerSecond());
     }
+    if (settings.ratePerSender() > 0) {
+      int perSender = (int) Math.min(settings.messages(),
+          Math.max(1, Math.round(settings.ratePerSender() * PACED_WARMUP_SECONDS)));
+      LoadRun.Settings paced = new LoadRun.Settings(settings.clients(), settings.senders(),
+          perSender, settings.textBytes(), settings.ratePerSender(),
+          settings.connectParallelism());
+      for (int i = 0; i < maxPacedWarmups; i++) {
+        LoadRun.Result w = warmUp(err, target, paced, deadline, plain);
+        if (w == null) {
+          return null;
+        }
+        out.printf(Locale.ROOT, "paced warm-up %d (%d SAYs per sender at the measured pace): JIT"
+            + " %.1f %% of its CPU, OK%n", i + 1, perSender, w.jitShare() * 100);
+        if (w.jitShare() <= SETTLED_JIT_SHARE) {
+          break;
+        }
+      }
+    }
     return runOnce(err, target, settings, deadline, plain);
+  }
+
+  /** One warm-up run; null, with the reason printed, when it failed. */
+  private LoadRun.Result warmUp(PrintWriter err, InetAddress target, LoadRun.Settings settings,
+      long deadline, boolean plain) {
+    LoadRun.Result w = runOnce(err, target, settings, deadline, plain);
+    if (w == null || !w.ok()) {
+      err.println("load-scenario: FAILED in warm-up: " + (w == null ? "no server" : w.problem()));
+      return null;
+    }
+    return w;
   }
 
   private boolean compare(PrintWriter out, PrintWriter err, InetAddress target, long deadline) {
@@ -385,6 +429,8 @@ public final class LoadScenario implements Callable<Integer> {
     out.printf(Locale.ROOT, "CPU per delivery: %.2f us for this JVM, of which %.2f us in the load"
         + " clients' threads (the rest: the in-process server if any, JIT, GC)%n", r.cpuMicrosPerDelivery(),
         r.clientCpuMicrosPerDelivery());
+    out.printf(Locale.ROOT, "JIT compilers during the run: %.1f %% of this JVM's CPU%n",
+        r.jitShare() * 100);
     if (r.ok()) {
       out.printf(Locale.ROOT, "check: all %d clients received all %,d MESSAGEs, each sender's in"
           + " send order, in one identical order: OK%n", s.clients(), s.says());

@@ -1,6 +1,7 @@
 package dev.lanchat.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,28 @@ class LoadScenarioTest {
         "--clients", "3", "--senders", "2", "--messages", "5", "--warmup", "0",
         "--yardstick", "--deadline", "30");
     assertTrue(out.contains("yardstick ratio, LanChat / no-crypto"), out);
+  }
+
+  @Test
+  @Timeout(60)
+  void aPacedRunWarmsUpAtItsOwnPaceAtMostAsOftenAsAllowedThenReportsTheJitShare() {
+    String out = runToExitZero(new LoadScenario(),
+        "--clients", "3", "--senders", "2", "--messages", "6", "--rate", "100", "--warmup", "1",
+        "--max-paced-warmups", "2", "--deadline", "30");
+    int flood = out.indexOf("warm-up 1 (the same SAYs as fast as possible)");
+    int paced = out.indexOf("paced warm-up 1 (6 SAYs per sender at the measured pace): JIT ");
+    int measured = out.indexOf("JIT compilers during the run: ");
+    assertTrue(flood >= 0 && paced > flood && measured > paced, out);
+    assertFalse(out.contains("paced warm-up 3"), out);
+  }
+
+  @Test
+  @Timeout(60)
+  void anUnpacedRunHasNoPacedWarmUp() {
+    String out = runToExitZero(new LoadScenario(),
+        "--clients", "3", "--senders", "2", "--messages", "5", "--warmup", "1",
+        "--deadline", "30");
+    assertFalse(out.contains("paced warm-up"), out);
   }
 
   @Test
