@@ -112,7 +112,6 @@ final class JoinStorm {
     View view = new View(c);
     boolean done = false;
     try {
-      c.readTimeout(0);
       while (true) {
         if (!done && view.count == clients && view.sum == expectedSum) {
           done = true;
