@@ -16,7 +16,22 @@ class LoadClientTest {
   @Test
   @Timeout(30)
   void aSetUpThatGetsNoAnswerEndsAsATimeoutAtItsDeadline() throws Exception {
-    // a peer that accepts and then says nothing: the handshake's first read waits for it
+    SocketTimeoutException e = setUpAgainstASilentPeer(LoadClient::connect);
+    assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
+  }
+
+  @Test
+  @Timeout(30)
+  void theYardstickSetUpHasTheSameDeadline() throws Exception {
+    setUpAgainstASilentPeer(LoadClient::connectPlain);
+  }
+
+  /**
+   * Sets a client up, with a deadline of 300 ms, against a peer that accepts, reads whatever
+   * comes and never answers; the timeout it must end with.
+   */
+  private static SocketTimeoutException setUpAgainstASilentPeer(LoadClient.Connector connector)
+      throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       InetSocketAddress address =
           new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
@@ -24,32 +39,13 @@ class LoadClientTest {
         try (Socket held = silent.accept()) {
           held.getInputStream().readAllBytes(); // until the client's socket closes
         } catch (Exception e) {
-          // the client went away: what this test expects
+          // the client went away: what the test expects
         }
       });
       SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
-          () -> LoadClient.connect(address, "quiet", 300, new SecureRandom()));
-      assertTrue(e.getMessage().contains("300 ms"), e.getMessage());
+          () -> connector.connect(address, "quiet", 300, new SecureRandom()));
       acceptor.join(10_000);
-    }
-  }
-
-  @Test
-  @Timeout(30)
-  void theYardstickSetUpHasTheSameDeadline() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      InetSocketAddress address =
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
-      Thread acceptor = Thread.ofPlatform().daemon(true).start(() -> {
-        try (Socket held = silent.accept()) {
-          held.getInputStream().readAllBytes();
-        } catch (Exception e) {
-          // the client went away
-        }
-      });
-      assertThrows(SocketTimeoutException.class,
-          () -> LoadClient.connectPlain(address, "quiet", 300, new SecureRandom()));
-      acceptor.join(10_000);
+      return e;
     }
   }
 }
