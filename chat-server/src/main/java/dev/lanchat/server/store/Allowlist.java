@@ -17,10 +17,8 @@ final class Allowlist {
 
   static Optional<AllowEntry> find(Connection c, KeyFingerprint fingerprint) throws SQLException {
     // an allowlist server runs it for every client that authenticates: kept compiled (Sql)
-    PreparedStatement select =
-        Sql.prepared(c, "SELECT " + COLUMNS + " FROM allowlist WHERE fingerprint = ?");
-    Sql.bindAll(select, (Object) fingerprint.bytes());
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row = Sql.query(c, "SELECT " + COLUMNS + " FROM allowlist WHERE fingerprint = ?",
+        (Object) fingerprint.bytes())) {
       return row.next() ? Optional.of(entry(row)) : Optional.empty();
     }
   }

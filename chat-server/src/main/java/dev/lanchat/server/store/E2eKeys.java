@@ -5,7 +5,6 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.e2e.E2eKey;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -47,10 +46,8 @@ public final class E2eKeys {
     byte[] body = key.encode();
     long now = clock.millis();
     return store.write("keep an end-to-end key", Durability.POWER_LOSS, c -> {
-      PreparedStatement select =
-          Sql.prepared(c, "SELECT serial, body FROM e2e_key WHERE owner = ?");
-      Sql.bindAll(select, (Object) owner);
-      try (ResultSet row = select.executeQuery()) {
+      try (ResultSet row =
+          Sql.query(c, "SELECT serial, body FROM e2e_key WHERE owner = ?", (Object) owner)) {
         if (row.next()) {
           long held = row.getLong(1);
           if (held > key.serial()) {
@@ -102,9 +99,8 @@ public final class E2eKeys {
   }
 
   private static Optional<E2eKey> find(Connection c, byte[] owner) throws SQLException {
-    PreparedStatement select = Sql.prepared(c, "SELECT body FROM e2e_key WHERE owner = ?");
-    Sql.bindAll(select, (Object) owner);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row =
+        Sql.query(c, "SELECT body FROM e2e_key WHERE owner = ?", (Object) owner)) {
       if (!row.next()) {
         return Optional.empty();
       }

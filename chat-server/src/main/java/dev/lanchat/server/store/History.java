@@ -332,11 +332,8 @@ public final class History implements RoomLog {
   }
 
   private static Optional<HeadRow> headRow(Connection c, String key) throws SQLException {
-    PreparedStatement select =
-        Sql.prepared(c, "SELECT last_event_id, name, head, topic, end_to_end FROM room_head "
-            + "WHERE room = ?");
-    Sql.bindAll(select, key);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row = Sql.query(c,
+        "SELECT last_event_id, name, head, topic, end_to_end FROM room_head WHERE room = ?", key)) {
       return row.next()
           ? Optional.of(new HeadRow(row.getLong(1), row.getString(2), row.getBytes(3),
               row.getString(4), row.getInt(5) == 1))
@@ -441,10 +438,8 @@ public final class History implements RoomLog {
   }
 
   private static long lastEventId(Connection c, String room) throws SQLException {
-    PreparedStatement select =
-        Sql.prepared(c, "SELECT last_event_id FROM room_head WHERE room = ?");
-    Sql.bindAll(select, room);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row =
+        Sql.query(c, "SELECT last_event_id FROM room_head WHERE room = ?", room)) {
       return row.next() ? row.getLong(1) : 0;
     }
   }
@@ -470,10 +465,9 @@ public final class History implements RoomLog {
       throws SQLException {
     List<StoredEvent> events = new ArrayList<>();
     // every ENTER runs it (its catch-up): kept compiled (Sql)
-    PreparedStatement select = Sql.prepared(c, "SELECT " + COLUMNS + " FROM room_event "
-        + "WHERE room = ? AND event_id > ? AND at >= ? ORDER BY event_id DESC LIMIT ?");
-    Sql.bindAll(select, room, from, retention.cutoff(now), (long) limit);
-    try (ResultSet rows = select.executeQuery()) {
+    try (ResultSet rows = Sql.query(c, "SELECT " + COLUMNS + " FROM room_event "
+        + "WHERE room = ? AND event_id > ? AND at >= ? ORDER BY event_id DESC LIMIT ?",
+        room, from, retention.cutoff(now), (long) limit)) {
       while (rows.next()) {
         byte[] sender = rows.getBytes(5);
         events.add(new StoredEvent(rows.getString(1), rows.getLong(2), rows.getLong(3),

@@ -157,10 +157,8 @@ public final class OfflineDms {
   }
 
   private static int waiting(Connection c, byte[] to) throws SQLException {
-    PreparedStatement count =
-        Sql.prepared(c, "SELECT count(*) FROM offline_dm WHERE recipient = ?");
-    Sql.bindAll(count, (Object) to);
-    try (ResultSet row = count.executeQuery()) {
+    try (ResultSet row =
+        Sql.query(c, "SELECT count(*) FROM offline_dm WHERE recipient = ?", (Object) to)) {
       row.next();
       return row.getInt(1);
     }

@@ -2,7 +2,6 @@ package dev.lanchat.server.store;
 
 import dev.lanchat.common.bytes.ByteString;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -43,10 +42,9 @@ final class SentMessages {
   /** Whether {@code sender} had {@code messageId} taken before, and where it went. */
   static Optional<Optional<EventRef>> find(Connection c, byte[] sender, long messageId)
       throws SQLException {
-    PreparedStatement select = Sql.prepared(c,
-        "SELECT room, event_id FROM sent_message WHERE sender = ? AND message_id = ?");
-    Sql.bindAll(select, sender, messageId);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row = Sql.query(c,
+        "SELECT room, event_id FROM sent_message WHERE sender = ? AND message_id = ?", sender,
+        messageId)) {
       if (!row.next()) {
         return Optional.empty();
       }

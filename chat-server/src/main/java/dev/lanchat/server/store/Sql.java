@@ -2,6 +2,7 @@ package dev.lanchat.server.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Collections;
@@ -10,15 +11,15 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The two JDBC helpers every table's SQL uses: binding values by their Java type, and running
- * one update. Kept apart from {@link Store} so the table classes ({@link Allowlist}, {@link
- * Invites}, {@link History}, {@link OfflineDms}, {@link SentMessages}) depend on it and not on
- * the store that uses them, which would make a class cycle.
+ * The JDBC helpers every table's SQL uses: binding values by their Java type, and running one
+ * query or one update. Kept apart from {@link Store} so the table classes ({@link Allowlist},
+ * {@link Invites}, {@link History}, {@link OfflineDms}, {@link SentMessages}) depend on it and
+ * not on the store that uses them, which would make a class cycle.
  *
- * <p>Statements run through {@link #execute} and {@link #prepared} are compiled once per
- * connection and kept: SQLite compiles a statement in tens of microseconds, and every room event
- * runs half a dozen of them, so compiling each time costs more CPU than the writes (the
- * {@code BEGIN} and {@code COMMIT} around them too). A kept statement is only ever used under
+ * <p>Statements run through {@link #query}, {@link #execute} and {@link #prepared} are compiled
+ * once per connection and kept: SQLite compiles a statement in tens of microseconds, and every
+ * room event runs half a dozen of them, so compiling each time costs more CPU than the writes
+ * (the {@code BEGIN} and {@code COMMIT} around them too). A kept statement is only ever used under
  * its store's lock, inside or around its transaction.
  */
 final class Sql {
@@ -53,6 +54,16 @@ final class Sql {
         default -> throw new IllegalArgumentException("cannot bind " + values[i].getClass());
       }
     }
+  }
+
+  /**
+   * Runs one SELECT with {@code values} bound; the caller closes the result set (never the
+   * statement, which is kept).
+   */
+  static ResultSet query(Connection c, String sql, Object... values) throws SQLException {
+    PreparedStatement statement = prepared(c, sql);
+    bindAll(statement, values);
+    return statement.executeQuery();
   }
 
   /** Runs one INSERT, UPDATE or DELETE with {@code values} bound; returns the rows changed. */

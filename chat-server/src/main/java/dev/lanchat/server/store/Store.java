@@ -647,10 +647,8 @@ public final class Store implements AutoCloseable, Transactions {
   private static Optional<NameBinding> bindingBy(Connection c, String column, Object value)
       throws SQLException {
     // every JOIN runs these: kept compiled (Sql), the column is one of two names
-    PreparedStatement select = Sql.prepared(c,
-        "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?");
-    Sql.bindAll(select, value);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row = Sql.query(c,
+        "SELECT " + BINDING_COLUMNS + " FROM name_binding WHERE " + column + " = ?", value)) {
       return row.next() ? Optional.of(binding(row)) : Optional.empty();
     }
   }
@@ -686,10 +684,8 @@ public final class Store implements AutoCloseable, Transactions {
   /** The allowed key that {@code skeleton} is kept for, if any. */
   private static Optional<KeyFingerprint> keptFor(Connection c, String skeleton)
       throws SQLException {
-    PreparedStatement select =
-        Sql.prepared(c, "SELECT fingerprint FROM allowlist WHERE name_skeleton = ?");
-    Sql.bindAll(select, skeleton);
-    try (ResultSet row = select.executeQuery()) {
+    try (ResultSet row =
+        Sql.query(c, "SELECT fingerprint FROM allowlist WHERE name_skeleton = ?", skeleton)) {
       return row.next()
           ? Optional.of(KeyFingerprint.fromBytes(row.getBytes(1)))
           : Optional.empty();
