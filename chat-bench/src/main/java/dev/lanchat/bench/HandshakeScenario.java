@@ -52,7 +52,7 @@ public final class HandshakeScenario implements Callable<Integer> {
   @Option(names = "--threads", description = "Sessions in flight at once, one load thread each; enough that the load side never waits on itself (default: ${DEFAULT-VALUE}).")
   int threads = 32;
 
-  @Option(names = "--max-warmups", description = "Most warm-up passes before the measured one; they stop once the JIT took at most 5 %% of a pass's CPU (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-warmups", description = "Most warm-up passes before the measured one; they stop once the JIT took at most " + NativeThreadCpu.SETTLED_JIT_PERCENT + " %% of a pass's CPU (default: ${DEFAULT-VALUE}).")
   int maxWarmups = 8;
 
   @Option(names = "--port", description = "Port of a server on 127.0.0.1 with rate limits off; without it one starts in this JVM.")
@@ -112,7 +112,7 @@ public final class HandshakeScenario implements Callable<Integer> {
           / Math.max(1, NativeThreadCpu.processNanos() - cpuBefore);
       out.printf(Locale.ROOT, "handshakes: warm-up pass %d: %,.0f sessions/s, JIT %.0f %% of"
           + " its CPU%n", pass, warm.completed() * 1e9 / warm.nanos(), jitShare * 100);
-      if (jitShare <= 0.05) {
+      if (jitShare * 100 <= NativeThreadCpu.SETTLED_JIT_PERCENT) {
         break;
       }
     }

@@ -85,7 +85,7 @@ public final class LoadScenario implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up runs before the measured one: the same clients and SAYs, sent as fast as possible (default: ${DEFAULT-VALUE}).")
   int warmups = 1;
 
-  @Option(names = "--max-paced-warmups", description = "After those, for a paced run: at most this many warm-up runs of 3 s at the measured pace, until the JIT took at most 5 %% of one's CPU (default: ${DEFAULT-VALUE}; 0 for none).")
+  @Option(names = "--max-paced-warmups", description = "After those, for a paced run: at most this many warm-up runs of " + PACED_WARMUP_SECONDS + " s at the measured pace, until the JIT took at most " + NativeThreadCpu.SETTLED_JIT_PERCENT + " %% of one's CPU (default: ${DEFAULT-VALUE}; 0 for none).")
   int maxPacedWarmups = 4;
 
   @Option(names = "--yardstick", description = "After the run against LanChat, the same run against the no-crypto yardstick server (same threads and framing, plaintext records), and the ratios of the two.")
@@ -102,8 +102,6 @@ public final class LoadScenario implements Callable<Integer> {
 
   /** Length of one paced warm-up run, in seconds at the measured pace. */
   private static final int PACED_WARMUP_SECONDS = 3;
-  /** The JIT's share of a warm-up's CPU at or under which the JVM counts as warm. */
-  private static final double SETTLED_JIT_SHARE = 0.05;
 
   private final SecureRandom random = new SecureRandom();
   private int runNumber;
@@ -233,7 +231,7 @@ public final class LoadScenario implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "paced warm-up %d (%d SAYs per sender at the measured pace): JIT"
             + " %.1f %% of its CPU, OK%n", i + 1, perSender, w.jitShare() * 100);
-        if (w.jitShare() <= SETTLED_JIT_SHARE) {
+        if (w.jitShare() * 100 <= NativeThreadCpu.SETTLED_JIT_PERCENT) {
           break;
         }
       }

@@ -15,6 +15,12 @@ final class NativeThreadCpu {
   /** Linux reports thread times in clock ticks of 1/100 s on every platform we run on. */
   private static final long MILLIS_PER_TICK = 10;
 
+  /**
+   * The JIT compiler threads' share of a warm-up's CPU, in percent, at or under which a JVM
+   * counts as warm: the scenarios' warm-ups run until they get there.
+   */
+  static final int SETTLED_JIT_PERCENT = 5;
+
   private NativeThreadCpu() {}
 
   /** CPU time of this whole JVM so far, in nanoseconds; 0 where the JVM cannot tell. */
