@@ -420,13 +420,15 @@ public final class History implements RoomLog {
         deleted += Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT "
             + "event_id FROM room_event WHERE room = ? AND event_id < ? ORDER BY event_id "
             + "LIMIT ?)", room, room, oldest, (long) SWEEP_ROWS);
+        if (retention.maxAge().isPresent()) {
+          deleted += pruneOldestByAge(c, room, SWEEP_ROWS, cutoff);
+        }
       }
       if (retention.maxAge().isPresent()) {
-        deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
-            + "(SELECT room, event_id FROM room_event WHERE at < ? LIMIT ?)", cutoff,
-            (long) SWEEP_ROWS);
+        // ids are given in time order, so the expired ones are the lowest: no index on "at"
         deleted += Sql.execute(c, "DELETE FROM sent_message WHERE id IN "
-            + "(SELECT id FROM sent_message WHERE at < ? LIMIT ?)", cutoff, (long) SWEEP_ROWS);
+            + "(SELECT id FROM sent_message ORDER BY id LIMIT ?) AND at < ?", (long) SWEEP_ROWS,
+            cutoff);
       }
       return deleted;
     });
@@ -454,10 +456,21 @@ public final class History implements RoomLog {
     Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id >= ? AND event_id < ?",
         room, below - PRUNE_PER_WRITE, below);
     if (retention.maxAge().isPresent()) {
-      Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT event_id FROM "
-          + "room_event WHERE room = ? ORDER BY event_id LIMIT ?) AND at < ?", room, room,
-          (long) PRUNE_PER_WRITE, retention.cutoff(now));
+      pruneOldestByAge(c, room, PRUNE_PER_WRITE, retention.cutoff(now));
     }
+  }
+
+  /**
+   * Deletes, among the room's {@code oldest} lowest ids, the events written before {@code
+   * cutoff}: a walk of the room's primary key, since a room's ids rise with time.
+   *
+   * @return events deleted
+   */
+  private static int pruneOldestByAge(Connection c, String room, int oldest, long cutoff)
+      throws SQLException {
+    return Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id IN (SELECT event_id "
+        + "FROM room_event WHERE room = ? ORDER BY event_id LIMIT ?) AND at < ?", room, room,
+        (long) oldest, cutoff);
   }
 
   /** The newest {@code limit} kept events of {@code room} with ids from {@code from + 1}. */

@@ -15,7 +15,8 @@ import java.util.List;
  * step 3 the rooms' history (events keyed by room and event id), the record of client messages
  * already taken (for exactly-once delivery) and offline DMs (keyed by the recipient's key);
  * step 4 gives each room its chain head, the spelling that created it, and its topic; step 5
- * marks end-to-end rooms and keeps each client's newest end-to-end key.
+ * marks end-to-end rooms and keeps each client's newest end-to-end key; step 6 drops three
+ * indexes that each line wrote and no read needed.
  */
 final class Migrations {
   /** Each step's statements, in order; the list index plus one is the version it reaches. */
@@ -129,7 +130,15 @@ final class Migrations {
             serial       INTEGER NOT NULL CHECK (serial BETWEEN 0 AND 4294967295),
             body         BLOB NOT NULL CHECK (typeof(body) = 'blob' AND length(body) = 140),
             published_at INTEGER NOT NULL CHECK (typeof(published_at) = 'integer')
-          ) WITHOUT ROWID"""));
+          ) WITHOUT ROWID"""),
+      List.of(
+          // every line wrote these three indexes, and nothing reads them that cannot walk a key
+          // it already has: a room's events are pruned by age along (room, event_id), a key's
+          // ids are trimmed along UNIQUE (sender, message_id), and old ids are swept in id order.
+          // IF EXISTS: a store whose index was dropped by hand is not refused for it
+          "DROP INDEX IF EXISTS room_event_at",
+          "DROP INDEX IF EXISTS sent_message_by_sender",
+          "DROP INDEX IF EXISTS sent_message_at"));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

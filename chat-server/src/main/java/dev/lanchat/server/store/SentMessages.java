@@ -14,8 +14,10 @@ import java.util.Optional;
  *
  * <p>A key keeps at least its newest {@link #PER_KEY} ids and at most {@link #TRIM_EVERY} - 1
  * more: its oldest ids beyond {@link #PER_KEY} are forgotten every {@link #TRIM_EVERY}-th id it
- * records, in one bounded walk of its index, rather than one walk on every id (which was about
- * 40 % of what the store spent on a SAY). How many ids each key recorded since its last trim is
+ * records, in one bounded walk of its ids (at most {@link #PER_KEY} + {@link #TRIM_EVERY} - 1 of
+ * them, along the table's UNIQUE (sender, message_id) index, sorted by row id: the order they
+ * were taken in), rather than one walk on every id (which was about 40 % of what the store
+ * spent on a SAY), and rather than an index by sender that every id would write. How many ids each key recorded since its last trim is
  * counted in memory for the {@link #KEYS_COUNTED} keys that sent most recently; any other key is
  * trimmed at its next id, so the bound holds across restarts too.
  *

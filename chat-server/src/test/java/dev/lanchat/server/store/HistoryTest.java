@@ -330,6 +330,47 @@ class HistoryTest {
   }
 
   @Test
+  void clientMessageIdsOlderThanTheAgeLimitAreSweptAndTheRestStillCountAsRepeats()
+      throws Exception {
+    History history = store.history(Retention.of(100, 1));
+    say(history, "#general", 1, 1, "old");
+    say(history, "#general", 2, 1, "old too");
+    clock.advance(Duration.ofHours(23));
+    say(history, "#general", 1, 2, "newer");
+    clock.advance(Duration.ofHours(2));
+    assertEquals(3, rows("sent_message"));
+    assertEquals(4, history.sweep(), "the two old ids, and the two old events");
+    assertEquals(1, rows("sent_message"), "the newer id is kept");
+    assertEquals(0, history.sweep());
+    assertInstanceOf(AppendResult.Repeat.class, history.append(RoomEventDraft.ofMember(
+        "#general", clock.millis(), MESSAGE, key(1), 2), (id, head) -> body("again", id)));
+    assertEquals(4, say(history, "#general", 1, 1, "an id past the limit is new again")
+        .eventId());
+  }
+
+  @Test
+  void aStoreAtSchemaVersion5DropsTheIndexesNoReadUsesAndKeepsItsRows() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 7, "before");
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE INDEX room_event_at ON room_event (at)");
+      s.execute("CREATE INDEX sent_message_by_sender ON sent_message (sender)");
+      s.execute("CREATE INDEX sent_message_at ON sent_message (at)");
+      s.execute("PRAGMA user_version = 5");
+    }
+    store = Store.open(store.file(), clock);
+    assertEquals(0, rows("sqlite_master WHERE type = 'index' AND name IN ('room_event_at', "
+        + "'sent_message_by_sender', 'sent_message_at')"));
+    history = store.history(Retention.defaults());
+    assertInstanceOf(AppendResult.Repeat.class, history.append(RoomEventDraft.ofMember(
+        "#general", clock.millis(), MESSAGE, key(1), 7), (id, head) -> body("again", id)),
+        "the ids taken before the step are still known");
+    assertEquals(List.of(1L), ids(history.recent("#general")));
+  }
+
+  @Test
   void aLoweredHistoryIsSweptInBoundedSteps() throws Exception {
     History wide = store.history(new Retention(3_000, Optional.empty()));
     for (int i = 0; i < 2_500; i++) {

@@ -207,7 +207,7 @@ class InviteStoreTest {
         Statement s = c.createStatement();
         ResultSet version = s.executeQuery("PRAGMA user_version")) {
       assertEquals(Migrations.LATEST, version.getInt(1));
-      assertEquals(5, Migrations.LATEST);
+      assertEquals(6, Migrations.LATEST);
     }
   }
 
