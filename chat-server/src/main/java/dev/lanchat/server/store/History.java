@@ -23,10 +23,13 @@ import java.util.Optional;
  * returns, the event survives a crash of the process, so the server fans it out only after. The
  * caller orders a room's events (the room's lock); the store numbers them in that order.
  *
- * <p>Pruning is cheap and bounded: each append deletes at most {@value #PRUNE_PER_WRITE} of that
- * room's events that fell out of retention; {@link #sweep} does the rest (rooms nobody writes
- * to, a lowered {@code --history}) in bounded steps. Reads never return an event outside
- * retention, pruned or not.
+ * <p>Pruning is cheap and bounded: a room's every {@value #PRUNE_EVERY}th event deletes, in one
+ * go, the at most {@value #PRUNE_EVERY} events that fell out of retention since the last one
+ * did, so a room keeps at most {@value #PRUNE_EVERY} - 1 events beyond {@code --history} on
+ * disk; and each line writes one page of the log fewer than when every event pruned one
+ * (which, with {@code secure_delete}, also rewrote the deleted row's page). {@link #sweep} does
+ * the rest (rooms nobody writes to, a lowered {@code --history}) in bounded steps. Reads never
+ * return an event outside retention, pruned or not.
  *
  * <p>Each event also extends the room's chain (protocol "Room chain"): the head after it is
  * computed from the head before it, kept in {@code room_head}, in the transaction that gives
@@ -47,9 +50,10 @@ public final class History implements RoomLog {
    */
   public static final int SENT_PER_KEY = SentMessages.PER_KEY;
 
-  /** Rows one append prunes at most, and one {@link #sweep} step per table. */
-  static final int PRUNE_PER_WRITE = 64;
+  /** A room is pruned at every this many events, of at most this many rows. */
+  static final int PRUNE_EVERY = 64;
 
+  /** Rows one {@link #sweep} step deletes at most per room, and of client message ids. */
   private static final int SWEEP_ROWS = 1_000;
 
   private static final String COLUMNS = "room, event_id, at, type, sender, body";
@@ -447,16 +451,20 @@ public final class History implements RoomLog {
   }
 
   /**
-   * Deletes what the event {@code eventId} pushed out of retention: the ids that just fell below
-   * the count, and among the room's oldest {@value #PRUNE_PER_WRITE} those past the age limit.
-   * Both walk at most {@value #PRUNE_PER_WRITE} keys of the room's primary key.
+   * On every {@value #PRUNE_EVERY}th event of a room, deletes what the last {@value
+   * #PRUNE_EVERY} events pushed out of retention: the ids that fell below the count since the
+   * last such event, and among the room's oldest {@value #PRUNE_EVERY} those past the age limit.
+   * Both walk at most {@value #PRUNE_EVERY} keys of the room's primary key.
    */
   private void pruneRoom(Connection c, String room, long eventId, long now) throws SQLException {
+    if (eventId % PRUNE_EVERY != 0) {
+      return;
+    }
     long below = oldestKept(eventId);
     Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id >= ? AND event_id < ?",
-        room, below - PRUNE_PER_WRITE, below);
+        room, below - PRUNE_EVERY, below);
     if (retention.maxAge().isPresent()) {
-      pruneOldestByAge(c, room, PRUNE_PER_WRITE, retention.cutoff(now));
+      pruneOldestByAge(c, room, PRUNE_EVERY, retention.cutoff(now));
     }
   }
 

@@ -298,15 +298,25 @@ class HistoryTest {
   }
 
   @Test
-  void onlyTheLastNEventsOfARoomAreKept() throws Exception {
+  void onlyTheLastNEventsOfARoomAreReadAndEvery64thEventPrunesTheRest() throws Exception {
     History history = store.history(new Retention(5, Optional.empty()));
-    for (int i = 0; i < 12; i++) {
+    for (int i = 1; i <= 63; i++) {
       say(history, "#general", 1, i, "line " + i);
     }
-    say(history, "#dev", 1, 100, "another room keeps its own");
-    assertEquals(range(8, 12), ids(history.recent("#general")));
-    assertEquals(new CatchUp.Events(history.recent("#general"), 5), history.after("#general", 2));
-    assertEquals(5, rows("room_event WHERE room = '#general'"), "pruned as it wrote");
+    say(history, "#dev", 2, 100, "another room keeps its own");
+    assertEquals(range(59, 63), ids(history.recent("#general")), "reads obey at once");
+    assertEquals(new CatchUp.Events(history.recent("#general"), 56), history.after("#general", 2));
+    assertEquals(63, rows("room_event WHERE room = '#general'"), "not pruned yet");
+    say(history, "#general", 1, 64, "the 64th");
+    assertEquals(5, rows("room_event WHERE room = '#general'"), "the 64th event pruned");
+    for (int i = 65; i <= 130; i++) {
+      say(history, "#general", 1, i, "line " + i);
+    }
+    assertEquals(range(126, 130), ids(history.recent("#general")));
+    assertEquals(new CatchUp.Events(history.recent("#general"), 125), history.after("#general", 0),
+        "124 and 125 are still on disk, and not read");
+    assertEquals(7, rows("room_event WHERE room = '#general'"),
+        "the 128th pruned to 124-128: at most 63 beyond the limit stay on disk");
     assertEquals(1, rows("room_event WHERE room = '#dev'"));
   }
 
@@ -321,11 +331,13 @@ class HistoryTest {
     assertEquals(List.of(2L), ids(history.recent("#general")), "a day later: the first is gone");
     assertEquals(new CatchUp.Events(history.recent("#general"), 1), history.after("#general", 0));
     say(history, "#general", 1, 4, "newest");
-    assertEquals(2, rows("room_event WHERE room = '#general'"), "the write pruned it");
+    assertEquals(3, rows("room_event WHERE room = '#general'"), "pruned at the 64th event only");
     assertEquals(List.of(), history.recent("#quiet"));
-    assertEquals(1, rows("room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'"), "nobody wrote to #quiet");
-    assertTrue(history.sweep() >= 1);
-    assertEquals(0, rows("room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'"), "the sweep got it");
+    String quiet = "room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'";
+    assertEquals(1, rows(quiet), "nobody wrote to #quiet");
+    assertEquals(4, history.sweep(), "an event of each room, and their senders' ids");
+    assertEquals(0, rows(quiet), "the sweep got it");
+    assertEquals(2, rows("room_event WHERE room = '#general'"));
     assertEquals(0, history.sweep());
   }
 
@@ -378,13 +390,15 @@ class HistoryTest {
     }
     History narrow = store.history(new Retention(10, Optional.empty()));
     assertEquals(range(2_491, 2_500), ids(narrow.recent("#general")), "reads obey at once");
-    joined(narrow, "#general", "one more");
-    assertEquals(2_501 - 64, rows("room_event"), "one write prunes at most 64");
+    for (int i = 2_500; i < 2_560; i++) {
+      joined(narrow, "#general", "one more");
+    }
+    assertEquals(2_560 - 64, rows("room_event"), "the 2,560th event pruned 64, no more");
     List<Integer> steps = new ArrayList<>();
     for (int step = narrow.sweep(); step > 0; step = narrow.sweep()) {
       steps.add(step);
     }
-    assertEquals(List.of(1_000, 1_000, 427), steps);
+    assertEquals(List.of(1_000, 1_000, 486), steps);
     assertEquals(10, rows("room_event"));
   }
 
