@@ -171,14 +171,12 @@ public final class History implements RoomLog {
     }
     byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long messageId = draft.clientMessageId().getAsLong();
-    Optional<Optional<EventRef>> seen = SentMessages.find(c, sender, messageId);
-    if (seen.isPresent()) {
-      return new AppendResult.Repeat(seen.get());
+    // the id this event gets if it is new: recorded first, so a repeat is found by the insert
+    EventRef next = new EventRef(tip.key, tip.lastEventId + 1);
+    if (!sentMessages.take(c, sender, messageId, now, Optional.of(next))) {
+      return new AppendResult.Repeat(SentMessages.find(c, sender, messageId).orElseThrow());
     }
-    AppendResult.Appended appended = appendOne(c, draft, encoder, now, tip);
-    sentMessages.record(c, sender, messageId, now,
-        Optional.of(new EventRef(appended.event().room(), appended.event().eventId())));
-    return appended;
+    return appendOne(c, draft, encoder, now, tip);
   }
 
   /**

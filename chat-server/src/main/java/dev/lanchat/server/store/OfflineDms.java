@@ -51,13 +51,9 @@ public final class OfflineDms {
   public Claim claim(ByteString sender, long messageId) throws StoreException {
     byte[] from = key(sender);
     long now = clock.millis();
-    return store.write("record a DM as taken", Durability.PROCESS_CRASH, c -> {
-      if (SentMessages.find(c, from, messageId).isPresent()) {
-        return new Claim.Repeat();
-      }
-      sentMessages.record(c, from, messageId, now, Optional.empty());
-      return new Claim.Fresh();
-    });
+    return store.write("record a DM as taken", Durability.PROCESS_CRASH,
+        c -> sentMessages.take(c, from, messageId, now, Optional.empty()) ? new Claim.Fresh()
+            : new Claim.Repeat());
   }
 
   /**
@@ -87,7 +83,7 @@ public final class OfflineDms {
       }
       Sql.execute(c, "INSERT INTO offline_dm (recipient, at, body) VALUES (?, ?, ?)", to,
           time, body);
-      sentMessages.record(c, from, messageId, now, Optional.empty());
+      sentMessages.take(c, from, messageId, now, Optional.empty()); // new: found absent above
       return new DmResult.Kept(waiting + 1);
     });
   }

@@ -58,25 +58,33 @@ final class SentMessages {
   }
 
   /**
-   * Records that {@code messageId} from {@code sender} was taken and, on every {@link
-   * #TRIM_EVERY}-th id of that key (or the first since it was last counted), forgets that key's
-   * oldest ids beyond {@link #PER_KEY}. A transaction rolled back after this leaves the count
-   * ahead of the rows, which only makes the next trim come early.
+   * Records that {@code messageId} from {@code sender} was taken (and went {@code where}),
+   * unless it was taken before; one statement, so a fresh id costs no read first. On every
+   * {@link #TRIM_EVERY}-th id of that key (or the first since it was last counted) it forgets
+   * that key's oldest ids beyond {@link #PER_KEY}. A transaction rolled back after this leaves
+   * the count ahead of the rows, which only makes the next trim come early.
+   *
+   * @return whether the id was new (false: a repeat, and nothing was written)
    */
-  void record(Connection c, byte[] sender, long messageId, long now, Optional<EventRef> where)
+  boolean take(Connection c, byte[] sender, long messageId, long now, Optional<EventRef> where)
       throws SQLException {
-    Sql.execute(c, "INSERT INTO sent_message (sender, message_id, at, room, event_id) "
-        + "VALUES (?, ?, ?, ?, ?)", sender, messageId, now,
-        where.map(EventRef::room).orElse(null), where.map(EventRef::eventId).orElse(null));
+    int inserted = Sql.execute(c, "INSERT INTO sent_message (sender, message_id, at, room, "
+        + "event_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender, message_id) DO NOTHING", sender,
+        messageId, now, where.map(EventRef::room).orElse(null),
+        where.map(EventRef::eventId).orElse(null));
+    if (inserted == 0) {
+      return false;
+    }
     ByteString key = ByteString.copyOf(sender);
     Integer recorded = sinceTrim.get(key);
     if (recorded != null && recorded + 1 < TRIM_EVERY) {
       sinceTrim.put(key, recorded + 1);
-      return;
+      return true;
     }
     Sql.execute(c, "DELETE FROM sent_message WHERE sender = ? AND id <= (SELECT id FROM "
         + "sent_message WHERE sender = ? ORDER BY id DESC LIMIT 1 OFFSET ?)", sender, sender,
         (long) PER_KEY);
     sinceTrim.put(key, 0);
+    return true;
   }
 }
