@@ -17,9 +17,10 @@ import java.util.Optional;
  * records, in one bounded walk of its ids (at most {@link #PER_KEY} + {@link #TRIM_EVERY} - 1 of
  * them, along the table's UNIQUE (sender, message_id) index, sorted by row id: the order they
  * were taken in), rather than one walk on every id (which was about 40 % of what the store
- * spent on a SAY), and rather than an index by sender that every id would write. How many ids each key recorded since its last trim is
- * counted in memory for the {@link #KEYS_COUNTED} keys that sent most recently; any other key is
- * trimmed at its next id, so the bound holds across restarts too.
+ * spent on a SAY), and rather than an index by sender that every id would write. How many ids
+ * each key recorded since its last trim is counted in memory for the {@link #KEYS_COUNTED} keys
+ * that sent most recently; any other key is trimmed at its next id, so the bound holds across
+ * restarts too.
  *
  * <p>One per {@link Store}, used under its lock (inside its transactions).
  */
