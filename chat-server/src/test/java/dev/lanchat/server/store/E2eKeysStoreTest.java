@@ -114,12 +114,8 @@ class E2eKeysStoreTest {
     history.append(RoomEventDraft.ofServer("#old", 1, HistoryTest.JOINED),
         (id, head) -> new byte[1]);
     store.close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
-        Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE room_head DROP COLUMN end_to_end");
-      s.execute("DROP TABLE e2e_key");
-      s.execute("PRAGMA user_version = 4");
-    }
+    OlderStore.rewind(store.file(), 4,
+        List.of("ALTER TABLE room_head DROP COLUMN end_to_end", "DROP TABLE e2e_key"));
     store = Store.open(store.file(), clock);
     assertEquals(false, store.history(Retention.defaults()).room("#old").orElseThrow()
         .endToEnd());

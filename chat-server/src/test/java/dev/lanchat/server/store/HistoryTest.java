@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -365,13 +366,9 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 7, "before");
     store.close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
-        Statement s = c.createStatement()) {
-      s.execute("CREATE INDEX room_event_at ON room_event (at)");
-      s.execute("CREATE INDEX sent_message_by_sender ON sent_message (sender)");
-      s.execute("CREATE INDEX sent_message_at ON sent_message (at)");
-      s.execute("PRAGMA user_version = 5");
-    }
+    OlderStore.rewind(store.file(), 5, List.of("CREATE INDEX room_event_at ON room_event (at)",
+        "CREATE INDEX sent_message_by_sender ON sent_message (sender)",
+        "CREATE INDEX sent_message_at ON sent_message (at)"));
     store = Store.open(store.file(), clock);
     assertEquals(0, rows("sqlite_master WHERE type = 'index' AND name IN ('room_event_at', "
         + "'sent_message_by_sender', 'sent_message_at')"));
@@ -433,16 +430,8 @@ class HistoryTest {
     store.close();
     Path old = dir.resolve("old.db");
     Store.open(old, clock).close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
-        Statement s = c.createStatement()) {
-      for (String table : STEP_3_TABLES) {
-        s.execute("DROP TABLE " + table);
-      }
-      for (String table : STEP_5_TABLES) {
-        s.execute("DROP TABLE " + table);
-      }
-      s.execute("PRAGMA user_version = 2");
-    }
+    OlderStore.rewind(old, 2, Stream.concat(OlderStore.drop(STEP_3_TABLES),
+        OlderStore.drop(STEP_5_TABLES)).toList());
     store = Store.open(old, clock);
     assertEquals(1, say(store.history(Retention.defaults()), "#general", 1, 1, "hi").eventId());
   }
@@ -501,17 +490,10 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 1, "before heads");
     store.close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
-        Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE room_head DROP COLUMN head");
-      s.execute("ALTER TABLE room_head DROP COLUMN name");
-      s.execute("ALTER TABLE room_head DROP COLUMN topic");
-      s.execute("ALTER TABLE room_head DROP COLUMN end_to_end");
-      for (String table : STEP_5_TABLES) {
-        s.execute("DROP TABLE " + table);
-      }
-      s.execute("PRAGMA user_version = 3");
-    }
+    OlderStore.rewind(store.file(), 3, Stream.concat(Stream.of(
+        "ALTER TABLE room_head DROP COLUMN head", "ALTER TABLE room_head DROP COLUMN name",
+        "ALTER TABLE room_head DROP COLUMN topic", "ALTER TABLE room_head DROP COLUMN end_to_end"),
+        OlderStore.drop(STEP_5_TABLES)).toList());
     store = Store.open(store.file(), clock);
     history = store.history(Retention.defaults());
     assertEquals(new StoredRoom("#general", 1, ChainHash.genesis("#general").head(), ""),

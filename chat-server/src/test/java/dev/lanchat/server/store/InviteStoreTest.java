@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -190,17 +191,9 @@ class InviteStoreTest {
     store.close();
     Path old = dir.resolve("old.db");
     Store.open(old, clock).close(); // a file with the right mode, then rebuilt at version 1
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE invite");
-      for (String table : HistoryTest.STEP_3_TABLES) {
-        s.execute("DROP TABLE " + table);
-      }
-      for (String table : HistoryTest.STEP_5_TABLES) {
-        s.execute("DROP TABLE " + table);
-      }
-      s.execute("PRAGMA user_version = 1");
-    }
+    OlderStore.rewind(old, 1, Stream.of(Stream.of("DROP TABLE invite"),
+        OlderStore.drop(HistoryTest.STEP_3_TABLES), OlderStore.drop(HistoryTest.STEP_5_TABLES))
+        .flatMap(s -> s).toList());
     store = Store.open(old, clock);
     create(Optional.empty(), 1);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
