@@ -112,7 +112,7 @@ public final class HandshakeScenario implements Callable<Integer> {
           / Math.max(1, NativeThreadCpu.processNanos() - cpuBefore);
       out.printf(Locale.ROOT, "handshakes: warm-up pass %d: %,.0f sessions/s, JIT %.0f %% of"
           + " its CPU%n", pass, warm.completed() * 1e9 / warm.nanos(), jitShare * 100);
-      if (jitShare * 100 <= NativeThreadCpu.SETTLED_JIT_PERCENT) {
+      if (NativeThreadCpu.settled(jitShare)) {
         break;
       }
     }

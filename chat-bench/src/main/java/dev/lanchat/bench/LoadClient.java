@@ -248,7 +248,7 @@ final class LoadClient implements AutoCloseable {
       }
       long entered = System.nanoTime();
       if (!watchdog.cancel(false)) {
-        throw new SocketTimeoutException("set-up took over " + timeoutMillis + " ms");
+        throw notSetUp(name, timeoutMillis); // it fired after the last read: the socket is shut
       }
       return new LoadClient(name, socket, counted, channel, handshaken - start,
           entered - handshaken, roster);
@@ -256,10 +256,15 @@ final class LoadClient implements AutoCloseable {
       socket.close();
       if (!watchdog.cancel(false) && !(e instanceof SocketTimeoutException)) {
         // the watchdog closed the socket under a read or a connect
-        throw new SocketTimeoutException(name + " was not set up within " + timeoutMillis + " ms");
+        throw notSetUp(name, timeoutMillis);
       }
       throw e;
     }
+  }
+
+  /** What a set-up that the watchdog ended throws. */
+  private static SocketTimeoutException notSetUp(String name, int timeoutMillis) {
+    return new SocketTimeoutException(name + " was not set up within " + timeoutMillis + " ms");
   }
 
   private static void closeQuietly(Socket socket) {

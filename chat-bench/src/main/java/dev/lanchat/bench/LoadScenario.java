@@ -231,7 +231,7 @@ public final class LoadScenario implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "paced warm-up %d (%d SAYs per sender at the measured pace): JIT"
             + " %.1f %% of its CPU, OK%n", i + 1, perSender, w.jitShare() * 100);
-        if (w.jitShare() * 100 <= NativeThreadCpu.SETTLED_JIT_PERCENT) {
+        if (NativeThreadCpu.settled(w.jitShare())) {
           break;
         }
       }

@@ -21,6 +21,11 @@ final class NativeThreadCpu {
    */
   static final int SETTLED_JIT_PERCENT = 5;
 
+  /** Whether a run whose JIT compilers took {@code jitShare} (0 to 1) of its CPU counts as warm. */
+  static boolean settled(double jitShare) {
+    return jitShare * 100 <= SETTLED_JIT_PERCENT;
+  }
+
   private NativeThreadCpu() {}
 
   /** CPU time of this whole JVM so far, in nanoseconds; 0 where the JVM cannot tell. */
