@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +34,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Like the JMH floor it is compared with, it measures a warmed JVM: warm-up passes of
  * {@code --sessions} each run until the JIT compiler threads took at most 5 % of a pass's CPU
- * (at most {@code --max-warmups} passes; one is what earlier runs did), then the measured pass.
- * The JIT's share of the measured pass is reported all the same.
+ * (at most {@code --max-warmups} passes; one is what earlier runs did), then {@code
+ * --measured-passes} measured passes, of which the one with the median rate is reported (the
+ * floor's JMH takes the median of its iterations too). The JIT's share of it is reported all the
+ * same.
  *
  * <p>Compare with the floor of the two handshake roles' crypto on the same cores:
  * {@code HandshakeBenchmark} in the same script run. On a shared machine the wall-clock rate
@@ -46,14 +51,17 @@ public final class HandshakeScenario implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--sessions", description = "Sessions in all, after as many for warm-up (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sessions", description = "Sessions in each pass, warm-up and measured alike (default: ${DEFAULT-VALUE}).")
   int sessions = 2000;
 
   @Option(names = "--threads", description = "Sessions in flight at once, one load thread each; enough that the load side never waits on itself (default: ${DEFAULT-VALUE}).")
   int threads = 32;
 
-  @Option(names = "--max-warmups", description = "Most warm-up passes before the measured one; they stop once the JIT took at most " + NativeThreadCpu.SETTLED_JIT_PERCENT + " %% of a pass's CPU (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-warmups", description = "Most warm-up passes before the measured ones; they stop once the JIT took at most " + NativeThreadCpu.SETTLED_JIT_PERCENT + " %% of a pass's CPU (default: ${DEFAULT-VALUE}).")
   int maxWarmups = 8;
+
+  @Option(names = "--measured-passes", description = "Measured passes after the warm-up; the one with the median rate is reported (default: ${DEFAULT-VALUE}).")
+  int measuredPasses = 3;
 
   @Option(names = "--port", description = "Port of a server on 127.0.0.1 with rate limits off; without it one starts in this JVM.")
   Integer port;
@@ -72,9 +80,10 @@ public final class HandshakeScenario implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (sessions < 1 || sessions > 1_000_000 || threads < 1 || threads > 256
-        || deadlineSeconds < 1 || maxWarmups < 1 || maxWarmups > 100) {
+        || deadlineSeconds < 1 || maxWarmups < 1 || maxWarmups > 100 || measuredPasses < 1
+        || measuredPasses > 25) {
       spec.commandLine().getErr().println("handshake-scenario: sessions 1 to 1000000, threads 1"
-          + " to 256, max-warmups 1 to 100, deadline at least 1");
+          + " to 256, max-warmups 1 to 100, measured-passes 1 to 25, deadline at least 1");
       return 2;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
@@ -92,14 +101,15 @@ public final class HandshakeScenario implements Callable<Integer> {
   }
 
   private boolean measure(PrintWriter out, InetSocketAddress server, long deadline) {
-    out.printf(Locale.ROOT, "handshakes: %,d sessions (after warm-up passes of as many), %d at"
-        + " once; load average %s%n", sessions, threads, LoadScenario.loadAverage());
+    out.printf(Locale.ROOT, "handshakes: %,d sessions a pass (warm-up passes, then %d measured),"
+        + " %d at once; load average %s%n", sessions, measuredPasses, threads,
+        LoadScenario.loadAverage());
     SecureRandom random = new SecureRandom();
     Identity[] keys = new Identity[threads];
     for (int t = 0; t < threads; t++) {
       keys[t] = Identity.generate(random);
     }
-    // the warm-up binds each thread's name to its key; the measured pass is returning clients
+    // the warm-up binds each thread's name to its key; the measured passes are returning clients
     for (int pass = 1; pass <= maxWarmups; pass++) {
       long cpuBefore = NativeThreadCpu.processNanos();
       long jitBefore = NativeThreadCpu.jitMillis();
@@ -116,29 +126,65 @@ public final class HandshakeScenario implements Callable<Integer> {
         break;
       }
     }
+    // several measured passes, the median one reported: one pass of a few seconds can meet a
+    // moment when the shared machine is slow, as the floor's JMH iterations can, and the floor
+    // takes their median too
+    List<Measured> passes = new ArrayList<>();
+    for (int pass = 1; pass <= measuredPasses; pass++) {
+      Measured m = measuredPass(server, keys, deadline);
+      passes.add(m);
+      if (m.outcome().problem() != null) {
+        break;
+      }
+      out.printf(Locale.ROOT, "handshakes: measured pass %d: %,.0f sessions/s, %.1f us of CPU per"
+          + " session%n", pass, m.rate(), m.cpuMicrosPerSession());
+    }
+    Measured failed = passes.get(passes.size() - 1);
+    Measured r = failed.outcome().problem() != null ? failed : median(passes);
+    out.printf(Locale.ROOT, "handshakes: %,d of %,d sessions in %.3f s = %,.0f sessions/s: %s%n",
+        r.outcome().completed(), sessions, r.outcome().nanos() / 1e9, r.rate(),
+        r.outcome().problem() == null
+            ? "OK (the median of " + passes.size() + " measured passes by rate)"
+            : "FAILED: " + r.outcome().problem());
+    if (r.outcome().completed() > 0 && r.cpuNanos() > 0) {
+      int cpus = Runtime.getRuntime().availableProcessors();
+      out.printf(Locale.ROOT, "handshakes: CPU of this JVM %.1f us per session (load and server);"
+          + " all %d CPUs at that cost = %,.0f sessions/s%n", r.cpuMicrosPerSession(), cpus,
+          cpus * 1e6 / r.cpuMicrosPerSession());
+      // what the JMH floor does not count: the JIT still compiling and the GC, in the same pass
+      out.printf(Locale.ROOT, "handshakes: of which JIT compiler %.1f us and GC %.1f us per"
+          + " session (their threads' CPU time)%n", r.jitMillis() * 1e3 / r.outcome().completed(),
+          r.gcMillis() * 1e3 / r.outcome().completed());
+    }
+    out.flush();
+    return r.outcome().problem() == null;
+  }
+
+  /** One measured pass: what it did and the CPU time this JVM spent on it. */
+  private record Measured(Outcome outcome, long cpuNanos, long jitMillis, long gcMillis) {
+    double rate() {
+      return outcome.completed() * 1e9 / outcome.nanos();
+    }
+
+    double cpuMicrosPerSession() {
+      return cpuNanos / 1e3 / Math.max(1, outcome.completed());
+    }
+  }
+
+  private Measured measuredPass(InetSocketAddress server, Identity[] keys, long deadline) {
     long cpuBefore = NativeThreadCpu.processNanos();
     long jitBefore = NativeThreadCpu.jitMillis();
     long gcBefore = NativeThreadCpu.gcMillis();
-    Outcome r = sessions(server, keys, deadline);
-    long cpu = NativeThreadCpu.processNanos() - cpuBefore;
-    long jit = NativeThreadCpu.jitMillis() - jitBefore;
-    long gc = NativeThreadCpu.gcMillis() - gcBefore;
-    out.printf(Locale.ROOT, "handshakes: %,d of %,d sessions in %.3f s = %,.0f sessions/s: %s%n",
-        r.completed(), sessions, r.nanos() / 1e9, r.completed() * 1e9 / r.nanos(),
-        r.problem() == null ? "OK" : "FAILED: " + r.problem());
-    if (r.completed() > 0 && cpu > 0) {
-      double perSession = cpu / 1e3 / r.completed();
-      int cpus = Runtime.getRuntime().availableProcessors();
-      out.printf(Locale.ROOT, "handshakes: CPU of this JVM %.1f us per session (load and server);"
-          + " all %d CPUs at that cost = %,.0f sessions/s%n", perSession, cpus,
-          cpus * 1e6 / perSession);
-      // what the JMH floor does not count: the JIT still compiling and the GC, in the same pass
-      out.printf(Locale.ROOT, "handshakes: of which JIT compiler %.1f us and GC %.1f us per"
-          + " session (their threads' CPU time)%n", jit * 1e3 / r.completed(),
-          gc * 1e3 / r.completed());
-    }
-    out.flush();
-    return r.problem() == null;
+    Outcome outcome = sessions(server, keys, deadline);
+    return new Measured(outcome, NativeThreadCpu.processNanos() - cpuBefore,
+        NativeThreadCpu.jitMillis() - jitBefore, NativeThreadCpu.gcMillis() - gcBefore);
+  }
+
+  /** The pass with the median rate (the upper one of an even count). */
+  private static Measured median(List<Measured> passes) {
+    List<Measured> byRate = new ArrayList<>(passes);
+    byRate.sort(Comparator.comparingDouble(Measured::rate));
+    return byRate.get(byRate.size() / 2);
   }
 
   /** What one pass of sessions did. */

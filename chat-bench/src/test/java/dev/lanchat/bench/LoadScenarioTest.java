@@ -15,7 +15,11 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +167,26 @@ class LoadScenarioTest {
     String out = runToExitZero(new HandshakeScenario(),
         "--sessions", "6", "--threads", "2", "--deadline", "30");
     assertTrue(out.contains("6 of 6 sessions"), out);
+  }
+
+  @Test
+  @Timeout(60)
+  void handshakeCommandReportsThePassWithTheMedianRate() {
+    String out = runToExitZero(new HandshakeScenario(),
+        "--sessions", "6", "--threads", "2", "--measured-passes", "3", "--deadline", "30");
+    Matcher pass = Pattern.compile(
+        "measured pass \\d: ([\\d,]+) sessions/s").matcher(out);
+    List<Long> rates = new ArrayList<>();
+    while (pass.find()) {
+      rates.add(Long.parseLong(pass.group(1).replace(",", "")));
+    }
+    assertEquals(3, rates.size(), out);
+    Matcher reported = Pattern.compile(
+        "6 of 6 sessions in [\\d.]+ s = ([\\d,]+) sessions/s: OK \\(the median of 3")
+        .matcher(out);
+    assertTrue(reported.find(), out);
+    rates.sort(null);
+    assertEquals(rates.get(1), Long.parseLong(reported.group(1).replace(",", "")), out);
   }
 
   @Test
