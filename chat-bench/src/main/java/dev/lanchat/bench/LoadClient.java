@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -228,8 +229,14 @@ final class LoadClient implements AutoCloseable {
       LinkMaker maker, boolean enter) throws IOException {
     long start = System.nanoTime();
     Socket socket = new Socket();
-    ScheduledFuture<?> watchdog =
-        WATCHDOG.schedule(() -> closeQuietly(socket), timeoutMillis, TimeUnit.MILLISECONDS);
+    // whoever sets it first decides: the watchdog, which then closes the socket, or the set-up,
+    // ending (a cancel alone cannot tell: it succeeds on a watchdog that is already running)
+    AtomicBoolean decided = new AtomicBoolean();
+    ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+      if (decided.compareAndSet(false, true)) {
+        closeQuietly(socket);
+      }
+    }, timeoutMillis, TimeUnit.MILLISECONDS);
     try {
       socket.setTcpNoDelay(true);
       socket.connect(server);
@@ -247,14 +254,16 @@ final class LoadClient implements AutoCloseable {
         roster = enter(channel, name);
       }
       long entered = System.nanoTime();
-      if (!watchdog.cancel(false)) {
+      watchdog.cancel(false);
+      if (!decided.compareAndSet(false, true)) {
         throw notSetUp(name, timeoutMillis); // it fired after the last read: the socket is shut
       }
       return new LoadClient(name, socket, counted, channel, handshaken - start,
           entered - handshaken, roster);
     } catch (IOException | RuntimeException e) {
       socket.close();
-      if (!watchdog.cancel(false) && !(e instanceof SocketTimeoutException)) {
+      watchdog.cancel(false);
+      if (!decided.compareAndSet(false, true) && !(e instanceof SocketTimeoutException)) {
         // the watchdog closed the socket under a read or a connect
         throw notSetUp(name, timeoutMillis);
       }
