@@ -111,18 +111,14 @@ public final class HandshakeScenario implements Callable<Integer> {
     }
     // the warm-up binds each thread's name to its key; the measured passes are returning clients
     for (int pass = 1; pass <= maxWarmups; pass++) {
-      long cpuBefore = NativeThreadCpu.processNanos();
-      long jitBefore = NativeThreadCpu.jitMillis();
-      Outcome warm = sessions(server, keys, deadline);
-      if (warm.problem() != null) {
-        out.println("handshakes: FAILED in warm-up: " + warm.problem());
+      Measured warm = pass(server, keys, deadline);
+      if (warm.outcome().problem() != null) {
+        out.println("handshakes: FAILED in warm-up: " + warm.outcome().problem());
         return false;
       }
-      double jitShare = (NativeThreadCpu.jitMillis() - jitBefore) * 1e6
-          / Math.max(1, NativeThreadCpu.processNanos() - cpuBefore);
       out.printf(Locale.ROOT, "handshakes: warm-up pass %d: %,.0f sessions/s, JIT %.0f %% of"
-          + " its CPU%n", pass, warm.completed() * 1e9 / warm.nanos(), jitShare * 100);
-      if (NativeThreadCpu.settled(jitShare)) {
+          + " its CPU%n", pass, warm.rate(), warm.jitShare() * 100);
+      if (NativeThreadCpu.settled(warm.jitShare())) {
         break;
       }
     }
@@ -131,7 +127,7 @@ public final class HandshakeScenario implements Callable<Integer> {
     // takes their median too
     List<Measured> passes = new ArrayList<>();
     for (int pass = 1; pass <= measuredPasses; pass++) {
-      Measured m = measuredPass(server, keys, deadline);
+      Measured m = pass(server, keys, deadline);
       passes.add(m);
       if (m.outcome().problem() != null) {
         break;
@@ -160,10 +156,15 @@ public final class HandshakeScenario implements Callable<Integer> {
     return r.outcome().problem() == null;
   }
 
-  /** One measured pass: what it did and the CPU time this JVM spent on it. */
+  /** One pass, warm-up or measured: what it did and the CPU time this JVM spent on it. */
   private record Measured(Outcome outcome, long cpuNanos, long jitMillis, long gcMillis) {
     double rate() {
       return outcome.completed() * 1e9 / outcome.nanos();
+    }
+
+    /** The JIT compiler threads' share of the pass's CPU, 0 to 1. */
+    double jitShare() {
+      return jitMillis * 1e6 / Math.max(1, cpuNanos);
     }
 
     double cpuMicrosPerSession() {
@@ -171,7 +172,8 @@ public final class HandshakeScenario implements Callable<Integer> {
     }
   }
 
-  private Measured measuredPass(InetSocketAddress server, Identity[] keys, long deadline) {
+  /** One pass of {@code --sessions} sessions, with the CPU time spent on it. */
+  private Measured pass(InetSocketAddress server, Identity[] keys, long deadline) {
     long cpuBefore = NativeThreadCpu.processNanos();
     long jitBefore = NativeThreadCpu.jitMillis();
     long gcBefore = NativeThreadCpu.gcMillis();
