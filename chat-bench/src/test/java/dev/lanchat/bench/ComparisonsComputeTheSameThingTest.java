@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanchat.common.channel.SecureChannel;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.Ed25519;
 import dev.lanchat.common.crypto.Hkdf;
@@ -17,6 +18,7 @@ import dev.lanchat.common.handshake.ServerHandshake;
 import dev.lanchat.common.handshake.ServerKeyVerifier;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.MessageChannel;
+import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.HexFormat;
@@ -159,5 +161,21 @@ class ComparisonsComputeTheSameThingTest {
     } finally {
       serverThread.shutdownNow();
     }
+  }
+
+  @Test
+  void recordsSealedInPlaceAreTheBytesOfRecordsSealedThenCopied() throws Exception {
+    RecordWriteComparison comparison = new RecordWriteComparison(3, 500);
+    ByteArrayOutputStream inPlace = new ByteArrayOutputStream();
+    ByteArrayOutputStream copied = new ByteArrayOutputStream();
+    SecureChannel channel = comparison.channel(new FrameWriter(inPlace));
+    CipherState sealer = comparison.sealer();
+    FrameWriter writer = new FrameWriter(copied);
+    for (int i = 0; i < 2; i++) {
+      channel.send(comparison.plaintexts());
+      writer.writeFrames(comparison.sealedThenCopied(sealer));
+    }
+    assertEquals(2 * 3 * (4 + 500 + 16), inPlace.size());
+    assertArrayEquals(copied.toByteArray(), inPlace.toByteArray());
   }
 }

@@ -4,10 +4,10 @@ import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.crypto.CipherState;
 import dev.lanchat.common.crypto.KeyLimitException;
+import dev.lanchat.common.frame.FrameBatch;
 import dev.lanchat.common.frame.FrameReader;
 import dev.lanchat.common.frame.FrameWriter;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,21 +83,33 @@ public final class SecureChannel {
    * @throws IOException if the connection fails
    */
   public void send(List<byte[]> plaintexts) throws IOException {
+    long capacity = 0;
+    for (byte[] plaintext : plaintexts) {
+      capacity += FrameBatch.frameSize(CipherState.recordSize(plaintext));
+    }
     sendLock.lock();
     try {
-      List<byte[]> records = new ArrayList<>(plaintexts.size() + 1);
+      // each record is sealed straight into the bytes of the one write (a key update, rare,
+      // grows the batch)
+      FrameBatch batch = new FrameBatch((int) Math.min(capacity, Integer.MAX_VALUE - 8));
       // one clock read per batch: the batch leaves in one write, so its records share a moment
       long now = updates.isPresent() ? updates.get().policy().nowMillis() : 0;
       for (byte[] plaintext : plaintexts) {
         if (updates.isPresent() && updates.get().policy().due(sender.seq(), senderSince, now)) {
-          sealUpdate(records, updates.get(), now);
+          sealUpdate(batch, updates.get(), now);
         }
-        records.add(sender.seal(plaintext));
+        seal(batch, plaintext);
       }
-      writer.writeFrames(records);
+      writer.write(batch);
     } finally {
       sendLock.unlock();
     }
+  }
+
+  private void seal(FrameBatch batch, byte[] plaintext) throws KeyLimitException {
+    CipherState current = sender;
+    batch.add(CipherState.recordSize(plaintext),
+        (dest, offset) -> current.seal(plaintext, dest, offset));
   }
 
   /**
@@ -113,9 +125,9 @@ public final class SecureChannel {
         () -> new IllegalStateException("this channel was made without key updates"));
     sendLock.lock();
     try {
-      List<byte[]> records = new ArrayList<>(1);
-      sealUpdate(records, rules, rules.policy().nowMillis());
-      writer.writeFrames(records);
+      FrameBatch batch = new FrameBatch(0);
+      sealUpdate(batch, rules, rules.policy().nowMillis());
+      writer.write(batch);
     } finally {
       sendLock.unlock();
     }
@@ -125,9 +137,9 @@ public final class SecureChannel {
    * Seals KEY_UPDATE under the current key, then switches: nothing after it uses the old key,
    * and the new key's age counts from {@code now}.
    */
-  private void sealUpdate(List<byte[]> records, KeyUpdates rules, long now)
+  private void sealUpdate(FrameBatch batch, KeyUpdates rules, long now)
       throws KeyLimitException {
-    records.add(sender.seal(rules.sendPlaintext()));
+    seal(batch, rules.sendPlaintext());
     sender = sender.next();
     senderSince = now;
   }

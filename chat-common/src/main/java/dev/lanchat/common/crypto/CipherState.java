@@ -4,6 +4,7 @@ import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -112,22 +113,49 @@ public final class CipherState {
    * @throws IllegalStateException if a key update retired this state
    */
   public byte[] seal(byte[] plaintext) throws KeyLimitException {
+    byte[] record = new byte[recordSize(plaintext)];
+    seal(plaintext, record, 0);
+    return record;
+  }
+
+  /**
+   * Seals the next record into {@code out} from {@code offset}: {@code ciphertext ‖ tag}, {@link
+   * #recordSize} bytes, so a caller that lays out frames can have the record written in place.
+   *
+   * @return the bytes written, {@code plaintext.length + TAG_SIZE}
+   * @throws IllegalArgumentException if the plaintext is longer than {@link #MAX_PLAINTEXT}
+   * @throws IndexOutOfBoundsException if the record does not fit in {@code out} at {@code offset}
+   * @throws KeyLimitException if this key has reached its record or byte limit
+   * @throws IllegalStateException if a key update retired this state
+   */
+  public int seal(byte[] plaintext, byte[] out, int offset) throws KeyLimitException {
     checkLive();
-    if (plaintext.length > MAX_PLAINTEXT) {
-      throw new IllegalArgumentException(
-          "a record carries at most " + MAX_PLAINTEXT + " bytes, not " + plaintext.length);
-    }
+    int size = recordSize(plaintext);
+    Objects.checkFromIndexSize(offset, size, out.length);
     if (seq >= MAX_RECORDS || bytes + plaintext.length > MAX_BYTES) {
       throw new KeyLimitException("this key has reached its limit of records or bytes");
     }
     try {
-      byte[] record = crypt(cipher, Cipher.ENCRYPT_MODE, key, nonce(), NO_AAD, plaintext);
+      int written = sealInto(cipher, key, nonce(), NO_AAD, plaintext, out, offset);
       seq++;
       bytes += plaintext.length;
-      return record;
+      return written;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM refused to seal", e);
     }
+  }
+
+  /**
+   * The size of the record that seals {@code plaintext}: its length plus the tag.
+   *
+   * @throws IllegalArgumentException if the plaintext is longer than {@link #MAX_PLAINTEXT}
+   */
+  public static int recordSize(byte[] plaintext) {
+    if (plaintext.length > MAX_PLAINTEXT) {
+      throw new IllegalArgumentException(
+          "a record carries at most " + MAX_PLAINTEXT + " bytes, not " + plaintext.length);
+    }
+    return plaintext.length + TAG_SIZE;
   }
 
   /**
@@ -162,13 +190,15 @@ public final class CipherState {
 
   /**
    * Test vectors: AES-256-GCM with an explicit 12-byte nonce and aad, through the same {@link
-   * #crypt} step that {@link #seal} uses (records themselves always use the counter nonce and an
+   * #sealInto} step that {@link #seal} uses (records themselves always use the counter nonce and an
    * empty aad).
    */
   static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext)
       throws GeneralSecurityException {
-    return crypt(explicitCipher(key, nonce), Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
-        nonce, aad, plaintext);
+    byte[] record = new byte[plaintext.length + TAG_SIZE];
+    sealInto(explicitCipher(key, nonce), new SecretKeySpec(key, "AES"), nonce, aad, plaintext,
+        record, 0);
+    return record;
   }
 
   /**
@@ -188,6 +218,16 @@ public final class CipherState {
       throw new IllegalArgumentException("records use a 32-byte key and a 12-byte nonce");
     }
     return Cipher.getInstance("AES/GCM/NoPadding");
+  }
+
+  /** AES-GCM sealing with a 128-bit tag, {@code ciphertext ‖ tag} written into {@code out}. */
+  private static int sealInto(Cipher cipher, SecretKey key, byte[] nonce, byte[] aad,
+      byte[] plaintext, byte[] out, int offset) throws GeneralSecurityException {
+    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
+    if (aad.length > 0) {
+      cipher.updateAAD(aad);
+    }
+    return cipher.doFinal(plaintext, 0, plaintext.length, out, offset);
   }
 
   /** One AES-GCM operation with a 128-bit tag; the JDK releases no plaintext unless the tag verifies. */

@@ -37,28 +37,26 @@ public final class FrameWriter {
   public void writeFrames(List<byte[]> payloads) throws IOException {
     long size = 0;
     for (byte[] payload : payloads) {
-      if (!Frames.isValidLength(payload.length)) {
-        throw new IllegalArgumentException(
-            "frame payload of " + payload.length + " bytes is outside 1.." + Frames.MAX_PAYLOAD);
-      }
-      size += Frames.HEADER_SIZE + payload.length;
+      size += FrameBatch.frameSize(payload.length);
     }
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("a batch of " + size + " bytes is too large for one write");
     }
     // one array of exactly the batch's size, written once: no growing buffer, no copy of it
-    byte[] batch = new byte[(int) size];
-    int at = 0;
+    FrameBatch batch = new FrameBatch((int) size);
     for (byte[] payload : payloads) {
-      int n = payload.length;
-      batch[at] = (byte) (n >>> 24);
-      batch[at + 1] = (byte) (n >>> 16);
-      batch[at + 2] = (byte) (n >>> 8);
-      batch[at + 3] = (byte) n;
-      System.arraycopy(payload, 0, batch, at + Frames.HEADER_SIZE, n);
-      at += Frames.HEADER_SIZE + n;
+      batch.add(payload);
     }
-    out.write(batch);
+    write(batch);
+  }
+
+  /**
+   * Writes every frame of {@code batch} with a single write and flush.
+   *
+   * @throws IOException if the stream fails
+   */
+  public void write(FrameBatch batch) throws IOException {
+    out.write(batch.array(), 0, batch.size());
     out.flush();
   }
 }

@@ -174,6 +174,38 @@ class KeyUpdateChannelTest {
   }
 
   @Test
+  void aBatchThatCrossesTwoUpdatesLeavesInOneWriteWithEachKeyUpdateInItsPlace() throws Exception {
+    List<Integer> writes = new ArrayList<>();
+    ByteArrayOutputStream wire = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes.add(len);
+        super.write(b, off, len);
+      }
+    };
+    SecureChannel c = client(InputStream.nullInputStream(), wire, everyRecords(3));
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      batch.add(plaintext(i));
+    }
+    c.send(batch);
+    byte[] k1 = KeyUpdate.nextKey(K_C2S);
+    byte[] k2 = KeyUpdate.nextKey(k1);
+    byte[] update = {KeyUpdates.CLIENT_KEY_UPDATE};
+    List<byte[]> expected = List.of(jdkSeal(K_C2S, 0, plaintext(0)),
+        jdkSeal(K_C2S, 1, plaintext(1)), jdkSeal(K_C2S, 2, plaintext(2)),
+        jdkSeal(K_C2S, 3, update), jdkSeal(k1, 0, plaintext(3)), jdkSeal(k1, 1, plaintext(4)),
+        jdkSeal(k1, 2, plaintext(5)), jdkSeal(k1, 3, update), jdkSeal(k2, 0, plaintext(6)),
+        jdkSeal(k2, 1, plaintext(7)));
+    List<byte[]> got = records(wire.toByteArray());
+    assertEquals(expected.size(), got.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), got.get(i), "record " + i + " on the wire");
+    }
+    assertEquals(List.of(wire.size()), writes, "one write for the whole batch");
+  }
+
+  @Test
   void theReceiverFollowsEveryUpdateAndNeverReturnsKeyUpdate() throws Exception {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     SecureChannel c = client(InputStream.nullInputStream(), wire, everyRecords(2));

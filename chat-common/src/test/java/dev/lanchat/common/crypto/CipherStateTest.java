@@ -39,6 +39,33 @@ class CipherStateTest {
   }
 
   @Test
+  void aRecordSealedInPlaceIsTheRecordSealReturns() throws Exception {
+    CipherState allocating = CipherState.of(KEY);
+    CipherState inPlace = CipherState.of(KEY);
+    byte[] out = new byte[100];
+    Arrays.fill(out, (byte) 0x55);
+    for (int i = 0; i < 3; i++) {
+      byte[] plaintext = ("record " + i).getBytes(StandardCharsets.UTF_8);
+      int written = inPlace.seal(plaintext, out, 7);
+      assertEquals(CipherState.recordSize(plaintext), written);
+      assertArrayEquals(allocating.seal(plaintext), Arrays.copyOfRange(out, 7, 7 + written));
+      assertEquals(0x55, out[6], "nothing before the offset is touched");
+      assertEquals(0x55, out[7 + written], "nothing after the record is touched");
+    }
+    assertEquals(3, inPlace.seq());
+  }
+
+  @Test
+  void aRecordThatDoesNotFitWhereItGoesIsRefusedWithoutUsingItsNonce() throws Exception {
+    CipherState sender = CipherState.of(KEY);
+    byte[] plaintext = "hello".getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[plaintext.length + CipherState.TAG_SIZE];
+    assertThrows(IndexOutOfBoundsException.class, () -> sender.seal(plaintext, out, 1));
+    assertEquals(0, sender.seq());
+    assertArrayEquals(plaintext, CipherState.of(KEY).open(sender.seal(plaintext)));
+  }
+
+  @Test
   void sealedRecordsOpenInOrder() throws Exception {
     CipherState sender = CipherState.of(KEY);
     CipherState receiver = CipherState.of(KEY);
