@@ -43,19 +43,23 @@ def main(argv):
     storms = [r for r in rows if r['scenario'].startswith('join storm')]
     for r in storms:
         n, heap, rss = num(r['clients']), num(r['heap_kib_per_conn']), num(r['rss_kib_per_conn'])
+        # the idle targets, like the storm's, are set for 10,000 clients: at fewer, the server's
+        # fixed growth (its code, its JIT, the store's cache) is shared by fewer connections
+        def check(ok, text):
+            if n >= 10_000:
+                out.append(verdict(ok, text))
+            else:
+                out.append('  -     ' + text + ': smaller than the target size')
         if heap is not None:
-            out.append(verdict(heap <= 16, f'idle heap at {n:,.0f} clients: {heap:.1f} KiB per '
-                               f'connection (target <= 16; {heap / 16:.2f}x)'))
+            check(heap <= 16, f'idle heap at {n:,.0f} clients: {heap:.1f} KiB per '
+                  f'connection (target <= 16 at 10,000; {heap / 16:.2f}x)')
         if rss is not None:
-            out.append(verdict(rss <= 48, f'idle RSS growth at {n:,.0f} clients: {rss:.1f} KiB '
-                               f'per connection (target <= 48; {rss / 48:.2f}x)'))
+            check(rss <= 48, f'idle RSS growth at {n:,.0f} clients: {rss:.1f} KiB '
+                  f'per connection (target <= 48 at 10,000; {rss / 48:.2f}x)')
         secs = num(r['seconds'])
-        text = (f'join storm of {n:,.0f}: every roster whole after {r["seconds"]} s, check '
-                f'{r["check"]} (target: 10,000 within 20 s)')
-        if n >= 10_000:
-            out.append(verdict(r['check'] == 'OK' and secs is not None and secs <= 20, text))
-        else:
-            out.append('  -     ' + text + ': smaller than the target size')
+        check(r['check'] == 'OK' and secs is not None and secs <= 20,
+              f'join storm of {n:,.0f}: every roster whole after {r["seconds"]} s, check '
+              f'{r["check"]} (target: 10,000 within 20 s)')
     paced = [r for r in rows if r['scenario'].startswith('paced')]
     best, best_plain = 0, 0
     for r in paced:
