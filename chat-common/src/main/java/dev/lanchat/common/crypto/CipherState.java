@@ -176,7 +176,7 @@ public final class CipherState {
       throw new ProtocolException(Reason.KEY_LIMIT, "the peer used a key past its limit");
     }
     try {
-      byte[] plaintext = crypt(cipher, Cipher.DECRYPT_MODE, key, nonce(), NO_AAD, record);
+      byte[] plaintext = openWith(cipher, key, nonce(), NO_AAD, record);
       seq++;
       bytes += plaintext.length;
       return plaintext;
@@ -190,8 +190,8 @@ public final class CipherState {
 
   /**
    * Test vectors: AES-256-GCM with an explicit 12-byte nonce and aad, through the same {@link
-   * #sealInto} step that {@link #seal} uses (records themselves always use the counter nonce and an
-   * empty aad).
+   * #sealInto} step that {@link #seal} uses (records themselves always use the counter nonce and
+   * an empty aad).
    */
   static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] aad, byte[] plaintext)
       throws GeneralSecurityException {
@@ -202,15 +202,14 @@ public final class CipherState {
   }
 
   /**
-   * Test vectors: the counterpart of {@link #sealWithNonce}, through the same {@link #crypt} step
-   * that {@link #open} uses.
+   * Test vectors: the counterpart of {@link #sealWithNonce}, through the same {@link #openWith}
+   * step that {@link #open} uses.
    *
    * @throws AEADBadTagException if the record does not open; no plaintext is released
    */
   static byte[] openWithNonce(byte[] key, byte[] nonce, byte[] aad, byte[] record)
       throws GeneralSecurityException {
-    return crypt(explicitCipher(key, nonce), Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
-        nonce, aad, record);
+    return openWith(explicitCipher(key, nonce), new SecretKeySpec(key, "AES"), nonce, aad, record);
   }
 
   private static Cipher explicitCipher(byte[] key, byte[] nonce) throws GeneralSecurityException {
@@ -230,14 +229,14 @@ public final class CipherState {
     return cipher.doFinal(plaintext, 0, plaintext.length, out, offset);
   }
 
-  /** One AES-GCM operation with a 128-bit tag; the JDK releases no plaintext unless the tag verifies. */
-  private static byte[] crypt(Cipher cipher, int mode, SecretKey key, byte[] nonce, byte[] aad,
-      byte[] input) throws GeneralSecurityException {
-    cipher.init(mode, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
+  /** AES-GCM opening with a 128-bit tag; the JDK releases no plaintext unless the tag verifies. */
+  private static byte[] openWith(Cipher cipher, SecretKey key, byte[] nonce, byte[] aad,
+      byte[] record) throws GeneralSecurityException {
+    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
     if (aad.length > 0) {
       cipher.updateAAD(aad);
     }
-    return cipher.doFinal(input);
+    return cipher.doFinal(record);
   }
 
   /** Builds {@code 0x00000000 ‖ u64(seq)}. */
