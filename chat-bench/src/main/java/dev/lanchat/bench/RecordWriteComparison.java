@@ -72,7 +72,7 @@ final class RecordWriteComparison {
       return;
     }
     try {
-      report(new RecordWriteComparison(records, size), records, size, rounds, System.out);
+      new RecordWriteComparison(records, size).report(rounds, System.out);
     } catch (IOException e) {
       System.err.println("record-write-comparison: failed: " + e.getMessage());
       System.exit(1);
@@ -98,11 +98,10 @@ final class RecordWriteComparison {
         "argument " + (index + 1) + " must be a whole number from " + min + " to " + max);
   }
 
-  static void report(RecordWriteComparison comparison, int records, int size, int rounds,
-      PrintStream out) throws IOException {
+  void report(int rounds, PrintStream out) throws IOException {
     Round[] measured = new Round[rounds];
     for (int i = 0; i < rounds; i++) {
-      measured[i] = comparison.round(BATCHES_PER_ROUND);
+      measured[i] = round(BATCHES_PER_ROUND);
     }
     // the first half warms the JIT up; the median of the second half's ratios is the answer
     Round[] warm = Arrays.copyOfRange(measured, rounds / 2, rounds);
@@ -111,7 +110,8 @@ final class RecordWriteComparison {
     long copied = Arrays.stream(warm).mapToLong(Round::copiedNanos).sum();
     long batches = (long) BATCHES_PER_ROUND * warm.length;
     out.printf(Locale.ROOT, "%d record(s) of %d bytes per batch, %d rounds of %d batches each way"
-        + " (the last %d measured)%n", records, size, rounds, BATCHES_PER_ROUND, warm.length);
+        + " (the last %d measured)%n", plaintexts.size(), plaintexts.get(0).length, rounds,
+        BATCHES_PER_ROUND, warm.length);
     out.printf(Locale.ROOT, "sealed in place:     %.2f us of CPU per batch%n",
         inPlace / 1e3 / batches);
     out.printf(Locale.ROOT, "sealed, then copied: %.2f us of CPU per batch%n",
