@@ -5,12 +5,14 @@ import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
  * What the admin commands share: their exit codes, opening the store with a one-line error,
- * and reading a fingerprint argument.
+ * reading a fingerprint argument, and how they print a time.
  */
 final class Admin {
   /** The change was made, or the listing printed. */
@@ -19,6 +21,10 @@ final class Admin {
   static final int STORE_FAILED = 1;
   /** Nothing was changed: the name is not bound, the key is not allowed, the name is taken. */
   static final int REFUSED = 3;
+
+  /** How every admin command prints a time: to the second, in UTC, saying so. */
+  static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   /** The work a command does with an open store. */
   @FunctionalInterface

@@ -5,8 +5,6 @@ import dev.lanchat.server.store.Invite;
 import dev.lanchat.server.store.InviteResult;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,8 +35,6 @@ public final class InviteCommand implements Callable<Integer> {
   static final int MAX_USES = 100;
 
   private static final Pattern LIFETIME = Pattern.compile("([0-9]{1,6})([smhd])");
-  private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   @Spec
   private CommandSpec spec;
@@ -94,7 +90,7 @@ public final class InviteCommand implements Callable<Integer> {
   private static void print(Invite invite, Duration lifetime, java.io.PrintWriter out) {
     String code = invite.code().text();
     out.println("Join code: " + code);
-    out.println("Valid until " + WHEN.format(invite.expiresAt()) + " (" + describe(lifetime)
+    out.println("Valid until " + Admin.WHEN.format(invite.expiresAt()) + " (" + describe(lifetime)
         + "), for " + invite.usesLeft() + (invite.usesLeft() == 1 ? " join" : " joins")
         + invite.name().map(n -> ", with the name " + n + " kept for the newcomer").orElse("")
         + ".");

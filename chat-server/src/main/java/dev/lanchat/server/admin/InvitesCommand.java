@@ -1,8 +1,6 @@
 package dev.lanchat.server.admin;
 
 import dev.lanchat.server.store.Invite;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,8 +16,6 @@ import picocli.CommandLine.Spec;
       "0:done", "1:the store cannot be opened or read (it is left as it is)",
       "2:usage error"})
 public final class InvitesCommand implements Callable<Integer> {
-  private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
   private static final String ROW = "%-22s  %-24s  %-23s  %-9s  %s%n";
 
   @Spec
@@ -39,7 +35,7 @@ public final class InvitesCommand implements Callable<Integer> {
       out.printf(ROW, "CODE", "NAME", "EXPIRES", "USES LEFT", "FAILED TRIES");
       for (Invite invite : invites) {
         out.printf(ROW, invite.code().text(), invite.name().orElse("-"),
-            WHEN.format(invite.expiresAt()), invite.usesLeft(), invite.failures());
+            Admin.WHEN.format(invite.expiresAt()), invite.usesLeft(), invite.failures());
       }
       return Admin.OK;
     });

@@ -1,8 +1,6 @@
 package dev.lanchat.server.admin;
 
 import dev.lanchat.server.store.NameBinding;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +17,6 @@ import picocli.CommandLine.Spec;
       "0:done", "1:the store cannot be opened or read (it is left as it is)",
       "2:usage error"})
 public final class NamesCommand implements Callable<Integer> {
-  private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
   private static final String ROW = "%-24s  %-50s  %s%n";
 
   @Spec
@@ -39,7 +35,8 @@ public final class NamesCommand implements Callable<Integer> {
       }
       out.printf(ROW, "NAME", "FINGERPRINT", "LAST SEEN");
       for (NameBinding binding : names) {
-        out.printf(ROW, binding.name(), binding.fingerprint(), WHEN.format(binding.lastSeen()));
+        out.printf(ROW, binding.name(), binding.fingerprint(),
+            Admin.WHEN.format(binding.lastSeen()));
       }
       return Admin.OK;
     });
