@@ -125,6 +125,8 @@ class FloodIT {
   void aGenuineClientJoinsWithin2sOnceTheDescriptorTableWasFullAndThenFreed() throws Exception {
     try (Launched server = server(new Launched.Limits("-Xmx64m", 128), "--connect-rate", "0")) {
       int port = portOf(server);
+      // 128 files for up to 1,000 clients and 256 handshakes: the server says so as it starts
+      server.awaitErr("may open only 128 files");
       timeToJoin(port, "warmup"); // as below: the figure is the server's, not this JVM's start
       // 150 idle connections from 8 addresses: more than the 128 descriptors the server has
       for (int i = 0; i < 150; i++) {

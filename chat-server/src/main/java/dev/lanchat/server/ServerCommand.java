@@ -258,6 +258,9 @@ public final class ServerCommand implements Callable<Integer> {
       boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
       Identity key = identity();
       ChatServer server = start(config, key);
+      OpenFileLimit.warning(config.maxClients(), config.maxHandshakes(),
+              OpenFileLimit.ofThisProcess())
+          .ifPresent(LoggerFactory.getLogger(ServerCommand.class)::warn);
       if (created) {
         out.println("Created a new identity key in " + identity);
       }
