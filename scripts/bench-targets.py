@@ -123,8 +123,8 @@ def main(argv):
     steady = spread <= STEADY_FLOORS
     wall = hs.get('handshakes')
     cpu = hs.get('handshakes by CPU time (all cores)')
-    # the measured pass's sessions, from its rate and its length: a pass of 500 is mostly the
-    # 32 load threads starting and finishing, whatever the server does
+    # the measured pass's sessions, from its rate and its length: the target is judged on
+    # passes of 5,000 (--full); a small launch's pass of 500 lasts about half a second
     pass_secs = next((num(r['seconds']) for r in rows if r['scenario'] == 'handshakes'), None)
     sessions = wall * pass_secs if wall and pass_secs else None
     full_pass = sessions is None or sessions >= 0.99 * HANDSHAKE_SESSIONS
