@@ -31,13 +31,17 @@ if errorlevel 1 (
 )
 echo %LANCHAT_MODULE%: building the LanChat jars ^(first run; takes a minute^)... 1>&2
 pushd "%LANCHAT_ROOT%"
-call mvn -q -B -DskipTests package 1>&2
+rem Maven's own output goes to a log, shown (its [ERROR] lines) only when the build fails
+set "LANCHAT_LOG=%TEMP%\lanchat-build-%RANDOM%.log"
+call mvn -q -B -DskipTests package > "%LANCHAT_LOG%" 2>&1
 set "LANCHAT_BUILD=%ERRORLEVEL%"
 popd
 if not "%LANCHAT_BUILD%"=="0" (
-  echo %LANCHAT_MODULE%: the build failed ^(see above^); nothing to run. 1>&2
+  findstr /B /C:"[ERROR]" "%LANCHAT_LOG%" 1>&2
+  echo %LANCHAT_MODULE%: the build failed; nothing to run ^(Maven's full output: %LANCHAT_LOG%^) 1>&2
   exit /b 1
 )
+del "%LANCHAT_LOG%" 2>nul
 if not exist "%LANCHAT_JAR%" (
   echo %LANCHAT_MODULE%: the build finished but %LANCHAT_JAR% is missing. 1>&2
   exit /b 1
