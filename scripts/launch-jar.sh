@@ -2,10 +2,13 @@
 # Sourced by scripts/chat-server and scripts/chat-client (after find-jdk.sh): builds the jars
 # when the one asked for is missing, from the repository root whatever the caller's folder,
 # then replaces the shell with `java -jar`. The build's output goes to a log that is shown only
-# when it fails, so a piped client's stdout carries only chat events.
+# when it fails (maven-build.sh), so a piped client's stdout carries only chat events.
+
+# shellcheck source=maven-build.sh
+. "$(dirname "${BASH_SOURCE[0]}")/maven-build.sh"
 
 lanchat_launch() { # lanchat_launch MODULE ARGS...: runs MODULE/target/MODULE.jar with ARGS
-  local module="$1" root jar log
+  local module="$1" root jar
   shift
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
   jar="$root/$module/target/$module.jar"
@@ -16,15 +19,9 @@ lanchat_launch() { # lanchat_launch MODULE ARGS...: runs MODULE/target/MODULE.ja
       exit 1
     fi
     echo "$module: building the LanChat jars (first run; takes a minute)..." >&2
-    # Maven's own output (and the warnings a new JDK prints about Maven's libraries) goes to a
-    # log, shown only when the build fails
-    log="$(mktemp "${TMPDIR:-/tmp}/lanchat-build.XXXXXX")"
-    if ! (cd "$root" && mvn -q -B -DskipTests package) >"$log" 2>&1; then
-      grep -E '^\[ERROR\]' "$log" | head -20 >&2 || true
-      echo "$module: the build failed; nothing to run (Maven's full output: $log)" >&2
+    if ! (cd "$root" && lanchat_maven "$module" -DskipTests package); then
       exit 1
     fi
-    rm -f "$log"
     if [ ! -f "$jar" ]; then
       echo "$module: the build finished but $jar is missing." >&2
       exit 1
