@@ -4,8 +4,8 @@
 # codes or the warnings a new JDK prints about Maven's own libraries.
 
 # lanchat_maven WHO ARGS...: runs `mvn -B -q ARGS` in the current folder with its output in a
-# temporary log. On success the log is deleted; on failure its [ERROR] lines and its path go
-# to stderr, each prefixed by WHO's message, and it returns 1.
+# temporary log. On success the log is deleted; on failure its [ERROR] lines go to stderr,
+# then "WHO: the build failed" with the log's path, and it returns 1.
 lanchat_maven() {
   local who="$1" log
   shift
