@@ -266,9 +266,7 @@ public final class ChatServer implements AutoCloseable {
         members.size());
     ServerMessage.Bye bye = new ServerMessage.Bye(SHUTDOWN_REASON);
     for (Connection c : connections) {
-      c.beginClose(bye);
-      c.memberName().ifPresent(name ->
-          log.info("leave {} from {}: {}", name, c.peer(), SHUTDOWN_REASON));
+      c.shutDown(bye);
     }
     // first every BYE is written, then clients get a moment to hang up themselves: closing a
     // socket with unread input sends a reset, which can destroy the BYE before it is read

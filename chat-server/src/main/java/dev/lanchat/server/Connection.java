@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ final class Connection implements Subscriber, ClientReader.Host {
   /** Why the server removed this client, when it did: the LEFT reason in its other rooms. */
   private volatile Optional<String> evictedFor = Optional.empty();
   private final HandshakeDeadline deadline = new HandshakeDeadline();
+  /** Whether this client's leave is in the log: its end can be reached from several threads. */
+  private final AtomicBoolean leaveLogged = new AtomicBoolean();
   private boolean slotTaken;
 
   /**
@@ -154,7 +157,7 @@ final class Connection implements Subscriber, ClientReader.Host {
     member.ifPresent(m -> {
       String reason = evictedFor.orElse(ending.leaveReason());
       chat.logout(m, reason, evictedFor.isPresent() ? "" : ending.leaveMessage());
-      log.info("leave {} from {}: {}", m.name(), peer(), reason.isEmpty() ? "bye" : reason);
+      logLeave(reason.isEmpty() ? "bye" : reason);
     });
     if (life.hasOutbox()) {
       beginClose(ending.last().orElse(null));
@@ -222,9 +225,28 @@ final class Connection implements Subscriber, ClientReader.Host {
       evictedFor = Optional.of(reason);
     }
     if (life.abort()) {
-      log.info("leave {} from {}: {}", memberName().orElse("(not joined)"), peer(), reason);
+      logLeave(reason);
     }
     socket.close();
+  }
+
+  /**
+   * The server is stopping: BYE with {@link #SHUTDOWN_REASON}, then the close. A joined client's
+   * leave is logged now, while the log is sure to take it; its own end, which may come after the
+   * process has stopped logging, adds no second line.
+   */
+  void shutDown(ServerMessage.Bye bye) {
+    beginClose(bye);
+    if (member.isPresent()) {
+      logLeave(SHUTDOWN_REASON);
+    }
+  }
+
+  /** Logs this client's leave with {@code reason}, once, whichever way its end came first. */
+  private void logLeave(String reason) {
+    if (leaveLogged.compareAndSet(false, true)) {
+      log.info("leave {} from {}: {}", memberName().orElse("(not joined)"), peer(), reason);
+    }
   }
 
   /**
