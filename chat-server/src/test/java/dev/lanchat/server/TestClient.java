@@ -271,6 +271,11 @@ final class TestClient implements AutoCloseable {
     return name;
   }
 
+  /** The message channel, for sending encodings no {@link ClientMessage} makes. */
+  MessageChannel channel() {
+    return channel;
+  }
+
   void send(ClientMessage message) throws IOException {
     channel.send(message);
   }
