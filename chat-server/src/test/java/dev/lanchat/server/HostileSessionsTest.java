@@ -80,10 +80,23 @@ class HostileSessionsTest {
 
   @Test
   void hostileSessionsEndAloneAndMembersKeepChatting() throws Exception {
+    run(TestServers.config());
+  }
+
+  @Test
+  void hostileSessionsEndAloneUnderTheDefaultLimitsToo() throws Exception {
+    ServerConfig defaults = ServerConfig.builder().build();
+    run(TestServers.config().toBuilder()
+        .connectRate(defaults.connectRate(), defaults.connectBurst())
+        .messageRate(defaults.rate(), defaults.burst())
+        .roomBudget(defaults.roomBudget()).build());
+  }
+
+  private void run(ServerConfig config) throws Exception {
     String given = System.getProperty("lanchat.hostile.seed");
     long seed = given != null ? Long.parseLong(given) : new SecureRandom().nextLong();
     System.out.println("HostileSessionsTest seed " + seed);
-    try (ChatServer server = TestServers.start();
+    try (ChatServer server = TestServers.start(config);
         TestClient alice = TestClient.join(server.port(), "alice");
         TestClient bob = TestClient.join(server.port(), "bob")) {
       int port = server.port();
