@@ -65,6 +65,10 @@ public final class FileAccess {
   }
 
   private void check(Path file, Set<PosixFilePermission> forbidden, String rule) throws IOException {
+    // a folder's mode is no key's: "chmod 600" on it would be wrong advice, and harmful
+    if (Files.isDirectory(file)) {
+      throw new BadFileException(file, "is a folder, not a file; it is refused");
+    }
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (view == null) {
       return;

@@ -60,6 +60,21 @@ class FileAccessTest {
   }
 
   @Test
+  void aFolderGivenAsAKeyFileIsRefusedAsAFolderWithNoChmodAdvice() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("keys"));
+    Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+    for (Path given : new Path[] {folder, dir}) {
+      BadFileException e = assertThrows(BadFileException.class,
+          () -> Identity.loadOrCreate(given, new SecureRandom()));
+      assertEquals(given + ": is a folder, not a file; it is refused", e.getMessage());
+      e = assertThrows(BadFileException.class, () -> KnownServers.load(given));
+      assertTrue(e.getMessage().contains("is a folder, not a file"), e.getMessage());
+    }
+    assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)),
+        "the folder is left as it was");
+  }
+
+  @Test
   void ownerOnlyPrivateKeyLoads() throws Exception {
     for (String mode : new String[] {"rw-------", "r--------"}) {
       Path file = keyFile(mode);
