@@ -40,6 +40,7 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
   private boolean loaded;
   private Path file;
   private CommandLine.PropertiesDefaultProvider properties;
+  private Properties read;
 
   /**
    * @param chosen the {@code --config} value once parsed (null when not given)
@@ -55,6 +56,13 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     if (arg.command().parent() != null) {
       return null; // the file configures the server itself, not the admin subcommands
     }
+    if (isFlag(arg)) {
+      // picocli sets a flag given on the command line to the opposite of its default, and asks
+      // for that default as soon as it meets the flag, perhaps before --config: a flag's value
+      // in the file is applied after parsing instead (flag), and only if the command line has
+      // not given it
+      return null;
+    }
     load(arg.command());
     String value = properties == null ? null : properties.defaultValue(arg);
     if (value != null) {
@@ -62,6 +70,40 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
       return value.strip();
     }
     return plainInitialValue(arg);
+  }
+
+  /**
+   * The value of {@code flag} (an option without a value, such as {@code --no-discovery}) after
+   * parsing: true if the command line gave it, else what the file says ({@code true} or
+   * {@code false}), else false.
+   *
+   * @throws IllegalArgumentException naming the file and the key, if the file cannot be read or
+   *     its value is neither true nor false
+   */
+  boolean flag(OptionSpec flag) {
+    if (flag.command().commandLine().getParseResult().hasMatchedOption(flag)) {
+      return true;
+    }
+    try {
+      load(flag.command());
+    } catch (CommandLine.ParameterException e) { // parsing is over: no handler says it now
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    String value = properties == null ? null : read.getProperty(key(flag));
+    if (value == null) {
+      return false;
+    }
+    fromFile.add(flag);
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(file + ": " + key(flag) + ": '"
+          + value.strip() + "' is neither true nor false");
+    };
+  }
+
+  private static boolean isFlag(ArgSpec arg) {
+    return arg.isOption() && arg.arity().max() == 0;
   }
 
   /** {@code FILE: key} when {@code arg}'s value came from the file. */
@@ -92,6 +134,7 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     }
     refuseUnknownKeys(command, path, read);
     file = path;
+    this.read = read;
     properties = new CommandLine.PropertiesDefaultProvider(read);
   }
 

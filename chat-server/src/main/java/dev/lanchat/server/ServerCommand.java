@@ -253,6 +253,7 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
+      applyFlags();
       applyLogLevel();
       ServerConfig config = config();
       boolean created = !Files.exists(identity, LinkOption.NOFOLLOW_LINKS);
@@ -281,6 +282,16 @@ public final class ServerCommand implements Callable<Integer> {
     } catch (Refusal r) {
       spec.commandLine().getErr().println("chat-server: " + r.getMessage());
       return r.exitCode;
+    }
+  }
+
+  /** The flags as the command line or else the configuration file gives them. */
+  private void applyFlags() throws Refusal {
+    try {
+      noDiscovery = defaults.flag(option("noDiscovery"));
+      verbose = defaults.flag(option("verbose"));
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(USAGE, e.getMessage() + " (see chat-server --help)");
     }
   }
 
@@ -329,12 +340,18 @@ public final class ServerCommand implements Callable<Integer> {
    * configuration file, so the error says where to look; {@code ""} otherwise.
    */
   private String from(String field) {
+    CommandLine.Model.OptionSpec option = option(field);
+    return option == null ? "" : defaults.source(option).map(source -> source + ": ").orElse("");
+  }
+
+  /** The option held in field {@code field}, or null. */
+  private CommandLine.Model.OptionSpec option(String field) {
     for (CommandLine.Model.OptionSpec option : spec.options()) {
       if (option.userObject() instanceof java.lang.reflect.Field f && f.getName().equals(field)) {
-        return defaults.source(option).map(source -> source + ": ").orElse("");
+        return option;
       }
     }
-    return "";
+    return null;
   }
 
   private Identity identity() throws Refusal {

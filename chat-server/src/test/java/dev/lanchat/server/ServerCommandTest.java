@@ -206,6 +206,42 @@ class ServerCommandTest {
     assertEquals(Retention.of(0, 2), config.retention());
   }
 
+  /** Starts a server with {@code args}, closes it, and returns the configuration it ran with. */
+  private ServerConfig ranWith(String... args) throws Exception {
+    CompletableFuture<ChatServer> started = new CompletableFuture<>();
+    CommandLine cl = commandLine(new ServerCommand(started::complete));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+    ChatServer server = started.get(30, TimeUnit.SECONDS);
+    server.close();
+    assertEquals(0, exit.get(30, TimeUnit.SECONDS), err.toString());
+    return server.config();
+  }
+
+  @Test
+  void theConfigFileIsReadWhereverConfigStandsAfterAFlag() throws Exception {
+    Path file = configFile("bind=127.0.0.1", "port=0", "max-clients=7",
+        "identity=" + dir.resolve("id.pem"), "data=" + dir.resolve("server.db"));
+    ServerConfig config = ranWith("--no-discovery", "-v", "--config", file.toString());
+    assertEquals(7, config.maxClients());
+    assertFalse(config.discovery());
+  }
+
+  @Test
+  void aFlagSetInTheFileAndGivenOnTheCommandLineStaysSet() throws Exception {
+    Path file = configFile("bind=127.0.0.1", "port=0", "no-discovery=true",
+        "identity=" + dir.resolve("id.pem"), "data=" + dir.resolve("server.db"));
+    assertFalse(ranWith("--config", file.toString(), "--no-discovery").discovery());
+    assertFalse(ranWith("--no-discovery", "--config", file.toString()).discovery());
+  }
+
+  @Test
+  void aFlagInTheConfigFileIsTrueOrFalse() throws Exception {
+    Path file = configFile("no-discovery=yes");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString(),
+        "--port", "0", "--bind", "127.0.0.1"));
+    assertOneLine(err.toString(), file + ": no-discovery: 'yes' is neither true nor false");
+  }
+
   @Test
   void roomLimitsAndHistoryHaveTheirDefaults() {
     ServerConfig config = ServerConfig.defaults();
