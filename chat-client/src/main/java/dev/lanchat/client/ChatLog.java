@@ -77,9 +77,14 @@ public final class ChatLog implements AutoCloseable {
    * @throws IOException if it cannot be created, or is there but not a folder
    */
   public static void prepare(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, dirMode());
+    if (Files.isDirectory(dir)) {
+      return;
     }
+    if (Files.exists(dir)) { // the JDK's own message would be the path alone
+      throw new IOException("it is a file; --log takes a folder, and writes one file a day"
+          + " into it");
+    }
+    Files.createDirectories(dir, dirMode());
   }
 
   /** {@code host:port} as a file name: anything but letters, digits, dot and dash becomes _. */

@@ -119,6 +119,8 @@ class ChatLogTest {
   void aFileWhereTheFolderShouldBeIsRefused() throws IOException {
     Path file = home.resolve("not-a-dir");
     Files.writeString(file, "");
-    assertThrows(IOException.class, () -> ChatLog.prepare(file));
+    IOException e = assertThrows(IOException.class, () -> ChatLog.prepare(file));
+    assertEquals("it is a file; --log takes a folder, and writes one file a day into it",
+        e.getMessage());
   }
 }
