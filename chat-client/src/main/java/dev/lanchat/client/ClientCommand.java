@@ -134,8 +134,9 @@ public final class ClientCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--host", paramLabel = "HOST",
-      description = "Server address: a host name or IP address. Without it, the client "
+  @Option(names = "--host", paramLabel = "HOST[:PORT]",
+      description = "Server address: a host name or IP address, with the port after a colon if"
+          + " it is not --port's ([IPv6]:PORT for an IPv6 address). Without it, the client "
           + "looks for servers on the local network.")
   private String host;
 
@@ -439,32 +440,8 @@ public final class ClientCommand implements Callable<Integer> {
 
   /** {@code --forget}'s argument as pins are keyed: {@code host:port}, --port when none given. */
   private String forgetTarget() {
-    String target = forget.strip();
-    if (target.startsWith("[")) { // [v6]:port or [v6]
-      int close = target.indexOf(']');
-      String host = target.substring(1, close);
-      String rest = target.substring(close + 1);
-      return KnownServers.hostPort(host, rest.startsWith(":") ? parsePort(rest.substring(1)) : port);
-    }
-    int colon = target.lastIndexOf(':');
-    if (colon > 0 && target.indexOf(':') == colon) {
-      return KnownServers.hostPort(target.substring(0, colon),
-          parsePort(target.substring(colon + 1)));
-    }
-    return KnownServers.hostPort(target, port); // a bare name, or a bare IPv6 literal
-  }
-
-  private int parsePort(String text) {
-    try {
-      int p = Integer.parseInt(text);
-      if (p >= 1 && p <= 65_535) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ParameterException(spec.commandLine(), "--forget: the port must be 1 to 65535, "
-        + "not " + text);
+    ServerAddress target = ServerAddress.parse(forget); // checked in validate()
+    return KnownServers.hostPort(target.host(), target.port().orElse(port));
   }
 
   /**
@@ -489,6 +466,29 @@ public final class ClientCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Splits {@code --host HOST:PORT} (or {@code [IPv6]:PORT}) into {@link #host} and
+   * {@link #port}; a port given both ways must be the same.
+   */
+  private void takeHostAndPort(CommandLine cl) {
+    ServerAddress given;
+    try {
+      given = ServerAddress.parse(host);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, "--host " + host.strip() + ": " + e.getMessage()
+          + " (it takes HOST, HOST:PORT or [IPv6]:PORT)");
+    }
+    if (given.port().isPresent()) {
+      int named = given.port().getAsInt();
+      if (cl.getParseResult().hasMatchedOption("--port") && named != port) {
+        throw new ParameterException(cl, "--host " + host.strip() + " names port " + named
+            + " and --port says " + port + ": give the port once");
+      }
+      port = named;
+    }
+    host = given.host();
+  }
+
   /** Checks the options; returns the resolved {@code --discovery-address} values. */
   private List<InetAddress> validate() {
     CommandLine cl = spec.commandLine();
@@ -506,6 +506,9 @@ public final class ClientCommand implements Callable<Integer> {
     if (port < 1 || port > 65_535) {
       throw new ParameterException(cl, "--port must be between 1 and 65535, not " + port);
     }
+    if (host != null) {
+      takeHostAndPort(cl);
+    }
     if (replacePin && fingerprint == null) {
       throw new ParameterException(cl, "--replace-pin needs --fingerprint: the key that "
           + "replaces the pin must be the one you confirmed with the server's operator");
@@ -513,6 +516,14 @@ public final class ClientCommand implements Callable<Integer> {
     if (forget != null && (forget.isBlank() || host != null || discover || fingerprint != null)) {
       throw new ParameterException(cl, "--forget takes HOST or HOST:PORT and no --host, "
           + "--discover or --fingerprint: it only removes a pin, then exits");
+    }
+    if (forget != null) {
+      try {
+        ServerAddress.parse(forget);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cl, "--forget " + forget.strip() + ": " + e.getMessage()
+            + " (it takes HOST, HOST:PORT or [IPv6]:PORT)");
+      }
     }
     if (fingerprint != null && !Fingerprint.isWellFormed(fingerprint)) {
       throw new ParameterException(cl, "--fingerprint must look like SHA256: followed by 43 "

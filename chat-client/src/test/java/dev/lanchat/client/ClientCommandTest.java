@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -70,6 +71,54 @@ class ClientCommandTest {
         .execute("--host", "h", "--port", "70000", "--name", "a");
     assertEquals(ExitCode.USAGE, exit);
     assertEquals(true, err.toString().contains("--port must be between 1 and 65535"), err.toString());
+  }
+
+  /** The exit code and standard error of a run that never reaches a console. */
+  private record Refused(int exit, String err) {}
+
+  private Refused withoutConsole(String... args) {
+    StringWriter err = new StringWriter();
+    int exit = ClientCommand.commandLine(new ClientCommand(c -> {
+      throw new AssertionError("no console for a usage error");
+    }, Map.of(), ZoneOffset.UTC)).setErr(new PrintWriter(err)).execute(args);
+    return new Refused(exit, err.toString());
+  }
+
+  @Test
+  void hostTakesItsPortAfterAColon() throws Exception {
+    try (ClosedPort closed = new ClosedPort()) {
+      ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
+      PrintStream err = new PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8);
+      ClientCommand command = new ClientCommand(
+          c -> new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, err), Map.of(),
+          ZoneOffset.UTC);
+      int exit = ClientCommand.commandLine(command).execute("--host",
+          "127.0.0.1:" + closed.port(), "--name", "alice", "--known-servers",
+          home.resolve("k").toString(), "--identity", home.resolve("identity.pem").toString());
+      assertEquals(ExitCode.CONNECTION, exit, errors.toString());
+      assertTrue(errors.toString().contains("cannot connect to 127.0.0.1:" + closed.port()),
+          errors.toString());
+    }
+  }
+
+  @Test
+  void aPortGivenTwiceDifferentlyIsAUsageError() {
+    Refused r = withoutConsole("--host", "127.0.0.1:5001", "--port", "5002", "--name", "a");
+    assertEquals(ExitCode.USAGE, r.exit());
+    assertTrue(r.err().contains("--host 127.0.0.1:5001 names port 5001 and --port says 5002: "
+        + "give the port once"), r.err());
+  }
+
+  @Test
+  void aMalformedHostOrForgetIsAUsageErrorNotACrash() {
+    for (String[] args : List.of(new String[] {"--forget", "[::1"},
+        new String[] {"--host", "[::1", "--name", "a"})) {
+      Refused r = withoutConsole(args);
+      assertEquals(ExitCode.USAGE, r.exit(), r.err());
+      assertTrue(r.err().contains("an IPv6 address in brackets needs its closing ]"), r.err());
+      assertFalse(r.err().contains("unexpected"), r.err());
+    }
   }
 
   @Test
