@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.handshake.ClientHello;
 import java.io.IOException;
@@ -19,23 +17,20 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 mutated first frames and 1,000 garbage connections against a real server: no exception
@@ -48,32 +43,11 @@ class HostileInputTest {
   private static final int MUTATED_FIRST_FRAMES = 10_000;
   private static final int GARBAGE_CONNECTIONS = 1_000;
   private static final int POOL = 16;
-  private static final long BACK_TO_BASELINE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final Duration BACK_TO_BASELINE = Duration.ofSeconds(2);
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger("dev.lanchat");
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-  private final ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
-  private Level level;
-  private Thread.UncaughtExceptionHandler previousHandler;
-
-  @BeforeEach
-  void watch() {
-    level = logger.getLevel();
-    logger.setLevel(Level.WARN); // 11,000 connect lines would drown the report
-    logger.setAdditive(false);
-    appender.start();
-    logger.addAppender(appender);
-    previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-  }
-
-  @AfterEach
-  void unwatch() {
-    Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-    logger.detachAppender(appender);
-    logger.setAdditive(true);
-    logger.setLevel(level);
-  }
+  // 11,000 connect lines at INFO would drown the report
+  @RegisterExtension
+  final ServerLogWatch log = new ServerLogWatch(Level.WARN);
 
   @Test
   void mutatedFirstFramesAndGarbageConnectionsLeaveNoExceptionAndNoLeak() throws Exception {
@@ -85,29 +59,32 @@ class HostileInputTest {
       // warm-up with the same concurrency: the JDK starts its virtual-thread pollers and
       // schedulers lazily, and those are not the server's
       attack(port, seed - 1, POOL * 4, POOL);
-      awaitAtMost(() -> server.clientCount(), 0, "clients after the warm-up");
+      ServerLogWatch.awaitAtMost(server::clientCount, 0, BACK_TO_BASELINE,
+          "clients after the warm-up");
       int threadsBefore = threads();
       long fdsBefore = descriptors();
-      appender.list.clear();
+      log.events().clear();
 
       attack(port, seed, MUTATED_FIRST_FRAMES, GARBAGE_CONNECTIONS);
 
-      awaitAtMost(() -> server.clientCount(), 0, "clients past the handshake");
-      awaitAtMost(HostileInputTest::threads, threadsBefore, "platform threads " + threadNames());
-      awaitAtMost(() -> (int) descriptors(), (int) fdsBefore, "open file descriptors");
-      assertTrue(uncaught.isEmpty(), "uncaught exceptions: " + uncaught);
-      List<String> unexpected = appender.list.stream()
+      ServerLogWatch.awaitAtMost(server::clientCount, 0, BACK_TO_BASELINE,
+          "clients past the handshake");
+      ServerLogWatch.awaitAtMost(HostileInputTest::threads, threadsBefore, BACK_TO_BASELINE,
+          "platform threads " + threadNames());
+      ServerLogWatch.awaitAtMost(() -> (int) descriptors(), (int) fdsBefore, BACK_TO_BASELINE,
+          "open file descriptors");
+      assertTrue(log.uncaught().isEmpty(), "uncaught exceptions: " + log.uncaught());
+      List<String> unexpected = log.events().stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
           .map(ILoggingEvent::getFormattedMessage)
           .filter(m -> !m.startsWith("protocol error"))
           .toList();
       assertEquals(List.of(), unexpected.stream().limit(20).toList(),
           unexpected.size() + " log lines other than protocol errors (seed " + seed + ")");
-      assertTrue(appender.list.stream().noneMatch(e -> e.getThrowableProxy() != null),
-          "no stack traces in the log");
+      log.assertNoStackTrace("seed " + seed);
       // the attack reached the parser (reset connections mostly end before it reads anything)
-      assertTrue(appender.list.size() > MUTATED_FIRST_FRAMES / 10,
-          "mutated frames refused as protocol errors: " + appender.list.size());
+      assertTrue(log.events().size() > MUTATED_FIRST_FRAMES / 10,
+          "mutated frames refused as protocol errors: " + log.events().size());
     }
   }
 
@@ -136,17 +113,6 @@ class HostileInputTest {
     } finally {
       pool.shutdown();
     }
-  }
-
-  /** Polls (bounded) until {@code count} is at most {@code baseline}; fails after 2 s. */
-  private static void awaitAtMost(IntSupplier count, int baseline, String what) {
-    long deadline = System.nanoTime() + BACK_TO_BASELINE_NANOS;
-    int now = count.getAsInt();
-    while (now > baseline && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-      now = count.getAsInt();
-    }
-    assertTrue(now <= baseline, what + ": " + now + " > baseline " + baseline + " after 2 s");
   }
 
   /**

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.chain.SignedHead;
 import dev.lanchat.common.e2e.E2eKey;
@@ -21,17 +19,13 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Authenticated clients that send whatever they like: every client message type with odd field
@@ -51,32 +45,11 @@ class HostileSessionsTest {
   private static final int WORKERS = 8;
   /** Steps of each hostile client; {@code -Dlanchat.hostile.steps=N} runs longer by hand. */
   private static final int STEPS_PER_WORKER = Integer.getInteger("lanchat.hostile.steps", 300);
-  private static final long BACK_TO_BASELINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final java.time.Duration BACK_TO_BASELINE = java.time.Duration.ofSeconds(10);
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger("dev.lanchat");
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-  private final ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
-  private Level level;
-  private Thread.UncaughtExceptionHandler previousHandler;
-
-  @BeforeEach
-  void watch() {
-    level = logger.getLevel();
-    logger.setLevel(Level.INFO); // a few hundred sessions: the joins show the rules were reached
-    logger.setAdditive(false);
-    appender.start();
-    logger.addAppender(appender);
-    previousHandler = Thread.getDefaultUncaughtExceptionHandler();
-    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-  }
-
-  @AfterEach
-  void unwatch() {
-    Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-    logger.detachAppender(appender);
-    logger.setAdditive(true);
-    logger.setLevel(level);
-  }
+  // a few hundred sessions: their joins show the hostile clients reached the session rules
+  @RegisterExtension
+  final ServerLogWatch log = new ServerLogWatch(Level.INFO);
 
   @Test
   void hostileSessionsEndAloneAndMembersKeepChatting() throws Exception {
@@ -122,8 +95,8 @@ class HostileSessionsTest {
         pool.shutdownNow();
       }
 
-      awaitAtMost(server::clientCount, 2, "sessions after the hostile clients closed (seed "
-          + seed + ")");
+      ServerLogWatch.awaitAtMost(server::clientCount, 2, BACK_TO_BASELINE,
+          "sessions after the hostile clients closed (seed " + seed + ")");
       alice.say(TestClient.GENERAL, "still here");
       bob.awaitMatching(m -> m instanceof ServerMessage.Chat c && c.text().equals("still here"),
           "alice's line after the hostile sessions (seed " + seed + ")");
@@ -137,19 +110,17 @@ class HostileSessionsTest {
     }
     // what the server said of the hostile sessions, by kind: for the report, and to show they
     // reached its rules rather than ending in the handshake
-    java.util.Map<String, Long> kinds = appender.list.stream().collect(
+    java.util.Map<String, Long> kinds = log.events().stream().collect(
         java.util.stream.Collectors.groupingBy(HostileSessionsTest::kind,
             java.util.TreeMap::new, java.util.stream.Collectors.counting()));
     System.out.println("HostileSessionsTest: the server logged " + kinds);
-    long hostileJoins = appender.list.stream()
+    long hostileJoins = log.events().stream()
         .filter(e -> e.getFormattedMessage().startsWith("join h")).count();
     assertTrue(hostileJoins >= WORKERS, "hostile clients that joined: " + hostileJoins);
-    assertTrue(uncaught.isEmpty(), "uncaught exceptions (seed " + seed + "): " + uncaught);
-    assertTrue(appender.list.stream().noneMatch(e -> e.getThrowableProxy() != null),
-        "stack traces in the log (seed " + seed + "): " + appender.list.stream()
-            .filter(e -> e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage)
-            .limit(5).toList());
-    List<String> unexpected = appender.list.stream()
+    assertTrue(log.uncaught().isEmpty(), "uncaught exceptions (seed " + seed + "): "
+        + log.uncaught());
+    log.assertNoStackTrace("seed " + seed);
+    List<String> unexpected = log.events().stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .map(ILoggingEvent::getFormattedMessage)
         .toList();
@@ -408,13 +379,5 @@ class HostileSessionsTest {
       end++;
     }
     return e.getLevel() + " " + m.substring(0, end).strip();
-  }
-
-  private static void awaitAtMost(IntSupplier count, int target, String what) {
-    long deadline = System.nanoTime() + BACK_TO_BASELINE_NANOS;
-    while (count.getAsInt() > target && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    assertEquals(target, count.getAsInt(), what);
   }
 }
