@@ -209,15 +209,21 @@ final class E2eRooms implements AutoCloseable {
     synchronized (ctx.lock()) {
       asked = r.changes;
     }
-    KeyRequests.Answer answer = ctx.fetch(r.room);
-    if (!(answer instanceof KeyRequests.Answer.Keys keys)) {
-      ctx.warn("! the members' end-to-end keys of " + EventFormat.text(r.room) + " did not"
-          + " come: " + ((KeyRequests.Answer.None) answer).why());
-      return false;
+    List<E2eKeyEntry> entries;
+    switch (ctx.fetch(r.room)) {
+      case KeyRequests.Answer.Keys keys -> entries = keys.entries();
+      case KeyRequests.Answer.None none -> {
+        ctx.warn("! the members' end-to-end keys of " + EventFormat.text(r.room) + " did not"
+            + " come: " + none.why());
+        return false;
+      }
+      case KeyRequests.Answer.Abandoned ended -> {
+        return false; // the session is ending, and says so itself
+      }
     }
     List<E2eRoom.Member> members = new ArrayList<>();
     Map<ByteString, String> names = new HashMap<>();
-    for (E2eKeyEntry entry : keys.entries()) {
+    for (E2eKeyEntry entry : entries) {
       ctx.pin(entry.name(), entry.key().owner()).ifPresent(pinned -> {
         members.add(new E2eRoom.Member(pinned, entry.key()));
         names.put(pinned, entry.name());

@@ -251,12 +251,18 @@ final class EndToEnd implements AutoCloseable, E2eRooms.Context {
       }
       dmKeys.remove(skeleton);
     }
-    KeyRequests.Answer answer = fetch(to);
-    if (!(answer instanceof KeyRequests.Answer.Keys keys)) {
+    List<E2eKeyEntry> entries;
+    switch (fetch(to)) {
+      case KeyRequests.Answer.Keys keys -> entries = keys.entries();
       // the server's refusal (no such user) or its silence, said once, as the DM's failure
-      return new RecipientKey.Missing(((KeyRequests.Answer.None) answer).why());
+      case KeyRequests.Answer.None none -> {
+        return new RecipientKey.Missing(none.why());
+      }
+      case KeyRequests.Answer.Abandoned ended -> {
+        return new RecipientKey.Missing("DM not sent: the connection ended first");
+      }
     }
-    Optional<E2eKeyEntry> entry = keys.entries().stream()
+    Optional<E2eKeyEntry> entry = entries.stream()
         .filter(e -> Names.skeleton(e.name()).equals(skeleton)).findFirst();
     if (entry.isEmpty()) {
       return new RecipientKey.Missing("DM not sent: " + EventFormat.text(to) + " has published"

@@ -36,6 +36,9 @@ final class KeyRequests {
 
     /** No answer: the server refused ({@code why}, terminal-safe) or stayed silent. */
     record None(String why) implements Answer {}
+
+    /** The asker stopped waiting because the session is ending, which is said elsewhere. */
+    record Abandoned() implements Answer {}
   }
 
   private static final class Pending {
@@ -74,8 +77,8 @@ final class KeyRequests {
     } catch (ExecutionException e) {
       return new Answer.None("no answer");
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer.None("interrupted");
+      Thread.currentThread().interrupt(); // the session's workers are stopped as it ends
+      return new Answer.Abandoned();
     }
   }
 
