@@ -24,33 +24,47 @@ public final class Commands {
       "/topic", "/who", "/whois", "/msg", "/me", "/nick", "/away", "/back", "/ignore",
       "/unignore", "/quit", "/help");
 
-  /** What {@code /help} shows, one line each. */
-  public static final List<String> HELP = List.of(
-      "* TEXT               say TEXT in the current room (start with // to say something "
-          + "that starts with /)",
-      "* /join #ROOM        enter ROOM (made if new) and make it the current room; if you are "
-          + "in it, switch to it",
-      "* /join #ROOM --e2e  make a new ROOM end-to-end: only its members can read it, not the "
-          + "server (/rooms marks it " + NoticeFormat.LOCK + ")",
-      "* /part [#ROOM] [MSG] leave ROOM (default: the current one), MSG shown to its members",
-      "* /switch #ROOM      make ROOM, which you are in, the current room",
-      "* /rooms             list the rooms with their member counts and topics",
-      "* /topic [TEXT]      show the current room's topic, or set it (/topic - clears it)",
-      "* /who               list who is in the current room (away members marked)",
-      "* /whois NAME        show NAME's key fingerprint (to compare with what NAME sees) "
-          + "and away text",
-      "* /msg NAME TEXT     send TEXT to NAME only, end-to-end: sealed so that only NAME can "
-          + "read it (kept for NAME if NAME is offline)",
-      "* /me ACTION         show * YOU ACTION in the current room",
-      "* /nick NEW          take the name NEW; your key's old name becomes free",
-      "* /away [TEXT]       mark yourself away (shown in /who and to those who DM you)",
-      "* /back              you are back",
-      "* /ignore [NAME]     hide NAME's lines (kept for this server); alone: list who is "
-          + "ignored",
-      "* /unignore NAME     show NAME's lines again",
+  /** One line of {@code /help}: how a command is written, and what it does. */
+  record HelpEntry(String usage, String does) {}
+
+  /** What {@code /help} shows, one line each, every description starting in one column. */
+  public static final List<String> HELP = aligned(List.of(
+      new HelpEntry("TEXT",
+          "say TEXT in the current room (start with // to say something that starts with /)"),
+      new HelpEntry("/join #ROOM",
+          "enter ROOM (made if new) and make it the current room; if you are in it, switch to it"),
+      new HelpEntry("/join #ROOM --e2e", "make a new ROOM end-to-end: only its members can read "
+          + "it, not the server (/rooms marks it " + NoticeFormat.LOCK + ")"),
+      new HelpEntry("/part [#ROOM] [MSG]",
+          "leave ROOM (default: the current one), MSG shown to its members"),
+      new HelpEntry("/switch #ROOM", "make ROOM, which you are in, the current room"),
+      new HelpEntry("/rooms", "list the rooms with their member counts and topics"),
+      new HelpEntry("/topic [TEXT]",
+          "show the current room's topic, or set it (/topic - clears it)"),
+      new HelpEntry("/who", "list who is in the current room (away members marked)"),
+      new HelpEntry("/whois NAME",
+          "show NAME's key fingerprint (to compare with what NAME sees) and away text"),
+      new HelpEntry("/msg NAME TEXT", "send TEXT to NAME only, end-to-end: sealed so that only "
+          + "NAME can read it (kept for NAME if NAME is offline)"),
+      new HelpEntry("/me ACTION", "show * YOU ACTION in the current room"),
+      new HelpEntry("/nick NEW", "take the name NEW; your key's old name becomes free"),
+      new HelpEntry("/away [TEXT]", "mark yourself away (shown in /who and to those who DM you)"),
+      new HelpEntry("/back", "you are back"),
+      new HelpEntry("/ignore [NAME]",
+          "hide NAME's lines (kept for this server); alone: list who is ignored"),
+      new HelpEntry("/unignore NAME", "show NAME's lines again"),
       VerifyCommand.HELP,
-      "* /quit [MESSAGE]    leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)",
-      "* /help              show this");
+      new HelpEntry("/quit [MESSAGE]",
+          "leave, MESSAGE shown to everyone (so does end of input, Ctrl-D)"),
+      new HelpEntry("/help", "show this")));
+
+  /** The entries as {@code /help} lines: the usages padded to the longest one, plus two. */
+  static List<String> aligned(List<HelpEntry> entries) {
+    int column = entries.stream().mapToInt(e -> e.usage().length()).max().orElse(0) + 2;
+    return entries.stream()
+        .map(e -> "* " + e.usage() + " ".repeat(column - e.usage().length()) + e.does())
+        .toList();
+  }
 
   /** The {@code /join} option that makes a new room end-to-end. */
   static final String E2E_OPTION = "--e2e";

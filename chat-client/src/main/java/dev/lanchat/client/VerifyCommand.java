@@ -23,9 +23,8 @@ final class VerifyCommand {
   static final String WORD = "/verify";
 
   /** The line {@code /help} shows for it. */
-  static final String HELP =
-      "* /verify [#ROOM]   show the room's code: the same words at the same event = the same"
-          + " history";
+  static final Commands.HelpEntry HELP = new Commands.HelpEntry("/verify [#ROOM]",
+      "show the room's code: the same words at the same event = the same history");
 
   /** What one input line is, as far as {@code /verify} is concerned. */
   sealed interface Parsed {

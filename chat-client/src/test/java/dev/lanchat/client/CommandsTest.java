@@ -160,6 +160,21 @@ class CommandsTest {
   }
 
   @Test
+  void helpStartsEveryDescriptionInOneColumnAfterTwoSpaces() {
+    int column = -1;
+    for (String line : Commands.HELP) {
+      int at = line.indexOf("  ", 2); // the usage ends at the first double space
+      assertTrue(at > 2, line);
+      int starts = at;
+      while (line.charAt(starts) == ' ') {
+        starts++;
+      }
+      column = column < 0 ? starts : column;
+      assertEquals(column, starts, "where the description starts in: " + line);
+    }
+  }
+
+  @Test
   void helpNamesEveryCommand() {
     for (String command : Commands.NAMES) {
       assertTrue(Commands.HELP.stream().anyMatch(line -> line.startsWith("* " + command + " ")),
