@@ -5,6 +5,7 @@ import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Fingerprint;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.rules.Typos;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
 import dev.lanchat.common.pake.JoinCode;
@@ -266,7 +267,7 @@ public final class ClientCommand implements Callable<Integer> {
     CommandLine cl = new CommandLine(command);
     cl.setParameterExceptionHandler((e, args) -> {
       CommandLine line = e.getCommandLine();
-      line.getErr().println("! " + e.getMessage());
+      line.getErr().println("! " + usageError(e));
       line.getErr().println("Run chat-client --help for the options.");
       line.getErr().flush();
       return ExitCode.USAGE;
@@ -408,6 +409,27 @@ public final class ClientCommand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * A usage error as a person should read it: picocli's own sentence, except for a word the
+   * command does not take, which is named with the nearest options (a server's address typed
+   * without {@code --host}, say).
+   */
+  static String usageError(ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return e.getMessage();
+    }
+    String first = u.getUnmatched().get(0);
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    List<String> near = Typos.nearest(first, first.startsWith("-")
+        ? spec.optionsMap().keySet() : spec.subcommands().keySet());
+    String hint = Typos.hint(near);
+    if (first.startsWith("-")) {
+      return "unknown option " + first + hint;
+    }
+    return "chat-client takes options only, not " + first
+        + (near.isEmpty() ? "; to name the server, write --host " + first : hint);
   }
 
   /** {@code --forget}: removes the pins of one {@code host:port}, saying what was removed. */

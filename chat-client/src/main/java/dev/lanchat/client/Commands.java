@@ -3,6 +3,7 @@ package dev.lanchat.client;
 import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Names;
 import dev.lanchat.common.rules.TerminalText;
+import dev.lanchat.common.rules.Typos;
 import dev.lanchat.common.rules.Texts;
 import java.util.List;
 import java.util.Locale;
@@ -200,9 +201,16 @@ public final class Commands {
       case "/unignore" -> named(rest, "/unignore NAME", Input.Unignore::new);
       case "/quit" -> quit(rest.strip());
       case "/help" -> new Input.Help();
-      default -> new Input.Invalid("unknown command " + TerminalText.render(typed)
+      default -> new Input.Invalid("unknown command " + TerminalText.render(typed) + nearest(typed)
           + "; /help lists the commands");
     };
+  }
+
+  /** {@code "; did you mean /join?"} for {@code /jion}, or {@code ""}. */
+  private static String nearest(String typed) {
+    List<String> known = new java.util.ArrayList<>(NAMES);
+    known.add(VerifyCommand.WORD);
+    return Typos.hint(Typos.nearest(typed, known));
   }
 
   /**

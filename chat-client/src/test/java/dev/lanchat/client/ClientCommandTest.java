@@ -103,6 +103,16 @@ class ClientCommandTest {
   }
 
   @Test
+  void anAddressWithoutHostOrAMistypedOptionIsNamedWithWhatWasMeant() {
+    Refused bare = withoutConsole("192.168.1.20");
+    assertEquals(ExitCode.USAGE, bare.exit());
+    assertTrue(bare.err().contains("! chat-client takes options only, not 192.168.1.20; "
+        + "to name the server, write --host 192.168.1.20"), bare.err());
+    Refused typo = withoutConsole("--hots", "127.0.0.1");
+    assertTrue(typo.err().contains("! unknown option --hots; did you mean --host?"), typo.err());
+  }
+
+  @Test
   void aPortGivenTwiceDifferentlyIsAUsageError() {
     Refused r = withoutConsole("--host", "127.0.0.1:5001", "--port", "5002", "--name", "a");
     assertEquals(ExitCode.USAGE, r.exit());

@@ -175,6 +175,14 @@ class CommandsTest {
   }
 
   @Test
+  void aMistypedCommandIsNamedWithTheNearestOne() {
+    assertEquals(new Input.Invalid("unknown command /jion; did you mean /join?; /help lists the "
+        + "commands"), Commands.parse("/jion #dev"));
+    assertEquals(new Input.Invalid("unknown command /frobnicate; /help lists the commands"),
+        Commands.parse("/frobnicate"));
+  }
+
+  @Test
   void helpNamesEveryCommand() {
     for (String command : Commands.NAMES) {
       assertTrue(Commands.HELP.stream().anyMatch(line -> line.startsWith("* " + command + " ")),

@@ -3,6 +3,7 @@ package dev.lanchat.server;
 import ch.qos.logback.classic.Level;
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.rules.Typos;
 import dev.lanchat.common.storage.BadFileException;
 import dev.lanchat.common.storage.LanchatHome;
 import dev.lanchat.server.store.StoreException;
@@ -16,7 +17,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -226,7 +229,7 @@ public final class ServerCommand implements Callable<Integer> {
     cl.setDefaultValueProvider(defaults);
     cl.setParameterExceptionHandler((e, args) -> {
       String where = defaults.source(e.getArgSpec()).map(source -> source + ": ").orElse("");
-      e.getCommandLine().getErr().println("chat-server: " + where + e.getMessage()
+      e.getCommandLine().getErr().println("chat-server: " + where + usageError(e)
           + " (see chat-server --help)");
       return USAGE;
     });
@@ -235,6 +238,30 @@ public final class ServerCommand implements Callable<Integer> {
       return FAILED;
     });
     return cl;
+  }
+
+  /**
+   * A usage error as a person should read it: picocli's own sentence, except for a word the
+   * command does not take, which is named with the nearest options or commands.
+   */
+  static String usageError(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return e.getMessage();
+    }
+    String first = u.getUnmatched().get(0);
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    List<String> near = Typos.nearest(first, first.startsWith("-")
+        ? spec.optionsMap().keySet() : spec.subcommands().keySet());
+    String hint = Typos.hint(near);
+    if (first.startsWith("-")) {
+      return "unknown option " + first + hint;
+    }
+    Set<String> commands = e.getCommandLine().getSubcommands().keySet();
+    if (commands.isEmpty()) { // an admin command given one word too many
+      return "unexpected argument " + first + hint;
+    }
+    return "unknown command " + first
+        + (near.isEmpty() ? "; the commands are " + String.join(", ", commands) : hint);
   }
 
   /** Why the command stops before serving: the line for stderr and the exit code. */

@@ -77,9 +77,15 @@ class ServerCommandTest {
   }
 
   @Test
+  void aMistypedCommandIsNamedWithTheNearestOne() {
+    assertEquals(2, commandLine(new ServerCommand()).execute("allowed"));
+    assertOneLine(err.toString(), "unknown command allowed; did you mean allow?");
+  }
+
+  @Test
   void aBadOptionIsOneLineOnStderrAndExitCode2() {
     assertEquals(2, commandLine(new ServerCommand()).execute("--prot", "5000"));
-    assertOneLine(err.toString(), "--prot");
+    assertOneLine(err.toString(), "unknown option --prot; did you mean --port?");
     assertEquals(2, commandLine(new ServerCommand()).execute("--port", "many"));
     assertEquals(2, commandLine(new ServerCommand()).execute("--max-clients", "0"));
     assertEquals(2, commandLine(new ServerCommand()).execute("--name", "x".repeat(49)));
