@@ -1,5 +1,6 @@
 package dev.lanchat.server;
 
+import dev.lanchat.common.rules.Typos;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -146,8 +148,10 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     known.removeAll(NOT_IN_FILE);
     for (String k : read.stringPropertyNames()) {
       if (!known.contains(k)) {
+        List<String> near = Typos.nearest(k, known);
         throw new CommandLine.ParameterException(command.commandLine(), path + ": unknown key '"
-            + k + "'; the keys are " + String.join(", ", known));
+            + k + "'" + (near.isEmpty() ? "; the keys are " + String.join(", ", known)
+                : Typos.hint(near)));
       }
     }
   }

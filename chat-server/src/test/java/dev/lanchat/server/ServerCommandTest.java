@@ -301,7 +301,11 @@ class ServerCommandTest {
   void anUnknownKeyInTheFileIsRefusedByName() throws Exception {
     Path file = configFile("prot=5001");
     assertEquals(2, commandLine(new ServerCommand()).execute("--config", file.toString()));
-    assertOneLine(err.toString(), "unknown key 'prot'");
+    assertOneLine(err.toString(), "unknown key 'prot'; did you mean port?");
+    Path far = configFile("colour=blue");
+    assertEquals(2, commandLine(new ServerCommand()).execute("--config", far.toString()));
+    assertTrue(err.toString().contains("unknown key 'colour'; the keys are access, bind,"),
+        err.toString());
   }
 
   @Test
