@@ -29,8 +29,10 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>It remembers which options took their value from the file, so a bad value there is
  * reported with the file and the key. An unknown key is refused rather than ignored: a typo
- * must not silently leave a limit at its default. Picocli asks for defaults after parsing the
- * command line, so {@code --config} is known by then. Not thread-safe; one per parse.
+ * must not silently leave a limit at its default. Picocli asks for an option's default after
+ * parsing the command line, so {@code --config} is known by then; but it asks for a flag's as
+ * soon as it meets the flag, so flags ({@code no-discovery=true}) are read from the file only
+ * after parsing, by {@link #flag}. Not thread-safe; one per parse.
  */
 final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
   /** Options that make no sense in a file. */
