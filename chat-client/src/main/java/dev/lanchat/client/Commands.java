@@ -25,9 +25,6 @@ public final class Commands {
       "/topic", "/who", "/whois", "/msg", "/me", "/nick", "/away", "/back", "/ignore",
       "/unignore", "/quit", "/help");
 
-  /** One line of {@code /help}: how a command is written, and what it does. */
-  record HelpEntry(String usage, String does) {}
-
   /** What {@code /help} shows, one line each, every description starting in one column. */
   public static final List<String> HELP = aligned(List.of(
       new HelpEntry("TEXT",

@@ -23,7 +23,7 @@ final class VerifyCommand {
   static final String WORD = "/verify";
 
   /** The line {@code /help} shows for it. */
-  static final Commands.HelpEntry HELP = new Commands.HelpEntry("/verify [#ROOM]",
+  static final HelpEntry HELP = new HelpEntry("/verify [#ROOM]",
       "show the room's code: the same words at the same event = the same history");
 
   /** What one input line is, as far as {@code /verify} is concerned. */
