@@ -413,23 +413,19 @@ public final class ClientCommand implements Callable<Integer> {
 
   /**
    * A usage error as a person should read it: picocli's own sentence, except for a word the
-   * command does not take, which is named with the nearest options (a server's address typed
-   * without {@code --host}, say).
+   * command does not take: an unknown option with the nearest ones, or a bare word (a server's
+   * address typed without {@code --host}, say) with the option it needs.
    */
   static String usageError(ParameterException e) {
     if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
       return e.getMessage();
     }
-    String first = u.getUnmatched().get(0);
-    CommandSpec spec = e.getCommandLine().getCommandSpec();
-    List<String> near = Typos.nearest(first, first.startsWith("-")
-        ? spec.optionsMap().keySet() : spec.subcommands().keySet());
-    String hint = Typos.hint(near);
-    if (first.startsWith("-")) {
-      return "unknown option " + first + hint;
-    }
-    return "chat-client takes options only, not " + first
-        + (near.isEmpty() ? "; to name the server, write --host " + first : hint);
+    String word = u.getUnmatched().get(0);
+    return word.startsWith("-")
+        ? "unknown option " + word + Typos.hint(Typos.nearest(word,
+            e.getCommandLine().getCommandSpec().optionsMap().keySet()))
+        : "chat-client takes options only, not " + word + "; to name the server, write --host "
+            + word;
   }
 
   /** {@code --forget}: removes the pins of one {@code host:port}, saying what was removed. */
