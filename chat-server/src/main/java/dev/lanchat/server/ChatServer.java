@@ -4,6 +4,7 @@ import dev.lanchat.common.bytes.ByteString;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.server.store.E2eKeys;
+import dev.lanchat.server.store.ServerLock;
 import dev.lanchat.server.store.Store;
 import dev.lanchat.server.store.StoreException;
 import dev.lanchat.server.store.StoreWatcher;
@@ -111,16 +112,30 @@ public final class ChatServer implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(identity, "identity");
-    Store store = Store.open(config.dataFile(), Clock.systemUTC());
+    ServerLock lock = ServerLock.take(config.dataFile());
+    Store store;
     ServerSocket listener;
+    try {
+      store = Store.open(config.dataFile(), Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     try {
       listener = listen(config, sockets);
     } catch (IOException | RuntimeException e) {
       store.close();
+      lock.close();
       throw e;
     }
     ChatServer server = new ChatServer(config, identity, listener, store);
-    server.watch(store);
+    try {
+      server.watch(store);
+    } catch (StoreException e) {
+      lock.close();
+      throw e;
+    }
+    server.closeWith(lock); // after the store, which watch() handed over: released last
     server.sweep(store, config);
     server.acceptor.start();
     // the fingerprint is the start-up banner's to show, once; the log says where, in DEBUG

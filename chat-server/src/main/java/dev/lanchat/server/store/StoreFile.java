@@ -63,15 +63,25 @@ final class StoreFile {
   private static void createOwnerOnly(Path file) throws StoreException {
     Path dir = file.toAbsolutePath().getParent();
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, posixAttribute(dir, "rwx------"));
-      }
-      Files.createFile(file, posixAttribute(dir, "rw-------"));
+      createFolder(dir);
+      Files.createFile(file, ownerOnly(dir));
     } catch (FileAlreadyExistsException e) {
       // another process (an admin command, say) created it first: use theirs
     } catch (IOException e) {
       throw new StoreException(file, "cannot create the store (" + describe(e) + ")", e);
     }
+  }
+
+  /** Creates {@code dir} owner-only (0700) if it is missing. */
+  static void createFolder(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, posixAttribute(dir, "rwx------"));
+    }
+  }
+
+  /** The attribute that makes a new file in {@code dir} owner-only (0600), where modes exist. */
+  static FileAttribute<?>[] ownerOnly(Path dir) {
+    return posixAttribute(dir, "rw-------");
   }
 
   private static FileAttribute<?>[] posixAttribute(Path near, String mode) {
