@@ -40,9 +40,14 @@ public final class ServerLock implements AutoCloseable {
    */
   public static ServerLock take(Path store) throws StoreException {
     Path file = fileFor(store).toAbsolutePath();
-    FileChannel channel;
     try {
       StoreFile.createFolder(file.getParent());
+    } catch (IOException e) {
+      throw new StoreException(store, "cannot create its folder (" + StoreFile.describe(e) + ")",
+          e);
+    }
+    FileChannel channel;
+    try {
       channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
           StoreFile.ownerOnly(file.getParent()));
     } catch (IOException e) {

@@ -1,9 +1,13 @@
 package dev.lanchat.server.store;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -64,6 +68,10 @@ final class StoreFile {
     Path dir = file.toAbsolutePath().getParent();
     try {
       createFolder(dir);
+    } catch (IOException e) {
+      throw new StoreException(file, "cannot create its folder (" + describe(e) + ")", e);
+    }
+    try {
       Files.createFile(file, ownerOnly(dir));
     } catch (FileAlreadyExistsException e) {
       // another process (an admin command, say) created it first: use theirs
@@ -100,7 +108,17 @@ final class StoreFile {
         && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
   }
 
+  /**
+   * A file system failure in words: the JDK's own messages for these are the path alone.
+   */
   static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return switch (e) {
+      case FileAlreadyExistsException f -> "a file is in the way: " + f.getFile();
+      case NotDirectoryException n -> "not a folder: " + n.getFile();
+      case AccessDeniedException a -> "permission denied: " + a.getFile();
+      case NoSuchFileException n -> "no such file or folder: " + n.getFile();
+      case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
   }
 }
