@@ -1,6 +1,7 @@
 package dev.lanchat.client;
 
 import dev.lanchat.client.DiscoveryClient.Found;
+import dev.lanchat.client.session.Problem;
 import dev.lanchat.client.session.SessionSettings;
 import dev.lanchat.common.BuildInfo;
 import dev.lanchat.common.crypto.Fingerprint;
@@ -362,6 +363,10 @@ public final class ClientCommand implements Callable<Integer> {
     } catch (BadFileException e) {
       console.problem("! cannot use the identity file " + e.getMessage());
       console.problem("! It was left untouched: fix it, or point --identity elsewhere.");
+      return ExitCode.CONNECTION;
+    } catch (IOException e) { // not "cannot open the terminal", which call() would say
+      console.problem("! cannot create the identity file " + identity + ": "
+          + Problem.describe(e));
       return ExitCode.CONNECTION;
     }
     return chat(console, known, peers, me, serverHost, serverPort, expected, conversation);

@@ -113,6 +113,26 @@ class ClientCommandTest {
   }
 
   @Test
+  void anIdentityThatCannotBeCreatedIsSaidSoNotAsATerminalProblem() throws Exception {
+    java.nio.file.Path notes = java.nio.file.Files.writeString(home.resolve("notes"), "x");
+    try (ClosedPort closed = new ClosedPort()) {
+      ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
+      PrintStream err = new PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8);
+      int exit = ClientCommand.commandLine(new ClientCommand(
+          c -> new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, err), Map.of(),
+          ZoneOffset.UTC)).execute("--host", "127.0.0.1:" + closed.port(), "--name", "alice",
+          "--known-servers", home.resolve("k").toString(),
+          "--identity", notes.resolve("identity.pem").toString());
+      String said = errors.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(ExitCode.CONNECTION, exit, said);
+      assertTrue(said.contains("! cannot create the identity file " + notes.resolve("identity.pem")
+          + ": " + notes + ": a file is in the way, where a folder should be"), said);
+      assertFalse(said.contains("terminal"), said);
+    }
+  }
+
+  @Test
   void aPortGivenTwiceDifferentlyIsAUsageError() {
     Refused r = withoutConsole("--host", "127.0.0.1:5001", "--port", "5002", "--name", "a");
     assertEquals(ExitCode.USAGE, r.exit());

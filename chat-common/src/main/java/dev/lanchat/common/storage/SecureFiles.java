@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -107,8 +108,15 @@ public final class SecureFiles {
   private static Path writeTemp(Path file, byte[] content, Sync sync) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)} : new FileAttribute<?>[0]);
+      try {
+        Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)} : new FileAttribute<?>[0]);
+      } catch (FileAlreadyExistsException e) {
+        // not the file's own "already exists", which createNew's callers take as another
+        // process having written it first: a file stands where a folder must be
+        throw new FileSystemException(e.getFile(), null, "a file is in the way, where a folder"
+            + " should be");
+      }
     }
     Path temp = posix(dir)
         ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",

@@ -75,6 +75,15 @@ class FileAccessTest {
   }
 
   @Test
+  void aFileWhereTheKeysFolderShouldBeIsNamedNotTakenForAKeyWrittenMeanwhile()
+      throws Exception {
+    Path notes = Files.writeString(dir.resolve("notes"), "not a folder");
+    java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+        () -> Identity.loadOrCreate(notes.resolve("identity.pem"), new SecureRandom()));
+    assertEquals(notes + ": a file is in the way, where a folder should be", e.getMessage());
+  }
+
+  @Test
   void ownerOnlyPrivateKeyLoads() throws Exception {
     for (String mode : new String[] {"rw-------", "r--------"}) {
       Path file = keyFile(mode);
