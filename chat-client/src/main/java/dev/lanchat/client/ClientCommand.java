@@ -291,10 +291,17 @@ public final class ClientCommand implements Callable<Integer> {
       return forget();
     }
     boolean color = !noColor && env.getOrDefault("NO_COLOR", "").isEmpty();
-    try (Console console = consoles.open(color)) {
-      return run(console, discoveryTargets);
+    Console console;
+    try {
+      console = consoles.open(color);
     } catch (IOException e) {
-      spec.commandLine().getErr().println("! cannot open the terminal: " + e.getMessage());
+      spec.commandLine().getErr().println("! cannot open the terminal: " + Problem.describe(e));
+      return ExitCode.CONNECTION;
+    }
+    try (console) {
+      return run(console, discoveryTargets);
+    } catch (IOException e) { // what run() did not say itself; the terminal is not to blame
+      spec.commandLine().getErr().println("! " + Problem.describe(e));
       return ExitCode.CONNECTION;
     }
   }
