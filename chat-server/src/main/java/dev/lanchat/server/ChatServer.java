@@ -113,25 +113,20 @@ public final class ChatServer implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(identity, "identity");
     ServerLock lock = ServerLock.take(config.dataFile());
+    ChatServer server;
     Store store;
     ServerSocket listener;
     try {
       store = Store.open(config.dataFile(), Clock.systemUTC());
-    } catch (IOException | RuntimeException e) {
-      lock.close();
-      throw e;
-    }
-    try {
-      listener = listen(config, sockets);
-    } catch (IOException | RuntimeException e) {
-      store.close();
-      lock.close();
-      throw e;
-    }
-    ChatServer server = new ChatServer(config, identity, listener, store);
-    try {
+      try {
+        listener = listen(config, sockets);
+      } catch (IOException | RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      server = new ChatServer(config, identity, listener, store);
       server.watch(store);
-    } catch (StoreException e) {
+    } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
     }

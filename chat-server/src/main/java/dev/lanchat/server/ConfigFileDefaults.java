@@ -93,7 +93,7 @@ final class ConfigFileDefaults implements CommandLine.IDefaultValueProvider {
     } catch (CommandLine.ParameterException e) { // parsing is over: no handler says it now
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    String value = properties == null ? null : read.getProperty(key(flag));
+    String value = read == null ? null : read.getProperty(key(flag));
     if (value == null) {
       return false;
     }

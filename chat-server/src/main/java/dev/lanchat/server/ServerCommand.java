@@ -250,18 +250,17 @@ public final class ServerCommand implements Callable<Integer> {
     }
     String first = u.getUnmatched().get(0);
     CommandSpec spec = e.getCommandLine().getCommandSpec();
-    List<String> near = Typos.nearest(first, first.startsWith("-")
-        ? spec.optionsMap().keySet() : spec.subcommands().keySet());
-    String hint = Typos.hint(near);
     if (first.startsWith("-")) {
-      return "unknown option " + first + hint;
+      return "unknown option " + first
+          + Typos.hint(Typos.nearest(first, spec.optionsMap().keySet()));
     }
-    Set<String> commands = e.getCommandLine().getSubcommands().keySet();
+    Set<String> commands = spec.subcommands().keySet();
     if (commands.isEmpty()) { // an admin command given one word too many
-      return "unexpected argument " + first + hint;
+      return "unexpected argument " + first;
     }
+    List<String> near = Typos.nearest(first, commands);
     return "unknown command " + first
-        + (near.isEmpty() ? "; the commands are " + String.join(", ", commands) : hint);
+        + (near.isEmpty() ? "; the commands are " + String.join(", ", commands) : Typos.hint(near));
   }
 
   /** Why the command stops before serving: the line for stderr and the exit code. */
