@@ -65,12 +65,14 @@ final class ClientReader {
         message = pending.isPresent() ? pending.get() : link.receive();
         pending = Optional.empty();
       } catch (IOException e) {
+        rules.settle(); // the lines it sent before are kept
         return failed(e);
       }
       if (life.isClosing()) {
         continue; // read and dropped
       }
       if (message instanceof ClientMessage.Bye bye) {
+        rules.settle();
         return Ending.bye(bye.message());
       }
       switch (rules.handle(message, host.member())) {

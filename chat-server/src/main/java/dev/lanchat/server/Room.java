@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -179,11 +178,11 @@ final class Room {
   /**
    * Sends a checked SAY ({@code action} false) or ME from {@code from} with its client message
    * id to every member, sender included, if the room budget allows it and the store keeps it;
-   * a repeated id is dropped.
+   * a repeated id is dropped. Returns at once: {@code reply} is told the outcome.
    */
-  RoomResult say(Member from, long clientId, String text, boolean action) {
-    return line(from, clientId, (h, by) -> action
-        ? new ServerMessage.Action(h, by, text) : new ServerMessage.Chat(h, by, text));
+  void say(Member from, long clientId, String text, boolean action, LineReply reply) {
+    line(from, clientId, (h, by) -> action
+        ? new ServerMessage.Action(h, by, text) : new ServerMessage.Chat(h, by, text), reply);
   }
 
   /**
@@ -191,40 +190,34 @@ final class Room {
    * room_message}) with its client message id to every member, sender included, as {@link #say}
    * does; the room holds only the sealed bytes it was given.
    */
-  RoomResult sealedSay(Member from, long clientId, RoomMessage message) {
-    return line(from, clientId, (h, by) -> new ServerMessage.E2eMessage(h, by, message));
+  void sealedSay(Member from, long clientId, RoomMessage message, LineReply reply) {
+    line(from, clientId, (h, by) -> new ServerMessage.E2eMessage(h, by, message), reply);
   }
 
   /**
    * A member's line with its client message id, built by {@code build} from the envelope and
    * the sender's name: charged to the room budget, stored, then sent to every member. It waits
    * in {@link WaitingLines}; whoever holds the lock first stores it with every other line
-   * waiting then.
+   * waiting then, and tells {@code reply}.
    */
-  private RoomResult line(Member from, long clientId,
-      BiFunction<EventHeader, String, ServerMessage.Event> build) {
-    WaitingLines.Line mine = waiting.add(from, clientId, build);
-    while (true) {
-      storeWaitingLines();
-      Optional<RoomResult> answer = mine.await();
-      if (answer.isPresent()) {
-        return answer.get();
-      }
-    }
+  private void line(Member from, long clientId,
+      BiFunction<EventHeader, String, ServerMessage.Event> build, LineReply reply) {
+    waiting.add(from, clientId, build, reply);
+    storeWaitingLines();
   }
 
   /**
    * While lines wait and the lock is free, takes it and stores them, at most {@link
-   * #STORE_PASSES} times; if lines still wait then, the sender of the oldest is asked to go on.
-   * Every holder of the lock calls this after releasing it, and a line's sender calls it after
-   * queuing the line, so a line never waits for a lock nobody will take: whoever held the lock
-   * when it was queued looks again after letting go. The bound keeps one sender from storing
-   * everyone's lines for as long as others keep sending.
+   * #STORE_PASSES} times; if lines still wait then, a new thread goes on with them. Every holder
+   * of the lock calls this after releasing it, and a line's sender calls it after queuing the
+   * line, so a line never waits for a lock nobody will take: whoever held the lock when it was
+   * queued looks again after letting go. The bound keeps one connection's reader from storing
+   * everyone's lines, instead of reading its own client, for as long as others keep sending.
    */
   private void storeWaitingLines() {
     for (int pass = 0; waiting.any(); pass++) {
       if (pass == STORE_PASSES) {
-        waiting.promoteOldest();
+        Thread.ofVirtual().name("lanchat-room-lines").start(this::storeWaitingLines);
         return;
       }
       if (!lock.tryLock()) {
@@ -235,7 +228,7 @@ final class Room {
         try {
           appendLines(taken, slow);
         } finally {
-          taken.forEach(WaitingLines.Line::answerIfUnanswered); // a bug must not hang a sender
+          taken.forEach(line -> line.tell(error -> offer(line.from(), error, slow)));
         }
         return null;
       });
@@ -292,7 +285,7 @@ final class Room {
         }
       }
     }
-    for (int i = 0; i < drafted.size(); i++) { // answered once stored and offered
+    for (int i = 0; i < drafted.size(); i++) { // told once stored and offered
       drafted.get(i).answer(switch (results.get(i)) {
         case AppendResult.Appended a -> new RoomResult.Done();
         case AppendResult.Repeat r -> new RoomResult.Repeat();

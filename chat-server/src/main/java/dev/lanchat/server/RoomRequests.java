@@ -7,6 +7,7 @@ import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.RoomNames;
 import dev.lanchat.common.rules.Texts;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,21 +67,51 @@ final class RoomRequests {
     return in(m, room, r -> answer(r.who(m)));
   }
 
-  /** SAY ({@code action} false) or ME; never in an end-to-end room, whose lines are sealed. */
-  Outcome say(Member m, long id, String room, String text, boolean action) {
+  /**
+   * SAY ({@code action} false) or ME; never in an end-to-end room, whose lines are sealed. A line
+   * that passes the checks is handed to the room and counted in {@code pending} until the room
+   * answers it; its ERROR, if it gets one, comes from the room.
+   */
+  Outcome say(Member m, long id, String room, String text, boolean action,
+      PendingLines pending) {
     Optional<Outcome> problem = Outcome.textProblem(text);
     return problem.orElseGet(() -> in(m, room, r -> r.endToEnd()
         ? Outcome.error(ErrorCode.E2E_MISMATCH, r.name() + " is end-to-end: its lines go "
             + "encrypted (E2E_SAY); this one was not delivered")
-        : answer(r.say(m, id, text, action))));
+        : handOver(pending, Texts.MAX_BYTES, // each counts as the longest a text may be
+            reply -> r.say(m, id, text, action, reply))));
   }
 
   /** E2E_SAY: a sealed line, only in an end-to-end room; the server never opens it. */
-  Outcome sealedSay(Member m, ClientMessage.E2eSay say) {
+  Outcome sealedSay(Member m, ClientMessage.E2eSay say, PendingLines pending) {
     return in(m, say.room(), r -> r.endToEnd()
-        ? answer(r.sealedSay(m, say.id(), say.message()))
+        ? handOver(pending, say.message().encodedSize(),
+            reply -> r.sealedSay(m, say.id(), say.message(), reply))
         : Outcome.error(ErrorCode.E2E_MISMATCH, r.name() + " is not end-to-end: its lines go "
             + "as SAY; this one was not delivered"));
+  }
+
+  /**
+   * Hands a line of {@code bytes} to its room, counted in {@code pending} until the room has
+   * answered it.
+   */
+  private static Outcome handOver(PendingLines pending, int bytes, Consumer<LineReply> line) {
+    line.accept(new Answer(pending, pending.reserve(bytes)));
+    return Outcome.DONE;
+  }
+
+  /** The sender's side of a line: its ERROR as {@link #answer} words it, then its places back. */
+  private record Answer(PendingLines pending, int cost) implements LineReply {
+    @Override
+    public Optional<byte[]> errorFor(RoomResult result) {
+      return answer(result) instanceof Outcome.Reply r
+          ? Optional.of(MessageCodec.encode(r.message())) : Optional.empty();
+    }
+
+    @Override
+    public void settled() {
+      pending.settled(cost);
+    }
   }
 
   /** TOPIC: sets or clears the room's topic. */

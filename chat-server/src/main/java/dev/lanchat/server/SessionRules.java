@@ -31,6 +31,7 @@ final class SessionRules {
   private final ByteString key;
   private final RateLimiter limiter;
   private final ServerMessage rateLimited;
+  private final PendingLines lines = new PendingLines();
 
   /**
    * @param chat the server's lobby, rooms and DMs
@@ -54,6 +55,27 @@ final class SessionRules {
    * Applies one message (never BYE) from a client that has joined as {@code member}, or not yet.
    */
   Outcome handle(ClientMessage message, Optional<Member> member) {
+    boolean line = message instanceof ClientMessage.Say || message instanceof ClientMessage.Me
+        || message instanceof ClientMessage.E2eSay;
+    if (!line) {
+      lines.awaitNone(); // the client's earlier lines take effect first
+    }
+    Outcome outcome = apply(message, member);
+    if (line && outcome instanceof Outcome.Reply) {
+      lines.awaitNone(); // and their errors come before this one's
+    }
+    return outcome;
+  }
+
+  /**
+   * Waits until the rooms have answered every line this client sent (protocol §5.5: what a
+   * client sent before BYE is handled); the reader calls it before the session ends.
+   */
+  void settle() {
+    lines.awaitNone();
+  }
+
+  private Outcome apply(ClientMessage message, Optional<Member> member) {
     if (!limiter.tryAcquire()) {
       return new Outcome.Reply(rateLimited);
     }
@@ -63,9 +85,9 @@ final class SessionRules {
           ? Outcome.error(ErrorCode.ALREADY_JOINED, "you already joined as " + member.get().name())
           : join(join.name());
       case ClientMessage.Say say ->
-          asMember(member, m -> rooms.say(m, say.id(), say.room(), say.text(), false));
+          asMember(member, m -> rooms.say(m, say.id(), say.room(), say.text(), false, lines));
       case ClientMessage.Me me ->
-          asMember(member, m -> rooms.say(m, me.id(), me.room(), me.text(), true));
+          asMember(member, m -> rooms.say(m, me.id(), me.room(), me.text(), true, lines));
       case ClientMessage.Dm dm ->
           asMember(member, m -> chat.dms().send(m, dm.id(), dm.to(), dm.text()));
       case ClientMessage.Who who -> asMember(member, m -> rooms.who(m, who.room()));
@@ -82,7 +104,7 @@ final class SessionRules {
       case ClientMessage.E2eKeysGet get -> asMember(member, m -> chat.keys().get(m, get.target()));
       case ClientMessage.SealedDm dm ->
           asMember(member, m -> chat.dms().sendSealed(m, dm.id(), dm.to(), dm.sealed()));
-      case ClientMessage.E2eSay say -> asMember(member, m -> rooms.sealedSay(m, say));
+      case ClientMessage.E2eSay say -> asMember(member, m -> rooms.sealedSay(m, say, lines));
       case ClientMessage.Bye bye -> throw new IllegalStateException("BYE is the reader's own");
       case ClientMessage.ClientAuth auth ->
           throw new IllegalStateException("CLIENT_AUTH is the link's own");

@@ -4,10 +4,9 @@ import dev.lanchat.common.message.EventHeader;
 import dev.lanchat.common.message.ServerMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The members' lines (SAY, ME, E2E_SAY) that wait for their room's lock. Whoever takes the lock
@@ -16,13 +15,11 @@ import java.util.function.BiFunction;
  * the store's per-transaction cost is paid once for all the lines that arrived while the
  * previous one was being written, and a quiet room's line still goes alone, at once.
  *
- * <p>Bounded without a cap of its own: a connection's reader waits for its line's result
- * before it reads its next frame, so each connection has at most one line here.
+ * <p>Bounded by {@link PendingLines}: a connection has at most {@link PendingLines#MOST} lines
+ * here. Nobody waits on a line: the room answers it through its {@link LineReply}.
  *
  * <p>Thread-safe: lines are added by any thread; they are taken and answered under the room's
- * lock, and each line's sender waits for its answer without taking that lock again (so a
- * holder that stored a hundred lines does not hand the lock a hundred times to senders that
- * only come to read their answers).
+ * lock.
  */
 final class WaitingLines {
   /** Most lines stored in one transaction; the rest wait for the next holder of the lock. */
@@ -35,15 +32,15 @@ final class WaitingLines {
     private final Member from;
     private final long clientId;
     private final BiFunction<EventHeader, String, ServerMessage.Event> build;
-    private final Thread sender = Thread.currentThread();
-    private volatile RoomResult result;
-    private volatile boolean promoted;
+    private final LineReply reply;
+    private RoomResult result;
 
     private Line(Member from, long clientId,
-        BiFunction<EventHeader, String, ServerMessage.Event> build) {
+        BiFunction<EventHeader, String, ServerMessage.Event> build, LineReply reply) {
       this.from = from;
       this.clientId = clientId;
       this.build = build;
+      this.reply = reply;
     }
 
     /** The member that sent it. */
@@ -61,59 +58,37 @@ final class WaitingLines {
       return build.apply(header, by);
     }
 
-    /**
-     * Called by the thread that queued it: waits until the room has answered it, or until a
-     * holder of the lock that stopped taking lines asks this sender to take them on.
-     *
-     * @return the answer, or empty when this sender is to store the waiting lines itself
-     */
-    Optional<RoomResult> await() {
-      while (result == null && !promoted) {
-        LockSupport.park(this); // unparked by answer or promote; a spurious wake loops
-      }
-      promoted = false;
-      return Optional.ofNullable(result);
-    }
-
-    /** Answers it, once, and wakes its sender. Room lock held. */
+    /** Answers it, once; a later answer is ignored. Room lock held. */
     void answer(RoomResult done) {
       if (result == null) {
         result = done;
-        LockSupport.unpark(sender);
       }
     }
 
-    /** Asks its sender to store the waiting lines itself. */
-    void promote() {
-      promoted = true;
-      LockSupport.unpark(sender);
-    }
-
-    /** Answers STORE_FAILED unless it was answered: the room failed midway. Room lock held. */
-    void answerIfUnanswered() {
+    /**
+     * Tells the sender: answers STORE_FAILED unless it was answered (the room failed midway),
+     * gives {@code offerError} the sender's ERROR if the answer has one, then settles the line.
+     * Room lock held, after the line's event went out.
+     */
+    void tell(Consumer<byte[]> offerError) {
       answer(new RoomResult.StoreFailed());
+      try {
+        reply.errorFor(result).ifPresent(offerError);
+      } finally {
+        reply.settled(); // a bug must not hang a sender
+      }
     }
   }
 
-  /** Queues a line from {@code from}; its sender then takes the room's lock. */
-  Line add(Member from, long clientId,
-      BiFunction<EventHeader, String, ServerMessage.Event> build) {
-    Line line = new Line(from, clientId, build);
-    queue.add(line);
-    return line;
+  /** Queues a line from {@code from}, answered through {@code reply}. */
+  void add(Member from, long clientId,
+      BiFunction<EventHeader, String, ServerMessage.Event> build, LineReply reply) {
+    queue.add(new Line(from, clientId, build, reply));
   }
 
   /** Whether any line waits now. */
   boolean any() {
     return !queue.isEmpty();
-  }
-
-  /** Asks the sender of the oldest waiting line, if any, to store the waiting lines. */
-  void promoteOldest() {
-    Line oldest = queue.peek();
-    if (oldest != null) {
-      oldest.promote();
-    }
   }
 
   /** How many lines wait now (for tests: it walks the queue). */

@@ -253,7 +253,8 @@ class CoalescedNoticesPropertyTest {
         keepers.remove(name);
       } else if (op < 8) {
         String name = List.copyOf(model.keySet()).get(random.nextInt(model.size()));
-        rooms.named("#general").orElseThrow().say(handles.get(name), nextId++, "hi", false);
+        AwaitedLine.say(rooms.named("#general").orElseThrow(), handles.get(name), nextId++, "hi",
+            false);
         // a MESSAGE comes after every change before it: at the MESSAGE, everyone is up to date
         for (var e : keepers.entrySet()) {
           assertEquals(List.copyOf(model.values()), e.getValue().roster,

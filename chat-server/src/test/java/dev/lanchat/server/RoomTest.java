@@ -139,7 +139,7 @@ class RoomTest {
   }
 
   private RoomResult say(Room room, Member m, String text) {
-    return room.say(m, nextId++, text, false);
+    return AwaitedLine.say(room, m, nextId++, text, false);
   }
 
   /** A key per name, so members can be told apart by key too. */
@@ -199,7 +199,7 @@ class RoomTest {
           return;
         }
         for (int k = 0; k < each; k++) {
-          general().say(m, base + k, m.name() + " " + k, false);
+          AwaitedLine.say(general(), m, base + k, m.name() + " " + k, false);
         }
       }));
     }
@@ -337,9 +337,10 @@ class RoomTest {
   void aResentClientMessageIdIsDroppedSilently() {
     FakeSubscriber a = subscriber();
     Member alice = enter(a, "alice");
-    assertInstanceOf(RoomResult.Done.class, general().say(alice, 7, "once", false));
-    assertInstanceOf(RoomResult.Repeat.class, general().say(alice, 7, "once", false));
-    assertInstanceOf(RoomResult.Repeat.class, general().say(alice, 7, "once", true),
+    Room room = general();
+    assertInstanceOf(RoomResult.Done.class, AwaitedLine.say(room, alice, 7, "once", false));
+    assertInstanceOf(RoomResult.Repeat.class, AwaitedLine.say(room, alice, 7, "once", false));
+    assertInstanceOf(RoomResult.Repeat.class, AwaitedLine.say(room, alice, 7, "once", true),
         "an ME with the same id is the same message");
     assertEquals(List.of("alice:once"), texts(a));
     assertEquals(2, log.appends(), "JOINED and the one MESSAGE");
@@ -352,28 +353,7 @@ class RoomTest {
     CountDownLatch release = new CountDownLatch(1);
     FakeSubscriber a = subscriber();
     FakeSubscriber b = subscriber();
-    java.util.concurrent.atomic.AtomicBoolean first =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    Subscriber gate = new Subscriber() { // holds the room's lock on its first MESSAGE
-      @Override
-      public boolean offer(byte[] encoded) {
-        boolean queued = b.offer(encoded);
-        if (b.received.getLast() instanceof ServerMessage.Chat && first.getAndSet(false)) {
-          holding.countDown();
-          try {
-            assertTrue(release.await(10, TimeUnit.SECONDS));
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-        }
-        return queued;
-      }
-
-      @Override
-      public void evicted(String reason) {
-        b.evicted(reason);
-      }
-    };
+    Subscriber gate = holdsTheLockOnItsFirstMessage(b, holding, release);
     Member alice = enter(a, "alice");
     enter(gate, "bob");
     List<Member> others = new ArrayList<>();
@@ -382,10 +362,12 @@ class RoomTest {
     }
     int callsBefore = log.appendEachSizes().size();
     List<Thread> threads = new ArrayList<>();
-    threads.add(Thread.ofVirtual().start(() -> general().say(alice, 1, "first", false)));
+    threads.add(Thread.ofVirtual()
+        .start(() -> AwaitedLine.say(general(), alice, 1, "first", false)));
     assertTrue(holding.await(10, TimeUnit.SECONDS));
     for (Member m : others) {
-      threads.add(Thread.ofVirtual().start(() -> general().say(m, 1, m.name(), false)));
+      threads.add(Thread.ofVirtual()
+          .start(() -> AwaitedLine.say(general(), m, 1, m.name(), false)));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (general().linesWaiting() < others.size() && System.nanoTime() < deadline) {
@@ -415,6 +397,60 @@ class RoomTest {
             throw new AssertionError(x);
           }
         }).toList(), "sent in the order the store numbered them");
+  }
+
+  /**
+   * A subscriber that passes everything to {@code b} and, on its first MESSAGE, holds the room's
+   * lock (it is offered under it) until {@code release}, after counting {@code holding} down.
+   */
+  private static Subscriber holdsTheLockOnItsFirstMessage(FakeSubscriber b,
+      CountDownLatch holding, CountDownLatch release) {
+    java.util.concurrent.atomic.AtomicBoolean first =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    return new Subscriber() { // holds the room's lock on its first MESSAGE
+      @Override
+      public boolean offer(byte[] encoded) {
+        boolean queued = b.offer(encoded);
+        if (b.received.getLast() instanceof ServerMessage.Chat && first.getAndSet(false)) {
+          holding.countDown();
+          try {
+            assertTrue(release.await(10, TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+        return queued;
+      }
+
+      @Override
+      public void evicted(String reason) {
+        b.evicted(reason);
+      }
+    };
+  }
+
+  @Test
+  void aMembersLineIsHandedOverWithoutWaitingForTheRoomAndAnsweredInOrder() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FakeSubscriber a = subscriber();
+    FakeSubscriber b = subscriber();
+    Member alice = enter(a, "alice");
+    enter(holdsTheLockOnItsFirstMessage(b, holding, release), "bob");
+    Thread first = Thread.ofVirtual()
+        .start(() -> AwaitedLine.say(general(), alice, 1, "first", false));
+    assertTrue(holding.await(10, TimeUnit.SECONDS));
+    // the room is held: with a reader that waited for its line, this thread would hang here
+    AwaitedLine second = new AwaitedLine();
+    AwaitedLine third = new AwaitedLine();
+    general().say(alice, 2, "second", false, second);
+    general().say(alice, 2, "third", false, third);
+    assertEquals(2, general().linesWaiting(), "both lines wait for the room, not their sender");
+    release.countDown();
+    assertInstanceOf(RoomResult.Done.class, second.await());
+    assertInstanceOf(RoomResult.Repeat.class, third.await(), "the same id, after the second");
+    assertTrue(first.join(java.time.Duration.ofSeconds(10)));
+    assertEquals(List.of("alice:first", "alice:second"), texts(b));
   }
 
   @Test

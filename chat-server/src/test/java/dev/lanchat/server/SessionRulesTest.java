@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ErrorCode;
 import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.rules.Texts;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -219,6 +220,65 @@ class SessionRulesTest {
       alice.send(TestClient.who());
       assertEquals(List.of("alice"), TestClient.names(alice.await(ServerMessage.Roster.class).members()));
     }
+  }
+
+  @Test
+  void aClientsMessagesTakeEffectInTheOrderItSentThem() throws Exception {
+    try (TestClient alice = TestClient.join(port, "alice");
+        TestClient bob = TestClient.join(port, "bob");
+        TestClient carol = TestClient.join(port, "carol");
+        TestClient dave = TestClient.join(port, "dave")) {
+      // carol and dave keep the room busy, so that bob's lines wait for it behind theirs
+      List<Thread> noise = new java.util.ArrayList<>();
+      for (TestClient busy : List.of(carol, dave)) {
+        noise.add(Thread.ofVirtual().start(() -> {
+          try {
+            for (int i = 0; i < 400; i++) {
+              busy.say(TestClient.GENERAL, "noise " + i);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }));
+      }
+      // lines, then PART, sent without waiting: every line is in the room before bob leaves
+      for (int i = 0; i < 3 * PendingLines.MOST_LINES; i++) {
+        bob.say(TestClient.GENERAL, "line " + i);
+      }
+      bob.send(new ClientMessage.Part(TestClient.GENERAL, "gone"));
+      for (int i = 0; i < 3 * PendingLines.MOST_LINES; i++) {
+        assertEquals("line " + i, nextFromBob(alice));
+      }
+      assertEquals("parted", alice.awaitLeft("bob").reason());
+
+      // a later message's ERROR and PONG come after the echo of the line before them
+      bob.enter(TestClient.GENERAL);
+      bob.say(TestClient.GENERAL, "fine");
+      bob.send(new ClientMessage.Say(bob.nextId(), TestClient.GENERAL,
+          "x".repeat(Texts.MAX_BYTES + 1)));
+      bob.send(new ClientMessage.Ping(7));
+      assertEquals("fine", nextFromBob(bob));
+      bob.awaitError(ErrorCode.TEXT_TOO_LONG);
+      assertEquals(7, bob.await(ServerMessage.Pong.class).token());
+      assertEquals("fine", nextFromBob(alice));
+
+      // a line sent right before BYE is kept and reaches the others before its sender's LEFT
+      bob.say(TestClient.GENERAL, "last words");
+      bob.send(new ClientMessage.Bye());
+      assertEquals("last words", nextFromBob(alice));
+      assertEquals("", alice.awaitLeft("bob").reason());
+      for (Thread t : noise) {
+        assertTrue(t.join(java.time.Duration.ofSeconds(30)));
+      }
+    }
+  }
+
+  /** The text of the next MESSAGE from bob, or of bob's LEFT if that comes first. */
+  private static String nextFromBob(TestClient to) {
+    ServerMessage m = to.awaitMatching(x -> x instanceof ServerMessage.Chat c
+        && c.from().equals("bob") || x instanceof ServerMessage.Left l && l.name().equals("bob"),
+        "bob's next MESSAGE");
+    return m instanceof ServerMessage.Chat c ? c.text() : "LEFT " + ((ServerMessage.Left) m).reason();
   }
 
   @Test

@@ -34,14 +34,23 @@ public record RoomMessage(long epoch, long counter, ByteString ciphertext, ByteS
     Objects.requireNonNull(signature, "signature");
     if (epoch < 0 || epoch > 0xFFFF_FFFFL || counter < 1 || counter > 0xFFFF_FFFFL
         || ciphertext.size() < TAG || signature.size() != 64
-        || 8 + ciphertext.size() + 64 > MAX_SIZE) {
+        || encodedSize(ciphertext) > MAX_SIZE) {
       throw new IllegalArgumentException("not a room message");
     }
   }
 
+  /** The size of the encoded form, in bytes. */
+  public int encodedSize() {
+    return encodedSize(ciphertext);
+  }
+
+  private static int encodedSize(ByteString ciphertext) {
+    return 8 + ciphertext.size() + 64; // epoch, counter, ciphertext, signature
+  }
+
   /** The encoded form. */
   public byte[] encode() {
-    return new ByteWriter(8 + ciphertext.size() + 64).u32(epoch).u32(counter).bytes(ciphertext)
+    return new ByteWriter(encodedSize()).u32(epoch).u32(counter).bytes(ciphertext)
         .bytes(signature).toByteArray();
   }
 
