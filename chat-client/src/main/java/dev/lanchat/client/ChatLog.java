@@ -1,5 +1,6 @@
 package dev.lanchat.client;
 
+import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -30,8 +30,6 @@ import java.util.Set;
 public final class ChatLog implements AutoCloseable {
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString(
       "rw-------");
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString(
-      "rwx------");
   private static final OpenOption[] APPEND = {StandardOpenOption.CREATE,
       StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
 
@@ -84,7 +82,7 @@ public final class ChatLog implements AutoCloseable {
       throw new IOException("it is a file; --log takes a folder, and writes one file a day"
           + " into it");
     }
-    Files.createDirectories(dir, dirMode());
+    SecureFiles.createFolder(dir);
   }
 
   /** {@code host:port} as a file name: anything but letters, digits, dot and dash becomes _. */
@@ -154,11 +152,6 @@ public final class ChatLog implements AutoCloseable {
     }
     out = null;
     day = null;
-  }
-
-  private static FileAttribute<?>[] dirMode() {
-    return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_MODE)}
-        : new FileAttribute<?>[0];
   }
 
   private static boolean posix() {

@@ -105,19 +105,31 @@ public final class SecureFiles {
     sync.folder(file.toAbsolutePath().getParent());
   }
 
+  /**
+   * Creates {@code dir}, and any folder above it that is missing, owner-only (0700 where modes
+   * exist); a folder that is there already is left as it is.
+   *
+   * @throws FileSystemException naming the path, when a file stands where a folder should be
+   * @throws IOException if it cannot be created
+   */
+  public static void createFolder(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)} : new FileAttribute<?>[0]);
+    } catch (FileAlreadyExistsException e) {
+      // not a file's own "already exists", which createNew's callers take as another process
+      // having written it first (and the JDK's own message would be the path alone)
+      throw new FileSystemException(e.getFile(), null, "a file is in the way, where a folder"
+          + " should be");
+    }
+  }
+
   private static Path writeTemp(Path file, byte[] content, Sync sync) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    if (!Files.isDirectory(dir)) {
-      try {
-        Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
-            PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)} : new FileAttribute<?>[0]);
-      } catch (FileAlreadyExistsException e) {
-        // not the file's own "already exists", which createNew's callers take as another
-        // process having written it first: a file stands where a folder must be
-        throw new FileSystemException(e.getFile(), null, "a file is in the way, where a folder"
-            + " should be");
-      }
-    }
+    createFolder(dir);
     Path temp = posix(dir)
         ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
             PosixFilePermissions.asFileAttribute(OWNER_ONLY))

@@ -1,5 +1,6 @@
 package dev.lanchat.server.store;
 
+import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -41,7 +42,7 @@ public final class ServerLock implements AutoCloseable {
   public static ServerLock take(Path store) throws StoreException {
     Path file = fileFor(store).toAbsolutePath();
     try {
-      StoreFile.createFolder(file.getParent());
+      SecureFiles.createFolder(file.getParent());
     } catch (IOException e) {
       throw new StoreException(store, "cannot create its folder (" + StoreFile.describe(e) + ")",
           e);

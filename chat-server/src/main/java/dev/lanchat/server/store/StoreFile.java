@@ -1,5 +1,6 @@
 package dev.lanchat.server.store;
 
+import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -67,7 +68,7 @@ final class StoreFile {
   private static void createOwnerOnly(Path file) throws StoreException {
     Path dir = file.toAbsolutePath().getParent();
     try {
-      createFolder(dir);
+      SecureFiles.createFolder(dir);
     } catch (IOException e) {
       throw new StoreException(file, "cannot create its folder (" + describe(e) + ")", e);
     }
@@ -77,13 +78,6 @@ final class StoreFile {
       // another process (an admin command, say) created it first: use theirs
     } catch (IOException e) {
       throw new StoreException(file, "cannot create the store (" + describe(e) + ")", e);
-    }
-  }
-
-  /** Creates {@code dir} owner-only (0700) if it is missing. */
-  static void createFolder(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, posixAttribute(dir, "rwx------"));
     }
   }
 
@@ -113,7 +107,6 @@ final class StoreFile {
    */
   static String describe(Exception e) {
     return switch (e) {
-      case FileAlreadyExistsException f -> "a file is in the way: " + f.getFile();
       case NotDirectoryException n -> "not a folder: " + n.getFile();
       case AccessDeniedException a -> "permission denied: " + a.getFile();
       case NoSuchFileException n -> "no such file or folder: " + n.getFile();

@@ -21,7 +21,8 @@ class StoreFileTest {
   void aFileWhereTheStoresFolderShouldBeIsNamedAsInTheWay() throws Exception {
     Path file = Files.writeString(dir.resolve("notes"), "not a folder");
     Path store = file.resolve("server.db");
-    String expected = store + ": cannot create its folder (a file is in the way: " + file + ")";
+    String expected = store + ": cannot create its folder (" + file
+        + ": a file is in the way, where a folder should be)";
     assertEquals(expected, assertThrows(StoreException.class,
         () -> Store.open(store, Clock.systemUTC())).getMessage());
     assertEquals(expected, assertThrows(StoreException.class,
