@@ -316,8 +316,7 @@ public final class ClientCommand implements Callable<Integer> {
     try {
       known = KnownServers.load(knownServers);
     } catch (BadFileException e) {
-      console.problem("! cannot use the known-servers file: " + e.getMessage());
-      console.problem("! Fix or remove that file; it is never treated as empty.");
+      UnusableFile.tell(console, "known-servers file", e);
       return ExitCode.UNTRUSTED;
     }
     Optional<ChatProgram.RoomSettings> conversation = rooms.settings(knownServers, console);
@@ -330,8 +329,7 @@ public final class ClientCommand implements Callable<Integer> {
     try {
       peers = KnownPeers.load(peersFile);
     } catch (BadFileException e) {
-      console.problem("! cannot use the known-peers file: " + e.getMessage());
-      console.problem("! Fix or remove that file; it is never treated as empty.");
+      UnusableFile.tell(console, "known-peers file", e);
       return ExitCode.UNTRUSTED;
     }
     return connect(console, known, peers, discoveryTargets, conversation.get());

@@ -53,8 +53,7 @@ final class RoomOptions {
       return Optional.of(new ChatProgram.RoomSettings(Commands.room(room.strip()).orElseThrow(),
           !noBell, IgnoreList.load(file)));
     } catch (BadFileException e) {
-      console.problem("! cannot use the ignore file: " + e.getMessage());
-      console.problem("! Fix or remove that file; it is never treated as empty.");
+      UnusableFile.tell(console, "ignore file", e);
       return Optional.empty();
     }
   }

@@ -133,6 +133,27 @@ class ClientCommandTest {
   }
 
   @Test
+  void aFolderGivenAsTheKnownServersFileIsSaidToBeOne() throws Exception {
+    java.nio.file.Path folder = java.nio.file.Files.createDirectory(home.resolve("pins"));
+    try (ClosedPort closed = new ClosedPort()) {
+      ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
+      PrintStream err = new PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8);
+      int exit = ClientCommand.commandLine(new ClientCommand(
+          c -> new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, err), Map.of(),
+          ZoneOffset.UTC)).execute("--host", "127.0.0.1:" + closed.port(), "--name", "alice",
+          "--known-servers", folder.toString(),
+          "--identity", home.resolve("identity.pem").toString());
+      String said = errors.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(ExitCode.UNTRUSTED, exit, said);
+      assertTrue(said.contains("! cannot use the known-servers file: " + folder
+          + ": is a folder, not a file"), said);
+      assertTrue(said.contains("! Give the path of a file there, not of a folder."), said);
+      assertFalse(said.contains("Fix or remove that file"), said);
+    }
+  }
+
+  @Test
   void aPortGivenTwiceDifferentlyIsAUsageError() {
     Refused r = withoutConsole("--host", "127.0.0.1:5001", "--port", "5002", "--name", "a");
     assertEquals(ExitCode.USAGE, r.exit());
