@@ -21,6 +21,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -341,12 +342,10 @@ final class Room {
 
   /** A member's away text changed: the next ROSTER is encoded again. */
   void awayChanged() {
-    lock.lock();
-    try {
+    read(() -> {
       roster.changed();
-    } finally {
-      lock.unlock();
-    }
+      return null;
+    });
   }
 
   /** Passes {@code encoded} (a relayed SIGNED_HEAD) to every member but {@code from}. */
@@ -386,12 +385,8 @@ final class Room {
 
   /** This room's line in ROOM_LIST: name, member count, topic. */
   dev.lanchat.common.message.RoomSummary summary() {
-    lock.lock();
-    try {
-      return new dev.lanchat.common.message.RoomSummary(name, members.size(), topic, endToEnd);
-    } finally {
-      lock.unlock();
-    }
+    return read(
+        () -> new dev.lanchat.common.message.RoomSummary(name, members.size(), topic, endToEnd));
   }
 
   /**
@@ -399,8 +394,7 @@ final class Room {
    * without LEFT (each client gets BYE instead).
    */
   void close() {
-    lock.lock();
-    try {
+    read(() -> {
       closed = true;
       for (Member m : members) {
         m.rooms().remove(key);
@@ -408,29 +402,18 @@ final class Room {
       members.clear();
       notices.clear();
       roster.changed();
-    } finally {
-      lock.unlock();
-    }
+      return null; // the lines that wait are answered NOT_IN_ROOM after this
+    });
   }
 
   /** Everyone here as the wire names them (name and key), in join order. */
   List<dev.lanchat.common.message.Member> membersOnWire() {
-    lock.lock();
-    try {
-      return members.stream().map(Member::onWire).toList();
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> members.stream().map(Member::onWire).toList());
   }
 
   /** The names of everyone here, in join order. */
   List<String> names() {
-    lock.lock();
-    try {
-      return members.stream().map(Member::name).toList();
-    } finally {
-      lock.unlock();
-    }
+    return read(() -> members.stream().map(Member::name).toList());
   }
 
   /** How many members' lines wait for the lock now (for tests). */
@@ -441,6 +424,21 @@ final class Room {
   /** True when the calling thread holds the room lock (for assertions in tests). */
   boolean isLockedByCurrentThread() {
     return lock.isHeldByCurrentThread();
+  }
+
+  /**
+   * Runs {@code action} under the lock for a change that sends nothing (or a read), then, as
+   * every holder of the lock must, stores the members' lines that queued meanwhile: a line whose
+   * sender found the lock held here is taken by nobody else.
+   */
+  private <T> T read(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+      storeWaitingLines();
+    }
   }
 
   /**

@@ -454,6 +454,33 @@ class RoomTest {
   }
 
   @Test
+  void aLineQueuedWhileTheRoomIsOnlyBeingReadIsStillStored() throws Exception {
+    FakeSubscriber a = subscriber();
+    Member alice = enter(a, "alice");
+    Room room = general();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    // another member's ROOMS and WHO take the lock only to read: a line that finds it held must
+    // still be stored, though no event follows to pick it up
+    Thread reader = Thread.ofPlatform().start(() -> {
+      while (!stop.get()) {
+        room.summary();
+        room.names();
+      }
+    });
+    try {
+      for (int i = 1; i <= 300; i++) {
+        assertInstanceOf(RoomResult.Done.class, AwaitedLine.say(room, alice, i, "line " + i,
+            false), "line " + i);
+      }
+    } finally {
+      stop.set(true);
+      assertTrue(reader.join(java.time.Duration.ofSeconds(10)));
+    }
+    assertEquals(300, texts(a).size());
+  }
+
+  @Test
   void aStoreFailureSendsNothingAndSaysSo() {
     FakeSubscriber a = subscriber();
     FakeSubscriber b = subscriber();
