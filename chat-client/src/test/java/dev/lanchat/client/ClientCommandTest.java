@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -115,26 +116,31 @@ class ClientCommandTest {
   @Test
   void anIdentityThatCannotBeCreatedIsSaidSoNotAsATerminalProblem() throws Exception {
     java.nio.file.Path notes = java.nio.file.Files.writeString(home.resolve("notes"), "x");
-    try (ClosedPort closed = new ClosedPort()) {
-      ByteArrayOutputStream errors = new ByteArrayOutputStream();
-      PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
-      PrintStream err = new PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8);
-      int exit = ClientCommand.commandLine(new ClientCommand(
-          c -> new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, err), Map.of(),
-          ZoneOffset.UTC)).execute("--host", "127.0.0.1:" + closed.port(), "--name", "alice",
-          "--known-servers", home.resolve("k").toString(),
-          "--identity", notes.resolve("identity.pem").toString());
-      String said = errors.toString(java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(ExitCode.CONNECTION, exit, said);
-      assertTrue(said.contains("! cannot create the identity file " + notes.resolve("identity.pem")
-          + ": " + notes + ": a file is in the way, where a folder should be"), said);
-      assertFalse(said.contains("terminal"), said);
-    }
+    Refused r = withPipedConsole(home.resolve("k"), notes.resolve("identity.pem"));
+    assertEquals(ExitCode.CONNECTION, r.exit(), r.err());
+    assertTrue(r.err().contains("! cannot create the identity file "
+        + notes.resolve("identity.pem") + ": " + notes
+        + ": a file is in the way, where a folder should be"), r.err());
+    assertFalse(r.err().contains("terminal"), r.err());
   }
 
   @Test
   void aFolderGivenAsTheKnownServersFileIsSaidToBeOne() throws Exception {
     java.nio.file.Path folder = java.nio.file.Files.createDirectory(home.resolve("pins"));
+    Refused r = withPipedConsole(folder, home.resolve("identity.pem"));
+    assertEquals(ExitCode.UNTRUSTED, r.exit(), r.err());
+    assertTrue(r.err().contains("! cannot use the known-servers file: " + folder
+        + ": is a folder, not a file"), r.err());
+    assertTrue(r.err().contains("! Give the path of a file there, not of a folder."), r.err());
+    assertFalse(r.err().contains("Fix or remove that file"), r.err());
+  }
+
+  /**
+   * Runs the client against a closed loopback port with a piped console, these trust and
+   * identity files, and what it printed as problems.
+   */
+  private static Refused withPipedConsole(Path knownServers,
+      Path identity) throws IOException {
     try (ClosedPort closed = new ClosedPort()) {
       ByteArrayOutputStream errors = new ByteArrayOutputStream();
       PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true);
@@ -142,14 +148,8 @@ class ClientCommandTest {
       int exit = ClientCommand.commandLine(new ClientCommand(
           c -> new PipedConsole(new ByteArrayInputStream(new byte[0]), sink, err), Map.of(),
           ZoneOffset.UTC)).execute("--host", "127.0.0.1:" + closed.port(), "--name", "alice",
-          "--known-servers", folder.toString(),
-          "--identity", home.resolve("identity.pem").toString());
-      String said = errors.toString(java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(ExitCode.UNTRUSTED, exit, said);
-      assertTrue(said.contains("! cannot use the known-servers file: " + folder
-          + ": is a folder, not a file"), said);
-      assertTrue(said.contains("! Give the path of a file there, not of a folder."), said);
-      assertFalse(said.contains("Fix or remove that file"), said);
+          "--known-servers", knownServers.toString(), "--identity", identity.toString());
+      return new Refused(exit, errors.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
