@@ -29,7 +29,7 @@ final class PendingLines {
   private final Semaphore free = new Semaphore(MOST_BYTES);
 
   /** What a line of {@code bytes} holds of the connection's places. */
-  static int cost(int bytes) {
+  private static int cost(int bytes) {
     return Math.min(Math.max(bytes, LEAST_COST), MOST_BYTES);
   }
 

@@ -342,7 +342,7 @@ final class Room {
 
   /** A member's away text changed: the next ROSTER is encoded again. */
   void awayChanged() {
-    read(() -> {
+    withoutEvent(() -> {
       roster.changed();
       return null;
     });
@@ -385,7 +385,7 @@ final class Room {
 
   /** This room's line in ROOM_LIST: name, member count, topic. */
   dev.lanchat.common.message.RoomSummary summary() {
-    return read(
+    return withoutEvent(
         () -> new dev.lanchat.common.message.RoomSummary(name, members.size(), topic, endToEnd));
   }
 
@@ -394,7 +394,7 @@ final class Room {
    * without LEFT (each client gets BYE instead).
    */
   void close() {
-    read(() -> {
+    withoutEvent(() -> {
       closed = true;
       for (Member m : members) {
         m.rooms().remove(key);
@@ -408,12 +408,12 @@ final class Room {
 
   /** Everyone here as the wire names them (name and key), in join order. */
   List<dev.lanchat.common.message.Member> membersOnWire() {
-    return read(() -> members.stream().map(Member::onWire).toList());
+    return withoutEvent(() -> members.stream().map(Member::onWire).toList());
   }
 
   /** The names of everyone here, in join order. */
   List<String> names() {
-    return read(() -> members.stream().map(Member::name).toList());
+    return withoutEvent(() -> members.stream().map(Member::name).toList());
   }
 
   /** How many members' lines wait for the lock now (for tests). */
@@ -427,11 +427,11 @@ final class Room {
   }
 
   /**
-   * Runs {@code action} under the lock for a change that sends nothing (or a read), then, as
-   * every holder of the lock must, stores the members' lines that queued meanwhile: a line whose
+   * Runs {@code action}, a read or a change that sends nothing, under the lock; then, as every
+   * holder of the lock must, stores the members' lines that queued meanwhile: a line whose
    * sender found the lock held here is taken by nobody else.
    */
-  private <T> T read(Supplier<T> action) {
+  private <T> T withoutEvent(Supplier<T> action) {
     lock.lock();
     try {
       return action.get();

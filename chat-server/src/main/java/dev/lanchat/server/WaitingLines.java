@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * the store's per-transaction cost is paid once for all the lines that arrived while the
  * previous one was being written, and a quiet room's line still goes alone, at once.
  *
- * <p>Bounded by {@link PendingLines}: a connection has at most {@link PendingLines#MOST} lines
- * here. Nobody waits on a line: the room answers it through its {@link LineReply}.
+ * <p>Bounded by {@link PendingLines}: a connection has at most {@link PendingLines#MOST_LINES}
+ * lines here. Nobody waits on a line: the room answers it through its {@link LineReply}.
  *
  * <p>Thread-safe: lines are added by any thread; they are taken and answered under the room's
  * lock.
