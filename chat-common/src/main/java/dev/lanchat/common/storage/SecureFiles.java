@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -117,8 +118,7 @@ public final class SecureFiles {
       return;
     }
     try {
-      Files.createDirectories(dir, posix(dir) ? new FileAttribute<?>[] {
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)} : new FileAttribute<?>[0]);
+      Files.createDirectories(dir, modes(dir, OWNER_ONLY_DIR));
     } catch (FileAlreadyExistsException e) {
       // not a file's own "already exists", which createNew's callers take as another process
       // having written it first (and the JDK's own message would be the path alone)
@@ -130,10 +130,7 @@ public final class SecureFiles {
   private static Path writeTemp(Path file, byte[] content, Sync sync) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     createFolder(dir);
-    Path temp = posix(dir)
-        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-            PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", ownerOnlyFile(dir));
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -148,12 +145,31 @@ public final class SecureFiles {
     }
   }
 
-  private static boolean posix(Path dir) {
-    Path existing = dir;
+  /**
+   * The attribute that makes a file created in {@code dir} owner-only (0600), for
+   * {@link Files#createFile} or {@link java.nio.channels.FileChannel#open}; none where the file
+   * system has no POSIX modes.
+   */
+  public static FileAttribute<?>[] ownerOnlyFile(Path dir) {
+    return modes(dir, OWNER_ONLY);
+  }
+
+  /**
+   * Whether {@code path} (or, while it does not exist, the nearest folder above it) is on a file
+   * system with POSIX modes.
+   */
+  public static boolean posix(Path path) {
+    Path existing = path.toAbsolutePath();
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
     return existing != null
-        && Files.getFileAttributeView(existing, java.nio.file.attribute.PosixFileAttributeView.class) != null;
+        && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
+  }
+
+  private static FileAttribute<?>[] modes(Path near, Set<PosixFilePermission> modes) {
+    return posix(near)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(modes)}
+        : new FileAttribute<?>[0];
   }
 }

@@ -50,7 +50,7 @@ public final class ServerLock implements AutoCloseable {
     FileChannel channel;
     try {
       channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-          StoreFile.ownerOnly(file.getParent()));
+          SecureFiles.ownerOnlyFile(file.getParent()));
     } catch (IOException e) {
       throw new StoreException(store, "cannot make its lock file " + file + " ("
           + StoreFile.describe(e) + ")", e);

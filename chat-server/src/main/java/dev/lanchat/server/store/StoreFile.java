@@ -10,8 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -49,7 +47,7 @@ final class StoreFile {
     if (!Files.isRegularFile(file)) {
       throw new StoreException(file, "this is not a regular file, so it cannot be the store");
     }
-    if (!posix(file)) {
+    if (!SecureFiles.posix(file)) {
       return;
     }
     Set<PosixFilePermission> permissions;
@@ -73,33 +71,12 @@ final class StoreFile {
       throw new StoreException(file, "cannot create its folder (" + describe(e) + ")", e);
     }
     try {
-      Files.createFile(file, ownerOnly(dir));
+      Files.createFile(file, SecureFiles.ownerOnlyFile(dir));
     } catch (FileAlreadyExistsException e) {
       // another process (an admin command, say) created it first: use theirs
     } catch (IOException e) {
       throw new StoreException(file, "cannot create the store (" + describe(e) + ")", e);
     }
-  }
-
-  /** The attribute that makes a new file in {@code dir} owner-only (0600), where modes exist. */
-  static FileAttribute<?>[] ownerOnly(Path dir) {
-    return posixAttribute(dir, "rw-------");
-  }
-
-  private static FileAttribute<?>[] posixAttribute(Path near, String mode) {
-    return posix(near)
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString(mode))}
-        : new FileAttribute<?>[0];
-  }
-
-  private static boolean posix(Path path) {
-    Path existing = path.toAbsolutePath();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    return existing != null
-        && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
   }
 
   /**
