@@ -4,14 +4,12 @@ import dev.lanchat.common.storage.SecureFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -28,8 +26,6 @@ import java.util.Set;
  * session's reader thread and the input thread both write.
  */
 public final class ChatLog implements AutoCloseable {
-  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString(
-      "rw-------");
   private static final OpenOption[] APPEND = {StandardOpenOption.CREATE,
       StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
 
@@ -125,19 +121,17 @@ public final class ChatLog implements AutoCloseable {
   }
 
   private static OutputStream openFile(Path file) throws IOException {
-    boolean posix = posix();
-    if (posix && Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
       try { // created owner-only from the first byte, never widened later
-        Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
-      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        Files.newByteChannel(file,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            SecureFiles.ownerOnlyFile(file.toAbsolutePath().getParent())).close();
+      } catch (FileAlreadyExistsException raced) {
         // another client of the same server made it meanwhile: append to it
       }
     }
     OutputStream stream = Files.newOutputStream(file, APPEND);
-    if (posix) {
-      Files.setPosixFilePermissions(file, FILE_MODE); // an older file made by hand is narrowed
-    }
+    SecureFiles.narrowToOwner(file); // an older file made by hand is narrowed
     return stream;
   }
 
@@ -152,9 +146,5 @@ public final class ChatLog implements AutoCloseable {
     }
     out = null;
     day = null;
-  }
-
-  private static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 }

@@ -24,8 +24,10 @@ import java.util.Set;
  * new content rather than at an empty file.
  */
 public final class SecureFiles {
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
 
   private SecureFiles() {}
 
@@ -152,6 +154,16 @@ public final class SecureFiles {
    */
   public static FileAttribute<?>[] ownerOnlyFile(Path dir) {
     return modes(dir, OWNER_ONLY);
+  }
+
+  /**
+   * Makes an existing file owner-only (0600) where the file system has POSIX modes, for a file
+   * that is appended to and may have been made wider by hand.
+   */
+  public static void narrowToOwner(Path file) throws IOException {
+    if (posix(file)) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY);
+    }
   }
 
   /**
