@@ -1,11 +1,13 @@
 package dev.lanchat.server;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,6 +22,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * 10,000 connections is most of the server's heap); a busy one keeps its writer running from
  * batch to batch.
  *
+ * <p>A writer that has written {@value #LINGER_AFTER_BATCHES} or more batches since it started
+ * or last lingered is busy: when it finds the queue empty it lingers (parks) for up to
+ * {@link #LINGER} before it ends, and the next offer wakes it instead of starting a new thread.
+ * Under a high pace, where more is queued while a batch is written, that saves a thread's start
+ * and end per batch. A writer with one batch to write ends at once, and so does a woken one
+ * that wrote one batch: at a low pace a writer that lingered from one offer to the next
+ * delivered later than a new thread does (docs/performance.md, "A writer that lingers"), and an
+ * idle connection's memory stays as without it. {@link #finish} and {@link #abort} wake a
+ * lingering writer too.
+ *
  * <p>It writes to a {@link Sink}, not to a socket, so it can be tested in memory.
  *
  * <p>Thread-safe. {@link #offer} never blocks (the room calls it while holding its lock); only
@@ -32,6 +44,10 @@ final class Outbox {
   private static final long BATCH_BYTES = 1L << 20;
   /** The queue's room while nothing waits; more than this and an emptied queue is replaced. */
   private static final int IDLE_CAPACITY = 8;
+  /** How long a busy writer waits for the next offer before it ends. */
+  static final Duration LINGER = Duration.ofMillis(20);
+  /** Batches a writer writes in its run before it is busy enough to linger. */
+  static final int LINGER_AFTER_BATCHES = 2;
 
   /** Where the writer puts each batch: the connection's record layer, or a fake in tests. */
   interface Sink {
@@ -50,6 +66,7 @@ final class Outbox {
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
+  private final long lingerNanos;
   private final ReentrantLock lock = new ReentrantLock();
   // small: an idle connection's queue is empty, and ArrayDeque grows by itself under load (and
   // never shrinks, so a queue that grew is replaced once it is empty: see next())
@@ -62,6 +79,8 @@ final class Outbox {
   // guarded by lock: the name writers get once started, and whether one is running now
   private String threadName;
   private boolean writing;
+  // guarded by lock: the writer while it lingers, which the next change must wake
+  private Thread lingering;
 
   /**
    * @param sink where batches are written
@@ -71,11 +90,18 @@ final class Outbox {
    * @param finisher told when the writer has stopped
    */
   Outbox(Sink sink, OutboundBudget budget, int maxMessages, long maxBytes, Finisher finisher) {
+    this(sink, budget, maxMessages, maxBytes, finisher, LINGER);
+  }
+
+  /** As above, with how long a busy writer lingers (tests use a long or a short one). */
+  Outbox(Sink sink, OutboundBudget budget, int maxMessages, long maxBytes, Finisher finisher,
+      Duration linger) {
     this.sink = sink;
     this.budget = budget;
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.finisher = finisher;
+    this.lingerNanos = linger.toNanos();
   }
 
   /**
@@ -83,7 +109,7 @@ final class Outbox {
    * written now.
    */
   void start(String threadName) {
-    boolean wake;
+    Wake wake;
     lock.lock();
     try {
       this.threadName = threadName;
@@ -100,19 +126,37 @@ final class Outbox {
    * new writer would at once wait for that lock in {@link #next} and have to be woken again:
    * two schedulings of a virtual thread per wake instead of one.
    */
-  private boolean claimWriter() {
-    if (threadName != null && !writing && (!queue.isEmpty() || finishing || aborted)) {
-      writing = true;
-      return true;
+  private Wake claimWriter() {
+    if (!queue.isEmpty() || finishing || aborted) {
+      if (lingering != null) {
+        Thread writer = lingering;
+        lingering = null;
+        return new Wake.Unpark(writer);
+      }
+      if (threadName != null && !writing) {
+        writing = true;
+        return new Wake.Start();
+      }
     }
-    return false;
+    return new Wake.None();
   }
 
-  /** Outside the lock: starts the writer {@link #claimWriter} claimed, if it did. */
-  private void startWriter(boolean claimed) {
-    if (claimed) {
-      Thread.ofVirtual().name(threadName).start(this::drain);
+  /** Outside the lock: starts or wakes the writer as {@link #claimWriter} decided. */
+  private void startWriter(Wake wake) {
+    switch (wake) {
+      case Wake.Start s -> Thread.ofVirtual().name(threadName).start(this::drain);
+      case Wake.Unpark u -> LockSupport.unpark(u.writer());
+      case Wake.None n -> { }
     }
+  }
+
+  /** What a change does for the writer: nothing, start one, or wake the one that lingers. */
+  private sealed interface Wake {
+    record None() implements Wake {}
+
+    record Start() implements Wake {}
+
+    record Unpark(Thread writer) implements Wake {}
   }
 
   /**
@@ -144,7 +188,7 @@ final class Outbox {
    * @return false when one did not fit (the client is too slow and must be removed)
    */
   boolean offerAll(List<OutboundRecord> records) {
-    boolean wake;
+    Wake wake;
     boolean all = true;
     lock.lock();
     try {
@@ -175,7 +219,7 @@ final class Outbox {
    * call the finisher. Later offers are dropped. Calling it again does nothing.
    */
   void finish(byte[] last) {
-    boolean wake;
+    Wake wake;
     lock.lock();
     try {
       if (finishing || aborted) {
@@ -197,7 +241,7 @@ final class Outbox {
 
   /** Drops everything queued and stops the writer after its current write. */
   void abort() {
-    boolean wake;
+    Wake wake;
     lock.lock();
     try {
       aborted = true;
@@ -219,6 +263,16 @@ final class Outbox {
     }
   }
 
+  /** True while a busy writer waits for the next offer (for tests). */
+  boolean writerLingering() {
+    lock.lock();
+    try {
+      return lingering != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Waits until the writer has stopped.
    *
@@ -228,18 +282,32 @@ final class Outbox {
     return done.await(timeout, unit);
   }
 
-  /** One writer's run: batches until the queue is empty (the writer ends) or the outbox is. */
+  /**
+   * One writer's run: batches until the queue is empty and stays so for the linger, if the
+   * writer is busy (the writer ends), or the outbox is over.
+   */
   private void drain() {
+    int batches = 0; // since the writer started or last lingered
+    long lingerEnds = 0; // while lingering: when the linger is over (System.nanoTime)
     try {
       while (true) {
-        switch (next()) {
+        boolean busy = batches >= LINGER_AFTER_BATCHES || lingerEnds != 0;
+        switch (next(busy, lingerEnds)) {
           case Step.Write w -> {
+            batches++;
+            lingerEnds = 0;
             try {
               sink.send(bytesOf(w.batch()));
             } finally {
               // given back only now: a writer blocked on a client that does not read still counts
               giveBack(w.batch());
             }
+          }
+          case Step.Linger l -> {
+            batches = 0;
+            lingerEnds = l.ends();
+            // woken by an offer, finish or abort, or the time is up; next() tells which
+            LockSupport.parkNanos(this, l.ends() - System.nanoTime());
           }
           case Step.Idle i -> {
             return; // a later offer starts the next writer
@@ -310,6 +378,9 @@ final class Outbox {
     /** Write this batch. */
     record Write(List<OutboundRecord> batch) implements Step {}
 
+    /** Nothing to write yet: a busy writer waits until {@code ends} for the next offer. */
+    record Linger(long ends) implements Step {}
+
     /** Nothing to write for now: the writer ends, and the next offer starts another. */
     record Idle() implements Step {}
 
@@ -320,15 +391,27 @@ final class Outbox {
     record Aborted() implements Step {}
   }
 
-  private Step next() {
+  /**
+   * @param busy whether the writer has written enough batches to linger, or is lingering
+   * @param lingerEnds when the linger under way ends, or 0 if none is
+   */
+  private Step next(boolean busy, long lingerEnds) {
     lock.lock();
     try {
+      lingering = null;
       if (aborted) {
         return new Step.Aborted();
       }
       if (queue.isEmpty()) {
         if (finishing) {
           return new Step.Flushed();
+        }
+        if (busy && lingerNanos > 0) {
+          long ends = lingerEnds != 0 ? lingerEnds : System.nanoTime() + lingerNanos;
+          if (ends - System.nanoTime() > 0) {
+            lingering = Thread.currentThread();
+            return new Step.Linger(ends);
+          }
         }
         writing = false;
         if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one

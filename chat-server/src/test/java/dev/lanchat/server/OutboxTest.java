@@ -2,9 +2,12 @@ package dev.lanchat.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,8 @@ class OutboxTest {
   /** A sink that records every batch, optionally blocking until released (a stuck socket). */
   static final class RecordingSink implements Outbox.Sink {
     final List<List<byte[]>> batches = new CopyOnWriteArrayList<>();
+    /** The thread that wrote each batch. */
+    final List<Thread> writers = new CopyOnWriteArrayList<>();
     final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release;
 
@@ -35,6 +40,7 @@ class OutboxTest {
       } catch (InterruptedException e) {
         throw new IOException("interrupted", e);
       }
+      writers.add(Thread.currentThread());
       batches.add(List.copyOf(encoded));
     }
 
@@ -136,6 +142,96 @@ class OutboxTest {
       Thread.sleep(10);
     }
     assertFalse(box.writerRunning(), "the writer ended when the queue was empty");
+  }
+
+  /**
+   * A started outbox whose writer has written two batches (messages 0, then 1) in its run and
+   * now lingers for {@code linger}.
+   */
+  private static Outbox lingeringAfterTwoBatches(RecordingSink sink, CountDownLatch release,
+      Duration linger, Outbox.Finisher finisher) throws InterruptedException {
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 1 << 20, finisher, linger);
+    box.start("test-out");
+    box.offer(message(0));
+    assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+    box.offer(message(1)); // waits while 0 is written, so it is a second batch
+    release.countDown();
+    for (int i = 0; i < 1000 && !box.writerLingering(); i++) {
+      Thread.sleep(10);
+    }
+    assertTrue(box.writerLingering(), "a writer that wrote two batches lingers");
+    assertEquals(List.of(0, 1), sink.sent());
+    return box;
+  }
+
+  @Test
+  void aWriterWithOneBatchToWriteEndsAtOnceWithoutLingering() throws Exception {
+    RecordingSink sink = new RecordingSink(new CountDownLatch(0));
+    Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 1 << 20, flushed -> { },
+        Duration.ofMinutes(10));
+    box.start("test-out");
+    box.offer(message(1));
+    awaitWriterGone(box); // would take ten minutes if it lingered
+    assertEquals(List.of(1), sink.sent());
+  }
+
+  @Test
+  void aLingeringWriterIsWokenByTheNextOfferAndWritesItWithoutANewThread() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMinutes(10), flushed -> { });
+    box.offer(message(2));
+    for (int i = 0; i < 1000 && sink.batches.size() < 3; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of(0, 1, 2), sink.sent(), "the offer woke the lingering writer");
+    assertSame(sink.writers.get(0), sink.writers.get(2), "the same writer wrote it");
+    box.abort();
+    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aWokenWriterThatWritesOneBatchEndsWithoutLingeringAgain() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMinutes(10), flushed -> { });
+    box.offer(message(2));
+    awaitWriterGone(box); // would take ten minutes if it lingered again
+    assertEquals(List.of(0, 1, 2), sink.sent());
+    assertSame(sink.writers.get(0), sink.writers.get(2), "the lingering writer wrote it");
+  }
+
+  @Test
+  void finishWakesALingeringWriterWhichReportsFlushed() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Boolean> finished = new CompletableFuture<>();
+    Outbox box = lingeringAfterTwoBatches(new RecordingSink(release), release,
+        Duration.ofMinutes(10), finished::complete);
+    box.finish(message(9));
+    assertTrue(finished.get(10, TimeUnit.SECONDS), "woken at once, not after its linger");
+  }
+
+  @Test
+  void abortWakesALingeringWriterWhichReportsNotFlushed() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Boolean> finished = new CompletableFuture<>();
+    Outbox box = lingeringAfterTwoBatches(new RecordingSink(release), release,
+        Duration.ofMinutes(10), finished::complete);
+    box.abort();
+    assertFalse(finished.get(10, TimeUnit.SECONDS), "woken at once, not after its linger");
+  }
+
+  @Test
+  void anIdleConnectionHoldsNoWriterOnceTheLingerHasPassed() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
+    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMillis(50), flushed -> { });
+    awaitWriterGone(box);
+    assertFalse(box.writerLingering());
+    box.offer(message(2));
+    awaitWriterGone(box);
+    assertEquals(List.of(0, 1, 2), sink.sent());
+    assertNotSame(sink.writers.get(0), sink.writers.get(2), "a new writer wrote the next offer");
   }
 
   @Test
