@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Under a high pace, where more is queued while a batch is written, that saves a thread's start
  * and end per batch. A writer with one batch to write ends at once, and so does a woken one
  * that wrote one batch: at a low pace a writer that lingered from one offer to the next
- * delivered later than a new thread does (docs/performance.md, "A writer that lingers"), and an
+ * delivered later than a new thread does (docs/performance.md, "A busy writer lingers"), and an
  * idle connection's memory stays as without it. {@link #finish} and {@link #abort} wake a
  * lingering writer too.
  *
@@ -46,7 +46,7 @@ final class Outbox {
   private static final int IDLE_CAPACITY = 8;
   /** How long a busy writer waits for the next offer before it ends. */
   static final Duration LINGER = Duration.ofMillis(20);
-  /** Batches a writer writes in its run before it is busy enough to linger. */
+  /** Batches a writer writes, since it started or last lingered, before it lingers. */
   static final int LINGER_AFTER_BATCHES = 2;
 
   /** Where the writer puts each batch: the connection's record layer, or a fake in tests. */
@@ -288,14 +288,13 @@ final class Outbox {
    */
   private void drain() {
     int batches = 0; // since the writer started or last lingered
-    long lingerEnds = 0; // while lingering: when the linger is over (System.nanoTime)
+    Step.Linger linger = null; // the linger under way, until the next batch
     try {
       while (true) {
-        boolean busy = batches >= LINGER_AFTER_BATCHES || lingerEnds != 0;
-        switch (next(busy, lingerEnds)) {
+        switch (next(batches >= LINGER_AFTER_BATCHES, linger)) {
           case Step.Write w -> {
             batches++;
-            lingerEnds = 0;
+            linger = null;
             try {
               sink.send(bytesOf(w.batch()));
             } finally {
@@ -305,7 +304,7 @@ final class Outbox {
           }
           case Step.Linger l -> {
             batches = 0;
-            lingerEnds = l.ends();
+            linger = l;
             // woken by an offer, finish or abort, or the time is up; next() tells which
             LockSupport.parkNanos(this, l.ends() - System.nanoTime());
           }
@@ -392,10 +391,10 @@ final class Outbox {
   }
 
   /**
-   * @param busy whether the writer has written enough batches to linger, or is lingering
-   * @param lingerEnds when the linger under way ends, or 0 if none is
+   * @param busy whether the writer has written enough batches to linger
+   * @param linger the linger under way (the writer was woken, or its park ended), or null
    */
-  private Step next(boolean busy, long lingerEnds) {
+  private Step next(boolean busy, Step.Linger linger) {
     lock.lock();
     try {
       lingering = null;
@@ -406,12 +405,13 @@ final class Outbox {
         if (finishing) {
           return new Step.Flushed();
         }
-        if (busy && lingerNanos > 0) {
-          long ends = lingerEnds != 0 ? lingerEnds : System.nanoTime() + lingerNanos;
-          if (ends - System.nanoTime() > 0) {
-            lingering = Thread.currentThread();
-            return new Step.Linger(ends);
-          }
+        if (linger != null && linger.ends() - System.nanoTime() > 0) {
+          lingering = Thread.currentThread(); // a spurious wake: the same linger goes on
+          return linger;
+        }
+        if (linger == null && busy && lingerNanos > 0) {
+          lingering = Thread.currentThread();
+          return new Step.Linger(System.nanoTime() + lingerNanos);
         }
         writing = false;
         if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
