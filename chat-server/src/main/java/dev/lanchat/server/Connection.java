@@ -232,14 +232,16 @@ final class Connection implements Subscriber, ClientReader.Host {
 
   /**
    * The server is stopping: BYE with {@link #SHUTDOWN_REASON}, then the close. A joined client's
-   * leave is logged now, while the log is sure to take it; its own end, which may come after the
-   * process has stopped logging, adds no second line.
+   * leave is logged now, while the log is sure to take it, and before the BYE is queued: a
+   * client that reads it and hangs up at once would otherwise have its end logged first, as a
+   * lost connection. Its own end, which may come after the process has stopped logging, adds no
+   * second line.
    */
   void shutDown(ServerMessage.Bye bye) {
-    beginClose(bye);
-    if (member.isPresent()) {
+    if (member.isPresent() && !life.isClosing()) {
       logLeave(SHUTDOWN_REASON);
     }
+    beginClose(bye);
   }
 
   /** Logs this client's leave with {@code reason}, once, whichever way its end came first. */
