@@ -144,12 +144,17 @@ class OutboxTest {
     assertFalse(box.writerRunning(), "the writer ended when the queue was empty");
   }
 
+  /** A started outbox and the sink it writes to. */
+  private record Started(Outbox box, RecordingSink sink) {}
+
   /**
    * A started outbox whose writer has written two batches (messages 0, then 1) in its run and
    * now lingers for {@code linger}.
    */
-  private static Outbox lingeringAfterTwoBatches(RecordingSink sink, CountDownLatch release,
-      Duration linger, Outbox.Finisher finisher) throws InterruptedException {
+  private static Started lingeringAfterTwoBatches(Duration linger, Outbox.Finisher finisher)
+      throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingSink sink = new RecordingSink(release);
     Outbox box = new Outbox(sink, OutboundBudget.unlimited(), 100, 1 << 20, finisher, linger);
     box.start("test-out");
     box.offer(message(0));
@@ -161,7 +166,7 @@ class OutboxTest {
     }
     assertTrue(box.writerLingering(), "a writer that wrote two batches lingers");
     assertEquals(List.of(0, 1), sink.sent());
-    return box;
+    return new Started(box, sink);
   }
 
   @Test
@@ -177,55 +182,47 @@ class OutboxTest {
 
   @Test
   void aLingeringWriterIsWokenByTheNextOfferAndWritesItWithoutANewThread() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingSink sink = new RecordingSink(release);
-    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMinutes(10), flushed -> { });
-    box.offer(message(2));
+    Started started = lingeringAfterTwoBatches(Duration.ofMinutes(10), flushed -> { });
+    RecordingSink sink = started.sink();
+    started.box().offer(message(2));
     for (int i = 0; i < 1000 && sink.batches.size() < 3; i++) {
       Thread.sleep(10);
     }
     assertEquals(List.of(0, 1, 2), sink.sent(), "the offer woke the lingering writer");
     assertSame(sink.writers.get(0), sink.writers.get(2), "the same writer wrote it");
-    box.abort();
-    assertTrue(box.awaitDone(10, TimeUnit.SECONDS));
+    started.box().abort();
+    assertTrue(started.box().awaitDone(10, TimeUnit.SECONDS));
   }
 
   @Test
   void aWokenWriterThatWritesOneBatchEndsWithoutLingeringAgain() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingSink sink = new RecordingSink(release);
-    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMinutes(10), flushed -> { });
-    box.offer(message(2));
-    awaitWriterGone(box); // would take ten minutes if it lingered again
+    Started started = lingeringAfterTwoBatches(Duration.ofMinutes(10), flushed -> { });
+    started.box().offer(message(2));
+    awaitWriterGone(started.box()); // would take ten minutes if it lingered again
+    RecordingSink sink = started.sink();
     assertEquals(List.of(0, 1, 2), sink.sent());
     assertSame(sink.writers.get(0), sink.writers.get(2), "the lingering writer wrote it");
   }
 
   @Test
   void finishWakesALingeringWriterWhichReportsFlushed() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<Boolean> finished = new CompletableFuture<>();
-    Outbox box = lingeringAfterTwoBatches(new RecordingSink(release), release,
-        Duration.ofMinutes(10), finished::complete);
-    box.finish(message(9));
+    lingeringAfterTwoBatches(Duration.ofMinutes(10), finished::complete).box().finish(message(9));
     assertTrue(finished.get(10, TimeUnit.SECONDS), "woken at once, not after its linger");
   }
 
   @Test
   void abortWakesALingeringWriterWhichReportsNotFlushed() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<Boolean> finished = new CompletableFuture<>();
-    Outbox box = lingeringAfterTwoBatches(new RecordingSink(release), release,
-        Duration.ofMinutes(10), finished::complete);
-    box.abort();
+    lingeringAfterTwoBatches(Duration.ofMinutes(10), finished::complete).box().abort();
     assertFalse(finished.get(10, TimeUnit.SECONDS), "woken at once, not after its linger");
   }
 
   @Test
   void anIdleConnectionHoldsNoWriterOnceTheLingerHasPassed() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    RecordingSink sink = new RecordingSink(release);
-    Outbox box = lingeringAfterTwoBatches(sink, release, Duration.ofMillis(50), flushed -> { });
+    Started started = lingeringAfterTwoBatches(Duration.ofMillis(50), flushed -> { });
+    Outbox box = started.box();
+    RecordingSink sink = started.sink();
     awaitWriterGone(box);
     assertFalse(box.writerLingering());
     box.offer(message(2));
