@@ -238,7 +238,7 @@ final class Connection implements Subscriber, ClientReader.Host {
    * second line.
    */
   void shutDown(ServerMessage.Bye bye) {
-    if (member.isPresent() && !life.isClosing()) {
+    if (member.isPresent()) {
       logLeave(SHUTDOWN_REASON);
     }
     beginClose(bye);
