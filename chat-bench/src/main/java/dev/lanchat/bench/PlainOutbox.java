@@ -4,17 +4,23 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The yardstick's outbound queue, shaped as LanChat's server outbox: offers never block, and a
  * writer on a virtual thread, running only while there is work, writes up to 512 queued messages
- * (or 1 MiB) at a time with one write. The only difference is what a batch costs: frames of
- * plaintext, where LanChat seals a record per message. Thread-safe.
+ * (or 1 MiB) at a time with one write. A writer that has written two batches since it started or
+ * last lingered waits up to 20 ms for the next offer when the queue empties, and that offer wakes
+ * it instead of starting a new thread, as in LanChat's outbox. The only difference is what a
+ * batch costs: frames of plaintext, where LanChat seals a record per message. Thread-safe.
  */
 final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;
   private static final long BATCH_BYTES = 1L << 20;
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final int LINGER_AFTER_BATCHES = 2;
 
   /** Writes a batch of frames with one write. */
   interface Sink {
@@ -24,22 +30,30 @@ final class PlainOutbox {
   private final Sink sink;
   private final int maxMessages;
   private final String threadName;
+  private final long lingerNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
   // guarded by lock
   private boolean writing;
   private boolean stopped;
   private Runnable then;
+  private Thread lingering;
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
+    this(sink, maxMessages, threadName, LINGER_NANOS);
+  }
+
+  /** As above, with how long a busy writer lingers (tests use a long one). */
+  PlainOutbox(Sink sink, int maxMessages, String threadName, long lingerNanos) {
     this.sink = sink;
     this.maxMessages = maxMessages;
     this.threadName = threadName;
+    this.lingerNanos = lingerNanos;
   }
 
   /** Queues one message; false when the backlog is full (the client is too slow). */
   boolean offer(byte[] encoded) {
-    boolean wake;
+    Wake wake;
     lock.lock();
     try {
       if (stopped || then != null) {
@@ -60,7 +74,7 @@ final class PlainOutbox {
   /** Writes what is queued, then runs {@code after} (at once if the writer already failed). */
   void finish(Runnable after) {
     boolean now;
-    boolean wake;
+    Wake wake;
     lock.lock();
     try {
       then = after;
@@ -75,40 +89,71 @@ final class PlainOutbox {
     }
   }
 
-  /** Under the lock: true if a writer must be started, which the caller does after unlocking. */
-  private boolean claimWriter() {
+  /** What a change does for the writer: nothing, start one, or wake the one that lingers. */
+  private record Wake(boolean start, Thread unpark) {
+    static final Wake NONE = new Wake(false, null);
+    static final Wake START = new Wake(true, null);
+  }
+
+  /** Under the lock: the writer to wake or start, which the caller does after unlocking. */
+  private Wake claimWriter() {
+    if (lingering != null) {
+      Thread writer = lingering;
+      lingering = null;
+      return new Wake(false, writer);
+    }
     if (!writing && !stopped) {
       writing = true;
-      return true;
+      return Wake.START;
     }
-    return false;
+    return Wake.NONE;
   }
 
   /** Outside the lock, as LanChat's outbox does: a writer started under it would wait for it. */
-  private void startWriter(boolean claimed) {
-    if (claimed) {
+  private void startWriter(Wake wake) {
+    if (wake.unpark() != null) {
+      LockSupport.unpark(wake.unpark());
+    } else if (wake.start()) {
       Thread.ofVirtual().name(threadName).start(this::drain);
     }
   }
 
   private void drain() {
+    int batches = 0; // since the writer started or last lingered
+    long lingerEnds = 0; // while a linger is under way, when it ends
+    boolean lingered = false;
     try {
       while (true) {
         List<byte[]> batch = List.of();
         Runnable after = null;
+        boolean linger = false;
         lock.lock();
         try {
-          if (queue.isEmpty()) {
+          lingering = null;
+          if (!queue.isEmpty()) {
+            batch = take();
+          } else if (then == null && lingered && lingerEnds - System.nanoTime() > 0) {
+            linger = true; // a spurious wake: the same linger goes on
+            lingering = Thread.currentThread();
+          } else if (then == null && !lingered && batches >= LINGER_AFTER_BATCHES) {
+            linger = true;
+            lingerEnds = System.nanoTime() + lingerNanos;
+            lingering = Thread.currentThread();
+          } else {
             writing = false;
             if (then != null) {
               stopped = true;
               after = then;
             }
-          } else {
-            batch = take();
           }
         } finally {
           lock.unlock();
+        }
+        if (linger) {
+          batches = 0;
+          lingered = true;
+          LockSupport.parkNanos(this, lingerEnds - System.nanoTime());
+          continue;
         }
         if (batch.isEmpty()) {
           if (after != null) {
@@ -116,6 +161,8 @@ final class PlainOutbox {
           }
           return; // idle: the next offer starts a writer again
         }
+        batches++;
+        lingered = false;
         sink.writeFrames(batch);
       }
     } catch (IOException e) {

@@ -135,10 +135,10 @@ final class Outbox {
       }
       if (threadName != null && !writing) {
         writing = true;
-        return new Wake.Start();
+        return Wake.START;
       }
     }
-    return new Wake.None();
+    return Wake.NONE;
   }
 
   /** Outside the lock: starts or wakes the writer as {@link #claimWriter} decided. */
@@ -150,8 +150,14 @@ final class Outbox {
     }
   }
 
-  /** What a change does for the writer: nothing, start one, or wake the one that lingers. */
+  /**
+   * What a change does for the writer: nothing, start one, or wake the one that lingers. Every
+   * offer makes one, so the two without a thread are shared.
+   */
   private sealed interface Wake {
+    Wake NONE = new None();
+    Wake START = new Start();
+
     record None() implements Wake {}
 
     record Start() implements Wake {}
