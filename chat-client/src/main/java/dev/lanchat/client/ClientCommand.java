@@ -432,8 +432,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
     String word = u.getUnmatched().get(0);
     return word.startsWith("-")
-        ? "unknown option " + word + Typos.hint(Typos.nearest(word,
-            e.getCommandLine().getCommandSpec().optionsMap().keySet()))
+        ? Typos.unknown("option", word, e.getCommandLine().getCommandSpec().optionsMap().keySet())
         : "chat-client takes options only, not " + word + "; to name the server, write --host "
             + word;
   }

@@ -251,8 +251,7 @@ public final class ServerCommand implements Callable<Integer> {
     String first = u.getUnmatched().get(0);
     CommandSpec spec = e.getCommandLine().getCommandSpec();
     if (first.startsWith("-")) {
-      return "unknown option " + first
-          + Typos.hint(Typos.nearest(first, spec.optionsMap().keySet()));
+      return Typos.unknown("option", first, spec.optionsMap().keySet());
     }
     Set<String> commands = spec.subcommands().keySet();
     if (commands.isEmpty()) { // an admin command given one word too many

@@ -58,6 +58,14 @@ public final class Typos {
     return d[a.length()][b.length()];
   }
 
+  /**
+   * {@code "unknown option --prot; did you mean --port?"}: {@code typed} named as an unknown
+   * {@code kind} of word, with the nearest of {@code known} when one is near.
+   */
+  public static String unknown(String kind, String typed, Collection<String> known) {
+    return "unknown " + kind + " " + typed + hint(nearest(typed, known));
+  }
+
   /** {@code "; did you mean A or B?"} for {@code words}, or {@code ""} when there are none. */
   public static String hint(List<String> words) {
     return words.isEmpty() ? "" : "; did you mean " + String.join(" or ", words) + "?";

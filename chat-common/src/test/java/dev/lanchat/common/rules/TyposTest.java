@@ -34,4 +34,11 @@ class TyposTest {
     assertEquals("; did you mean /me or /mx?", Typos.hint(List.of("/me", "/mx")));
     assertEquals("", Typos.hint(List.of()));
   }
+
+  @Test
+  void anUnknownWordIsNamedWithTheNearestKnownOne() {
+    assertEquals("unknown option --prot; did you mean --port?",
+        Typos.unknown("option", "--prot", OPTIONS));
+    assertEquals("unknown option --frobnicate", Typos.unknown("option", "--frobnicate", OPTIONS));
+  }
 }
