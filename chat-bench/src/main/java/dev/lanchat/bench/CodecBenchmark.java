@@ -2,6 +2,7 @@ package dev.lanchat.bench;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.bytes.ByteString;
+import dev.lanchat.common.message.Batch;
 import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Member;
 import dev.lanchat.common.message.MemberChange;
@@ -24,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@link MessageCodec} encode then decode of a typical chat line, as SAY and as MESSAGE; and the
  * decoding of a MEMBERS_CHANGED of 100 joins, which a join storm gives every member over and
- * over (issue 12).
+ * over (issue 12); and the unpacking of a BATCH of 20 such MESSAGEs, as a busy room's member
+ * receives them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -40,6 +42,19 @@ public class CodecBenchmark {
   private final Message say = new ClientMessage.Say(1, PlainWire.ROOM, TYPICAL_LINE);
   private final Message chat = PlainWire.chat(1, "alice", TYPICAL_LINE);
   private final byte[] hundredJoins = MessageCodec.encode(hundredJoins());
+  private final byte[] twentyMessages = twentyMessages();
+
+  private static byte[] twentyMessages() {
+    List<byte[]> encoded = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      encoded.add(MessageCodec.encode(PlainWire.chat(1 + i, "alice", TYPICAL_LINE)));
+    }
+    List<byte[]> packed = Batch.pack(encoded, Batch.PACK_LIMIT);
+    if (packed.size() != 1) {
+      throw new IllegalStateException("twenty MESSAGEs fill more than one BATCH");
+    }
+    return packed.get(0);
+  }
 
   private static ServerMessage hundredJoins() {
     List<MemberChange> changes = new ArrayList<>();
@@ -65,5 +80,10 @@ public class CodecBenchmark {
   @Benchmark
   public ServerMessage hundredJoinsDecode() throws ProtocolException {
     return MessageCodec.decodeServer(hundredJoins);
+  }
+
+  @Benchmark
+  public List<ServerMessage> twentyMessagesUnpack() throws ProtocolException {
+    return Batch.unpack(twentyMessages);
   }
 }

@@ -6,7 +6,6 @@ import dev.lanchat.common.channel.KeyUpdates;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,7 +106,7 @@ public final class Batch {
           || type == KeyUpdates.SERVER_KEY_UPDATE) {
         throw malformed("BATCH: type 0x%02x is never inside a batch", type);
       }
-      messages.add(MessageCodec.decodeServer(Arrays.copyOfRange(plaintext, at, at + length)));
+      messages.add(MessageCodec.decodeServer(plaintext, at, length));
       at += length;
     }
     if (messages.isEmpty()) {

@@ -144,7 +144,24 @@ public final class MessageCodec {
    * @throws ProtocolException if the bytes are not exactly one message
    */
   public static Message decode(byte[] plaintext) throws ProtocolException {
-    Reader r = new Reader(plaintext);
+    return decode(plaintext, 0, plaintext.length);
+  }
+
+  /**
+   * Parses a message a server sent, the {@code length} bytes of {@code data} from {@code
+   * offset} (one message of a BATCH, read where it lies), as {@link #decodeServer(byte[])}.
+   */
+  static ServerMessage decodeServer(byte[] data, int offset, int length)
+      throws ProtocolException {
+    if (decode(data, offset, length) instanceof ServerMessage m) {
+      return m;
+    }
+    throw malformed("type 0x%02x is not a server-to-client message", data[offset] & 0xFF);
+  }
+
+  /** Parses the message in {@code length} bytes of {@code data} from {@code offset}. */
+  private static Message decode(byte[] data, int offset, int length) throws ProtocolException {
+    Reader r = new Reader(data, offset, length);
     int type = r.u8();
     Message message;
     try {
@@ -222,7 +239,7 @@ public final class MessageCodec {
       case ServerMessage.Error.TYPE -> new ServerMessage.Error(r.u16(), r.str());
       case ServerMessage.Bye.TYPE -> new ServerMessage.Bye(r.str());
       case ServerMessage.MembersChanged.TYPE -> new ServerMessage.MembersChanged(r.room(),
-          r.eventId(), ByteString.copyOf(r.bytes(ChainHead.SIZE)), r.u64(), r.changes());
+          r.eventId(), r.byteString(ChainHead.SIZE), r.u64(), r.changes());
       case ServerMessage.Entered.TYPE -> new ServerMessage.Entered(r.room(), r.str(), r.u32(),
           r.u32(), r.count(), r.flag());
       case ServerMessage.RoomList.TYPE -> new ServerMessage.RoomList(r.rooms());
@@ -234,7 +251,7 @@ public final class MessageCodec {
           new ServerMessage.JoinCodeConfirm(CodeConfirm.parse(r.rest()));
       case ServerMessage.E2eKeys.TYPE -> new ServerMessage.E2eKeys(r.str(), r.flag(), r.keys());
       case ServerMessage.SealedDm.TYPE -> new ServerMessage.SealedDm(r.u64(), r.str(),
-          ByteString.copyOf(r.bytes(Member.KEY_SIZE)), r.str(), r.sealedDm(), r.dmStatus(),
+          r.byteString(Member.KEY_SIZE), r.str(), r.sealedDm(), r.dmStatus(),
           r.str());
       case ServerMessage.E2eMessage.TYPE ->
           new ServerMessage.E2eMessage(r.header(), r.str(), r.roomMessage());
@@ -386,8 +403,8 @@ public final class MessageCodec {
   private static final class Reader {
     private final ByteReader in;
 
-    Reader(byte[] data) {
-      this.in = ByteReader.of(data);
+    Reader(byte[] data, int offset, int length) {
+      this.in = ByteReader.of(data, offset, length);
     }
 
     private void need(int n, String what) throws ProtocolException {
@@ -432,9 +449,7 @@ public final class MessageCodec {
 
     Member member() throws ProtocolException {
       String name = str();
-      need(Member.KEY_SIZE, "fixed field");
-      ByteString key = in.read(Member.KEY_SIZE, ByteString::copyOf);
-      return new Member(name, key);
+      return new Member(name, byteString(Member.KEY_SIZE));
     }
 
     /** A room name that must follow the rule: a server names only real rooms. */
@@ -488,8 +503,14 @@ public final class MessageCodec {
     }
 
     EventHeader header() throws ProtocolException {
-      return new EventHeader(room(), eventId(), ByteString.copyOf(bytes(ChainHead.SIZE)), u64(),
-          ByteString.copyOf(bytes(EventHeader.KEY_SIZE)));
+      return new EventHeader(room(), eventId(), byteString(ChainHead.SIZE), u64(),
+          byteString(EventHeader.KEY_SIZE));
+    }
+
+    /** A fixed field of {@code n} bytes, copied once. */
+    ByteString byteString(int n) throws ProtocolException {
+      need(n, "fixed field");
+      return in.read(n, ByteString::copyOf);
     }
 
     List<RosterEntry> roster() throws ProtocolException {
@@ -559,7 +580,7 @@ public final class MessageCodec {
         values.add(switch (tag) {
           case MemberChange.JOINED -> new MemberChange.Joined(member());
           case MemberChange.LEFT -> new MemberChange.Left(
-              ByteString.copyOf(bytes(Member.KEY_SIZE)), str(), str(), str());
+              byteString(Member.KEY_SIZE), str(), str(), str());
           default -> throw malformed("unknown change tag 0x%02x", tag);
         });
       }
