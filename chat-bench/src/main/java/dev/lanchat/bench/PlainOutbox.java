@@ -1,5 +1,6 @@
 package dev.lanchat.bench;
 
+import dev.lanchat.server.LingerReaper;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,10 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer on a virtual thread, running only while there is work, writes up to 512 queued messages
  * (or 1 MiB) at a time with one write. A writer that has written two batches since it started or
  * last lingered waits up to 20 ms for the next offer when the queue empties, and that offer wakes
- * it instead of starting a new thread, as in LanChat's outbox. The only difference is what a
+ * it instead of starting a new thread; its linger is ended by the server's {@link LingerReaper},
+ * as in LanChat's outbox. The only difference is what a
  * batch costs: frames of plaintext, where LanChat seals a record per message. Thread-safe.
  */
-final class PlainOutbox {
+final class PlainOutbox implements LingerReaper.Lingering {
   private static final int BATCH_MESSAGES = 512;
   private static final long BATCH_BYTES = 1L << 20;
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -38,6 +40,8 @@ final class PlainOutbox {
   private boolean stopped;
   private Runnable then;
   private Thread lingering;
+  // written under lock, read by the reaper without it: the linger under way, or null
+  private volatile Object linger;
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
     this(sink, maxMessages, threadName, LINGER_NANOS);
@@ -98,15 +102,42 @@ final class PlainOutbox {
   /** Under the lock: the writer to wake or start, which the caller does after unlocking. */
   private Wake claimWriter() {
     if (lingering != null) {
-      Thread writer = lingering;
-      lingering = null;
-      return new Wake(false, writer);
+      return new Wake(false, stopLingering());
     }
     if (!writing && !stopped) {
       writing = true;
       return Wake.START;
     }
     return Wake.NONE;
+  }
+
+  /** Under the lock: the lingering writer, which no longer lingers once the caller wakes it. */
+  private Thread stopLingering() {
+    Thread writer = lingering;
+    lingering = null;
+    linger = null;
+    return writer;
+  }
+
+  @Override
+  public boolean lingers(Object token) {
+    return linger == token;
+  }
+
+  @Override
+  public void lingerEnded(Object token) {
+    Thread writer = null;
+    lock.lock();
+    try {
+      if (lingering != null && linger == token) {
+        writer = stopLingering();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (writer != null) {
+      LockSupport.unpark(writer);
+    }
   }
 
   /** Outside the lock, as LanChat's outbox does: a writer started under it would wait for it. */
@@ -121,24 +152,21 @@ final class PlainOutbox {
   private void drain() {
     int batches = 0; // since the writer started or last lingered
     long lingerEnds = 0; // while a linger is under way, when it ends
-    boolean lingered = false;
+    Object current = null; // the linger under way, until the next batch
     try {
       while (true) {
         List<byte[]> batch = List.of();
         Runnable after = null;
-        boolean linger = false;
+        Object next = null; // the linger to wait in, if any
         lock.lock();
         try {
-          lingering = null;
           if (!queue.isEmpty()) {
             batch = take();
-          } else if (then == null && lingered && lingerEnds - System.nanoTime() > 0) {
-            linger = true; // a spurious wake: the same linger goes on
-            lingering = Thread.currentThread();
-          } else if (then == null && !lingered && batches >= LINGER_AFTER_BATCHES) {
-            linger = true;
+          } else if (then == null && current != null && lingerEnds - System.nanoTime() > 0) {
+            next = current; // a spurious wake: the same linger goes on
+          } else if (then == null && current == null && batches >= LINGER_AFTER_BATCHES) {
+            next = new Object();
             lingerEnds = System.nanoTime() + lingerNanos;
-            lingering = Thread.currentThread();
           } else {
             writing = false;
             if (then != null) {
@@ -146,13 +174,18 @@ final class PlainOutbox {
               after = then;
             }
           }
+          linger = next; // one write, so the reaper never sees a linger that goes on as ended
+          lingering = next != null ? Thread.currentThread() : null;
         } finally {
           lock.unlock();
         }
-        if (linger) {
+        if (next != null) {
           batches = 0;
-          lingered = true;
-          LockSupport.parkNanos(this, lingerEnds - System.nanoTime());
+          if (next != current) {
+            current = next;
+            LingerReaper.shared().add(this, next, lingerEnds);
+          }
+          LockSupport.park(this); // woken by an offer, finish, or the reaper
           continue;
         }
         if (batch.isEmpty()) {
@@ -162,7 +195,7 @@ final class PlainOutbox {
           return; // idle: the next offer starts a writer again
         }
         batches++;
-        lingered = false;
+        current = null;
         sink.writeFrames(batch);
       }
     } catch (IOException e) {

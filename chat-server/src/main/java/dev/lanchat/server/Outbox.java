@@ -26,18 +26,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * or last lingered is busy: when it finds the queue empty it lingers (parks) for up to
  * {@link #LINGER} before it ends, and the next offer wakes it instead of starting a new thread.
  * Under a high pace, where more is queued while a batch is written, that saves a thread's start
- * and end per batch. A writer with one batch to write ends at once, and so does a woken one
- * that wrote one batch: at a low pace a writer that lingered from one offer to the next
- * delivered later than a new thread does (docs/performance.md, "A busy writer lingers"), and an
- * idle connection's memory stays as without it. {@link #finish} and {@link #abort} wake a
- * lingering writer too.
+ * and end per batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once
+ * its time is up, rather than a timer per linger. A writer with one batch to write ends at once,
+ * and so does a woken one that wrote one batch: at a low pace a writer that lingered from one
+ * offer to the next delivered later than a new thread does (docs/performance.md, "A busy writer
+ * lingers"), and an idle connection's memory stays as without it. {@link #finish} and {@link
+ * #abort} wake a lingering writer too.
  *
  * <p>It writes to a {@link Sink}, not to a socket, so it can be tested in memory.
  *
  * <p>Thread-safe. {@link #offer} never blocks (the room calls it while holding its lock); only
  * the writer thread blocks, on the socket.
  */
-final class Outbox {
+final class Outbox implements LingerReaper.Lingering {
   /** Most messages sealed and written together. */
   private static final int BATCH_MESSAGES = 512;
   /** Most plaintext bytes sealed and written together. */
@@ -81,6 +82,9 @@ final class Outbox {
   private boolean writing;
   // guarded by lock: the writer while it lingers, which the next change must wake
   private Thread lingering;
+  // written under lock, read by the reaper without it: the linger under way, or null
+  private volatile Step.Linger linger;
+  private final LingerReaper reaper;
 
   /**
    * @param sink where batches are written
@@ -102,6 +106,7 @@ final class Outbox {
     this.maxBytes = maxBytes;
     this.finisher = finisher;
     this.lingerNanos = linger.toNanos();
+    this.reaper = LingerReaper.shared();
   }
 
   /**
@@ -129,9 +134,7 @@ final class Outbox {
   private Wake claimWriter() {
     if (!queue.isEmpty() || finishing || aborted) {
       if (lingering != null) {
-        Thread writer = lingering;
-        lingering = null;
-        return new Wake.Unpark(writer);
+        return new Wake.Unpark(stopLingering());
       }
       if (threadName != null && !writing) {
         writing = true;
@@ -269,6 +272,37 @@ final class Outbox {
     }
   }
 
+  /** Under the lock: the lingering writer, which no longer lingers once the caller wakes it. */
+  private Thread stopLingering() {
+    Thread writer = lingering;
+    lingering = null;
+    linger = null;
+    return writer;
+  }
+
+  /** True while the writer's linger {@code token} is under way (the reaper's look, unlocked). */
+  @Override
+  public boolean lingers(Object token) {
+    return linger == token;
+  }
+
+  /** The reaper's call once the linger {@code token} ran out: the writer, if still in it, ends. */
+  @Override
+  public void lingerEnded(Object token) {
+    Thread writer = null;
+    lock.lock();
+    try {
+      if (lingering != null && linger == token) {
+        writer = stopLingering();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (writer != null) {
+      LockSupport.unpark(writer);
+    }
+  }
+
   /** True while a busy writer waits for the next offer (for tests). */
   boolean writerLingering() {
     lock.lock();
@@ -294,13 +328,13 @@ final class Outbox {
    */
   private void drain() {
     int batches = 0; // since the writer started or last lingered
-    Step.Linger linger = null; // the linger under way, until the next batch
+    Step.Linger current = null; // the linger under way, until the next batch
     try {
       while (true) {
-        switch (next(batches >= LINGER_AFTER_BATCHES, linger)) {
+        switch (next(batches >= LINGER_AFTER_BATCHES, current)) {
           case Step.Write w -> {
             batches++;
-            linger = null;
+            current = null;
             try {
               sink.send(bytesOf(w.batch()));
             } finally {
@@ -310,9 +344,13 @@ final class Outbox {
           }
           case Step.Linger l -> {
             batches = 0;
-            linger = l;
-            // woken by an offer, finish or abort, or the time is up; next() tells which
-            LockSupport.parkNanos(this, l.ends() - System.nanoTime());
+            if (l != current) {
+              current = l;
+              reaper.add(this, l, l.ends());
+            }
+            // woken by an offer, finish or abort, or by the reaper once the time is up; next()
+            // tells which
+            LockSupport.park(this);
           }
           case Step.Idle i -> {
             return; // a later offer starts the next writer
@@ -398,46 +436,52 @@ final class Outbox {
 
   /**
    * @param busy whether the writer has written enough batches to linger
-   * @param linger the linger under way (the writer was woken, or its park ended), or null
+   * @param current the linger under way (the writer was woken), or null
    */
-  private Step next(boolean busy, Step.Linger linger) {
+  private Step next(boolean busy, Step.Linger current) {
     lock.lock();
     try {
-      lingering = null;
-      if (aborted) {
-        return new Step.Aborted();
-      }
-      if (queue.isEmpty()) {
-        if (finishing) {
-          return new Step.Flushed();
-        }
-        if (linger != null && linger.ends() - System.nanoTime() > 0) {
-          lingering = Thread.currentThread(); // a spurious wake: the same linger goes on
-          return linger;
-        }
-        if (linger == null && busy && lingerNanos > 0) {
-          lingering = Thread.currentThread();
-          return new Step.Linger(System.nanoTime() + lingerNanos);
-        }
-        writing = false;
-        if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
-          queue = new ArrayDeque<>(IDLE_CAPACITY);
-          peak = 0;
-        }
-        return new Step.Idle();
-      }
-      List<OutboundRecord> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
-      long bytes = 0;
-      while (!queue.isEmpty() && batch.size() < BATCH_MESSAGES
-          && (batch.isEmpty() || bytes + queue.peek().length() <= BATCH_BYTES)) {
-        OutboundRecord message = queue.poll();
-        bytes += message.length();
-        batch.add(message);
-      }
-      queuedBytes -= bytes;
-      return new Step.Write(batch); // its bytes stay in the budget until written: see drain()
+      Step step = decide(busy, current);
+      // one write, so the reaper never sees a linger that goes on as ended
+      linger = step instanceof Step.Linger l ? l : null;
+      lingering = linger != null ? Thread.currentThread() : null;
+      return step;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Under the lock: {@link #next}'s choice, before the linger is recorded. */
+  private Step decide(boolean busy, Step.Linger current) {
+    if (aborted) {
+      return new Step.Aborted();
+    }
+    if (queue.isEmpty()) {
+      if (finishing) {
+        return new Step.Flushed();
+      }
+      if (current != null && current.ends() - System.nanoTime() > 0) {
+        return current; // a spurious wake: the same linger goes on
+      }
+      if (current == null && busy && lingerNanos > 0) {
+        return new Step.Linger(System.nanoTime() + lingerNanos);
+      }
+      writing = false;
+      if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
+        queue = new ArrayDeque<>(IDLE_CAPACITY);
+        peak = 0;
+      }
+      return new Step.Idle();
+    }
+    List<OutboundRecord> batch = new ArrayList<>(Math.min(queue.size(), BATCH_MESSAGES));
+    long bytes = 0;
+    while (!queue.isEmpty() && batch.size() < BATCH_MESSAGES
+        && (batch.isEmpty() || bytes + queue.peek().length() <= BATCH_BYTES)) {
+      OutboundRecord message = queue.poll();
+      bytes += message.length();
+      batch.add(message);
+    }
+    queuedBytes -= bytes;
+    return new Step.Write(batch); // its bytes stay in the budget until written: see drain()
   }
 }

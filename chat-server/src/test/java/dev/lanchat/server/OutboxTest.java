@@ -232,6 +232,16 @@ class OutboxTest {
   }
 
   @Test
+  void aLongLingerElsewhereDoesNotHoldUpTheEndOfAShortOne() throws Exception {
+    Started longer = lingeringAfterTwoBatches(Duration.ofMinutes(10), flushed -> { });
+    Started shorter = lingeringAfterTwoBatches(Duration.ofMillis(50), flushed -> { });
+    awaitWriterGone(shorter.box()); // the reaper ends lingers in any order of their ends
+    assertTrue(longer.box().writerLingering(), "the ten-minute linger goes on");
+    longer.box().abort();
+    assertTrue(longer.box().awaitDone(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void whatWaitsIsWrittenInOrderInOneBatch() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingSink sink = new RecordingSink(release);
