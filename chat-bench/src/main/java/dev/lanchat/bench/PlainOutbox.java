@@ -183,7 +183,7 @@ final class PlainOutbox implements LingerReaper.Lingering {
           batches = 0;
           if (next != current) {
             current = next;
-            LingerReaper.shared().add(this, next, lingerEnds);
+            LingerReaper.shared().add(this, next, lingerNanos, lingerEnds);
           }
           LockSupport.park(this); // woken by an offer, finish, or the reaper
           continue;

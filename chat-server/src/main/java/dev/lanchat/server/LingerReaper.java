@@ -1,6 +1,6 @@
 package dev.lanchat.server;
 
-import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Ends the lingers of busy outbox writers that ran out ({@link Outbox#LINGER}): one virtual
- * thread for every outbox in the JVM, which looks at most every {@link #TICK} while writers
- * linger and sleeps while none does.
+ * thread for every outbox in the JVM, which looks when the first linger ends (at most every
+ * {@link #TICK}) while writers linger, and sleeps while none does. Each linger is looked at
+ * once, when it is over, so a join storm's thousands of lingering writers cost it no scans.
  *
  * <p>A lingering writer parks without a timeout and is woken by the next offer or by this
  * reaper. A timed park would arm a timer in the virtual-thread scheduler for every linger and
@@ -39,7 +40,10 @@ public final class LingerReaper {
   /** A linger that ends at {@code ends}, unless its writer was woken before. */
   private record Linger(Lingering box, Object token, long ends) {}
 
-  private final ConcurrentLinkedQueue<Linger> lingers = new ConcurrentLinkedQueue<>();
+  // one queue per length of linger, so each is in the order its lingers end (the server uses one
+  // length, LINGER; tests use others)
+  private final ConcurrentHashMap<Long, ConcurrentLinkedQueue<Linger>> byLength =
+      new ConcurrentHashMap<>();
   private final AtomicBoolean idle = new AtomicBoolean();
   private final Thread thread;
 
@@ -54,11 +58,14 @@ public final class LingerReaper {
   }
 
   /**
-   * Ends {@code box}'s linger {@code token} at {@code ends} ({@link System#nanoTime}), by calling
-   * {@link Lingering#lingerEnded} then, unless the writer was woken before.
+   * Ends {@code box}'s linger {@code token}, which lasts {@code length} nanoseconds from now, by
+   * calling {@link Lingering#lingerEnded} once it is over, unless the writer was woken before.
+   * Lingers of one length are taken in the order they were added, which is the order they end
+   * but for writers that raced to add: one may then end a few microseconds late.
    */
-  public void add(Lingering box, Object token, long ends) {
-    lingers.add(new Linger(box, token, ends));
+  public void add(Lingering box, Object token, long length, long ends) {
+    byLength.computeIfAbsent(length, l -> new ConcurrentLinkedQueue<>())
+        .add(new Linger(box, token, ends));
     if (idle.get() && idle.compareAndSet(true, false)) {
       LockSupport.unpark(thread);
     }
@@ -66,9 +73,9 @@ public final class LingerReaper {
 
   private void run() {
     while (true) {
-      if (lingers.isEmpty()) {
+      if (allEmpty()) {
         idle.set(true);
-        if (lingers.isEmpty()) { // an add() after this sees idle and wakes us
+        if (allEmpty()) { // an add() after this sees idle and wakes us
           LockSupport.park(this);
         }
         idle.set(false);
@@ -76,22 +83,33 @@ public final class LingerReaper {
       }
       long now = System.nanoTime();
       long next = now + TICK;
-      for (Iterator<Linger> i = lingers.iterator(); i.hasNext(); ) {
-        Linger linger = i.next();
-        if (!linger.box().lingers(linger.token())) {
-          i.remove(); // its writer was woken before the end
-        } else if (linger.ends() - now <= 0) {
-          i.remove();
-          try {
-            linger.box().lingerEnded(linger.token());
-          } catch (RuntimeException e) {
-            // an outbox's own failure must not stop the reaper of every other
+      for (ConcurrentLinkedQueue<Linger> lingers : byLength.values()) {
+        // in the order they end: each one is looked at once, when it is over
+        Linger first;
+        while ((first = lingers.peek()) != null && first.ends() - now <= 0) {
+          lingers.poll();
+          if (first.box().lingers(first.token())) { // else an offer woke its writer before
+            try {
+              first.box().lingerEnded(first.token());
+            } catch (RuntimeException e) {
+              // an outbox's own failure must not stop the reaper of every other
+            }
           }
-        } else if (linger.ends() - next < 0) {
-          next = linger.ends();
+        }
+        if (first != null && first.ends() - next < 0) {
+          next = first.ends();
         }
       }
       LockSupport.parkNanos(this, next - now);
     }
+  }
+
+  private boolean allEmpty() {
+    for (ConcurrentLinkedQueue<Linger> lingers : byLength.values()) {
+      if (!lingers.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -346,7 +346,7 @@ final class Outbox implements LingerReaper.Lingering {
             batches = 0;
             if (l != current) {
               current = l;
-              reaper.add(this, l, l.ends());
+              reaper.add(this, l, lingerNanos, l.ends());
             }
             // woken by an offer, finish or abort, or by the reaper once the time is up; next()
             // tells which
