@@ -1,6 +1,7 @@
 package dev.lanchat.bench;
 
 import dev.lanchat.server.LingerReaper;
+import dev.lanchat.server.LingerSlot;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * as in LanChat's outbox. The only difference is what a
  * batch costs: frames of plaintext, where LanChat seals a record per message. Thread-safe.
  */
-final class PlainOutbox implements LingerReaper.Lingering {
+final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;
   private static final long BATCH_BYTES = 1L << 20;
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -39,9 +40,7 @@ final class PlainOutbox implements LingerReaper.Lingering {
   private boolean writing;
   private boolean stopped;
   private Runnable then;
-  private Thread lingering;
-  // written under lock, read by the reaper without it: the linger under way, or null
-  private volatile Object linger;
+  private final LingerSlot slot = new LingerSlot(lock);
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
     this(sink, maxMessages, threadName, LINGER_NANOS);
@@ -101,43 +100,14 @@ final class PlainOutbox implements LingerReaper.Lingering {
 
   /** Under the lock: the writer to wake or start, which the caller does after unlocking. */
   private Wake claimWriter() {
-    if (lingering != null) {
-      return new Wake(false, stopLingering());
+    if (slot.occupied()) {
+      return new Wake(false, slot.release());
     }
     if (!writing && !stopped) {
       writing = true;
       return Wake.START;
     }
     return Wake.NONE;
-  }
-
-  /** Under the lock: the lingering writer, which no longer lingers once the caller wakes it. */
-  private Thread stopLingering() {
-    Thread writer = lingering;
-    lingering = null;
-    linger = null;
-    return writer;
-  }
-
-  @Override
-  public boolean lingers(Object token) {
-    return linger == token;
-  }
-
-  @Override
-  public void lingerEnded(Object token) {
-    Thread writer = null;
-    lock.lock();
-    try {
-      if (lingering != null && linger == token) {
-        writer = stopLingering();
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (writer != null) {
-      LockSupport.unpark(writer);
-    }
   }
 
   /** Outside the lock, as LanChat's outbox does: a writer started under it would wait for it. */
@@ -174,8 +144,11 @@ final class PlainOutbox implements LingerReaper.Lingering {
               after = then;
             }
           }
-          linger = next; // one write, so the reaper never sees a linger that goes on as ended
-          lingering = next != null ? Thread.currentThread() : null;
+          if (next != null) {
+            slot.hold(next);
+          } else {
+            slot.release();
+          }
         } finally {
           lock.unlock();
         }
@@ -183,7 +156,7 @@ final class PlainOutbox implements LingerReaper.Lingering {
           batches = 0;
           if (next != current) {
             current = next;
-            LingerReaper.shared().add(this, next, lingerNanos, lingerEnds);
+            LingerReaper.shared().add(slot, next, lingerNanos, lingerEnds);
           }
           LockSupport.park(this); // woken by an offer, finish, or the reaper
           continue;

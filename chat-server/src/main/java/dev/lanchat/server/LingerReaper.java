@@ -28,17 +28,8 @@ public final class LingerReaper {
 
   private static final LingerReaper SHARED = new LingerReaper("lanchat-linger-reaper");
 
-  /** What lingers: an outbox, whose writer the reaper wakes once its linger ran out. */
-  public interface Lingering {
-    /** True while the linger {@code token} is under way (asked without a lock). */
-    boolean lingers(Object token);
-
-    /** The linger {@code token} ran out: the writer, if still in it, is woken to end. */
-    void lingerEnded(Object token);
-  }
-
   /** A linger that ends at {@code ends}, unless its writer was woken before. */
-  private record Linger(Lingering box, Object token, long ends) {}
+  private record Linger(LingerSlot slot, Object token, long ends) {}
 
   // one queue per length of linger, so each is in the order its lingers end (the server uses one
   // length, LINGER; tests use others)
@@ -58,14 +49,14 @@ public final class LingerReaper {
   }
 
   /**
-   * Ends {@code box}'s linger {@code token}, which lasts {@code length} nanoseconds from now, by
-   * calling {@link Lingering#lingerEnded} once it is over, unless the writer was woken before.
+   * Ends the linger {@code token} of {@code slot}, which lasts {@code length} nanoseconds and ends
+   * at {@code ends}, once it is over, unless the writer was woken before.
    * Lingers of one length are taken in the order they were added, which is the order they end
    * but for writers that raced to add: one may then end a few microseconds late.
    */
-  public void add(Lingering box, Object token, long length, long ends) {
+  public void add(LingerSlot slot, Object token, long length, long ends) {
     byLength.computeIfAbsent(length, l -> new ConcurrentLinkedQueue<>())
-        .add(new Linger(box, token, ends));
+        .add(new Linger(slot, token, ends));
     if (idle.get() && idle.compareAndSet(true, false)) {
       LockSupport.unpark(thread);
     }
@@ -88,9 +79,9 @@ public final class LingerReaper {
         Linger first;
         while ((first = lingers.peek()) != null && first.ends() - now <= 0) {
           lingers.poll();
-          if (first.box().lingers(first.token())) { // else an offer woke its writer before
+          if (first.slot().lingers(first.token())) { // else an offer woke its writer before
             try {
-              first.box().lingerEnded(first.token());
+              first.slot().lingerEnded(first.token());
             } catch (RuntimeException e) {
               // an outbox's own failure must not stop the reaper of every other
             }

@@ -38,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. {@link #offer} never blocks (the room calls it while holding its lock); only
  * the writer thread blocks, on the socket.
  */
-final class Outbox implements LingerReaper.Lingering {
+final class Outbox {
   /** Most messages sealed and written together. */
   private static final int BATCH_MESSAGES = 512;
   /** Most plaintext bytes sealed and written together. */
@@ -80,10 +80,8 @@ final class Outbox implements LingerReaper.Lingering {
   // guarded by lock: the name writers get once started, and whether one is running now
   private String threadName;
   private boolean writing;
-  // guarded by lock: the writer while it lingers, which the next change must wake
-  private Thread lingering;
-  // written under lock, read by the reaper without it: the linger under way, or null
-  private volatile Step.Linger linger;
+  // the writer while it lingers, which the next change must wake
+  private final LingerSlot slot = new LingerSlot(lock);
   private final LingerReaper reaper;
 
   /**
@@ -133,8 +131,8 @@ final class Outbox implements LingerReaper.Lingering {
    */
   private Wake claimWriter() {
     if (!queue.isEmpty() || finishing || aborted) {
-      if (lingering != null) {
-        return new Wake.Unpark(stopLingering());
+      if (slot.occupied()) {
+        return new Wake.Unpark(slot.release());
       }
       if (threadName != null && !writing) {
         writing = true;
@@ -272,42 +270,11 @@ final class Outbox implements LingerReaper.Lingering {
     }
   }
 
-  /** Under the lock: the lingering writer, which no longer lingers once the caller wakes it. */
-  private Thread stopLingering() {
-    Thread writer = lingering;
-    lingering = null;
-    linger = null;
-    return writer;
-  }
-
-  /** True while the writer's linger {@code token} is under way (the reaper's look, unlocked). */
-  @Override
-  public boolean lingers(Object token) {
-    return linger == token;
-  }
-
-  /** The reaper's call once the linger {@code token} ran out: the writer, if still in it, ends. */
-  @Override
-  public void lingerEnded(Object token) {
-    Thread writer = null;
-    lock.lock();
-    try {
-      if (lingering != null && linger == token) {
-        writer = stopLingering();
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (writer != null) {
-      LockSupport.unpark(writer);
-    }
-  }
-
   /** True while a busy writer waits for the next offer (for tests). */
   boolean writerLingering() {
     lock.lock();
     try {
-      return lingering != null;
+      return slot.occupied();
     } finally {
       lock.unlock();
     }
@@ -346,7 +313,7 @@ final class Outbox implements LingerReaper.Lingering {
             batches = 0;
             if (l != current) {
               current = l;
-              reaper.add(this, l, lingerNanos, l.ends());
+              reaper.add(slot, l, lingerNanos, l.ends());
             }
             // woken by an offer, finish or abort, or by the reaper once the time is up; next()
             // tells which
@@ -442,9 +409,11 @@ final class Outbox implements LingerReaper.Lingering {
     lock.lock();
     try {
       Step step = decide(busy, current);
-      // one write, so the reaper never sees a linger that goes on as ended
-      linger = step instanceof Step.Linger l ? l : null;
-      lingering = linger != null ? Thread.currentThread() : null;
+      if (step instanceof Step.Linger l) {
+        slot.hold(l);
+      } else {
+        slot.release();
+      }
       return step;
     } finally {
       lock.unlock();
