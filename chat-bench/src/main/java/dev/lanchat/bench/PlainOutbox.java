@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (or 1 MiB) at a time with one write. A writer that has written two batches since it started or
  * last lingered waits up to 20 ms for the next offer when the queue empties, and that offer wakes
  * it instead of starting a new thread; its linger is ended by the server's {@link LingerReaper},
- * as in LanChat's outbox. The only difference is what a
- * batch costs: frames of plaintext, where LanChat seals a record per message. Thread-safe.
+ * as in LanChat's outbox. The only difference is what a batch costs: frames of plaintext, where
+ * LanChat seals a record per message. Thread-safe.
  */
 final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;

@@ -50,9 +50,9 @@ public final class LingerReaper {
 
   /**
    * Ends the linger {@code token} of {@code slot}, which lasts {@code length} nanoseconds and ends
-   * at {@code ends}, once it is over, unless the writer was woken before.
-   * Lingers of one length are taken in the order they were added, which is the order they end
-   * but for writers that raced to add: one may then end a few microseconds late.
+   * at {@code ends}, once it is over, unless the writer was woken before. Lingers of one length
+   * are taken in the order they were added, which is the order they end but for writers that
+   * raced to add: one may then end a few microseconds late.
    */
   public void add(LingerSlot slot, Object token, long length, long ends) {
     byLength.computeIfAbsent(length, l -> new ConcurrentLinkedQueue<>())

@@ -82,7 +82,6 @@ final class Outbox {
   private boolean writing;
   // the writer while it lingers, which the next change must wake
   private final LingerSlot slot = new LingerSlot(lock);
-  private final LingerReaper reaper;
 
   /**
    * @param sink where batches are written
@@ -104,7 +103,6 @@ final class Outbox {
     this.maxBytes = maxBytes;
     this.finisher = finisher;
     this.lingerNanos = linger.toNanos();
-    this.reaper = LingerReaper.shared();
   }
 
   /**
@@ -313,7 +311,7 @@ final class Outbox {
             batches = 0;
             if (l != current) {
               current = l;
-              reaper.add(slot, l, lingerNanos, l.ends());
+              LingerReaper.shared().add(slot, l, lingerNanos, l.ends());
             }
             // woken by an offer, finish or abort, or by the reaper once the time is up; next()
             // tells which
