@@ -2,28 +2,27 @@ package dev.lanchat.bench;
 
 import dev.lanchat.server.LingerReaper;
 import dev.lanchat.server.LingerSlot;
+import dev.lanchat.server.WriterPacing;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The yardstick's outbound queue, shaped as LanChat's server outbox: offers never block, and a
  * writer on a virtual thread, running only while there is work, writes up to 512 queued messages
- * (or 1 MiB) at a time with one write. A writer that has written two batches since it started or
- * last lingered waits up to 20 ms for the next offer when the queue empties, and that offer wakes
- * it instead of starting a new thread; its linger is ended by the server's {@link LingerReaper},
+ * (or 1 MiB) at a time with one write. It paces itself by the server's own {@link WriterPacing}:
+ * a writer that has written two batches since it started or last lingered waits up to 20 ms for
+ * the next offer when the queue empties, and that offer wakes it instead of starting a new
+ * thread; its linger is ended by the server's {@link LingerReaper},
  * as in LanChat's outbox. The only difference is what a batch costs: frames of plaintext, where
  * LanChat seals a record per message. Thread-safe.
  */
 final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;
   private static final long BATCH_BYTES = 1L << 20;
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final int LINGER_AFTER_BATCHES = 2;
 
   /** Writes a batch of frames with one write. */
   interface Sink {
@@ -43,7 +42,7 @@ final class PlainOutbox {
   private final LingerSlot slot = new LingerSlot(lock);
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
-    this(sink, maxMessages, threadName, LINGER_NANOS);
+    this(sink, maxMessages, threadName, WriterPacing.DEFAULT.lingerNanos());
   }
 
   /** As above, with how long a busy writer lingers (tests use a long one). */
@@ -134,7 +133,7 @@ final class PlainOutbox {
             batch = take();
           } else if (then == null && current != null && lingerEnds - System.nanoTime() > 0) {
             next = current; // a spurious wake: the same linger goes on
-          } else if (then == null && current == null && batches >= LINGER_AFTER_BATCHES) {
+          } else if (then == null && current == null && batches >= WriterPacing.DEFAULT.lingerAfterBatches()) {
             next = new Object();
             lingerEnds = System.nanoTime() + lingerNanos;
           } else {

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Ends the lingers of busy outbox writers that ran out ({@link Outbox#LINGER}): one virtual
+ * Ends the lingers of busy outbox writers that ran out ({@link WriterPacing}): one virtual
  * thread for every outbox in the JVM, which looks when the first linger ends (at most every
  * {@link #TICK}) while writers linger, and sleeps while none does. Each linger is looked at
  * once, when it is over, so a join storm's thousands of lingering writers cost it no scans.
@@ -32,7 +32,7 @@ public final class LingerReaper {
   private record Linger(LingerSlot slot, Object token, long ends) {}
 
   // one queue per length of linger, so each is in the order its lingers end (the server uses one
-  // length, LINGER; tests use others)
+  // length, WriterPacing.DEFAULT's; tests use others)
   private final ConcurrentHashMap<Long, ConcurrentLinkedQueue<Linger>> byLength =
       new ConcurrentHashMap<>();
   private final AtomicBoolean idle = new AtomicBoolean();

@@ -22,11 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * 10,000 connections is most of the server's heap); a busy one keeps its writer running from
  * batch to batch.
  *
- * <p>A writer that has written {@value #LINGER_AFTER_BATCHES} or more batches since it started
- * or last lingered is busy: when it finds the queue empty it lingers (parks) for up to
- * {@link #LINGER} before it ends, and the next offer wakes it instead of starting a new thread.
- * Under a high pace, where more is queued while a batch is written, that saves a thread's start
- * and end per batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once
+ * <p>A writer that has written two or more batches since it started or last lingered is busy
+ * ({@link WriterPacing}): when it finds the queue empty it lingers (parks) for up to 20 ms
+ * before it ends, and the next offer wakes it instead of starting a new thread. Under a high
+ * pace, where more is queued while a batch is written, that saves a thread's start and end per
+ * batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once
  * its time is up, rather than a timer per linger. A writer with one batch to write ends at once,
  * and so does a woken one that wrote one batch: at a low pace a writer that lingered from one
  * offer to the next delivered later than a new thread does (docs/performance.md, "A busy writer
@@ -45,10 +45,6 @@ final class Outbox {
   private static final long BATCH_BYTES = 1L << 20;
   /** The queue's room while nothing waits; more than this and an emptied queue is replaced. */
   private static final int IDLE_CAPACITY = 8;
-  /** How long a busy writer waits for the next offer before it ends. */
-  static final Duration LINGER = Duration.ofMillis(20);
-  /** Batches a writer writes, since it started or last lingered, before it lingers. */
-  static final int LINGER_AFTER_BATCHES = 2;
 
   /** Where the writer puts each batch: the connection's record layer, or a fake in tests. */
   interface Sink {
@@ -67,7 +63,7 @@ final class Outbox {
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
-  private final long lingerNanos;
+  private final WriterPacing pacing;
   private final ReentrantLock lock = new ReentrantLock();
   // small: an idle connection's queue is empty, and ArrayDeque grows by itself under load (and
   // never shrinks, so a queue that grew is replaced once it is empty: see next())
@@ -91,7 +87,7 @@ final class Outbox {
    * @param finisher told when the writer has stopped
    */
   Outbox(Sink sink, OutboundBudget budget, int maxMessages, long maxBytes, Finisher finisher) {
-    this(sink, budget, maxMessages, maxBytes, finisher, LINGER);
+    this(sink, budget, maxMessages, maxBytes, finisher, WriterPacing.DEFAULT.linger());
   }
 
   /** As above, with how long a busy writer lingers (tests use a long or a short one). */
@@ -102,7 +98,7 @@ final class Outbox {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.finisher = finisher;
-    this.lingerNanos = linger.toNanos();
+    this.pacing = WriterPacing.DEFAULT.withLinger(linger);
   }
 
   /**
@@ -296,7 +292,7 @@ final class Outbox {
     Step.Linger current = null; // the linger under way, until the next batch
     try {
       while (true) {
-        switch (next(batches >= LINGER_AFTER_BATCHES, current)) {
+        switch (next(batches >= pacing.lingerAfterBatches(), current)) {
           case Step.Write w -> {
             batches++;
             current = null;
@@ -311,7 +307,7 @@ final class Outbox {
             batches = 0;
             if (l != current) {
               current = l;
-              LingerReaper.shared().add(slot, l, lingerNanos, l.ends());
+              LingerReaper.shared().add(slot, l, pacing.lingerNanos(), l.ends());
             }
             // woken by an offer, finish or abort, or by the reaper once the time is up; next()
             // tells which
@@ -430,8 +426,8 @@ final class Outbox {
       if (current != null && current.ends() - System.nanoTime() > 0) {
         return current; // a spurious wake: the same linger goes on
       }
-      if (current == null && busy && lingerNanos > 0) {
-        return new Step.Linger(System.nanoTime() + lingerNanos);
+      if (current == null && busy && !pacing.linger().isZero()) {
+        return new Step.Linger(System.nanoTime() + pacing.lingerNanos());
       }
       writing = false;
       if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
