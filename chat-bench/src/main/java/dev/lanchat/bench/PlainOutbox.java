@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (or 1 MiB) at a time with one write. It paces itself by the server's own {@link WriterPacing}:
  * a writer that has written two batches since it started or last lingered waits up to 20 ms for
  * the next offer when the queue empties, and that offer wakes it instead of starting a new
- * thread; its linger is ended by the server's {@link LingerReaper},
- * as in LanChat's outbox. The only difference is what a batch costs: frames of plaintext, where
- * LanChat seals a record per message. Thread-safe.
+ * thread; its linger is ended by the server's {@link LingerReaper}, as in LanChat's outbox. The
+ * only difference is what a batch costs: frames of plaintext, where LanChat seals a record per
+ * message. Thread-safe.
  */
 final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;
@@ -133,7 +133,8 @@ final class PlainOutbox {
             batch = take();
           } else if (then == null && current != null && lingerEnds - System.nanoTime() > 0) {
             next = current; // a spurious wake: the same linger goes on
-          } else if (then == null && current == null && batches >= WriterPacing.DEFAULT.lingerAfterBatches()) {
+          } else if (then == null && current == null
+              && batches >= WriterPacing.DEFAULT.lingerAfterBatches()) {
             next = new Object();
             lingerEnds = System.nanoTime() + lingerNanos;
           } else {

@@ -26,12 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link WriterPacing}): when it finds the queue empty it lingers (parks) for up to 20 ms
  * before it ends, and the next offer wakes it instead of starting a new thread. Under a high
  * pace, where more is queued while a batch is written, that saves a thread's start and end per
- * batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once
- * its time is up, rather than a timer per linger. A writer with one batch to write ends at once,
- * and so does a woken one that wrote one batch: at a low pace a writer that lingered from one
- * offer to the next delivered later than a new thread does (docs/performance.md, "A busy writer
- * lingers"), and an idle connection's memory stays as without it. {@link #finish} and {@link
- * #abort} wake a lingering writer too.
+ * batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once its time is
+ * up, rather than a timer per linger. A writer with one batch to write ends at once, and so does
+ * a woken one that wrote one batch: at a low pace a writer that lingered from one offer to the
+ * next delivered later than a new thread does (docs/performance.md, "A busy writer lingers"),
+ * and an idle connection's memory stays as without it. {@link #finish} and {@link #abort} wake
+ * a lingering writer too.
  *
  * <p>It writes to a {@link Sink}, not to a socket, so it can be tested in memory.
  *
