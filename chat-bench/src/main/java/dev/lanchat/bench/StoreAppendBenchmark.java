@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ten senders, each of whom already has {@link History#SENT_PER_KEY} ids remembered, so every
  * line also forgets its sender's oldest id, as on a server that has run a while. Store on disk,
  * in a temporary folder, durability as a room event has it, checkpointed by a {@link
- * Checkpointer} as a server's is.
+ * Checkpointer} as a server's is. {@code events} is the server's {@code --history}: 10,000 keeps
+ * each event's row, 0 keeps only the client message id and the room's head, so the two give the
+ * event row's share of a line's cost.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,6 +58,10 @@ public class StoreAppendBenchmark {
   private History history;
   private long nextId;
 
+  /** The server's {@code --history}: events kept per room (0: no event rows at all). */
+  @Param({"10000", "0"})
+  public int events;
+
   @Setup(Level.Trial)
   public void setUp() throws StoreException {
     Random random = new Random(20261206L);
@@ -64,7 +71,7 @@ public class StoreAppendBenchmark {
       senders.add(ByteString.copyOf(key));
     }
     store = Store.open(ScratchStore.fresh(), Clock.systemUTC());
-    history = store.history(Retention.defaults());
+    history = store.history(Retention.of(events, 0));
     checkpointer = store.startCheckpointer(); // as a server runs it: no commit checkpoints
     for (int i = 0; i < History.SENT_PER_KEY * SENDERS / 100; i++) {
       appendTogether(100); // every sender starts with its ids remembered to the limit
