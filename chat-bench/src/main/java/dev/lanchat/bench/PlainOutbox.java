@@ -4,6 +4,7 @@ import dev.lanchat.server.LingerReaper;
 import dev.lanchat.server.LingerSlot;
 import dev.lanchat.server.WriterPacing;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ final class PlainOutbox {
   private final Sink sink;
   private final int maxMessages;
   private final String threadName;
-  private final long lingerNanos;
+  private final WriterPacing pacing;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
   // guarded by lock
@@ -42,15 +43,15 @@ final class PlainOutbox {
   private final LingerSlot slot = new LingerSlot(lock);
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
-    this(sink, maxMessages, threadName, WriterPacing.DEFAULT.lingerNanos());
+    this(sink, maxMessages, threadName, WriterPacing.DEFAULT.linger());
   }
 
   /** As above, with how long a busy writer lingers (tests use a long one). */
-  PlainOutbox(Sink sink, int maxMessages, String threadName, long lingerNanos) {
+  PlainOutbox(Sink sink, int maxMessages, String threadName, Duration linger) {
     this.sink = sink;
     this.maxMessages = maxMessages;
     this.threadName = threadName;
-    this.lingerNanos = lingerNanos;
+    this.pacing = WriterPacing.DEFAULT.withLinger(linger);
   }
 
   /** Queues one message; false when the backlog is full (the client is too slow). */
@@ -133,10 +134,10 @@ final class PlainOutbox {
             batch = take();
           } else if (then == null && current != null && lingerEnds - System.nanoTime() > 0) {
             next = current; // a spurious wake: the same linger goes on
-          } else if (then == null && current == null
-              && batches >= WriterPacing.DEFAULT.lingerAfterBatches()) {
+          } else if (then == null && current == null && batches >= pacing.lingerAfterBatches()
+              && !pacing.linger().isZero()) {
             next = new Object();
-            lingerEnds = System.nanoTime() + lingerNanos;
+            lingerEnds = System.nanoTime() + pacing.lingerNanos();
           } else {
             writing = false;
             if (then != null) {
@@ -156,7 +157,7 @@ final class PlainOutbox {
           batches = 0;
           if (next != current) {
             current = next;
-            LingerReaper.shared().add(slot, next, lingerNanos, lingerEnds);
+            LingerReaper.shared().add(slot, next, pacing.lingerNanos(), lingerEnds);
           }
           LockSupport.park(this); // woken by an offer, finish, or the reaper
           continue;

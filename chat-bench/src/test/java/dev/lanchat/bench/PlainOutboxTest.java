@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The yardstick's outbox keeps LanChat's writer shape, so the two servers differ only in crypto. */
 class PlainOutboxTest {
-  private static final long TEN_MINUTES = TimeUnit.MINUTES.toNanos(10);
+  private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
 
   /** Records each batch and the thread that wrote it; the first write waits for a release. */
   private static final class RecordingSink implements PlainOutbox.Sink {

@@ -51,7 +51,7 @@ public final class LingerSlot {
     Thread lingering = null;
     lock.lock();
     try {
-      if (writer != null && this.token == token) {
+      if (lingers(token)) { // under the lock now: no offer can wake it meanwhile
         lingering = release();
       }
     } finally {
