@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanchat.common.crypto.Identity;
+import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.ServerMessage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Acknowledged means kept, through a real server process: a client's SAYs, each acknowledged
  * by the PONG that follows it (the server appends an event before it answers anything after
  * it), survive a SIGKILL of the server JVM; the restarted server, on the same store, hands a
- * returning client every one of them once, in order, with ids that continue.
+ * returning client every one of them once, in order, with ids that continue, and drops each
+ * of them sent again (their client message ids survive the kill too).
  */
 @Timeout(120)
 class ServerCrashDurabilityTest {
@@ -55,6 +57,7 @@ class ServerCrashDurabilityTest {
   void everySayAcknowledgedBeforeASigkillIsCaughtUpOnceInOrderAfterARestart() throws Exception {
     Identity alice = Identity.generate(new SecureRandom());
     List<String> acknowledged = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     long before;
     Process first = startServer();
     try {
@@ -64,9 +67,11 @@ class ServerCrashDurabilityTest {
         before = client.log().stream().filter(m -> m instanceof ServerMessage.Joined)
             .mapToLong(m -> ((ServerMessage.Joined) m).event().id()).max().orElseThrow();
         for (int i = 0; i < SAYS; i++) {
-          client.say("#general", "line " + i);
+          long id = client.nextId();
+          client.send(new ClientMessage.Say(id, "#general", "line " + i));
           client.sync(); // PONG: the SAY before it was stored and sent
           acknowledged.add("line " + i);
+          ids.add(id);
         }
         kill(first);
       }
@@ -91,6 +96,16 @@ class ServerCrashDurabilityTest {
         ServerMessage.Joined again = (ServerMessage.Joined) client.log().stream()
             .filter(m -> m instanceof ServerMessage.Joined).reduce((a, b) -> b).orElseThrow();
         assertEquals(before + SAYS + 1, again.event().id(), "the next id follows the last kept");
+        for (long id : ids) { // each SAY sent again, as a client unsure of them would
+          client.send(new ClientMessage.Say(id, "#general", "sent again"));
+        }
+        client.say("#general", "new");
+        ServerMessage.Chat next = (ServerMessage.Chat) client.awaitMatching(
+            m -> m instanceof ServerMessage.Chat c && c.text().equals("new"), "the new line");
+        assertEquals(before + SAYS + 2, next.event().id(), "no SAY sent again was kept");
+        assertTrue(client.log().stream().noneMatch(
+            m -> m instanceof ServerMessage.Chat c && c.text().equals("sent again")),
+            "every SAY sent again was dropped as a repeat");
       }
     } finally {
       kill(second);

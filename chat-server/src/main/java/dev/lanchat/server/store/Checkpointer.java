@@ -34,16 +34,26 @@ public final class Checkpointer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
 
+  /** Work the timer does before each checkpoint, on the store's own connection. */
+  @FunctionalInterface
+  interface Before {
+    void run() throws StoreException;
+  }
+
   private final Path file;
   private final Connection connection;
+  private final Before before;
   private final ScheduledExecutorService timer;
   private final Object state = new Object();
   private boolean failing;
+  /** Whether the last {@link #before} failed; only the timer's thread uses it. */
+  private boolean beforeFailing;
   private boolean closed;
 
-  private Checkpointer(Path file, Connection connection) {
+  private Checkpointer(Path file, Connection connection, Before before) {
     this.file = file;
     this.connection = connection;
+    this.before = before;
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("lanchat-store-checkpoint").daemon(true).factory());
   }
@@ -55,7 +65,16 @@ public final class Checkpointer implements AutoCloseable {
    * @throws StoreException if that checkpoint fails (the connection is closed)
    */
   static Checkpointer start(Path file, Connection connection) throws StoreException {
-    Checkpointer checkpointer = new Checkpointer(file, connection);
+    return start(file, connection, () -> { });
+  }
+
+  /**
+   * As {@link #start(Path, Connection)}, running {@code before} ahead of each timed checkpoint
+   * (the store writes the client message ids that wait in memory, so the checkpoint copies them).
+   */
+  static Checkpointer start(Path file, Connection connection, Before before)
+      throws StoreException {
+    Checkpointer checkpointer = new Checkpointer(file, connection, before);
     try {
       checkpointer.checkpointNow();
     } catch (SQLException e) {
@@ -93,8 +112,20 @@ public final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** The timer's checkpoint; a failure is logged once until one succeeds again. */
+  /**
+   * The timer's work: {@link #before}, then a checkpoint; a failure of either is logged once
+   * until they succeed again.
+   */
   private void checkpoint() {
+    try {
+      before.run(); // outside state: it takes the store's lock, which close never waits under
+      beforeFailing = false;
+    } catch (StoreException | IllegalStateException e) { // IllegalState: the store closed
+      if (!beforeFailing) {
+        log.warn("before the checkpoint of {}: {}", file, e.getMessage());
+        beforeFailing = true;
+      }
+    }
     synchronized (state) {
       if (closed) {
         return;

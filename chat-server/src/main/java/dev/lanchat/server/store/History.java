@@ -173,8 +173,12 @@ public final class History implements RoomLog {
     long messageId = draft.clientMessageId().getAsLong();
     // the id this event gets if it is new: recorded first, so a repeat is found by the insert
     EventRef next = new EventRef(tip.key, tip.lastEventId + 1);
-    if (!sentMessages.take(c, sender, messageId, now, Optional.of(next))) {
-      return new AppendResult.Repeat(SentMessages.find(c, sender, messageId).orElseThrow());
+    // with its event row kept, the row carries the id, so the id's own row can wait
+    boolean fresh = retention.keepsText()
+        ? sentMessages.takeLater(c, sender, messageId, now, next)
+        : sentMessages.take(c, sender, messageId, now, Optional.of(next));
+    if (!fresh) {
+      return new AppendResult.Repeat(sentMessages.find(c, sender, messageId).orElseThrow());
     }
     return appendOne(c, draft, encoder, now, tip);
   }
@@ -251,9 +255,10 @@ public final class History implements RoomLog {
     byte[] encoded = encoder.encode(eventId, head).clone();
     tip.advance(eventId, head);
     if (retention.keepsText()) {
-      Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)", key,
-          eventId, draft.time(), (long) draft.type(),
-          draft.sender().map(ByteString::toByteArray).orElse(null), encoded);
+      Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ", message_id) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?)", key, eventId, draft.time(), (long) draft.type(),
+          draft.sender().map(ByteString::toByteArray).orElse(null), encoded,
+          draft.clientMessageId().isPresent() ? draft.clientMessageId().getAsLong() : null);
       pruneRoom(c, key, eventId, now);
     }
     return new AppendResult.Appended(new StoredEvent(key, eventId, draft.time(), draft.type(),
@@ -411,6 +416,9 @@ public final class History implements RoomLog {
   public int sweep() throws StoreException {
     long cutoff = retention.cutoff(clock.millis());
     return store.write("prune the history", Durability.POWER_LOSS, c -> {
+      while (sentMessages.anyWaiting()) {
+        sentMessages.write(c); // before any event that carries a waiting id is deleted
+      }
       int deleted = 0;
       if (!retention.keepsText()) {
         deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
@@ -459,6 +467,10 @@ public final class History implements RoomLog {
       return;
     }
     long below = oldestKept(eventId);
+    long cutoff = retention.maxAge().isPresent() ? retention.cutoff(now) : Long.MIN_VALUE;
+    while (sentMessages.waitsBelow(room, below, cutoff)) {
+      sentMessages.write(c); // the ids of the events about to go are in their rows alone
+    }
     Sql.execute(c, "DELETE FROM room_event WHERE room = ? AND event_id >= ? AND event_id < ?",
         room, below - PRUNE_EVERY, below);
     if (retention.maxAge().isPresent()) {

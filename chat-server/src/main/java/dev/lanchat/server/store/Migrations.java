@@ -138,7 +138,16 @@ final class Migrations {
           // IF EXISTS: a store whose index was dropped by hand is not refused for it
           "DROP INDEX IF EXISTS room_event_at",
           "DROP INDEX IF EXISTS sent_message_by_sender",
-          "DROP INDEX IF EXISTS sent_message_at"));
+          "DROP INDEX IF EXISTS sent_message_at"),
+      List.of(
+          // a line's client message id in its event row, so the id's own sent_message row can
+          // be written later, in groups (SentMessages): NULL for events that carry none
+          "ALTER TABLE room_event ADD COLUMN message_id INTEGER",
+          // the room's last event whose line's id is in sent_message; after a crash the ids of
+          // the lines after it are written from their event rows. Every id was written at once
+          // before this step, so every room starts at its last event
+          "ALTER TABLE room_head ADD COLUMN ids_through INTEGER NOT NULL DEFAULT 0",
+          "UPDATE room_head SET ids_through = last_event_id"));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

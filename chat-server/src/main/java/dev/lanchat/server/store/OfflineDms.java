@@ -70,7 +70,7 @@ public final class OfflineDms {
     byte[] body = encoded.clone();
     long now = clock.millis();
     return store.write("keep a DM", Durability.POWER_LOSS, c -> {
-      if (SentMessages.find(c, from, messageId).isPresent()) {
+      if (sentMessages.find(c, from, messageId).isPresent()) {
         return new DmResult.Repeat();
       }
       if (!retention.keepsText()) {

@@ -101,10 +101,10 @@ final class Schema {
           + "FROM allowlist LIMIT 0").close();
       statement.executeQuery("SELECT number, code, name, created_at, expires_at, uses_left, "
           + "failures, revoked_at FROM invite LIMIT 0").close();
-      statement.executeQuery("SELECT room, last_event_id, head, name, topic, end_to_end "
-          + "FROM room_head LIMIT 0").close();
-      statement.executeQuery("SELECT room, event_id, at, type, sender, body "
-          + "FROM room_event LIMIT 0").close();
+      statement.executeQuery("SELECT room, last_event_id, head, name, topic, end_to_end, "
+          + "ids_through FROM room_head LIMIT 0").close();
+      statement.executeQuery("SELECT room, event_id, at, type, sender, body, "
+          + "message_id FROM room_event LIMIT 0").close();
       statement.executeQuery("SELECT id, sender, message_id, at, room, event_id "
           + "FROM sent_message LIMIT 0").close();
       statement.executeQuery("SELECT id, recipient, at, body FROM offline_dm LIMIT 0").close();

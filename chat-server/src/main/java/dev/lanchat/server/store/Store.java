@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -38,6 +40,7 @@ import org.sqlite.SQLiteOpenMode;
  * exactly as it is: the store is never recreated over a damaged file.
  */
 public final class Store implements AutoCloseable, Transactions {
+  private static final Logger log = LoggerFactory.getLogger(Store.class);
   private static final String BINDING_COLUMNS = "name, client_key, bound_at, last_seen";
   /**
    * How stale a key's last-seen time may be before a JOIN under its own name writes it again:
@@ -89,7 +92,9 @@ public final class Store implements AutoCloseable, Transactions {
       Schema.configure(connection, file);
       Schema.migrate(connection, file);
       Schema.verify(connection);
-      return new Store(file, connection, clock);
+      Store store = new Store(file, connection, clock);
+      store.recover();
+      return store;
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new StoreException(file, "cannot read the store (" + SqliteErrors.explain(e)
@@ -118,13 +123,46 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
+   * Writes the client message ids of the lines a crash left in their event rows alone (see
+   * {@link SentMessages}); nothing when the last server closed its store.
+   */
+  private void recover() throws StoreException {
+    int written = write("write the ids of the lines a crash left", Durability.POWER_LOSS,
+        sentMessages::recover);
+    if (written > 0) {
+      log.info("wrote the client message ids of {} lines the last run left unwritten", written);
+    }
+  }
+
+  /**
+   * Writes every client message id that waits in memory (see {@link SentMessages}), in groups,
+   * each its own transaction, so no room waits long for the store. A running server's {@link
+   * Checkpointer} calls it before each checkpoint; {@link #close} calls it too.
+   *
+   * @return ids written
+   * @throws StoreException if the store cannot be written (the rest still wait)
+   */
+  public int writeWaitingIds() throws StoreException {
+    int written = 0;
+    for (int group = 0; group <= SentMessages.WAITING_MAX / SentMessages.WRITE_GROUP; group++) {
+      int n = write("write client message ids", Durability.PROCESS_CRASH, sentMessages::write);
+      written += n;
+      if (n < SentMessages.WRITE_GROUP) {
+        break;
+      }
+    }
+    return written;
+  }
+
+  /**
    * Starts checkpointing this store from a thread and a connection of their own (a running
-   * server does, so that no commit pays for a checkpoint); close it before the store.
+   * server does, so that no commit pays for a checkpoint), writing the waiting client message
+   * ids before each checkpoint ({@link #writeWaitingIds}); close it before the store.
    *
    * @throws StoreException if the second connection cannot be opened
    */
   public Checkpointer startCheckpointer() throws StoreException {
-    return Checkpointer.start(file, connect(file));
+    return Checkpointer.start(file, connect(file), this::writeWaitingIds);
   }
 
   /** The file behind this store. */
@@ -583,6 +621,11 @@ public final class Store implements AutoCloseable, Transactions {
     lock.lock();
     try {
       if (!closed) {
+        try {
+          writeWaitingIds();
+        } catch (StoreException e) { // they are in their event rows: the next open writes them
+          log.warn("cannot write the waiting client message ids: {}", e.getMessage());
+        }
         closed = true;
         closeQuietly(connection);
       }
@@ -618,9 +661,11 @@ public final class Store implements AutoCloseable, Transactions {
       try {
         T result = work.run(connection);
         Sql.prepared(connection, "COMMIT").execute();
+        sentMessages.committed();
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(connection, e);
+        sentMessages.rolledBack();
         throw e;
       }
     } catch (SQLException e) {

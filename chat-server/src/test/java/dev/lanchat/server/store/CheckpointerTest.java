@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,36 @@ class CheckpointerTest {
     assertFalse(progress.busy());
     assertTrue(progress.logFrames() > 0, progress.toString());
     assertEquals(progress.logFrames(), progress.copiedFrames(), "every frame copied");
+  }
+
+  @Test
+  void theTimerRunsItsWorkBeforeEachCheckpoint() throws Exception {
+    CountDownLatch twice = new CountDownLatch(2);
+    try (Checkpointer timed = Checkpointer.start(store.file(),
+        java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.file()), twice::countDown)) {
+      assertTrue(twice.await(30, TimeUnit.SECONDS), "ran twice in " + Checkpointer.PERIOD);
+    }
+  }
+
+  @Test
+  void aRunningStoreWritesTheIdsThatWaitOnItsCheckpointersTimer() throws Exception {
+    History history = store.history(Retention.defaults());
+    history.append(RoomEventDraft.ofMember("#lobby", CLOCK.millis(), HistoryTest.MESSAGE,
+        HistoryTest.key(1), 7), (id, head) -> new byte[100]);
+    long written = 0;
+    // bounded: the timer runs every 200 ms; 150 looks at the table, each a period apart
+    for (int look = 0; look < 150 && written == 0; look++) {
+      written = store.read("count ids", c -> {
+        try (Statement s = c.createStatement();
+            ResultSet row = s.executeQuery("SELECT count(*) FROM sent_message")) {
+          return row.getLong(1);
+        }
+      });
+      if (written == 0) {
+        Thread.sleep(Checkpointer.PERIOD.toMillis());
+      }
+    }
+    assertEquals(1, written, "the line's id reached the table without a close");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Written before fanned out means written: a child JVM appends events (and keeps DMs) and
  * prints each id once the call returned; SIGKILL stops it mid-stream; the reopened store holds
- * every printed event, with its exact bytes, and the next id follows the last one written.
+ * every printed event, with its exact bytes, knows every printed line's client message id (which
+ * waited in memory, in its event row alone), and the next id follows the last one written.
  */
 class CrashDurabilityTest {
   private static final int ACKNOWLEDGED_BEFORE_KILL = 200;
@@ -106,6 +108,11 @@ class CrashDurabilityTest {
         List<WaitingDm> waiting = dms.take(recipient(i));
         assertEquals(1, waiting.size(), "the DM acknowledged with event " + i);
         assertArrayEquals(body(-i), waiting.get(0).encoded().toByteArray());
+      }
+      for (long i : acknowledged) { // the lines' ids waited in memory when the writer died
+        assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#general", i))),
+            history.append(RoomEventDraft.ofMember("#general", i, HistoryTest.MESSAGE,
+                HistoryTest.key(1), i), (id, head) -> body(id)), "line " + i + " sent again");
       }
       AppendResult next = history.append(RoomEventDraft.ofServer("#general", 0,
           HistoryTest.JOINED), (id, head) -> body(id));

@@ -40,6 +40,11 @@ class HistoryTest {
   /** The tables schema step 5 adds (it also adds a column to {@code room_head}). */
   static final List<String> STEP_5_TABLES = List.of("e2e_key");
 
+  /** What schema step 7 adds: a column to {@code room_event} and one to {@code room_head}. */
+  static final List<String> STEP_7_UNDO = List.of(
+      "ALTER TABLE room_event DROP COLUMN message_id",
+      "ALTER TABLE room_head DROP COLUMN ids_through");
+
   static final int MESSAGE = 0x21;
   static final int JOINED = 0x22;
 
@@ -220,6 +225,94 @@ class HistoryTest {
     assertEquals(0, history.lastEventId("#b"));
   }
 
+  /**
+   * A second store on the same file, opened while this one still holds ids in memory: what a
+   * server restarted after a crash sees (the ids this one holds never reach the table).
+   */
+  private Store reopenedAfterACrash() throws StoreException {
+    return Store.open(dir.resolve("server.db"), clock);
+  }
+
+  private AppendResult sayAgain(History history, String room, int sender, long messageId)
+      throws StoreException {
+    return history.append(RoomEventDraft.ofMember(room, clock.millis(), MESSAGE, key(sender),
+        messageId), (id, head) -> body("again", id));
+  }
+
+  @Test
+  void aLinesIdWhoseRowWaitedIsStillARepeatAfterACrash() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 1, "written");
+    store.writeWaitingIds();
+    for (long id = 2; id <= 5; id++) {
+      say(history, "#general", 1, id, "waiting");
+    }
+    joined(history, "#general", "no id");
+    assertEquals(1, rows("sent_message"), "ids 2 to 5 wait in memory, in their event rows");
+    try (Store restarted = reopenedAfterACrash()) {
+      assertEquals(5, rows("sent_message"), "the restart wrote them from the event rows");
+      History after = restarted.history(Retention.defaults());
+      for (long id = 1; id <= 5; id++) {
+        assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#general", id))),
+            sayAgain(after, "#general", 1, id), "id " + id);
+      }
+      assertEquals(7, say(after, "#general", 1, 6, "new").eventId());
+    }
+  }
+
+  @Test
+  void anIdWaitingInMemoryIsARepeatForDmsAndOtherRoomsToo() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#a", 1, 9, "first");
+    assertEquals(new AppendResult.Repeat(Optional.of(new EventRef("#a", 1))),
+        sayAgain(history, "#b", 1, 9));
+    assertEquals(new Claim.Repeat(), store.offlineDms(Retention.defaults()).claim(key(1), 9));
+    assertEquals(new DmResult.Repeat(), store.offlineDms(Retention.defaults())
+        .deliverLater(key(2), key(1), 9, clock.millis(), new byte[1]));
+    assertEquals(0, history.lastEventId("#b"));
+  }
+
+  @Test
+  void anIdTakenInATransactionThatRolledBackIsNewAgain() throws Exception {
+    History history = store.history(Retention.defaults());
+    EventEncoder fine = (id, head) -> body("fine", id);
+    EventEncoder failing = (id, head) -> {
+      throw new IllegalStateException("the encoder fails");
+    };
+    assertThrows(IllegalStateException.class, () -> history.appendEach(List.of(
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 1),
+        RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 2)),
+        List.of(fine, failing)));
+    assertEquals(0, history.lastEventId("#general"), "nothing was appended");
+    assertEquals(1, say(history, "#general", 1, 1, "sent again").eventId(),
+        "the id of a line that was never appended is not held");
+  }
+
+  @Test
+  void waitingIdsAreWrittenBeforeTheirEventsArePruned() throws Exception {
+    History history = store.history(Retention.of(5, 0));
+    for (long id = 1; id <= History.PRUNE_EVERY; id++) {
+      say(history, "#general", 1, id, "line");
+    }
+    assertEquals(5, rows("room_event"), "the 64th event pruned all but the last five");
+    try (Store restarted = reopenedAfterACrash()) {
+      History after = restarted.history(Retention.of(5, 0));
+      for (long id = 1; id <= History.PRUNE_EVERY; id++) {
+        assertInstanceOf(AppendResult.Repeat.class, sayAgain(after, "#general", 1, id),
+            "id " + id + ", whose event is pruned or not");
+      }
+    }
+  }
+
+  @Test
+  void aClosedStoreLeavesNoIdWaiting() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 1, "line");
+    store.close();
+    assertEquals(1, rows("sent_message"));
+    store = Store.open(dir.resolve("server.db"), clock);
+  }
+
   @Test
   void aKeyRemembersAtLeastItsNewest1000MessageIdsAndAtMost63More() throws Exception {
     OfflineDms dms = store.offlineDms(Retention.defaults());
@@ -337,6 +430,7 @@ class HistoryTest {
     assertEquals(List.of(), history.recent("#quiet"));
     String quiet = "room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'";
     assertEquals(1, rows(quiet), "nobody wrote to #quiet");
+    assertEquals(4, store.writeWaitingIds(), "the lines' ids waited, each in its event row");
     assertEquals(4, rows("sent_message"));
     assertEquals(4, history.sweep(), "an event of each room, and their senders' ids");
     assertEquals(0, rows(quiet), "the sweep got it");
@@ -354,9 +448,10 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 7, "before");
     store.close();
-    OlderStore.rewind(store.file(), 5, List.of("CREATE INDEX room_event_at ON room_event (at)",
+    OlderStore.rewind(store.file(), 5, Stream.concat(STEP_7_UNDO.stream(), Stream.of(
+        "CREATE INDEX room_event_at ON room_event (at)",
         "CREATE INDEX sent_message_by_sender ON sent_message (sender)",
-        "CREATE INDEX sent_message_at ON sent_message (at)"));
+        "CREATE INDEX sent_message_at ON sent_message (at)")).toList());
     store = Store.open(store.file(), clock);
     assertEquals(0, rows("sqlite_master WHERE type = 'index' AND name IN ('room_event_at', "
         + "'sent_message_by_sender', 'sent_message_at')"));
@@ -478,10 +573,10 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 1, "before heads");
     store.close();
-    OlderStore.rewind(store.file(), 3, Stream.concat(Stream.of(
+    OlderStore.rewind(store.file(), 3, Stream.of(STEP_7_UNDO.stream(), Stream.of(
         "ALTER TABLE room_head DROP COLUMN head", "ALTER TABLE room_head DROP COLUMN name",
         "ALTER TABLE room_head DROP COLUMN topic", "ALTER TABLE room_head DROP COLUMN end_to_end"),
-        OlderStore.drop(STEP_5_TABLES)).toList());
+        OlderStore.drop(STEP_5_TABLES)).flatMap(s -> s).toList());
     store = Store.open(store.file(), clock);
     history = store.history(Retention.defaults());
     assertEquals(new StoredRoom("#general", 1, ChainHash.genesis("#general").head(), ""),
