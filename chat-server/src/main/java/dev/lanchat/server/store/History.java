@@ -60,12 +60,15 @@ public final class History implements RoomLog {
 
   private final Transactions store;
   private final SentMessages sentMessages;
+  private final RoomTips roomTips;
   private final Retention retention;
   private final Clock clock;
 
-  History(Transactions store, SentMessages sentMessages, Retention retention, Clock clock) {
+  History(Transactions store, SentMessages sentMessages, RoomTips roomTips, Retention retention,
+      Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.sentMessages = Objects.requireNonNull(sentMessages, "sentMessages");
+    this.roomTips = Objects.requireNonNull(roomTips, "roomTips");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -105,9 +108,9 @@ public final class History implements RoomLog {
     Objects.requireNonNull(encoder, "encoder");
     long now = clock.millis();
     return store.write("write a room event", Durability.PROCESS_CRASH, c -> {
-      Tip tip = Tip.read(c, draft.room());
+      Tip tip = Tip.read(c, draft.room(), roomTips);
       AppendResult result = appendUnlessRepeat(c, draft, encoder, now, tip);
-      tip.write(c);
+      tip.write(c, roomTips);
       if (result instanceof AppendResult.Appended appended && topic.isPresent()
           && retention.keepsText()) {
         Sql.execute(c, "UPDATE room_head SET topic = ? WHERE room = ?", topic.get(),
@@ -139,12 +142,12 @@ public final class History implements RoomLog {
     }
     long now = clock.millis();
     return store.write("write room events", Durability.PROCESS_CRASH, c -> {
-      Tip tip = Tip.read(c, drafts.get(0).room());
+      Tip tip = Tip.read(c, drafts.get(0).room(), roomTips);
       List<AppendResult> all = new ArrayList<>(drafts.size());
       for (int i = 0; i < drafts.size(); i++) {
         all.add(appendUnlessRepeat(c, drafts.get(i), encoders.get(i), now, tip));
       }
-      tip.write(c);
+      tip.write(c, roomTips);
       return all;
     });
   }
@@ -271,8 +274,8 @@ public final class History implements RoomLog {
 
   /**
    * A room's {@code room_head} row as one write transaction sees it: read once before its
-   * events, moved on by each, written once after them (a group of lines rewrites the row once,
-   * not once a line).
+   * events (from {@link RoomTips} when kept there), moved on by each, written once after them (a
+   * group of lines rewrites the row once, not once a line).
    */
   private static final class Tip {
     final String key;
@@ -295,14 +298,24 @@ public final class History implements RoomLog {
      *
      * @throws IllegalStateException if the store spells the room otherwise
      */
-    static Tip read(Connection c, String room) throws SQLException {
+    static Tip read(Connection c, String room, RoomTips tips) throws SQLException {
       String key = RoomNames.skeleton(room);
-      Optional<HeadRow> row = headRow(c, key);
-      StoredRoom before = row.map(h -> h.stored(room)).orElseGet(() -> genesis(room));
+      Optional<RoomTips.Row> kept = tips.get(key);
+      StoredRoom before;
+      boolean stored;
+      if (kept.isPresent()) {
+        RoomTips.Row row = kept.get();
+        before = new StoredRoom(row.name(), row.lastEventId(), row.head(), "");
+        stored = true;
+      } else {
+        Optional<HeadRow> row = headRow(c, key);
+        before = row.map(h -> h.stored(room)).orElseGet(() -> genesis(room));
+        stored = row.isPresent();
+      }
       if (!before.name().equals(room)) {
         throw new IllegalStateException("the store spells this room " + before.name());
       }
-      return new Tip(key, before, row.isPresent());
+      return new Tip(key, before, stored);
     }
 
     void advance(long eventId, ByteString newHead) {
@@ -311,11 +324,12 @@ public final class History implements RoomLog {
       moved = true;
     }
 
-    /** Writes the row if an event moved it. */
-    void write(Connection c) throws SQLException {
+    /** Writes the row if an event moved it, and keeps it in {@code tips}. */
+    void write(Connection c, RoomTips tips) throws SQLException {
       if (!moved) {
         return;
       }
+      tips.put(key, new RoomTips.Row(name, lastEventId, head));
       if (stored) {
         Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? "
             + "WHERE room = ?", lastEventId, name, head.toByteArray(), key);

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,9 +39,9 @@ import java.util.Optional;
  * {@link #recover} writes the ids of the lines after it from their event rows, so an id, once its
  * line was acknowledged, is never taken twice. Every lookup reads the waiting ids first.
  *
- * <p>One per {@link Store}, used under its lock (inside its transactions). The store tells it
- * when a transaction ends ({@link #committed}, {@link #rolledBack}), so that ids taken in a
- * transaction that rolled back are not held, and ids written in one are held again.
+ * <p>One per {@link Store}, used under its lock (inside its transactions). What a transaction
+ * changes in the waiting ids is undone if it rolls back ({@link RollbackLog}): ids taken in it
+ * are not held, and ids written in it wait again.
  */
 final class SentMessages {
   /** Client message ids remembered per key at least: far more than a client queues away (100). */
@@ -70,8 +71,8 @@ final class SentMessages {
   /** Ids taken and not yet in the table, oldest first (so each room's in id order). */
   private LinkedHashMap<SentId, Waiting> waiting = new LinkedHashMap<>();
 
-  /** What the transaction under way changed in {@link #waiting}, undone if it rolls back. */
-  private final List<Runnable> undo = new ArrayList<>();
+  /** Where what a transaction changes in {@link #waiting} is undone if it rolls back. */
+  private final RollbackLog rollback;
 
   private final Map<ByteString, Integer> sinceTrim =
       new LinkedHashMap<>(64, 0.75f, true) {
@@ -80,6 +81,10 @@ final class SentMessages {
           return size() > KEYS_COUNTED;
         }
       };
+
+  SentMessages(RollbackLog rollback) {
+    this.rollback = Objects.requireNonNull(rollback, "rollback");
+  }
 
   /** Whether {@code sender} had {@code messageId} taken before, and where it went. */
   Optional<Optional<EventRef>> find(Connection c, byte[] sender, long messageId)
@@ -135,7 +140,7 @@ final class SentMessages {
       write(c);
     }
     waiting.put(id, new Waiting(now, where));
-    undo.add(() -> waiting.remove(id));
+    rollback.onRollback(() -> waiting.remove(id));
     return true;
   }
 
@@ -158,7 +163,8 @@ final class SentMessages {
    */
   boolean waitsBelow(String room, long eventId, long takenBefore) {
     for (Waiting w : waiting.values()) {
-      if (w.at() < takenBefore || (w.where().room().equals(room) && w.where().eventId() < eventId)) {
+      EventRef where = w.where();
+      if (w.at() < takenBefore || (where.room().equals(room) && where.eventId() < eventId)) {
         return true;
       }
     }
@@ -192,25 +198,12 @@ final class SentMessages {
       Sql.execute(c, "UPDATE room_head SET ids_through = ? WHERE room = ? AND ids_through < ?",
           room.getValue(), room.getKey(), room.getValue());
     }
-    undo.add(() -> {
+    rollback.onRollback(() -> {
       LinkedHashMap<SentId, Waiting> back = new LinkedHashMap<>(written);
       back.putAll(waiting);
       waiting = back;
     });
     return written.size();
-  }
-
-  /** The transaction under way committed: what it changed in memory stands. */
-  void committed() {
-    undo.clear();
-  }
-
-  /** The transaction under way rolled back: what it changed in memory is undone, newest first. */
-  void rolledBack() {
-    for (int i = undo.size() - 1; i >= 0; i--) {
-      undo.get(i).run();
-    }
-    undo.clear();
   }
 
   /**

@@ -52,8 +52,12 @@ public final class Store implements AutoCloseable, Transactions {
   private final Connection connection;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
+  /** What the views keep in memory undo if a transaction rolls back; under {@link #lock}. */
+  private final RollbackLog rollbackLog = new RollbackLog();
   /** Which client message ids each key had taken; used by the views, under {@link #lock}. */
-  private final SentMessages sentMessages = new SentMessages();
+  private final SentMessages sentMessages = new SentMessages(rollbackLog);
+  /** The head rows of the rooms appended to lately; used by the views, under {@link #lock}. */
+  private final RoomTips roomTips = new RoomTips(rollbackLog);
   /** The connection's {@code synchronous} setting now; guarded by {@link #lock}. */
   private Durability synchronous = Schema.OPENED_WITH;
   private boolean closed;
@@ -175,7 +179,7 @@ public final class Store implements AutoCloseable, Transactions {
    * retention}; one view per server, sharing this store's connection and lock.
    */
   public History history(Retention retention) {
-    return new History(this, sentMessages, retention, clock);
+    return new History(this, sentMessages, roomTips, retention, clock);
   }
 
   /**
@@ -661,11 +665,11 @@ public final class Store implements AutoCloseable, Transactions {
       try {
         T result = work.run(connection);
         Sql.prepared(connection, "COMMIT").execute();
-        sentMessages.committed();
+        rollbackLog.committed();
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(connection, e);
-        sentMessages.rolledBack();
+        rollbackLog.rolledBack();
         throw e;
       }
     } catch (SQLException e) {
