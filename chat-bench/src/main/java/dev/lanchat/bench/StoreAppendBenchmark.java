@@ -38,10 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * in a temporary folder, durability as a room event has it, checkpointed by a {@link
  * Checkpointer} as a server's is. {@code events} is the server's {@code --history}: 10,000 keeps
  * each event's row, 0 keeps only the client message id and the room's head, so the two give the
- * event row's share of a line's cost. With event rows kept, a line's client message id waits in
- * memory and is written later, in groups: by the checkpointer's thread every 200 ms, and by a
- * line's own transaction whenever 2,048 wait, which at this benchmark's pace is most of them,
- * so the score pays for nearly all of those groups too.
+ * event row's share of a line's cost. With event rows kept, a line's client message id and its
+ * room's tip wait in memory and are written later, in groups: by the checkpointer's thread every
+ * 200 ms, and by a line's own transaction whenever 2,048 ids wait, which at this benchmark's pace
+ * is most of them, so the score pays for nearly all of those groups too.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -32,8 +32,10 @@ import java.util.Optional;
  * return an event outside retention, pruned or not.
  *
  * <p>Each event also extends the room's chain (protocol "Room chain"): the head after it is
- * computed from the head before it, kept in {@code room_head}, in the transaction that gives
- * the id, so a head never skips or repeats an id, across restarts too.
+ * computed from the head before it in the transaction that gives the id, and kept with the
+ * event (its row's {@code head}, and {@code room_head}, at once or, with event rows kept, a
+ * little later: {@link RoomTips}), so a head never skips or repeats an id, across restarts
+ * too. A line's client message id is kept the same way ({@link SentMessages}).
  *
  * <p>Thread-safe: every method is one transaction of the {@link Store} it came from.
  */
@@ -110,7 +112,7 @@ public final class History implements RoomLog {
     return store.write("write a room event", Durability.PROCESS_CRASH, c -> {
       Tip tip = Tip.read(c, draft.room(), roomTips);
       AppendResult result = appendUnlessRepeat(c, draft, encoder, now, tip);
-      tip.write(c, roomTips);
+      tip.write(c, roomTips, retention.keepsText());
       if (result instanceof AppendResult.Appended appended && topic.isPresent()
           && retention.keepsText()) {
         Sql.execute(c, "UPDATE room_head SET topic = ? WHERE room = ?", topic.get(),
@@ -147,7 +149,7 @@ public final class History implements RoomLog {
       for (int i = 0; i < drafts.size(); i++) {
         all.add(appendUnlessRepeat(c, drafts.get(i), encoders.get(i), now, tip));
       }
-      tip.write(c, roomTips);
+      tip.write(c, roomTips, retention.keepsText());
       return all;
     });
   }
@@ -220,7 +222,11 @@ public final class History implements RoomLog {
   @Override
   public Optional<StoredRoom> room(String room) throws StoreException {
     String key = RoomNames.skeleton(room);
-    return store.read("read a room", c -> headRow(c, key).map(h -> h.stored(room)));
+    return store.read("read a room", c -> headRow(c, key).map(h -> {
+      StoredRoom stored = h.stored(room);
+      return roomTips.unwritten(key).map(tip -> new StoredRoom(stored.name(), tip.lastEventId(),
+          tip.head(), stored.topic(), stored.endToEnd())).orElse(stored);
+    }));
   }
 
   /**
@@ -258,10 +264,11 @@ public final class History implements RoomLog {
     byte[] encoded = encoder.encode(eventId, head).clone();
     tip.advance(eventId, head);
     if (retention.keepsText()) {
-      Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ", message_id) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?)", key, eventId, draft.time(), (long) draft.type(),
+      Sql.execute(c, "INSERT INTO room_event (" + COLUMNS + ", message_id, head) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", key, eventId, draft.time(), (long) draft.type(),
           draft.sender().map(ByteString::toByteArray).orElse(null), encoded,
-          draft.clientMessageId().isPresent() ? draft.clientMessageId().getAsLong() : null);
+          draft.clientMessageId().isPresent() ? draft.clientMessageId().getAsLong() : null,
+          head.toByteArray());
       pruneRoom(c, key, eventId, now);
     }
     return new AppendResult.Appended(new StoredEvent(key, eventId, draft.time(), draft.type(),
@@ -324,12 +331,21 @@ public final class History implements RoomLog {
       moved = true;
     }
 
-    /** Writes the row if an event moved it, and keeps it in {@code tips}. */
-    void write(Connection c, RoomTips tips) throws SQLException {
+    /**
+     * Keeps the tip in {@code tips} if an event moved it, and writes the row now when it is new
+     * or its events are not kept ({@code later} false); otherwise the row waits, and the last
+     * event row, which carries the head, says the same meanwhile.
+     */
+    void write(Connection c, RoomTips tips, boolean later) throws SQLException {
       if (!moved) {
         return;
       }
-      tips.put(key, new RoomTips.Row(name, lastEventId, head));
+      RoomTips.Row row = new RoomTips.Row(name, lastEventId, head);
+      if (stored && later) {
+        tips.putUnwritten(c, key, row);
+        return;
+      }
+      tips.put(key, row);
       if (stored) {
         Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? "
             + "WHERE room = ?", lastEventId, name, head.toByteArray(), key);
@@ -433,6 +449,7 @@ public final class History implements RoomLog {
       while (sentMessages.anyWaiting()) {
         sentMessages.write(c); // before any event that carries a waiting id is deleted
       }
+      roomTips.write(c); // before a room's last event, which says its tip, may be deleted
       int deleted = 0;
       if (!retention.keepsText()) {
         deleted += Sql.execute(c, "DELETE FROM room_event WHERE (room, event_id) IN "
@@ -463,7 +480,12 @@ public final class History implements RoomLog {
     return Math.max(1, last - retention.eventsPerRoom() + 1);
   }
 
-  private static long lastEventId(Connection c, String room) throws SQLException {
+  /** The room's last event id: its waiting tip's, or its row's, or 0 before its first event. */
+  private long lastEventId(Connection c, String room) throws SQLException {
+    Optional<RoomTips.Row> waiting = roomTips.unwritten(room);
+    if (waiting.isPresent()) {
+      return waiting.get().lastEventId();
+    }
     try (ResultSet row =
         Sql.query(c, "SELECT last_event_id FROM room_head WHERE room = ?", room)) {
       return row.next() ? row.getLong(1) : 0;

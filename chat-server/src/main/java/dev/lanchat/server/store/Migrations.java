@@ -147,7 +147,14 @@ final class Migrations {
           // the lines after it are written from their event rows. Every id was written at once
           // before this step, so every room starts at its last event
           "ALTER TABLE room_head ADD COLUMN ids_through INTEGER NOT NULL DEFAULT 0",
-          "UPDATE room_head SET ids_through = last_event_id"));
+          "UPDATE room_head SET ids_through = last_event_id"),
+      List.of(
+          // the chain head after the event, so the room's last event row says its tip and a
+          // line need not rewrite room_head (RoomTips); NULL in rows from earlier steps, whose
+          // room_head rows were written with them
+          """
+          ALTER TABLE room_event ADD COLUMN head BLOB
+            CHECK (head IS NULL OR (typeof(head) = 'blob' AND length(head) = 32))"""));
 
   /** The version a store has once every step ran. */
   static final int LATEST = STEPS.size();

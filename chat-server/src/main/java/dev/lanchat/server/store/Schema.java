@@ -104,7 +104,7 @@ final class Schema {
       statement.executeQuery("SELECT room, last_event_id, head, name, topic, end_to_end, "
           + "ids_through FROM room_head LIMIT 0").close();
       statement.executeQuery("SELECT room, event_id, at, type, sender, body, "
-          + "message_id FROM room_event LIMIT 0").close();
+          + "message_id, head FROM room_event LIMIT 0").close();
       statement.executeQuery("SELECT id, sender, message_id, at, room, event_id "
           + "FROM sent_message LIMIT 0").close();
       statement.executeQuery("SELECT id, recipient, at, body FROM offline_dm LIMIT 0").close();

@@ -127,27 +127,30 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   /**
-   * Writes the client message ids of the lines a crash left in their event rows alone (see
-   * {@link SentMessages}); nothing when the last server closed its store.
+   * Puts in the tables what a crash left in the event rows alone (see {@link RoomTips} and
+   * {@link SentMessages}): each room's tip, then the client message ids of its lines. Nothing
+   * when the last server closed its store.
    */
   private void recover() throws StoreException {
-    int written = write("write the ids of the lines a crash left", Durability.POWER_LOSS,
-        sentMessages::recover);
-    if (written > 0) {
-      log.info("wrote the client message ids of {} lines the last run left unwritten", written);
+    int[] moved = write("write what a crash left in the event rows", Durability.POWER_LOSS,
+        c -> new int[] {RoomTips.recover(c), sentMessages.recover(c)});
+    if (moved[0] + moved[1] > 0) {
+      log.info("wrote the tips of {} rooms and the client message ids of {} lines the last run "
+          + "left unwritten", moved[0], moved[1]);
     }
   }
 
   /**
-   * Writes every client message id that waits in memory (see {@link SentMessages}), in groups,
-   * each its own transaction, so no room waits long for the store. A running server's {@link
-   * Checkpointer} calls it before each checkpoint; {@link #close} calls it too.
+   * Writes what waits in memory: the rooms' tips ({@link RoomTips}), then the client message ids
+   * ({@link SentMessages}) in groups, each its own transaction, so no room waits long for the
+   * store. A running server's {@link Checkpointer} calls it before each checkpoint; {@link
+   * #close} calls it too.
    *
-   * @return ids written
+   * @return rows written: rooms and ids
    * @throws StoreException if the store cannot be written (the rest still wait)
    */
-  public int writeWaitingIds() throws StoreException {
-    int written = 0;
+  public int writeWaiting() throws StoreException {
+    int written = write("write the rooms' tips", Durability.PROCESS_CRASH, roomTips::write);
     for (int group = 0; group <= SentMessages.WAITING_MAX / SentMessages.WRITE_GROUP; group++) {
       int n = write("write client message ids", Durability.PROCESS_CRASH, sentMessages::write);
       written += n;
@@ -160,13 +163,13 @@ public final class Store implements AutoCloseable, Transactions {
 
   /**
    * Starts checkpointing this store from a thread and a connection of their own (a running
-   * server does, so that no commit pays for a checkpoint), writing the waiting client message
-   * ids before each checkpoint ({@link #writeWaitingIds}); close it before the store.
+   * server does, so that no commit pays for a checkpoint), writing what waits in memory before
+   * each checkpoint ({@link #writeWaiting}); close it before the store.
    *
    * @throws StoreException if the second connection cannot be opened
    */
   public Checkpointer startCheckpointer() throws StoreException {
-    return Checkpointer.start(file, connect(file), this::writeWaitingIds);
+    return Checkpointer.start(file, connect(file), this::writeWaiting);
   }
 
   /** The file behind this store. */
@@ -626,9 +629,10 @@ public final class Store implements AutoCloseable, Transactions {
     try {
       if (!closed) {
         try {
-          writeWaitingIds();
-        } catch (StoreException e) { // they are in their event rows: the next open writes them
-          log.warn("cannot write the waiting client message ids: {}", e.getMessage());
+          writeWaiting();
+        } catch (StoreException e) { // it is in the event rows: the next open writes it
+          log.warn("cannot write the rooms' tips and client message ids that wait: {}",
+              e.getMessage());
         }
         closed = true;
         closeQuietly(connection);

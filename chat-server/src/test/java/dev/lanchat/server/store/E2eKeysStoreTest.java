@@ -115,7 +115,7 @@ class E2eKeysStoreTest {
     history.append(RoomEventDraft.ofServer("#old", 1, HistoryTest.JOINED),
         (id, head) -> new byte[1]);
     store.close();
-    OlderStore.rewind(store.file(), 4, Stream.concat(HistoryTest.STEP_7_UNDO.stream(),
+    OlderStore.rewind(store.file(), 4, Stream.concat(HistoryTest.STEPS_7_AND_8_UNDO.stream(),
         Stream.of("ALTER TABLE room_head DROP COLUMN end_to_end", "DROP TABLE e2e_key")).toList());
     store = Store.open(store.file(), clock);
     assertEquals(false, store.history(Retention.defaults()).room("#old").orElseThrow()

@@ -40,8 +40,9 @@ class HistoryTest {
   /** The tables schema step 5 adds (it also adds a column to {@code room_head}). */
   static final List<String> STEP_5_TABLES = List.of("e2e_key");
 
-  /** What schema step 7 adds: a column to {@code room_event} and one to {@code room_head}. */
-  static final List<String> STEP_7_UNDO = List.of(
+  /** What schema steps 7 and 8 add: two columns to {@code room_event}, one to {@code room_head}. */
+  static final List<String> STEPS_7_AND_8_UNDO = List.of(
+      "ALTER TABLE room_event DROP COLUMN head",
       "ALTER TABLE room_event DROP COLUMN message_id",
       "ALTER TABLE room_head DROP COLUMN ids_through");
 
@@ -243,7 +244,7 @@ class HistoryTest {
   void aLinesIdWhoseRowWaitedIsStillARepeatAfterACrash() throws Exception {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 1, "written");
-    store.writeWaitingIds();
+    store.writeWaiting();
     for (long id = 2; id <= 5; id++) {
       say(history, "#general", 1, id, "waiting");
     }
@@ -305,12 +306,62 @@ class HistoryTest {
   }
 
   @Test
-  void aClosedStoreLeavesNoIdWaiting() throws Exception {
+  void aClosedStoreLeavesNothingWaiting() throws Exception {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 1, "line");
+    say(history, "#general", 1, 2, "line");
+    assertEquals(1, rows("room_head WHERE last_event_id = 1"), "the tip after 2 waits");
     store.close();
-    assertEquals(1, rows("sent_message"));
+    assertEquals(2, rows("sent_message"));
+    assertEquals(1, rows("room_head WHERE last_event_id = 2"));
     store = Store.open(dir.resolve("server.db"), clock);
+  }
+
+  @Test
+  void aRoomsTipThatWaitedIsTakenFromItsLastEventAfterACrash() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 1, "first");
+    joined(history, "#general", "no id");
+    StoredEvent third = say(history, "#general", 1, 3, "third");
+    StoredRoom before = history.room("#general").orElseThrow();
+    assertEquals(3, before.lastEventId(), "what this store says, its row not yet written");
+    try (Store restarted = reopenedAfterACrash()) {
+      History after = restarted.history(Retention.defaults());
+      assertEquals(before, after.room("#general").orElseThrow(), "the same tip, from the file");
+      RoomEventDraft next = RoomEventDraft.ofMember("#general", clock.millis(), MESSAGE, key(1), 4);
+      AppendResult.Appended fourth = assertInstanceOf(AppendResult.Appended.class,
+          after.append(next, (id, head) -> body("fourth", id)));
+      assertEquals(third.eventId() + 1, fourth.event().eventId());
+      assertEquals(ChainHash.next(before.head(), next.chainEvent("#general", 4)), fourth.head(),
+          "the chain goes on from the third event's head");
+    }
+  }
+
+  @Test
+  void everyReadSaysTheTipThatWaits() throws Exception {
+    History history = store.history(Retention.defaults());
+    for (long id = 1; id <= 3; id++) {
+      say(history, "#general", 1, id, "line");
+    }
+    assertEquals(3, history.lastEventId("#general"));
+    assertEquals(3, history.room("#general").orElseThrow().lastEventId());
+    assertEquals(range(1, 3), ids(history.recent("#general")));
+    assertEquals(new CatchUp.Events(List.of(), 0), history.after("#general", 3),
+        "a member who saw the tip is not ahead of the store");
+  }
+
+  @Test
+  void theSweepWritesATipThatWaitsBeforeItDeletesTheEventThatSaysIt() throws Exception {
+    History history = store.history(Retention.of(100, 1));
+    say(history, "#quiet", 1, 1, "old");
+    say(history, "#quiet", 1, 2, "old too");
+    clock.advance(Duration.ofHours(25));
+    history.sweep();
+    assertEquals(0, rows("room_event"), "both past the age limit");
+    try (Store restarted = reopenedAfterACrash()) {
+      assertEquals(3, say(restarted.history(Retention.of(100, 1)), "#quiet", 1, 3, "new")
+          .eventId(), "ids go on from the tip the sweep wrote: none is given twice");
+    }
   }
 
   @Test
@@ -430,7 +481,8 @@ class HistoryTest {
     assertEquals(List.of(), history.recent("#quiet"));
     String quiet = "room_event WHERE room = '" + RoomNames.skeleton("#quiet") + "'";
     assertEquals(1, rows(quiet), "nobody wrote to #quiet");
-    assertEquals(4, store.writeWaitingIds(), "the lines' ids waited, each in its event row");
+    assertEquals(0, rows("sent_message"), "the lines' ids wait, each in its event row");
+    store.writeWaiting();
     assertEquals(4, rows("sent_message"));
     assertEquals(4, history.sweep(), "an event of each room, and their senders' ids");
     assertEquals(0, rows(quiet), "the sweep got it");
@@ -448,7 +500,7 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 7, "before");
     store.close();
-    OlderStore.rewind(store.file(), 5, Stream.concat(STEP_7_UNDO.stream(), Stream.of(
+    OlderStore.rewind(store.file(), 5, Stream.concat(STEPS_7_AND_8_UNDO.stream(), Stream.of(
         "CREATE INDEX room_event_at ON room_event (at)",
         "CREATE INDEX sent_message_by_sender ON sent_message (sender)",
         "CREATE INDEX sent_message_at ON sent_message (at)")).toList());
@@ -573,7 +625,7 @@ class HistoryTest {
     History history = store.history(Retention.defaults());
     say(history, "#general", 1, 1, "before heads");
     store.close();
-    OlderStore.rewind(store.file(), 3, Stream.of(STEP_7_UNDO.stream(), Stream.of(
+    OlderStore.rewind(store.file(), 3, Stream.of(STEPS_7_AND_8_UNDO.stream(), Stream.of(
         "ALTER TABLE room_head DROP COLUMN head", "ALTER TABLE room_head DROP COLUMN name",
         "ALTER TABLE room_head DROP COLUMN topic", "ALTER TABLE room_head DROP COLUMN end_to_end"),
         OlderStore.drop(STEP_5_TABLES)).flatMap(s -> s).toList());

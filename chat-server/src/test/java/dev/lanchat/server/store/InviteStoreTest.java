@@ -200,7 +200,7 @@ class InviteStoreTest {
         Statement s = c.createStatement();
         ResultSet version = s.executeQuery("PRAGMA user_version")) {
       assertEquals(Migrations.LATEST, version.getInt(1));
-      assertEquals(7, Migrations.LATEST);
+      assertEquals(8, Migrations.LATEST);
     }
   }
 

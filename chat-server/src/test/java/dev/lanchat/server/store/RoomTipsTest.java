@@ -39,6 +39,18 @@ class RoomTipsTest {
   }
 
   @Test
+  void aTipThatWaitsComesFirstAndIsPutBackIfItsTransactionRollsBack() throws Exception {
+    tips.put("#general", row(1));
+    rollback.committed();
+    tips.putUnwritten(null, "#general", row(2)); // under the cap: no connection needed
+    assertEquals(Optional.of(row(2)), tips.get("#general"));
+    assertEquals(Optional.of(row(2)), tips.unwritten("#general"));
+    rollback.rolledBack();
+    assertEquals(Optional.of(row(1)), tips.get("#general"));
+    assertEquals(Optional.empty(), tips.unwritten("#general"));
+  }
+
+  @Test
   void theRoomAppendedToLeastRecentlyGoesPastTheCapacity() {
     for (int i = 0; i <= RoomTips.CAPACITY; i++) {
       tips.put("#room" + i, row(i));
