@@ -176,7 +176,7 @@ public final class History implements RoomLog {
     }
     byte[] sender = draft.sender().map(ByteString::toByteArray).orElse(null);
     long messageId = draft.clientMessageId().getAsLong();
-    // the id this event gets if it is new: recorded first, so a repeat is found by the insert
+    // the id this event gets if it is new: recorded first, so a repeat is found at once
     EventRef next = new EventRef(tip.key, tip.lastEventId + 1);
     // with its event row kept, the row carries the id, so the id's own row can wait
     boolean fresh = retention.keepsText()

@@ -32,8 +32,8 @@ import java.util.Optional;
  * carries its client message id in that row ({@code room_event.message_id}), so its row here can
  * wait: {@link #takeLater} holds it in memory (at most {@link #WAITING_MAX}), and {@link #write}
  * puts waiting ids in the table in groups of up to {@link #WRITE_GROUP}, a few times a second
- * (the {@link Checkpointer}'s thread), when too many wait, and before an event whose id waits
- * would be pruned. A line's own transaction then writes two b-tree pages fewer (the table's and
+ * (the {@link Checkpointer}'s thread, which stops between groups when a room waits for the
+ * store), when too many wait, and before an event whose id waits would be pruned. A line's own transaction then writes two b-tree pages fewer (the table's and
  * its index's), about a third of what the store spent on it. Each room's {@code
  * room_head.ids_through} says through which event its lines' ids are in the table; after a crash
  * {@link #recover} writes the ids of the lines after it from their event rows, so an id, once its
@@ -56,8 +56,12 @@ final class SentMessages {
   /** Ids of room lines held at most before a line's own transaction writes some. */
   static final int WAITING_MAX = 2_048;
 
-  /** Waiting ids one {@link #write} puts in the table at most: the store's lock is held briefly. */
-  static final int WRITE_GROUP = 256;
+  /**
+   * Waiting ids one {@link #write} puts in the table at most: the store's lock is held for well
+   * under a millisecond, so a line that arrives meanwhile hardly waits (groups of 256 held it
+   * for a few: performance.md, "A line's client message id written later").
+   */
+  static final int WRITE_GROUP = 32;
 
   /** A key's client message id. */
   private record SentId(ByteString sender, long messageId) {}

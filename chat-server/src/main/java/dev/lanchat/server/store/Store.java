@@ -142,16 +142,23 @@ public final class Store implements AutoCloseable, Transactions {
 
   /**
    * Writes what waits in memory: the rooms' tips ({@link RoomTips}), then the client message ids
-   * ({@link SentMessages}) in groups, each its own transaction, so no room waits long for the
-   * store. A running server's {@link Checkpointer} calls it before each checkpoint; {@link
-   * #close} calls it too.
+   * ({@link SentMessages}) in groups, each its own transaction, and stops between groups when a
+   * room waits for the store (the rest waits for the next call, or is written by a line at the
+   * cap). A running server's {@link Checkpointer} calls it before each checkpoint.
    *
    * @return rows written: rooms and ids
    * @throws StoreException if the store cannot be written (the rest still wait)
    */
   public int writeWaiting() throws StoreException {
+    return writeWaiting(true);
+  }
+
+  private int writeWaiting(boolean giveWay) throws StoreException {
     int written = write("write the rooms' tips", Durability.PROCESS_CRASH, roomTips::write);
     for (int group = 0; group <= SentMessages.WAITING_MAX / SentMessages.WRITE_GROUP; group++) {
+      if (giveWay && lock.hasQueuedThreads()) {
+        break;
+      }
       int n = write("write client message ids", Durability.PROCESS_CRASH, sentMessages::write);
       written += n;
       if (n < SentMessages.WRITE_GROUP) {
@@ -629,7 +636,7 @@ public final class Store implements AutoCloseable, Transactions {
     try {
       if (!closed) {
         try {
-          writeWaiting();
+          writeWaiting(false);
         } catch (StoreException e) { // it is in the event rows: the next open writes it
           log.warn("cannot write the rooms' tips and client message ids that wait: {}",
               e.getMessage());
