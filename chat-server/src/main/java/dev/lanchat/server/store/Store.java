@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -154,9 +155,12 @@ public final class Store implements AutoCloseable, Transactions {
   }
 
   private int writeWaiting(boolean giveWay) throws StoreException {
-    int written = write("write the rooms' tips", Durability.PROCESS_CRASH, roomTips::write);
+    int written = 0;
+    if (holds(roomTips::anyUnwritten)) { // an idle store opens no transaction
+      written += write("write the rooms' tips", Durability.PROCESS_CRASH, roomTips::write);
+    }
     for (int group = 0; group <= SentMessages.WAITING_MAX / SentMessages.WRITE_GROUP; group++) {
-      if (giveWay && lock.hasQueuedThreads()) {
+      if (!holds(sentMessages::anyWaiting) || (giveWay && lock.hasQueuedThreads())) {
         break;
       }
       int n = write("write client message ids", Durability.PROCESS_CRASH, sentMessages::write);
@@ -166,6 +170,16 @@ public final class Store implements AutoCloseable, Transactions {
       }
     }
     return written;
+  }
+
+  /** Asks {@code check} of what the views keep in memory, under the lock that guards it. */
+  private boolean holds(BooleanSupplier check) {
+    lock.lock();
+    try {
+      return check.getAsBoolean();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
