@@ -59,18 +59,12 @@ public final class Checkpointer implements AutoCloseable {
   }
 
   /**
-   * Starts checkpointing {@code file} over {@code connection}, which it then owns. The first
-   * checkpoint runs now, so the connection holds every file it will hold from the start.
+   * Starts checkpointing {@code file} over {@code connection}, which it then owns, running
+   * {@code before} ahead of each timed checkpoint (the store writes what waits in memory, so
+   * the checkpoint copies it). The first checkpoint runs now, so the connection holds every file
+   * it will hold from the start.
    *
    * @throws StoreException if that checkpoint fails (the connection is closed)
-   */
-  static Checkpointer start(Path file, Connection connection) throws StoreException {
-    return start(file, connection, () -> { });
-  }
-
-  /**
-   * As {@link #start(Path, Connection)}, running {@code before} ahead of each timed checkpoint
-   * (the store writes the client message ids that wait in memory, so the checkpoint copies them).
    */
   static Checkpointer start(Path file, Connection connection, Before before)
       throws StoreException {

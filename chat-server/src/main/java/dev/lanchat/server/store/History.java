@@ -347,8 +347,7 @@ public final class History implements RoomLog {
       }
       tips.put(key, row);
       if (stored) {
-        Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? "
-            + "WHERE room = ?", lastEventId, name, head.toByteArray(), key);
+        RoomTips.writeRow(c, key, row);
       } else {
         Sql.execute(c, "INSERT INTO room_head (room, last_event_id, name, head) "
             + "VALUES (?, ?, ?, ?)", key, lastEventId, name, head.toByteArray());

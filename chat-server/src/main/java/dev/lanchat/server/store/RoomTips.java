@@ -116,9 +116,7 @@ final class RoomTips {
     }
     Map<String, Row> rows = new LinkedHashMap<>(unwritten);
     for (Map.Entry<String, Row> e : rows.entrySet()) {
-      Row row = e.getValue();
-      Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? WHERE room = ?",
-          row.lastEventId(), row.name(), row.head().toByteArray(), e.getKey());
+      writeRow(c, e.getKey(), e.getValue());
     }
     unwritten.clear();
     written.putAll(rows);
@@ -127,6 +125,12 @@ final class RoomTips {
       unwritten.putAll(rows);
     });
     return rows.size();
+  }
+
+  /** Writes {@code row} to the {@code room_head} row of the room whose key is {@code key}. */
+  static void writeRow(Connection c, String key, Row row) throws SQLException {
+    Sql.execute(c, "UPDATE room_head SET last_event_id = ?, name = ?, head = ? WHERE room = ?",
+        row.lastEventId(), row.name(), row.head().toByteArray(), key);
   }
 
   /**

@@ -33,8 +33,9 @@ import java.util.Optional;
  * wait: {@link #takeLater} holds it in memory (at most {@link #WAITING_MAX}), and {@link #write}
  * puts waiting ids in the table in groups of up to {@link #WRITE_GROUP}, a few times a second
  * (the {@link Checkpointer}'s thread, which stops between groups when a room waits for the
- * store), when too many wait, and before an event whose id waits would be pruned. A line's own transaction then writes two b-tree pages fewer (the table's and
- * its index's), about a third of what the store spent on it. Each room's {@code
+ * store), when too many wait, and before an event whose id waits would be pruned. A line's own
+ * transaction then writes two b-tree pages fewer (the table's and its index's), about a third
+ * of what the store spent on it. Each room's {@code
  * room_head.ids_through} says through which event its lines' ids are in the table; after a crash
  * {@link #recover} writes the ids of the lines after it from their event rows, so an id, once its
  * line was acknowledged, is never taken twice. Every lookup reads the waiting ids first.
@@ -136,24 +137,16 @@ final class SentMessages {
    */
   boolean takeLater(Connection c, byte[] sender, long messageId, long now, EventRef where)
       throws SQLException {
-    SentId id = new SentId(ByteString.copyOf(sender), messageId);
-    if (waiting.containsKey(id) || inTable(c, sender, messageId)) {
+    if (find(c, sender, messageId).isPresent()) {
       return false;
     }
     if (waiting.size() >= WAITING_MAX) {
       write(c);
     }
+    SentId id = new SentId(ByteString.copyOf(sender), messageId);
     waiting.put(id, new Waiting(now, where));
     rollback.onRollback(() -> waiting.remove(id));
     return true;
-  }
-
-  private static boolean inTable(Connection c, byte[] sender, long messageId)
-      throws SQLException {
-    try (ResultSet row = Sql.query(c,
-        "SELECT 1 FROM sent_message WHERE sender = ? AND message_id = ?", sender, messageId)) {
-      return row.next();
-    }
   }
 
   /** Whether ids wait to be written. */
