@@ -1,6 +1,5 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.server.LingerReaper;
 import dev.lanchat.server.LingerSlot;
 import dev.lanchat.server.WriterPacing;
 import java.io.IOException;
@@ -14,12 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The yardstick's outbound queue, shaped as LanChat's server outbox: offers never block, and a
  * writer on a virtual thread, running only while there is work, writes up to 512 queued messages
- * (or 1 MiB) at a time with one write. It paces itself by the server's own {@link WriterPacing}:
- * a writer that has written two batches since it started or last lingered waits up to 20 ms for
- * the next offer when the queue empties, and that offer wakes it instead of starting a new
- * thread; its linger is ended by the server's {@link LingerReaper}, as in LanChat's outbox. The
- * only difference is what a batch costs: frames of plaintext, where LanChat seals a record per
- * message. Thread-safe.
+ * (or 1 MiB) at a time with one write. It lingers by the server's own {@link LingerSlot} and
+ * {@link WriterPacing}: a writer that has written two batches since it started or last lingered
+ * waits up to 20 ms for the next offer when the queue empties, and that offer wakes it instead of
+ * starting a new thread. The only difference is what a batch costs: frames of plaintext, where
+ * LanChat seals a record per message. Thread-safe.
  */
 final class PlainOutbox {
   private static final int BATCH_MESSAGES = 512;
@@ -33,14 +31,13 @@ final class PlainOutbox {
   private final Sink sink;
   private final int maxMessages;
   private final String threadName;
-  private final WriterPacing pacing;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>(8);
   // guarded by lock
   private boolean writing;
   private boolean stopped;
   private Runnable then;
-  private final LingerSlot slot = new LingerSlot(lock);
+  private final LingerSlot slot;
 
   PlainOutbox(Sink sink, int maxMessages, String threadName) {
     this(sink, maxMessages, threadName, WriterPacing.DEFAULT.linger());
@@ -51,7 +48,7 @@ final class PlainOutbox {
     this.sink = sink;
     this.maxMessages = maxMessages;
     this.threadName = threadName;
-    this.pacing = WriterPacing.DEFAULT.withLinger(linger);
+    this.slot = new LingerSlot(lock, WriterPacing.DEFAULT.withLinger(linger));
   }
 
   /** Queues one message; false when the backlog is full (the client is too slow). */
@@ -120,24 +117,17 @@ final class PlainOutbox {
   }
 
   private void drain() {
-    int batches = 0; // since the writer started or last lingered
-    long lingerEnds = 0; // while a linger is under way, when it ends
-    Object current = null; // the linger under way, until the next batch
     try {
       while (true) {
         List<byte[]> batch = List.of();
         Runnable after = null;
-        Object next = null; // the linger to wait in, if any
+        boolean linger = false;
         lock.lock();
         try {
           if (!queue.isEmpty()) {
             batch = take();
-          } else if (then == null && current != null && lingerEnds - System.nanoTime() > 0) {
-            next = current; // a spurious wake: the same linger goes on
-          } else if (then == null && current == null && batches >= pacing.lingerAfterBatches()
-              && !pacing.linger().isZero()) {
-            next = new Object();
-            lingerEnds = System.nanoTime() + pacing.lingerNanos();
+          } else if (then == null && slot.lingerWhenEmpty()) {
+            linger = true;
           } else {
             writing = false;
             if (then != null) {
@@ -145,21 +135,14 @@ final class PlainOutbox {
               after = then;
             }
           }
-          if (next != null) {
-            slot.hold(next);
-          } else {
+          if (!linger) {
             slot.release();
           }
         } finally {
           lock.unlock();
         }
-        if (next != null) {
-          batches = 0;
-          if (next != current) {
-            current = next;
-            LingerReaper.shared().add(slot, next, pacing.lingerNanos(), lingerEnds);
-          }
-          LockSupport.park(this); // woken by an offer, finish, or the reaper
+        if (linger) {
+          slot.awaitWake(); // woken by an offer, finish, or the reaper
           continue;
         }
         if (batch.isEmpty()) {
@@ -168,8 +151,7 @@ final class PlainOutbox {
           }
           return; // idle: the next offer starts a writer again
         }
-        batches++;
-        current = null;
+        slot.wroteBatch();
         sink.writeFrames(batch);
       }
     } catch (IOException e) {

@@ -18,18 +18,25 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler's timer thread about 3 % of the carriers' CPU (docs/performance.md, "Lingers ended
  * by one reaper"). Here a linger costs one entry in a lock-free queue.
  *
- * <p>Public for the no-crypto yardstick in chat-bench, whose writers must linger the same way.
- *
  * <p>Thread-safe.
  */
-public final class LingerReaper {
+final class LingerReaper {
   /** How often the reaper looks while some writer lingers. */
   private static final long TICK = TimeUnit.MILLISECONDS.toNanos(5);
 
   private static final LingerReaper SHARED = new LingerReaper("lanchat-linger-reaper");
 
+  /** What holds a lingering writer: an outbox's {@link LingerSlot}. */
+  interface Lingering {
+    /** True while the linger {@code token} is under way (a look without the outbox's lock). */
+    boolean lingers(Object token);
+
+    /** The linger {@code token} ran out: the writer, if still in it, is woken to end. */
+    void lingerEnded(Object token);
+  }
+
   /** A linger that ends at {@code ends}, unless its writer was woken before. */
-  private record Linger(LingerSlot slot, Object token, long ends) {}
+  private record Linger(Lingering slot, Object token, long ends) {}
 
   // one queue per length of linger, so each is in the order its lingers end (the server uses one
   // length, WriterPacing.DEFAULT's; tests use others)
@@ -44,7 +51,7 @@ public final class LingerReaper {
   }
 
   /** The JVM's reaper. */
-  public static LingerReaper shared() {
+  static LingerReaper shared() {
     return SHARED;
   }
 
@@ -54,7 +61,7 @@ public final class LingerReaper {
    * are taken in the order they were added, which is the order they end but for writers that
    * raced to add: one may then end a few microseconds late.
    */
-  public void add(LingerSlot slot, Object token, long length, long ends) {
+  void add(Lingering slot, Object token, long length, long ends) {
     byLength.computeIfAbsent(length, l -> new ConcurrentLinkedQueue<>())
         .add(new Linger(slot, token, ends));
     if (idle.get() && idle.compareAndSet(true, false)) {

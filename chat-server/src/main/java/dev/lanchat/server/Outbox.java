@@ -26,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link WriterPacing}): when it finds the queue empty it lingers (parks) for up to 20 ms
  * before it ends, and the next offer wakes it instead of starting a new thread. Under a high
  * pace, where more is queued while a batch is written, that saves a thread's start and end per
- * batch. The linger is an untimed park: {@link LingerReaper} wakes the writer once its time is
- * up, rather than a timer per linger. A writer with one batch to write ends at once, and so does
+ * batch. {@link LingerSlot} decides and keeps the lingers; a linger is an untimed park, which
+ * {@link LingerReaper} ends once its time is up, rather than a timer per linger. A writer with one batch to write ends at once, and so does
  * a woken one that wrote one batch: at a low pace a writer that lingered from one offer to the
  * next delivered later than a new thread does (docs/performance.md, "A busy writer lingers"),
  * and an idle connection's memory stays as without it. {@link #finish} and {@link #abort} wake
@@ -63,7 +63,6 @@ final class Outbox {
   private final int maxMessages;
   private final long maxBytes;
   private final Finisher finisher;
-  private final WriterPacing pacing;
   private final ReentrantLock lock = new ReentrantLock();
   // small: an idle connection's queue is empty, and ArrayDeque grows by itself under load (and
   // never shrinks, so a queue that grew is replaced once it is empty: see next())
@@ -76,8 +75,8 @@ final class Outbox {
   // guarded by lock: the name writers get once started, and whether one is running now
   private String threadName;
   private boolean writing;
-  // the writer while it lingers, which the next change must wake
-  private final LingerSlot slot = new LingerSlot(lock);
+  // when the writer lingers, and which writer the next change must wake
+  private final LingerSlot slot;
 
   /**
    * @param sink where batches are written
@@ -98,7 +97,7 @@ final class Outbox {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.finisher = finisher;
-    this.pacing = WriterPacing.DEFAULT.withLinger(linger);
+    this.slot = new LingerSlot(lock, WriterPacing.DEFAULT.withLinger(linger));
   }
 
   /**
@@ -288,14 +287,11 @@ final class Outbox {
    * writer is busy (the writer ends), or the outbox is over.
    */
   private void drain() {
-    int batches = 0; // since the writer started or last lingered
-    Step.Linger current = null; // the linger under way, until the next batch
     try {
       while (true) {
-        switch (next(batches >= pacing.lingerAfterBatches(), current)) {
+        switch (next()) {
           case Step.Write w -> {
-            batches++;
-            current = null;
+            slot.wroteBatch();
             try {
               sink.send(bytesOf(w.batch()));
             } finally {
@@ -303,16 +299,9 @@ final class Outbox {
               giveBack(w.batch());
             }
           }
-          case Step.Linger l -> {
-            batches = 0;
-            if (l != current) {
-              current = l;
-              LingerReaper.shared().add(slot, l, pacing.lingerNanos(), l.ends());
-            }
-            // woken by an offer, finish or abort, or by the reaper once the time is up; next()
-            // tells which
-            LockSupport.park(this);
-          }
+          // woken by an offer, finish or abort, or by the reaper once the time is up; next()
+          // tells which
+          case Step.Linger l -> slot.awaitWake();
           case Step.Idle i -> {
             return; // a later offer starts the next writer
           }
@@ -377,13 +366,15 @@ final class Outbox {
     return encoded;
   }
 
+  private static final Step LINGER = new Step.Linger();
+
   /** What the writer does next. */
   private sealed interface Step {
     /** Write this batch. */
     record Write(List<OutboundRecord> batch) implements Step {}
 
-    /** Nothing to write yet: a busy writer waits until {@code ends} for the next offer. */
-    record Linger(long ends) implements Step {}
+    /** Nothing to write yet: a busy writer waits for the next offer ({@link LingerSlot}). */
+    record Linger() implements Step {}
 
     /** Nothing to write for now: the writer ends, and the next offer starts another. */
     record Idle() implements Step {}
@@ -395,17 +386,12 @@ final class Outbox {
     record Aborted() implements Step {}
   }
 
-  /**
-   * @param busy whether the writer has written enough batches to linger
-   * @param current the linger under way (the writer was woken), or null
-   */
-  private Step next(boolean busy, Step.Linger current) {
+  /** What the writer does next; unless it lingers, the slot no longer holds it. */
+  private Step next() {
     lock.lock();
     try {
-      Step step = decide(busy, current);
-      if (step instanceof Step.Linger l) {
-        slot.hold(l);
-      } else {
+      Step step = decide();
+      if (!(step instanceof Step.Linger)) {
         slot.release();
       }
       return step;
@@ -414,8 +400,8 @@ final class Outbox {
     }
   }
 
-  /** Under the lock: {@link #next}'s choice, before the linger is recorded. */
-  private Step decide(boolean busy, Step.Linger current) {
+  /** Under the lock: {@link #next}'s choice. */
+  private Step decide() {
     if (aborted) {
       return new Step.Aborted();
     }
@@ -423,11 +409,8 @@ final class Outbox {
       if (finishing) {
         return new Step.Flushed();
       }
-      if (current != null && current.ends() - System.nanoTime() > 0) {
-        return current; // a spurious wake: the same linger goes on
-      }
-      if (current == null && busy && !pacing.linger().isZero()) {
-        return new Step.Linger(System.nanoTime() + pacing.lingerNanos());
+      if (slot.lingerWhenEmpty()) {
+        return LINGER;
       }
       writing = false;
       if (peak > IDLE_CAPACITY) { // a burst grew it: an idle connection keeps a small one
