@@ -292,12 +292,12 @@ public final class History implements RoomLog {
     ByteString head;
     boolean moved;
 
-    private Tip(String key, StoredRoom room, boolean stored) {
+    private Tip(String key, RoomTips.Row row, boolean stored) {
       this.key = key;
-      this.name = room.name();
+      this.name = row.name();
       this.stored = stored;
-      this.lastEventId = room.lastEventId();
-      this.head = room.head();
+      this.lastEventId = row.lastEventId();
+      this.head = row.head();
     }
 
     /**
@@ -308,15 +308,15 @@ public final class History implements RoomLog {
     static Tip read(Connection c, String room, RoomTips tips) throws SQLException {
       String key = RoomNames.skeleton(room);
       Optional<RoomTips.Row> kept = tips.get(key);
-      StoredRoom before;
+      RoomTips.Row before;
       boolean stored;
       if (kept.isPresent()) {
-        RoomTips.Row row = kept.get();
-        before = new StoredRoom(row.name(), row.lastEventId(), row.head(), "");
+        before = kept.get();
         stored = true;
       } else {
         Optional<HeadRow> row = headRow(c, key);
-        before = row.map(h -> h.stored(room)).orElseGet(() -> genesis(room));
+        StoredRoom fromStore = row.map(h -> h.stored(room)).orElseGet(() -> genesis(room));
+        before = new RoomTips.Row(fromStore.name(), fromStore.lastEventId(), fromStore.head());
         stored = row.isPresent();
       }
       if (!before.name().equals(room)) {
