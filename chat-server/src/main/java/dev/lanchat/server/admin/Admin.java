@@ -46,9 +46,7 @@ final class Admin {
   static int withStore(CommandSpec spec, DataOption data, boolean create, Action action) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Store store = create
-        ? Store.open(data.file, Clock.systemUTC())
-        : Store.openExisting(data.file, Clock.systemUTC())) {
+    try (Store store = Store.openForAdmin(data.file, create, Clock.systemUTC())) {
       int code = action.run(store, out, err);
       out.flush();
       err.flush();

@@ -62,43 +62,57 @@ public final class Store implements AutoCloseable, Transactions {
   /** The connection's {@code synchronous} setting now; guarded by {@link #lock}. */
   private Durability synchronous = Schema.OPENED_WITH;
   private boolean closed;
+  /** False for an admin command's store, which never touches a room (see {@link #openForAdmin}). */
+  private final boolean rooms;
 
-  private Store(Path file, Connection connection, Clock clock) {
+  private Store(Path file, Connection connection, Clock clock, boolean rooms) {
     this.file = file;
     this.connection = connection;
     this.clock = clock;
+    this.rooms = rooms;
   }
 
   /**
-   * Opens the store in {@code file}, creating it (owner-only, folder 0700) when it is missing,
-   * and brings its schema up to date.
+   * Opens the store in {@code file} for the server, creating it (owner-only, folder 0700) when it
+   * is missing, brings its schema up to date, and writes what a crash of the last server left
+   * in the event rows alone (each room's tip and the ids of its last lines).
    *
    * @throws StoreException if it cannot be created, opened or read, is open to other users, or
    *     was written by a newer LanChat
    */
   public static Store open(Path file, Clock clock) throws StoreException {
-    return open(file, true, clock);
+    return open(file, true, true, clock);
   }
 
   /**
-   * Opens the store in {@code file}, which must exist (admin commands that only read or remove
-   * use this, so a mistyped {@code --data} is an error, not a new empty store).
+   * Opens the store in {@code file} for an admin command, which works on keys, names and join
+   * codes, never on a room. What a crashed server left in the event rows stays there for the
+   * next server to write, so a command run beside a running server, or after a crash, writes
+   * only what it was asked to; {@link #history} and {@link #offlineDms} refuse.
    *
-   * @throws StoreException as {@link #open}, and if there is no such file
+   * @param create whether a missing store is created (as {@link #open} does); false for the
+   *     commands that only read or remove, so a mistyped {@code --data} is an error, not a new
+   *     empty store
+   * @throws StoreException as {@link #open}, and if there is no such file and {@code create} is
+   *     false
    */
-  public static Store openExisting(Path file, Clock clock) throws StoreException {
-    return open(file, false, clock);
+  public static Store openForAdmin(Path file, boolean create, Clock clock)
+      throws StoreException {
+    return open(file, create, false, clock);
   }
 
-  private static Store open(Path file, boolean create, Clock clock) throws StoreException {
+  private static Store open(Path file, boolean create, boolean rooms, Clock clock)
+      throws StoreException {
     StoreFile.prepare(file, create);
     Connection connection = connect(file);
     try {
       Schema.configure(connection, file);
       Schema.migrate(connection, file);
       Schema.verify(connection);
-      Store store = new Store(file, connection, clock);
-      store.recover();
+      Store store = new Store(file, connection, clock, rooms);
+      if (rooms) {
+        store.recover();
+      }
       return store;
     } catch (SQLException e) {
       closeQuietly(connection);
@@ -203,6 +217,7 @@ public final class Store implements AutoCloseable, Transactions {
    * retention}; one view per server, sharing this store's connection and lock.
    */
   public History history(Retention retention) {
+    requireRooms();
     return new History(this, sentMessages, roomTips, retention, clock);
   }
 
@@ -211,7 +226,15 @@ public final class Store implements AutoCloseable, Transactions {
    * per server, sharing this store's connection and lock.
    */
   public OfflineDms offlineDms(Retention retention) {
+    requireRooms();
     return new OfflineDms(this, sentMessages, retention, clock);
+  }
+
+  /** Rooms and DMs need the crash's leftovers written first, which an admin's store skips. */
+  private void requireRooms() {
+    if (!rooms) {
+      throw new IllegalStateException("a store opened for an admin command has no rooms or DMs");
+    }
   }
 
   /**

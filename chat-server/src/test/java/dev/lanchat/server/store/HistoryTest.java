@@ -262,6 +262,21 @@ class HistoryTest {
   }
 
   @Test
+  void anAdminCommandLeavesWhatACrashLeftForTheServerAndHasNoRooms() throws Exception {
+    History history = store.history(Retention.defaults());
+    say(history, "#general", 1, 1, "waiting");
+    assertEquals(0, rows("sent_message"), "the id waits in memory, in its event row");
+    try (Store admin = Store.openForAdmin(dir.resolve("server.db"), false, clock)) {
+      assertEquals(0, rows("sent_message"), "an admin command writes nothing of the rooms'");
+      assertThrows(IllegalStateException.class, () -> admin.history(Retention.defaults()));
+      assertThrows(IllegalStateException.class, () -> admin.offlineDms(Retention.defaults()));
+    }
+    assertEquals(0, rows("sent_message"));
+    reopenedAfterACrash().close(); // the next server's start
+    assertEquals(1, rows("sent_message"), "the next server wrote it");
+  }
+
+  @Test
   void anIdWaitingInMemoryIsARepeatForDmsAndOtherRoomsToo() throws Exception {
     History history = store.history(Retention.defaults());
     say(history, "#a", 1, 9, "first");

@@ -304,10 +304,10 @@ class StoreTest {
   }
 
   @Test
-  void openExistingDoesNotCreateAStore() {
+  void anAdminCommandThatOnlyReadsOrRemovesDoesNotCreateAStore() {
     Path missing = dir.resolve("typo.db");
     StoreException e = assertThrows(StoreException.class,
-        () -> Store.openExisting(missing, CLOCK));
+        () -> Store.openForAdmin(missing, false, CLOCK));
     assertTrue(e.getMessage().contains("no store here"), e.getMessage());
     assertFalse(Files.exists(missing));
   }
