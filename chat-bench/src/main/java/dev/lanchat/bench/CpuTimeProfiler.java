@@ -42,7 +42,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
   }
 
   @Override
-  public List<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
+  public List<? extends Result<?>> afterIteration(BenchmarkParams benchmarkParams,
       IterationParams iterationParams, IterationResult result) {
     long process = os.getProcessCpuTime() - processBefore;
     long javaThreads = 0;

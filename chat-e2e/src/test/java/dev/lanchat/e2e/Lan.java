@@ -23,11 +23,16 @@ final class Lan implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
   private final Path root;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Deque<Stoppable> started = new ArrayDeque<>();
 
   /** A LAN whose files (server store, identities, people's homes) live under {@code root}. */
   Lan(Path root) {
     this.root = root;
+  }
+
+  /** What {@link #close()} stops: a launched process or a terminal, neither of which throws. */
+  private interface Stoppable {
+    void close();
   }
 
   /** A running server and the port it listens on. */
@@ -56,7 +61,7 @@ final class Lan implements AutoCloseable {
     args.addAll(Arrays.asList(extra));
     Launched process = Launched.start("chat-server", serverHome(), limits,
         args.toArray(String[]::new));
-    started.push(process);
+    started.push(process::close);
     Matcher m = LISTENING.matcher(
         process.awaitOut(line -> LISTENING.matcher(line).find(), "the port it listens on"));
     assertTrue(m.find());
@@ -101,7 +106,7 @@ final class Lan implements AutoCloseable {
       String... extra) throws IOException {
     Launched process = Launched.start("chat-client", home(person), limits,
         clientArgs(port, name, extra));
-    started.push(process);
+    started.push(process::close);
     return process;
   }
 
@@ -109,7 +114,7 @@ final class Lan implements AutoCloseable {
   OnTerminal terminalClient(int port, String person, String... extra) throws IOException {
     OnTerminal terminal = OnTerminal.start("chat-client", home(person),
         clientArgs(port, person, extra));
-    started.push(terminal);
+    started.push(terminal::close);
     return terminal;
   }
 
@@ -121,7 +126,7 @@ final class Lan implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     while (!started.isEmpty()) {
       started.pop().close();
     }

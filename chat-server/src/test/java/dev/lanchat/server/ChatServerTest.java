@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 /** The small public API the lead and the benchmarks build on. */
 @Timeout(60)
 class ChatServerTest {
+  @SuppressWarnings("try") // alice is held joined for the check, never used
   @Test
   void portZeroPicksAFreePortAndTheServerReportsItsClients() throws Exception {
     try (ChatServer server = TestServers.start()) {

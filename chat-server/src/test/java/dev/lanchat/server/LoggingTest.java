@@ -69,6 +69,7 @@ class LoggingTest {
     }
   }
 
+  @SuppressWarnings("try") // closing the server inside the try is the point
   @Test
   void aClientHereWhenTheServerStopsLeavesOnceInTheLog() throws Exception {
     try (ChatServer server = TestServers.start();
@@ -79,6 +80,7 @@ class LoggingTest {
     assertEquals(List.of("server shutting down"), leaves("alice"));
   }
 
+  @SuppressWarnings("try") // stuck is held open and never read: that is the point
   @Test
   void aClientRemovedAsTooSlowLeavesOnceInTheLog() throws Exception {
     ServerConfig config = TestServers.config().toBuilder().backlog(16, 64 * 1024).build();

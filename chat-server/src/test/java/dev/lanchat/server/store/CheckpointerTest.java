@@ -62,6 +62,7 @@ class CheckpointerTest {
     assertEquals(progress.logFrames(), progress.copiedFrames(), "every frame copied");
   }
 
+  @SuppressWarnings("try") // the checkpointer runs on its own; the try only stops it
   @Test
   void theTimerRunsItsWorkBeforeEachCheckpoint() throws Exception {
     CountDownLatch twice = new CountDownLatch(2);
