@@ -1,11 +1,13 @@
 package dev.lanchat.bench;
 
-import dev.lanchat.common.message.MemberChange;
-import dev.lanchat.common.message.ServerMessage;
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.message.Batch;
+import dev.lanchat.common.message.StrictUtf8;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -117,21 +119,9 @@ final class JoinStorm {
           done = true;
           settled.countDown();
         }
-        ServerMessage m = c.receive();
-        switch (m) {
-          case ServerMessage.Joined j -> view.joined(j.member().name(), j.event().id());
-          case ServerMessage.MembersChanged changed -> {
-            List<MemberChange> changes = changed.changes();
-            view.findOwn(changed);
-            for (int i = 0; i < changes.size(); i++) {
-              if (changes.get(i) instanceof MemberChange.Joined j) {
-                view.joined(j.member().name(), changed.firstId() + i);
-              } else {
-                fail(c.name() + " was told someone left during the storm");
-              }
-            }
-          }
-          default -> fail(c.name() + " got " + LoadClient.describe(m) + " during the storm");
+        Batch.Slice m = c.receiveSlice();
+        if (!MembershipReader.changes(m, view)) {
+          fail(c.name() + " got " + LoadClient.describe(m.decode()) + " during the storm");
         }
         if (view.count > clients) {
           fail(c.name() + " counts " + view.count + " members, more than joined");
@@ -146,44 +136,39 @@ final class JoinStorm {
   }
 
   /** One client's roster as a count and a name sum, and the id of its own JOINED. */
-  private final class View {
+  private final class View implements MembershipReader.Changes {
     private final LoadClient client;
+    private final byte[] ownName;
     int count;
     long sum;
     private long ownId = -1;
 
     View(LoadClient client) {
       this.client = client;
+      this.ownName = StrictUtf8.encode(client.name());
       this.count = client.roster().count();
       this.sum = client.roster().nameSum();
     }
 
     /**
-     * Its own JOINED may share a MEMBERS_CHANGED with joins flushed together with it; those
-     * before it (lower ids) are in the roster it entered with.
+     * The member named there entered as event {@code id}: new unless the roster already had it.
+     * A change before this client's own JOINED (in the same MEMBERS_CHANGED, or flushed from the
+     * same notice window in a record of its own when the flush is split) is in the roster it
+     * entered with already.
      */
-    void findOwn(ServerMessage.MembersChanged changed) {
-      List<MemberChange> changes = changed.changes();
-      for (int i = 0; i < changes.size() && ownId < 0; i++) {
-        if (changes.get(i) instanceof MemberChange.Joined j
-            && j.member().name().equals(client.name())) {
-          ownId = changed.firstId() + i;
-        }
+    @Override
+    public void joined(long id, byte[] data, int offset, int length) throws ProtocolException {
+      if (ownId < 0 && Arrays.equals(data, offset, offset + length, ownName, 0, ownName.length)) {
+        ownId = id;
+      } else if (ownId >= 0 && id > ownId) {
+        count++;
+        sum += LoadClient.hash(data, offset, length);
       }
     }
 
-    /** {@code name} entered as event {@code id}: new unless the roster already had it. */
-    void joined(String name, long id) {
-      if (ownId < 0 && name.equals(client.name())) {
-        ownId = id;
-      } else if (ownId < 0) {
-        // a change that waited in the same notice window, flushed before its own JOINED (in a
-        // record of its own when the flush is split): in the roster it entered with already
-        return;
-      } else if (id > ownId) {
-        count++;
-        sum += LoadClient.hash(name);
-      }
+    @Override
+    public void left(long id, byte[] data, int offset, int length) {
+      fail(client.name() + " was told someone left during the storm");
     }
   }
 

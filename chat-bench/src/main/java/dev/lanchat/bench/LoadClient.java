@@ -1,5 +1,7 @@
 package dev.lanchat.bench;
 
+import dev.lanchat.common.ProtocolException;
+import dev.lanchat.common.ProtocolException.Reason;
 import dev.lanchat.common.crypto.Identity;
 import dev.lanchat.common.crypto.X25519;
 import dev.lanchat.common.frame.FrameReader;
@@ -12,7 +14,7 @@ import dev.lanchat.common.message.ClientMessage;
 import dev.lanchat.common.message.Message;
 import dev.lanchat.common.message.MessageChannel;
 import dev.lanchat.common.message.MessageCodec;
-import dev.lanchat.common.message.RosterEntry;
+import dev.lanchat.common.message.StrictUtf8;
 import dev.lanchat.common.message.ServerMessage;
 import dev.lanchat.common.rules.TerminalText;
 import java.io.BufferedInputStream;
@@ -23,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +59,36 @@ final class LoadClient implements AutoCloseable {
     /** Sends {@code messages} in order, with one write. */
     void send(List<Message> messages) throws IOException;
 
-    ServerMessage receive() throws IOException;
+    /** The next record's plaintext, or the next frame's. */
+    byte[] receivePlaintext() throws IOException;
+  }
+
+  /**
+   * The server's messages as they lie in the link's plaintexts, one at a time: a BATCH's in
+   * order before the next plaintext is read. Read where they lie, so that a join storm's
+   * membership records can be counted without being decoded ({@link MembershipReader}).
+   */
+  private static final class Inbox {
+    private final Link link;
+    private final ArrayDeque<Batch.Slice> rest = new ArrayDeque<>();
+
+    Inbox(Link link) {
+      this.link = link;
+    }
+
+    Batch.Slice next() throws IOException {
+      Batch.Slice queued = rest.poll();
+      if (queued != null) {
+        return queued;
+      }
+      List<Batch.Slice> slices = Batch.slices(link.receivePlaintext());
+      rest.addAll(slices.subList(1, slices.size()));
+      return slices.get(0);
+    }
+
+    ServerMessage receive() throws IOException {
+      return next().decode();
+    }
   }
 
   /** LanChat's record layer: a channel after the handshake. */
@@ -67,8 +99,8 @@ final class LoadClient implements AutoCloseable {
     }
 
     @Override
-    public ServerMessage receive() throws IOException {
-      return channel.receiveFromServer();
+    public byte[] receivePlaintext() throws IOException {
+      return channel.records().receive();
     }
   }
 
@@ -77,14 +109,13 @@ final class LoadClient implements AutoCloseable {
    * BATCH of them. The lock serialises senders, as the secure channel's does.
    */
   private static final class Plain implements Link {
+    private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock sendLock = new ReentrantLock();
-    // the receiving thread's: the server's messages, a BATCH's one by one
-    private final Batch.Receiver messages;
 
     Plain(FrameReader reader, FrameWriter writer) {
+      this.reader = reader;
       this.writer = writer;
-      this.messages = new Batch.Receiver(reader::readFrame);
     }
 
     @Override
@@ -98,8 +129,8 @@ final class LoadClient implements AutoCloseable {
     }
 
     @Override
-    public ServerMessage receive() throws IOException {
-      return messages.next();
+    public byte[] receivePlaintext() throws IOException {
+      return reader.readFrame();
     }
   }
 
@@ -114,6 +145,7 @@ final class LoadClient implements AutoCloseable {
   private final Socket socket;
   private final CountingInputStream counted;
   private final Link channel;
+  private final Inbox inbox;
   private final long handshakeNanos;
   private final long joinNanos;
   private final Roster roster;
@@ -128,11 +160,12 @@ final class LoadClient implements AutoCloseable {
   record Roster(int count, long nameSum) {}
 
   private LoadClient(String name, Socket socket, CountingInputStream counted,
-      Link channel, long handshakeNanos, long joinNanos, Roster roster) {
+      Link channel, Inbox inbox, long handshakeNanos, long joinNanos, Roster roster) {
     this.name = name;
     this.socket = socket;
     this.counted = counted;
     this.channel = channel;
+    this.inbox = inbox;
     this.handshakeNanos = handshakeNanos;
     this.joinNanos = joinNanos;
     this.roster = roster;
@@ -145,7 +178,29 @@ final class LoadClient implements AutoCloseable {
 
   /** A 64-bit mix of a name (SplitMix64 over its String hash), for roster sums. */
   static long hash(String name) {
-    long z = name.hashCode() * 0x9E3779B97F4A7C15L + name.length();
+    return mix(name.hashCode(), name.length());
+  }
+
+  /**
+   * {@link #hash(String)} of the name in {@code length} bytes of UTF-8 from {@code offset}, read
+   * where it lies: an ASCII name's bytes are its chars, so its String hash needs no String.
+   *
+   * @throws ProtocolException if the bytes are not strict UTF-8
+   */
+  static long hash(byte[] data, int offset, int length) throws ProtocolException {
+    int h = 0;
+    for (int i = offset; i < offset + length; i++) {
+      if (data[i] < 0) { // not ASCII: the String's chars are not its bytes
+        return hash(StrictUtf8.decode(data, offset, length).orElseThrow(() ->
+            new ProtocolException(Reason.MALFORMED_MESSAGE, "a name that is not UTF-8")));
+      }
+      h = 31 * h + data[i];
+    }
+    return mix(h, length);
+  }
+
+  private static long mix(int stringHash, int length) {
+    long z = stringHash * 0x9E3779B97F4A7C15L + length;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
@@ -244,21 +299,22 @@ final class LoadClient implements AutoCloseable {
       FrameReader reader = new FrameReader(new BufferedInputStream(counted, READ_BUFFER));
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
       Link channel = maker.make(reader, writer, new ClientMessage.Join(name));
+      Inbox inbox = new Inbox(channel);
       long handshaken = System.nanoTime();
-      ServerMessage first = channel.receive();
+      ServerMessage first = inbox.receive();
       if (!(first instanceof ServerMessage.Welcome)) {
         throw new IOException("JOIN as " + name + " got " + describe(first) + " instead of WELCOME");
       }
       Roster roster = new Roster(0, 0);
       if (enter) {
-        roster = enter(channel, name);
+        roster = enter(channel, inbox, name);
       }
       long entered = System.nanoTime();
       watchdog.cancel(false);
       if (!decided.compareAndSet(false, true)) {
         throw notSetUp(name, timeoutMillis); // it fired after the last read: the socket is shut
       }
-      return new LoadClient(name, socket, counted, channel, handshaken - start,
+      return new LoadClient(name, socket, counted, channel, inbox, handshaken - start,
           entered - handshaken, roster);
     } catch (IOException | RuntimeException e) {
       socket.close();
@@ -289,33 +345,41 @@ final class LoadClient implements AutoCloseable {
    * history it announced, read and dropped; what follows is live, starting with this client's
    * own JOINED.
    */
-  private static Roster enter(Link channel, String name) throws IOException {
+  private static Roster enter(Link channel, Inbox inbox, String name) throws IOException {
     // as our client does: BATCH_OK right after WELCOME (protocol §5.13); here in one write
     channel.send(
         List.of(new ClientMessage.BatchOk(), new ClientMessage.Enter(PlainWire.ROOM, 0)));
-    ServerMessage answer = channel.receive();
+    ServerMessage answer = inbox.receive();
     if (!(answer instanceof ServerMessage.Entered entered)) {
       throw new IOException("ENTER as " + name + " got " + describe(answer)
           + " instead of ENTERED");
     }
-    int count = 0;
-    long sum = 0;
+    RosterSum roster = new RosterSum();
     boolean more = true;
     while (more) {
-      ServerMessage m = channel.receive();
-      if (!(m instanceof ServerMessage.Roster page)) {
-        throw new IOException(name + " got " + describe(m) + " where a ROSTER page was due");
+      Batch.Slice page = inbox.next();
+      if (page.type() != ServerMessage.Roster.TYPE) {
+        throw new IOException(name + " got " + describe(page.decode())
+            + " where a ROSTER page was due");
       }
-      for (RosterEntry e : page.entries()) {
-        count++;
-        sum += hash(e.member().name());
-      }
-      more = page.more();
+      more = MembershipReader.rosterPage(page, roster);
     }
     for (long i = 0; i < entered.history(); i++) {
-      channel.receive(); // context from before this client: not part of any run
+      inbox.next(); // context from before this client: not part of any run
     }
-    return new Roster(count, sum);
+    return new Roster(roster.count, roster.sum);
+  }
+
+  /** The count and {@link #hash} sum of the names of a ROSTER's pages. */
+  private static final class RosterSum implements MembershipReader.Names {
+    int count;
+    long sum;
+
+    @Override
+    public void listed(byte[] data, int offset, int length) throws ProtocolException {
+      count++;
+      sum += hash(data, offset, length);
+    }
   }
 
   String name() {
@@ -357,7 +421,17 @@ final class LoadClient implements AutoCloseable {
    * @throws IOException if the connection fails or the record is bad
    */
   ServerMessage receive() throws IOException {
-    return channel.receive();
+    return inbox.receive();
+  }
+
+  /**
+   * The next message from the server where it lies, not decoded; {@link Batch.Slice#decode}
+   * makes it what {@link #receive} returns.
+   *
+   * @throws IOException if the connection fails or the record is bad
+   */
+  Batch.Slice receiveSlice() throws IOException {
+    return inbox.next();
   }
 
   /** Says BYE if it still can, then closes the socket. */
@@ -388,7 +462,7 @@ final class LoadClient implements AutoCloseable {
     try {
       channel.send(List.of(new ClientMessage.Bye()));
       while (true) {
-        ServerMessage m = channel.receive();
+        ServerMessage m = inbox.receive();
         if (!(m instanceof ServerMessage.Bye)) {
           throw new IOException(name + " got " + describe(m) + " after its BYE");
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * BATCH (protocol §5.13): several server messages in one record, {@code 0x37} followed by one or
@@ -76,18 +77,64 @@ public final class Batch {
   }
 
   /**
-   * The messages of a BATCH, in order, each parsed strictly (protocol §4.1). The whole batch is
-   * checked before anything is returned, so a bad one is used not at all.
-   *
-   * @throws ProtocolException for an empty batch, a length of 0 or one that runs past the end,
-   *     a message that does not parse, or one of a type a batch never holds (SERVER_AUTH,
-   *     KEY_UPDATE, BATCH)
+   * Where one server message lies: {@code length} bytes of {@code data} from {@code offset}, one
+   * message of a BATCH or a record's whole plaintext. A view, not a copy: {@code data} must not
+   * change while it is used.
    */
-  public static List<ServerMessage> unpack(byte[] plaintext) throws ProtocolException {
+  public record Slice(byte[] data, int offset, int length) {
+    public Slice {
+      Objects.checkFromIndexSize(offset, length, data.length);
+      if (length == 0) {
+        throw new IllegalArgumentException("a message has at least its type byte");
+      }
+    }
+
+    /** A record's whole plaintext: one message. */
+    public static Slice of(byte[] plaintext) {
+      return new Slice(plaintext, 0, plaintext.length);
+    }
+
+    /** The message's type byte. */
+    public int type() {
+      return data[offset] & 0xFF;
+    }
+
+    /**
+     * The message, parsed strictly (protocol §4.1).
+     *
+     * @throws ProtocolException if the bytes are not exactly one server message
+     */
+    public ServerMessage decode() throws ProtocolException {
+      return MessageCodec.decodeServer(data, offset, length);
+    }
+  }
+
+  /**
+   * Where the messages of a record's plaintext lie, in order, not parsed: a BATCH's as {@link
+   * #split} finds them, or the plaintext itself as one message.
+   *
+   * @throws ProtocolException for an empty plaintext, or a BATCH that {@link #split} refuses
+   */
+  public static List<Slice> slices(byte[] plaintext) throws ProtocolException {
+    if (plaintext.length == 0) {
+      throw malformed("an empty record: no message");
+    }
+    return isBatch(plaintext) ? split(plaintext) : List.of(Slice.of(plaintext));
+  }
+
+  /**
+   * Where each message of a BATCH lies, in order, not parsed: the batch's own layout is checked
+   * whole (every length, and no type a batch never holds) before anything is returned.
+   *
+   * @throws IllegalArgumentException if {@code plaintext} is not a BATCH
+   * @throws ProtocolException for an empty batch, a length of 0 or one that runs past the end,
+   *     or a message of a type a batch never holds (SERVER_AUTH, KEY_UPDATE, BATCH)
+   */
+  public static List<Slice> split(byte[] plaintext) throws ProtocolException {
     if (!isBatch(plaintext)) {
       throw new IllegalArgumentException("not a BATCH");
     }
-    List<ServerMessage> messages = new ArrayList<>();
+    List<Slice> slices = new ArrayList<>();
     int at = 1;
     while (at < plaintext.length) {
       if (plaintext.length - at < 2) {
@@ -106,11 +153,28 @@ public final class Batch {
           || type == KeyUpdates.SERVER_KEY_UPDATE) {
         throw malformed("BATCH: type 0x%02x is never inside a batch", type);
       }
-      messages.add(MessageCodec.decodeServer(plaintext, at, length));
+      slices.add(new Slice(plaintext, at, length));
       at += length;
     }
-    if (messages.isEmpty()) {
+    if (slices.isEmpty()) {
       throw malformed("BATCH: no message");
+    }
+    return slices;
+  }
+
+  /**
+   * The messages of a BATCH, in order, each parsed strictly (protocol §4.1). The whole batch is
+   * checked before anything is returned, so a bad one is used not at all.
+   *
+   * @throws ProtocolException for an empty batch, a length of 0 or one that runs past the end,
+   *     a message that does not parse, or one of a type a batch never holds (SERVER_AUTH,
+   *     KEY_UPDATE, BATCH)
+   */
+  public static List<ServerMessage> unpack(byte[] plaintext) throws ProtocolException {
+    List<Slice> slices = split(plaintext);
+    List<ServerMessage> messages = new ArrayList<>(slices.size());
+    for (Slice slice : slices) {
+      messages.add(slice.decode());
     }
     return messages;
   }

@@ -133,6 +133,32 @@ class BatchTest {
   }
 
   @Test
+  void slicesShowWhereEachMessageOfARecordLiesAndRefuseWhatUnpackRefuses() throws Exception {
+    byte[] batch = HEX.parseHex("3700092600000000000000010009260000000000000002");
+    List<Batch.Slice> slices = Batch.slices(batch);
+    assertEquals(List.of(3, 14), slices.stream().map(Batch.Slice::offset).toList());
+    assertEquals(List.of(new ServerMessage.Pong(1), new ServerMessage.Pong(2)),
+        List.of(slices.get(0).decode(), slices.get(1).decode()));
+    byte[] alone = pong(3);
+    assertEquals(List.of(new ServerMessage.Pong(3)),
+        Batch.slices(alone).stream().map(BatchTest::decoded).toList());
+    assertThrows(ProtocolException.class, () -> Batch.slices(new byte[0]));
+    // the batch's own layout is checked whole; a message's fields wait for decode
+    assertThrows(ProtocolException.class,
+        () -> Batch.slices(HEX.parseHex("370009260000000000000001000a260000000000000002")));
+    Batch.Slice leftOver = Batch.slices(HEX.parseHex("37000a26000000000000000200")).get(0);
+    assertThrows(ProtocolException.class, leftOver::decode);
+  }
+
+  private static ServerMessage decoded(Batch.Slice slice) {
+    try {
+      return slice.decode();
+    } catch (ProtocolException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void aReceiverHandsOutABatchsMessagesOneByOneInOrder() throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     server(new byte[0], wire).sendBatched(List.of(pong(1), pong(2), pong(3)));
