@@ -2,6 +2,7 @@ package dev.lanchat.bench;
 
 import dev.lanchat.common.ProtocolException;
 import dev.lanchat.common.ProtocolException.Reason;
+import dev.lanchat.common.bytes.ByteReader;
 import dev.lanchat.common.chain.ChainHead;
 import dev.lanchat.common.message.Batch;
 import dev.lanchat.common.message.Member;
@@ -58,7 +59,7 @@ final class MembershipReader {
     int count = in.u16();
     for (int i = 0; i < count; i++) {
       int length = in.str();
-      names.listed(in.data, in.at - length, length);
+      names.listed(in.data, in.at() - length, length);
       in.skip(Member.KEY_SIZE);
       in.str(); // away
     }
@@ -80,7 +81,7 @@ final class MembershipReader {
       long id = in.u64();
       in.skip(ChainHead.SIZE + 8 + Member.KEY_SIZE); // head, time, sender
       int length = in.str();
-      int name = in.at - length;
+      int name = in.at() - length;
       if (type == ServerMessage.Joined.TYPE) {
         in.skip(Member.KEY_SIZE);
         in.end();
@@ -107,13 +108,13 @@ final class MembershipReader {
       int tag = in.u8();
       if (tag == MemberChange.JOINED) {
         int length = in.str();
-        int name = in.at - length;
+        int name = in.at() - length;
         in.skip(Member.KEY_SIZE);
         changes.joined(firstId + i, in.data, name, length);
       } else if (tag == MemberChange.LEFT) {
         in.skip(Member.KEY_SIZE);
         int length = in.str();
-        int name = in.at - length;
+        int name = in.at() - length;
         in.str(); // reason
         in.str(); // message
         changes.left(firstId + i, in.data, name, length);
@@ -125,38 +126,40 @@ final class MembershipReader {
     return true;
   }
 
-  /** A read position in one slice, every read checked against what remains. */
+  /**
+   * A {@link ByteReader} over one slice whose every read is checked against what remains first,
+   * refused as a malformed message (as the codec's reader does), and which tells where in the
+   * slice's array a field it passed began.
+   */
   private static final class Cursor {
     final byte[] data;
-    final int end;
-    int at;
+    private final int offset;
+    private final ByteReader in;
 
     Cursor(Batch.Slice slice) {
       this.data = slice.data();
-      this.at = slice.offset();
-      this.end = slice.offset() + slice.length();
+      this.offset = slice.offset();
+      this.in = ByteReader.of(data, offset, slice.length());
+    }
+
+    /** Where the next byte lies in {@link #data}. */
+    int at() {
+      return offset + in.position();
     }
 
     int u8() throws ProtocolException {
       need(1);
-      return data[at++] & 0xFF;
+      return in.u8();
     }
 
     int u16() throws ProtocolException {
       need(2);
-      int value = (data[at] & 0xFF) << 8 | data[at + 1] & 0xFF;
-      at += 2;
-      return value;
+      return in.u16();
     }
 
     long u64() throws ProtocolException {
       need(8);
-      long value = 0;
-      for (int i = 0; i < 8; i++) {
-        value = value << 8 | data[at + i] & 0xFF;
-      }
-      at += 8;
-      return value;
+      return in.u64();
     }
 
     /** Skips a {@code str}; returns its length, its bytes ending at {@link #at}. */
@@ -168,18 +171,18 @@ final class MembershipReader {
 
     void skip(int n) throws ProtocolException {
       need(n);
-      at += n;
+      in.skip(n);
     }
 
     void end() throws ProtocolException {
-      if (at != end) {
-        throw malformed("%d bytes after the last field", end - at);
+      if (in.remaining() != 0) {
+        throw malformed("%d bytes after the last field", in.remaining());
       }
     }
 
     private void need(int n) throws ProtocolException {
-      if (end - at < n) {
-        throw malformed("the message ends inside a field");
+      if (in.remaining() < n) {
+        throw malformed("the field at byte %d runs past the end of the message", in.position());
       }
     }
   }

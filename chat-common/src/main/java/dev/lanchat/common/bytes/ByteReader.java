@@ -78,6 +78,11 @@ public final class ByteReader {
     return v;
   }
 
+  /** Moves past the next {@code n} bytes without reading them. */
+  public void skip(int n) {
+    take(n);
+  }
+
   /** The next {@code n} bytes, copied. */
   public byte[] bytes(int n) {
     take(n);

@@ -69,6 +69,15 @@ class BigEndianTest {
     assertThrows(IllegalStateException.class, r::u16);
     assertEquals(3, r.u8());
     assertThrows(IllegalStateException.class, () -> r.bytes(1));
+    assertThrows(IllegalStateException.class, () -> r.skip(1));
+  }
+
+  @Test
+  void aSkipMovesPastItsBytesUnread() {
+    ByteReader r = ByteReader.of(new byte[] {9, 1, 2, 3});
+    r.skip(2);
+    assertEquals(2, r.position());
+    assertEquals(0x0203, r.u16());
   }
 
   @Test
